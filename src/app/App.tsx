@@ -1,0 +1,118 @@
+import { useEffect, useSyncExternalStore } from 'react';
+import { NavLink, Route, Routes } from 'react-router';
+import { liveQuery } from 'dexie';
+import { I18nProvider, useI18n } from '../ui/i18n.tsx';
+import { ServicesProvider, useServices, useSettings, type Services } from '../services/services.tsx';
+import { updateSettings } from '../db/settings.ts';
+import { SearchScreen } from '../features/search/SearchScreen.tsx';
+import { CardScreen } from '../features/card/CardScreen.tsx';
+import { HandoverScreen } from '../features/card/HandoverScreen.tsx';
+import { TodayScreen } from '../features/today/TodayScreen.tsx';
+import { ShiftScreen } from '../features/shift/ShiftScreen.tsx';
+import { SettingsScreen } from '../features/settings/SettingsScreen.tsx';
+import { SyncIndicator } from '../features/sync-status/SyncIndicator.tsx';
+import type { UpdateHandle } from '../pwa/register-service-worker.ts';
+
+export function TahvilApp({ services, updates }: { services: Services; updates?: UpdateHandle }) {
+  return (
+    <ServicesProvider services={services}>
+      <LocalizedShell updates={updates} />
+    </ServicesProvider>
+  );
+}
+
+function LocalizedShell({ updates }: { updates?: UpdateHandle }) {
+  const settings = useSettings();
+  useEffect(() => {
+    document.documentElement.lang = settings.language;
+    document.documentElement.dir = settings.language === 'fa' ? 'rtl' : 'ltr';
+  }, [settings.language]);
+  useSyncAfterNewEvents();
+  return (
+    <I18nProvider language={settings.language}>
+      <Layout updates={updates} />
+    </I18nProvider>
+  );
+}
+
+/** Any new outbox event, from this tab or another, asks the engine to sync shortly. */
+function useSyncAfterNewEvents() {
+  const { db, syncEngine } = useServices();
+  useEffect(() => {
+    if (!syncEngine) return;
+    const subscription = liveQuery(() => db.events.where('syncState').equals('pending').count()).subscribe({
+      next: (pending) => {
+        if (pending > 0) syncEngine.syncSoon();
+      },
+    });
+    return () => subscription.unsubscribe();
+  }, [db, syncEngine]);
+}
+
+const noUpdates = () => () => undefined;
+
+function Layout({ updates }: { updates?: UpdateHandle }) {
+  const { t, language } = useI18n();
+  const { db } = useServices();
+  const settings = useSettings();
+  const updateAvailable = useSyncExternalStore(updates?.subscribe ?? noUpdates, () => updates?.updateAvailable() ?? false);
+
+  return (
+    <div className="layout">
+      <a className="skip-link" href="#main">
+        {t('skipToContent')}
+      </a>
+      <header className="app-header">
+        <div className="brand">
+          <img src="/icons/tahvil.svg" alt="" width={36} height={36} />
+          <span>
+            <strong>{t('appName')}</strong>
+            <span className="tagline">{t('appTagline')}</span>
+          </span>
+        </div>
+        <nav aria-label={t('appName')} className="main-nav">
+          <NavLink to="/" end>
+            {t('navSearch')}
+          </NavLink>
+          <NavLink to="/today">{t('navToday')}</NavLink>
+          <NavLink to="/settings">{t('navSettings')}</NavLink>
+        </nav>
+        <div className="header-tools">
+          {settings.shift ? <span className="on-duty">{t('shiftOnDuty', { name: settings.shift.staffName })}</span> : null}
+          <button
+            type="button"
+            className="button button-small"
+            lang={language === 'fa' ? 'en' : 'fa'}
+            aria-label={t('switchLanguageLabel')}
+            onClick={() => void updateSettings(db, { language: language === 'fa' ? 'en' : 'fa' })}
+          >
+            {t('switchLanguage')}
+          </button>
+        </div>
+        <SyncIndicator />
+      </header>
+      {updateAvailable && updates ? (
+        <div className="update-banner" role="status">
+          <span>{t('updateAvailable')}</span>
+          <button type="button" className="button button-small" onClick={() => void updates.applyUpdate()}>
+            {t('updateApply')}
+          </button>
+        </div>
+      ) : null}
+      <main id="main" className="app-main">
+        {settings.deviceId && !settings.shift ? (
+          <ShiftScreen />
+        ) : (
+          <Routes>
+            <Route path="/" element={<SearchScreen />} />
+            <Route path="/cards/:cardId" element={<CardScreen />} />
+            <Route path="/cards/:cardId/handover" element={<HandoverScreen />} />
+            <Route path="/today" element={<TodayScreen />} />
+            <Route path="/settings" element={<SettingsScreen />} />
+            <Route path="*" element={<SearchScreen />} />
+          </Routes>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter } from 'react-router';
+import '@fontsource/vazirmatn/400.css';
+import '@fontsource/vazirmatn/700.css';
+import './styles.css';
+import { appDatabase } from '../db/database.ts';
+import { ensureDeviceIdentity } from '../db/settings.ts';
+import { SyncEngine } from '../sync/engine.ts';
+import { withSyncLock } from '../sync/tab-lock.ts';
+import { createServices } from '../services/services.tsx';
+import { registerServiceWorker } from '../pwa/register-service-worker.ts';
+import { TahvilApp } from './App.tsx';
+
+async function boot() {
+  const root = createRoot(document.getElementById('root')!);
+  const db = appDatabase();
+  try {
+    await ensureDeviceIdentity(db);
+  } catch (error) {
+    root.render(<StorageUnavailable error={error} />);
+    return;
+  }
+  const syncEngine = new SyncEngine({
+    db,
+    fetch: (...args) => window.fetch(...args),
+    clock: { now: () => Date.now(), setTimeout: (callback, ms) => window.setTimeout(callback, ms), clearTimeout: (handle) => window.clearTimeout(handle as number) },
+    withLock: withSyncLock,
+  });
+  const updates = 'serviceWorker' in navigator ? registerServiceWorker() : undefined;
+  root.render(
+    <StrictMode>
+      <BrowserRouter>
+        <TahvilApp services={createServices(db, syncEngine)} updates={updates} />
+      </BrowserRouter>
+    </StrictMode>,
+  );
+  syncEngine.start();
+  window.addEventListener('online', () => void syncEngine.syncNow());
+}
+
+function StorageUnavailable({ error }: { error: unknown }) {
+  const name = error instanceof Error ? error.name : String(error);
+  return (
+    <main className="screen storage-error" role="alert">
+      <h1>پایگاه داده‌ی دستگاه باز نشد</h1>
+      <p>اطلاعات ذخیره‌شده پاک نشده است. برنامه را در زبانه‌های دیگر ببندید و صفحه را دوباره باز کنید. ({name})</p>
+      <h2 lang="en" dir="ltr">The device database could not be opened</h2>
+      <p lang="en" dir="ltr">Nothing stored has been deleted. Close the app in other tabs and open it again. ({name})</p>
+    </main>
+  );
+}
+
+void boot();

@@ -1,0 +1,34 @@
+// The tablet's IndexedDB database: one Dexie class holding every schema version ever shipped.
+// A schema change adds a version (with an upgrade when data must move); a shipped version is
+// never edited. Transactions are strict-durability so a handover reported "saved" is on disk.
+import Dexie, { type EntityTable } from 'dexie';
+import type { CounterRecord, OutboxRecord, SettingRecord, StoredCard } from './records.ts';
+
+export const DATABASE_NAME = 'tahvil';
+
+export class TahvilDatabase extends Dexie {
+  cards!: EntityTable<StoredCard, 'cardId'>;
+  events!: EntityTable<OutboxRecord, 'seq'>;
+  settings!: EntityTable<SettingRecord, 'key'>;
+  counters!: EntityTable<CounterRecord, 'key'>;
+
+  constructor(name: string = DATABASE_NAME, options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {}) {
+    // Strict durability for every transaction: Dexie sets it per database, and a handover is
+    // the write that must never be lost. Bulk card writes are chunked, so the fsyncs stay few.
+    super(name, { chromeTransactionDurability: 'strict', ...options });
+    this.version(1).stores({
+      cards: 'cardId, nationalCode, trackingCode, box, status, *nameTokens',
+      events: '++seq, &eventId, cardId, syncState, dayKey, [dayKey+type]',
+      settings: 'key',
+      counters: 'key',
+    });
+  }
+}
+
+let sharedDatabase: TahvilDatabase | null = null;
+
+/** The app's database, opened lazily once per page. Tests make their own instances. */
+export function appDatabase(): TahvilDatabase {
+  sharedDatabase ??= new TahvilDatabase();
+  return sharedDatabase;
+}

@@ -1,0 +1,186 @@
+// Handover and void commands: the two writes a clerk makes. Each writes the card's new state,
+// its outbox event and the counters in one strict-durability transaction, so either all of it
+// is on disk or none is; the UI reports "saved" only after the transaction commits.
+import type { TahvilDatabase } from './database.ts';
+import type { OutboxRecord, StaffOnShift, StoredCard } from './records.ts';
+import type { CardStatus, CounterChecks, HandoverEvent, HandoverRecipient, HandoverVoidEvent } from '../sync/protocol.ts';
+import { parseNationalCode } from '../domain/national-code.ts';
+import { isoWithOffset, jalaliDayKey } from '../domain/jalali.ts';
+import { tidyDisplayText } from '../domain/persian-text.ts';
+import { addDelta, adjustCounters, handoversOnDayKey, statusCounterKey } from './counters.ts';
+
+export type HandoverRefusal =
+  | 'card-not-found'
+  | 'card-revoked'
+  | 'card-returned'
+  | 'card-handed-over'
+  | 'checks-incomplete'
+  | 'recipient-code-invalid'
+  | 'recipient-not-holder'
+  | 'recipient-name-missing'
+  | 'proxy-not-allowed'
+  | 'proxy-details-missing'
+  | 'no-shift'
+  | 'handover-not-found'
+  | 'handover-already-voided'
+  | 'void-reason-missing';
+
+/** A command refused for a reason staff can act on; the UI shows `refusal` in words. */
+export class CommandRefused extends Error {
+  constructor(readonly refusal: HandoverRefusal) {
+    super(refusal);
+    this.name = 'CommandRefused';
+  }
+}
+
+export interface CommandContext {
+  deviceId: string;
+  staff: StaffOnShift | null;
+  timeZone: string;
+  now: Date;
+  makeEventId: () => string;
+}
+
+export interface HandoverInput {
+  cardId: string;
+  recipient: HandoverRecipient;
+  checks: CounterChecks;
+  proxyAllowed: boolean;
+}
+
+const REFUSAL_FOR_STATUS: Record<Exclude<CardStatus, 'ready'>, HandoverRefusal> = {
+  revoked: 'card-revoked',
+  returned: 'card-returned',
+  handed_over: 'card-handed-over',
+};
+
+/** Every check the counter must confirm before a card leaves the building. */
+export function checksComplete(checks: CounterChecks): boolean {
+  return checks.identityVerified && checks.birthCertificateSeen && checks.feeCollected && checks.biometricConfirmed;
+}
+
+export function refusalForCard(card: StoredCard | undefined): HandoverRefusal | null {
+  if (!card) return 'card-not-found';
+  return card.status === 'ready' ? null : REFUSAL_FOR_STATUS[card.status];
+}
+
+function validatedRecipient(card: StoredCard, input: HandoverInput): HandoverRecipient {
+  const { recipient } = input;
+  const code = parseNationalCode(recipient.nationalCode);
+  if (!code.ok) throw new CommandRefused('recipient-code-invalid');
+  const fullName = tidyDisplayText(recipient.fullName);
+  if (recipient.kind === 'holder') {
+    if (code.code !== card.nationalCode) throw new CommandRefused('recipient-not-holder');
+    return { kind: 'holder', nationalCode: code.code, fullName: fullName || `${card.firstName} ${card.lastName}` };
+  }
+  if (!input.proxyAllowed) throw new CommandRefused('proxy-not-allowed');
+  const relation = tidyDisplayText(recipient.relation ?? '');
+  const documentRef = tidyDisplayText(recipient.documentRef ?? '');
+  if (!fullName) throw new CommandRefused('recipient-name-missing');
+  if (!relation || !documentRef) throw new CommandRefused('proxy-details-missing');
+  return { kind: 'proxy', nationalCode: code.code, fullName, relation, documentRef };
+}
+
+/** Records a handover: card → handed_over, event → outbox, counters moved. Returns the event. */
+export async function recordHandover(db: TahvilDatabase, input: HandoverInput, context: CommandContext): Promise<HandoverEvent> {
+  const staff = context.staff;
+  if (!staff) throw new CommandRefused('no-shift');
+  if (!checksComplete(input.checks)) throw new CommandRefused('checks-incomplete');
+  return db.transaction('rw', [db.cards, db.events, db.counters], async () => {
+    const card = await db.cards.get(input.cardId);
+    const refusal = refusalForCard(card);
+    if (refusal || !card) throw new CommandRefused(refusal ?? 'card-not-found');
+    const recipient = validatedRecipient(card, input);
+    const event: HandoverEvent = {
+      eventId: context.makeEventId(),
+      type: 'handover',
+      cardId: card.cardId,
+      occurredAt: isoWithOffset(context.now, context.timeZone),
+      staffId: staff.staffId,
+      deviceId: context.deviceId,
+      recipient,
+      checks: { ...input.checks },
+    };
+    const dayKey = jalaliDayKey(context.now, context.timeZone);
+    const record: OutboxRecord = {
+      eventId: event.eventId,
+      type: 'handover',
+      cardId: card.cardId,
+      dayKey,
+      occurredAtMs: context.now.getTime(),
+      staffId: staff.staffId,
+      staffName: staff.staffName,
+      holderName: `${card.firstName} ${card.lastName}`,
+      holderNationalCode: card.nationalCode,
+      event,
+      syncState: 'pending',
+      serverReason: null,
+      voidedByEventId: null,
+    };
+    await db.events.add(record);
+    await db.cards.put({ ...card, status: 'handed_over', handover: event });
+    const deltas = new Map<string, number>();
+    addDelta(deltas, statusCounterKey('ready'), -1);
+    addDelta(deltas, statusCounterKey('handed_over'), 1);
+    addDelta(deltas, handoversOnDayKey(dayKey), 1);
+    await adjustCounters(db, deltas);
+    return event;
+  });
+}
+
+export interface VoidInput {
+  handoverEventId: string;
+  reason: string;
+}
+
+/** Undoes a handover recorded here: card → ready, a void event → outbox; both events stay. */
+export async function voidHandover(db: TahvilDatabase, input: VoidInput, context: CommandContext): Promise<HandoverVoidEvent> {
+  const staff = context.staff;
+  if (!staff) throw new CommandRefused('no-shift');
+  const reason = tidyDisplayText(input.reason);
+  if (!reason) throw new CommandRefused('void-reason-missing');
+  return db.transaction('rw', [db.cards, db.events, db.counters], async () => {
+    const original = await db.events.where('eventId').equals(input.handoverEventId).first();
+    if (!original || original.event.type !== 'handover') throw new CommandRefused('handover-not-found');
+    if (original.voidedByEventId) throw new CommandRefused('handover-already-voided');
+    const card = await db.cards.get(original.cardId);
+    if (!card) throw new CommandRefused('card-not-found');
+    const event: HandoverVoidEvent = {
+      eventId: context.makeEventId(),
+      type: 'handover_void',
+      handoverEventId: original.eventId,
+      cardId: original.cardId,
+      reason,
+      occurredAt: isoWithOffset(context.now, context.timeZone),
+      staffId: staff.staffId,
+      deviceId: context.deviceId,
+    };
+    await db.events.add({
+      eventId: event.eventId,
+      type: 'handover_void',
+      cardId: original.cardId,
+      dayKey: jalaliDayKey(context.now, context.timeZone),
+      occurredAtMs: context.now.getTime(),
+      staffId: staff.staffId,
+      staffName: staff.staffName,
+      holderName: original.holderName,
+      holderNationalCode: original.holderNationalCode,
+      event,
+      syncState: 'pending',
+      serverReason: null,
+      voidedByEventId: null,
+    });
+    await db.events.update(original.seq!, { voidedByEventId: event.eventId });
+    const deltas = new Map<string, number>();
+    addDelta(deltas, handoversOnDayKey(original.dayKey), -1);
+    // The card goes back on the shelf only if this handover is still what it shows; a card the
+    // registry has since revoked stays revoked.
+    if (card.status === 'handed_over' && card.handover?.eventId === original.eventId) {
+      await db.cards.put({ ...card, status: 'ready', handover: null });
+      addDelta(deltas, statusCounterKey('handed_over'), -1);
+      addDelta(deltas, statusCounterKey('ready'), 1);
+    }
+    await adjustCounters(db, deltas);
+    return event;
+  });
+}

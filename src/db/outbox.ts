@@ -1,0 +1,58 @@
+// The outbox as the sync engine sees it. An event leaves "pending" only on a registry answer:
+// accepted/duplicate → synced, conflict/rejected → kept and shown to staff. Events marked
+// "sending" when a tab died mid-request go back to pending; their replay is safe by eventId.
+import type { TahvilDatabase } from './database.ts';
+import type { OutboxRecord, SyncState } from './records.ts';
+import type { PushResult } from '../sync/protocol.ts';
+
+/** Oldest unsent events, marked "sending" in the same transaction that reads them. */
+export async function claimPendingBatch(db: TahvilDatabase, maxEvents: number): Promise<OutboxRecord[]> {
+  return db.transaction('rw', db.events, async () => {
+    const batch = await db.events.where('syncState').equals('pending').sortBy('seq');
+    const claimed = batch.slice(0, maxEvents);
+    await db.events.bulkUpdate(claimed.map((record) => ({ key: record.seq!, changes: { syncState: 'sending' as const } })));
+    return claimed;
+  });
+}
+
+/** Puts events whose request got no answer back in line, in their original order. */
+export async function releaseUnanswered(db: TahvilDatabase, eventIds?: readonly string[]): Promise<number> {
+  return db.transaction('rw', db.events, async () => {
+    const sending = await db.events.where('syncState').equals('sending').toArray();
+    const released = eventIds ? sending.filter((record) => eventIds.includes(record.eventId)) : sending;
+    await db.events.bulkUpdate(released.map((record) => ({ key: record.seq!, changes: { syncState: 'pending' as const } })));
+    return released.length;
+  });
+}
+
+/** Records the registry's answer for each event; events without a result stay unanswered. */
+export async function applyPushResults(db: TahvilDatabase, results: readonly PushResult[]): Promise<void> {
+  await db.transaction('rw', db.events, async () => {
+    for (const result of results) {
+      const record = await db.events.where('eventId').equals(result.eventId).first();
+      if (!record) continue;
+      const synced = result.status === 'accepted' || result.status === 'duplicate';
+      const syncState: SyncState = synced ? 'synced' : result.status === 'conflict' ? 'conflict' : 'rejected';
+      await db.events.update(record.seq!, {
+        syncState,
+        serverReason: synced ? null : (result.reason ?? null),
+      });
+    }
+  });
+}
+
+export interface OutboxSummary {
+  pending: number;
+  needsAttention: number;
+  oldestPendingAtMs: number | null;
+}
+
+export async function outboxSummary(db: TahvilDatabase): Promise<OutboxSummary> {
+  const [unsent, conflicts, rejected] = await Promise.all([
+    db.events.where('syncState').anyOf('pending', 'sending').toArray(),
+    db.events.where('syncState').equals('conflict').count(),
+    db.events.where('syncState').equals('rejected').count(),
+  ]);
+  const oldest = unsent.reduce<number | null>((min, record) => (min === null || record.occurredAtMs < min ? record.occurredAtMs : min), null);
+  return { pending: unsent.length, needsAttention: conflicts + rejected, oldestPendingAtMs: oldest };
+}

@@ -1,0 +1,94 @@
+// Read paths of the counter. Every lookup goes through an index (codes, card id, folded name
+// tokens); nothing scans the inventory, so a search stays fast at 100,000 cards.
+import type { TahvilDatabase } from './database.ts';
+import type { OutboxRecord, StoredCard } from './records.ts';
+import { cleanCodeInput, parseNationalCode, type NationalCodeProblem } from '../domain/national-code.ts';
+import { searchTokens } from '../domain/persian-text.ts';
+
+export const SEARCH_RESULT_LIMIT = 50;
+
+export type SearchOutcome =
+  | { kind: 'empty'; cards: [] }
+  | { kind: 'national-code'; code: string; cards: StoredCard[] }
+  | { kind: 'invalid-national-code'; problem: NationalCodeProblem; cards: [] }
+  | { kind: 'code-prefix'; cards: StoredCard[] }
+  | { kind: 'tracking-code'; cards: StoredCard[] }
+  | { kind: 'card-id'; cards: StoredCard[] }
+  | { kind: 'name'; cards: StoredCard[] };
+
+const CARD_ID_PATTERN = /^[a-z]{1,3}-?\d/i;
+
+function uniqueByCardId(cards: StoredCard[]): StoredCard[] {
+  const seen = new Set<string>();
+  return cards.filter((card) => !seen.has(card.cardId) && seen.add(card.cardId));
+}
+
+async function searchDigits(db: TahvilDatabase, digits: string, limit: number): Promise<SearchOutcome> {
+  if (digits.length === 10) {
+    const parsed = parseNationalCode(digits);
+    if (!parsed.ok) return { kind: 'invalid-national-code', problem: parsed.problem, cards: [] };
+    return { kind: 'national-code', code: parsed.code, cards: await db.cards.where('nationalCode').equals(parsed.code).limit(limit).toArray() };
+  }
+  if (digits.length > 10) {
+    return { kind: 'tracking-code', cards: await db.cards.where('trackingCode').startsWith(digits).limit(limit).toArray() };
+  }
+  // Fewer than ten digits: the clerk may still be typing a code, or a spreadsheet dropped its
+  // leading zeros. Prefixes of both codes match; a padded 8–9 digit code matches exactly.
+  const padded = digits.length >= 8 ? parseNationalCode(digits) : null;
+  const [byNational, byTracking, byPadded] = await Promise.all([
+    db.cards.where('nationalCode').startsWith(digits).limit(limit).toArray(),
+    db.cards.where('trackingCode').startsWith(digits).limit(limit).toArray(),
+    padded?.ok ? db.cards.where('nationalCode').equals(padded.code).toArray() : Promise.resolve([]),
+  ]);
+  const cards = uniqueByCardId([...byPadded, ...byNational, ...byTracking]).slice(0, limit);
+  if (cards.length === 0 && padded && !padded.ok) return { kind: 'invalid-national-code', problem: padded.problem, cards: [] };
+  return { kind: 'code-prefix', cards };
+}
+
+async function searchName(db: TahvilDatabase, tokens: string[], limit: number): Promise<StoredCard[]> {
+  // The longest word narrows the index range most; the others filter the candidates.
+  const anchor = tokens.reduce((longest, token) => (token.length > longest.length ? token : longest));
+  const others = tokens.filter((token) => token !== anchor);
+  return db.cards
+    .where('nameTokens')
+    .startsWith(anchor)
+    .distinct()
+    .filter((card) => others.every((token) => card.nameTokens.some((cardToken) => cardToken.startsWith(token))))
+    .limit(limit)
+    .toArray();
+}
+
+/** One box for every way a card is asked for: national code, tracking code, card id or name. */
+export async function searchCards(db: TahvilDatabase, query: string, limit = SEARCH_RESULT_LIMIT): Promise<SearchOutcome> {
+  const cleaned = cleanCodeInput(query);
+  if (cleaned === '') return { kind: 'empty', cards: [] };
+  if (/^\d+$/.test(cleaned)) return searchDigits(db, cleaned, limit);
+  if (CARD_ID_PATTERN.test(cleaned)) {
+    const cardId = cleaned.toUpperCase();
+    const exact = await db.cards.get(cardId);
+    if (exact) return { kind: 'card-id', cards: [exact] };
+    const byPrefix = await db.cards.where('cardId').startsWith(cardId).limit(limit).toArray();
+    if (byPrefix.length > 0) return { kind: 'card-id', cards: byPrefix };
+  }
+  const tokens = searchTokens(query);
+  if (tokens.length === 0) return { kind: 'empty', cards: [] };
+  return { kind: 'name', cards: await searchName(db, tokens, limit) };
+}
+
+export function getCard(db: TahvilDatabase, cardId: string): Promise<StoredCard | undefined> {
+  return db.cards.get(cardId);
+}
+
+/** Every event recorded here for a card, oldest first. */
+export function cardHistory(db: TahvilDatabase, cardId: string): Promise<OutboxRecord[]> {
+  return db.events.where('cardId').equals(cardId).sortBy('seq');
+}
+
+/** Handovers recorded on a center day, newest first. */
+export async function handoversOnDay(db: TahvilDatabase, dayKey: string): Promise<OutboxRecord[]> {
+  return db.events.where('[dayKey+type]').equals([dayKey, 'handover']).reverse().toArray();
+}
+
+export function findEvent(db: TahvilDatabase, eventId: string): Promise<OutboxRecord | undefined> {
+  return db.events.where('eventId').equals(eventId).first();
+}

@@ -1,0 +1,55 @@
+// Shapes of what the tablet stores. Cards mirror the registry's Card plus stored search keys;
+// outbox records wrap each immutable protocol event with its local sync state. Display text
+// is kept as written; only the `nameTokens` key is folded.
+import type { Card, HandoverEvent, ProtocolEvent } from '../sync/protocol.ts';
+
+export interface StoredCard extends Card {
+  /** Folded words of first, last and father's name: the multiEntry search index. */
+  nameTokens: string[];
+}
+
+/**
+ * pending: waiting to be sent; sending: a request carrying it is in flight (or was, when the
+ * tab closed); synced: the registry answered accepted or duplicate; conflict / rejected: the
+ * registry refused it and staff must see it.
+ */
+export type SyncState = 'pending' | 'sending' | 'synced' | 'conflict' | 'rejected';
+
+export interface OutboxRecord {
+  /** Auto-incremented: the order events were recorded in, which is the order they are pushed. */
+  seq?: number;
+  eventId: string;
+  type: ProtocolEvent['type'];
+  cardId: string;
+  /** Jalali day in the center's zone, `YYYY-MM-DD`: what "today" and the daily report use. */
+  dayKey: string;
+  occurredAtMs: number;
+  staffId: string;
+  staffName: string;
+  /** Card holder's name and code at the time, so lists need no join. */
+  holderName: string;
+  holderNationalCode: string;
+  event: ProtocolEvent;
+  syncState: SyncState;
+  serverReason: string | null;
+  /** For handovers: the void event that undid it, once one is recorded. */
+  voidedByEventId: string | null;
+}
+
+export interface StaffOnShift {
+  staffId: string;
+  staffName: string;
+  startedAt: string;
+}
+
+export interface SettingRecord {
+  key: string;
+  value: unknown;
+}
+
+export interface CounterRecord {
+  key: string;
+  value: number;
+}
+
+export type { Card, HandoverEvent, ProtocolEvent };

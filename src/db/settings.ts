@@ -1,0 +1,91 @@
+// Device and center settings, one row per key. The device id is made once on first start and
+// never changes: the registry uses it to tell tablets apart, and every event carries it.
+import type { TahvilDatabase } from './database.ts';
+import type { StaffOnShift } from './records.ts';
+import { DEFAULT_TIME_ZONE, type UiLanguage } from '../domain/jalali.ts';
+import { DEMO_CENTER_ID, DEMO_DEVICE_TOKEN } from '../sync/protocol.ts';
+
+export interface Settings {
+  deviceId: string;
+  centerId: string;
+  deviceToken: string;
+  /** Registry base URL; empty means the origin that served the app. */
+  registryUrl: string;
+  timeZone: string;
+  language: UiLanguage;
+  proxyAllowed: boolean;
+  shift: StaffOnShift | null;
+  /** Staff who started shifts here, most recent first, so the next shift is one tap. */
+  recentStaff: Array<Pick<StaffOnShift, 'staffId' | 'staffName'>>;
+}
+
+export const DEFAULT_SETTINGS: Omit<Settings, 'deviceId'> = {
+  centerId: DEMO_CENTER_ID,
+  deviceToken: DEMO_DEVICE_TOKEN,
+  registryUrl: '',
+  timeZone: DEFAULT_TIME_ZONE,
+  language: 'fa',
+  proxyAllowed: false,
+  shift: null,
+  recentStaff: [],
+};
+
+export const MAX_RECENT_STAFF = 8;
+
+type SettingKey = keyof Settings;
+
+export async function readSettings(db: TahvilDatabase): Promise<Settings> {
+  const rows = await db.settings.toArray();
+  const stored = Object.fromEntries(rows.map((row) => [row.key, row.value])) as Partial<Settings>;
+  return { ...DEFAULT_SETTINGS, deviceId: '', ...stored };
+}
+
+/** Makes the device id on first start; returns the settings with it. */
+export async function ensureDeviceIdentity(db: TahvilDatabase, makeId: () => string = () => crypto.randomUUID()): Promise<Settings> {
+  await db.transaction('rw', db.settings, async () => {
+    const existing = await db.settings.get('deviceId');
+    if (!existing) await db.settings.put({ key: 'deviceId', value: makeId() });
+  });
+  return readSettings(db);
+}
+
+export async function updateSettings(db: TahvilDatabase, changes: Partial<Omit<Settings, 'deviceId'>>): Promise<void> {
+  const rows = (Object.keys(changes) as SettingKey[]).map((key) => ({ key, value: changes[key as keyof typeof changes] }));
+  await db.settings.bulkPut(rows);
+}
+
+export async function startShift(db: TahvilDatabase, staffId: string, staffName: string, now: Date): Promise<StaffOnShift> {
+  const shift: StaffOnShift = { staffId: staffId.trim(), staffName: staffName.trim(), startedAt: now.toISOString() };
+  await db.transaction('rw', db.settings, async () => {
+    const { recentStaff } = await readSettings(db);
+    const others = recentStaff.filter((staff) => staff.staffId !== shift.staffId);
+    const recent = [{ staffId: shift.staffId, staffName: shift.staffName }, ...others].slice(0, MAX_RECENT_STAFF);
+    await updateSettings(db, { shift, recentStaff: recent });
+  });
+  return shift;
+}
+
+export async function endShift(db: TahvilDatabase): Promise<void> {
+  await updateSettings(db, { shift: null });
+}
+
+/** Sync bookkeeping lives beside settings but is written only by the sync engine. */
+export interface SyncMeta {
+  pullCursor: string | null;
+  lastSyncAt: string | null;
+  initialPullDone: boolean;
+}
+
+const SYNC_META_KEY = 'syncMeta';
+
+export async function readSyncMeta(db: TahvilDatabase): Promise<SyncMeta> {
+  const row = await db.settings.get(SYNC_META_KEY);
+  return { pullCursor: null, lastSyncAt: null, initialPullDone: false, ...(row?.value as Partial<SyncMeta> | undefined) };
+}
+
+export async function writeSyncMeta(db: TahvilDatabase, changes: Partial<SyncMeta>): Promise<void> {
+  await db.transaction('rw', db.settings, async () => {
+    const current = await readSyncMeta(db);
+    await db.settings.put({ key: SYNC_META_KEY, value: { ...current, ...changes } });
+  });
+}

@@ -1,0 +1,192 @@
+import { useState, type FormEvent } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { useI18n } from '../../ui/i18n.tsx';
+import { CardStatusBadge, SyncStateBadge } from '../../ui/status.tsx';
+import { formatClockTime, formatJalaliDate } from '../../domain/jalali.ts';
+import { voidHandover } from '../../db/handovers.ts';
+import type { OutboxRecord, StoredCard } from '../../db/records.ts';
+import { useCommandContext, useServices, useSettings } from '../../services/services.tsx';
+import { useCard, useCardHistory } from './use-card.ts';
+import { describeCommandError } from './command-error.ts';
+
+export interface CardScreenNotice {
+  saved?: 'handover' | 'void';
+}
+
+export function CardScreen() {
+  const { cardId = '' } = useParams();
+  const i18n = useI18n();
+  const { t } = i18n;
+  const card = useCard(cardId);
+  const history = useCardHistory(cardId);
+  const location = useLocation();
+  const notice = (location.state as CardScreenNotice | null)?.saved;
+
+  if (card === undefined) return <section className="screen" aria-busy="true" />;
+  if (card === null) {
+    return (
+      <section className="screen">
+        <h1>{t('cardNotFound')}</h1>
+        <Link className="button" to="/">
+          {t('cardBackToSearch')}
+        </Link>
+      </section>
+    );
+  }
+  const activeLocalHandover = history?.find(
+    (record) => record.type === 'handover' && !record.voidedByEventId && card.handover?.eventId === record.eventId,
+  );
+
+  return (
+    <section className="screen card-screen" aria-labelledby="card-title">
+      <h1 id="card-title">{t('cardTitle', { name: `${card.firstName} ${card.lastName}` })}</h1>
+      {notice ? (
+        <p className="notice notice-success" role="status">
+          {t(notice === 'handover' ? 'cardSaved' : 'cardVoidSaved')}
+        </p>
+      ) : null}
+      <CardDetails card={card} />
+      <CardActions card={card} />
+      {activeLocalHandover ? <VoidForm handover={activeLocalHandover} /> : null}
+      <section aria-labelledby="history-title" className="panel">
+        <h2 id="history-title">{t('cardHistory')}</h2>
+        {history && history.length > 0 ? (
+          <ol className="history">
+            {history.map((record) => (
+              <HistoryItem key={record.eventId} record={record} />
+            ))}
+          </ol>
+        ) : (
+          <p className="muted">{t('cardNoHistory')}</p>
+        )}
+      </section>
+    </section>
+  );
+}
+
+function CardDetails({ card }: { card: StoredCard }) {
+  const { t, digits } = useI18n();
+  const rows: Array<[string, React.ReactNode]> = [
+    [t('fieldStatus'), <CardStatusBadge key="status" status={card.status} />],
+    [t('fieldBox'), <bdi key="box" className="box-label">{card.box ? digits(card.box) : t('notRecorded')}</bdi>],
+    [t('fieldNationalCode'), <bdi key="nc" className="code">{digits(card.nationalCode)}</bdi>],
+    [t('fieldFatherName'), card.fatherName || t('notRecorded')],
+    [t('fieldBirthDate'), card.birthDate ? <bdi key="bd">{digits(card.birthDate)}</bdi> : t('notRecorded')],
+    [t('fieldTrackingCode'), card.trackingCode ? <bdi key="tc" className="code">{digits(card.trackingCode)}</bdi> : t('notRecorded')],
+    [t('fieldCardId'), <bdi key="id" className="code">{card.cardId}</bdi>],
+  ];
+  return (
+    <dl className="details panel">
+      {rows.map(([label, value]) => (
+        <div key={label}>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function CardActions({ card }: { card: StoredCard }) {
+  const { t, language } = useI18n();
+  const { timeZone } = useSettings();
+  if (card.status === 'ready') {
+    return (
+      <Link className="button button-primary button-large" to={`/cards/${encodeURIComponent(card.cardId)}/handover`}>
+        {t('cardHandOver')}
+      </Link>
+    );
+  }
+  if (card.status === 'handed_over') {
+    const handover = card.handover;
+    const when = handover ? new Date(handover.occurredAt) : null;
+    return (
+      <div className="notice" role="status">
+        <p>{t('cardCannotHandedOver')}</p>
+        {handover && when ? (
+          <p>
+            {t('cardHandedOverTo', {
+              name: handover.recipient.fullName,
+              kind: t(handover.recipient.kind === 'holder' ? 'recipientHolder' : 'recipientProxy'),
+              date: formatJalaliDate(when, language, timeZone),
+              time: formatClockTime(when, language, timeZone),
+              staff: handover.staffId,
+            })}
+          </p>
+        ) : null}
+      </div>
+    );
+  }
+  return (
+    <p className="notice notice-danger" role="alert">
+      {t(card.status === 'revoked' ? 'cardCannotRevoked' : 'cardCannotReturned')}
+    </p>
+  );
+}
+
+function HistoryItem({ record }: { record: OutboxRecord }) {
+  const { t, language } = useI18n();
+  const { timeZone } = useSettings();
+  const when = new Date(record.occurredAtMs);
+  const event = record.event;
+  return (
+    <li className="history-item">
+      <span>
+        {event.type === 'handover' ? t('historyHandover', { name: event.recipient.fullName }) : t('historyVoid', { reason: event.reason })}
+      </span>
+      <span className="muted">
+        {formatJalaliDate(when, language, timeZone)} {formatClockTime(when, language, timeZone)} · {t('historyBy', { staff: record.staffName })}
+      </span>
+      <span>
+        <SyncStateBadge state={record.syncState} />
+        {record.voidedByEventId ? <span className="badge badge-voided">{t('voided')}</span> : null}
+      </span>
+    </li>
+  );
+}
+
+function VoidForm({ handover }: { handover: OutboxRecord }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { db } = useServices();
+  const commandContext = useCommandContext();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const navigate = useNavigate();
+  const location = useLocation();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSaving(true);
+    setError(null);
+    try {
+      await voidHandover(db, { handoverEventId: handover.eventId, reason }, commandContext());
+      const notice: CardScreenNotice = { saved: 'void' };
+      void navigate(location.pathname, { replace: true, state: notice });
+    } catch (failure) {
+      setError(describeCommandError(failure, i18n));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <form className="panel void-form" onSubmit={submit} aria-labelledby="void-title">
+      <h2 id="void-title">{t('voidTitle')}</h2>
+      <p className="muted">{t('voidIntro')}</p>
+      <label className="field">
+        <span>{t('voidReason')}</span>
+        <textarea value={reason} onChange={(event) => setReason(event.target.value)} rows={2} required />
+      </label>
+      {error ? (
+        <p className="notice notice-danger" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <button type="submit" className="button button-danger" disabled={saving || reason.trim() === ''}>
+        {t('voidConfirm')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,32 @@
+import { CommandRefused, type HandoverRefusal } from '../../db/handovers.ts';
+import type { I18n, MessageKey } from '../../ui/i18n.tsx';
+
+const REFUSAL_MESSAGE: Record<HandoverRefusal, MessageKey> = {
+  'card-not-found': 'refusalCardNotFound',
+  'card-revoked': 'refusalCardRevoked',
+  'card-returned': 'refusalCardReturned',
+  'card-handed-over': 'refusalCardHandedOver',
+  'checks-incomplete': 'refusalChecksIncomplete',
+  'recipient-code-invalid': 'refusalRecipientCodeInvalid',
+  'recipient-not-holder': 'refusalRecipientNotHolder',
+  'recipient-name-missing': 'refusalRecipientNameMissing',
+  'proxy-not-allowed': 'refusalProxyNotAllowed',
+  'proxy-details-missing': 'refusalProxyDetailsMissing',
+  'no-shift': 'refusalNoShift',
+  'handover-not-found': 'refusalHandoverNotFound',
+  'handover-already-voided': 'refusalHandoverAlreadyVoided',
+  'void-reason-missing': 'refusalVoidReasonMissing',
+};
+
+function isQuotaError(error: unknown): boolean {
+  const candidates = [error, (error as { inner?: unknown } | null)?.inner];
+  return candidates.some((candidate) => (candidate as { name?: string } | null)?.name === 'QuotaExceededError');
+}
+
+/** Words for a failed command. The transaction rolled back, so nothing half-written remains. */
+export function describeCommandError(error: unknown, { t }: I18n): string {
+  if (error instanceof CommandRefused) return t(REFUSAL_MESSAGE[error.refusal]);
+  if (isQuotaError(error)) return t('errorStorageFull');
+  const detail = error instanceof Error ? error.name : String(error);
+  return t('errorUnexpected', { detail });
+}

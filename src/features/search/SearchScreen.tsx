@@ -1,0 +1,113 @@
+import { useId, useState, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { useI18n } from '../../ui/i18n.tsx';
+import { CardStatusBadge } from '../../ui/status.tsx';
+import { NATIONAL_CODE_PROBLEM_MESSAGE } from '../../ui/code-problem.ts';
+import { SEARCH_RESULT_LIMIT, searchCards } from '../../db/queries.ts';
+import { useServices } from '../../services/services.tsx';
+import { useCardSearch, useCounterSnapshot } from './use-card-search.ts';
+
+export function SearchScreen() {
+  const { t, digits } = useI18n();
+  const navigate = useNavigate();
+  const { db } = useServices();
+  const [query, setQuery] = useState('');
+  const answer = useCardSearch(query);
+  const counters = useCounterSnapshot();
+  const hintId = useId();
+  const outcome = answer?.outcome;
+  const cards = outcome?.cards ?? [];
+
+  // A barcode scanner types the code and presses Enter faster than the live results refresh,
+  // so Enter searches afresh: a single match, or an exact code match, opens the card at once.
+  const openSingleMatch = async (event: FormEvent) => {
+    event.preventDefault();
+    const fresh = await searchCards(db, query);
+    const first = fresh.cards[0];
+    if (first && (fresh.cards.length === 1 || fresh.kind === 'national-code' || fresh.kind === 'tracking-code' || fresh.kind === 'card-id')) {
+      void navigate(`/cards/${encodeURIComponent(first.cardId)}`);
+    }
+  };
+
+  return (
+    <section className="screen search-screen" aria-labelledby="search-title">
+      <h1 id="search-title" className="visually-hidden">
+        {t('navSearch')}
+      </h1>
+      <dl className="counters" aria-live="polite">
+        <div>
+          <dt>{t('countReady')}</dt>
+          <dd data-testid="count-ready">{counters ? digits(counters.ready.toLocaleString('en-US')) : '…'}</dd>
+        </div>
+        <div>
+          <dt>{t('countToday')}</dt>
+          <dd data-testid="count-today">{counters ? digits(counters.handoversToday) : '…'}</dd>
+        </div>
+      </dl>
+      <form role="search" onSubmit={(event) => void openSingleMatch(event)} className="search-form">
+        <label htmlFor="card-search" className="search-label">
+          {t('searchLabel')}
+        </label>
+        <input
+          id="card-search"
+          className="search-input"
+          type="search"
+          autoFocus
+          autoComplete="off"
+          autoCorrect="off"
+          spellCheck={false}
+          enterKeyHint="search"
+          aria-describedby={hintId}
+          placeholder={t('searchPlaceholder')}
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+        />
+        <p id={hintId} className="hint">
+          {t('searchHint')}
+        </p>
+      </form>
+      <div className="search-results" data-query={answer?.query ?? ''} aria-live="polite">
+        {outcome?.kind === 'empty' || !outcome ? (
+          <p className="muted">{t('searchStartTyping')}</p>
+        ) : outcome.kind === 'invalid-national-code' ? (
+          <p className="notice notice-warning" role="alert">
+            {t('searchInvalidCode', { reason: t(NATIONAL_CODE_PROBLEM_MESSAGE[outcome.problem]) })}
+          </p>
+        ) : cards.length === 0 ? (
+          <p className="notice">{t('searchNoResults')}</p>
+        ) : (
+          <>
+            <h2 className="visually-hidden">{t('searchResults')}</h2>
+            <p className="muted result-count">{t('searchResultCount', { count: cards.length })}</p>
+            <ul className="result-list">
+              {cards.map((card) => (
+                <li key={card.cardId}>
+                  <Link className="result" to={`/cards/${encodeURIComponent(card.cardId)}`}>
+                    <span className="result-name">
+                      {card.firstName} {card.lastName}
+                    </span>
+                    <CardStatusBadge status={card.status} />
+                    <span className="result-meta">
+                      {card.fatherName ? (
+                        <span>
+                          {t('fieldFatherName')}: {card.fatherName}
+                        </span>
+                      ) : null}
+                      <span>
+                        {t('fieldNationalCode')}: <bdi className="code">{digits(card.nationalCode)}</bdi>
+                      </span>
+                      <span>
+                        {t('fieldBox')}: <bdi>{card.box ? digits(card.box) : t('notRecorded')}</bdi>
+                      </span>
+                    </span>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+            {cards.length >= SEARCH_RESULT_LIMIT ? <p className="muted">{t('searchMoreResults', { count: SEARCH_RESULT_LIMIT })}</p> : null}
+          </>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,74 @@
+import { useState, type FormEvent } from 'react';
+import { endShift, updateSettings } from '../../db/settings.ts';
+import { useI18n } from '../../ui/i18n.tsx';
+import { useServices, useSettings } from '../../services/services.tsx';
+
+export function SettingsScreen() {
+  const { t } = useI18n();
+  const { db } = useServices();
+  const settings = useSettings();
+  const [draft, setDraft] = useState<{ centerId: string; deviceToken: string } | null>(null);
+  const [saved, setSaved] = useState(false);
+  const values = draft ?? { centerId: settings.centerId, deviceToken: settings.deviceToken };
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    await updateSettings(db, { centerId: values.centerId.trim(), deviceToken: values.deviceToken.trim() });
+    setDraft(null);
+    setSaved(true);
+  };
+
+  return (
+    <section className="screen settings-screen" aria-labelledby="settings-title">
+      <h1 id="settings-title">{t('settingsTitle')}</h1>
+      <fieldset className="panel">
+        <legend>{t('settingsLanguage')}</legend>
+        {(['fa', 'en'] as const).map((language) => (
+          <label key={language} className="choice">
+            <input type="radio" name="language" checked={settings.language === language} onChange={() => void updateSettings(db, { language })} />
+            <span lang={language}>{language === 'fa' ? 'فارسی' : 'English'}</span>
+          </label>
+        ))}
+      </fieldset>
+      <div className="panel">
+        <label className="choice">
+          <input
+            type="checkbox"
+            checked={settings.proxyAllowed}
+            onChange={(event) => void updateSettings(db, { proxyAllowed: event.target.checked })}
+          />
+          <span>{t('settingsProxyAllowed')}</span>
+        </label>
+      </div>
+      <form className="panel" onSubmit={save}>
+        <label className="field">
+          <span>{t('settingsCenterId')}</span>
+          <input value={values.centerId} onChange={(event) => (setSaved(false), setDraft({ ...values, centerId: event.target.value }))} dir="ltr" />
+        </label>
+        <label className="field">
+          <span>{t('settingsDeviceToken')}</span>
+          <input value={values.deviceToken} onChange={(event) => (setSaved(false), setDraft({ ...values, deviceToken: event.target.value }))} dir="ltr" />
+        </label>
+        <p>
+          {t('settingsDeviceId')}: <bdi className="code">{settings.deviceId}</bdi>
+        </p>
+        {saved ? (
+          <p className="notice notice-success" role="status">
+            {t('settingsSaved')}
+          </p>
+        ) : null}
+        <button type="submit" className="button button-primary">
+          {t('settingsSave')}
+        </button>
+      </form>
+      {settings.shift ? (
+        <div className="panel">
+          <p>{t('shiftOnDuty', { name: settings.shift.staffName })}</p>
+          <button type="button" className="button" onClick={() => void endShift(db)}>
+            {t('shiftEnd')}
+          </button>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,67 @@
+import { Link } from 'react-router';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { handoversOnDay } from '../../db/queries.ts';
+import { formatClockTime, formatJalaliDate, jalaliDayKey } from '../../domain/jalali.ts';
+import { useI18n } from '../../ui/i18n.tsx';
+import { SyncStateBadge } from '../../ui/status.tsx';
+import { useServices, useSettings } from '../../services/services.tsx';
+
+export function TodayScreen() {
+  const { t, digits, language } = useI18n();
+  const { db, now } = useServices();
+  const { timeZone } = useSettings();
+  const today = now();
+  const dayKey = jalaliDayKey(today, timeZone);
+  const handovers = useLiveQuery(() => handoversOnDay(db, dayKey), [db, dayKey]);
+  const active = handovers?.filter((record) => !record.voidedByEventId).length ?? 0;
+
+  return (
+    <section className="screen today-screen" aria-labelledby="today-title">
+      <h1 id="today-title">{t('todayTitle', { date: formatJalaliDate(today, language, timeZone) })}</h1>
+      {handovers === undefined ? null : handovers.length === 0 ? (
+        <p className="muted">{t('todayEmpty')}</p>
+      ) : (
+        <>
+          <p className="muted">{t('todayCount', { count: active })}</p>
+          <table className="today-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('todayTime')}</th>
+                <th scope="col">{t('todayHolder')}</th>
+                <th scope="col">{t('fieldNationalCode')}</th>
+                <th scope="col">{t('todayRecipient')}</th>
+                <th scope="col">{t('todayStaff')}</th>
+                <th scope="col">{t('todaySync')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {handovers.map((record) => (
+                <tr key={record.eventId} className={record.voidedByEventId ? 'voided' : undefined}>
+                  <td>
+                    <bdi>{formatClockTime(new Date(record.occurredAtMs), language, timeZone)}</bdi>
+                  </td>
+                  <td>
+                    <Link to={`/cards/${encodeURIComponent(record.cardId)}`}>{record.holderName}</Link>
+                  </td>
+                  <td>
+                    <bdi className="code">{digits(record.holderNationalCode)}</bdi>
+                  </td>
+                  <td>
+                    {record.event.type === 'handover'
+                      ? t(record.event.recipient.kind === 'holder' ? 'recipientHolder' : 'recipientProxy')
+                      : null}
+                  </td>
+                  <td>{record.staffName}</td>
+                  <td>
+                    <SyncStateBadge state={record.syncState} />
+                    {record.voidedByEventId ? <span className="badge badge-voided">{t('voided')}</span> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}

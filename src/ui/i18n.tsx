@@ -1,0 +1,45 @@
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import { en, fa, type MessageKey } from './messages.ts';
+import { toPersianDigits } from '../domain/digits.ts';
+import type { UiLanguage } from '../domain/jalali.ts';
+
+export type { MessageKey };
+
+export interface I18n {
+  language: UiLanguage;
+  dir: 'rtl' | 'ltr';
+  t: (key: MessageKey, params?: Record<string, string | number>) => string;
+  /** Codes and numbers in the interface's digits (Persian digits in the Persian interface). */
+  digits: (text: string | number) => string;
+}
+
+const catalogs: Record<UiLanguage, Record<MessageKey, string>> = { fa, en };
+
+export function createI18n(language: UiLanguage): I18n {
+  const digits = (text: string | number) => (language === 'fa' ? toPersianDigits(String(text)) : String(text));
+  return {
+    language,
+    dir: language === 'fa' ? 'rtl' : 'ltr',
+    digits,
+    t: (key, params) => {
+      let message = catalogs[language][key];
+      if (params) {
+        for (const [name, value] of Object.entries(params)) {
+          message = message.replaceAll(`{${name}}`, typeof value === 'number' ? digits(value) : value);
+        }
+      }
+      return message;
+    },
+  };
+}
+
+const I18nContext = createContext<I18n>(createI18n('fa'));
+
+export function I18nProvider({ language, children }: { language: UiLanguage; children: ReactNode }) {
+  const i18n = useMemo(() => createI18n(language), [language]);
+  return <I18nContext.Provider value={i18n}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  return useContext(I18nContext);
+}

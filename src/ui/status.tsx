@@ -1,0 +1,30 @@
+import type { CardStatus } from '../sync/protocol.ts';
+import type { MessageKey } from './i18n.tsx';
+import { useI18n } from './i18n.tsx';
+
+const STATUS_LABEL: Record<CardStatus, MessageKey> = {
+  ready: 'statusReady',
+  handed_over: 'statusHandedOver',
+  revoked: 'statusRevoked',
+  returned: 'statusReturned',
+};
+
+export function CardStatusBadge({ status }: { status: CardStatus }) {
+  const { t } = useI18n();
+  return <span className={`badge badge-${status}`}>{t(STATUS_LABEL[status])}</span>;
+}
+
+export type EventSyncState = 'pending' | 'sending' | 'synced' | 'conflict' | 'rejected';
+
+const SYNC_LABEL: Record<EventSyncState, MessageKey> = {
+  pending: 'syncPending',
+  sending: 'syncSending',
+  synced: 'syncSynced',
+  conflict: 'syncConflict',
+  rejected: 'syncRejected',
+};
+
+export function SyncStateBadge({ state }: { state: EventSyncState }) {
+  const { t } = useI18n();
+  return <span className={`badge badge-sync-${state}`}>{t(SYNC_LABEL[state])}</span>;
+}

@@ -1,0 +1,40 @@
+// Test data shared by unit, integration and end-to-end tests: registry cards with valid codes.
+import type { Card, CounterChecks } from '../../src/sync/protocol.ts';
+import { completeNationalCode } from '../../src/domain/national-code.ts';
+
+let sequence = 0;
+
+/** A valid national code made from a running number, so each card gets its own. */
+export function nextNationalCode(): string {
+  sequence++;
+  return completeNationalCode(String(100_000_000 + sequence * 7919).slice(-9).replace(/^(\d{3})000000/, '$1000001'));
+}
+
+export function createCard(overrides: Partial<Card> = {}): Card {
+  sequence++;
+  const id = String(sequence).padStart(7, '0');
+  return {
+    cardId: `C-${id}`,
+    centerId: 'DEMO-01',
+    nationalCode: nextNationalCode(),
+    firstName: 'زهرا',
+    lastName: 'محمدی',
+    fatherName: 'علی',
+    birthDate: '1368-04-21',
+    trackingCode: `1403${id}0000`,
+    box: 'B-017',
+    status: 'ready',
+    version: sequence,
+    updatedAt: '2026-11-24T08:12:44.120Z',
+    handover: null,
+    ...overrides,
+  };
+}
+
+export const ALL_CHECKS: CounterChecks = {
+  identityVerified: true,
+  birthCertificateSeen: true,
+  oldCard: 'collected',
+  feeCollected: true,
+  biometricConfirmed: true,
+};

@@ -1,0 +1,272 @@
+import { describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { FIXED_NOW, renderApp } from './render-app.tsx';
+import { ALL_CHECKS, createCard } from '../factories/cards.ts';
+import { recordHandover } from '../../src/db/handovers.ts';
+import { toPersianDigits } from '../../src/domain/digits.ts';
+
+const zahra = () => createCard({ cardId: 'C-0000101', nationalCode: '0012345679', firstName: 'زهرا', lastName: 'محمدی', box: 'B-017' });
+const ali = () => createCard({ cardId: 'C-0000102', nationalCode: '1234567891', firstName: 'علی', lastName: 'کریمی', fatherName: 'حسین' });
+const arabicSpelled = () => createCard({ cardId: 'C-0000103', nationalCode: '2719000000', firstName: 'علي', lastName: 'كاظمي' });
+const revoked = () => createCard({ cardId: 'C-0000104', nationalCode: '4445556661', firstName: 'رضا', lastName: 'رضایی', status: 'revoked' });
+
+const toArabicIndic = (digits: string) => digits.replace(/[0-9]/g, (d) => String.fromCharCode(0x0660 + Number(d)));
+
+async function search(text: string) {
+  const user = userEvent.setup();
+  const box = await screen.findByRole('searchbox', { name: 'کد ملی، کد رهگیری یا نام' });
+  await user.clear(box);
+  await user.type(box, text);
+  return user;
+}
+
+async function resultNames(): Promise<string[]> {
+  const list = await screen.findByRole('list');
+  return within(list)
+    .getAllByRole('link')
+    .map((link) => link.querySelector('.result-name')?.textContent ?? '');
+}
+
+describe('search', () => {
+  it.each([
+    ['ASCII digits', '0012345679'],
+    ['Persian digits', toPersianDigits('0012345679')],
+    ['Arabic-Indic digits', toArabicIndic('0012345679')],
+  ])('finds a card by national code typed in %s', async (_script, typed) => {
+    await renderApp({ cards: [zahra(), ali()] });
+    await search(typed);
+    expect(await resultNames()).toEqual(['زهرا محمدی']);
+  });
+
+  it('finds an Arabic-spelled stored name when Persian Yeh and Kaf are typed', async () => {
+    await renderApp({ cards: [zahra(), ali(), arabicSpelled()] });
+    await search('کاظمی');
+    expect(await resultNames()).toEqual(['علي كاظمي']);
+  });
+
+  it('finds a Persian-spelled stored name when Arabic Yeh and Kaf are typed', async () => {
+    await renderApp({ cards: [zahra(), ali()] });
+    await search('علي كريمي');
+    expect(await resultNames()).toEqual(['علی کریمی']);
+  });
+
+  it('finds a name by word prefixes in either order', async () => {
+    await renderApp({ cards: [zahra(), ali(), createCard({ firstName: 'زهره', lastName: 'کریمی' })] });
+    await search('کری زهر');
+    expect(await resultNames()).toEqual(['زهره کریمی']);
+  });
+
+  it('shows holder details in each result', async () => {
+    await renderApp({ cards: [ali()] });
+    await search('علی');
+    const result = await screen.findByRole('link', { name: /علی کریمی/ });
+    expect(result).toHaveTextContent('نام پدر: حسین');
+    expect(result).toHaveTextContent(`کد ملی: ${toPersianDigits('1234567891')}`);
+    expect(result).toHaveTextContent('آماده‌ی تحویل');
+  });
+
+  it('explains why an invalid national code finds nothing', async () => {
+    await renderApp({ cards: [zahra()] });
+    await search('0012345678');
+    expect(await screen.findByRole('alert')).toHaveTextContent('رقم کنترل با بقیه‌ی ارقام نمی‌خواند');
+  });
+
+  it('opens the card when a scanner types a code and Enter', async () => {
+    await renderApp({ cards: [zahra(), ali()] });
+    await search('1234567891{Enter}');
+    expect(await screen.findByRole('heading', { level: 1, name: 'کارت علی کریمی' })).toBeInTheDocument();
+  });
+
+  it('renders a name containing markup as plain text', async () => {
+    const hostile = '<img src=x onerror=alert(1)>';
+    const { container } = await renderApp({ cards: [createCard({ nationalCode: '3612345672', firstName: hostile, lastName: 'تست' })] });
+    await search('3612345672');
+    expect(await screen.findByRole('link', { name: new RegExp('onerror') })).toHaveTextContent(`${hostile} تست`);
+    expect(container.querySelector('img[src="x"]')).toBeNull();
+  });
+});
+
+async function tickAllChecks(user: ReturnType<typeof userEvent.setup>) {
+  for (const label of [
+    'هویت گیرنده با چهره و مدرک شناسایی تطبیق داده شد',
+    'شناسنامه‌ی دارنده دیده شد',
+    'هزینه دریافت شد',
+    'تأیید زیست‌سنجی (اثر انگشت) در سامانه‌ی رسمی انجام شد',
+  ]) {
+    await user.click(await screen.findByRole('checkbox', { name: label }));
+  }
+}
+
+describe('handover', () => {
+  it('enables confirm only when every check is done, then records the handover', async () => {
+    const { db } = await renderApp({ cards: [zahra()], route: '/cards/C-0000101/handover' });
+    const user = userEvent.setup();
+    const confirm = await screen.findByRole('button', { name: 'ثبت تحویل' });
+    expect(confirm).toBeDisabled();
+    await tickAllChecks(user);
+    expect(confirm).toBeDisabled();
+    await user.click(screen.getByRole('radio', { name: 'تحویل گرفته شد' }));
+    expect(confirm).toBeEnabled();
+    await user.click(confirm);
+
+    expect(await screen.findByText('تحویل ثبت و ذخیره شد.')).toBeInTheDocument();
+    expect(screen.getAllByText('تحویل شده').length).toBeGreaterThan(0);
+    const events = await db.events.toArray();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: 'handover',
+      cardId: 'C-0000101',
+      staffId: 'S-07',
+      syncState: 'pending',
+      dayKey: '1405-09-04',
+      event: {
+        recipient: { kind: 'holder', nationalCode: '0012345679' },
+        checks: { identityVerified: true, birthCertificateSeen: true, oldCard: 'collected', feeCollected: true, biometricConfirmed: true },
+        occurredAt: '2026-11-25T10:31:07.512+03:30',
+        deviceId: 'device-test-0001',
+      },
+    });
+    expect((await db.cards.get('C-0000101'))?.status).toBe('handed_over');
+  });
+
+  it('refuses a second handover of the same card, even from a form opened before the first', async () => {
+    const { db } = await renderApp({ cards: [zahra()], route: '/cards/C-0000101/handover' });
+    const user = userEvent.setup();
+    await tickAllChecks(user);
+    await user.click(screen.getByRole('radio', { name: 'کارت اول است (کارت قبلی ندارد)' }));
+    // Another tab of the same counter hands the card over while this form is open.
+    await recordHandover(
+      db,
+      { cardId: 'C-0000101', proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: '0012345679', fullName: 'زهرا محمدی' } },
+      { deviceId: 'device-test-0001', staff: { staffId: 'S-02', staffName: 'کارمند دیگر', startedAt: '' }, timeZone: 'Asia/Tehran', now: FIXED_NOW, makeEventId: () => 'other-tab-event' },
+    );
+    await user.click(screen.getByRole('button', { name: 'ثبت تحویل' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('این کارت قبلاً تحویل داده شده است.');
+    expect(await db.events.count()).toBe(1);
+  });
+
+  it('refuses a second handover in the storage command itself', async () => {
+    const { db } = await renderApp({ cards: [zahra()] });
+    const context = { deviceId: 'd', staff: { staffId: 'S-07', staffName: 'م', startedAt: '' }, timeZone: 'Asia/Tehran', now: FIXED_NOW };
+    const input = { cardId: 'C-0000101', proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder' as const, nationalCode: '0012345679', fullName: 'زهرا محمدی' } };
+    await recordHandover(db, input, { ...context, makeEventId: () => 'first' });
+    await expect(recordHandover(db, input, { ...context, makeEventId: () => 'second' })).rejects.toMatchObject({ refusal: 'card-handed-over' });
+    expect((await db.events.toArray()).map((record) => record.eventId)).toEqual(['first']);
+  });
+
+  it('refuses the handover form for a card already handed over', async () => {
+    await renderApp({
+      cards: [createCard({ cardId: 'C-0000105', status: 'handed_over' })],
+      route: '/cards/C-0000105/handover',
+    });
+    expect(await screen.findByRole('alert')).toHaveTextContent('این کارت قبلاً تحویل داده شده است.');
+    expect(screen.queryByRole('button', { name: 'ثبت تحویل' })).toBeNull();
+  });
+
+  it('refuses a revoked card and says why', async () => {
+    const { db } = await renderApp({ cards: [revoked()], route: '/cards/C-0000104' });
+    expect(await screen.findByRole('alert')).toHaveTextContent('این کارت باطل شده است و نباید تحویل داده شود.');
+    expect(screen.queryByRole('link', { name: 'تحویل کارت' })).toBeNull();
+    expect(await db.events.count()).toBe(0);
+  });
+
+  it('offers proxy pickup only when the center allows it, and validates the proxy code', async () => {
+    const { unmount } = await renderApp({ cards: [zahra()], route: '/cards/C-0000101/handover' });
+    await screen.findByRole('button', { name: 'ثبت تحویل' });
+    expect(screen.queryByRole('radio', { name: 'وکیل یا نماینده' })).toBeNull();
+    unmount();
+
+    const { db } = await renderApp({ cards: [zahra()], route: '/cards/C-0000101/handover', settings: { proxyAllowed: true } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('radio', { name: 'وکیل یا نماینده' }));
+    await tickAllChecks(user);
+    await user.click(screen.getByRole('radio', { name: 'ارائه نشد' }));
+    await user.type(screen.getByRole('textbox', { name: 'کد ملی نماینده' }), '1234567890');
+    expect(screen.getByRole('alert')).toHaveTextContent('این کد ملی معتبر نیست');
+    await user.type(screen.getByRole('textbox', { name: 'نام و نام خانوادگی نماینده' }), 'حسن محمدی');
+    await user.type(screen.getByRole('textbox', { name: 'نسبت با دارنده‌ی کارت' }), 'پدر');
+    await user.type(screen.getByRole('textbox', { name: 'شماره‌ی وکالت‌نامه یا مدرک' }), 'V-1405-88');
+    expect(screen.getByRole('button', { name: 'ثبت تحویل' })).toBeDisabled();
+    await user.clear(screen.getByRole('textbox', { name: 'کد ملی نماینده' }));
+    await user.type(screen.getByRole('textbox', { name: 'کد ملی نماینده' }), '۱۲۳۴۵۶۷۸۹۱');
+    await user.click(screen.getByRole('button', { name: 'ثبت تحویل' }));
+    await screen.findByText('تحویل ثبت و ذخیره شد.');
+    const [record] = await db.events.toArray();
+    expect(record?.event).toMatchObject({
+      recipient: { kind: 'proxy', nationalCode: '1234567891', fullName: 'حسن محمدی', relation: 'پدر', documentRef: 'V-1405-88' },
+      checks: { oldCard: 'not_presented' },
+    });
+  });
+});
+
+describe('void', () => {
+  it('returns the card to ready and keeps both events', async () => {
+    const { db } = await renderApp({ cards: [zahra()], route: '/cards/C-0000101/handover' });
+    const user = userEvent.setup();
+    await tickAllChecks(user);
+    await user.click(screen.getByRole('radio', { name: 'تحویل گرفته شد' }));
+    await user.click(screen.getByRole('button', { name: 'ثبت تحویل' }));
+    await screen.findByText('تحویل ثبت و ذخیره شد.');
+
+    const voidButton = await screen.findByRole('button', { name: 'ابطال تحویل' });
+    expect(voidButton).toBeDisabled();
+    await user.type(screen.getByRole('textbox', { name: 'دلیل ابطال' }), 'کارت اشتباه انتخاب شد');
+    await user.click(voidButton);
+
+    expect(await screen.findByText('ابطال تحویل ثبت شد؛ کارت دوباره آماده‌ی تحویل است.')).toBeInTheDocument();
+    expect(await screen.findByRole('link', { name: 'تحویل کارت' })).toBeInTheDocument();
+    const events = await db.events.orderBy('seq').toArray();
+    expect(events.map((record) => record.type)).toEqual(['handover', 'handover_void']);
+    expect(events[0]?.voidedByEventId).toBe(events[1]?.eventId);
+    expect(events[1]?.event).toMatchObject({ handoverEventId: events[0]?.eventId, reason: 'کارت اشتباه انتخاب شد' });
+    expect((await db.cards.get('C-0000101'))?.status).toBe('ready');
+  });
+});
+
+describe('today and shift', () => {
+  it("lists today's handovers newest first with time and clerk", async () => {
+    const { db } = await renderApp({ cards: [zahra(), ali()], route: '/cards/C-0000101/handover' });
+    const user = userEvent.setup();
+    await tickAllChecks(user);
+    await user.click(screen.getByRole('radio', { name: 'تحویل گرفته شد' }));
+    await user.click(screen.getByRole('button', { name: 'ثبت تحویل' }));
+    await screen.findByText('تحویل ثبت و ذخیره شد.');
+    await user.click(screen.getByRole('link', { name: 'جستجو' }));
+    await search('1234567891{Enter}');
+    await user.click(await screen.findByRole('link', { name: 'تحویل کارت' }));
+    await tickAllChecks(user);
+    await user.click(screen.getByRole('radio', { name: 'کارت اول است (کارت قبلی ندارد)' }));
+    await user.click(screen.getByRole('button', { name: 'ثبت تحویل' }));
+    await screen.findByText('تحویل ثبت و ذخیره شد.');
+
+    await user.click(screen.getByRole('link', { name: 'تحویل‌های امروز' }));
+    expect(await screen.findByRole('heading', { name: 'تحویل‌های امروز، ۴ آذر ۱۴۰۵' })).toBeInTheDocument();
+    const rows = within(screen.getByRole('table')).getAllByRole('row').slice(1);
+    expect(rows.map((row) => within(row).getByRole('link').textContent)).toEqual(['علی کریمی', 'زهرا محمدی']);
+    expect(rows[0]).toHaveTextContent('۱۰:۳۱');
+    expect(rows[0]).toHaveTextContent('مریم احمدی');
+    expect(await db.events.count()).toBe(2);
+  });
+
+  it('asks for the clerk before anything else, and stamps events with them', async () => {
+    await renderApp({ cards: [zahra()], withShift: false });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'شروع نوبت' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('شناسه‌ی متصدی را وارد کنید.');
+    await user.type(screen.getByRole('textbox', { name: 'شناسه‌ی متصدی' }), 'S-11');
+    await user.type(screen.getByRole('textbox', { name: 'نام و نام خانوادگی متصدی' }), 'نرگس کاظمی');
+    await user.click(screen.getByRole('button', { name: 'شروع نوبت' }));
+    expect(await screen.findByRole('searchbox')).toBeInTheDocument();
+    expect(screen.getByText('متصدی: نرگس کاظمی')).toBeInTheDocument();
+  });
+
+  it('switches to English and keeps the choice', async () => {
+    const { db } = await renderApp({ cards: [zahra()] });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Switch to English' }));
+    expect(await screen.findByRole('searchbox', { name: 'National code, tracking code or name' })).toBeInTheDocument();
+    await waitFor(() => expect(document.documentElement.dir).toBe('ltr'));
+    expect((await db.settings.get('language'))?.value).toBe('en');
+  });
+});
