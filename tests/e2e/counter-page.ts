@@ -1,0 +1,63 @@
+// Page model of the counter as a clerk uses it: by visible labels, in Persian.
+import { expect, type Page } from '@playwright/test';
+
+const CHECK_LABELS = [
+  'هویت گیرنده با چهره و مدرک شناسایی تطبیق داده شد',
+  'شناسنامه‌ی دارنده دیده شد',
+  'هزینه دریافت شد',
+  'تأیید زیست‌سنجی (اثر انگشت) در سامانه‌ی رسمی انجام شد',
+];
+
+export class CounterPage {
+  constructor(readonly page: Page) {}
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+  }
+
+  async startShift(staffId: string, staffName: string): Promise<void> {
+    await this.page.getByRole('textbox', { name: 'شناسه‌ی متصدی' }).fill(staffId);
+    await this.page.getByRole('textbox', { name: 'نام و نام خانوادگی متصدی' }).fill(staffName);
+    await this.page.getByRole('button', { name: 'شروع نوبت' }).click();
+    await expect(this.searchBox()).toBeVisible();
+  }
+
+  searchBox() {
+    return this.page.getByRole('searchbox', { name: 'کد ملی، کد رهگیری یا نام' });
+  }
+
+  async waitForInventory(minimumCards: number): Promise<void> {
+    await expect
+      .poll(async () => Number(((await this.page.getByTestId('count-ready').textContent()) ?? '').replace(/[^\d۰-۹]/g, '').replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0))), {
+        timeout: 60_000,
+      })
+      .toBeGreaterThanOrEqual(minimumCards);
+  }
+
+  async waitForServiceWorker(): Promise<void> {
+    await this.page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+  }
+
+  async search(text: string): Promise<void> {
+    await this.page.getByRole('link', { name: 'جستجو', exact: true }).click();
+    await this.searchBox().fill(text);
+  }
+
+  async openResult(namePattern: RegExp): Promise<void> {
+    await this.page.getByRole('link', { name: namePattern }).first().click();
+  }
+
+  async handOverOpenCard(oldCard: 'تحویل گرفته شد' | 'ارائه نشد' | 'کارت اول است (کارت قبلی ندارد)' = 'تحویل گرفته شد'): Promise<void> {
+    await this.page.getByRole('link', { name: 'تحویل کارت' }).click();
+    for (const label of CHECK_LABELS) await this.page.getByRole('checkbox', { name: label }).check();
+    await this.page.getByRole('radio', { name: oldCard }).check();
+    await this.page.getByRole('button', { name: 'ثبت تحویل' }).click();
+    await expect(this.page.getByText('تحویل ثبت و ذخیره شد.')).toBeVisible();
+  }
+
+  async syncNow(): Promise<void> {
+    await this.page.getByRole('button', { name: 'همگام‌سازی' }).click();
+  }
+}

@@ -1,0 +1,82 @@
+import { expect, test } from '@playwright/test';
+import { MockRegistry } from './registry.ts';
+import { CounterPage } from './counter-page.ts';
+import { toPersianDigits } from '../../src/domain/digits.ts';
+import { DEMO_DEVICE_TOKEN } from '../../src/sync/protocol.ts';
+
+interface PulledCard {
+  cardId: string;
+  nationalCode: string;
+  firstName: string;
+  lastName: string;
+  status: string;
+}
+
+let registry: MockRegistry;
+
+test.beforeEach(async () => {
+  registry = await MockRegistry.create();
+  await registry.start();
+});
+
+test.afterEach(async () => {
+  await registry.dispose();
+});
+
+async function twoReadyCards(): Promise<[PulledCard, PulledCard]> {
+  const response = await fetch(`${registry.url}/api/v1/centers/DEMO-01/cards?limit=50`, {
+    headers: { Authorization: `Bearer ${DEMO_DEVICE_TOKEN}`, 'X-Device-Id': 'e2e-probe' },
+  });
+  const { items } = (await response.json()) as { items: PulledCard[] };
+  const ready = items.filter((card) => card.status === 'ready');
+  return [ready[0]!, ready[3]!];
+}
+
+test('hands over two cards with the endpoint down and the tablet offline; the registry gets each exactly once', async ({ page, context }) => {
+  const counter = new CounterPage(page);
+  const [first, second] = await twoReadyCards();
+
+  await counter.open(registry.url);
+  await counter.startShift('S-07', 'مریم احمدی');
+  await counter.waitForInventory(5000);
+  await counter.waitForServiceWorker();
+
+  await registry.stop();
+  await context.setOffline(true);
+
+  // First card by national code typed in Persian digits, second by name.
+  await counter.search(toPersianDigits(first.nationalCode));
+  await counter.openResult(new RegExp(`${first.firstName} ${first.lastName}`));
+  await counter.handOverOpenCard('تحویل گرفته شد');
+
+  await counter.search(`${second.lastName} ${second.firstName}`);
+  await page.getByRole('link').filter({ hasText: toPersianDigits(second.nationalCode) }).click();
+  await counter.handOverOpenCard('کارت اول است (کارت قبلی ندارد)');
+
+  await page.reload();
+  await expect(counter.searchBox()).toBeVisible();
+  for (const card of [first, second]) {
+    await page.goto(`${registry.url}/cards/${card.cardId}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`کارت ${card.firstName} ${card.lastName}`);
+    await expect(page.getByText('این کارت قبلاً تحویل داده شده است.')).toBeVisible();
+  }
+  await page.getByRole('link', { name: 'تحویل‌های امروز' }).click();
+  await expect(page.getByRole('table').getByRole('row')).toHaveCount(3);
+  await expect(page.getByText('۲ در انتظار')).toBeVisible();
+
+  await registry.start();
+  await context.setOffline(false);
+  await counter.syncNow();
+  await expect(page.getByText('ارسال شده')).toHaveCount(2, { timeout: 30_000 });
+  await expect(page.getByText(/در انتظار/)).toHaveCount(0);
+
+  const accepted = await registry.acceptedEvents();
+  const ours = accepted.filter((event) => event.cardId === first.cardId || event.cardId === second.cardId);
+  expect(ours.map((event) => event.cardId).sort()).toEqual([first.cardId, second.cardId].sort());
+  expect(new Set(accepted.map((event) => event.eventId)).size).toBe(accepted.length);
+
+  // A second sync replays nothing: the registry still holds each event once.
+  await counter.syncNow();
+  await expect(page.getByText('همگام', { exact: true })).toBeVisible();
+  expect(await registry.acceptedEvents()).toHaveLength(accepted.length);
+});

@@ -1,0 +1,87 @@
+// Starts the real mock registry (which also serves the production build) as a child process
+// that a test can stop and start again on the same port, so "the endpoint is down" is real.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface MockEvent {
+  eventId: string;
+  type: string;
+  cardId: string;
+}
+
+export class MockRegistry {
+  private child: ChildProcess | null = null;
+  readonly dataDir = mkdtempSync(path.join(tmpdir(), 'tahvil-e2e-'));
+
+  private constructor(readonly port: number) {}
+
+  static async create(): Promise<MockRegistry> {
+    return new MockRegistry(await freePort());
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(
+      path.join(ROOT, 'node_modules/.bin/tsx'),
+      ['server/main.ts', '--port', String(this.port), '--data', path.join(this.dataDir, 'mock.json'), '--serve-app', 'dist'],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    this.child = child;
+    let output = '';
+    child.stdout?.on('data', (chunk) => (output += chunk));
+    child.stderr?.on('data', (chunk) => (output += chunk));
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`mock registry exited: ${output}`);
+      try {
+        const response = await fetch(`${this.url}/api/v1/health`);
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`mock registry did not start: ${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = null;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  }
+
+  async acceptedEvents(centerId = 'DEMO-01'): Promise<MockEvent[]> {
+    const response = await fetch(`${this.url}/__mock/events?centerId=${centerId}`);
+    if (!response.ok) throw new Error(`events: ${response.status}`);
+    const body = (await response.json()) as { events: MockEvent[] } | MockEvent[];
+    return Array.isArray(body) ? body : body.events;
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
