@@ -8,7 +8,7 @@ const ARABIC_INDIC_ZERO = 0x0660;
 export function toAsciiDigits(text: string): string {
   return text.replace(/[\u06f0-\u06f9\u0660-\u0669]/g, (digit) => {
     const code = digit.charCodeAt(0);
-    const zero = code > PERSIAN_ZERO ? PERSIAN_ZERO : ARABIC_INDIC_ZERO;
+    const zero = code >= PERSIAN_ZERO ? PERSIAN_ZERO : ARABIC_INDIC_ZERO;
     return String.fromCharCode(0x30 + code - zero);
   });
 }

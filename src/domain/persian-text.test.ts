@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { foldForSearch, nameTokens, searchTokens, tidyDisplayText } from './persian-text.ts';
+
+// Look-alike letters are written as escapes: in source, ي and ی (or ك and ک) cannot be told apart.
+const FA_YEH = '\u06cc'; // ی
+const AR_YEH = '\u064a'; // ي
+const ALEF_MAKSURA = '\u0649'; // ى
+const YEH_HAMZA = '\u0626'; // ئ
+const FA_KAF = '\u06a9'; // ک
+const AR_KAF = '\u0643'; // ك
+const HEH = '\u0647'; // ه
+const TEH_MARBUTA = '\u0629'; // ة
+const HEH_YEH = '\u06c0'; // ۀ
+const ALEF = '\u0627'; // ا
+const ALEF_HAMZA_ABOVE = '\u0623'; // أ
+const ALEF_HAMZA_BELOW = '\u0625'; // إ
+const ALEF_MADDA = '\u0622'; // آ
+const TATWEEL = '\u0640'; // ـ
+const ZWNJ = '\u200c';
+
+describe('foldForSearch: one row per character class', () => {
+  it.each([
+    ['Arabic Yeh ي → ی', `عل${AR_YEH}`, `عل${FA_YEH}`],
+    ['Alef Maksura ى → ی', `مصطف${ALEF_MAKSURA}`, `مصطف${FA_YEH}`],
+    ['Yeh with Hamza ئ → ی', `ر${YEH_HAMZA}وف`, `ر${FA_YEH}وف`],
+    ['Arabic Kaf ك → ک', `${AR_KAF}امران`, `${FA_KAF}امران`],
+    ['Teh Marbuta ة → ه', `فاطم${TEH_MARBUTA}`, `فاطم${HEH}`],
+    ['Heh with Yeh ۀ → ه', `خان${HEH_YEH}`, `خان${HEH}`],
+    ['Alef with Hamza above أ → ا', `${ALEF_HAMZA_ABOVE}حمد`, `${ALEF}حمد`],
+    ['Alef with Hamza below إ → ا', `${ALEF_HAMZA_BELOW}براه${FA_YEH}م`, `${ALEF}براه${FA_YEH}م`],
+    ['Alef with Madda آ → ا', `${ALEF_MADDA}رش`, `${ALEF}رش`],
+    ['Alef with Madda written as alef + combining madda → ا', `${ALEF}\u0653رش`, `${ALEF}رش`],
+    ['Arabic Yeh + combining hamza (decomposed ئ) → ی', `ر${AR_YEH}\u0654وف`, `ر${FA_YEH}وف`],
+    ['Heh + combining hamza (typed ۀ) → ه', `خان${HEH}\u0654`, `خان${HEH}`],
+    ['decomposed ۀ (ae + combining hamza, composed by NFC) → ه', `خان\u06d5\u0654`, `خان${HEH}`],
+    ['tatweel dropped', `عل${TATWEEL}${TATWEEL}${TATWEEL}${FA_YEH}`, `عل${FA_YEH}`],
+    ['ZWNJ becomes a space', `محمد${ZWNJ}حس${FA_YEH}ن`, `محمد حس${FA_YEH}ن`],
+    ['ZWJ becomes a space', `محمد\u200dحس${FA_YEH}ن`, `محمد حس${FA_YEH}ن`],
+    ['run of spaces collapses', `عل${FA_YEH}    رضا`, `عل${FA_YEH} رضا`],
+    ['tab, newline and no-break space collapse', `عل${FA_YEH}\t\n\u00a0رضا`, `عل${FA_YEH} رضا`],
+    ['spaces around a ZWNJ collapse into one', `عل${FA_YEH} ${ZWNJ} رضا`, `عل${FA_YEH} رضا`],
+    ['leading and trailing spaces trimmed', `  رضا${ZWNJ} `, 'رضا'],
+    ['Persian digits → ASCII', '۱۲۳۴۵۶۷۸۹۰', '1234567890'],
+    ['Arabic-Indic digits → ASCII', '١٢٣٤٥٦٧٨٩٠', '1234567890'],
+    ['Latin lower-cased', 'ALI Rezaei', 'ali rezaei'],
+    ['byte-order mark dropped', `\ufeffرضا`, 'رضا'],
+    ['empty string', '', ''],
+  ])('%s', (_name, input, expected) => {
+    expect(foldForSearch(input)).toBe(expected);
+  });
+
+  it.each([
+    ['fatha', '\u064e'],
+    ['kasra', '\u0650'],
+    ['damma', '\u064f'],
+    ['fathatan (tanwin)', '\u064b'],
+    ['kasratan (tanwin)', '\u064d'],
+    ['dammatan (tanwin)', '\u064c'],
+    ['shadda', '\u0651'],
+    ['sukun', '\u0652'],
+    ['superscript alef', '\u0670'],
+  ])('drops %s', (_name, mark) => {
+    expect(foldForSearch(`مح${mark}مد`)).toBe('محمد');
+  });
+
+  it('drops a whole vocalised name down to its letters', () => {
+    expect(foldForSearch('مُحَمَّدْ')).toBe('محمد');
+  });
+
+  it.each([
+    ['LRM', '\u200e'],
+    ['RLM', '\u200f'],
+    ['Arabic letter mark', '\u061c'],
+    ['LRE', '\u202a'],
+    ['RLE', '\u202b'],
+    ['PDF', '\u202c'],
+    ['LRO', '\u202d'],
+    ['RLO', '\u202e'],
+    ['LRI', '\u2066'],
+    ['RLI', '\u2067'],
+    ['FSI', '\u2068'],
+    ['PDI', '\u2069'],
+  ])('drops bidi mark %s without splitting the word', (_name, mark) => {
+    expect(foldForSearch(`رض${mark}ا`)).toBe('رضا');
+  });
+
+  it('folds a name typed on an Arabic keyboard to the same key as the Persian spelling', () => {
+    const arabicKeyboard = `عل${AR_YEH}رضا ${AR_KAF}ر${AR_YEH}م${AR_YEH}`;
+    const persianKeyboard = `عل${FA_YEH}رضا ${FA_KAF}ر${FA_YEH}م${FA_YEH}`;
+    expect(foldForSearch(arabicKeyboard)).toBe(persianKeyboard);
+  });
+});
+
+describe('searchTokens', () => {
+  it.each<[string, string, string[]]>([
+    ['ZWNJ splits a compound name', `محمد${ZWNJ}حس${FA_YEH}ن`, ['محمد', `حس${FA_YEH}ن`]],
+    ['spaces split words', `  عل${FA_YEH}   رضا `, [`عل${FA_YEH}`, 'رضا']],
+    ['tokens are folded', `عل${AR_YEH} ${AR_KAF}ر${AR_YEH}م${AR_YEH}`, [`عل${FA_YEH}`, `${FA_KAF}ر${FA_YEH}م${FA_YEH}`]],
+    ['a mark standing alone leaves no empty token', `رضا ${TATWEEL} عل${FA_YEH}`, ['رضا', `عل${FA_YEH}`]],
+    ['digits become ASCII tokens', 'جعبه ۱۲', ['جعبه', '12']],
+    ['empty string', '', []],
+    ['only spaces', '   ', []],
+    ['only ZWNJ and marks', `${ZWNJ}${TATWEEL}\u064e`, []],
+  ])('%s', (_name, input, expected) => {
+    expect(searchTokens(input)).toEqual(expected);
+  });
+});
+
+describe('nameTokens', () => {
+  it.each<[string, ReadonlyArray<string | undefined | null>, string[]]>([
+    ['first and last name', [`عل${FA_YEH}`, 'رضا'], [`عل${FA_YEH}`, 'رضا']],
+    ['compound first name split at ZWNJ', [`محمد${ZWNJ}حس${FA_YEH}ن`, `${FA_KAF}ر${FA_YEH}م${FA_YEH}`], ['محمد', `حس${FA_YEH}ن`, `${FA_KAF}ر${FA_YEH}م${FA_YEH}`]],
+    ['a token repeated across parts is kept once', [`عل${FA_YEH}`, `عل${FA_YEH}`], [`عل${FA_YEH}`]],
+    ['spellings that fold alike are kept once', [`عل${FA_YEH}`, `عل${AR_YEH}`], [`عل${FA_YEH}`]],
+    ['a token repeated within a part is kept once', [`محمد محمد${ZWNJ}رضا`], ['محمد', 'رضا']],
+    ['undefined part skipped', [`عل${FA_YEH}`, undefined, 'رضا'], [`عل${FA_YEH}`, 'رضا']],
+    ['null part skipped', [null, 'رضا'], ['رضا']],
+    ['empty and blank parts skipped', ['', '   ', 'رضا'], ['رضا']],
+    ['no parts', [], []],
+  ])('%s', (_name, parts, expected) => {
+    expect(nameTokens(...parts)).toEqual(expected);
+  });
+});
+
+describe('tidyDisplayText', () => {
+  it.each([
+    ['keeps Arabic Yeh as written', `عل${AR_YEH}`, `عل${AR_YEH}`],
+    ['keeps Arabic Kaf as written', `${AR_KAF}امران`, `${AR_KAF}امران`],
+    ['keeps ZWNJ as written', `محمد${ZWNJ}حس${FA_YEH}ن`, `محمد${ZWNJ}حس${FA_YEH}ن`],
+    ['keeps harakat', 'مُحَمَّد', 'مُحَمَّد'],
+    ['keeps tatweel', `عل${TATWEEL}${FA_YEH}`, `عل${TATWEEL}${FA_YEH}`],
+    ['keeps Persian digits', 'جعبه ۱۲', 'جعبه ۱۲'],
+    ['keeps Latin case', 'ALI Rezaei', 'ALI Rezaei'],
+    ['trims', `  عل${FA_YEH}  `, `عل${FA_YEH}`],
+    ['collapses a run of spaces', `عل${FA_YEH}    رضا`, `عل${FA_YEH} رضا`],
+    ['collapses tab, newline and no-break space', `عل${FA_YEH}\t\n\u00a0رضا`, `عل${FA_YEH} رضا`],
+    ['drops bidi marks', `\u202bعل${FA_YEH}\u200f\u202c`, `عل${FA_YEH}`],
+    ['empty string', '', ''],
+  ])('%s', (_name, input, expected) => {
+    expect(tidyDisplayText(input)).toBe(expected);
+  });
+});

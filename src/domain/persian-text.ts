@@ -1,0 +1,57 @@
+// Search keys for Persian names. Names reach us typed on Persian and Arabic keyboards, with
+// or without diacritics and ZWNJ; matching must not care, while the original text is kept
+// for display. The same folding runs at import and at every keystroke, so both sides agree.
+import { toAsciiDigits } from './digits.ts';
+
+const LETTER_FOLDS: Record<string, string> = {
+  '\u064a': '\u06cc', // Arabic Yeh ي → Persian Yeh ی
+  '\u0649': '\u06cc', // Alef Maksura ى → ی
+  '\u0626': '\u06cc', // Yeh with Hamza ئ → ی
+  '\u0643': '\u06a9', // Arabic Kaf ك → Persian Keheh ک
+  '\u0629': '\u0647', // Teh Marbuta ة → ه
+  '\u06c0': '\u0647', // Heh with Yeh ۀ → ه
+  '\u0623': '\u0627', // Alef with Hamza above أ → ا
+  '\u0625': '\u0627', // Alef with Hamza below إ → ا
+  '\u0622': '\u0627', // Alef with Madda آ → ا
+  '\u0671': '\u0627', // Alef Wasla ٱ → ا
+  '\u0624': '\u0648', // Waw with Hamza ؤ → و
+};
+
+const FOLDED_LETTERS = new RegExp(`[${Object.keys(LETTER_FOLDS).join('')}]`, 'g');
+// Harakat, tanwin, shadda, sukun, superscript alef and Quranic marks; tatweel; lone hamza.
+const DROPPED_MARKS = /[\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u0621]/g;
+// ZWNJ, ZWJ, bidi marks and embeddings: invisible, never meaningful for matching.
+const INVISIBLES_AS_SPACE = /[\u200c\u200d]/g;
+const INVISIBLES_DROPPED = /[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/** Folds text for matching: letters unified, marks dropped, ZWNJ and spaces to one space, ASCII digits, lower case. */
+export function foldForSearch(text: string): string {
+  return toAsciiDigits(text.normalize('NFC'))
+    .replace(INVISIBLES_DROPPED, '')
+    .replace(FOLDED_LETTERS, (letter) => LETTER_FOLDS[letter] ?? letter)
+    .replace(DROPPED_MARKS, '')
+    .replace(INVISIBLES_AS_SPACE, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+/** The folded words of a text, each a key in the name index. */
+export function searchTokens(text: string): string[] {
+  const folded = foldForSearch(text);
+  return folded === '' ? [] : folded.split(' ');
+}
+
+/** Distinct folded words of several name parts, for a card's multiEntry index. */
+export function nameTokens(...parts: ReadonlyArray<string | undefined | null>): string[] {
+  const tokens = new Set<string>();
+  for (const part of parts) {
+    if (part) for (const token of searchTokens(part)) tokens.add(token);
+  }
+  return [...tokens];
+}
+
+/** Trims and collapses spaces for display, keeping letters, marks and ZWNJ as written. */
+export function tidyDisplayText(text: string): string {
+  return text.replace(INVISIBLES_DROPPED, '').replace(/[^\S\u200c]+/g, ' ').trim();
+}
