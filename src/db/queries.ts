@@ -4,6 +4,7 @@ import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord, StoredCard } from './records.ts';
 import { cleanCodeInput, parseNationalCode, type NationalCodeProblem } from '../domain/national-code.ts';
 import { searchTokens } from '../domain/persian-text.ts';
+import { toAsciiDigits } from '../domain/digits.ts';
 
 export const SEARCH_RESULT_LIMIT = 50;
 
@@ -16,7 +17,8 @@ export type SearchOutcome =
   | { kind: 'card-id'; cards: StoredCard[] }
   | { kind: 'name'; cards: StoredCard[] };
 
-const CARD_ID_PATTERN = /^[a-z]{1,3}-?\d/i;
+// Card ids as printed and scanned: `C-0001842`, sometimes read without the dash.
+const CARD_ID_PATTERN = /^([A-Z]{1,3})-?(\d+)$/;
 
 function uniqueByCardId(cards: StoredCard[]): StoredCard[] {
   const seen = new Set<string>();
@@ -63,8 +65,9 @@ export async function searchCards(db: TahvilDatabase, query: string, limit = SEA
   const cleaned = cleanCodeInput(query);
   if (cleaned === '') return { kind: 'empty', cards: [] };
   if (/^\d+$/.test(cleaned)) return searchDigits(db, cleaned, limit);
-  if (CARD_ID_PATTERN.test(cleaned)) {
-    const cardId = cleaned.toUpperCase();
+  const cardIdMatch = CARD_ID_PATTERN.exec(toAsciiDigits(query).trim().toUpperCase());
+  if (cardIdMatch) {
+    const cardId = `${cardIdMatch[1]}-${cardIdMatch[2]}`;
     const exact = await db.cards.get(cardId);
     if (exact) return { kind: 'card-id', cards: [exact] };
     const byPrefix = await db.cards.where('cardId').startsWith(cardId).limit(limit).toArray();

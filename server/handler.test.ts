@@ -1,0 +1,373 @@
+// @vitest-environment node
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Card, ErrorBody, ProtocolEvent, PullResponse, PushResponse } from '../src/sync/protocol.ts';
+import { DEMO_CENTER_ID, MAX_PUSH_EVENTS } from '../src/sync/protocol.ts';
+import { DEMO_CARDS } from './demo-inventory.ts';
+import type { RunningRegistry } from './test-helpers.ts';
+import { authHeaders, handoverEvent, pullPath, pushPath, startRegistry, voidEvent } from './test-helpers.ts';
+
+const SEED_CARDS = 1234;
+const OTHER_CENTER = 'THR-012';
+const OTHER_TOKEN = 'token-of-THR-012';
+
+let dir: string;
+let registry: RunningRegistry;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tahvil-registry-'));
+  registry = await startRegistry({
+    dataFile: join(dir, 'registry.json'),
+    seedCards: SEED_CARDS,
+    tokens: { [OTHER_CENTER]: OTHER_TOKEN },
+  });
+});
+
+afterAll(async () => {
+  await registry.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  registry.handler.setFaults({ latencyMs: 0, failRate: 0, dropRate: 0, retryAfter429Rate: 0 });
+  await registry.handler.reset(SEED_CARDS);
+});
+
+async function push(events: unknown[], headers = authHeaders()): Promise<PushResponse> {
+  const response = await fetch(registry.base + pushPath(), { method: 'POST', headers, body: JSON.stringify({ events }) });
+  expect(response.status).toBe(200);
+  return (await response.json()) as PushResponse;
+}
+
+async function pullAll(limit = 5000): Promise<Card[]> {
+  const cards: Card[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (cursor) query.set('cursor', cursor);
+    const response = await fetch(`${registry.base}${pullPath()}?${query}`, { headers: authHeaders() });
+    expect(response.status).toBe(200);
+    const page = (await response.json()) as PullResponse;
+    cards.push(...page.items);
+    cursor = page.cursor;
+    if (!page.hasMore) return cards;
+  }
+}
+
+async function pullCard(cardId: string): Promise<Card> {
+  const card = (await pullAll()).filter((item) => item.cardId === cardId).at(-1);
+  if (!card) throw new Error(`card ${cardId} not pulled`);
+  return card;
+}
+
+async function acceptedEvents(): Promise<ProtocolEvent[]> {
+  const response = await fetch(`${registry.base}/__mock/events?centerId=${DEMO_CENTER_ID}`);
+  return ((await response.json()) as { events: ProtocolEvent[] }).events;
+}
+
+async function expectError(response: Response, status: number, code: string): Promise<void> {
+  expect(response.status).toBe(status);
+  const body = (await response.json()) as ErrorBody;
+  expect(body.error.code).toBe(code);
+  expect(typeof body.error.message).toBe('string');
+}
+
+describe('transport', () => {
+  it('answers health without a token', async () => {
+    const response = await fetch(`${registry.base}/api/v1/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+  });
+
+  it('refuses a request without a token with 401', async () => {
+    const response = await fetch(registry.base + pullPath(), { headers: { 'X-Device-Id': 'd' } });
+    await expectError(response, 401, 'unauthorized');
+  });
+
+  it('refuses an unknown token with 401', async () => {
+    await expectError(await fetch(registry.base + pullPath(), { headers: authHeaders('not-a-token') }), 401, 'unauthorized');
+  });
+
+  it("refuses another center's token with 403", async () => {
+    await expectError(await fetch(registry.base + pullPath(), { headers: authHeaders(OTHER_TOKEN) }), 403, 'forbidden');
+  });
+
+  it('answers an unknown center with 404', async () => {
+    await expectError(await fetch(registry.base + pullPath('NOWHERE-99'), { headers: authHeaders() }), 404, 'not_found');
+  });
+
+  it('answers malformed JSON with 400', async () => {
+    const response = await fetch(registry.base + pushPath(), { method: 'POST', headers: authHeaders(), body: '{"events": [' });
+    await expectError(response, 400, 'malformed');
+  });
+
+  it('answers a body without an events list with 400', async () => {
+    const response = await fetch(registry.base + pushPath(), { method: 'POST', headers: authHeaders(), body: '{"event": []}' });
+    await expectError(response, 400, 'malformed');
+  });
+
+  it('requires X-Device-Id', async () => {
+    const { 'X-Device-Id': _deviceId, ...headers } = authHeaders();
+    expect(_deviceId).toBeTruthy();
+    await expectError(await fetch(registry.base + pullPath(), { headers }), 400, 'malformed');
+  });
+
+  it(`refuses more than ${MAX_PUSH_EVENTS} events with 413 and applies none`, async () => {
+    const events = Array.from({ length: MAX_PUSH_EVENTS + 1 }, () => handoverEvent());
+    const response = await fetch(registry.base + pushPath(), { method: 'POST', headers: authHeaders(), body: JSON.stringify({ events }) });
+    await expectError(response, 413, 'batch_too_large');
+    expect(await acceptedEvents()).toEqual([]);
+  });
+
+  it.each([['0'], ['5001'], ['ten'], ['1.5']])('refuses limit=%s with 400', async (limit) => {
+    await expectError(await fetch(`${registry.base}${pullPath()}?limit=${limit}`, { headers: authHeaders() }), 400, 'malformed');
+  });
+
+  it('refuses a cursor it did not issue with 400', async () => {
+    await expectError(await fetch(`${registry.base}${pullPath()}?cursor=garbage`, { headers: authHeaders() }), 400, 'malformed');
+  });
+
+  it('answers 503 with an error body when the fail rate says so', async () => {
+    registry.handler.setFaults({ failRate: 1 });
+    await expectError(await fetch(registry.base + pullPath(), { headers: authHeaders() }), 503, 'unavailable');
+  });
+
+  it('answers 429 with Retry-After when the rate-limit fault says so', async () => {
+    registry.handler.setFaults({ retryAfter429Rate: 1 });
+    const response = await fetch(registry.base + pullPath(), { headers: authHeaders() });
+    expect(response.headers.get('retry-after')).toBe('1');
+    await expectError(response, 429, 'rate_limited');
+  });
+});
+
+describe('pull', () => {
+  it('pages concatenate to every card once, ordered by version', async () => {
+    const cards = await pullAll(100);
+    expect(cards).toHaveLength(SEED_CARDS);
+    expect(new Set(cards.map((card) => card.cardId)).size).toBe(SEED_CARDS);
+    for (let i = 1; i < cards.length; i++) expect(cards[i]!.version).toBeGreaterThan(cards[i - 1]!.version);
+  });
+
+  it('starts from the beginning without a cursor and reports hasMore', async () => {
+    const response = await fetch(`${registry.base}${pullPath()}?limit=3`, { headers: authHeaders() });
+    const page = (await response.json()) as PullResponse;
+    expect(page.items.map((card) => card.cardId)).toEqual(['C-0000001', 'C-0000002', 'C-0000003']);
+    expect(page.hasMore).toBe(true);
+  });
+
+  it('after the last page returns nothing new until a card changes', async () => {
+    const first = await fetch(`${registry.base}${pullPath()}?limit=5000`, { headers: authHeaders() });
+    const { cursor, hasMore } = (await first.json()) as PullResponse;
+    expect(hasMore).toBe(false);
+    const empty = (await (await fetch(`${registry.base}${pullPath()}?cursor=${cursor}`, { headers: authHeaders() })).json()) as PullResponse;
+    expect(empty).toEqual({ items: [], cursor, hasMore: false });
+
+    await push([handoverEvent()]);
+    const next = (await (await fetch(`${registry.base}${pullPath()}?cursor=${cursor}`, { headers: authHeaders() })).json()) as PullResponse;
+    expect(next.items.map((card) => [card.cardId, card.status])).toEqual([['C-0000001', 'handed_over']]);
+  });
+});
+
+describe('push', () => {
+  it('accepts a handover of a ready card and records it on the card', async () => {
+    const event = handoverEvent();
+    const { results } = await push([event]);
+    expect(results).toEqual([{ eventId: event.eventId, status: 'accepted', card: expect.objectContaining({ status: 'handed_over' }) }]);
+    const card = await pullCard('C-0000001');
+    expect(card.status).toBe('handed_over');
+    expect(card.handover).toEqual(event);
+  });
+
+  it('answers a replayed batch with duplicate and changes nothing', async () => {
+    const batch = [handoverEvent(), handoverEvent({ cardId: 'C-0000006', recipient: { kind: 'proxy', nationalCode: '0499370899', fullName: 'علی کریمی', relation: 'برادر', documentRef: 'وکالت‌نامه ۱۲۳۴' } })];
+    expect((await push(batch)).results.map((result) => result.status)).toEqual(['accepted', 'accepted']);
+    const cardsBefore = await pullAll();
+    const eventsBefore = await acceptedEvents();
+
+    const replay = await push(batch);
+    expect(replay.results.map((result) => [result.eventId, result.status])).toEqual(batch.map((event) => [event.eventId, 'duplicate']));
+    expect(await pullAll()).toEqual(cardsBefore);
+    expect(await acceptedEvents()).toEqual(eventsBefore);
+  });
+
+  it('answers a replay of a voided handover and of its void with duplicate, leaving the card ready', async () => {
+    const handover = handoverEvent();
+    const annul = voidEvent(handover.eventId);
+    await push([handover, annul]);
+    const { results } = await push([handover, annul]);
+    expect(results.map((result) => result.status)).toEqual(['duplicate', 'duplicate']);
+    expect((await pullCard('C-0000001')).status).toBe('ready');
+    expect(await acceptedEvents()).toHaveLength(2);
+  });
+
+  it('answers a second handover of the same card with conflict and the current card', async () => {
+    const first = handoverEvent();
+    await push([first]);
+    const second = handoverEvent({ staffId: 'S-11' });
+    const [result] = (await push([second])).results;
+    expect(result).toMatchObject({ eventId: second.eventId, status: 'conflict' });
+    expect(result?.reason).toBeTruthy();
+    expect(result?.card).toMatchObject({ cardId: 'C-0000001', status: 'handed_over', handover: { eventId: first.eventId } });
+  });
+
+  it('rejects a holder handover whose national code is not the card holder’s', async () => {
+    const event = handoverEvent({ recipient: { kind: 'holder', nationalCode: DEMO_CARDS.revoked.nationalCode, fullName: 'زهرا محمدی' } });
+    const [result] = (await push([event])).results;
+    expect(result).toMatchObject({ status: 'rejected', reason: expect.stringContaining('national code') });
+    expect((await pullCard('C-0000001')).status).toBe('ready');
+  });
+
+  it('rejects a handover of an unknown card', async () => {
+    const [result] = (await push([handoverEvent({ cardId: 'C-9999999' })])).results;
+    expect(result).toMatchObject({ status: 'rejected', reason: expect.stringContaining('unknown card') });
+  });
+
+  it.each([
+    ['an invalid national code', { recipient: { kind: 'holder', nationalCode: '0012345678', fullName: 'زهرا محمدی' } }],
+    ['a proxy without documentRef', { recipient: { kind: 'proxy', nationalCode: '0499370899', fullName: 'علی کریمی', relation: 'برادر' } }],
+    ['an unknown recipient kind', { recipient: { kind: 'neighbour', nationalCode: '0012345679', fullName: 'زهرا محمدی' } }],
+    ['missing checks', { checks: undefined }],
+    ['a time without offset', { occurredAt: '2026-11-25 10:31' }],
+  ])('rejects an event with %s', async (_name, overrides) => {
+    const [result] = (await push([{ ...handoverEvent(), ...overrides }])).results;
+    expect(result?.status).toBe('rejected');
+    expect(result?.reason).toBeTruthy();
+    expect((await pullCard('C-0000001')).status).toBe('ready');
+  });
+
+  it('answers a handover of a revoked card with conflict', async () => {
+    const event = handoverEvent({
+      cardId: DEMO_CARDS.revoked.cardId,
+      recipient: { kind: 'holder', nationalCode: DEMO_CARDS.revoked.nationalCode, fullName: 'رضا احمدی' },
+    });
+    const [result] = (await push([event])).results;
+    expect(result).toMatchObject({ status: 'conflict', card: { status: 'revoked' } });
+  });
+
+  it('applies each event on its own: one rejection does not fail the batch', async () => {
+    const good = handoverEvent();
+    const { results } = await push([handoverEvent({ cardId: 'C-9999999' }), 'not an event', good]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'accepted']);
+    expect(results[2]?.eventId).toBe(good.eventId);
+  });
+
+  it('a void puts the card back to ready with a higher version', async () => {
+    const handover = handoverEvent();
+    await push([handover]);
+    const handedOver = await pullCard('C-0000001');
+    const [result] = (await push([voidEvent(handover.eventId)])).results;
+    expect(result?.status).toBe('accepted');
+    const card = await pullCard('C-0000001');
+    expect(card).toMatchObject({ status: 'ready', handover: null });
+    expect(card.version).toBeGreaterThan(handedOver.version);
+    expect((await acceptedEvents()).map((event) => event.type)).toEqual(['handover', 'handover_void']);
+  });
+
+  it('applies a batch in order: a handover and its void in one batch are both accepted', async () => {
+    const handover = handoverEvent();
+    const { results } = await push([handover, voidEvent(handover.eventId)]);
+    expect(results.map((result) => result.status)).toEqual(['accepted', 'accepted']);
+    expect((await pullCard('C-0000001')).status).toBe('ready');
+  });
+
+  it('answers a second void of the same handover with conflict', async () => {
+    const handover = handoverEvent();
+    await push([handover, voidEvent(handover.eventId)]);
+    const [result] = (await push([voidEvent(handover.eventId)])).results;
+    expect(result).toMatchObject({ status: 'conflict', card: { status: 'ready' } });
+  });
+
+  it('answers a void of a superseded handover with conflict, keeping the newer one', async () => {
+    const first = handoverEvent();
+    const second = handoverEvent();
+    await push([first, voidEvent(first.eventId), second]);
+    const [result] = (await push([voidEvent(first.eventId)])).results;
+    expect(result).toMatchObject({ status: 'conflict', card: { status: 'handed_over', handover: { eventId: second.eventId } } });
+  });
+
+  it('rejects a void of a handover the registry never accepted', async () => {
+    const [result] = (await push([voidEvent('00000000-0000-4000-8000-000000000000')])).results;
+    expect(result?.status).toBe('rejected');
+  });
+
+  it('rejects an eventId reused for a different event', async () => {
+    const event = handoverEvent();
+    await push([event]);
+    const [result] = (await push([handoverEvent({ eventId: event.eventId, cardId: 'C-0000006' })])).results;
+    expect(result?.status).toBe('rejected');
+  });
+
+  it('commits an event whose answer is lost, and answers its replay with duplicate', async () => {
+    registry.handler.setFaults({ dropRate: 1 });
+    const event = handoverEvent();
+    await expect(fetch(registry.base + pushPath(), { method: 'POST', headers: authHeaders(), body: JSON.stringify({ events: [event] }) })).rejects.toThrow();
+
+    await fetch(`${registry.base}/__mock/faults`, { method: 'POST', body: JSON.stringify({ dropRate: 0 }) });
+    const [result] = (await push([event])).results;
+    expect(result?.status).toBe('duplicate');
+    expect((await acceptedEvents()).map((accepted) => accepted.eventId)).toEqual([event.eventId]);
+  });
+});
+
+describe('persistence', () => {
+  it('a new handler over the same data file still knows an accepted event', async () => {
+    const dataFile = join(dir, 'restart.json');
+    const first = await startRegistry({ dataFile, seedCards: 50 });
+    const event = handoverEvent();
+    const response = await fetch(first.base + pushPath(), { method: 'POST', headers: authHeaders(), body: JSON.stringify({ events: [event] }) });
+    expect(((await response.json()) as PushResponse).results[0]?.status).toBe('accepted');
+    await first.close();
+
+    const second = await startRegistry({ dataFile, seedCards: 50 });
+    try {
+      const replay = await fetch(second.base + pushPath(), { method: 'POST', headers: authHeaders(), body: JSON.stringify({ events: [event] }) });
+      const [result] = ((await replay.json()) as PushResponse).results;
+      expect(result).toMatchObject({ status: 'duplicate', card: { status: 'handed_over', handover: event } });
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('/__mock/', () => {
+  it('reset reseeds the demo center deterministically and forgets events', async () => {
+    await push([handoverEvent()]);
+    const response = await fetch(`${registry.base}/__mock/reset`, { method: 'POST', body: JSON.stringify({ seedCards: 20 }) });
+    expect(await response.json()).toMatchObject({ ok: true, cards: 20 });
+    const cards = await pullAll();
+    expect(cards).toHaveLength(20);
+    expect(cards[0]).toMatchObject({ cardId: 'C-0000001', status: 'ready' });
+    expect(await acceptedEvents()).toEqual([]);
+  });
+
+  it('loads partial cards into a new center, filling the rest', async () => {
+    const response = await fetch(`${registry.base}/__mock/cards`, {
+      method: 'POST',
+      body: JSON.stringify({ centerId: 'SHZ-003', cards: [{ cardId: 'X-1', firstName: 'سارا', nationalCode: '4608968882' }, {}] }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { token: string; cards: Card[] };
+    expect(body.cards[0]).toMatchObject({ cardId: 'X-1', centerId: 'SHZ-003', firstName: 'سارا', nationalCode: '4608968882', status: 'ready' });
+    expect(body.cards[1]?.cardId).toMatch(/^C-\d{7}$/);
+
+    const pulled = await fetch(`${registry.base}${pullPath('SHZ-003')}`, { headers: authHeaders(body.token) });
+    expect(((await pulled.json()) as PullResponse).items).toHaveLength(2);
+  });
+
+  it('refuses a loaded card with an invalid national code', async () => {
+    const response = await fetch(`${registry.base}/__mock/cards`, {
+      method: 'POST',
+      body: JSON.stringify({ centerId: DEMO_CENTER_ID, cards: [{ nationalCode: '1234567890' }] }),
+    });
+    await expectError(response, 400, 'malformed');
+  });
+
+  it('revoke makes a later handover conflict', async () => {
+    const revoke = await fetch(`${registry.base}/__mock/revoke`, { method: 'POST', body: JSON.stringify({ centerId: DEMO_CENTER_ID, cardId: 'C-0000001' }) });
+    expect(((await revoke.json()) as { card: Card }).card.status).toBe('revoked');
+    const [result] = (await push([handoverEvent()])).results;
+    expect(result).toMatchObject({ status: 'conflict', card: { status: 'revoked' } });
+  });
+});

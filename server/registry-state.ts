@@ -1,0 +1,586 @@
+// The mock registry's state and the protocol's rules over it, with no I/O (see
+// ../shared/sync-protocol.md). Must stay true: every change to a card takes the next value of
+// its center's version counter, so pulls ordered by version never miss a change; an accepted
+// eventId is remembered forever, so a replay answers `duplicate` and changes nothing.
+import type {
+  Card,
+  CardStatus,
+  CounterChecks,
+  HandoverEvent,
+  HandoverRecipient,
+  HandoverVoidEvent,
+  ProtocolEvent,
+  PullResponse,
+  PushResult,
+} from '../src/sync/protocol.ts';
+import { DEFAULT_PULL_LIMIT, DEMO_CENTER_ID, DEMO_DEVICE_TOKEN, MAX_PULL_LIMIT } from '../src/sync/protocol.ts';
+import { parseNationalCode } from '../src/domain/national-code.ts';
+
+/** A caller's input the registry cannot read (bad cursor, bad limit): the handler answers 400. */
+export class RegistryInputError extends Error {
+  override readonly name = 'RegistryInputError';
+}
+
+/** One center as persisted: cards in version order, accepted events in acceptance order. */
+export interface CenterSnapshot {
+  centerId: string;
+  token: string;
+  version: number;
+  cards: readonly Card[];
+  events: readonly ProtocolEvent[];
+}
+
+/** Changes since the persister last asked; `cleared` means only a full snapshot will do. */
+export interface ChangeSet {
+  cleared: boolean;
+  centers: CenterSnapshot[];
+}
+
+interface ChangeTracking {
+  cleared: boolean;
+  centers: Map<string, { cards: Map<string, Card>; events: ProtocolEvent[] }>;
+}
+
+interface CenterState {
+  centerId: string;
+  token: string;
+  version: number;
+  cards: Map<string, Card>;
+  /** Every card once, ascending by version: a pull is a binary search and a slice. */
+  byVersion: Card[];
+  accepted: Map<string, ProtocolEvent>;
+  log: ProtocolEvent[];
+}
+
+export const CARD_STATUSES: readonly CardStatus[] = ['ready', 'handed_over', 'revoked', 'returned'];
+
+/** The token a center gets unless one is configured; DEMO-01's is the app's built-in demo token. */
+export function defaultCenterToken(centerId: string): string {
+  return centerId === DEMO_CENTER_ID ? DEMO_DEVICE_TOKEN : `demo-token-${centerId}`;
+}
+
+const CURSOR_PATTERN = /^v:(0|[1-9][0-9]{0,15})$/;
+
+export function encodeCursor(version: number): string {
+  return Buffer.from(`v:${version}`, 'utf8').toString('base64url');
+}
+
+/** The version a cursor stands for; absent means "from the beginning". */
+export function decodeCursor(cursor: string | null | undefined): number {
+  if (cursor === null || cursor === undefined || cursor === '') return 0;
+  const match = CURSOR_PATTERN.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  // Re-encoding must give the same text, or two spellings would name one position.
+  if (!match || encodeCursor(Number(match[1])) !== cursor) throw new RegistryInputError('cursor is not one this registry issued');
+  return Number(match[1]);
+}
+
+/** Reads the `limit` query parameter: absent → default, otherwise an integer 1..MAX_PULL_LIMIT. */
+export function parsePullLimit(raw: string | null | undefined): number {
+  if (raw === null || raw === undefined) return DEFAULT_PULL_LIMIT;
+  if (!/^[0-9]{1,6}$/.test(raw)) throw new RegistryInputError(`limit must be an integer from 1 to ${MAX_PULL_LIMIT}`);
+  const limit = Number(raw);
+  if (limit < 1 || limit > MAX_PULL_LIMIT) throw new RegistryInputError(`limit must be an integer from 1 to ${MAX_PULL_LIMIT}`);
+  return limit;
+}
+
+export interface RegistryStateOptions {
+  /** Clock for `updatedAt`; injectable so tests can pin it. */
+  now?: () => Date;
+}
+
+export class RegistryState {
+  private readonly centers = new Map<string, CenterState>();
+  private readonly centerByToken = new Map<string, string>();
+  private readonly now: () => Date;
+  /** Bumped on every change; persistence compares it with what it last wrote. */
+  revision = 0;
+  private tracking: ChangeTracking | null = null;
+
+  constructor(options: RegistryStateOptions = {}) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  static fromSnapshot(centers: readonly CenterSnapshot[], options: RegistryStateOptions = {}): RegistryState {
+    const state = new RegistryState(options);
+    for (const snapshot of centers) state.mergeCenter(snapshot);
+    state.revision = 0;
+    return state;
+  }
+
+  /**
+   * Replays a stored center over the state: token and version counter as stored, cards
+   * replaced by cardId keeping their stored versions, events added unless already known.
+   * Loading a snapshot and then the journal written after it must give the state as it was.
+   */
+  mergeCenter(snapshot: CenterSnapshot): void {
+    let center = this.centers.get(snapshot.centerId);
+    if (!center) center = this.createCenter(snapshot.centerId, snapshot.token);
+    else if (center.token !== snapshot.token) this.setToken(center, snapshot.token);
+    center.version = Math.max(center.version, snapshot.version);
+    for (const event of snapshot.events) {
+      if (center.accepted.has(event.eventId)) continue;
+      center.accepted.set(event.eventId, event);
+      center.log.push(event);
+    }
+    if (snapshot.cards.length > 0) {
+      const replaced = new Set<Card>();
+      for (const card of snapshot.cards) {
+        const previous = center.cards.get(card.cardId);
+        if (previous) replaced.add(previous);
+        center.cards.set(card.cardId, card);
+      }
+      if (replaced.size > 0) center.byVersion = center.byVersion.filter((card) => !replaced.has(card));
+      let sorted = true;
+      for (const card of snapshot.cards) {
+        if (center.cards.get(card.cardId) !== card) continue;
+        const last = center.byVersion[center.byVersion.length - 1];
+        if (last && last.version >= card.version) sorted = false;
+        center.byVersion.push(card);
+      }
+      if (!sorted) center.byVersion.sort((a, b) => a.version - b.version);
+    }
+    this.revision++;
+  }
+
+  /** Live views of the state for the persistence layer to serialize at once; do not mutate. */
+  snapshot(): CenterSnapshot[] {
+    return [...this.centers.values()].map((center) => ({
+      centerId: center.centerId,
+      token: center.token,
+      version: center.version,
+      cards: center.byVersion,
+      events: center.log,
+    }));
+  }
+
+  /** From now on, remember what changes, for takeChanges(); the persister turns this on. */
+  trackChanges(): void {
+    this.tracking ??= { cleared: false, centers: new Map() };
+  }
+
+  /** What changed since the last call: per center its counter, changed cards and accepted events. */
+  takeChanges(): ChangeSet {
+    const tracking = this.tracking;
+    if (!tracking) throw new Error('change tracking is off');
+    this.tracking = { cleared: false, centers: new Map() };
+    const centers: CenterSnapshot[] = [];
+    for (const [centerId, changed] of tracking.centers) {
+      const center = this.centers.get(centerId);
+      if (!center) continue;
+      centers.push({
+        centerId,
+        token: center.token,
+        version: center.version,
+        cards: [...changed.cards.values()],
+        events: changed.events,
+      });
+    }
+    return { cleared: tracking.cleared, centers };
+  }
+
+  centerIds(): string[] {
+    return [...this.centers.keys()];
+  }
+
+  hasCenter(centerId: string): boolean {
+    return this.centers.has(centerId);
+  }
+
+  centerForToken(token: string): string | undefined {
+    return this.centerByToken.get(token);
+  }
+
+  tokenOf(centerId: string): string {
+    return this.center(centerId).token;
+  }
+
+  cardCount(centerId: string): number {
+    return this.centers.get(centerId)?.cards.size ?? 0;
+  }
+
+  centerVersion(centerId: string): number {
+    return this.center(centerId).version;
+  }
+
+  getCard(centerId: string, cardId: string): Card | undefined {
+    return this.centers.get(centerId)?.cards.get(cardId);
+  }
+
+  /** Creates the center if it does not exist; gives it `token` if one is passed. */
+  ensureCenter(centerId: string, token?: string): void {
+    const existing = this.centers.get(centerId);
+    if (!existing) {
+      this.createCenter(centerId, token ?? defaultCenterToken(centerId));
+      this.revision++;
+    } else if (token !== undefined && token !== existing.token) {
+      this.setToken(existing, token);
+      this.revision++;
+    }
+  }
+
+  /**
+   * Empties every center (cards and accepted events) but keeps its version counter, so a
+   * tablet's cursor stays meaningful across a reset and it still pulls every new card.
+   */
+  clearAll(): void {
+    for (const center of this.centers.values()) {
+      center.cards.clear();
+      center.byVersion = [];
+      center.accepted.clear();
+      center.log = [];
+    }
+    if (this.tracking) this.tracking.cleared = true;
+    this.revision++;
+  }
+
+  /** Drops a center's cards (a test replacing an inventory); the protocol itself never deletes. */
+  removeAllCards(centerId: string): void {
+    const center = this.center(centerId);
+    center.cards.clear();
+    center.byVersion = [];
+    // The journal only records upserts: a removal needs a full snapshot.
+    if (this.tracking) this.tracking.cleared = true;
+    this.revision++;
+  }
+
+  /** Every card of a center, ascending by version; a live view, do not mutate. */
+  listCards(centerId: string): readonly Card[] {
+    return this.center(centerId).byVersion;
+  }
+
+  /**
+   * Inserts or replaces cards in the given order, each taking the center's next version.
+   * `keepUpdatedAt` keeps the cards' own timestamps (deterministic seeding); otherwise now.
+   */
+  putCards(centerId: string, cards: readonly Card[], options: { keepUpdatedAt?: boolean } = {}): Card[] {
+    const center = this.center(centerId);
+    const updatedAt = this.now().toISOString();
+    const replacedVersions = new Set<number>();
+    const stored: Card[] = [];
+    for (const card of cards) {
+      const previous = center.cards.get(card.cardId);
+      if (previous) replacedVersions.add(previous.version);
+      const next: Card = {
+        ...card,
+        centerId,
+        version: ++center.version,
+        updatedAt: options.keepUpdatedAt ? card.updatedAt : updatedAt,
+      };
+      center.cards.set(next.cardId, next);
+      stored.push(next);
+    }
+    // One pass instead of a splice per card: loading 100k cards over existing ones stays linear.
+    if (replacedVersions.size > 0) center.byVersion = center.byVersion.filter((card) => !replacedVersions.has(card.version));
+    // A card listed twice in one load keeps only its last version in the index.
+    for (const card of stored) {
+      if (center.cards.get(card.cardId) !== card) continue;
+      center.byVersion.push(card);
+      this.touch(center)?.cards.set(card.cardId, card);
+    }
+    this.revision++;
+    return stored;
+  }
+
+  /** Staff at the registry mark a card lost, reissued or returned; any handover record stays. */
+  setCardStatus(centerId: string, cardId: string, status: CardStatus): Card | undefined {
+    const center = this.center(centerId);
+    const card = center.cards.get(cardId);
+    if (!card) return undefined;
+    return this.replaceCard(center, card, { ...card, status });
+  }
+
+  acceptedEvent(centerId: string, eventId: string): ProtocolEvent | undefined {
+    return this.centers.get(centerId)?.accepted.get(eventId);
+  }
+
+  acceptedEvents(centerId: string): readonly ProtocolEvent[] {
+    return this.center(centerId).log;
+  }
+
+  /** Applies a pushed batch in order, each event on its own; one result per event. */
+  applyEvents(centerId: string, events: readonly unknown[]): PushResult[] {
+    const center = this.center(centerId);
+    return events.map((raw) => this.applyOne(center, raw));
+  }
+
+  /** Cards changed after `cursor`, oldest change first. Throws RegistryInputError on a bad cursor or limit. */
+  pullCards(centerId: string, cursor: string | null | undefined, limit: number = DEFAULT_PULL_LIMIT): PullResponse {
+    const center = this.center(centerId);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PULL_LIMIT) {
+      throw new RegistryInputError(`limit must be an integer from 1 to ${MAX_PULL_LIMIT}`);
+    }
+    const after = decodeCursor(cursor);
+    if (after > center.version) {
+      throw new RegistryInputError('cursor is ahead of this registry: its data was replaced; pull from the beginning');
+    }
+    const start = firstIndexAfter(center.byVersion, after);
+    const items = center.byVersion.slice(start, start + limit);
+    const last = items[items.length - 1];
+    return {
+      items,
+      cursor: encodeCursor(last ? last.version : after),
+      hasMore: start + items.length < center.byVersion.length,
+    };
+  }
+
+  private center(centerId: string): CenterState {
+    const center = this.centers.get(centerId);
+    if (!center) throw new RegistryInputError(`unknown center ${centerId}`);
+    return center;
+  }
+
+  private createCenter(centerId: string, token: string): CenterState {
+    const center: CenterState = {
+      centerId,
+      token: '',
+      version: 0,
+      cards: new Map(),
+      byVersion: [],
+      accepted: new Map(),
+      log: [],
+    };
+    this.setToken(center, token);
+    this.centers.set(centerId, center);
+    return center;
+  }
+
+  private setToken(center: CenterState, token: string): void {
+    const owner = this.centerByToken.get(token);
+    if (owner !== undefined && owner !== center.centerId) {
+      throw new RegistryInputError(`token is already used by center ${owner}`);
+    }
+    if (center.token) this.centerByToken.delete(center.token);
+    center.token = token;
+    this.centerByToken.set(token, center.centerId);
+    this.touch(center);
+  }
+
+  private replaceCard(center: CenterState, previous: Card, changes: Card): Card {
+    const next: Card = { ...changes, version: ++center.version, updatedAt: this.now().toISOString() };
+    const index = firstIndexAfter(center.byVersion, previous.version - 1);
+    if (center.byVersion[index] === previous) center.byVersion.splice(index, 1);
+    else center.byVersion = center.byVersion.filter((card) => card !== previous);
+    center.byVersion.push(next);
+    center.cards.set(next.cardId, next);
+    this.touch(center)?.cards.set(next.cardId, next);
+    this.revision++;
+    return next;
+  }
+
+  private accept(center: CenterState, event: ProtocolEvent): void {
+    center.accepted.set(event.eventId, event);
+    center.log.push(event);
+    this.touch(center)?.events.push(event);
+    this.revision++;
+  }
+
+  private touch(center: CenterState): { cards: Map<string, Card>; events: ProtocolEvent[] } | undefined {
+    if (!this.tracking) return undefined;
+    let changed = this.tracking.centers.get(center.centerId);
+    if (!changed) {
+      changed = { cards: new Map(), events: [] };
+      this.tracking.centers.set(center.centerId, changed);
+    }
+    return changed;
+  }
+
+  private applyOne(center: CenterState, raw: unknown): PushResult {
+    const eventId = isRecord(raw) && typeof raw.eventId === 'string' ? raw.eventId : '';
+    const prior = eventId === '' ? undefined : center.accepted.get(eventId);
+    if (prior) {
+      const card = center.cards.get(prior.cardId);
+      if (!isRecord(raw) || raw.type !== prior.type || raw.cardId !== prior.cardId) {
+        return withCard({ eventId, status: 'rejected', reason: 'eventId was already used by a different event' }, card);
+      }
+      return withCard({ eventId, status: 'duplicate', reason: 'already accepted' }, card);
+    }
+
+    const parsed = parseEvent(raw);
+    if (!parsed.ok) return { eventId, status: 'rejected', reason: parsed.reason };
+    const event = parsed.event;
+    const card = center.cards.get(event.cardId);
+    if (!card) return { eventId, status: 'rejected', reason: `unknown card ${event.cardId}` };
+    return event.type === 'handover' ? this.applyHandover(center, card, event) : this.applyVoid(center, card, event);
+  }
+
+  private applyHandover(center: CenterState, card: Card, event: HandoverEvent): PushResult {
+    const { eventId } = event;
+    // A card loaded through /__mock/ may already carry this very handover.
+    if (card.handover?.eventId === eventId) return { eventId, status: 'duplicate', reason: 'already accepted', card };
+    if (event.recipient.kind === 'holder' && event.recipient.nationalCode !== card.nationalCode) {
+      return { eventId, status: 'rejected', reason: "recipient national code does not match the card holder's", card };
+    }
+    if (card.status !== 'ready') return { eventId, status: 'conflict', reason: notReadyReason(card), card };
+    const next = this.replaceCard(center, card, { ...card, status: 'handed_over', handover: event });
+    this.accept(center, event);
+    return { eventId, status: 'accepted', card: next };
+  }
+
+  private applyVoid(center: CenterState, card: Card, event: HandoverVoidEvent): PushResult {
+    const { eventId, handoverEventId } = event;
+    if (card.status === 'handed_over' && card.handover?.eventId === handoverEventId) {
+      const next = this.replaceCard(center, card, { ...card, status: 'ready', handover: null });
+      this.accept(center, event);
+      return { eventId, status: 'accepted', card: next };
+    }
+    const voided = center.accepted.get(handoverEventId);
+    const knownHandover =
+      card.handover?.eventId === handoverEventId || (voided?.type === 'handover' && voided.cardId === card.cardId);
+    if (!knownHandover) {
+      return { eventId, status: 'rejected', reason: `handover ${handoverEventId} was never accepted for card ${card.cardId}`, card };
+    }
+    let reason: string;
+    if (card.status === 'ready') reason = 'the handover was already voided';
+    else if (card.status === 'handed_over') reason = `the card is now handed over by event ${card.handover?.eventId ?? '(unknown)'}`;
+    else reason = notReadyReason(card);
+    return { eventId, status: 'conflict', reason, card };
+  }
+}
+
+function notReadyReason(card: Card): string {
+  switch (card.status) {
+    case 'handed_over':
+      return `already handed over by event ${card.handover?.eventId ?? '(unknown)'}`;
+    case 'revoked':
+      return 'the card is revoked and must not be handed over';
+    case 'returned':
+      return 'the card was returned to the registry unclaimed';
+    case 'ready':
+      return 'the card is ready';
+  }
+}
+
+function withCard(result: PushResult, card: Card | undefined): PushResult {
+  return card ? { ...result, card } : result;
+}
+
+/** Index of the first card whose version is greater than `version`. */
+function firstIndexAfter(byVersion: readonly Card[], version: number): number {
+  let low = 0;
+  let high = byVersion.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((byVersion[mid] as Card).version <= version) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+// ---- Event validation: everything a tablet sends is untrusted until it passes here. ----
+
+type ParsedEvent = { ok: true; event: ProtocolEvent } | { ok: false; reason: string };
+
+const MAX_ID_LENGTH = 128;
+const MAX_TEXT_LENGTH = 500;
+const OCCURRED_AT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const OLD_CARD_STATES = ['collected', 'not_presented', 'none'] as const;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+class EventProblem extends Error {}
+
+function text(record: Record<string, unknown>, field: string, maxLength: number, where = ''): string {
+  const value = record[field];
+  if (typeof value !== 'string' || value.trim() === '') throw new EventProblem(`missing ${where}${field}`);
+  if (value.length > maxLength) throw new EventProblem(`${where}${field} is longer than ${maxLength} characters`);
+  return value;
+}
+
+function flag(record: Record<string, unknown>, field: string): boolean {
+  const value = record[field];
+  if (typeof value !== 'boolean') throw new EventProblem(`checks.${field} must be true or false`);
+  return value;
+}
+
+function occurredAt(record: Record<string, unknown>): string {
+  const value = text(record, 'occurredAt', 64);
+  if (!OCCURRED_AT_PATTERN.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new EventProblem('occurredAt must be an ISO 8601 time with an offset');
+  }
+  return value;
+}
+
+function nationalCode(record: Record<string, unknown>): string {
+  const value = record.nationalCode;
+  if (typeof value !== 'string') throw new EventProblem('missing recipient.nationalCode');
+  const parsed = parseNationalCode(value);
+  if (!parsed.ok) throw new EventProblem(`recipient.nationalCode is invalid (${parsed.problem})`);
+  return parsed.code;
+}
+
+function parseRecipient(value: unknown): HandoverRecipient {
+  if (!isRecord(value)) throw new EventProblem('missing recipient');
+  const kind = value.kind;
+  if (kind !== 'holder' && kind !== 'proxy') throw new EventProblem('recipient.kind must be holder or proxy');
+  const recipient: HandoverRecipient = {
+    kind,
+    nationalCode: nationalCode(value),
+    fullName: text(value, 'fullName', MAX_TEXT_LENGTH, 'recipient.'),
+  };
+  if (kind === 'proxy') {
+    recipient.relation = text(value, 'relation', MAX_TEXT_LENGTH, 'recipient.');
+    recipient.documentRef = text(value, 'documentRef', MAX_TEXT_LENGTH, 'recipient.');
+  }
+  return recipient;
+}
+
+function parseChecks(value: unknown): CounterChecks {
+  if (!isRecord(value)) throw new EventProblem('missing checks');
+  const oldCard = value.oldCard;
+  if (!OLD_CARD_STATES.includes(oldCard as (typeof OLD_CARD_STATES)[number])) {
+    throw new EventProblem('checks.oldCard must be collected, not_presented or none');
+  }
+  return {
+    identityVerified: flag(value, 'identityVerified'),
+    birthCertificateSeen: flag(value, 'birthCertificateSeen'),
+    oldCard: oldCard as CounterChecks['oldCard'],
+    feeCollected: flag(value, 'feeCollected'),
+    biometricConfirmed: flag(value, 'biometricConfirmed'),
+  };
+}
+
+/**
+ * Validates a pushed event and rebuilds it from known fields only, so stray fields from a
+ * client never reach the state or other tablets. National codes are stored as ten ASCII digits.
+ */
+export function parseEvent(raw: unknown): ParsedEvent {
+  try {
+    if (!isRecord(raw)) throw new EventProblem('event must be an object');
+    const eventId = text(raw, 'eventId', MAX_ID_LENGTH);
+    const type = raw.type;
+    if (type !== 'handover' && type !== 'handover_void') throw new EventProblem('type must be handover or handover_void');
+    const cardId = text(raw, 'cardId', MAX_ID_LENGTH);
+    const when = occurredAt(raw);
+    const staffId = text(raw, 'staffId', MAX_ID_LENGTH);
+    const deviceId = text(raw, 'deviceId', MAX_ID_LENGTH);
+    if (type === 'handover') {
+      const event: HandoverEvent = {
+        eventId,
+        type,
+        cardId,
+        occurredAt: when,
+        staffId,
+        deviceId,
+        recipient: parseRecipient(raw.recipient),
+        checks: parseChecks(raw.checks),
+      };
+      return { ok: true, event };
+    }
+    const event: HandoverVoidEvent = {
+      eventId,
+      type,
+      handoverEventId: text(raw, 'handoverEventId', MAX_ID_LENGTH),
+      cardId,
+      reason: text(raw, 'reason', MAX_TEXT_LENGTH),
+      occurredAt: when,
+      staffId,
+      deviceId,
+    };
+    return { ok: true, event };
+  } catch (error) {
+    if (error instanceof EventProblem) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
