@@ -134,8 +134,11 @@ function HistoryItem({ record }: { record: OutboxRecord }) {
       <span>
         {event.type === 'handover' ? t('historyHandover', { name: event.recipient.fullName }) : t('historyVoid', { reason: event.reason })}
       </span>
-      <span className="muted">
-        {formatJalaliDate(when, language, timeZone)} {formatClockTime(when, language, timeZone)} · {t('historyBy', { staff: record.staffName })}
+      <span className="muted inline-facts">
+        <span>
+          {formatJalaliDate(when, language, timeZone)} {formatClockTime(when, language, timeZone)}
+        </span>
+        <span>{t('historyBy', { staff: record.staffName })}</span>
       </span>
       <span>
         <SyncStateBadge state={record.syncState} />

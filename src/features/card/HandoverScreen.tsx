@@ -103,8 +103,12 @@ export function HandoverScreen() {
   return (
     <section className="screen handover-screen" aria-labelledby={`${formId}-title`}>
       <h1 id={`${formId}-title`}>{t('handoverTitle', { name: holderName })}</h1>
-      <p className="muted">
-        {t('handoverHolderCode', { code: digits(card.nationalCode) })} · {t('fieldBox')}: <bdi>{card.box ? digits(card.box) : t('notRecorded')}</bdi>
+      {/* Separate spans, not a middle dot: in Persian text a dot reads as the digit zero. */}
+      <p className="muted inline-facts">
+        <span>{t('handoverHolderCode', { code: digits(card.nationalCode) })}</span>
+        <span>
+          {t('fieldBox')}: <bdi>{card.box ? digits(card.box) : t('notRecorded')}</bdi>
+        </span>
       </p>
       <form onSubmit={submit} className="handover-form">
         {settings.proxyAllowed ? (

@@ -34,8 +34,8 @@ export function SyncIndicator() {
       <span className="sync-dot" aria-hidden="true" />
       <span className="sync-text">
         <strong>{t(STATUS_LABEL[state.status])}</strong>
-        {pending > 0 ? <span> · {t('syncPendingCount', { count: pending })}</span> : null}
-        {state.status === 'syncing' && state.pulledCards > 0 ? <span> · {t('syncPulling', { count: state.pulledCards })}</span> : null}
+        {pending > 0 ? <span className="sync-pending">{t('syncPendingCount', { count: pending })}</span> : null}
+        {state.status === 'syncing' && state.pulledCards > 0 ? <span>{t('syncPulling', { count: state.pulledCards })}</span> : null}
         <span className="sync-detail">
           {state.problem
             ? t(PROBLEM_LABEL[state.problem])

@@ -1,0 +1,85 @@
+// Walks the counter screens in Persian and English at the two tablet sizes, checking direction
+// and that nothing overflows sideways, and leaves screenshots in test-results/screens/.
+import { expect, test, type Page } from '@playwright/test';
+import { MockRegistry } from './registry.ts';
+import { CounterPage } from './counter-page.ts';
+
+let registry: MockRegistry;
+
+test.beforeEach(async () => {
+  registry = await MockRegistry.create();
+  await registry.start();
+});
+
+test.afterEach(async () => {
+  await registry.dispose();
+});
+
+async function expectNoSidewaysOverflow(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+async function shoot(page: Page, name: string) {
+  await expectNoSidewaysOverflow(page);
+  await page.screenshot({ path: `test-results/screens/${name}.png` });
+}
+
+for (const viewport of [
+  { name: 'portrait', width: 768, height: 1024 },
+  { name: 'landscape', width: 1280, height: 800 },
+]) {
+  test(`counter screens in Persian and English, ${viewport.name}`, async ({ page }) => {
+    await page.setViewportSize(viewport);
+    const counter = new CounterPage(page);
+    await counter.open(registry.url);
+    await counter.startShift('S-07', 'مریم احمدی');
+    await counter.waitForInventory(4900);
+    await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+
+    await counter.searchBox().fill('زهرا');
+    await expect(page.getByRole('link', { name: /زهرا محمدی/ }).first()).toBeVisible();
+    await shoot(page, `${viewport.name}-fa-search`);
+
+    await counter.search('۰۰۱۲۳۴۵۶۷۹');
+    await counter.openResult(/زهرا محمدی/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('کارت زهرا محمدی');
+    await shoot(page, `${viewport.name}-fa-card`);
+
+    await page.getByRole('link', { name: 'تحویل کارت' }).click();
+    await page.getByRole('checkbox', { name: 'هویت گیرنده با چهره و مدرک شناسایی تطبیق داده شد' }).check();
+    await page.getByRole('checkbox', { name: 'شناسنامه‌ی دارنده دیده شد' }).check();
+    await shoot(page, `${viewport.name}-fa-handover`);
+    await page.getByRole('checkbox', { name: 'هزینه دریافت شد' }).check();
+    await page.getByRole('checkbox', { name: 'تأیید زیست‌سنجی (اثر انگشت) در سامانه‌ی رسمی انجام شد' }).check();
+    await page.getByRole('radio', { name: 'تحویل گرفته شد' }).check();
+    await page.getByRole('button', { name: 'ثبت تحویل' }).click();
+    await expect(page.getByText('تحویل ثبت و ذخیره شد.')).toBeVisible();
+    await page.getByRole('link', { name: 'تحویل‌های امروز' }).click();
+    await expect(page.getByRole('table').getByRole('row')).toHaveCount(2);
+    await shoot(page, `${viewport.name}-fa-today`);
+
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
+    await expect(page.getByRole('heading', { level: 1 })).toContainText("Handovers today");
+    await shoot(page, `${viewport.name}-en-today`);
+
+    await page.getByRole('link', { name: 'Search', exact: true }).click();
+    await page.getByRole('searchbox', { name: 'National code, tracking code or name' }).fill('كريمي');
+    await expect(page.getByRole('link', { name: /كريمي/ }).first()).toBeVisible();
+    await shoot(page, `${viewport.name}-en-search`);
+
+    await page.getByRole('searchbox').fill('1234567891');
+    await page.getByRole('searchbox').press('Enter');
+    await expect(page.getByRole('alert')).toContainText('This card is revoked');
+    await shoot(page, `${viewport.name}-en-card-revoked`);
+
+    await page.goto(`${registry.url}/cards/C-0000006/handover`);
+    await expect(page.getByRole('button', { name: 'Record handover' })).toBeDisabled();
+    await shoot(page, `${viewport.name}-en-handover`);
+
+    // The language choice survives a reload.
+    await page.reload();
+    await expect(page.getByRole('button', { name: 'Record handover' })).toBeVisible();
+  });
+}
