@@ -35,7 +35,7 @@ async function boot() {
       </BrowserRouter>
     </StrictMode>,
   );
-  syncEngine.start();
+  void syncEngine.start();
   window.addEventListener('online', () => void syncEngine.syncNow());
 }
 

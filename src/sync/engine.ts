@@ -86,10 +86,10 @@ export class SyncEngine {
     return () => this.listeners.delete(listener);
   }
 
-  /** Starts the schedule: a sync now and every minute; `syncSoon` and `syncNow` add more. */
-  start(): void {
+  /** Starts the schedule: a sync now and every minute; `syncSoon` and `syncNow` add more. Resolves after the first sync. */
+  start(): Promise<void> {
     this.stopped = false;
-    void this.syncNow();
+    return this.syncNow();
   }
 
   stop(): void {

@@ -1,0 +1,179 @@
+// The sync engine against the real mock registry on a loopback socket, with a fake clock:
+// nothing waits on real timers, and every scheduled retry is inspected rather than slept.
+import { afterEach, describe, expect, it } from 'vitest';
+import { SyncEngine, BACKOFF_BASE_MS, BACKOFF_CAP_MS, SYNC_INTERVAL_MS, backoffDelayMs, type SyncClock } from '../../src/sync/engine.ts';
+import { recordHandover } from '../../src/db/handovers.ts';
+import { updateSettings } from '../../src/db/settings.ts';
+import { readCounters } from '../../src/db/counters.ts';
+import { startRegistry, type RunningRegistry } from '../../server/test-helpers.ts';
+import { createTestDatabase, FIXED_NOW } from './render-app.tsx';
+import { ALL_CHECKS } from '../factories/cards.ts';
+import type { TahvilDatabase } from '../../src/db/database.ts';
+
+class FakeClock implements SyncClock {
+  nowMs = FIXED_NOW.getTime();
+  timers: Array<{ id: number; at: number; callback: () => void }> = [];
+  private nextId = 1;
+  now() {
+    return this.nowMs;
+  }
+  setTimeout(callback: () => void, ms: number) {
+    const id = this.nextId++;
+    this.timers.push({ id, at: this.nowMs + ms, callback });
+    return id;
+  }
+  clearTimeout(handle: unknown) {
+    this.timers = this.timers.filter((timer) => timer.id !== handle);
+  }
+  /** The delay of the next scheduled sync (request timeouts are cleared as requests finish). */
+  nextDelay(): number | null {
+    const next = this.timers.reduce<number | null>((min, timer) => (min === null || timer.at < min ? timer.at : min), null);
+    return next === null ? null : next - this.nowMs;
+  }
+}
+
+let registry: RunningRegistry | null = null;
+let running: SyncEngine | null = null;
+afterEach(async () => {
+  running?.stop();
+  await registry?.close();
+  registry = null;
+});
+
+async function setup(options: Parameters<typeof startRegistry>[0] = {}) {
+  registry = await startRegistry({ seedCards: 40, ...options });
+  const db = await createTestDatabase();
+  await updateSettings(db, { registryUrl: registry.base });
+  const clock = new FakeClock();
+  const engine = new SyncEngine({ db, fetch: (...args) => fetch(...args), clock, random: () => 0.5 });
+  running = engine;
+  return { db, clock, engine, registry };
+}
+
+let eventNumber = 0;
+async function handOver(db: TahvilDatabase, cardId: string) {
+  const card = await db.cards.get(cardId);
+  return recordHandover(
+    db,
+    { cardId, proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: card!.nationalCode, fullName: '' } },
+    {
+      deviceId: 'device-test-0001',
+      staff: { staffId: 'S-07', staffName: 'مریم', startedAt: '' },
+      timeZone: 'Asia/Tehran',
+      now: FIXED_NOW,
+      makeEventId: () => `0193a000-0000-7000-8000-${String(++eventNumber).padStart(12, '0')}`,
+    },
+  );
+}
+
+async function acceptedEventIds(base: string): Promise<string[]> {
+  const response = await fetch(`${base}/__mock/events?centerId=DEMO-01`);
+  return ((await response.json()) as { events: Array<{ eventId: string }> }).events.map((event) => event.eventId);
+}
+
+describe('SyncEngine', () => {
+  it('pulls the whole inventory into an empty tablet and keeps the counters right', async () => {
+    const { db, engine } = await setup();
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'idle', problem: null });
+    expect(await db.cards.count()).toBe(40);
+    const counters = await readCounters(db, '1405-09-04');
+    expect(counters.ready + counters.revoked + counters.returned + counters.handedOver).toBe(40);
+  });
+
+  it('pushes a handover once, marks it synced, and a later pull agrees', async () => {
+    const { db, engine, registry } = await setup();
+    await engine.start();
+    const event = await handOver(db, 'C-0000001');
+    await engine.syncNow();
+    expect((await db.events.toArray()).map((record) => record.syncState)).toEqual(['synced']);
+    expect(await acceptedEventIds(registry.base)).toEqual([event.eventId]);
+    expect(await db.cards.get('C-0000001')).toMatchObject({ status: 'handed_over', handover: { eventId: event.eventId } });
+    await engine.syncNow();
+    expect(await acceptedEventIds(registry.base)).toEqual([event.eventId]);
+  });
+
+  it('replays an event whose answer was lost; the registry answers duplicate and holds it once', async () => {
+    const { db, engine, registry } = await setup();
+    await engine.start();
+    const event = await handOver(db, 'C-0000001');
+    registry.handler.setFaults({ dropRate: 1 });
+    await engine.syncNow();
+    expect(engine.getState()).toMatchObject({ status: 'offline', problem: 'unreachable' });
+    expect((await db.events.toArray())[0]?.syncState).toBe('pending');
+    expect(await acceptedEventIds(registry.base)).toEqual([event.eventId]);
+    registry.handler.setFaults({ dropRate: 0 });
+    await engine.syncNow();
+    expect((await db.events.toArray())[0]?.syncState).toBe('synced');
+    expect(await acceptedEventIds(registry.base)).toEqual([event.eventId]);
+  });
+
+  it('retries a 503 with backoff and keeps the event pending', async () => {
+    const { db, engine, clock, registry } = await setup();
+    await engine.start();
+    await handOver(db, 'C-0000001');
+    registry.handler.setFaults({ failRate: 1 });
+    await engine.syncNow();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'server-error' });
+    expect(clock.nextDelay()).toBe(backoffDelayMs(0, () => 0.5));
+    await engine.syncNow();
+    expect(clock.nextDelay()).toBe(backoffDelayMs(1, () => 0.5));
+    expect((await db.events.toArray())[0]?.syncState).toBe('pending');
+  });
+
+  it('honours Retry-After on 429', async () => {
+    const { engine, registry } = await setup({ faults: { retryAfter429Rate: 1 } });
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'rate-limited' });
+    expect(engine.getState().nextAttemptAt! - FIXED_NOW.getTime()).toBe(1000);
+    registry.handler.setFaults({ retryAfter429Rate: 0 });
+  });
+
+  it('stops on 401 and asks for re-registration instead of retrying', async () => {
+    const { db, engine, clock } = await setup();
+    await updateSettings(db, { deviceToken: 'wrong-token' });
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'not-registered' });
+    expect(clock.nextDelay()).toBeNull();
+  });
+
+  it('keeps a conflicting handover for staff with the registry reason', async () => {
+    const { db, engine, registry } = await setup();
+    await engine.start();
+    await fetch(`${registry.base}/__mock/revoke`, { method: 'POST', body: JSON.stringify({ centerId: 'DEMO-01', cardId: 'C-0000001' }) });
+    await handOver(db, 'C-0000001');
+    await engine.syncNow();
+    const [record] = await db.events.toArray();
+    expect(record?.syncState).toBe('conflict');
+    expect(record?.serverReason).toBeTruthy();
+    expect((await db.cards.get('C-0000001'))?.status).toBe('revoked');
+  });
+
+  it('recovers an event left "sending" by a tab that closed mid-request', async () => {
+    const { db, engine, registry } = await setup();
+    await engine.start();
+    const event = await handOver(db, 'C-0000001');
+    await db.events.toCollection().modify({ syncState: 'sending' });
+    await engine.syncNow();
+    expect((await db.events.toArray())[0]?.syncState).toBe('synced');
+    expect(await acceptedEventIds(registry.base)).toEqual([event.eventId]);
+  });
+
+  it('schedules the next sync a minute after a success', async () => {
+    const { engine, clock } = await setup();
+    await engine.start();
+    expect(clock.nextDelay()).toBe(SYNC_INTERVAL_MS);
+    engine.stop();
+  });
+});
+
+describe('backoffDelayMs', () => {
+  it.each([
+    [0, 1, BACKOFF_BASE_MS],
+    [3, 1, BACKOFF_BASE_MS * 8],
+    [30, 1, BACKOFF_CAP_MS],
+    [0, 0, BACKOFF_BASE_MS / 2],
+  ])('attempt %i with random %f waits %i ms', (attempt, random, expected) => {
+    expect(backoffDelayMs(attempt, () => random)).toBe(expected);
+  });
+});
