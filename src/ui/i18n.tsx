@@ -15,6 +15,19 @@ export interface I18n {
 
 const catalogs: Record<UiLanguage, Record<MessageKey, string>> = { fa, en };
 
+const RTL_LETTER = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;
+const LATIN_LETTER = /[A-Za-z]/;
+
+/**
+ * A Persian name inside an English sentence (or Latin text inside a Persian one) is wrapped in
+ * Unicode isolates (FSI…PDI), so the bidi algorithm cannot pull the sentence's punctuation
+ * into the name's direction: "On duty: مریم" keeps its colon where English readers expect it.
+ */
+function isolateIfForeign(value: string, language: UiLanguage): string {
+  const foreign = language === 'en' ? RTL_LETTER.test(value) : LATIN_LETTER.test(value);
+  return foreign ? `\u2068${value}\u2069` : value;
+}
+
 export function createI18n(language: UiLanguage): I18n {
   const digits = (text: string | number) => (language === 'fa' ? toPersianDigits(String(text)) : String(text));
   return {
@@ -25,7 +38,7 @@ export function createI18n(language: UiLanguage): I18n {
       let message = catalogs[language][key];
       if (params) {
         for (const [name, value] of Object.entries(params)) {
-          message = message.replaceAll(`{${name}}`, typeof value === 'number' ? digits(value) : value);
+          message = message.replaceAll(`{${name}}`, typeof value === 'number' ? digits(value) : isolateIfForeign(value, language));
         }
       }
       return message;

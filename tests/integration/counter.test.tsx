@@ -200,6 +200,24 @@ describe('handover', () => {
   });
 });
 
+describe('storage failures', () => {
+  it('says the disk is full, records nothing, and keeps what was saved before', async () => {
+    const { db } = await renderApp({ cards: [zahra(), ali()], route: '/cards/C-0000101/handover' });
+    const user = userEvent.setup();
+    await tickAllChecks(user);
+    await user.click(screen.getByRole('radio', { name: 'تحویل گرفته شد' }));
+    const before = await db.cards.toArray();
+    db.events.hook('creating', () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    });
+    await user.click(screen.getByRole('button', { name: 'ثبت تحویل' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('فضای ذخیره‌سازی دستگاه پر است؛ چیزی ثبت نشد.');
+    expect(await db.events.count()).toBe(0);
+    expect(await db.cards.toArray()).toEqual(before);
+    expect(screen.getByRole('button', { name: 'ثبت تحویل' })).toBeEnabled();
+  });
+});
+
 describe('void', () => {
   it('returns the card to ready and keeps both events', async () => {
     const { db } = await renderApp({ cards: [zahra()], route: '/cards/C-0000101/handover' });
