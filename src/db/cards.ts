@@ -4,23 +4,41 @@
 import type { TahvilDatabase } from './database.ts';
 import type { StoredCard } from './records.ts';
 import type { Card } from '../sync/protocol.ts';
-import { nameTokens } from '../domain/persian-text.ts';
+import { namePairKeys, nameTokens } from '../domain/persian-text.ts';
 import { addDelta, adjustCounters, statusCounterKey } from './counters.ts';
 
 /** Cards per transaction: big enough that strict-durability flushes are few, small enough to keep the UI live. */
 export const CARD_WRITE_CHUNK = 5000;
 
 export function toStoredCard(card: Card): StoredCard {
-  return {
-    ...card,
-    nameTokens: nameTokens(card.firstName, card.lastName, card.fatherName),
-  };
+  const tokens = nameTokens(card.firstName, card.lastName);
+  return { ...card, nameTokens: tokens, namePairs: namePairKeys(tokens) };
 }
 
 export interface UpsertSummary {
   written: number;
   unchanged: number;
   keptLocal: number;
+}
+
+/**
+ * The stored copies of a chunk's cards. One key read over the chunk's id range finds which
+ * exist; only those are fetched. An initial pull, whose ids are all new, pays one request per
+ * chunk instead of one per card.
+ */
+async function storedVersionsOf(db: TahvilDatabase, chunk: readonly Card[]): Promise<Array<StoredCard | undefined>> {
+  const ids = chunk.map((card) => card.cardId);
+  let low = ids[0]!;
+  let high = ids[0]!;
+  for (const id of ids) {
+    if (id < low) low = id;
+    if (id > high) high = id;
+  }
+  const present = new Set((await db.cards.where(':id').between(low, high, true, true).primaryKeys()) as string[]);
+  const wanted = ids.filter((id) => present.has(id));
+  if (wanted.length === 0) return ids.map(() => undefined);
+  const found = new Map((await db.cards.bulkGet(wanted)).map((card, i) => [wanted[i]!, card]));
+  return ids.map((id) => found.get(id));
 }
 
 /**
@@ -33,7 +51,7 @@ export async function upsertCards(db: TahvilDatabase, cards: readonly Card[]): P
     const chunk = cards.slice(start, start + CARD_WRITE_CHUNK);
     await db.transaction('rw', [db.cards, db.events, db.counters], async () => {
       const [existing, unsettled] = await Promise.all([
-        db.cards.bulkGet(chunk.map((card) => card.cardId)),
+        storedVersionsOf(db, chunk),
         db.events.where('syncState').anyOf('pending', 'sending').toArray(),
       ]);
       const cardsWithLocalEvents = new Set(unsettled.map((event) => event.cardId));

@@ -17,7 +17,7 @@ export class TahvilDatabase extends Dexie {
     // the write that must never be lost. Bulk card writes are chunked, so the fsyncs stay few.
     super(name, { chromeTransactionDurability: 'strict', ...options });
     this.version(1).stores({
-      cards: 'cardId, nationalCode, trackingCode, box, status, *nameTokens',
+      cards: 'cardId, nationalCode, trackingCode, box, status, *nameTokens, *namePairs',
       events: '++seq, &eventId, cardId, syncState, dayKey, [dayKey+type]',
       settings: 'key',
       counters: 'key',

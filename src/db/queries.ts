@@ -3,7 +3,7 @@
 import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord, StoredCard } from './records.ts';
 import { cleanCodeInput, parseNationalCode, type NationalCodeProblem } from '../domain/national-code.ts';
-import { searchTokens } from '../domain/persian-text.ts';
+import { namePairPrefix, searchTokens, wordsMatchName } from '../domain/persian-text.ts';
 import { toAsciiDigits } from '../domain/digits.ts';
 
 export const SEARCH_RESULT_LIMIT = 50;
@@ -47,86 +47,46 @@ async function searchDigits(db: TahvilDatabase, digits: string, limit: number): 
   return { kind: 'code-prefix', cards };
 }
 
-/** Most card ids read for one query word before the word is judged too common to narrow by. */
-export const NAME_CANDIDATE_LIMIT = 5000;
-const BULK_GET_CHUNK = 100;
+const FIRST_READ_FACTOR = 2;
+const READ_GROWTH = 4;
 
-interface PrefixKeys {
-  token: string;
-  /** Card ids whose name has a word starting with `token`, in index order, each once. */
-  cardIds: string[];
-  /** False when the read stopped at the limit, so a card missing here may still match. */
-  complete: boolean;
-}
-
-function unique(keys: readonly string[]): string[] {
-  return [...new Set(keys)];
-}
-
-// Keys only (IDBIndex.getAllKeys through Dexie's plain-range path): one request per word
-// instead of one cursor step per card, which is what keeps a prefix search in budget.
-async function cardIdsForPrefix(db: TahvilDatabase, token: string, limit: number): Promise<PrefixKeys> {
-  const keys = (await db.cards.where('nameTokens').startsWith(token).limit(limit).primaryKeys()) as string[];
-  return { token, cardIds: unique(keys), complete: keys.length < limit };
-}
-
-function matchesEveryWord(card: StoredCard, tokens: readonly string[]): boolean {
-  return tokens.every((token) => card.nameTokens.some((cardToken) => cardToken.startsWith(token)));
-}
-
-async function searchName(db: TahvilDatabase, tokens: string[], limit: number, candidateLimit: number): Promise<StoredCard[]> {
-  const words = unique(tokens);
-  if (words.length === 1) {
-    // A card appears once per matching word of its name; read enough keys for `limit` cards.
-    let read = limit * 4;
-    for (;;) {
-      const { cardIds, complete } = await cardIdsForPrefix(db, words[0]!, read);
-      if (cardIds.length >= limit || complete) return loadCards(db, cardIds.slice(0, limit));
-      read *= 4;
+/**
+ * Reads cards from a multiEntry index range with getAll (one request, not a cursor step per
+ * card), keeps those whose name matches every word, and reads further only when the first
+ * read was full and too few matched.
+ */
+async function readMatching(
+  db: TahvilDatabase,
+  index: 'nameTokens' | 'namePairs',
+  prefix: string,
+  words: readonly string[],
+  limit: number,
+): Promise<StoredCard[]> {
+  for (let read = limit * FIRST_READ_FACTOR; ; read *= READ_GROWTH) {
+    const rows = await db.cards.where(index).startsWith(prefix).limit(read).toArray();
+    const seen = new Set<string>();
+    const found: StoredCard[] = [];
+    for (const card of rows) {
+      if (seen.has(card.cardId) || !wordsMatchName(words, card.nameTokens)) continue;
+      seen.add(card.cardId);
+      found.push(card);
+      if (found.length === limit) return found;
     }
+    if (rows.length < read) return found;
   }
-  const lists = await Promise.all(words.map((word) => cardIdsForPrefix(db, word, candidateLimit)));
-  const complete = lists.filter((list) => list.complete).sort((a, b) => a.cardIds.length - b.cardIds.length);
-  const [driver, ...narrowing] = complete;
-  if (!driver) return searchNameByCursor(db, words, limit);
-  // Complete lists are exact, so intersecting them is exact; words whose list was cut short
-  // are checked against each candidate's stored words.
-  const narrowingSets = narrowing.map((list) => new Set(list.cardIds));
-  const candidates = driver.cardIds.filter((cardId) => narrowingSets.every((set) => set.has(cardId)));
-  const unchecked = lists.filter((list) => !list.complete).map((list) => list.token);
-  if (unchecked.length === 0) return loadCards(db, candidates.slice(0, limit));
-  const found: StoredCard[] = [];
-  for (let start = 0; start < candidates.length && found.length < limit; start += BULK_GET_CHUNK) {
-    const cards = await loadCards(db, candidates.slice(start, start + BULK_GET_CHUNK));
-    found.push(...cards.filter((card) => matchesEveryWord(card, unchecked)));
-  }
-  return found.slice(0, limit);
 }
 
-/** Every word too common to narrow by (single letters while typing): walk the index instead. */
-function searchNameByCursor(db: TahvilDatabase, words: string[], limit: number): Promise<StoredCard[]> {
-  const anchor = words.reduce((longest, word) => (word.length > longest.length ? word : longest));
-  return db.cards
-    .where('nameTokens')
-    .startsWith(anchor)
-    .distinct()
-    .filter((card) => matchesEveryWord(card, words))
-    .limit(limit)
-    .toArray();
-}
-
-async function loadCards(db: TahvilDatabase, cardIds: readonly string[]): Promise<StoredCard[]> {
-  const cards = await db.cards.bulkGet(cardIds as string[]);
-  return cards.filter((card): card is StoredCard => card !== undefined);
+function searchName(db: TahvilDatabase, words: string[], limit: number): Promise<StoredCard[]> {
+  // Each typed word must start a different word of the name, so repeats are kept.
+  const [anchor, other] = [...words].sort((a, b) => b.length - a.length);
+  if (!other) return readMatching(db, 'nameTokens', anchor!, words, limit);
+  // Two words narrow one contiguous range of the pair index; further words are checked on
+  // the candidates it yields.
+  return readMatching(db, 'namePairs', namePairPrefix(anchor!, other), words, limit);
 }
 
 /** One box for every way a card is asked for: national code, tracking code, card id or name. */
-export async function searchCards(
-  db: TahvilDatabase,
-  query: string,
-  limit = SEARCH_RESULT_LIMIT,
-  candidateLimit = NAME_CANDIDATE_LIMIT,
-): Promise<SearchOutcome> {
+export async function searchCards(db: TahvilDatabase, query: string, limit = SEARCH_RESULT_LIMIT): Promise<SearchOutcome> {
   const cleaned = cleanCodeInput(query);
   if (cleaned === '') return { kind: 'empty', cards: [] };
   if (/^\d+$/.test(cleaned)) return searchDigits(db, cleaned, limit);
@@ -140,7 +100,7 @@ export async function searchCards(
   }
   const tokens = searchTokens(query);
   if (tokens.length === 0) return { kind: 'empty', cards: [] };
-  return { kind: 'name', cards: await searchName(db, tokens, limit, candidateLimit) };
+  return { kind: 'name', cards: await searchName(db, tokens, limit) };
 }
 
 export function getCard(db: TahvilDatabase, cardId: string): Promise<StoredCard | undefined> {

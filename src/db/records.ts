@@ -4,8 +4,10 @@
 import type { Card, HandoverEvent, ProtocolEvent } from '../sync/protocol.ts';
 
 export interface StoredCard extends Card {
-  /** Folded words of first, last and father's name: the multiEntry search index. */
+  /** Folded words of the first and last name: the one-word search index (multiEntry). */
   nameTokens: string[];
+  /** Two-word search keys from `namePairKeys` (multiEntry). */
+  namePairs: string[];
 }
 
 /**

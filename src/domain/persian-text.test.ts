@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldForSearch, nameTokens, searchTokens, tidyDisplayText } from './persian-text.ts';
+import { foldForSearch, namePairKeys, namePairPrefix, nameTokens, searchTokens, tidyDisplayText, wordsMatchName } from './persian-text.ts';
 
 // Look-alike letters are written as escapes: in source, ي and ی (or ك and ک) cannot be told apart.
 const FA_YEH = '\u06cc'; // ی
@@ -138,5 +138,36 @@ describe('tidyDisplayText', () => {
     ['empty string', '', ''],
   ])('%s', (_name, input, expected) => {
     expect(tidyDisplayText(input)).toBe(expected);
+  });
+});
+
+describe('namePairKeys', () => {
+  it('keys every ordered pair of distinct words by the second word’s first one and two letters', () => {
+    expect(namePairKeys(['زهرا', 'محمدی']).sort()).toEqual(
+      ['م\u0001زهرا', 'مح\u0001زهرا', 'ز\u0001محمدی', 'زه\u0001محمدی'].sort(),
+    );
+  });
+
+  it('makes no pair of a word with itself', () => {
+    expect(namePairKeys(['علی'])).toEqual([]);
+  });
+
+  it('puts the search prefix at the start of every matching key', () => {
+    const prefix = namePairPrefix('محم', 'ز');
+    expect(namePairKeys(['زهرا', 'محمدی']).filter((key) => key.startsWith(prefix))).toEqual(['ز\u0001محمدی']);
+  });
+});
+
+describe('wordsMatchName', () => {
+  it.each([
+    [['زه', 'مح'], ['زهرا', 'محمدی'], true],
+    [['مح', 'زه'], ['زهرا', 'محمدی'], true],
+    [['مح', 'محمد'], ['محمد', 'رضایی'], false],
+    [['مح', 'محمد'], ['محمد', 'محمدی'], true],
+    [['علی', 'اکبر', 'کر'], ['علی', 'اکبر', 'کریمی'], true],
+    [['علی', 'علی'], ['علی', 'کریمی'], false],
+    [['ن'], ['زهرا', 'محمدی'], false],
+  ])('%j against %j → %s', (query, name, expected) => {
+    expect(wordsMatchName(query, name)).toBe(expected);
   });
 });

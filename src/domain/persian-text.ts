@@ -55,3 +55,51 @@ export function nameTokens(...parts: ReadonlyArray<string | undefined | null>): 
 export function tidyDisplayText(text: string): string {
   return text.replace(INVISIBLES_DROPPED, '').replace(/[^\S\u200c]+/g, ' ').trim();
 }
+
+/** Separates the two halves of a name-pair key; never part of folded text. */
+export const NAME_PAIR_SEPARATOR = '\u0001';
+
+/** The longest start of a word that a name-pair key keeps for its second word. */
+export const NAME_PAIR_BUCKET_LENGTH = 2;
+
+/**
+ * Keys that make a two-word name search one contiguous index range: for every ordered pair of
+ * distinct words (a, b) of a name, `start(b) + SEP + a`, where start(b) is b's first one and
+ * first two letters. Typing "mohammad ka" reads the range starting "ka" + SEP + "mohammad".
+ */
+export function namePairKeys(tokens: readonly string[]): string[] {
+  const keys = new Set<string>();
+  tokens.forEach((a, i) => {
+    tokens.forEach((b, j) => {
+      if (i === j) return;
+      for (let length = 1; length <= NAME_PAIR_BUCKET_LENGTH; length++) {
+        keys.add(`${b.slice(0, length)}${NAME_PAIR_SEPARATOR}${a}`);
+      }
+    });
+  });
+  return [...keys];
+}
+
+/** The index range start for a two-word search: the pair key prefix matching `anchor` and `other`. */
+export function namePairPrefix(anchor: string, other: string): string {
+  return `${other.slice(0, NAME_PAIR_BUCKET_LENGTH)}${NAME_PAIR_SEPARATOR}${anchor}`;
+}
+
+/** Whether each query word starts a different word of the name (any order). */
+export function wordsMatchName(queryWords: readonly string[], nameWords: readonly string[]): boolean {
+  if (queryWords.length > nameWords.length) return false;
+  const used = new Array<boolean>(nameWords.length).fill(false);
+  const assign = (index: number): boolean => {
+    if (index === queryWords.length) return true;
+    const word = queryWords[index]!;
+    for (let i = 0; i < nameWords.length; i++) {
+      if (!used[i] && nameWords[i]!.startsWith(word)) {
+        used[i] = true;
+        if (assign(index + 1)) return true;
+        used[i] = false;
+      }
+    }
+    return false;
+  };
+  return assign(0);
+}
