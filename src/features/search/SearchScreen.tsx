@@ -1,11 +1,11 @@
-import { useId, useState, type FormEvent } from 'react';
+import { memo, useId, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useI18n } from '../../ui/i18n.tsx';
 import { CardStatusBadge } from '../../ui/status.tsx';
 import { NATIONAL_CODE_PROBLEM_MESSAGE } from '../../ui/code-problem.ts';
 import { SEARCH_RESULT_LIMIT, searchCards } from '../../db/queries.ts';
 import { useServices } from '../../services/services.tsx';
-import { useCardSearch, useCounterSnapshot } from './use-card-search.ts';
+import { useCardSearch, useCounterSnapshot, type SearchAnswer } from './use-card-search.ts';
 
 export function SearchScreen() {
   const { t, digits } = useI18n();
@@ -15,8 +15,6 @@ export function SearchScreen() {
   const answer = useCardSearch(query);
   const counters = useCounterSnapshot();
   const hintId = useId();
-  const outcome = answer?.outcome;
-  const cards = outcome?.cards ?? [];
 
   // A barcode scanner types the code and presses Enter faster than the live results refresh,
   // so Enter searches afresh: a single match, or an exact code match, opens the card at once.
@@ -66,48 +64,61 @@ export function SearchScreen() {
           {t('searchHint')}
         </p>
       </form>
-      <div className="search-results" data-query={answer?.query ?? ''} aria-live="polite">
-        {outcome?.kind === 'empty' || !outcome ? (
-          <p className="muted">{t('searchStartTyping')}</p>
-        ) : outcome.kind === 'invalid-national-code' ? (
-          <p className="notice notice-warning" role="alert">
-            {t('searchInvalidCode', { reason: t(NATIONAL_CODE_PROBLEM_MESSAGE[outcome.problem]) })}
-          </p>
-        ) : cards.length === 0 ? (
-          <p className="notice">{t('searchNoResults')}</p>
-        ) : (
-          <>
-            <h2 className="visually-hidden">{t('searchResults')}</h2>
-            <p className="muted result-count">{t('searchResultCount', { count: cards.length })}</p>
-            <ul className="result-list">
-              {cards.map((card) => (
-                <li key={card.cardId}>
-                  <Link className="result" to={`/cards/${encodeURIComponent(card.cardId)}`}>
-                    <span className="result-name">
-                      {card.firstName} {card.lastName}
-                    </span>
-                    <CardStatusBadge status={card.status} />
-                    <span className="result-meta">
-                      {card.fatherName ? (
-                        <span>
-                          {t('fieldFatherName')}: {card.fatherName}
-                        </span>
-                      ) : null}
-                      <span>
-                        {t('fieldNationalCode')}: <bdi className="code">{digits(card.nationalCode)}</bdi>
-                      </span>
-                      <span>
-                        {t('fieldBox')}: <bdi>{card.box ? digits(card.box) : t('notRecorded')}</bdi>
-                      </span>
-                    </span>
-                  </Link>
-                </li>
-              ))}
-            </ul>
-            {cards.length >= SEARCH_RESULT_LIMIT ? <p className="muted">{t('searchMoreResults', { count: SEARCH_RESULT_LIMIT })}</p> : null}
-          </>
-        )}
-      </div>
+      <SearchResults answer={answer} />
     </section>
   );
 }
+
+/**
+ * Memoised on the answer object: a keystroke re-renders the box at once, and the fifty result
+ * rows only when the answer for the new query arrives.
+ */
+const SearchResults = memo(function SearchResults({ answer }: { answer: SearchAnswer | undefined }) {
+  const { t, digits } = useI18n();
+  const outcome = answer?.outcome;
+  const cards = outcome?.cards ?? [];
+  return (
+        <div className="search-results" data-query={answer?.query ?? ''}>
+          {outcome?.kind === 'empty' || !outcome ? (
+            <p className="muted">{t('searchStartTyping')}</p>
+          ) : outcome.kind === 'invalid-national-code' ? (
+            <p className="notice notice-warning" role="alert">
+              {t('searchInvalidCode', { reason: t(NATIONAL_CODE_PROBLEM_MESSAGE[outcome.problem]) })}
+            </p>
+          ) : cards.length === 0 ? (
+            <p className="notice">{t('searchNoResults')}</p>
+          ) : (
+            <>
+              <h2 className="visually-hidden">{t('searchResults')}</h2>
+              <p className="muted result-count" role="status">{t('searchResultCount', { count: cards.length })}</p>
+              <ul className="result-list">
+                {cards.map((card) => (
+                  <li key={card.cardId}>
+                    <Link className="result" to={`/cards/${encodeURIComponent(card.cardId)}`}>
+                      <span className="result-name">
+                        {card.firstName} {card.lastName}
+                      </span>
+                      <CardStatusBadge status={card.status} />
+                      <span className="result-meta">
+                        {card.fatherName ? (
+                          <span>
+                            {t('fieldFatherName')}: {card.fatherName}
+                          </span>
+                        ) : null}
+                        <span>
+                          {t('fieldNationalCode')}: <bdi className="code">{digits(card.nationalCode)}</bdi>
+                        </span>
+                        <span>
+                          {t('fieldBox')}: <bdi>{card.box ? digits(card.box) : t('notRecorded')}</bdi>
+                        </span>
+                      </span>
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+              {cards.length >= SEARCH_RESULT_LIMIT ? <p className="muted">{t('searchMoreResults', { count: SEARCH_RESULT_LIMIT })}</p> : null}
+            </>
+          )}
+        </div>
+  );
+});
