@@ -66,6 +66,19 @@ describe('search', () => {
     expect(result).toHaveTextContent('آماده‌ی تحویل');
   });
 
+  it('keeps shown results live when a card is handed over elsewhere', async () => {
+    const { db } = await renderApp({ cards: [zahra()] });
+    await search('زهرا');
+    const result = await screen.findByRole('link', { name: /زهرا محمدی/ });
+    expect(result).toHaveTextContent('آماده‌ی تحویل');
+    await recordHandover(
+      db,
+      { cardId: 'C-0000101', proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: '0012345679', fullName: '' } },
+      { deviceId: 'd', staff: { staffId: 'S-02', staffName: 'دیگری', startedAt: '' }, timeZone: 'Asia/Tehran', now: FIXED_NOW, makeEventId: () => 'elsewhere' },
+    );
+    await waitFor(() => expect(screen.getByRole('link', { name: /زهرا محمدی/ })).toHaveTextContent('تحویل شده'));
+  });
+
   it('explains why an invalid national code finds nothing', async () => {
     await renderApp({ cards: [zahra()] });
     await search('0012345678');

@@ -1,4 +1,4 @@
-import { memo, useId, useState, type FormEvent } from 'react';
+import { memo, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useI18n } from '../../ui/i18n.tsx';
 import { CardStatusBadge } from '../../ui/status.tsx';
@@ -12,7 +12,21 @@ export function SearchScreen() {
   const navigate = useNavigate();
   const { db } = useServices();
   const [query, setQuery] = useState('');
-  const answer = useCardSearch(query);
+  const [eagerAnswer, setEagerAnswer] = useState<SearchAnswer>();
+  const latestQuery = useRef('');
+  const liveAnswer = useCardSearch(query);
+  const answer = pickAnswer(query, liveAnswer, eagerAnswer);
+
+  // The live query subscribes in an effect, after the keystroke has painted; searching right
+  // in the input handler saves that frame. The live answer takes over once it arrives and
+  // keeps the results current as cards change.
+  const changeQuery = (value: string) => {
+    setQuery(value);
+    latestQuery.current = value;
+    void searchCards(db, value).then((outcome) => {
+      if (latestQuery.current === value) setEagerAnswer({ query: value, outcome });
+    });
+  };
   const counters = useCounterSnapshot();
   const hintId = useId();
 
@@ -58,7 +72,7 @@ export function SearchScreen() {
           aria-describedby={hintId}
           placeholder={t('searchPlaceholder')}
           value={query}
-          onChange={(event) => setQuery(event.target.value)}
+          onChange={(event) => changeQuery(event.target.value)}
         />
         <p id={hintId} className="hint">
           {t('searchHint')}
@@ -69,8 +83,23 @@ export function SearchScreen() {
   );
 }
 
+function pickAnswer(query: string, live: SearchAnswer | undefined, eager: SearchAnswer | undefined): SearchAnswer | undefined {
+  if (live?.query === query) return live;
+  if (eager?.query === query) return eager;
+  return live ?? eager;
+}
+
+function sameAnswer(a: SearchAnswer | undefined, b: SearchAnswer | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.query !== b.query || a.outcome.kind !== b.outcome.kind || a.outcome.cards.length !== b.outcome.cards.length) return false;
+  return a.outcome.cards.every((card, i) => {
+    const other = b.outcome.cards[i]!;
+    return card.cardId === other.cardId && card.version === other.version && card.status === other.status;
+  });
+}
+
 /**
- * Memoised on the answer object: a keystroke re-renders the box at once, and the fifty result
+ * Memoised on the answer's content: a keystroke re-renders the box at once, and the fifty result
  * rows only when the answer for the new query arrives.
  */
 const SearchResults = memo(function SearchResults({ answer }: { answer: SearchAnswer | undefined }) {
@@ -78,47 +107,47 @@ const SearchResults = memo(function SearchResults({ answer }: { answer: SearchAn
   const outcome = answer?.outcome;
   const cards = outcome?.cards ?? [];
   return (
-        <div className="search-results" data-query={answer?.query ?? ''}>
-          {outcome?.kind === 'empty' || !outcome ? (
-            <p className="muted">{t('searchStartTyping')}</p>
-          ) : outcome.kind === 'invalid-national-code' ? (
-            <p className="notice notice-warning" role="alert">
-              {t('searchInvalidCode', { reason: t(NATIONAL_CODE_PROBLEM_MESSAGE[outcome.problem]) })}
-            </p>
-          ) : cards.length === 0 ? (
-            <p className="notice">{t('searchNoResults')}</p>
-          ) : (
-            <>
-              <h2 className="visually-hidden">{t('searchResults')}</h2>
-              <p className="muted result-count" role="status">{t('searchResultCount', { count: cards.length })}</p>
-              <ul className="result-list">
-                {cards.map((card) => (
-                  <li key={card.cardId}>
-                    <Link className="result" to={`/cards/${encodeURIComponent(card.cardId)}`}>
-                      <span className="result-name">
-                        {card.firstName} {card.lastName}
+    <div className="search-results" data-query={answer?.query ?? ''}>
+      {outcome?.kind === 'empty' || !outcome ? (
+        <p className="muted">{t('searchStartTyping')}</p>
+      ) : outcome.kind === 'invalid-national-code' ? (
+        <p className="notice notice-warning" role="alert">
+          {t('searchInvalidCode', { reason: t(NATIONAL_CODE_PROBLEM_MESSAGE[outcome.problem]) })}
+        </p>
+      ) : cards.length === 0 ? (
+        <p className="notice">{t('searchNoResults')}</p>
+      ) : (
+        <>
+          <h2 className="visually-hidden">{t('searchResults')}</h2>
+          <p className="muted result-count" role="status">{t('searchResultCount', { count: cards.length })}</p>
+          <ul className="result-list">
+            {cards.map((card) => (
+              <li key={card.cardId}>
+                <Link className="result" to={`/cards/${encodeURIComponent(card.cardId)}`}>
+                  <span className="result-name">
+                    {card.firstName} {card.lastName}
+                  </span>
+                  <CardStatusBadge status={card.status} />
+                  <span className="result-meta">
+                    {card.fatherName ? (
+                      <span>
+                        {t('fieldFatherName')}: {card.fatherName}
                       </span>
-                      <CardStatusBadge status={card.status} />
-                      <span className="result-meta">
-                        {card.fatherName ? (
-                          <span>
-                            {t('fieldFatherName')}: {card.fatherName}
-                          </span>
-                        ) : null}
-                        <span>
-                          {t('fieldNationalCode')}: <bdi className="code">{digits(card.nationalCode)}</bdi>
-                        </span>
-                        <span>
-                          {t('fieldBox')}: <bdi>{card.box ? digits(card.box) : t('notRecorded')}</bdi>
-                        </span>
-                      </span>
-                    </Link>
-                  </li>
-                ))}
-              </ul>
-              {cards.length >= SEARCH_RESULT_LIMIT ? <p className="muted">{t('searchMoreResults', { count: SEARCH_RESULT_LIMIT })}</p> : null}
-            </>
-          )}
-        </div>
+                    ) : null}
+                    <span>
+                      {t('fieldNationalCode')}: <bdi className="code">{digits(card.nationalCode)}</bdi>
+                    </span>
+                    <span>
+                      {t('fieldBox')}: <bdi>{card.box ? digits(card.box) : t('notRecorded')}</bdi>
+                    </span>
+                  </span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+          {cards.length >= SEARCH_RESULT_LIMIT ? <p className="muted">{t('searchMoreResults', { count: SEARCH_RESULT_LIMIT })}</p> : null}
+        </>
+      )}
+    </div>
   );
-});
+}, (before, after) => sameAnswer(before.answer, after.answer));
