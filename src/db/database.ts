@@ -15,7 +15,7 @@ export class TahvilDatabase extends Dexie {
   constructor(name: string = DATABASE_NAME, options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {}) {
     // Strict durability for every transaction: Dexie sets it per database, and a handover is
     // the write that must never be lost. Bulk card writes are chunked, so the fsyncs stay few.
-    super(name, { chromeTransactionDurability: 'strict', ...options });
+    super(name, { chromeTransactionDurability: 'strict', cache: 'disabled', ...options });
     this.version(1).stores({
       cards: 'cardId, nationalCode, trackingCode, box, status, *nameTokens, *namePairs',
       events: '++seq, &eventId, cardId, syncState, dayKey, [dayKey+type]',

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { MockRegistry } from './registry.ts';
+import { expect, test } from './fixtures.ts';
+import type { MockRegistry } from './registry.ts';
 import { CounterPage } from './counter-page.ts';
 import { toPersianDigits } from '../../src/domain/digits.ts';
 import { DEMO_DEVICE_TOKEN } from '../../src/sync/protocol.ts';
@@ -12,18 +12,7 @@ interface PulledCard {
   status: string;
 }
 
-let registry: MockRegistry;
-
-test.beforeEach(async () => {
-  registry = await MockRegistry.create();
-  await registry.start();
-});
-
-test.afterEach(async () => {
-  await registry.dispose();
-});
-
-async function twoReadyCards(): Promise<[PulledCard, PulledCard]> {
+async function twoReadyCards(registry: MockRegistry): Promise<[PulledCard, PulledCard]> {
   const response = await fetch(`${registry.url}/api/v1/centers/DEMO-01/cards?limit=50`, {
     headers: { Authorization: `Bearer ${DEMO_DEVICE_TOKEN}`, 'X-Device-Id': 'e2e-probe' },
   });
@@ -32,9 +21,9 @@ async function twoReadyCards(): Promise<[PulledCard, PulledCard]> {
   return [ready[0]!, ready[3]!];
 }
 
-test('hands over two cards with the endpoint down and the tablet offline; the registry gets each exactly once', async ({ page, context }) => {
+test('hands over two cards with the endpoint down and the tablet offline; the registry gets each exactly once', async ({ page, context, registry }) => {
   const counter = new CounterPage(page);
-  const [first, second] = await twoReadyCards();
+  const [first, second] = await twoReadyCards(registry);
 
   await counter.open(registry.url);
   await counter.startShift('S-07', 'مریم احمدی');

@@ -1,19 +1,8 @@
 // Walks the counter screens in Persian and English at the two tablet sizes, checking direction
 // and that nothing overflows sideways, and leaves screenshots in test-results/screens/.
-import { expect, test, type Page } from '@playwright/test';
-import { MockRegistry } from './registry.ts';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 import { CounterPage } from './counter-page.ts';
-
-let registry: MockRegistry;
-
-test.beforeEach(async () => {
-  registry = await MockRegistry.create();
-  await registry.start();
-});
-
-test.afterEach(async () => {
-  await registry.dispose();
-});
 
 async function expectNoSidewaysOverflow(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -29,7 +18,7 @@ for (const viewport of [
   { name: 'portrait', width: 768, height: 1024 },
   { name: 'landscape', width: 1280, height: 800 },
 ]) {
-  test(`counter screens in Persian and English, ${viewport.name}`, async ({ page }) => {
+  test(`counter screens in Persian and English, ${viewport.name}`, async ({ page, registry }) => {
     await page.setViewportSize(viewport);
     const counter = new CounterPage(page);
     await counter.open(registry.url);
