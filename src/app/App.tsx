@@ -35,14 +35,21 @@ function LocalizedShell({ updates }: { updates?: UpdateHandle }) {
   );
 }
 
-/** Any new outbox event, from this tab or another, asks the engine to sync shortly. */
+/**
+ * A new outbox event, from this tab or another, asks the engine to sync shortly. It watches the
+ * newest event's key, not the pending count: a failed push puts events back to pending, and
+ * reacting to that would cut every backoff short.
+ */
 function useSyncAfterNewEvents() {
   const { db, syncEngine } = useServices();
   useEffect(() => {
     if (!syncEngine) return;
-    const subscription = liveQuery(() => db.events.where('syncState').equals('pending').count()).subscribe({
-      next: (pending) => {
-        if (pending > 0) syncEngine.syncSoon();
+    let newestSeen: number | undefined;
+    const subscription = liveQuery(() => db.events.orderBy('seq').lastKey()).subscribe({
+      next: (newest) => {
+        const seq = typeof newest === 'number' ? newest : 0;
+        if (newestSeen !== undefined && seq > newestSeen) syncEngine.syncSoon();
+        newestSeen = seq;
       },
     });
     return () => subscription.unsubscribe();

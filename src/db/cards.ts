@@ -22,9 +22,10 @@ export interface UpsertSummary {
 }
 
 /**
- * The stored copies of a chunk's cards. One key read over the chunk's id range finds which
- * exist; only those are fetched. An initial pull, whose ids are all new, pays one request per
- * chunk instead of one per card.
+ * The stored copies of a chunk's cards. An initial pull writes ids the tablet has never seen:
+ * one key read over the chunk's id range proves that, instead of one get per card. When the
+ * range holds more keys than the chunk has cards (updates scattered over the inventory), the
+ * read stops there and each card is fetched by id.
  */
 async function storedVersionsOf(db: TahvilDatabase, chunk: readonly Card[]): Promise<Array<StoredCard | undefined>> {
   const ids = chunk.map((card) => card.cardId);
@@ -34,7 +35,10 @@ async function storedVersionsOf(db: TahvilDatabase, chunk: readonly Card[]): Pro
     if (id < low) low = id;
     if (id > high) high = id;
   }
-  const present = new Set((await db.cards.where(':id').between(low, high, true, true).primaryKeys()) as string[]);
+  const probeLimit = ids.length + 1;
+  const inRange = (await db.cards.where(':id').between(low, high, true, true).limit(probeLimit).primaryKeys()) as string[];
+  if (inRange.length === probeLimit) return db.cards.bulkGet(ids);
+  const present = new Set(inRange);
   const wanted = ids.filter((id) => present.has(id));
   if (wanted.length === 0) return ids.map(() => undefined);
   const found = new Map((await db.cards.bulkGet(wanted)).map((card, i) => [wanted[i]!, card]));

@@ -39,6 +39,18 @@ describe('upsertCards', () => {
     expect(counters).toMatchObject({ ready: 1, revoked: 1, returned: 1, handedOver: 0 });
   });
 
+  it('reads stored copies by id when updates are scattered over a wider id range', async () => {
+    const db = freshDb();
+    const cards = Array.from({ length: 6 }, () => createCard());
+    await upsertCards(db, cards);
+    const first = { ...cards[0]!, status: 'revoked' as const, version: 1_000 };
+    const last = { ...cards[5]!, status: 'returned' as const, version: 1_001 };
+    expect(await upsertCards(db, [first, last])).toEqual({ written: 2, unchanged: 0, keptLocal: 0 });
+    expect(await upsertCards(db, [first, last])).toEqual({ written: 0, unchanged: 2, keptLocal: 0 });
+    expect(await recountStatuses(db)).toEqual({ ready: 4, handed_over: 0, revoked: 1, returned: 1 });
+    expect(await readCounters(db, '1405-09-04')).toMatchObject({ ready: 4, revoked: 1, returned: 1 });
+  });
+
   it('does not overwrite a card whose local handover the registry has not answered', async () => {
     const db = freshDb();
     const card = createCard();

@@ -8,6 +8,7 @@ import { ensureDeviceIdentity, startShift, updateSettings, type Settings } from 
 import { upsertCards } from '../../src/db/cards.ts';
 import type { Services } from '../../src/services/services.tsx';
 import type { Card } from '../../src/sync/protocol.ts';
+import type { SyncEngine } from '../../src/sync/engine.ts';
 
 let databaseCount = 0;
 let eventCount = 0;
@@ -20,6 +21,7 @@ export interface AppSetup {
   settings?: Partial<Omit<Settings, 'deviceId'>>;
   withShift?: boolean;
   now?: Date;
+  syncEngine?: SyncEngine | null;
 }
 
 export async function createTestDatabase(cards: Card[] = []): Promise<TahvilDatabase> {
@@ -30,13 +32,13 @@ export async function createTestDatabase(cards: Card[] = []): Promise<TahvilData
   return db;
 }
 
-export async function renderApp({ cards = [], route = '/', settings = {}, withShift = true, now = FIXED_NOW }: AppSetup = {}) {
+export async function renderApp({ cards = [], route = '/', settings = {}, withShift = true, now = FIXED_NOW, syncEngine = null }: AppSetup = {}) {
   const db = await createTestDatabase(cards);
   await updateSettings(db, settings);
   if (withShift) await startShift(db, 'S-07', 'مریم احمدی', now);
   const services: Services = {
     db,
-    syncEngine: null,
+    syncEngine,
     now: () => now,
     makeEventId: () => `00000000-0000-7000-8000-${String(++eventCount).padStart(12, '0')}`,
   };

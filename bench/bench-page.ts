@@ -1,0 +1,650 @@
+// The benchmark page: generates a deterministic inventory and times the app's own storage code
+// (src/db) against the same operations on plain IndexedDB. bench/run.mjs drives it through
+// window.tahvilBench. Must stay true: the baseline database has the app's stores, key paths and
+// indexes, uses strict durability and the app's chunk size, and is given records already
+// folded by the app's own toStoredCard, so the difference measured is the app's overhead. The
+// baseline's schema is read from TahvilDatabase itself, so a schema change reaches it too.
+import { TahvilDatabase, DATABASE_NAME } from '../src/db/database.ts';
+import { CARD_WRITE_CHUNK, toStoredCard, upsertCards } from '../src/db/cards.ts';
+import { SEARCH_RESULT_LIMIT, searchCards } from '../src/db/queries.ts';
+import { recordHandover, type CommandContext } from '../src/db/handovers.ts';
+import { readCounters } from '../src/db/counters.ts';
+import { ensureDeviceIdentity, startShift } from '../src/db/settings.ts';
+import type { OutboxRecord, StaffOnShift, StoredCard } from '../src/db/records.ts';
+import type { Card, CardStatus, HandoverEvent } from '../src/sync/protocol.ts';
+import { completeNationalCode } from '../src/domain/national-code.ts';
+import { searchTokens, wordsMatchName } from '../src/domain/persian-text.ts';
+import { DEFAULT_TIME_ZONE, isoWithOffset, jalaliDayKey } from '../src/domain/jalali.ts';
+import { ALL_CHECKS } from '../tests/factories/cards.ts';
+
+const BASELINE_DATABASE_NAME = 'tahvil-bench-baseline';
+const STRICT: IDBTransactionOptions = { durability: 'strict' };
+
+// ---------------------------------------------------------------------------------------------
+// Deterministic inventory
+
+const MALE_FIRST_NAMES = [
+  'محمد', 'علی', 'حسین', 'رضا', 'مهدی', 'حسن', 'امیر', 'مصطفی', 'ابوالفضل', 'سعید',
+  'مجید', 'حمید', 'احمد', 'محمدرضا', 'محمدعلی', 'جواد', 'کاظم', 'محسن', 'مرتضی', 'یوسف',
+  'داوود', 'بهروز', 'فرهاد', 'کامران', 'سجاد', 'عباس', 'اکبر', 'ناصر', 'هادی', 'پرویز',
+];
+const FEMALE_FIRST_NAMES = [
+  'فاطمه', 'زهرا', 'مریم', 'زینب', 'معصومه', 'سمیه', 'نرگس', 'لیلا', 'الهام', 'مهسا',
+  'سارا', 'نازنین', 'کوثر', 'ریحانه', 'هانیه', 'پریسا', 'شیرین', 'آزاده', 'طاهره', 'منیژه',
+  'فرشته', 'سپیده', 'نگین', 'الناز', 'رقیه', 'سکینه', 'اعظم', 'ملیکا', 'یاسمن', 'ستاره',
+];
+const FIRST_NAMES = [...MALE_FIRST_NAMES, ...FEMALE_FIRST_NAMES];
+const LAST_NAMES = [
+  'محمدی', 'حسینی', 'احمدی', 'رضایی', 'موسوی', 'کریمی', 'جعفری', 'صادقی', 'رحیمی', 'هاشمی',
+  'قاسمی', 'ابراهیمی', 'نوری', 'کاظمی', 'مرادی', 'عباسی', 'رستمی', 'زارعی', 'محمودی', 'یزدانی',
+  'طاهری', 'سلیمانی', 'نجفی', 'امیری', 'بهرامی', 'حیدری', 'شریفی', 'اکبری', 'فرهادی', 'مهدوی',
+  'تهرانی', 'اصفهانی', 'شیرازی', 'خراسانی', 'قربانی', 'سلطانی', 'باقری', 'نظری', 'فتحی', 'جهانگیری',
+  'کرمانی', 'رحمانی', 'غلامی', 'یوسفی', 'عسگری', 'میرزایی', 'دهقان', 'خسروی', 'پورمحمد', 'حسین‌زاده',
+  'علی‌پور', 'نیک‌نام', 'قلی‌زاده', 'آقایی', 'منصوری', 'انصاری', 'صفری', 'توکلی', 'کیانی', 'بابایی',
+];
+// First three digits of national codes: the issuing office. A spread of real-looking ones.
+const CODE_PREFIXES = [
+  '001', '002', '003', '004', '005', '006', '007', '008', '011', '020', '025', '031', '036', '041', '048',
+  '052', '056', '061', '063', '065', '069', '073', '076', '079', '084', '092', '112', '121', '127', '136',
+  '140', '149', '158', '165', '173', '181', '190', '198', '217', '228', '241', '252', '262', '270', '282',
+  '293', '312', '321', '333', '342', '360', '371', '382', '395', '413', '425', '440', '451', '469', '483',
+];
+const CARDS_PER_BOX = 250;
+
+/** mulberry32: small, fast, and the same sequence on every run. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pick<T>(random: () => number, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)] as T;
+}
+
+const pad = (value: number, width: number) => String(value).padStart(width, '0');
+
+/** Registry spellings sometimes carry Arabic Yeh and Kaf; the folding must absorb them. */
+const arabicSpelling = (name: string) => name.replace(/ی/g, '\u064a').replace(/ک/g, '\u0643');
+
+function generateCards(count: number, seed: number): Card[] {
+  const random = seededRandom(seed);
+  const usedCodes = new Set<string>();
+  const cards: Card[] = [];
+  for (let i = 0; i < count; i++) {
+    let nationalCode: string;
+    do {
+      const middle = pad(Math.floor(random() * 1_000_000), 6);
+      nationalCode = completeNationalCode(pick(random, CODE_PREFIXES) + middle);
+      // Six zeros after the office prefix is not a valid code.
+      if (middle === '000000') nationalCode = '';
+    } while (nationalCode === '' || usedCodes.has(nationalCode));
+    usedCodes.add(nationalCode);
+    const arabic = random() < 0.03;
+    const spell = (name: string) => (arabic ? arabicSpelling(name) : name);
+    const firstName = spell(pick(random, FIRST_NAMES));
+    const lastName = spell(pick(random, LAST_NAMES));
+    const fatherName = random() < 0.05 ? null : spell(pick(random, MALE_FIRST_NAMES));
+    const roll = random();
+    const status: CardStatus = roll < 0.88 ? 'ready' : roll < 0.96 ? 'handed_over' : roll < 0.98 ? 'revoked' : 'returned';
+    const cardId = `C-${pad(i + 1, 7)}`;
+    const handover: HandoverEvent | null =
+      status === 'handed_over'
+        ? {
+            eventId: `registry-${pad(i + 1, 7)}`,
+            type: 'handover',
+            cardId,
+            occurredAt: '2026-11-20T09:15:00.000+03:30',
+            staffId: 'S-0900',
+            deviceId: 'registry',
+            recipient: { kind: 'holder', nationalCode, fullName: `${firstName} ${lastName}` },
+            checks: { ...ALL_CHECKS },
+          }
+        : null;
+    cards.push({
+      cardId,
+      centerId: 'DEMO-01',
+      nationalCode,
+      firstName,
+      lastName,
+      fatherName,
+      birthDate: `13${pad(30 + Math.floor(random() * 55), 2)}-${pad(1 + Math.floor(random() * 12), 2)}-${pad(1 + Math.floor(random() * 29), 2)}`,
+      trackingCode: `140${3 + (i % 2)}${pad(i + 1, 7)}${pad(Math.floor(random() * 10_000), 4)}`,
+      box: `B-${pad(Math.floor(i / CARDS_PER_BOX) + 1, 3)}`,
+      status,
+      version: i + 1,
+      updatedAt: '2026-11-24T08:12:44.120Z',
+      handover,
+    });
+  }
+  return cards;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain IndexedDB baseline
+
+function requestResult<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function transactionDone(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new DOMException('aborted', 'AbortError'));
+  });
+}
+
+function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error);
+    request.onblocked = () => console.log(`[bench] delete of ${name} is blocked by an open connection`);
+  });
+}
+
+/** The app's current schema, read from its Dexie class, so the baseline cannot drift from it. */
+function appSchema() {
+  // Never opened: Dexie opens lazily, and only the declared schema is read.
+  return new TahvilDatabase(`${BASELINE_DATABASE_NAME}-schema`).tables.map((table) => table.schema);
+}
+
+/** e.g. `cards(cardId; nationalCode, …, *nameTokens)`: what the baseline was built with. */
+function describeSchema(): string {
+  return appSchema()
+    .map((schema) => {
+      const indexes = schema.indexes.map((index) => `${index.unique ? '&' : ''}${index.multi ? '*' : ''}${index.name}`);
+      return `${schema.name}(${schema.primKey.auto ? '++' : ''}${schema.primKey.name}${indexes.length ? `; ${indexes.join(', ')}` : ''})`;
+    })
+    .join(' ');
+}
+
+/** The same stores, key paths and indexes as the app's database, made with the plain API. */
+function openBaselineDatabase(): Promise<IDBDatabase> {
+  const schemas = appSchema();
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(BASELINE_DATABASE_NAME, 1);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      for (const schema of schemas) {
+        const store = db.createObjectStore(schema.name, { keyPath: schema.primKey.keyPath ?? null, autoIncrement: Boolean(schema.primKey.auto) });
+        for (const index of schema.indexes) {
+          if (index.keyPath === undefined) throw new Error(`index ${schema.name}.${index.name} has no key path`);
+          store.createIndex(index.name, index.keyPath, { unique: Boolean(index.unique), multiEntry: Boolean(index.multi) });
+        }
+      }
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+async function baselinePutChunk(db: IDBDatabase, records: readonly StoredCard[]): Promise<void> {
+  const tx = db.transaction('cards', 'readwrite', STRICT);
+  const store = tx.objectStore('cards');
+  for (const record of records) store.put(record);
+  await transactionDone(tx);
+}
+
+function baselineGetByNationalCode(db: IDBDatabase, code: string): Promise<StoredCard | undefined> {
+  const tx = db.transaction('cards', 'readonly');
+  return requestResult(tx.objectStore('cards').index('nationalCode').get(code) as IDBRequest<StoredCard | undefined>);
+}
+
+/** The name search as a plain cursor: longest word as the index range, the app's word match as the filter. */
+function baselineNameSearch(db: IDBDatabase, query: string, limit: number): Promise<StoredCard[]> {
+  const words = searchTokens(query);
+  const anchor = words.reduce((longest, word) => (word.length > longest.length ? word : longest));
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction('cards', 'readonly');
+    const request = tx
+      .objectStore('cards')
+      .index('nameTokens')
+      .openCursor(IDBKeyRange.bound(anchor, anchor + '\uffff', false, false));
+    const seen = new Set<string>();
+    const found: StoredCard[] = [];
+    request.onsuccess = () => {
+      const cursor = request.result;
+      if (!cursor) return resolve(found);
+      const card = cursor.value as StoredCard;
+      if (!seen.has(card.cardId) && wordsMatchName(words, card.nameTokens)) {
+        seen.add(card.cardId);
+        found.push(card);
+        if (found.length >= limit) return resolve(found);
+      }
+      cursor.continue();
+    };
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** Card → handed_over and an outbox record, in one strict read-write transaction. */
+function baselineHandover(db: IDBDatabase, cardId: string, eventId: string, now: Date, dayKey: string, occurredAt: string): Promise<void> {
+  const tx = db.transaction(['cards', 'events'], 'readwrite', STRICT);
+  const cards = tx.objectStore('cards');
+  const request = cards.get(cardId) as IDBRequest<StoredCard | undefined>;
+  request.onsuccess = () => {
+    const card = request.result;
+    if (!card) {
+      tx.abort();
+      return;
+    }
+    const event: HandoverEvent = {
+      eventId,
+      type: 'handover',
+      cardId,
+      occurredAt,
+      staffId: BENCH_STAFF_ID,
+      deviceId: 'baseline-device',
+      recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: `${card.firstName} ${card.lastName}` },
+      checks: { ...ALL_CHECKS },
+    };
+    const record: OutboxRecord = {
+      eventId,
+      type: 'handover',
+      cardId,
+      dayKey,
+      occurredAtMs: now.getTime(),
+      staffId: BENCH_STAFF_ID,
+      staffName: BENCH_STAFF_NAME,
+      holderName: `${card.firstName} ${card.lastName}`,
+      holderNationalCode: card.nationalCode,
+      event,
+      syncState: 'pending',
+      serverReason: null,
+      voidedByEventId: null,
+    };
+    tx.objectStore('events').add(record);
+    cards.put({ ...card, status: 'handed_over', handover: event });
+  };
+  return transactionDone(tx);
+}
+
+function baselineCountReady(db: IDBDatabase): Promise<number> {
+  const tx = db.transaction('cards', 'readonly');
+  return requestResult(tx.objectStore('cards').index('status').count('ready'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Benchmark state and steps
+
+const BENCH_STAFF_ID = 'S-0042';
+const BENCH_STAFF_NAME = 'کارمند آزمون';
+
+interface BenchState {
+  seed: number;
+  cards: Card[];
+  records: StoredCard[];
+  appDb: TahvilDatabase | null;
+  baselineDb: IDBDatabase | null;
+  deviceId: string;
+  staff: StaffOnShift | null;
+  handedOverHere: Set<string>;
+}
+
+const state: BenchState = {
+  seed: 1405,
+  cards: [],
+  records: [],
+  appDb: null,
+  baselineDb: null,
+  deviceId: '',
+  staff: null,
+  handedOverHere: new Set(),
+};
+
+function log(message: string): void {
+  console.log(`[bench] ${message}`);
+}
+
+function requireCards(): Card[] {
+  if (state.cards.length === 0) throw new Error('generate() first');
+  return state.cards;
+}
+
+function appDb(): TahvilDatabase {
+  state.appDb ??= new TahvilDatabase();
+  return state.appDb;
+}
+
+async function baselineDb(): Promise<IDBDatabase> {
+  state.baselineDb ??= await openBaselineDatabase();
+  return state.baselineDb;
+}
+
+/** Lets the browser settle (background flushes, GC) before a timed section. */
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function generate(count: number, seed = 1405) {
+  const started = performance.now();
+  state.seed = seed;
+  state.cards = generateCards(count, seed);
+  // The baseline receives records already folded by the app's own function.
+  state.records = state.cards.map(toStoredCard);
+  const byStatus: Record<string, number> = {};
+  for (const card of state.cards) byStatus[card.status] = (byStatus[card.status] ?? 0) + 1;
+  return { count: state.cards.length, byStatus, chunk: CARD_WRITE_CHUNK, schema: describeSchema(), ms: performance.now() - started };
+}
+
+/** Drops the folded copies once both stores are written: the app never holds them, so their GC should not be timed. */
+function releaseRecords(): void {
+  state.records = [];
+}
+
+async function deleteDatabases(): Promise<void> {
+  state.appDb?.close();
+  state.appDb = null;
+  state.baselineDb?.close();
+  state.baselineDb = null;
+  await deleteDatabase(DATABASE_NAME);
+  await deleteDatabase(BASELINE_DATABASE_NAME);
+}
+
+/**
+ * Writes the inventory into empty app and baseline databases, one CARD_WRITE_CHUNK at a time,
+ * alternating which side writes each chunk first. Interleaving puts both through the same disk
+ * and compaction weather; timing them one after the other favoured whichever went first.
+ * upsertCards is called once per chunk: exactly one of its own transactions, as the sync engine
+ * calls it once per pulled page.
+ */
+async function storeInterleaved(settleMs = 1000) {
+  const cards = requireCards();
+  await deleteDatabases();
+  const db = appDb();
+  await db.open();
+  const baseline = await baselineDb();
+  await pause(settleMs);
+  const appChunks: number[] = [];
+  const baselineChunks: number[] = [];
+  let written = 0;
+  const chunks = Math.ceil(cards.length / CARD_WRITE_CHUNK);
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    const start = chunk * CARD_WRITE_CHUNK;
+    const appSlice = cards.slice(start, start + CARD_WRITE_CHUNK);
+    const baselineSlice = state.records.slice(start, start + CARD_WRITE_CHUNK);
+    const runApp = async () => {
+      const started = performance.now();
+      const summary = await upsertCards(db, appSlice);
+      appChunks.push(performance.now() - started);
+      written += summary.written;
+    };
+    const runBaseline = async () => {
+      const started = performance.now();
+      await baselinePutChunk(baseline, baselineSlice);
+      baselineChunks.push(performance.now() - started);
+    };
+    if (chunk % 2 === 0) {
+      await runApp();
+      await runBaseline();
+    } else {
+      await runBaseline();
+      await runApp();
+    }
+    if ((chunk + 1) % 5 === 0 || chunk === chunks - 1) {
+      const sum = (values: number[]) => Math.round(values.reduce((total, value) => total + value, 0));
+      log(`stored ${Math.min(cards.length, start + CARD_WRITE_CHUNK)} of ${cards.length}: app ${sum(appChunks)} ms, baseline ${sum(baselineChunks)} ms so far`);
+    }
+  }
+  if (written !== cards.length) throw new Error(`upsertCards wrote ${written} of ${cards.length}`);
+  return { appChunks, baselineChunks, written };
+}
+
+/** Device id and a shift, so the real app opens on its search screen. */
+async function prepareAppSettings() {
+  const db = appDb();
+  const settings = await ensureDeviceIdentity(db);
+  state.deviceId = settings.deviceId;
+  state.staff = await startShift(db, BENCH_STAFF_ID, BENCH_STAFF_NAME, new Date());
+  return { deviceId: state.deviceId, staffId: state.staff.staffId };
+}
+
+async function measureCodeLookup(samples: number, warmup: number) {
+  const cards = requireCards();
+  const random = seededRandom(state.seed + 2);
+  const db = appDb();
+  const baseline = await baselineDb();
+  const app: number[] = [];
+  const base: number[] = [];
+  let wrong = 0;
+  for (let i = 0; i < warmup + samples; i++) {
+    const card = pick(random, cards);
+    const runApp = async () => {
+      const started = performance.now();
+      const outcome = await searchCards(db, card.nationalCode);
+      const ms = performance.now() - started;
+      if (outcome.kind !== 'national-code' || outcome.cards.length !== 1 || outcome.cards[0]?.cardId !== card.cardId) wrong++;
+      if (i >= warmup) app.push(ms);
+    };
+    const runBaseline = async () => {
+      const started = performance.now();
+      const found = await baselineGetByNationalCode(baseline, card.nationalCode);
+      const ms = performance.now() - started;
+      if (found?.cardId !== card.cardId) wrong++;
+      if (i >= warmup) base.push(ms);
+    };
+    // Alternate which goes first, so neither always runs on a warmer cache.
+    if (i % 2 === 0) {
+      await runApp();
+      await runBaseline();
+    } else {
+      await runBaseline();
+      await runApp();
+    }
+  }
+  return { app, baseline: base, wrong };
+}
+
+/** Name queries a clerk types: one word prefix, or a first-name prefix and a last-name prefix. */
+function nameQueries(count: number, seed: number): string[] {
+  const cards = requireCards();
+  const random = seededRandom(seed);
+  const prefix = (name: string) => [...name].slice(0, 2 + Math.floor(random() * 3)).join('');
+  const queries: string[] = [];
+  for (let i = 0; i < count; i++) {
+    if (random() < 0.6) {
+      queries.push(prefix(pick(random, random() < 0.5 ? FIRST_NAMES : LAST_NAMES)));
+    } else {
+      // Two words from a card that exists, as a clerk looking for a person would type.
+      const card = pick(random, cards);
+      queries.push(`${prefix(card.firstName)} ${prefix(card.lastName)}`);
+    }
+  }
+  return queries;
+}
+
+function matchesEveryWord(card: StoredCard, query: string): boolean {
+  return wordsMatchName(searchTokens(query), card.nameTokens);
+}
+
+async function measureNamePrefix(samples: number, warmup: number) {
+  const db = appDb();
+  const baseline = await baselineDb();
+  const queries = nameQueries(warmup + samples, state.seed + 3);
+  const app: number[] = [];
+  const base: number[] = [];
+  const words: number[] = [];
+  const perQuery: Array<{ query: string; app: number; baseline: number; results: number }> = [];
+  let differing = 0;
+  for (let i = 0; i < queries.length; i++) {
+    const query = queries[i] as string;
+    let appMs = 0;
+    let baseMs = 0;
+    let appIds: string[] = [];
+    let appCards: StoredCard[] = [];
+    let baseIds: string[] = [];
+    const runApp = async () => {
+      const started = performance.now();
+      const outcome = await searchCards(db, query);
+      appMs = performance.now() - started;
+      appCards = outcome.cards;
+      appIds = appCards.map((card) => card.cardId);
+    };
+    const runBaseline = async () => {
+      const started = performance.now();
+      const found = await baselineNameSearch(baseline, query, SEARCH_RESULT_LIMIT);
+      baseMs = performance.now() - started;
+      baseIds = found.map((card) => card.cardId);
+    };
+    if (i % 2 === 0) {
+      await runApp();
+      await runBaseline();
+    } else {
+      await runBaseline();
+      await runApp();
+    }
+    // Over 50 matches, the two may pick different cards; the count must agree, and below 50
+    // the cards themselves. Every card shown must match every word.
+    const sameCards = appIds.length === baseIds.length && (appIds.length === SEARCH_RESULT_LIMIT || [...appIds].sort().join() === [...baseIds].sort().join());
+    if (!sameCards || appCards.some((card) => !matchesEveryWord(card, query))) differing++;
+    if (i >= warmup) {
+      app.push(appMs);
+      base.push(baseMs);
+      words.push(searchTokens(query).length);
+      perQuery.push({ query, app: appMs, baseline: baseMs, results: appIds.length });
+    }
+  }
+  perQuery.sort((a, b) => b.app - a.app);
+  return { app, baseline: base, words, differing, slowest: perQuery.slice(0, 8) };
+}
+
+/** Ready cards for the handover step, spread over the inventory, distinct, fixed by the seed. */
+function handoverCandidates(count: number): Card[] {
+  const cards = requireCards();
+  const random = seededRandom(state.seed + 5);
+  const chosen = new Map<string, Card>();
+  let guard = 0;
+  while (chosen.size < count && guard++ < count * 50) {
+    const card = pick(random, cards);
+    if (card.status === 'ready' && !state.handedOverHere.has(card.cardId)) chosen.set(card.cardId, card);
+  }
+  return [...chosen.values()];
+}
+
+async function measureHandover(samples: number, warmup: number) {
+  const db = appDb();
+  const baseline = await baselineDb();
+  if (!state.staff) await prepareAppSettings();
+  const staff = state.staff;
+  const candidates = handoverCandidates(warmup + samples);
+  const app: number[] = [];
+  const base: number[] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    const card = candidates[i] as Card;
+    const context: CommandContext = {
+      deviceId: state.deviceId,
+      staff,
+      timeZone: DEFAULT_TIME_ZONE,
+      now: new Date(),
+      makeEventId: () => crypto.randomUUID(),
+    };
+    const runApp = async () => {
+      const started = performance.now();
+      await recordHandover(
+        db,
+        { cardId: card.cardId, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' }, checks: ALL_CHECKS, proxyAllowed: false },
+        context,
+      );
+      const ms = performance.now() - started;
+      if (i >= warmup) app.push(ms);
+    };
+    const runBaseline = async () => {
+      const now = new Date();
+      const occurredAt = isoWithOffset(now, DEFAULT_TIME_ZONE);
+      const dayKey = jalaliDayKey(now, DEFAULT_TIME_ZONE);
+      const started = performance.now();
+      await baselineHandover(baseline, card.cardId, crypto.randomUUID(), now, dayKey, occurredAt);
+      const ms = performance.now() - started;
+      if (i >= warmup) base.push(ms);
+    };
+    if (i % 2 === 0) {
+      await runApp();
+      await runBaseline();
+    } else {
+      await runBaseline();
+      await runApp();
+    }
+    state.handedOverHere.add(card.cardId);
+  }
+  return { app, baseline: base, cards: candidates.length };
+}
+
+async function measureCounters(samples: number, baselineSamples: number, warmup: number) {
+  const db = appDb();
+  const baseline = await baselineDb();
+  const todayKey = jalaliDayKey(new Date(), DEFAULT_TIME_ZONE);
+  const app: number[] = [];
+  const base: number[] = [];
+  let snapshot = await readCounters(db, todayKey);
+  for (let i = 0; i < warmup + samples; i++) {
+    const started = performance.now();
+    snapshot = await readCounters(db, todayKey);
+    const ms = performance.now() - started;
+    if (i >= warmup) app.push(ms);
+  }
+  let readyByCount = 0;
+  for (let i = 0; i < baselineSamples + 1; i++) {
+    const started = performance.now();
+    readyByCount = await baselineCountReady(baseline);
+    const ms = performance.now() - started;
+    if (i >= 1) base.push(ms);
+  }
+  // What the counters should say: generated ready cards minus the handovers made here.
+  const expectedReady = requireCards().filter((card) => card.status === 'ready').length - state.handedOverHere.size;
+  return { app, baseline: base, snapshot, expectedReady, readyByCount, todayKey };
+}
+
+/** What the keystroke step types in the real app: names and national codes of stored cards. */
+function keystrokeSessions(minKeystrokes: number) {
+  const cards = requireCards();
+  const random = seededRandom(state.seed + 7);
+  const persianDigits = (digits: string) => digits.replace(/[0-9]/g, (d) => String.fromCharCode(0x06f0 + Number(d)));
+  const sessions: Array<{ kind: 'name' | 'code'; text: string }> = [];
+  let keystrokes = 0;
+  let i = 0;
+  while (keystrokes < minKeystrokes) {
+    const card = pick(random, cards);
+    const session =
+      i % 2 === 0
+        ? // The first name in full, then the start of the last name (no ZWNJ in the first three letters).
+          { kind: 'name' as const, text: `${card.firstName} ${[...card.lastName].slice(0, 2 + (i % 3 === 0 ? 1 : 0)).join('')}` }
+        : { kind: 'code' as const, text: i % 4 === 1 ? card.nationalCode : persianDigits(card.nationalCode) };
+    sessions.push(session);
+    keystrokes += [...session.text].length;
+    i++;
+  }
+  return sessions;
+}
+
+const api = {
+  generate,
+  deleteDatabases,
+  storeInterleaved,
+  releaseRecords,
+  prepareAppSettings,
+  measureCodeLookup,
+  measureNamePrefix,
+  measureHandover,
+  measureCounters,
+  keystrokeSessions,
+  crossOriginIsolated: () => globalThis.crossOriginIsolated,
+};
+
+declare global {
+  interface Window {
+    tahvilBench: typeof api;
+  }
+}
+
+window.tahvilBench = api;
+document.body.dataset.ready = 'true';

@@ -1,0 +1,421 @@
+// `npm run bench`: times the app's storage, search and counter code at 100,000 cards in headless
+// Chromium with a persistent (on-disk) profile, against plain IndexedDB doing the same work, and
+// the keystroke-to-painted-results time of the real built search screen. Must stay true: a fresh
+// profile each run, budgets are never loosened here, and `--check` fails when one is missed.
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BENCH_BASE, startStaticServer } from './static-server.mjs';
+import { installKeystrokeProbe } from './keystroke-probe.mjs';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const repoRoot = join(benchDir, '..');
+const appOutDir = join(repoRoot, 'dist-bench', 'app');
+const pageOutDir = join(repoRoot, 'dist-bench', 'page');
+const resultsPath = join(benchDir, 'results', 'latest.json');
+const buildInfoPath = join(repoRoot, 'dist-bench', 'build.json');
+
+const SEARCH_LABEL = 'کد ملی، کد رهگیری یا نام';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+// After 100,000 cards are written, point lookups run 3–5× slower for 15–20 s, in the app and the
+// baseline alike, while the storage engine flushes and compacts. Steps 2–6 time steady state.
+const AFTER_STORE_SETTLE_MS = 20_000;
+const CODE_LOOKUP = { samples: 400, warmup: 50 };
+const NAME_SEARCH = { samples: 240, warmup: 20 };
+const KEYSTROKES = { minimum: 130, gapMs: 80, timeoutMs: 10_000 };
+const HANDOVERS = { samples: 240, warmup: 10 };
+const COUNTERS = { samples: 300, warmup: 20, baselineSamples: 20 };
+
+const BUDGETS = {
+  storeRatio: 1.2,
+  codeLookupP95Ms: 2,
+  nameSearchP95Ms: 10,
+  keystrokeP95Ms: 50,
+  handoverP95Ms: 30,
+  countersP95Ms: 5,
+};
+
+const USAGE = `Usage: npm run bench -- [--check] [--cards N] [--skip-build]
+  --check       exit 1 when any budget is missed (otherwise exit 0 after printing)
+  --cards N     inventory size (default 100000); smaller for a quick run
+  --skip-build  reuse dist-bench/ from the previous run instead of building again`;
+
+const { values: options } = parseArgs({
+  options: {
+    check: { type: 'boolean', default: false },
+    cards: { type: 'string', default: '100000' },
+    'skip-build': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (options.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const cardCount = Number(options.cards);
+if (!Number.isInteger(cardCount) || cardCount < 1000) {
+  console.error(`--cards must be a whole number of at least 1000 (got ${options.cards})\n${USAGE}`);
+  process.exit(2);
+}
+
+const startedAt = Date.now();
+function progress(message) {
+  const seconds = Math.round((Date.now() - startedAt) / 1000);
+  console.log(`[${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}] ${message}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics
+
+function summarize(samples) {
+  if (samples.length === 0) return null;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+  const mean = sorted.reduce((sum, value) => sum + value, 0) / sorted.length;
+  return { samples: sorted.length, min: sorted[0], p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1], mean };
+}
+
+const round2 = (value) => (typeof value === 'number' ? Math.round(value * 100) / 100 : value);
+const rounded = (stats) => stats && Object.fromEntries(Object.entries(stats).map(([key, value]) => [key, round2(value)]));
+
+/** A metric timed per operation: value is the app's p95, the budget is on that p95. */
+function percentileMetric(id, name, app, baseline, budgetMs, extra = {}) {
+  const appStats = summarize(app);
+  const baselineStats = summarize(baseline);
+  return {
+    id,
+    name,
+    value: round2(appStats.p95),
+    unit: 'ms (p95)',
+    budget: `p95 ≤ ${budgetMs} ms`,
+    budgetValue: budgetMs,
+    held: appStats.p95 <= budgetMs,
+    baseline: baselineStats ? round2(baselineStats.p95) : null,
+    samples: appStats.samples,
+    p50: round2(appStats.p50),
+    p95: round2(appStats.p95),
+    max: round2(appStats.max),
+    app: rounded(appStats),
+    baselineStats: rounded(baselineStats),
+    ...extra,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps
+
+async function buildPages() {
+  const { build } = await import('vite');
+  progress('building the app (vite build with the repo config, into dist-bench/app)…');
+  // The repo's own production config; only the output folder differs, so the bench never
+  // overwrites the dist/ that others serve or test against.
+  await build({
+    root: repoRoot,
+    configFile: join(repoRoot, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: appOutDir, emptyOutDir: true },
+  });
+  progress('building the bench page (bench/vite.config.ts, into dist-bench/page)…');
+  await build({ configFile: join(benchDir, 'vite.config.ts'), logLevel: 'warn' });
+  await writeFile(buildInfoPath, `${JSON.stringify({ commit: gitDescription(), builtAt: new Date().toISOString() })}\n`);
+}
+
+/** What was built: with --skip-build the code measured can be older than the checkout. */
+async function readBuildInfo() {
+  try {
+    return JSON.parse(await readFile(buildInfoPath, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+function forwardConsole(page, label) {
+  page.on('console', (message) => {
+    const text = message.text();
+    if (text.startsWith('[bench]')) progress(`${label} ${text.slice(8)}`);
+    // The app's sync attempts meet the 503 on purpose; anything else is worth seeing.
+    else if (message.type() === 'error' && !text.includes('status of 503')) progress(`${label} console error: ${text}`);
+  });
+  page.on('pageerror', (error) => progress(`${label} page error: ${error.message}`));
+}
+
+async function measureStore(bench) {
+  progress(`step 1: store ${cardCount} cards, app and baseline chunk by chunk…`);
+  const result = await bench.evaluate(() => window.tahvilBench.storeInterleaved(1500));
+  const total = (values) => values.reduce((sum, value) => sum + value, 0);
+  const app = total(result.appChunks);
+  const baseline = total(result.baselineChunks);
+  const ratio = app / baseline;
+  const appStats = summarize(result.appChunks);
+  const baselineStats = summarize(result.baselineChunks);
+  return {
+    id: 'store',
+    name: `store ${cardCount} cards`,
+    value: round2(app),
+    unit: 'ms (total)',
+    budget: `≤ ${BUDGETS.storeRatio} × baseline`,
+    budgetValue: round2(BUDGETS.storeRatio * baseline),
+    held: ratio <= BUDGETS.storeRatio,
+    baseline: round2(baseline),
+    ratio: Math.round(ratio * 1000) / 1000,
+    samples: result.appChunks.length,
+    p50: round2(appStats.p50),
+    p95: round2(appStats.p95),
+    max: round2(appStats.max),
+    perChunk: { app: rounded(appStats), baseline: rounded(baselineStats) },
+  };
+}
+
+async function measureKeystrokes(context, origin, sessions, server) {
+  const page = await context.newPage();
+  forwardConsole(page, 'app:');
+  await page.addInitScript(installKeystrokeProbe);
+  const apiBefore = server.stats.apiRequests;
+  await page.goto(`${origin}/`);
+  const input = page.getByLabel(SEARCH_LABEL);
+  await input.waitFor({ state: 'visible', timeout: 60_000 });
+  await page.waitForFunction(() => {
+    const ready = document.querySelector('[data-testid="count-ready"]');
+    return ready !== null && ready.textContent !== '…';
+  });
+  // Let the service worker install its precache and the first (refused) sync finish.
+  await page.evaluate(() =>
+    'serviceWorker' in navigator ? Promise.race([navigator.serviceWorker.ready, new Promise((resolve) => setTimeout(resolve, 5000))]) : null,
+  );
+  await page.waitForTimeout(1500);
+  const readyShown = await page.getByTestId('count-ready').textContent();
+  progress(`step 4: search screen open (ready counter shows ${readyShown}); typing…`);
+  await input.click();
+
+  const all = [];
+  let count = 0;
+  // The first session warms the page up and is not counted.
+  const warmup = { kind: 'warmup', text: sessions[0].text };
+  for (const session of [warmup, ...sessions]) {
+    await page.evaluate(() => {
+      window.__keystrokeProbe.enabled = false;
+    });
+    await input.fill('');
+    await page.waitForFunction(() => document.querySelector('.search-results')?.getAttribute('data-query') === '');
+    await page.waitForTimeout(200);
+    await page.evaluate(() => {
+      window.__keystrokeProbe.enabled = true;
+    });
+    for (const character of [...session.text]) {
+      count++;
+      await page.keyboard.type(character);
+      const result = await page.evaluate(([n, timeoutMs]) => window.__keystrokeProbe.waitFor(n, timeoutMs), [count, KEYSTROKES.timeoutMs]);
+      // A name keystroke after the space searches two words: a different (index + filter) path.
+      const kind = session.kind === 'name' && result.value.trim().includes(' ') ? 'name-2-words' : session.kind;
+      all.push({ ...result, kind });
+      await page.waitForTimeout(KEYSTROKES.gapMs);
+    }
+  }
+  const apiRequests = server.stats.apiRequests - apiBefore;
+  await page.close();
+  const measured = all.filter((result) => result.kind !== 'warmup');
+  const ms = measured.map((result) => result.ms);
+  const byKind = (...kinds) => summarize(measured.filter((result) => kinds.includes(result.kind)).map((result) => result.ms));
+  const slowest = [...measured].sort((a, b) => b.ms - a.ms).slice(0, 8).map((result) => ({ ...result, ms: round2(result.ms) }));
+  return { ms, byKind: {
+      name: rounded(byKind('name', 'name-2-words')),
+      nameOneWord: rounded(byKind('name')),
+      nameTwoWords: rounded(byKind('name-2-words')),
+      code: rounded(byKind('code')),
+    }, slowest, apiRequests, readyShown };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function printTable(metrics) {
+  const rows = [['metric', 'app', 'baseline', 'unit', 'budget', 'held?']];
+  for (const metric of metrics) {
+    rows.push([metric.name, String(metric.value), metric.baseline === null ? '—' : String(metric.baseline), metric.unit, metric.budget, metric.held ? 'yes' : 'NO']);
+  }
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  const line = (row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ');
+  console.log('');
+  console.log(line(rows[0]));
+  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  for (const row of rows.slice(1)) console.log(line(row));
+  console.log('');
+}
+
+function gitDescription() {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: repoRoot, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${commit} (src/ has uncommitted changes)` : commit;
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  if (!options['skip-build']) await buildPages();
+  const { chromium } = await import('@playwright/test');
+  const server = await startStaticServer({ appDir: appOutDir, benchDir: pageOutDir });
+  const profileDir = await mkdtemp(join(os.tmpdir(), 'tahvil-bench-profile-'));
+  let context = null;
+  let cleaning = null;
+  // Once only, whether the run ends, fails or is interrupted: close Chromium, then remove its profile.
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      await context?.close().catch(() => undefined);
+      context = null;
+      await server.close();
+      await rm(profileDir, { recursive: true, force: true });
+    })());
+  const onSignal = () => {
+    interrupted = true;
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    progress(`serving on ${server.origin}; profile in ${profileDir}`);
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+      // Our own handlers close the browser and then remove the profile; Playwright's would exit first.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+    });
+    const chromiumVersion = context.browser()?.version() ?? null;
+    const bench = context.pages()[0] ?? (await context.newPage());
+    forwardConsole(bench, 'bench:');
+    await bench.goto(`${server.origin}${BENCH_BASE}`);
+    await bench.waitForFunction(() => document.body.dataset.ready === 'true');
+    const isolated = await bench.evaluate(() => window.tahvilBench.crossOriginIsolated());
+    progress(`Chromium ${chromiumVersion}; bench page cross-origin isolated: ${isolated}`);
+
+    progress(`generating ${cardCount} cards…`);
+    const generated = await bench.evaluate((count) => window.tahvilBench.generate(count), cardCount);
+    progress(`generated in ${Math.round(generated.ms)} ms: ${JSON.stringify(generated.byStatus)}; write chunk ${generated.chunk}`);
+    progress(`schema (app and baseline): ${generated.schema}`);
+
+    const metrics = [];
+    metrics.push(await measureStore(bench));
+
+    await bench.evaluate(() => window.tahvilBench.releaseRecords());
+    await bench.evaluate(() => window.tahvilBench.prepareAppSettings());
+    progress(`letting storage settle for ${AFTER_STORE_SETTLE_MS / 1000} s after the bulk write…`);
+    await bench.waitForTimeout(AFTER_STORE_SETTLE_MS);
+
+    progress(`step 2: national-code lookup, ${CODE_LOOKUP.samples} samples…`);
+    const lookup = await bench.evaluate(({ samples, warmup }) => window.tahvilBench.measureCodeLookup(samples, warmup), CODE_LOOKUP);
+    if (lookup.wrong > 0) throw new Error(`national-code lookup returned the wrong card ${lookup.wrong} times`);
+    metrics.push(percentileMetric('national-code-lookup', 'national-code lookup', lookup.app, lookup.baseline, BUDGETS.codeLookupP95Ms));
+
+    progress(`step 3: name-prefix search, ${NAME_SEARCH.samples} samples…`);
+    const names = await bench.evaluate(({ samples, warmup }) => window.tahvilBench.measureNamePrefix(samples, warmup), NAME_SEARCH);
+    metrics.push(
+      percentileMetric('name-prefix-search', 'name-prefix search (first 50)', names.app, names.baseline, BUDGETS.nameSearchP95Ms, {
+        byWords: {
+          one: rounded(summarize(names.app.filter((_, i) => names.words[i] === 1))),
+          two: rounded(summarize(names.app.filter((_, i) => names.words[i] === 2))),
+          baselineOne: rounded(summarize(names.baseline.filter((_, i) => names.words[i] === 1))),
+          baselineTwo: rounded(summarize(names.baseline.filter((_, i) => names.words[i] === 2))),
+        },
+        resultsDifferFromBaseline: names.differing,
+        slowestQueries: names.slowest.map((row) => ({ ...row, app: round2(row.app), baseline: round2(row.baseline) })),
+      }),
+    );
+    if (names.differing > 0) progress(`warning: ${names.differing} name queries disagreed with the baseline cursor (count, cards below 50, or a card not matching)`);
+
+    progress('step 4: keystroke to painted results in the real search screen…');
+    const sessions = await bench.evaluate((minimum) => window.tahvilBench.keystrokeSessions(minimum), KEYSTROKES.minimum);
+    const keystrokes = await measureKeystrokes(context, server.origin, sessions, server);
+    await bench.bringToFront();
+    metrics.push({
+      ...percentileMetric('keystroke-to-paint', 'keystroke to results painted', keystrokes.ms, [], BUDGETS.keystrokeP95Ms),
+      byKind: keystrokes.byKind,
+      slowestKeystrokes: keystrokes.slowest,
+      apiRequestsDuringStep: keystrokes.apiRequests,
+    });
+
+    progress(`step 5: handover commits (strict durability), ${HANDOVERS.samples} cards…`);
+    const handovers = await bench.evaluate(({ samples, warmup }) => window.tahvilBench.measureHandover(samples, warmup), HANDOVERS);
+    metrics.push(percentileMetric('handover-commit', 'handover commit (card + event)', handovers.app, handovers.baseline, BUDGETS.handoverP95Ms));
+
+    progress(`step 6: counters, ${COUNTERS.samples} samples (baseline count() ${COUNTERS.baselineSamples})…`);
+    const counters = await bench.evaluate(({ samples, baselineSamples, warmup }) => window.tahvilBench.measureCounters(samples, baselineSamples, warmup), COUNTERS);
+    const countersCorrect = counters.snapshot.ready === counters.expectedReady && counters.readyByCount === counters.expectedReady;
+    if (counters.snapshot.ready !== counters.expectedReady) {
+      progress(`warning: readCounters says ${counters.snapshot.ready} ready, expected ${counters.expectedReady}`);
+    }
+    metrics.push(
+      percentileMetric('counters', 'counters shown (readCounters)', counters.app, counters.baseline, BUDGETS.countersP95Ms, {
+        baselineIs: "IDBIndex('status').count('ready') on the baseline database",
+        snapshot: counters.snapshot,
+        expectedReady: counters.expectedReady,
+        countersCorrect,
+      }),
+    );
+
+    await cleanup();
+
+    for (const metric of metrics) {
+      if (typeof metric.value === 'number') metric.value = round2(metric.value);
+    }
+    printTable(metrics);
+    const store = metrics[0];
+    console.log(`store: app/baseline = ${store.ratio} (budget ≤ ${BUDGETS.storeRatio}); per ${generated.chunk}-card chunk p50: app ${store.perChunk.app.p50} ms, baseline ${store.perChunk.baseline.p50} ms`);
+    const nameMetric = metrics.find((metric) => metric.id === 'name-prefix-search');
+    console.log(`name search: one word p95 ${nameMetric.byWords.one?.p95} ms (baseline ${nameMetric.byWords.baselineOne?.p95}), two words p95 ${nameMetric.byWords.two?.p95} ms (baseline ${nameMetric.byWords.baselineTwo?.p95})`);
+    console.log(`keystrokes: name (one word) p95 ${keystrokes.byKind.nameOneWord?.p95} ms, name (two words) p95 ${keystrokes.byKind.nameTwoWords?.p95} ms, code p95 ${keystrokes.byKind.code?.p95} ms; /api requests refused meanwhile: ${keystrokes.apiRequests}`);
+    console.log(`counters: app p50 ${metrics.at(-1).p50} ms vs count() p50 ${metrics.at(-1).baselineStats.p50} ms; ready ${counters.snapshot.ready} (expected ${counters.expectedReady})`);
+
+    const cpus = os.cpus();
+    const report = {
+      date: new Date().toISOString(),
+      machine: {
+        cpus: cpus.length,
+        cpuModel: cpus[0]?.model ?? null,
+        memoryMb: Math.round(os.totalmem() / 2 ** 20),
+        platform: `${os.platform()} ${os.release()}`,
+        node: process.version,
+        chromium: chromiumVersion,
+      },
+      commit: gitDescription(),
+      build: await readBuildInfo(),
+      cards: cardCount,
+      cardWriteChunk: generated.chunk,
+      schema: generated.schema,
+      durationSeconds: Math.round((Date.now() - startedAt) / 1000),
+      metrics,
+    };
+    await mkdir(dirname(resultsPath), { recursive: true });
+    await writeFile(resultsPath, `${JSON.stringify(report, null, 2)}\n`);
+    const missed = metrics.filter((metric) => !metric.held);
+    progress(`wrote ${resultsPath.slice(repoRoot.length + 1)}; ${missed.length === 0 ? 'every budget held' : `missed: ${missed.map((metric) => metric.id).join(', ')}`}`);
+    return missed.length;
+  } finally {
+    await cleanup();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+let interrupted = false;
+
+main().then(
+  (missed) => process.exit(options.check && missed > 0 ? 1 : 0),
+  (error) => {
+    if (interrupted) {
+      progress('interrupted: browser closed, profile removed');
+      process.exit(130);
+    }
+    console.error(error);
+    process.exit(2);
+  },
+);

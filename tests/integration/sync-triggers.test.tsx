@@ -1,0 +1,39 @@
+import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@testing-library/react';
+import { renderApp, FIXED_NOW } from './render-app.tsx';
+import { ALL_CHECKS, createCard } from '../factories/cards.ts';
+import { recordHandover } from '../../src/db/handovers.ts';
+import { claimPendingBatch, releaseUnanswered } from '../../src/db/outbox.ts';
+import type { SyncEngine, SyncState } from '../../src/sync/engine.ts';
+
+function fakeEngine() {
+  const state: SyncState = { status: 'offline', problem: 'unreachable', lastSuccessAt: null, pulledCards: 0, nextAttemptAt: null };
+  return {
+    syncSoon: vi.fn(),
+    syncNow: vi.fn(async () => undefined),
+    subscribe: () => () => undefined,
+    getState: () => state,
+  };
+}
+
+describe('sync triggers', () => {
+  it('asks for a sync after a new event, but not when a failed push returns events to pending', async () => {
+    const engine = fakeEngine();
+    const card = createCard();
+    const { db } = await renderApp({ cards: [card], syncEngine: engine as unknown as SyncEngine });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(engine.syncSoon).not.toHaveBeenCalled();
+
+    await recordHandover(
+      db,
+      { cardId: card.cardId, proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' } },
+      { deviceId: 'd', staff: { staffId: 'S-07', staffName: 'م', startedAt: '' }, timeZone: 'Asia/Tehran', now: FIXED_NOW, makeEventId: () => 'new-event' },
+    );
+    await waitFor(() => expect(engine.syncSoon).toHaveBeenCalledTimes(1));
+
+    await claimPendingBatch(db, 10);
+    await releaseUnanswered(db);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(engine.syncSoon).toHaveBeenCalledTimes(1);
+  });
+});
