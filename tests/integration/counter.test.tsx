@@ -273,7 +273,7 @@ describe('today and shift', () => {
 
     await user.click(screen.getByRole('link', { name: 'تحویل‌های امروز' }));
     expect(await screen.findByRole('heading', { name: 'تحویل‌های امروز، ۴ آذر ۱۴۰۵' })).toBeInTheDocument();
-    const rows = within(screen.getByRole('table')).getAllByRole('row').slice(1);
+    const rows = within(await screen.findByRole('table')).getAllByRole('row').slice(1);
     expect(rows.map((row) => within(row).getByRole('link').textContent)).toEqual(['علی کریمی', 'زهرا محمدی']);
     expect(rows[0]).toHaveTextContent('۱۰:۳۱');
     expect(rows[0]).toHaveTextContent('مریم احمدی');
