@@ -9,8 +9,10 @@ export interface I18n {
   language: UiLanguage;
   dir: 'rtl' | 'ltr';
   t: (key: MessageKey, params?: Record<string, string | number>) => string;
-  /** Codes and numbers in the interface's digits (Persian digits in the Persian interface). */
+  /** Codes in the interface's digits (Persian digits in the Persian interface), never grouped. */
   digits: (text: string | number) => string;
+  /** A count for people: Persian digits and separator (۸۷٬۹۶۳) or 87,963. */
+  count: (value: number) => string;
 }
 
 const catalogs: Record<UiLanguage, Record<MessageKey, string>> = { fa, en };
@@ -30,10 +32,12 @@ function isolateIfForeign(value: string, language: UiLanguage): string {
 
 export function createI18n(language: UiLanguage): I18n {
   const digits = (text: string | number) => (language === 'fa' ? toPersianDigits(String(text)) : String(text));
+  const countFormat = new Intl.NumberFormat(language === 'fa' ? 'fa-IR' : 'en-US');
   return {
     language,
     dir: language === 'fa' ? 'rtl' : 'ltr',
     digits,
+    count: (value) => countFormat.format(value),
     t: (key, params) => {
       let message = catalogs[language][key];
       if (params) {

@@ -8,7 +8,7 @@ import { useServices } from '../../services/services.tsx';
 import { useCardSearch, useCounterSnapshot, type SearchAnswer } from './use-card-search.ts';
 
 export function SearchScreen() {
-  const { t, digits } = useI18n();
+  const { t, count } = useI18n();
   const navigate = useNavigate();
   const { db } = useServices();
   const [query, setQuery] = useState('');
@@ -49,11 +49,11 @@ export function SearchScreen() {
       <dl className="counters" aria-live="polite">
         <div>
           <dt>{t('countReady')}</dt>
-          <dd data-testid="count-ready">{counters ? digits(counters.ready.toLocaleString('en-US')) : '…'}</dd>
+          <dd data-testid="count-ready">{counters ? count(counters.ready) : '…'}</dd>
         </div>
         <div>
           <dt>{t('countToday')}</dt>
-          <dd data-testid="count-today">{counters ? digits(counters.handoversToday) : '…'}</dd>
+          <dd data-testid="count-today">{counters ? count(counters.handoversToday) : '…'}</dd>
         </div>
       </dl>
       <form role="search" onSubmit={(event) => void openSingleMatch(event)} className="search-form">
