@@ -7,10 +7,10 @@
 import { TahvilDatabase, DATABASE_NAME } from '../src/db/database.ts';
 import { CARD_WRITE_CHUNK, toStoredCard, upsertCards } from '../src/db/cards.ts';
 import { SEARCH_RESULT_LIMIT, searchCards } from '../src/db/queries.ts';
-import { recordHandover, type CommandContext } from '../src/db/handovers.ts';
+import { pendingOutboxRecord, recordHandover, type CommandContext } from '../src/db/handovers.ts';
 import { readCounters } from '../src/db/counters.ts';
 import { ensureDeviceIdentity, startShift } from '../src/db/settings.ts';
-import type { OutboxRecord, StaffOnShift, StoredCard } from '../src/db/records.ts';
+import type { StaffOnShift, StoredCard } from '../src/db/records.ts';
 import type { Card, CardStatus, HandoverEvent } from '../src/sync/protocol.ts';
 import { completeNationalCode } from '../src/domain/national-code.ts';
 import { searchTokens, wordsMatchName } from '../src/domain/persian-text.ts';
@@ -248,21 +248,13 @@ function baselineHandover(db: IDBDatabase, cardId: string, eventId: string, now:
       recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: `${card.firstName} ${card.lastName}` },
       checks: { ...ALL_CHECKS },
     };
-    const record: OutboxRecord = {
-      eventId,
-      type: 'handover',
-      cardId,
+    const record = pendingOutboxRecord(event, {
       dayKey,
       occurredAtMs: now.getTime(),
-      staffId: BENCH_STAFF_ID,
-      staffName: BENCH_STAFF_NAME,
+      staff: { staffId: BENCH_STAFF_ID, staffName: BENCH_STAFF_NAME },
       holderName: `${card.firstName} ${card.lastName}`,
       holderNationalCode: card.nationalCode,
-      event,
-      syncState: 'pending',
-      serverReason: null,
-      voidedByEventId: null,
-    };
+    });
     tx.objectStore('events').add(record);
     cards.put({ ...card, status: 'handed_over', handover: event });
   };

@@ -54,6 +54,33 @@ const REFUSAL_FOR_STATUS: Record<Exclude<CardStatus, 'ready'>, HandoverRefusal> 
   handed_over: 'card-handed-over',
 };
 
+export interface OutboxContext {
+  dayKey: string;
+  occurredAtMs: number;
+  staff: Pick<StaffOnShift, 'staffId' | 'staffName'>;
+  holderName: string;
+  holderNationalCode: string;
+}
+
+/** The outbox row of a newly recorded event: pending, with what lists show beside it. */
+export function pendingOutboxRecord(event: HandoverEvent | HandoverVoidEvent, context: OutboxContext): OutboxRecord {
+  return {
+    eventId: event.eventId,
+    type: event.type,
+    cardId: event.cardId,
+    dayKey: context.dayKey,
+    occurredAtMs: context.occurredAtMs,
+    staffId: context.staff.staffId,
+    staffName: context.staff.staffName,
+    holderName: context.holderName,
+    holderNationalCode: context.holderNationalCode,
+    event,
+    syncState: 'pending',
+    serverReason: null,
+    voidedByEventId: null,
+  };
+}
+
 /** Every check the counter must confirm before a card leaves the building. */
 export function checksComplete(checks: CounterChecks): boolean {
   return checks.identityVerified && checks.birthCertificateSeen && checks.feeCollected && checks.biometricConfirmed;
@@ -102,21 +129,13 @@ export async function recordHandover(db: TahvilDatabase, input: HandoverInput, c
       checks: { ...input.checks },
     };
     const dayKey = jalaliDayKey(context.now, context.timeZone);
-    const record: OutboxRecord = {
-      eventId: event.eventId,
-      type: 'handover',
-      cardId: card.cardId,
+    const record = pendingOutboxRecord(event, {
       dayKey,
       occurredAtMs: context.now.getTime(),
-      staffId: staff.staffId,
-      staffName: staff.staffName,
+      staff,
       holderName: `${card.firstName} ${card.lastName}`,
       holderNationalCode: card.nationalCode,
-      event,
-      syncState: 'pending',
-      serverReason: null,
-      voidedByEventId: null,
-    };
+    });
     await db.events.add(record);
     await db.cards.put({ ...card, status: 'handed_over', handover: event });
     const deltas = new Map<string, number>();
@@ -155,21 +174,15 @@ export async function voidHandover(db: TahvilDatabase, input: VoidInput, context
       staffId: staff.staffId,
       deviceId: context.deviceId,
     };
-    await db.events.add({
-      eventId: event.eventId,
-      type: 'handover_void',
-      cardId: original.cardId,
-      dayKey: jalaliDayKey(context.now, context.timeZone),
-      occurredAtMs: context.now.getTime(),
-      staffId: staff.staffId,
-      staffName: staff.staffName,
-      holderName: original.holderName,
-      holderNationalCode: original.holderNationalCode,
-      event,
-      syncState: 'pending',
-      serverReason: null,
-      voidedByEventId: null,
-    });
+    await db.events.add(
+      pendingOutboxRecord(event, {
+        dayKey: jalaliDayKey(context.now, context.timeZone),
+        occurredAtMs: context.now.getTime(),
+        staff,
+        holderName: original.holderName,
+        holderNationalCode: original.holderNationalCode,
+      }),
+    );
     await db.events.update(original.seq!, { voidedByEventId: event.eventId });
     const deltas = new Map<string, number>();
     addDelta(deltas, handoversOnDayKey(original.dayKey), -1);

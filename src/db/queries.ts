@@ -7,9 +7,12 @@ import { namePairPrefix, searchTokens, wordsMatchName } from '../domain/persian-
 import { toAsciiDigits } from '../domain/digits.ts';
 
 export const SEARCH_RESULT_LIMIT = 50;
+/** A shorter code prefix matches thousands of cards: a list of fifty of them helps nobody. */
+export const MIN_CODE_PREFIX_DIGITS = 4;
 
 export type SearchOutcome =
   | { kind: 'empty'; cards: [] }
+  | { kind: 'keep-typing'; cards: [] }
   | { kind: 'national-code'; code: string; cards: StoredCard[] }
   | { kind: 'invalid-national-code'; problem: NationalCodeProblem; cards: [] }
   | { kind: 'code-prefix'; cards: StoredCard[] }
@@ -34,6 +37,7 @@ async function searchDigits(db: TahvilDatabase, digits: string, limit: number): 
   if (digits.length > 10) {
     return { kind: 'tracking-code', cards: await db.cards.where('trackingCode').startsWith(digits).limit(limit).toArray() };
   }
+  if (digits.length < MIN_CODE_PREFIX_DIGITS) return { kind: 'keep-typing', cards: [] };
   // Fewer than ten digits: the clerk may still be typing a code, or a spreadsheet dropped its
   // leading zeros. Prefixes of both codes match; a padded 8–9 digit code matches exactly.
   const padded = digits.length >= 8 ? parseNationalCode(digits) : null;

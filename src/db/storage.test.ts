@@ -155,6 +155,13 @@ describe('searchCards', () => {
     expect((await searchCards(db, 'C0042001')).cards.map((found) => found.cardId)).toEqual(['C-0042001']);
   });
 
+  it.each(['1', '12', '۱۲۳'])('asks for more digits before listing cards for the code prefix %s', async (query) => {
+    const db = freshDb();
+    await upsertCards(db, [createCard({ nationalCode: '1234567891' })]);
+    expect(await searchCards(db, query)).toEqual({ kind: 'keep-typing', cards: [] });
+    expect((await searchCards(db, '1234')).cards.map((card) => card.nationalCode)).toEqual(['1234567891']);
+  });
+
   it('reports the problem with a complete but invalid national code', async () => {
     const db = freshDb();
     expect(await searchCards(db, '1230000003')).toEqual({ kind: 'invalid-national-code', problem: 'zero-middle', cards: [] });

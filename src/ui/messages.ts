@@ -31,6 +31,7 @@ export const fa = {
   searchMoreResults: 'فقط {count} نتیجه‌ی اول نشان داده شده است؛ جستجو را دقیق‌تر کنید.',
   searchInvalidCode: 'این کد ملی معتبر نیست: {reason}',
   searchStartTyping: 'برای یافتن کارت، کد ملی، کد رهگیری یا نام را وارد کنید.',
+  searchKeepTyping: 'برای جستجو با کد، دست‌کم {count} رقم وارد کنید.',
   countReady: 'کارت آماده‌ی تحویل',
   countToday: 'تحویل امروز',
 
@@ -195,6 +196,7 @@ export const en: Record<MessageKey, string> = {
   searchMoreResults: 'Only the first {count} results are shown; narrow the search.',
   searchInvalidCode: 'This national code is not valid: {reason}',
   searchStartTyping: 'Enter a national code, tracking code or name to find a card.',
+  searchKeepTyping: 'Type at least {count} digits to search by code.',
   countReady: 'cards ready',
   countToday: 'handed over today',
 

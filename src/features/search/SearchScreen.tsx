@@ -3,7 +3,7 @@ import { Link, useNavigate } from 'react-router';
 import { useI18n } from '../../ui/i18n.tsx';
 import { CardStatusBadge } from '../../ui/status.tsx';
 import { NATIONAL_CODE_PROBLEM_MESSAGE } from '../../ui/code-problem.ts';
-import { SEARCH_RESULT_LIMIT, searchCards } from '../../db/queries.ts';
+import { MIN_CODE_PREFIX_DIGITS, SEARCH_RESULT_LIMIT, searchCards } from '../../db/queries.ts';
 import { useServices } from '../../services/services.tsx';
 import { useCardSearch, useCounterSnapshot, type SearchAnswer } from './use-card-search.ts';
 
@@ -110,6 +110,8 @@ const SearchResults = memo(function SearchResults({ answer }: { answer: SearchAn
     <div className="search-results" data-query={answer?.query ?? ''}>
       {outcome?.kind === 'empty' || !outcome ? (
         <p className="muted">{t('searchStartTyping')}</p>
+      ) : outcome.kind === 'keep-typing' ? (
+        <p className="muted">{t('searchKeepTyping', { count: MIN_CODE_PREFIX_DIGITS })}</p>
       ) : outcome.kind === 'invalid-national-code' ? (
         <p className="notice notice-warning" role="alert">
           {t('searchInvalidCode', { reason: t(NATIONAL_CODE_PROBLEM_MESSAGE[outcome.problem]) })}
