@@ -188,6 +188,18 @@ function openBaselineDatabase(): Promise<IDBDatabase> {
   });
 }
 
+
+/** Runs app and baseline one after the other, swapping which goes first each round, so neither always runs on a warmer cache. */
+async function alternately(round: number, runApp: () => Promise<void>, runBaseline: () => Promise<void>): Promise<void> {
+  if (round % 2 === 0) {
+    await runApp();
+    await runBaseline();
+  } else {
+    await runBaseline();
+    await runApp();
+  }
+}
+
 async function baselinePutChunk(db: IDBDatabase, records: readonly StoredCard[]): Promise<void> {
   const tx = db.transaction('cards', 'readwrite', STRICT);
   const store = tx.objectStore('cards');
@@ -376,13 +388,7 @@ async function storeInterleaved(settleMs = 1000) {
       await baselinePutChunk(baseline, baselineSlice);
       baselineChunks.push(performance.now() - started);
     };
-    if (chunk % 2 === 0) {
-      await runApp();
-      await runBaseline();
-    } else {
-      await runBaseline();
-      await runApp();
-    }
+    await alternately(chunk, runApp, runBaseline);
     if ((chunk + 1) % 5 === 0 || chunk === chunks - 1) {
       const sum = (values: number[]) => Math.round(values.reduce((total, value) => total + value, 0));
       log(`stored ${Math.min(cards.length, start + CARD_WRITE_CHUNK)} of ${cards.length}: app ${sum(appChunks)} ms, baseline ${sum(baselineChunks)} ms so far`);
@@ -425,14 +431,7 @@ async function measureCodeLookup(samples: number, warmup: number) {
       if (found?.cardId !== card.cardId) wrong++;
       if (i >= warmup) base.push(ms);
     };
-    // Alternate which goes first, so neither always runs on a warmer cache.
-    if (i % 2 === 0) {
-      await runApp();
-      await runBaseline();
-    } else {
-      await runBaseline();
-      await runApp();
-    }
+    await alternately(i, runApp, runBaseline);
   }
   return { app, baseline: base, wrong };
 }
@@ -488,13 +487,7 @@ async function measureNamePrefix(samples: number, warmup: number) {
       baseMs = performance.now() - started;
       baseIds = found.map((card) => card.cardId);
     };
-    if (i % 2 === 0) {
-      await runApp();
-      await runBaseline();
-    } else {
-      await runBaseline();
-      await runApp();
-    }
+    await alternately(i, runApp, runBaseline);
     // Over 50 matches, the two may pick different cards; the count must agree, and below 50
     // the cards themselves. Every card shown must match every word.
     const sameCards = appIds.length === baseIds.length && (appIds.length === SEARCH_RESULT_LIMIT || [...appIds].sort().join() === [...baseIds].sort().join());
@@ -559,13 +552,7 @@ async function measureHandover(samples: number, warmup: number) {
       const ms = performance.now() - started;
       if (i >= warmup) base.push(ms);
     };
-    if (i % 2 === 0) {
-      await runApp();
-      await runBaseline();
-    } else {
-      await runBaseline();
-      await runApp();
-    }
+    await alternately(i, runApp, runBaseline);
     state.handedOverHere.add(card.cardId);
   }
   return { app, baseline: base, cards: candidates.length };

@@ -8,7 +8,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { BENCH_BASE, startStaticServer } from './static-server.mjs';
+import { BENCH_BASE, startStaticServer } from './static-server.ts';
 import { installKeystrokeProbe } from './keystroke-probe.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));

@@ -25,14 +25,8 @@ export const DEMO_CARDS = {
   compoundName: { cardId: 'C-0000005', nationalCode: '0440117380' },
 } as const;
 
-interface FixedCard {
+interface FixedCard extends DemoPerson {
   cardId: string;
-  nationalCode: string;
-  firstName: string;
-  lastName: string;
-  fatherName: string;
-  birthDate: string;
-  trackingCode: string;
   status: CardStatus;
 }
 
