@@ -120,7 +120,3 @@ export function cardHistory(db: TahvilDatabase, cardId: string): Promise<OutboxR
 export async function handoversOnDay(db: TahvilDatabase, dayKey: string): Promise<OutboxRecord[]> {
   return db.events.where('[dayKey+type]').equals([dayKey, 'handover']).reverse().toArray();
 }
-
-export function findEvent(db: TahvilDatabase, eventId: string): Promise<OutboxRecord | undefined> {
-  return db.events.where('eventId').equals(eventId).first();
-}
