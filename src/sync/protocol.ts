@@ -73,6 +73,11 @@ export interface PullResponse {
   items: Card[];
   cursor: string;
   hasMore: boolean;
+  /**
+   * Extension (decision 005): how many cards changed after this page when it was answered. A
+   * hint for the first-pull progress bar only; a registry may leave it out.
+   */
+  remaining?: number;
 }
 
 export interface PushRequest {
