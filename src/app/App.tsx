@@ -11,6 +11,7 @@ import { TodayScreen } from '../features/today/TodayScreen.tsx';
 import { ShiftScreen } from '../features/shift/ShiftScreen.tsx';
 import { SettingsScreen } from '../features/settings/SettingsScreen.tsx';
 import { SyncIndicator } from '../features/sync-status/SyncIndicator.tsx';
+import { AttentionScreen } from '../features/attention/AttentionScreen.tsx';
 import type { UpdateHandle } from '../pwa/register-service-worker.ts';
 
 export function TahvilApp({ services, updates }: { services: Services; updates?: UpdateHandle }) {
@@ -82,6 +83,7 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
             {t('navSearch')}
           </NavLink>
           <NavLink to="/today">{t('navToday')}</NavLink>
+          <NavLink to="/attention">{t('navAttention')}</NavLink>
           <NavLink to="/settings">{t('navSettings')}</NavLink>
         </nav>
         <div className="header-tools">
@@ -115,6 +117,7 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
             <Route path="/cards/:cardId" element={<CardScreen />} />
             <Route path="/cards/:cardId/handover" element={<HandoverScreen />} />
             <Route path="/today" element={<TodayScreen />} />
+            <Route path="/attention" element={<AttentionScreen />} />
             <Route path="/settings" element={<SettingsScreen />} />
             <Route path="*" element={<SearchScreen />} />
           </Routes>

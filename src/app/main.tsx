@@ -26,6 +26,7 @@ async function boot() {
     fetch: (...args) => window.fetch(...args),
     clock: { now: () => Date.now(), setTimeout: (callback, ms) => window.setTimeout(callback, ms), clearTimeout: (handle) => window.clearTimeout(handle as number) },
     withLock: withSyncLock,
+    connectivity: window,
   });
   const updates = 'serviceWorker' in navigator ? registerServiceWorker() : undefined;
   root.render(
@@ -36,7 +37,6 @@ async function boot() {
     </StrictMode>,
   );
   void syncEngine.start();
-  window.addEventListener('online', () => void syncEngine.syncNow());
 }
 
 function StorageUnavailable({ error }: { error: unknown }) {

@@ -5,33 +5,10 @@ import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord, StaffOnShift, StoredCard } from './records.ts';
 import type { CardStatus, CounterChecks, HandoverEvent, HandoverRecipient, HandoverVoidEvent } from '../sync/protocol.ts';
 import { parseNationalCode } from '../domain/national-code.ts';
+import { CommandRefused, type HandoverRefusal } from '../domain/refusals.ts';
 import { isoWithOffset, jalaliDayKey } from '../domain/jalali.ts';
 import { tidyDisplayText } from '../domain/persian-text.ts';
 import { addDelta, adjustCounters, handoversOnDayKey, statusCounterKey } from './counters.ts';
-
-export type HandoverRefusal =
-  | 'card-not-found'
-  | 'card-revoked'
-  | 'card-returned'
-  | 'card-handed-over'
-  | 'checks-incomplete'
-  | 'recipient-code-invalid'
-  | 'recipient-not-holder'
-  | 'recipient-name-missing'
-  | 'proxy-not-allowed'
-  | 'proxy-details-missing'
-  | 'no-shift'
-  | 'handover-not-found'
-  | 'handover-already-voided'
-  | 'void-reason-missing';
-
-/** A command refused for a reason staff can act on; the UI shows `refusal` in words. */
-export class CommandRefused extends Error {
-  constructor(readonly refusal: HandoverRefusal) {
-    super(refusal);
-    this.name = 'CommandRefused';
-  }
-}
 
 export interface CommandContext {
   deviceId: string;
@@ -162,6 +139,9 @@ export async function voidHandover(db: TahvilDatabase, input: VoidInput, context
     const original = await db.events.where('eventId').equals(input.handoverEventId).first();
     if (!original || original.event.type !== 'handover') throw new CommandRefused('handover-not-found');
     if (original.voidedByEventId) throw new CommandRefused('handover-already-voided');
+    // The registry never took a refused handover, so a void of it would be refused too: a
+    // supervisor settles it on the "needs attention" screen instead.
+    if (original.syncState === 'conflict' || original.syncState === 'rejected') throw new CommandRefused('handover-needs-attention');
     const card = await db.cards.get(original.cardId);
     if (!card) throw new CommandRefused('card-not-found');
     const event: HandoverVoidEvent = {

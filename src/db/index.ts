@@ -6,3 +6,4 @@ export * from './cards.ts';
 export * from './handovers.ts';
 export * from './queries.ts';
 export * from './outbox.ts';
+export * from './attention.ts';

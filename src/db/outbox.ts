@@ -4,6 +4,7 @@
 import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord, SyncState } from './records.ts';
 import type { PushResult } from '../sync/protocol.ts';
+import { needsAttention } from './attention.ts';
 
 /** Oldest unsent events, marked "sending" in the same transaction that reads them. */
 export async function claimPendingBatch(db: TahvilDatabase, maxEvents: number): Promise<OutboxRecord[]> {
@@ -48,11 +49,10 @@ export interface OutboxSummary {
 }
 
 export async function outboxSummary(db: TahvilDatabase): Promise<OutboxSummary> {
-  const [unsent, conflicts, rejected] = await Promise.all([
+  const [unsent, refused] = await Promise.all([
     db.events.where('syncState').anyOf('pending', 'sending').toArray(),
-    db.events.where('syncState').equals('conflict').count(),
-    db.events.where('syncState').equals('rejected').count(),
+    db.events.where('syncState').anyOf('conflict', 'rejected').toArray(),
   ]);
   const oldest = unsent.reduce<number | null>((min, record) => (min === null || record.occurredAtMs < min ? record.occurredAtMs : min), null);
-  return { pending: unsent.length, needsAttention: conflicts + rejected, oldestPendingAtMs: oldest };
+  return { pending: unsent.length, needsAttention: refused.filter(needsAttention).length, oldestPendingAtMs: oldest };
 }

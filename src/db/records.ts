@@ -13,15 +13,40 @@ export interface StoredCard extends Card {
 /**
  * pending: waiting to be sent; sending: a request carrying it is in flight (or was, when the
  * tab closed); synced: the registry answered accepted or duplicate; conflict / rejected: the
- * registry refused it and staff must see it.
+ * registry refused it and staff must see it; local: an audit event that never goes on the
+ * wire (decision 006).
  */
-export type SyncState = 'pending' | 'sending' | 'synced' | 'conflict' | 'rejected';
+export type SyncState = 'pending' | 'sending' | 'synced' | 'conflict' | 'rejected' | 'local';
+
+/**
+ * A supervisor's answer to an event the registry refused (decision 006). `voided` takes the
+ * local handover back; `noted` keeps it as recorded and says what was done about it.
+ * Protocol v1 has no such event, so it stays on the tablet.
+ */
+export interface AttentionResolvedEvent {
+  eventId: string;
+  type: 'attention_resolved';
+  resolvesEventId: string;
+  cardId: string;
+  resolution: 'voided' | 'noted';
+  note: string;
+  occurredAt: string;
+  staffId: string;
+  deviceId: string;
+}
+
+/** Everything the tablet records: the protocol's events and its own audit events. */
+export type StoredEvent = ProtocolEvent | AttentionResolvedEvent;
+
+export function isProtocolEvent(event: StoredEvent): event is ProtocolEvent {
+  return event.type === 'handover' || event.type === 'handover_void';
+}
 
 export interface OutboxRecord {
   /** Auto-incremented: the order events were recorded in, which is the order they are pushed. */
   seq?: number;
   eventId: string;
-  type: ProtocolEvent['type'];
+  type: StoredEvent['type'];
   cardId: string;
   /** Jalali day in the center's zone, `YYYY-MM-DD`: what "today" and the daily report use. */
   dayKey: string;
@@ -31,11 +56,13 @@ export interface OutboxRecord {
   /** Card holder's name and code at the time, so lists need no join. */
   holderName: string;
   holderNationalCode: string;
-  event: ProtocolEvent;
+  event: StoredEvent;
   syncState: SyncState;
   serverReason: string | null;
   /** For handovers: the void event that undid it, once one is recorded. */
   voidedByEventId: string | null;
+  /** For refused events: the supervisor's resolution, once recorded. Absent on older rows. */
+  resolvedByEventId?: string | null;
 }
 
 export interface StaffOnShift {

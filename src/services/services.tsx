@@ -7,7 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { TahvilDatabase } from '../db/database.ts';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from '../db/settings.ts';
 import type { CommandContext } from '../db/handovers.ts';
-import type { SyncEngine, SyncState } from '../sync/engine.ts';
+import { IDLE_SYNC_STATE, type SyncEngine, type SyncState } from '../sync/engine.ts';
 
 export interface Services {
   db: TahvilDatabase;
@@ -54,13 +54,12 @@ export function useCommandContext(): () => CommandContext {
   });
 }
 
-const IDLE_SYNC: SyncState = { status: 'idle', problem: null, lastSuccessAt: null, pulledCards: 0, nextAttemptAt: null };
 const noSubscription = () => () => undefined;
 
 export function useSyncState(): SyncState {
   const { syncEngine } = useServices();
   return useSyncExternalStore(
     syncEngine ? (listener) => syncEngine.subscribe(listener) : noSubscription,
-    () => syncEngine?.getState() ?? IDLE_SYNC,
+    () => syncEngine?.getState() ?? IDLE_SYNC_STATE,
   );
 }

@@ -1,6 +1,7 @@
-// The sync engine: pushes the outbox (oldest first, in batches), then pulls cards from the
-// stored cursor. It never drops an event on a guess: an event leaves the outbox only on a
-// registry answer. Clock, fetch, lock and database are injected so tests drive it directly.
+// The sync engine: checks the registry is reachable (/health, not navigator.onLine), pushes
+// the outbox oldest first in batches, then pulls cards from the stored cursor. It never drops
+// an event on a guess: an event leaves the outbox only on a registry answer. Clock, fetch,
+// lock, connectivity events and database are injected so tests drive it directly.
 import type { TahvilDatabase } from '../db/database.ts';
 import { readSettings, readSyncMeta, writeSyncMeta, type Settings } from '../db/settings.ts';
 import { applyPushResults, claimPendingBatch, releaseUnanswered } from '../db/outbox.ts';
@@ -8,6 +9,7 @@ import { upsertCards } from '../db/cards.ts';
 import {
   cardsPath,
   eventsPath,
+  HEALTH_PATH,
   MAX_PUSH_EVENTS,
   type ErrorBody,
   type PullResponse,
@@ -23,8 +25,22 @@ export interface SyncState {
   lastSuccessAt: number | null;
   /** Cards received so far in the current pull, for the first-start progress display. */
   pulledCards: number;
+  /** Cards this pull will bring in all, when the registry says (decision 005); else null. */
+  pullTotal: number | null;
+  /** The current pull is the tablet's first: its inventory is still arriving. */
+  firstPull: boolean;
   nextAttemptAt: number | null;
 }
+
+export const IDLE_SYNC_STATE: SyncState = {
+  status: 'idle',
+  problem: null,
+  lastSuccessAt: null,
+  pulledCards: 0,
+  pullTotal: null,
+  firstPull: false,
+  nextAttemptAt: null,
+};
 
 export interface SyncClock {
   now(): number;
@@ -39,11 +55,14 @@ export interface SyncEngineDeps {
   random?: () => number;
   /** Runs `task` only if no other tab holds the sync lock; resolves false when skipped. */
   withLock?: (task: () => Promise<void>) => Promise<boolean>;
+  /** Fires `online` when the device's network comes back (the window); a hint to try now. */
+  connectivity?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
 }
 
 export const SYNC_INTERVAL_MS = 60_000;
 export const SYNC_SOON_DELAY_MS = 1_500;
 export const REQUEST_TIMEOUT_MS = 20_000;
+export const HEALTH_TIMEOUT_MS = 8_000;
 export const BACKOFF_BASE_MS = 2_000;
 export const BACKOFF_CAP_MS = 5 * 60_000;
 export const PULL_PAGE_LIMIT = 2_000;
@@ -64,7 +83,7 @@ export function backoffDelayMs(attempt: number, random: () => number): number {
 }
 
 export class SyncEngine {
-  private state: SyncState = { status: 'idle', problem: null, lastSuccessAt: null, pulledCards: 0, nextAttemptAt: null };
+  private state: SyncState = IDLE_SYNC_STATE;
   private readonly listeners = new Set<(state: SyncState) => void>();
   private running: Promise<void> | null = null;
   private rerunRequested = false;
@@ -86,16 +105,27 @@ export class SyncEngine {
     return () => this.listeners.delete(listener);
   }
 
-  /** Starts the schedule: a sync now and every minute; `syncSoon` and `syncNow` add more. Resolves after the first sync. */
+  /**
+   * Starts the schedule: a sync now, every minute, and whenever the network comes back;
+   * `syncSoon` and `syncNow` add more. Resolves after the first sync.
+   */
   start(): Promise<void> {
+    if (this.stopped) this.deps.connectivity?.addEventListener('online', this.onOnline);
     this.stopped = false;
     return this.syncNow();
   }
 
   stop(): void {
+    this.deps.connectivity?.removeEventListener('online', this.onOnline);
     this.stopped = true;
     this.clearTimer();
   }
+
+  private readonly onOnline = () => {
+    // "online" only says a network interface is up; the health probe decides whether the
+    // registry is reachable. It still deserves a try now rather than at the end of a backoff.
+    if (!this.stopped) void this.syncNow();
+  };
 
   /** A sync shortly after a new event, so a burst of handovers goes in one request. */
   syncSoon(): void {
@@ -131,23 +161,35 @@ export class SyncEngine {
     this.update({ status: 'syncing', nextAttemptAt: null });
     try {
       const settings = await readSettings(this.deps.db);
+      if (this.state.lastSuccessAt === null) {
+        const { lastSyncAt } = await readSyncMeta(this.deps.db);
+        if (lastSyncAt) this.update({ lastSuccessAt: Date.parse(lastSyncAt) });
+      }
       // Only this engine sends, and it runs once at a time: anything still "sending" belongs
       // to a request that never got its answer (tab closed, crash). Replaying it is safe.
       await releaseUnanswered(this.deps.db);
+      await this.checkReachable(settings);
       await this.push(settings);
       await this.pull(settings);
       this.failures = 0;
-      this.update({ status: 'idle', problem: null, lastSuccessAt: this.deps.clock.now(), pulledCards: 0 });
+      const finishedAt = this.deps.clock.now();
+      await writeSyncMeta(this.deps.db, { lastSyncAt: new Date(finishedAt).toISOString() });
+      this.update({ status: 'idle', problem: null, lastSuccessAt: finishedAt, pulledCards: 0, pullTotal: null, firstPull: false });
       if (!this.stopped) this.schedule(SYNC_INTERVAL_MS);
     } catch (error) {
       const failure = error instanceof SyncFailure ? error : new SyncFailure('bad-response');
       this.failures++;
       const offline = failure.problem === 'unreachable';
-      this.update({ status: offline ? 'offline' : 'error', problem: failure.problem, pulledCards: 0 });
+      this.update({ status: offline ? 'offline' : 'error', problem: failure.problem, pulledCards: 0, pullTotal: null, firstPull: false });
       if (failure.problem === 'not-registered' || this.stopped) return;
       const delay = failure.retryAfterMs ?? backoffDelayMs(this.failures - 1, this.random);
       this.schedule(delay);
     }
+  }
+
+  /** The registry's health answer, without credentials: reachable or "offline", whatever the OS thinks. */
+  private async checkReachable(settings: Settings): Promise<void> {
+    await this.request<unknown>(settings, HEALTH_PATH, { method: 'GET' }, { authenticated: false, timeoutMs: HEALTH_TIMEOUT_MS });
   }
 
   private async push(settings: Settings): Promise<void> {
@@ -162,6 +204,10 @@ export class SyncEngine {
         });
         if (!Array.isArray(response.results)) throw new SyncFailure('bad-response');
         await applyPushResults(this.deps.db, response.results);
+        // A refused event's answer carries the card as the registry has it: show that at once
+        // (who else handed it over, or that it was revoked) instead of waiting for the pull.
+        const answeredCards = response.results.flatMap((result) => (result.card ? [result.card] : []));
+        if (answeredCards.length > 0) await upsertCards(this.deps.db, answeredCards);
       } finally {
         // Whatever got no result (network error, partial answer) is pending again.
         await releaseUnanswered(this.deps.db, eventIds);
@@ -170,8 +216,10 @@ export class SyncEngine {
   }
 
   private async pull(settings: Settings): Promise<void> {
-    let { pullCursor } = await readSyncMeta(this.deps.db);
+    const meta = await readSyncMeta(this.deps.db);
+    let pullCursor = meta.pullCursor;
     let received = 0;
+    this.update({ firstPull: !meta.initialPullDone, pulledCards: 0, pullTotal: null });
     for (;;) {
       const query = new URLSearchParams({ limit: String(PULL_PAGE_LIMIT) });
       if (pullCursor) query.set('cursor', pullCursor);
@@ -181,22 +229,28 @@ export class SyncEngine {
       pullCursor = page.cursor;
       await writeSyncMeta(this.deps.db, page.hasMore ? { pullCursor } : { pullCursor, initialPullDone: true });
       received += page.items.length;
-      this.update({ pulledCards: received });
+      const remaining = typeof page.remaining === 'number' && page.remaining >= 0 ? page.remaining : null;
+      this.update({ pulledCards: received, pullTotal: remaining === null ? null : received + remaining });
       if (!page.hasMore) return;
     }
   }
 
-  private async request<T>(settings: Settings, path: string, init: RequestInit): Promise<T> {
+  private async request<T>(
+    settings: Settings,
+    path: string,
+    init: RequestInit,
+    { authenticated = true, timeoutMs = REQUEST_TIMEOUT_MS }: { authenticated?: boolean; timeoutMs?: number } = {},
+  ): Promise<T> {
     const controller = new AbortController();
-    const timeout = this.deps.clock.setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+    const timeout = this.deps.clock.setTimeout(() => controller.abort(), timeoutMs);
     let response: Response;
     try {
       response = await this.deps.fetch(`${settings.registryUrl}${path}`, {
         ...init,
         signal: controller.signal,
+        cache: 'no-store',
         headers: {
-          Authorization: `Bearer ${settings.deviceToken}`,
-          'X-Device-Id': settings.deviceId,
+          ...(authenticated ? { Authorization: `Bearer ${settings.deviceToken}`, 'X-Device-Id': settings.deviceId } : {}),
           ...(init.body ? { 'Content-Type': 'application/json' } : {}),
         },
       });

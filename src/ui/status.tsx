@@ -14,7 +14,7 @@ export function CardStatusBadge({ status }: { status: CardStatus }) {
   return <span className={`badge badge-${status}`}>{t(STATUS_LABEL[status])}</span>;
 }
 
-export type EventSyncState = 'pending' | 'sending' | 'synced' | 'conflict' | 'rejected';
+export type EventSyncState = 'pending' | 'sending' | 'synced' | 'conflict' | 'rejected' | 'local';
 
 const SYNC_LABEL: Record<EventSyncState, MessageKey> = {
   pending: 'syncPending',
@@ -22,6 +22,7 @@ const SYNC_LABEL: Record<EventSyncState, MessageKey> = {
   synced: 'syncSynced',
   conflict: 'syncConflict',
   rejected: 'syncRejected',
+  local: 'syncLocal',
 };
 
 export function SyncStateBadge({ state }: { state: EventSyncState }) {

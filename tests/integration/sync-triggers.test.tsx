@@ -4,10 +4,10 @@ import { renderApp, FIXED_NOW } from './render-app.tsx';
 import { ALL_CHECKS, createCard } from '../factories/cards.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { claimPendingBatch, releaseUnanswered } from '../../src/db/outbox.ts';
-import type { SyncEngine, SyncState } from '../../src/sync/engine.ts';
+import { IDLE_SYNC_STATE, type SyncEngine, type SyncState } from '../../src/sync/engine.ts';
 
 function fakeEngine() {
-  const state: SyncState = { status: 'offline', problem: 'unreachable', lastSuccessAt: null, pulledCards: 0, nextAttemptAt: null };
+  const state: SyncState = { ...IDLE_SYNC_STATE, status: 'offline', problem: 'unreachable' };
   return {
     syncSoon: vi.fn(),
     syncNow: vi.fn(async () => undefined),

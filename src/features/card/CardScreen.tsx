@@ -1,13 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { useI18n } from '../../ui/i18n.tsx';
+import { useI18n, type I18n } from '../../ui/i18n.tsx';
 import { CardStatusBadge, SyncStateBadge } from '../../ui/status.tsx';
 import { formatClockTime, formatJalaliDate } from '../../domain/jalali.ts';
 import { voidHandover } from '../../db/handovers.ts';
-import type { OutboxRecord, StoredCard } from '../../db/records.ts';
+import type { OutboxRecord, StoredCard, StoredEvent } from '../../db/records.ts';
+import { needsAttention } from '../../db/attention.ts';
 import { useCommandContext, useServices, useSettings } from '../../services/services.tsx';
 import { useCard, useCardHistory } from './use-card.ts';
-import { describeCommandError } from './command-error.ts';
+import { describeCommandError } from '../../ui/command-error.ts';
 
 export interface CardScreenNotice {
   saved?: 'handover' | 'void';
@@ -36,6 +37,7 @@ export function CardScreen() {
   const activeLocalHandover = history?.find(
     (record) => record.type === 'handover' && !record.voidedByEventId && card.handover?.eventId === record.eventId,
   );
+  const refusedHere = history?.some(needsAttention) ?? false;
 
   return (
     <section className="screen card-screen" aria-labelledby="card-title">
@@ -47,7 +49,13 @@ export function CardScreen() {
       ) : null}
       <CardDetails card={card} />
       <CardActions card={card} />
-      {activeLocalHandover ? <VoidForm handover={activeLocalHandover} /> : null}
+      {refusedHere ? (
+        <p className="notice notice-danger" role="alert">
+          {t('cardNeedsAttention')} <Link to="/attention">{t('navAttention')}</Link>
+        </p>
+      ) : activeLocalHandover ? (
+        <VoidForm handover={activeLocalHandover} />
+      ) : null}
       <section aria-labelledby="history-title" className="panel">
         <h2 id="history-title">{t('cardHistory')}</h2>
         {history && history.length > 0 ? (
@@ -89,7 +97,7 @@ function CardDetails({ card }: { card: StoredCard }) {
 
 function CardActions({ card }: { card: StoredCard }) {
   const { t, language } = useI18n();
-  const { timeZone } = useSettings();
+  const { timeZone, deviceId } = useSettings();
   if (card.status === 'ready') {
     return (
       <Link className="button button-primary button-large" to={`/cards/${encodeURIComponent(card.cardId)}/handover`}>
@@ -114,6 +122,7 @@ function CardActions({ card }: { card: StoredCard }) {
             })}
           </p>
         ) : null}
+        {handover && deviceId && handover.deviceId !== deviceId ? <p>{t('cardHandedOverElsewhere')}</p> : null}
       </div>
     );
   }
@@ -131,9 +140,7 @@ function HistoryItem({ record }: { record: OutboxRecord }) {
   const event = record.event;
   return (
     <li className="history-item">
-      <span>
-        {event.type === 'handover' ? t('historyHandover', { name: event.recipient.fullName }) : t('historyVoid', { reason: event.reason })}
-      </span>
+      <span>{describeEvent(event, t)}</span>
       <span className="muted inline-facts">
         <span>
           {formatJalaliDate(when, language, timeZone)} {formatClockTime(when, language, timeZone)}
@@ -146,6 +153,17 @@ function HistoryItem({ record }: { record: OutboxRecord }) {
       </span>
     </li>
   );
+}
+
+function describeEvent(event: StoredEvent, t: I18n['t']): string {
+  switch (event.type) {
+    case 'handover':
+      return t('historyHandover', { name: event.recipient.fullName });
+    case 'handover_void':
+      return t('historyVoid', { reason: event.reason });
+    case 'attention_resolved':
+      return t(event.resolution === 'voided' ? 'historyResolvedVoided' : 'historyResolvedNoted', { note: event.note });
+  }
 }
 
 function VoidForm({ handover }: { handover: OutboxRecord }) {

@@ -3,11 +3,12 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useI18n, type MessageKey } from '../../ui/i18n.tsx';
 import { NATIONAL_CODE_PROBLEM_MESSAGE } from '../../ui/code-problem.ts';
 import { parseNationalCode } from '../../domain/national-code.ts';
-import { checksComplete, CommandRefused, recordHandover, refusalForCard } from '../../db/handovers.ts';
+import { checksComplete, recordHandover, refusalForCard } from '../../db/handovers.ts';
+import { CommandRefused } from '../../domain/refusals.ts';
 import type { OldCardState, RecipientKind } from '../../sync/protocol.ts';
 import { useCommandContext, useServices, useSettings } from '../../services/services.tsx';
 import { useCard } from './use-card.ts';
-import { describeCommandError } from './command-error.ts';
+import { describeCommandError } from '../../ui/command-error.ts';
 import type { CardScreenNotice } from './CardScreen.tsx';
 
 type CheckName = 'identityVerified' | 'birthCertificateSeen' | 'feeCollected' | 'biometricConfirmed';

@@ -1,9 +1,12 @@
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { outboxSummary } from '../../db/outbox.ts';
+import { readSyncMeta } from '../../db/settings.ts';
 import { formatClockTime } from '../../domain/jalali.ts';
-import { useI18n, type MessageKey } from '../../ui/i18n.tsx';
+import { useI18n, type I18n, type MessageKey } from '../../ui/i18n.tsx';
 import { useServices, useSettings, useSyncState } from '../../services/services.tsx';
-import type { SyncProblem, SyncStatus } from '../../sync/engine.ts';
+import type { SyncProblem, SyncState, SyncStatus } from '../../sync/engine.ts';
 
 const STATUS_LABEL: Record<SyncStatus, MessageKey> = {
   idle: 'syncIdle',
@@ -20,27 +23,65 @@ const PROBLEM_LABEL: Record<SyncProblem, MessageKey> = {
   'bad-response': 'syncProblemBadResponse',
 };
 
-/** Always on screen: whether handovers are reaching the registry, and what waits. */
+const AGE_TICK_MS = 30_000;
+
+/** "12 min ago": how long the oldest unsent handover has waited. */
+export function describeAge(ageMs: number, { t }: Pick<I18n, 't'>): string {
+  const minutes = Math.floor(ageMs / 60_000);
+  if (minutes < 1) return t('ageJustNow');
+  if (minutes < 60) return t('ageMinutes', { count: minutes });
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return t('ageHours', { count: hours });
+  return t('ageDays', { count: Math.floor(hours / 24) });
+}
+
+/** The services' clock, read again every half minute so ages on screen move on their own. */
+function useTickingNow(): number {
+  const { now } = useServices();
+  const [current, setCurrent] = useState(() => now().getTime());
+  useEffect(() => {
+    const timer = window.setInterval(() => setCurrent(now().getTime()), AGE_TICK_MS);
+    return () => window.clearInterval(timer);
+  }, [now]);
+  return current;
+}
+
+/** Always on screen: whether handovers are reaching the registry, what waits, and what was refused. */
 export function SyncIndicator() {
-  const { t, language } = useI18n();
+  const i18n = useI18n();
+  const { t, language } = i18n;
   const { db, syncEngine } = useServices();
   const { timeZone } = useSettings();
   const state = useSyncState();
   const summary = useLiveQuery(() => outboxSummary(db), [db]);
+  // Another tab may be the one syncing (Web Lock): the stored time is shared, the engine's is not.
+  const storedLastSync = useLiveQuery(async () => (await readSyncMeta(db)).lastSyncAt, [db]);
+  const nowMs = useTickingNow();
   const pending = summary?.pending ?? 0;
+  const lastSuccessAt = Math.max(state.lastSuccessAt ?? 0, storedLastSync ? Date.parse(storedLastSync) : 0) || null;
 
   return (
     <div className={`sync-indicator sync-${state.status}`} role="status" aria-live="polite">
       <span className="sync-dot" aria-hidden="true" />
       <span className="sync-text">
         <strong>{t(STATUS_LABEL[state.status])}</strong>
-        {pending > 0 ? <span className="sync-pending">{t('syncPendingCount', { count: pending })}</span> : null}
-        {state.status === 'syncing' && state.pulledCards > 0 ? <span>{t('syncPulling', { count: state.pulledCards })}</span> : null}
+        {pending > 0 ? (
+          <span className="sync-pending">
+            {t('syncPendingCount', { count: pending })}
+            {summary?.oldestPendingAtMs != null ? ` · ${t('syncOldestPending', { age: describeAge(nowMs - summary.oldestPendingAtMs, i18n) })}` : null}
+          </span>
+        ) : null}
+        {summary && summary.needsAttention > 0 ? (
+          <Link className="sync-attention" to="/attention">
+            {t('syncAttentionCount', { count: summary.needsAttention })}
+          </Link>
+        ) : null}
+        {state.status === 'syncing' && state.pulledCards > 0 && !state.firstPull ? <span>{t('syncPulling', { count: state.pulledCards })}</span> : null}
         <span className="sync-detail">
           {state.problem
             ? t(PROBLEM_LABEL[state.problem])
-            : state.lastSuccessAt
-              ? t('syncLastSuccess', { time: formatClockTime(new Date(state.lastSuccessAt), language, timeZone) })
+            : lastSuccessAt
+              ? t('syncLastSuccess', { time: formatClockTime(new Date(lastSuccessAt), language, timeZone) })
               : t('syncNever')}
         </span>
       </span>
@@ -49,6 +90,23 @@ export function SyncIndicator() {
           {t('syncNow')}
         </button>
       ) : null}
+      {state.status === 'syncing' && state.firstPull ? <FirstPullProgress state={state} /> : null}
+    </div>
+  );
+}
+
+/** The first pull of a large inventory takes a while: show how far it is, in cards. */
+function FirstPullProgress({ state }: { state: SyncState }) {
+  const { t, count } = useI18n();
+  const label =
+    state.pullTotal !== null
+      ? t('syncFirstPull', { received: count(state.pulledCards), total: count(state.pullTotal) })
+      : t('syncFirstPullUnknownTotal', { received: count(state.pulledCards) });
+  return (
+    <div className="first-pull">
+      <span id="first-pull-label">{label}</span>
+      {/* Without a total (a registry that sends no hint) the bar is indeterminate. */}
+      <progress aria-labelledby="first-pull-label" max={state.pullTotal ?? undefined} value={state.pullTotal !== null ? state.pulledCards : undefined} />
     </div>
   );
 }

@@ -1,5 +1,5 @@
-import { CommandRefused, type HandoverRefusal } from '../../db/handovers.ts';
-import type { I18n, MessageKey } from '../../ui/i18n.tsx';
+import { CommandRefused, type HandoverRefusal } from '../domain/refusals.ts';
+import type { I18n, MessageKey } from './i18n.tsx';
 
 const REFUSAL_MESSAGE: Record<HandoverRefusal, MessageKey> = {
   'card-not-found': 'refusalCardNotFound',
@@ -16,6 +16,9 @@ const REFUSAL_MESSAGE: Record<HandoverRefusal, MessageKey> = {
   'handover-not-found': 'refusalHandoverNotFound',
   'handover-already-voided': 'refusalHandoverAlreadyVoided',
   'void-reason-missing': 'refusalVoidReasonMissing',
+  'handover-needs-attention': 'refusalHandoverNeedsAttention',
+  'attention-not-found': 'refusalAttentionNotFound',
+  'resolution-note-missing': 'refusalResolutionNoteMissing',
 };
 
 function isQuotaError(error: unknown): boolean {

@@ -1,0 +1,29 @@
+// Why the counter refuses a command, as codes the interface turns into words. The rules that
+// raise them live with the commands in src/db; the vocabulary is shared by db and ui.
+
+export type HandoverRefusal =
+  | 'card-not-found'
+  | 'card-revoked'
+  | 'card-returned'
+  | 'card-handed-over'
+  | 'checks-incomplete'
+  | 'recipient-code-invalid'
+  | 'recipient-not-holder'
+  | 'recipient-name-missing'
+  | 'proxy-not-allowed'
+  | 'proxy-details-missing'
+  | 'no-shift'
+  | 'handover-not-found'
+  | 'handover-already-voided'
+  | 'void-reason-missing'
+  | 'handover-needs-attention'
+  | 'attention-not-found'
+  | 'resolution-note-missing';
+
+/** A command refused for a reason staff can act on; the UI shows `refusal` in words. */
+export class CommandRefused extends Error {
+  constructor(readonly refusal: HandoverRefusal) {
+    super(refusal);
+    this.name = 'CommandRefused';
+  }
+}
