@@ -208,6 +208,10 @@ export class SyncEngine {
         // (who else handed it over, or that it was revoked) instead of waiting for the pull.
         const answeredCards = response.results.flatMap((result) => (result.card ? [result.card] : []));
         if (answeredCards.length > 0) await upsertCards(this.deps.db, answeredCards);
+        // The protocol answers every event. A partial answer is a registry fault: retrying it
+        // at once would loop, so the rest wait for the backoff like any other failure.
+        const answered = new Set(response.results.map((result) => result.eventId));
+        if (!eventIds.every((eventId) => answered.has(eventId))) throw new SyncFailure('bad-response');
       } finally {
         // Whatever got no result (network error, partial answer) is pending again.
         await releaseUnanswered(this.deps.db, eventIds);

@@ -1,0 +1,380 @@
+// The engine with a fake clock and a scripted fetch: every request it makes is answered by the
+// test, so schedules, stops and state changes are checked exactly, without a network or timers.
+// (tests/integration/sync-engine.test.ts runs the same engine against the real mock registry.)
+import { describe, expect, it } from 'vitest';
+import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, SYNC_INTERVAL_MS, SyncEngine, backoffDelayMs, type SyncClock, type SyncState } from './engine.ts';
+import { TahvilDatabase } from '../db/database.ts';
+import { upsertCards } from '../db/cards.ts';
+import { recordHandover } from '../db/handovers.ts';
+import { claimPendingBatch } from '../db/outbox.ts';
+import { ensureDeviceIdentity, readSyncMeta, updateSettings } from '../db/settings.ts';
+import { attentionItems } from '../db/attention.ts';
+import { ALL_CHECKS, createCard } from '../../tests/factories/cards.ts';
+import type { Card, PullResponse, PushRequest, PushResponse } from './protocol.ts';
+
+const START_MS = Date.parse('2026-11-25T10:31:07.512+03:30');
+
+class FakeClock implements SyncClock {
+  nowMs = START_MS;
+  timers: Array<{ id: number; at: number; callback: () => void }> = [];
+  private nextId = 1;
+  now() {
+    return this.nowMs;
+  }
+  setTimeout(callback: () => void, ms: number) {
+    const id = this.nextId++;
+    this.timers.push({ id, at: this.nowMs + ms, callback });
+    return id;
+  }
+  clearTimeout(handle: unknown) {
+    this.timers = this.timers.filter((timer) => timer.id !== handle);
+  }
+  nextDelay(): number | null {
+    const next = this.timers.reduce<number | null>((min, timer) => (min === null || timer.at < min ? timer.at : min), null);
+    return next === null ? null : next - this.nowMs;
+  }
+}
+
+type Route = 'health' | 'events' | 'cards';
+type Responder = (request: { route: Route; url: URL; body: unknown }) => Response | Promise<Response>;
+
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+const errorBody = (status: number, code: string, headers: Record<string, string> = {}) => json({ error: { code, message: code } }, status, headers);
+const emptyPage = (cursor = 'c0'): PullResponse => ({ items: [], cursor, hasMore: false, remaining: 0 });
+
+/** A fetch answered by `respond`; it records every request so tests can say what was sent. */
+function scriptedFetch(respond: Responder) {
+  const requests: Array<{ route: Route; url: URL; body: unknown; headers: Headers }> = [];
+  const fetchFn = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = new URL(String(input));
+    const route: Route = url.pathname.endsWith('/health') ? 'health' : url.pathname.endsWith('/events') ? 'events' : 'cards';
+    const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
+    requests.push({ route, url, body, headers: new Headers(init?.headers) });
+    return respond({ route, url, body });
+  };
+  return { fetch: fetchFn as typeof fetch, requests };
+}
+
+/** Answers health, accepts every pushed event, and serves no new cards: a registry at rest. */
+const healthyRegistry: Responder = ({ route, body }) => {
+  if (route === 'health') return json({ ok: true });
+  if (route === 'events') {
+    const events = (body as PushRequest).events;
+    return json({ results: events.map((event) => ({ eventId: event.eventId, status: 'accepted' })) } satisfies PushResponse);
+  }
+  return json(emptyPage());
+};
+
+let dbCount = 0;
+let eventCount = 0;
+
+async function setup(respond: Responder, { cards = [createCard({ cardId: 'C-0000001', version: 5 })], random = 1 } = {}) {
+  const db = new TahvilDatabase(`engine-test-${++dbCount}`);
+  await ensureDeviceIdentity(db, () => 'device-engine-test');
+  await updateSettings(db, { registryUrl: 'http://registry.test' });
+  await upsertCards(db, cards);
+  const clock = new FakeClock();
+  const scripted = scriptedFetch(respond);
+  const connectivity = new EventTarget();
+  const engine = new SyncEngine({ db, fetch: scripted.fetch, clock, random: () => random, connectivity });
+  return { db, clock, engine, connectivity, requests: scripted.requests };
+}
+
+async function handOver(db: TahvilDatabase, { cardId }: Pick<Card, 'cardId'>) {
+  const card = (await db.cards.get(cardId))!;
+  return recordHandover(
+    db,
+    { cardId: card.cardId, proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' } },
+    {
+      deviceId: 'device-engine-test',
+      staff: { staffId: 'S-07', staffName: 'مریم', startedAt: '' },
+      timeZone: 'Asia/Tehran',
+      now: new Date(START_MS),
+      makeEventId: () => `0193b000-0000-7000-8000-${String(++eventCount).padStart(12, '0')}`,
+    },
+  );
+}
+
+const syncStates = async (db: TahvilDatabase) => (await db.events.toArray()).map((record) => record.syncState);
+
+describe('SyncEngine schedule', () => {
+  it('backs off exponentially from the base delay up to the cap while the registry fails', async () => {
+    const { engine, clock } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : errorBody(503, 'unavailable')));
+    const delays: Array<number | null> = [];
+    await engine.start();
+    for (let attempt = 0; attempt < 10; attempt++) {
+      delays.push(clock.nextDelay());
+      await engine.syncNow();
+    }
+    expect(delays).toEqual([2, 4, 8, 16, 32, 64, 128, 256, 300, 300].map((seconds) => seconds * 1000));
+    expect(BACKOFF_BASE_MS).toBe(2000);
+    expect(BACKOFF_CAP_MS).toBe(300_000);
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'server-error' });
+  });
+
+  it('draws each delay at random below the ceiling (full jitter)', async () => {
+    const { engine, clock } = await setup(() => errorBody(503, 'unavailable'), { random: 0.25 });
+    await engine.start();
+    await engine.syncNow();
+    await engine.syncNow();
+    expect(clock.nextDelay()).toBe(backoffDelayMs(2, () => 0.25));
+    expect(clock.nextDelay()).toBe(0.25 * 8000);
+  });
+
+  it('goes back to the one-minute schedule after a success', async () => {
+    let failing = true;
+    const { engine, clock } = await setup((request) => (failing ? errorBody(503, 'unavailable') : healthyRegistry(request)));
+    await engine.start();
+    await engine.syncNow();
+    failing = false;
+    await engine.syncNow();
+    expect(engine.getState()).toMatchObject({ status: 'idle', problem: null, lastSuccessAt: START_MS });
+    expect(clock.nextDelay()).toBe(SYNC_INTERVAL_MS);
+    failing = true;
+    await engine.syncNow();
+    expect(clock.nextDelay()).toBe(BACKOFF_BASE_MS);
+  });
+
+  it('waits what Retry-After says on 429, in seconds', async () => {
+    const { engine, clock } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : errorBody(429, 'rate_limited', { 'Retry-After': '42' })));
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'rate-limited' });
+    expect(clock.nextDelay()).toBe(42_000);
+  });
+
+  it('honours Retry-After on 503 too', async () => {
+    const { engine, clock } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : errorBody(503, 'unavailable', { 'Retry-After': '7' })));
+    await engine.start();
+    expect(clock.nextDelay()).toBe(7_000);
+  });
+
+  it.each([401, 403])('stops on %i: no retry, no "sync soon", until staff re-register', async (status) => {
+    const { db, engine, clock, requests } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : errorBody(status, 'unauthorized')));
+    await handOver(db, { cardId: 'C-0000001' });
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'not-registered' });
+    expect(clock.nextDelay()).toBeNull();
+    engine.syncSoon();
+    expect(clock.nextDelay()).toBeNull();
+    expect(requests.filter((request) => request.route === 'events')).toHaveLength(1);
+    expect(await syncStates(db)).toEqual(['pending']);
+  });
+});
+
+describe('SyncEngine connectivity', () => {
+  it('judges the registry unreachable by its health answer and sends nothing', async () => {
+    const { db, engine, requests } = await setup(({ route }) => (route === 'health' ? Promise.reject(new TypeError('Failed to fetch')) : json({})));
+    await handOver(db, { cardId: 'C-0000001' });
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'offline', problem: 'unreachable' });
+    expect(requests.map((request) => request.route)).toEqual(['health']);
+    expect(await syncStates(db)).toEqual(['pending']);
+  });
+
+  it('asks for health without credentials, and for data with the device token and id', async () => {
+    const { engine, requests } = await setup(healthyRegistry);
+    await engine.start();
+    const [health, pull] = requests;
+    expect(health?.headers.get('Authorization')).toBeNull();
+    expect(pull?.headers.get('Authorization')).toBe('Bearer demo-token-DEMO-01');
+    expect(pull?.headers.get('X-Device-Id')).toBe('device-engine-test');
+  });
+
+  it('tries again at once when the device says it is online, without waiting out the backoff', async () => {
+    let reachable = false;
+    const { engine, connectivity, clock } = await setup((request) =>
+      reachable ? healthyRegistry(request) : Promise.reject(new TypeError('Failed to fetch')),
+    );
+    await engine.start();
+    expect(engine.getState().status).toBe('offline');
+    expect(clock.nextDelay()).toBe(BACKOFF_BASE_MS);
+    reachable = true;
+    const synced = new Promise<void>((resolve) => {
+      const unsubscribe = engine.subscribe((state) => {
+        if (state.status === 'idle') {
+          unsubscribe();
+          resolve();
+        }
+      });
+    });
+    connectivity.dispatchEvent(new Event('online'));
+    await synced;
+    expect(engine.getState()).toMatchObject({ status: 'idle', problem: null });
+    engine.stop();
+    connectivity.dispatchEvent(new Event('online'));
+    expect(engine.getState().status).toBe('idle');
+  });
+
+  it('treats an answer cut off mid-body as unreachable and keeps the events pending', async () => {
+    const { db, engine } = await setup(({ route }) =>
+      route === 'health' ? json({ ok: true }) : new Response('{"results": [', { status: 200, headers: { 'Content-Type': 'application/json' } }),
+    );
+    await handOver(db, { cardId: 'C-0000001' });
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'offline', problem: 'unreachable' });
+    expect(await syncStates(db)).toEqual(['pending']);
+  });
+});
+
+describe('SyncEngine outbox', () => {
+  it('replays an event whose answer was lost, and marks it synced on "duplicate"', async () => {
+    const seenOnRegistry = new Set<string>();
+    let dropAnswer = true;
+    const { db, engine, requests } = await setup(({ route, body }) => {
+      if (route === 'health') return json({ ok: true });
+      if (route === 'cards') return json(emptyPage());
+      const results = (body as PushRequest).events.map((event) => {
+        const status = seenOnRegistry.has(event.eventId) ? 'duplicate' : 'accepted';
+        seenOnRegistry.add(event.eventId);
+        return { eventId: event.eventId, status };
+      });
+      if (dropAnswer) return Promise.reject(new TypeError('network connection was lost'));
+      return json({ results });
+    });
+    const event = await handOver(db, { cardId: 'C-0000001' });
+    await engine.start();
+    expect(await syncStates(db)).toEqual(['pending']);
+    dropAnswer = false;
+    await engine.syncNow();
+    expect(await syncStates(db)).toEqual(['synced']);
+    const pushed = requests.filter((request) => request.route === 'events').map((request) => (request.body as PushRequest).events.map((e) => e.eventId));
+    expect(pushed).toEqual([[event.eventId], [event.eventId]]);
+    expect([...seenOnRegistry]).toEqual([event.eventId]);
+  });
+
+  it('sends again an event a closed tab left "sending", once', async () => {
+    const { db, engine, requests } = await setup(healthyRegistry);
+    const event = await handOver(db, { cardId: 'C-0000001' });
+    await claimPendingBatch(db, 10);
+    expect(await syncStates(db)).toEqual(['sending']);
+    await engine.start();
+    expect(await syncStates(db)).toEqual(['synced']);
+    const pushed = requests.filter((request) => request.route === 'events').flatMap((request) => (request.body as PushRequest).events.map((e) => e.eventId));
+    expect(pushed).toEqual([event.eventId]);
+  });
+
+  it('pushes oldest first in batches of at most 500 before it pulls', async () => {
+    const cards = Array.from({ length: 501 }, (_, i) => createCard({ cardId: `C-${String(i + 1).padStart(7, '0')}`, version: i + 1 }));
+    const { db, engine, requests } = await setup(healthyRegistry, { cards });
+    const recorded: string[] = [];
+    for (const card of cards) recorded.push((await handOver(db, card)).eventId);
+    await engine.start();
+    expect(requests.map((request) => request.route)).toEqual(['health', 'events', 'events', 'cards']);
+    const pushed = requests.filter((request) => request.route === 'events').map((request) => (request.body as PushRequest).events.map((e) => e.eventId));
+    expect(pushed.map((batch) => batch.length)).toEqual([500, 1]);
+    expect(pushed.flat()).toEqual(recorded);
+  });
+
+  it('does not let a pull undo a handover recorded while the pull was on its way', async () => {
+    const card = createCard({ cardId: 'C-0000001', version: 5 });
+    let tablet: TahvilDatabase | null = null;
+    const { db, engine } = await setup(async ({ route }) => {
+      if (route === 'health') return json({ ok: true });
+      // The clerk hands the card over while the page that still says "ready" is in flight.
+      await handOver(tablet!, card);
+      return json({ items: [{ ...card, version: 9, updatedAt: '2026-11-25T07:00:00.000Z' }], cursor: 'c9', hasMore: false, remaining: 0 });
+    }, { cards: [card] });
+    tablet = db;
+    await engine.start();
+    expect(engine.getState().status).toBe('idle');
+    expect(await syncStates(db)).toEqual(['pending']);
+    expect(await db.cards.get(card.cardId)).toMatchObject({ status: 'handed_over', version: 5 });
+  });
+
+  it('retries later, not at once, when the registry answers only some events of a batch', async () => {
+    const { db, engine, clock, requests } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : json({ results: [] })));
+    await handOver(db, { cardId: 'C-0000001' });
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'bad-response' });
+    expect(requests.filter((request) => request.route === 'events')).toHaveLength(1);
+    expect(clock.nextDelay()).toBe(BACKOFF_BASE_MS);
+    expect(await syncStates(db)).toEqual(['pending']);
+  });
+
+  it('shows the card as the registry answered a conflict, and keeps the event for a supervisor', async () => {
+    const card = createCard({ cardId: 'C-0000001', version: 5 });
+    const otherCounter = { ...card, status: 'handed_over' as const, version: 12 };
+    const { db, engine } = await setup(({ route, body }) => {
+      if (route === 'health') return json({ ok: true });
+      if (route === 'cards') return json(emptyPage());
+      const [event] = (body as PushRequest).events;
+      const handover = { ...(event as Extract<typeof event, { type: 'handover' }>), eventId: 'other-tablet-event', deviceId: 'other-tablet' };
+      return json({ results: [{ eventId: event!.eventId, status: 'conflict', reason: 'card already handed over', card: { ...otherCounter, handover } }] });
+    });
+    const event = await handOver(db, card);
+    await engine.start();
+    expect(await db.cards.get(card.cardId)).toMatchObject({ status: 'handed_over', version: 12, handover: { eventId: 'other-tablet-event', deviceId: 'other-tablet' } });
+    const [item] = await attentionItems(db);
+    expect(item?.record).toMatchObject({ eventId: event.eventId, syncState: 'conflict', serverReason: 'card already handed over' });
+  });
+});
+
+describe('SyncEngine pull', () => {
+  it('reports first-pull progress in cards from the registry’s "remaining" hint, then remembers the pull is done', async () => {
+    const cards = Array.from({ length: 5 }, (_, i) => createCard({ cardId: `C-${String(i + 1).padStart(7, '0')}`, version: i + 1 }));
+    const pages: PullResponse[] = [
+      { items: cards.slice(0, 2), cursor: 'c2', hasMore: true, remaining: 3 },
+      { items: cards.slice(2, 4), cursor: 'c4', hasMore: true, remaining: 1 },
+      { items: cards.slice(4), cursor: 'c5', hasMore: false, remaining: 0 },
+    ];
+    const { db, engine, requests } = await setup(
+      ({ route, url }) => {
+        if (route === 'health') return json({ ok: true });
+        const after = url.searchParams.get('cursor');
+        return json(after === null ? pages[0] : after === 'c2' ? pages[1] : after === 'c4' ? pages[2] : emptyPage('c5'));
+      },
+      { cards: [] },
+    );
+    const seen: Array<Pick<SyncState, 'firstPull' | 'pulledCards' | 'pullTotal'>> = [];
+    engine.subscribe(({ firstPull, pulledCards, pullTotal, status }) => {
+      if (status === 'syncing' && pulledCards > 0) seen.push({ firstPull, pulledCards, pullTotal });
+    });
+    await engine.start();
+    expect(seen).toEqual([
+      { firstPull: true, pulledCards: 2, pullTotal: 5 },
+      { firstPull: true, pulledCards: 4, pullTotal: 5 },
+      { firstPull: true, pulledCards: 5, pullTotal: 5 },
+    ]);
+    expect(await db.cards.count()).toBe(5);
+    expect(await readSyncMeta(db)).toMatchObject({ pullCursor: 'c5', initialPullDone: true });
+    await engine.syncNow();
+    expect(requests.filter((request) => request.route === 'cards').at(-1)?.url.searchParams.get('cursor')).toBe('c5');
+    expect(engine.getState().firstPull).toBe(false);
+  });
+
+  it('shows counts without a total when the registry sends no hint', async () => {
+    const { engine } = await setup(
+      ({ route }) => (route === 'health' ? json({ ok: true }) : json({ items: [createCard({ version: 1 })], cursor: 'c1', hasMore: false })),
+      { cards: [] },
+    );
+    const totals: Array<number | null> = [];
+    engine.subscribe((state) => {
+      if (state.pulledCards > 0) totals.push(state.pullTotal);
+    });
+    await engine.start();
+    expect(totals).toEqual([null]);
+  });
+
+  it('resumes an interrupted first pull from the last page it stored', async () => {
+    const cards = Array.from({ length: 4 }, (_, i) => createCard({ cardId: `C-${String(i + 1).padStart(7, '0')}`, version: i + 1 }));
+    let failSecondPage = true;
+    const { db, engine, requests } = await setup(
+      ({ route, url }) => {
+        if (route === 'health') return json({ ok: true });
+        if (url.searchParams.get('cursor') === null) return json({ items: cards.slice(0, 2), cursor: 'c2', hasMore: true, remaining: 2 });
+        if (failSecondPage) return errorBody(503, 'unavailable');
+        return json({ items: cards.slice(2), cursor: 'c4', hasMore: false, remaining: 0 });
+      },
+      { cards: [] },
+    );
+    await engine.start();
+    expect(await db.cards.count()).toBe(2);
+    expect(await readSyncMeta(db)).toMatchObject({ pullCursor: 'c2', initialPullDone: false });
+    failSecondPage = false;
+    await engine.syncNow();
+    expect(await db.cards.count()).toBe(4);
+    const cursors = requests.filter((request) => request.route === 'cards').map((request) => request.url.searchParams.get('cursor'));
+    expect(cursors).toEqual([null, 'c2', 'c2']);
+  });
+});

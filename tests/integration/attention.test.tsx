@@ -1,0 +1,130 @@
+// The "needs attention" screen as a supervisor uses it: refused events listed with the
+// registry's reason and the card's current state, settled by a void or a note.
+import { describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { FIXED_NOW, renderApp } from './render-app.tsx';
+import { ALL_CHECKS, createCard } from '../factories/cards.ts';
+import { recordHandover } from '../../src/db/handovers.ts';
+import { applyPushResults, claimPendingBatch } from '../../src/db/outbox.ts';
+import { upsertCards } from '../../src/db/cards.ts';
+import type { TahvilDatabase } from '../../src/db/database.ts';
+import type { Card } from '../../src/sync/protocol.ts';
+
+let eventNumber = 0;
+
+async function handOverAndRefuse(db: TahvilDatabase, card: Card, answer: 'conflict' | 'rejected', reason: string, registryCard?: Card) {
+  const event = await recordHandover(
+    db,
+    { cardId: card.cardId, proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' } },
+    {
+      deviceId: 'device-test-0001',
+      staff: { staffId: 'S-07', staffName: 'مریم احمدی', startedAt: '' },
+      timeZone: 'Asia/Tehran',
+      now: FIXED_NOW,
+      makeEventId: () => `0193c000-0000-7000-8000-${String(++eventNumber).padStart(12, '0')}`,
+    },
+  );
+  await claimPendingBatch(db, 10);
+  await applyPushResults(db, [{ eventId: event.eventId, status: answer, reason, ...(registryCard ? { card: registryCard } : {}) }]);
+  if (registryCard) await upsertCards(db, [registryCard]);
+  return event;
+}
+
+const zahra = () => createCard({ cardId: 'C-0000301', nationalCode: '0012345679', firstName: 'زهرا', lastName: 'محمدی' });
+const reza = () => createCard({ cardId: 'C-0000302', nationalCode: '4445556661', firstName: 'رضا', lastName: 'رضایی' });
+
+describe('needs attention', () => {
+  it('lists a conflict with the registry’s reason and who handed the card over at the other counter', async () => {
+    const card = zahra();
+    const { db } = await renderApp({ cards: [card], route: '/attention' });
+    const otherHandover = {
+      eventId: 'other-counter-event',
+      type: 'handover' as const,
+      cardId: card.cardId,
+      occurredAt: '2026-11-25T09:15:00+03:30',
+      staffId: 'S-03',
+      deviceId: 'tablet-2',
+      recipient: { kind: 'holder' as const, nationalCode: card.nationalCode, fullName: 'زهرا محمدی' },
+      checks: ALL_CHECKS,
+    };
+    await handOverAndRefuse(db, card, 'conflict', 'card C-0000301 is handed_over', { ...card, status: 'handed_over', version: card.version + 3, handover: otherHandover });
+
+    const entry = await screen.findByRole('listitem', { name: /زهرا محمدی/ });
+    expect(within(entry).getByText('تعارض')).toBeInTheDocument();
+    expect(within(entry).getByText(/دلیل سامانه: .*card C-0000301 is handed_over/)).toBeInTheDocument();
+    expect(await within(entry).findByText(/S-03/)).toBeInTheDocument();
+    expect(within(entry).getByText('تحویل شده')).toBeInTheDocument();
+    expect(await screen.findByRole('link', { name: /۱ نیازمند رسیدگی/ })).toBeInTheDocument();
+  });
+
+  it('voids a rejected handover with the supervisor’s note: the card is ready again and the list empties', async () => {
+    const card = reza();
+    const { db } = await renderApp({ cards: [card], route: '/attention' });
+    await handOverAndRefuse(db, card, 'rejected', 'recipient national code does not match the card');
+    const user = userEvent.setup();
+    const entry = await screen.findByRole('listitem', { name: /رضا رضایی/ });
+    const voidButton = within(entry).getByRole('button', { name: 'ابطال این تحویل' });
+    expect(voidButton).toBeDisabled();
+    await user.type(within(entry).getByLabelText('یادداشت سرپرست'), 'کارت اشتباه انتخاب شده بود');
+    await user.click(voidButton);
+
+    expect(await screen.findByText('رسیدگی ثبت شد.')).toBeInTheDocument();
+    expect(await screen.findByText('موردی برای رسیدگی نیست.')).toBeInTheDocument();
+    expect(await db.cards.get(card.cardId)).toMatchObject({ status: 'ready', handover: null });
+    const resolution = (await db.events.toArray()).find((record) => record.type === 'attention_resolved');
+    expect(resolution).toMatchObject({ syncState: 'local', staffId: 'S-07', event: { resolution: 'voided', note: 'کارت اشتباه انتخاب شده بود' } });
+  });
+
+  it('marks a conflict resolved with a note, reached from the card, and the card’s history shows it', async () => {
+    const card = zahra();
+    const { db } = await renderApp({ cards: [card], route: `/cards/${card.cardId}` });
+    await handOverAndRefuse(db, card, 'conflict', 'card is revoked', { ...card, status: 'revoked', version: card.version + 1 });
+    const user = userEvent.setup();
+    const alert = await screen.findByText(/سامانه‌ی مرکزی تحویل ثبت‌شده در این دستگاه را نپذیرفت/);
+    await user.click(within(alert).getByRole('link', { name: 'نیازمند رسیدگی' }));
+
+    const entry = await screen.findByRole('listitem', { name: /زهرا محمدی/ });
+    expect(await within(entry).findByText('باطل شده')).toBeInTheDocument();
+    await user.type(within(entry).getByLabelText('یادداشت سرپرست'), 'با شهروند تماس گرفته شد');
+    await user.click(within(entry).getByRole('button', { name: 'ثبت رسیدگی' }));
+    expect(await screen.findByText('موردی برای رسیدگی نیست.')).toBeInTheDocument();
+    expect((await db.cards.get(card.cardId))?.status).toBe('revoked');
+
+    await user.click(screen.getByRole('link', { name: 'جستجو' }));
+    await user.type(await screen.findByRole('searchbox'), card.nationalCode);
+    await user.click(await screen.findByRole('link', { name: /زهرا محمدی/ }));
+    expect(await screen.findByText(/رسیدگی سرپرست: .*با شهروند تماس گرفته شد/)).toBeInTheDocument();
+    expect(screen.queryByText(/سامانه‌ی مرکزی تحویل ثبت‌شده در این دستگاه را نپذیرفت/)).not.toBeInTheDocument();
+  });
+
+  it('sends staff from the card screen to "needs attention" instead of offering a plain void', async () => {
+    const card = reza();
+    const { db } = await renderApp({ cards: [card], route: `/cards/${card.cardId}` });
+    await handOverAndRefuse(db, card, 'rejected', 'bad recipient');
+    const alert = await screen.findByText(/سامانه‌ی مرکزی تحویل ثبت‌شده در این دستگاه را نپذیرفت/);
+    expect(within(alert).getByRole('link', { name: 'نیازمند رسیدگی' })).toHaveAttribute('href', '/attention');
+    expect(screen.queryByRole('button', { name: /ابطال/ })).not.toBeInTheDocument();
+  });
+
+  it('says on the card screen when the handover was recorded at another counter', async () => {
+    const card = zahra();
+    const handedElsewhere = {
+      ...card,
+      status: 'handed_over' as const,
+      handover: {
+        eventId: 'e-other',
+        type: 'handover' as const,
+        cardId: card.cardId,
+        occurredAt: '2026-11-25T09:15:00+03:30',
+        staffId: 'S-03',
+        deviceId: 'tablet-2',
+        recipient: { kind: 'holder' as const, nationalCode: card.nationalCode, fullName: 'زهرا محمدی' },
+        checks: ALL_CHECKS,
+      },
+    };
+    await renderApp({ cards: [handedElsewhere], route: `/cards/${card.cardId}` });
+    expect(await screen.findByText('این تحویل در باجه‌ی دیگری ثبت شده است.')).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByText(/S-03/)).toBeInTheDocument());
+  });
+});

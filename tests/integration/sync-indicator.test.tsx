@@ -1,0 +1,53 @@
+// The sync indicator in the header, as staff read it: what waits and since when, what was
+// refused, how far the first inventory pull is, and the registry's trouble in words.
+import { describe, expect, it } from 'vitest';
+import { screen } from '@testing-library/react';
+import { FIXED_NOW, renderApp } from './render-app.tsx';
+import { ALL_CHECKS, createCard } from '../factories/cards.ts';
+import { recordHandover } from '../../src/db/handovers.ts';
+import { IDLE_SYNC_STATE, type SyncEngine, type SyncState } from '../../src/sync/engine.ts';
+
+function engineShowing(state: Partial<SyncState>) {
+  const current: SyncState = { ...IDLE_SYNC_STATE, ...state };
+  return { syncSoon: () => undefined, syncNow: async () => undefined, subscribe: () => () => undefined, getState: () => current } as unknown as SyncEngine;
+}
+
+describe('sync indicator', () => {
+  it('shows the pending count and how long the oldest has waited', async () => {
+    const card = createCard();
+    const { db } = await renderApp({ cards: [card], syncEngine: engineShowing({ status: 'offline', problem: 'unreachable' }) });
+    await recordHandover(
+      db,
+      { cardId: card.cardId, proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' } },
+      {
+        deviceId: 'device-test-0001',
+        staff: { staffId: 'S-07', staffName: 'مریم', startedAt: '' },
+        timeZone: 'Asia/Tehran',
+        now: new Date(FIXED_NOW.getTime() - 25 * 60_000),
+        makeEventId: () => 'event-waiting',
+      },
+    );
+    expect(await screen.findByText(/۱ در انتظار · قدیمی‌ترین: ۲۵ دقیقه پیش/)).toBeInTheDocument();
+    expect(screen.getByText('بدون اتصال')).toBeInTheDocument();
+    expect(screen.getByText(/سرور در دسترس نیست/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'همگام‌سازی' })).toBeEnabled();
+  });
+
+  it('shows a progress bar in cards while the first inventory arrives', async () => {
+    await renderApp({ syncEngine: engineShowing({ status: 'syncing', firstPull: true, pulledCards: 24_000, pullTotal: 100_000 }) });
+    const bar = await screen.findByRole('progressbar', { name: 'دریافت موجودی مرکز: ۲۴٬۰۰۰ از ۱۰۰٬۰۰۰ کارت' });
+    expect(bar).toHaveAttribute('value', '24000');
+    expect(bar).toHaveAttribute('max', '100000');
+  });
+
+  it('shows an indeterminate bar with the count so far when the registry gives no total', async () => {
+    await renderApp({ syncEngine: engineShowing({ status: 'syncing', firstPull: true, pulledCards: 2_000, pullTotal: null }) });
+    const bar = await screen.findByRole('progressbar', { name: 'دریافت موجودی مرکز: ۲٬۰۰۰ کارت تا این لحظه' });
+    expect(bar).not.toHaveAttribute('value');
+  });
+
+  it('asks for re-registration in words when the registry refuses the device', async () => {
+    await renderApp({ syncEngine: engineShowing({ status: 'error', problem: 'not-registered' }), settings: { language: 'en' } });
+    expect(await screen.findByText('This device is not registered or its token is not valid; call support.')).toBeInTheDocument();
+  });
+});
