@@ -57,7 +57,26 @@ export class CounterPage {
     await expect(this.page.getByText('تحویل ثبت و ذخیره شد.')).toBeVisible();
   }
 
+  /** Asks for a sync; waits for the button (disabled while a sync runs) so the click is not lost. */
   async syncNow(): Promise<void> {
-    await this.page.getByRole('button', { name: 'همگام‌سازی' }).click();
+    const button = this.page.getByRole('button', { name: 'همگام‌سازی' });
+    await expect(button).toBeEnabled({ timeout: 30_000 });
+    await button.click();
+  }
+
+  /** Finds a card by national code and opens it, as a clerk at the counter would. */
+  async findCard(card: { nationalCode: string; firstName: string; lastName: string }): Promise<void> {
+    await this.search(card.nationalCode);
+    await this.openResult(new RegExp(`${card.firstName} ${card.lastName}`));
+    await expect(this.page.getByRole('heading', { level: 1 })).toHaveText(`کارت ${card.firstName} ${card.lastName}`);
+  }
+
+  /** Opens the app in a fresh tablet, starts a shift and waits for the demo inventory and the service worker. */
+  async setUp(url: string, staffId: string, staffName: string): Promise<void> {
+    await this.open(url);
+    await this.startShift(staffId, staffName);
+    // The demo inventory holds 5,000 cards, a few of them revoked or returned.
+    await this.waitForInventory(4900);
+    await this.waitForServiceWorker();
   }
 }

@@ -1,29 +1,11 @@
 import { expect, test } from './fixtures.ts';
-import type { MockRegistry } from './registry.ts';
 import { CounterPage } from './counter-page.ts';
 import { toPersianDigits } from '../../src/domain/digits.ts';
-import { DEMO_DEVICE_TOKEN } from '../../src/sync/protocol.ts';
-
-interface PulledCard {
-  cardId: string;
-  nationalCode: string;
-  firstName: string;
-  lastName: string;
-  status: string;
-}
-
-async function twoReadyCards(registry: MockRegistry): Promise<[PulledCard, PulledCard]> {
-  const response = await fetch(`${registry.url}/api/v1/centers/DEMO-01/cards?limit=50`, {
-    headers: { Authorization: `Bearer ${DEMO_DEVICE_TOKEN}`, 'X-Device-Id': 'e2e-probe' },
-  });
-  const { items } = (await response.json()) as { items: PulledCard[] };
-  const ready = items.filter((card) => card.status === 'ready');
-  return [ready[0]!, ready[3]!];
-}
 
 test('hands over two cards with the endpoint down and the tablet offline; the registry gets each exactly once', async ({ page, context, registry }) => {
   const counter = new CounterPage(page);
-  const [first, second] = await twoReadyCards(registry);
+  const cards = await registry.readyCards(4);
+  const [first, second] = [cards[0]!, cards[3]!];
 
   await counter.open(registry.url);
   await counter.startShift('S-07', 'مریم احمدی');

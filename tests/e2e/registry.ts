@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DEMO_DEVICE_TOKEN } from '../../src/sync/protocol.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -23,6 +24,15 @@ export interface MockEvent {
   eventId: string;
   type: string;
   cardId: string;
+  deviceId: string;
+}
+
+export interface RegistryCard {
+  cardId: string;
+  nationalCode: string;
+  firstName: string;
+  lastName: string;
+  status: string;
 }
 
 export class MockRegistry {
@@ -39,10 +49,11 @@ export class MockRegistry {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<void> {
+  /** Starts (or restarts) the registry; `extraArgs` are more flags of server/main.ts, e.g. faults. */
+  async start(extraArgs: readonly string[] = []): Promise<void> {
     const child = spawn(
       path.join(ROOT, 'node_modules/.bin/tsx'),
-      ['server/main.ts', '--port', String(this.port), '--data', path.join(this.dataDir, 'mock.json'), '--serve-app', 'dist'],
+      ['server/main.ts', '--port', String(this.port), '--data', path.join(this.dataDir, 'mock.json'), '--serve-app', 'dist', ...extraArgs],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child = child;
@@ -78,6 +89,23 @@ export class MockRegistry {
     if (!response.ok) throw new Error(`events: ${response.status}`);
     const body = (await response.json()) as { events: MockEvent[] } | MockEvent[];
     return Array.isArray(body) ? body : body.events;
+  }
+
+  /** Ready cards of the demo center, from its first page, skipping `skip` of them. */
+  async readyCards(count: number, skip = 0): Promise<RegistryCard[]> {
+    const response = await fetch(`${this.url}/api/v1/centers/DEMO-01/cards?limit=200`, {
+      headers: { Authorization: `Bearer ${DEMO_DEVICE_TOKEN}`, 'X-Device-Id': 'e2e-probe' },
+    });
+    const { items } = (await response.json()) as { items: RegistryCard[] };
+    const ready = items.filter((card) => card.status === 'ready').slice(skip, skip + count);
+    if (ready.length < count) throw new Error(`only ${ready.length} ready cards`);
+    return ready;
+  }
+
+  /** What head office does between two syncs of a tablet: the card must never be handed over. */
+  async revoke(cardId: string, centerId = 'DEMO-01'): Promise<void> {
+    const response = await fetch(`${this.url}/__mock/revoke`, { method: 'POST', body: JSON.stringify({ centerId, cardId }) });
+    if (!response.ok) throw new Error(`revoke: ${response.status} ${await response.text()}`);
   }
 
   async dispose(): Promise<void> {

@@ -55,7 +55,7 @@ describe('needs attention', () => {
     expect(within(entry).getByText(/دلیل سامانه: .*card C-0000301 is handed_over/)).toBeInTheDocument();
     expect(await within(entry).findByText(/S-03/)).toBeInTheDocument();
     expect(within(entry).getByText('تحویل شده')).toBeInTheDocument();
-    expect(await screen.findByRole('link', { name: /۱ نیازمند رسیدگی/ })).toBeInTheDocument();
+    expect(await screen.findByRole('link', { name: /نیازمند رسیدگی: ۱/ })).toBeInTheDocument();
   });
 
   it('voids a rejected handover with the supervisor’s note: the card is ready again and the list empties', async () => {

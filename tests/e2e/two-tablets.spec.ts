@@ -1,0 +1,148 @@
+// Two tablets of one center, each its own browser context (its own IndexedDB, device id and
+// service worker), against one mock registry: what each learns of the other's work, what the
+// registry refuses, and how a revocation made while a tablet was offline reaches its counter.
+import type { Browser, BrowserContext } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import { CounterPage } from './counter-page.ts';
+import type { MockRegistry, RegistryCard } from './registry.ts';
+
+interface Tablet {
+  context: BrowserContext;
+  counter: CounterPage;
+}
+
+async function openTablet(browser: Browser, registry: MockRegistry, staffId: string, staffName: string): Promise<Tablet> {
+  const context = await browser.newContext({
+    locale: 'fa-IR',
+    timezoneId: 'Asia/Tehran',
+    viewport: { width: 768, height: 1024 },
+    serviceWorkers: 'allow',
+  });
+  const counter = new CounterPage(await context.newPage());
+  await counter.setUp(registry.url, staffId, staffName);
+  return { context, counter };
+}
+
+async function eventsOf(registry: MockRegistry, cardIds: string[]) {
+  return (await registry.acceptedEvents()).filter((event) => cardIds.includes(event.cardId));
+}
+
+const HANDED_OVER = 'این کارت قبلاً تحویل داده شده است.';
+const ELSEWHERE = 'این تحویل در باجه‌ی دیگری ثبت شده است.';
+
+test('both tablets offline hand over different cards; after reconnecting each sees the other’s handover', async ({ browser, registry }) => {
+  const a = await openTablet(browser, registry, 'S-01', 'مریم احمدی');
+  const b = await openTablet(browser, registry, 'S-02', 'حسین رضایی');
+  const [cardOfA, cardOfB] = (await registry.readyCards(2)) as [RegistryCard, RegistryCard];
+
+  await registry.stop();
+  await a.context.setOffline(true);
+  await b.context.setOffline(true);
+  await a.counter.findCard(cardOfA);
+  await a.counter.handOverOpenCard();
+  await b.counter.findCard(cardOfB);
+  await b.counter.handOverOpenCard();
+
+  await registry.start();
+  await a.context.setOffline(false);
+  await b.context.setOffline(false);
+  await a.counter.syncNow();
+  await b.counter.syncNow();
+  await expect.poll(async () => (await eventsOf(registry, [cardOfA.cardId, cardOfB.cardId])).length, { timeout: 30_000 }).toBe(2);
+  // Each tablet pulls once more after both pushes have landed.
+  await a.counter.syncNow();
+  await b.counter.syncNow();
+
+  await a.counter.findCard(cardOfB);
+  await expect(a.counter.page.getByText(HANDED_OVER)).toBeVisible({ timeout: 30_000 });
+  await expect(a.counter.page.getByText(ELSEWHERE)).toBeVisible();
+  await expect(a.counter.page.getByText(/S-02/)).toBeVisible();
+  await expect(a.counter.page.getByRole('link', { name: 'تحویل کارت' })).toHaveCount(0);
+
+  await b.counter.findCard(cardOfA);
+  await expect(b.counter.page.getByText(HANDED_OVER)).toBeVisible({ timeout: 30_000 });
+  await expect(b.counter.page.getByText(/S-01/)).toBeVisible();
+
+  const events = await eventsOf(registry, [cardOfA.cardId, cardOfB.cardId]);
+  expect(events.map((event) => event.cardId).sort()).toEqual([cardOfA.cardId, cardOfB.cardId].sort());
+  expect(new Set(events.map((event) => event.deviceId)).size).toBe(2);
+  await a.context.close();
+  await b.context.close();
+});
+
+test('both tablets offline hand over the same card: one is accepted, the other waits in "needs attention" with the reason', async ({ browser, registry }) => {
+  const a = await openTablet(browser, registry, 'S-01', 'مریم احمدی');
+  const b = await openTablet(browser, registry, 'S-02', 'حسین رضایی');
+  const [card] = await registry.readyCards(1, 5);
+
+  await a.context.setOffline(true);
+  await b.context.setOffline(true);
+  await a.counter.findCard(card!);
+  await a.counter.handOverOpenCard();
+  await b.counter.findCard(card!);
+  await b.counter.handOverOpenCard();
+
+  await a.context.setOffline(false);
+  await a.counter.syncNow();
+  await expect.poll(async () => (await eventsOf(registry, [card!.cardId])).length, { timeout: 30_000 }).toBe(1);
+  await b.context.setOffline(false);
+  await b.counter.syncNow();
+
+  const bPage = b.counter.page;
+  const attentionLink = bPage.getByRole('link', { name: 'نیازمند رسیدگی: ۱', exact: true });
+  await expect(attentionLink).toBeVisible({ timeout: 30_000 });
+  await attentionLink.click();
+  const entry = bPage.getByRole('listitem').filter({ hasText: card!.cardId });
+  await expect(entry.getByText('تعارض', { exact: true })).toBeVisible();
+  await expect(entry.getByText(/دلیل سامانه:/)).toContainText(/handed.over/i);
+  await expect(entry.getByText(/S-01/)).toBeVisible();
+
+  // The registry holds A's handover only, once.
+  const events = await eventsOf(registry, [card!.cardId]);
+  expect(events).toHaveLength(1);
+  await expect(a.counter.page.getByRole('link', { name: 'نیازمند رسیدگی: ۱', exact: true })).toHaveCount(0);
+  await a.context.close();
+  await b.context.close();
+});
+
+test('a card revoked while the tablet was offline is refused after the next sync, and its offline handover needs attention', async ({ browser, registry }) => {
+  const tablet = await openTablet(browser, registry, 'S-01', 'مریم احمدی');
+  const [handedOverOffline, stillOnShelf] = (await registry.readyCards(2, 8)) as [RegistryCard, RegistryCard];
+  const page = tablet.counter.page;
+
+  await tablet.context.setOffline(true);
+  await registry.revoke(handedOverOffline.cardId);
+  await registry.revoke(stillOnShelf.cardId);
+  // Offline, the tablet does not know yet: the clerk hands the first card over.
+  await tablet.counter.findCard(handedOverOffline);
+  await tablet.counter.handOverOpenCard();
+
+  await tablet.context.setOffline(false);
+  await tablet.counter.syncNow();
+  const attentionLink = page.getByRole('link', { name: 'نیازمند رسیدگی: ۱', exact: true });
+  await expect(attentionLink).toBeVisible({ timeout: 30_000 });
+
+  // The card still on the shelf is now refused at the counter.
+  await tablet.counter.findCard(stillOnShelf);
+  await expect(page.getByText(/این کارت باطل شده است و نباید تحویل داده شود/)).toBeVisible();
+  await expect(page.getByRole('link', { name: 'تحویل کارت' })).toHaveCount(0);
+
+  await attentionLink.click();
+  const entry = page.getByRole('listitem').filter({ hasText: handedOverOffline.cardId });
+  await expect(entry.getByText('تعارض', { exact: true })).toBeVisible();
+  await expect(entry.getByText(/دلیل سامانه:/)).toContainText(/revoked/i);
+  await expect(entry.getByText('باطل شده', { exact: true })).toBeVisible();
+  expect(await eventsOf(registry, [handedOverOffline.cardId, stillOnShelf.cardId])).toEqual([]);
+  await page.screenshot({ path: 'test-results/screens/attention-fa.png', fullPage: true });
+  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await expect(entry.getByText('Conflict', { exact: true })).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/attention-en.png', fullPage: true });
+  await page.getByRole('button', { name: 'تغییر زبان به فارسی' }).click();
+
+  // A supervisor settles it; the item leaves the list and the header count goes away.
+  await entry.getByLabel('یادداشت سرپرست').fill('کارت از شهروند پس گرفته شد');
+  await entry.getByRole('button', { name: 'ابطال این تحویل' }).click();
+  await expect(page.getByText('موردی برای رسیدگی نیست.')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'نیازمند رسیدگی: ۱', exact: true })).toHaveCount(0);
+  await tablet.context.close();
+});
