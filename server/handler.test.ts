@@ -1,11 +1,12 @@
 // @vitest-environment node
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Card, ErrorBody, ProtocolEvent, PullResponse, PushResponse } from '../src/sync/protocol.ts';
 import { DEMO_CENTER_ID, MAX_PUSH_EVENTS } from '../src/sync/protocol.ts';
-import { DEMO_CARDS } from './demo-inventory.ts';
+import { DEMO_CARDS, mulberry32 } from './demo-inventory.ts';
+import { journalPathOf, loadRegistryFile } from './persistence.ts';
 import type { RunningRegistry } from './test-helpers.ts';
 import { authHeaders, handoverEvent, pullPath, pushPath, startRegistry, voidEvent } from './test-helpers.ts';
 
@@ -54,6 +55,14 @@ async function pullAll(limit = 5000): Promise<Card[]> {
     cursor = page.cursor;
     if (!page.hasMore) return cards;
   }
+}
+
+async function pullPage(cursor: string, limit: number): Promise<PullResponse> {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (cursor) query.set('cursor', cursor);
+  const response = await fetch(`${registry.base}${pullPath()}?${query}`, { headers: authHeaders() });
+  expect(response.status).toBe(200);
+  return (await response.json()) as PullResponse;
 }
 
 async function pullCard(cardId: string): Promise<Card> {
@@ -140,6 +149,33 @@ describe('transport', () => {
     expect(response.headers.get('retry-after')).toBe('1');
     await expectError(response, 429, 'rate_limited');
   });
+
+  it('answers 500 with an error body when it cannot save a change', async () => {
+    // A folder where the journal should be makes the append fail, as a full or broken disk would.
+    const journal = journalPathOf(join(dir, 'registry.json'));
+    mkdirSync(journal);
+    try {
+      const response = await fetch(registry.base + pushPath(), { method: 'POST', headers: authHeaders(), body: JSON.stringify({ events: [handoverEvent()] }) });
+      await expectError(response, 500, 'internal');
+    } finally {
+      rmdirSync(journal);
+    }
+  });
+
+  it('after a failed save, answers the replay only once the event is on disk', async () => {
+    const journal = journalPathOf(join(dir, 'registry.json'));
+    const event = handoverEvent();
+    mkdirSync(journal);
+    try {
+      const failed = await fetch(registry.base + pushPath(), { method: 'POST', headers: authHeaders(), body: JSON.stringify({ events: [event] }) });
+      expect(failed.status).toBe(500);
+    } finally {
+      rmdirSync(journal);
+    }
+    const [result] = (await push([event])).results;
+    expect(result?.status).toBe('duplicate');
+    expect(loadRegistryFile(join(dir, 'registry.json'))?.state.acceptedEvent(DEMO_CENTER_ID, event.eventId)).toEqual(event);
+  });
 });
 
 describe('pull', () => {
@@ -162,11 +198,85 @@ describe('pull', () => {
     const { cursor, hasMore } = (await first.json()) as PullResponse;
     expect(hasMore).toBe(false);
     const empty = (await (await fetch(`${registry.base}${pullPath()}?cursor=${cursor}`, { headers: authHeaders() })).json()) as PullResponse;
-    expect(empty).toEqual({ items: [], cursor, hasMore: false });
+    expect(empty).toEqual({ items: [], cursor, hasMore: false, remaining: 0 });
 
     await push([handoverEvent()]);
     const next = (await (await fetch(`${registry.base}${pullPath()}?cursor=${cursor}`, { headers: authHeaders() })).json()) as PullResponse;
     expect(next.items.map((card) => [card.cardId, card.status])).toEqual([['C-0000001', 'handed_over']]);
+  });
+
+  it('says on every page how many cards remain after it, 0 on the last', async () => {
+    const remaining: Array<number | undefined> = [];
+    let cursor = '';
+    for (;;) {
+      const page = await pullPage(cursor, 500);
+      remaining.push(page.remaining);
+      cursor = page.cursor;
+      if (!page.hasMore) break;
+    }
+    expect(remaining).toEqual([SEED_CARDS - 500, SEED_CARDS - 1000, 0]);
+  });
+
+  it('counts a card changed after it was pulled among the cards remaining', async () => {
+    const first = await pullPage('', 3);
+    expect(first.remaining).toBe(SEED_CARDS - 3);
+    await push([handoverEvent()]); // C-0000001, already pulled, moves past the cursor
+    const second = await pullPage(first.cursor, 3);
+    expect(second.remaining).toBe(SEED_CARDS - 6 + 1);
+  });
+
+  it('pages with no gaps and no repeats while handovers, revokes and new cards arrive between pages', async () => {
+    const random = mulberry32(7);
+    const state = registry.handler.state;
+    const pick = (cards: readonly Card[]) => cards[Math.floor(random() * cards.length)] as Card;
+    const pages: Card[][] = [];
+    /** changedAfter[i]: card ids written between page i and page i + 1. */
+    const changedAfter: Array<Set<string>> = [];
+    let cursor = '';
+    for (;;) {
+      const page = await pullPage(cursor, 97);
+      pages.push(page.items);
+      cursor = page.cursor;
+      if (!page.hasMore) break;
+
+      const changed = new Set<string>();
+      const ready = state.listCards(DEMO_CENTER_ID).filter((card) => card.status === 'ready');
+      const seen = new Set(pages.flat().map((card) => card.cardId));
+      // One card already pulled (it must come again) and one not yet pulled (it must come once, at its new version).
+      for (const card of [pick(ready.filter((c) => seen.has(c.cardId))), pick(ready.filter((c) => !seen.has(c.cardId)))]) {
+        const event = handoverEvent({ cardId: card.cardId, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: card.firstName } });
+        expect((await push([event])).results[0]?.status).toBe('accepted');
+        changed.add(card.cardId);
+      }
+      const revoked = pick(ready.filter((card) => !changed.has(card.cardId)));
+      const revoke = await fetch(`${registry.base}/__mock/revoke`, { method: 'POST', body: JSON.stringify({ centerId: DEMO_CENTER_ID, cardId: revoked.cardId }) });
+      expect(revoke.status).toBe(200);
+      changed.add(revoked.cardId);
+      const newCardId = `NEW-${pages.length}`;
+      const added = await fetch(`${registry.base}/__mock/cards`, { method: 'POST', body: JSON.stringify({ centerId: DEMO_CENTER_ID, cards: [{ cardId: newCardId }] }) });
+      expect(added.status).toBe(200);
+      changed.add(newCardId);
+      changedAfter.push(changed);
+    }
+    expect(pages.length).toBeGreaterThan(10);
+
+    const pulled = pages.flat();
+    for (let i = 1; i < pulled.length; i++) expect(pulled[i]!.version).toBeGreaterThan(pulled[i - 1]!.version);
+    // The last copy pulled of each card is its latest version, and no card is missing.
+    const latest = new Map(pulled.map((card) => [card.cardId, card]));
+    expect([...latest.values()].sort((a, b) => a.version - b.version)).toEqual(state.listCards(DEMO_CENTER_ID));
+    // A card may come twice only when it was written after the page that brought it before.
+    const lastPage = new Map<string, number>();
+    pages.forEach((items, index) => {
+      for (const card of items) {
+        const before = lastPage.get(card.cardId);
+        if (before !== undefined) {
+          const writtenSince = changedAfter.slice(before, index).some((changed) => changed.has(card.cardId));
+          expect(writtenSince, `${card.cardId} came again on page ${index} without a change`).toBe(true);
+        }
+        lastPage.set(card.cardId, index);
+      }
+    });
   });
 });
 
@@ -327,6 +437,34 @@ describe('persistence', () => {
       expect(result).toMatchObject({ status: 'duplicate', card: { status: 'handed_over', handover: event } });
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('restart', () => {
+  it('keeps every acknowledged event and every card as it was pulled', async () => {
+    const dataFile = join(dir, 'restart-all.json');
+    const before = await startRegistry({ dataFile, seedCards: 50 });
+    const pullFrom = async (base: string) => {
+      const response = await fetch(`${base}${pullPath()}?limit=5000`, { headers: authHeaders() });
+      return ((await response.json()) as PullResponse).items;
+    };
+    const eventsOf = async (base: string) => ((await (await fetch(`${base}/__mock/events`)).json()) as { events: ProtocolEvent[] }).events;
+    const voided = handoverEvent();
+    const events = [voided, voidEvent(voided.eventId), handoverEvent(), handoverEvent({ staffId: 'S-02' })];
+    const response = await fetch(before.base + pushPath(), { method: 'POST', headers: authHeaders(), body: JSON.stringify({ events }) });
+    expect(((await response.json()) as PushResponse).results.map((result) => result.status)).toEqual(['accepted', 'accepted', 'accepted', 'conflict']);
+    const cards = await pullFrom(before.base);
+    const accepted = await eventsOf(before.base);
+    await before.close();
+
+    const after = await startRegistry({ dataFile, seedCards: 50 });
+    try {
+      expect(await eventsOf(after.base)).toEqual(accepted);
+      expect(accepted.map((event) => event.eventId)).toEqual(events.slice(0, 3).map((event) => event.eventId));
+      expect(await pullFrom(after.base)).toEqual(cards);
+    } finally {
+      await after.close();
     }
   });
 });

@@ -5,8 +5,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Card, CardStatus, ErrorBody, PullResponse, PushResponse } from '../src/sync/protocol.ts';
 import { DEMO_CENTER_ID, HEALTH_PATH, MAX_PUSH_EVENTS, PROTOCOL_BASE_PATH } from '../src/sync/protocol.ts';
+import { checkManifest } from '../src/domain/manifest.ts';
 import { parseNationalCode } from '../src/domain/national-code.ts';
 import { DEFAULT_DEMO_CARD_COUNT, DEFAULT_DEMO_SEED, demoBox, generateDemoCards, mulberry32, randomDemoPerson } from './demo-inventory.ts';
+import { readManifestCsv } from './manifest-csv.ts';
 import { RegistryPersister, loadRegistryFile } from './persistence.ts';
 import { CARD_STATUSES, RegistryInputError, RegistryState, parseEvent, parsePullLimit } from './registry-state.ts';
 import { createStaticHandler } from './static-files.ts';
@@ -155,6 +157,11 @@ function checkFaults(current: FaultOptions, changes: Record<string, unknown>): F
     }
   }
   return next;
+}
+
+/** The Content-Type without its parameters, lower case ('' when absent). */
+function mediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
 function bearerToken(req: IncomingMessage): string | undefined {
@@ -322,6 +329,44 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
     answer(req, res, response);
   }
 
+  /** POST /__mock/cards?centerId=…[&token=…] with an inventory manifest CSV as the body. */
+  async function loadManifest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const centerId = url.searchParams.get('centerId');
+    if (!centerId) throw malformed('centerId query parameter is required with a CSV body');
+    const token = url.searchParams.get('token');
+    if (token === '') throw malformed('token must not be empty');
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(await readBody(req));
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      throw malformed('the manifest is not UTF-8 text');
+    }
+    const { header, rows } = readManifestCsv(text);
+    const checked = checkManifest(header, rows);
+    if (!checked.ok) {
+      const parts: string[] = [];
+      if (checked.missing.length > 0) parts.push(`missing required column(s): ${checked.missing.join(', ')}`);
+      if (checked.duplicate.length > 0) parts.push(`column(s) named more than once: ${checked.duplicate.join(', ')}`);
+      throw malformed(`the manifest is refused: ${parts.join('; ')}`);
+    }
+    try {
+      state.ensureCenter(centerId, token ?? undefined);
+    } catch (error) {
+      if (error instanceof RegistryInputError) throw malformed(error.message);
+      throw error;
+    }
+    const counts = state.importManifestCards(centerId, checked.cards.map(({ card }) => card));
+    await flush();
+    sendJson(res, 200, {
+      centerId,
+      token: state.tokenOf(centerId),
+      ...counts,
+      rejectedRows: checked.rejectedRows,
+      rejected: checked.problems,
+    });
+  }
+
   async function handleMock(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const endpoint = url.pathname.slice('/__mock/'.length);
     const requireMethod = (method: string) => {
@@ -359,6 +404,10 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
           return;
         }
         requireMethod('POST');
+        if (mediaType(req) === 'text/csv') {
+          await loadManifest(req, res, url);
+          return;
+        }
         const body = await readJson(req);
         if (!isRecord(body) || typeof body.centerId !== 'string' || body.centerId === '' || !Array.isArray(body.cards)) {
           throw malformed('body must be { "centerId": "…", "cards": [...], "replace"?: boolean, "token"?: "…" }');

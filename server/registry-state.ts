@@ -14,6 +14,7 @@ import type {
   PushResult,
 } from '../src/sync/protocol.ts';
 import { DEFAULT_PULL_LIMIT, DEMO_CENTER_ID, DEMO_DEVICE_TOKEN, MAX_PULL_LIMIT } from '../src/sync/protocol.ts';
+import type { ManifestCardDraft } from '../src/domain/manifest.ts';
 import { parseNationalCode } from '../src/domain/national-code.ts';
 
 /** A caller's input the registry cannot read (bad cursor, bad limit): the handler answers 400. */
@@ -81,6 +82,14 @@ export function parsePullLimit(raw: string | null | undefined): number {
   const limit = Number(raw);
   if (limit < 1 || limit > MAX_PULL_LIMIT) throw new RegistryInputError(`limit must be an integer from 1 to ${MAX_PULL_LIMIT}`);
   return limit;
+}
+
+/** What a manifest import did: cards created or changed, cards already as described, cards left alone. */
+export interface ManifestImportCounts {
+  imported: number;
+  unchanged: number;
+  /** Rows whose card is handed over or revoked, which an import never overwrites. */
+  kept: number;
 }
 
 export interface RegistryStateOptions {
@@ -281,6 +290,47 @@ export class RegistryState {
     return stored;
   }
 
+  /**
+   * Loads an inventory manifest's cards as `ready`. A card that is handed over or revoked is
+   * never overwritten (a file cannot know who received it or why it was cancelled); a card the
+   * file describes exactly as it is keeps its version, so importing a file twice changes nothing.
+   * A field the file has no column for keeps the card's value. Drafts must have distinct card ids.
+   */
+  importManifestCards(centerId: string, drafts: readonly ManifestCardDraft[]): ManifestImportCounts {
+    const center = this.center(centerId);
+    const changed: Card[] = [];
+    let unchanged = 0;
+    let kept = 0;
+    for (const draft of drafts) {
+      const previous = center.cards.get(draft.cardId);
+      if (previous && (previous.status === 'handed_over' || previous.status === 'revoked')) {
+        kept++;
+        continue;
+      }
+      const field = (value: string | null | undefined, before: string | null | undefined) =>
+        value === undefined ? (before ?? null) : value;
+      const next: Card = {
+        cardId: draft.cardId,
+        centerId,
+        nationalCode: draft.nationalCode,
+        firstName: draft.firstName,
+        lastName: draft.lastName,
+        fatherName: field(draft.fatherName, previous?.fatherName),
+        birthDate: field(draft.birthDate, previous?.birthDate),
+        trackingCode: field(draft.trackingCode, previous?.trackingCode),
+        box: field(draft.box, previous?.box),
+        status: 'ready',
+        version: 0,
+        updatedAt: '',
+        handover: null,
+      };
+      if (previous && sameCardContent(previous, next)) unchanged++;
+      else changed.push(next);
+    }
+    if (changed.length > 0) this.putCards(centerId, changed);
+    return { imported: changed.length, unchanged, kept };
+  }
+
   /** Staff at the registry mark a card lost, reissued or returned; any handover record stays. */
   setCardStatus(centerId: string, cardId: string, status: CardStatus): Card | undefined {
     const center = this.center(centerId);
@@ -303,7 +353,10 @@ export class RegistryState {
     return events.map((raw) => this.applyOne(center, raw));
   }
 
-  /** Cards changed after `cursor`, oldest change first. Throws RegistryInputError on a bad cursor or limit. */
+  /**
+   * Cards changed after `cursor`, oldest change first, and how many more there are after this
+   * page (`remaining`). Throws RegistryInputError on a bad cursor or limit.
+   */
   pullCards(centerId: string, cursor: string | null | undefined, limit: number = DEFAULT_PULL_LIMIT): PullResponse {
     const center = this.center(centerId);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PULL_LIMIT) {
@@ -316,10 +369,14 @@ export class RegistryState {
     const start = firstIndexAfter(center.byVersion, after);
     const items = center.byVersion.slice(start, start + limit);
     const last = items[items.length - 1];
+    // byVersion holds each card once, at its latest version: what lies past this page is exactly
+    // the cards changed after it (decision 005), so the count is a subtraction.
+    const remaining = center.byVersion.length - (start + items.length);
     return {
       items,
       cursor: encodeCursor(last ? last.version : after),
-      hasMore: start + items.length < center.byVersion.length,
+      hasMore: remaining > 0,
+      remaining,
     };
   }
 
@@ -435,6 +492,13 @@ export class RegistryState {
     else reason = notReadyReason(card);
     return { eventId, status: 'conflict', reason, card };
   }
+}
+
+const CARD_CONTENT_FIELDS = ['nationalCode', 'firstName', 'lastName', 'fatherName', 'birthDate', 'trackingCode', 'box', 'status'] as const;
+
+/** Same holder data and status; version, timestamp and handover are the registry's, not the file's. */
+function sameCardContent(a: Card, b: Card): boolean {
+  return CARD_CONTENT_FIELDS.every((field) => (a[field] ?? null) === (b[field] ?? null));
 }
 
 function notReadyReason(card: Card): string {

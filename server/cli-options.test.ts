@@ -1,0 +1,75 @@
+// @vitest-environment node
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CommandLine } from './cli-options.ts';
+import { CommandLineError, FAULT_ENV, OPTIONS, USAGE, parseCommandLine } from './cli-options.ts';
+
+function run(argv: string[], env: Record<string, string> = {}): Extract<CommandLine, { help: false }> {
+  const parsed = parseCommandLine(argv, env);
+  if (parsed.help) throw new Error('asked for help');
+  return parsed;
+}
+
+describe('command line', () => {
+  it('--help lists every flag', () => {
+    for (const flag of Object.keys(OPTIONS)) expect(USAGE).toMatch(new RegExp(`^\\s+--${flag}\\b`, 'm'));
+  });
+
+  it('--help names the environment variable of every fault', () => {
+    for (const { env } of Object.values(FAULT_ENV)) expect(USAGE).toContain(env);
+  });
+
+  it('answers --help before reading anything else', () => {
+    expect(parseCommandLine(['--help', '--port', 'nope'], {})).toEqual({ help: true });
+  });
+
+  it('listens on 127.0.0.1:8787 by default, state in memory, no faults', () => {
+    expect(run([], {})).toEqual({
+      help: false,
+      port: 8787,
+      host: '127.0.0.1',
+      quiet: false,
+      handler: { faults: {}, fresh: false, mockEndpoints: true },
+    });
+  });
+
+  it('reads the documented start command', () => {
+    const parsed = run(['--port', '8787', '--data', 'var/mock.json', '--host', '0.0.0.0', '--token', 't-1', '--seed-cards', '200', '--quiet']);
+    expect(parsed).toMatchObject({ port: 8787, host: '0.0.0.0', quiet: true, dataFile: resolve('var/mock.json'), seedCards: 200 });
+    expect(parsed.handler).toMatchObject({ dataFile: resolve('var/mock.json'), seedCards: 200, tokens: { 'DEMO-01': 't-1' } });
+  });
+
+  it.each([
+    ['--latency-ms', '250', 'latencyMs', 250],
+    ['--fail-rate', '0.2', 'failRate', 0.2],
+    ['--drop-rate', '0.1', 'dropRate', 0.1],
+    ['--rate-limit-rate', '0.05', 'retryAfter429Rate', 0.05],
+  ])('sets a fault with %s', (flag, value, fault, expected) => {
+    expect(run([flag, value]).handler.faults).toEqual({ [fault]: expected });
+  });
+
+  it.each(Object.entries(FAULT_ENV))('sets %s from the environment', (fault, { env }) => {
+    expect(run([], { [env]: '1' }).handler.faults).toEqual({ [fault]: 1 });
+  });
+
+  it.each(Object.entries(FAULT_ENV))('lets the flag of %s win over its environment variable', (fault, { flag, env }) => {
+    expect(run([`--${flag}`, '0'], { [env]: '1' }).handler.faults).toEqual({ [fault]: 0 });
+  });
+
+  it('treats an empty environment variable as unset', () => {
+    expect(run([], { TAHVIL_MOCK_FAIL_RATE: '' }).handler.faults).toEqual({});
+  });
+
+  it.each([
+    [['--fail-rate', '1.5'], {}, '--fail-rate'],
+    [['--latency-ms', '-1'], {}, '--latency-ms'],
+    [['--port', '70000'], {}, '--port'],
+    [['--token', ' '], {}, '--token'],
+    [['--frobnicate'], {}, 'frobnicate'],
+    [[], { TAHVIL_MOCK_DROP_RATE: 'often' }, 'TAHVIL_MOCK_DROP_RATE'],
+    [[], { TAHVIL_MOCK_LATENCY_MS: '2.5' }, 'TAHVIL_MOCK_LATENCY_MS'],
+  ])('refuses %j with env %j, naming %s', (argv, env, name) => {
+    expect(() => parseCommandLine(argv, env)).toThrow(CommandLineError);
+    expect(() => parseCommandLine(argv, env)).toThrow(name);
+  });
+});

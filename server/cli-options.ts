@@ -1,0 +1,152 @@
+// The mock registry's command line and environment, read without side effects so tests can check
+// them in-process. Must stay true: a flag wins over its environment variable, and --help lists
+// every flag and variable there is (a test compares USAGE with OPTIONS and FAULT_ENV).
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEMO_CENTER_ID } from '../src/sync/protocol.ts';
+import type { FaultOptions, RegistryHandlerOptions } from './handler.ts';
+
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  data: { type: 'string' },
+  fresh: { type: 'boolean' },
+  token: { type: 'string' },
+  'seed-cards': { type: 'string' },
+  seed: { type: 'string' },
+  'latency-ms': { type: 'string' },
+  'fail-rate': { type: 'string' },
+  'drop-rate': { type: 'string' },
+  'rate-limit-rate': { type: 'string' },
+  'serve-app': { type: 'string' },
+  'no-mock-endpoints': { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
+
+/** Fault flags and the environment variables that set them when the flag is absent. */
+export const FAULT_ENV = {
+  latencyMs: { flag: 'latency-ms', env: 'TAHVIL_MOCK_LATENCY_MS' },
+  failRate: { flag: 'fail-rate', env: 'TAHVIL_MOCK_FAIL_RATE' },
+  dropRate: { flag: 'drop-rate', env: 'TAHVIL_MOCK_DROP_RATE' },
+  retryAfter429Rate: { flag: 'rate-limit-rate', env: 'TAHVIL_MOCK_RATE_LIMIT_RATE' },
+} as const satisfies Record<keyof FaultOptions, { flag: keyof typeof OPTIONS; env: string }>;
+
+export const USAGE = `Mock card registry (sync protocol v1)
+
+Usage: npm run mock-server -- [options]      (or: tsx server/main.ts [options])
+
+  --port N                 port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host H                 address to bind (default ${DEFAULT_HOST})
+  --data FILE              data file; created with a demo inventory when missing
+                           (default: state in memory only, lost on exit)
+  --fresh                  ignore an existing data file and start from the demo inventory
+  --token T                device token for ${DEMO_CENTER_ID} (default demo-token-${DEMO_CENTER_ID})
+  --seed-cards N           demo inventory size when starting fresh (default 5000)
+  --seed N                 demo inventory seed
+  --latency-ms N           delay every protocol request by N ms
+                             env ${FAULT_ENV.latencyMs.env}
+  --fail-rate F            answer this share (0..1) of protocol requests 503
+                             env ${FAULT_ENV.failRate.env}
+  --drop-rate F            commit, then drop the connection, for this share (0..1) of
+                           protocol requests ("applied but answer lost")
+                             env ${FAULT_ENV.dropRate.env}
+  --rate-limit-rate F      answer this share (0..1) of protocol requests 429 (Retry-After: 1)
+                             env ${FAULT_ENV.retryAfter429Rate.env}
+  --serve-app DIR          also serve the built app from DIR (SPA fallback to index.html)
+  --no-mock-endpoints      turn off the /__mock/ test endpoints
+  --quiet                  no request log
+  --help                   this text
+
+A fault flag wins over its environment variable. At start the server prints its URL, the
+demo center (${DEMO_CENTER_ID}) and its device token.
+`;
+
+export class CommandLineError extends Error {
+  override readonly name = 'CommandLineError';
+}
+
+export type CommandLine =
+  | { help: true }
+  | {
+      help: false;
+      port: number;
+      host: string;
+      quiet: boolean;
+      /** Absolute path, when given: the caller creates its folder. */
+      dataFile?: string;
+      seedCards?: number;
+      handler: RegistryHandlerOptions;
+    };
+
+interface NumberRule {
+  min: number;
+  max: number;
+  integer: boolean;
+}
+
+function readNumber(source: string, raw: string | undefined, { min, max, integer }: NumberRule): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new CommandLineError(`${source} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+const FAULT_RULES: Record<keyof FaultOptions, NumberRule> = {
+  latencyMs: { min: 0, max: 120_000, integer: true },
+  failRate: { min: 0, max: 1, integer: false },
+  dropRate: { min: 0, max: 1, integer: false },
+  retryAfter429Rate: { min: 0, max: 1, integer: false },
+};
+
+/** Reads argv (without node and the script) and the environment; throws CommandLineError on bad input. */
+export function parseCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CommandLine {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new CommandLineError((error as Error).message);
+  }
+  if (values.help) return { help: true };
+
+  const faults: Partial<FaultOptions> = {};
+  for (const [fault, { flag, env: variable }] of Object.entries(FAULT_ENV) as Array<[keyof FaultOptions, (typeof FAULT_ENV)[keyof FaultOptions]]>) {
+    const fromFlag = values[flag];
+    const raw = fromFlag ?? env[variable];
+    // An empty variable is how a shell unsets one for a single command; it means "not set".
+    if (raw === undefined || (fromFlag === undefined && raw === '')) continue;
+    const value = readNumber(fromFlag !== undefined ? `--${flag}` : variable, raw, FAULT_RULES[fault]);
+    if (value !== undefined) faults[fault] = value;
+  }
+
+  const handler: RegistryHandlerOptions = { faults, fresh: values.fresh ?? false, mockEndpoints: !values['no-mock-endpoints'] };
+  const dataFile = values.data ? resolve(values.data) : undefined;
+  if (dataFile) handler.dataFile = dataFile;
+  const seedCards = readNumber('--seed-cards', values['seed-cards'], { min: 0, max: 1_000_000, integer: true });
+  if (seedCards !== undefined) handler.seedCards = seedCards;
+  const seed = readNumber('--seed', values.seed, { min: 0, max: 2 ** 32 - 1, integer: true });
+  if (seed !== undefined) handler.seed = seed;
+  if (values.token !== undefined) {
+    if (values.token.trim() === '') throw new CommandLineError('--token must not be empty');
+    handler.tokens = { [DEMO_CENTER_ID]: values.token };
+  }
+  if (values['serve-app']) handler.serveAppDir = resolve(values['serve-app']);
+  const host = values.host ?? DEFAULT_HOST;
+  if (host.trim() === '') throw new CommandLineError('--host must not be empty');
+
+  const parsed: CommandLine = {
+    help: false,
+    port: readNumber('--port', values.port, { min: 0, max: 65535, integer: true }) ?? DEFAULT_PORT,
+    host,
+    quiet: values.quiet ?? false,
+    handler,
+  };
+  if (dataFile) parsed.dataFile = dataFile;
+  if (seedCards !== undefined) parsed.seedCards = seedCards;
+  return parsed;
+}
