@@ -7,7 +7,7 @@ import { TahvilDatabase } from '../db/database.ts';
 import { upsertCards } from '../db/cards.ts';
 import { recordHandover } from '../db/handovers.ts';
 import { claimPendingBatch } from '../db/outbox.ts';
-import { ensureDeviceIdentity, readSyncMeta, updateSettings } from '../db/settings.ts';
+import { ensureDeviceIdentity, readSyncMeta, updateSettings, writeSyncMeta } from '../db/settings.ts';
 import { attentionItems } from '../db/attention.ts';
 import { ALL_CHECKS, createCard } from '../../tests/factories/cards.ts';
 import type { Card, PullResponse, PushRequest, PushResponse } from './protocol.ts';
@@ -96,6 +96,8 @@ async function handOver(db: TahvilDatabase, { cardId }: Pick<Card, 'cardId'>) {
   );
 }
 
+const storeCursor = (db: TahvilDatabase, pullCursor: string) => writeSyncMeta(db, { pullCursor, initialPullDone: true });
+
 const syncStates = async (db: TahvilDatabase) => (await db.events.toArray()).map((record) => record.syncState);
 
 describe('SyncEngine schedule', () => {
@@ -149,7 +151,7 @@ describe('SyncEngine schedule', () => {
     expect(clock.nextDelay()).toBe(7_000);
   });
 
-  it.each([401, 403])('stops on %i: no retry, no "sync soon", until staff re-register', async (status) => {
+  it.each([401, 403, 404])('stops on %i: no retry, no "sync soon", until staff re-register', async (status) => {
     const { db, engine, clock, requests } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : errorBody(status, 'unauthorized')));
     await handOver(db, { cardId: 'C-0000001' });
     await engine.start();
@@ -354,6 +356,29 @@ describe('SyncEngine pull', () => {
     });
     await engine.start();
     expect(totals).toEqual([null]);
+  });
+
+  it('starts the pull over, once, when the registry no longer knows the stored cursor', async () => {
+    const card = createCard({ cardId: 'C-0000009', version: 3 });
+    const { db, engine, requests } = await setup(({ route, url }) => {
+      if (route === 'health') return json({ ok: true });
+      if (url.searchParams.get('cursor') === 'c-old') return errorBody(400, 'malformed');
+      return json({ items: [card], cursor: 'c3', hasMore: false, remaining: 0 });
+    });
+    await storeCursor(db, 'c-old');
+    await engine.start();
+    expect(engine.getState().status).toBe('idle');
+    expect(requests.filter((request) => request.route === 'cards').map((request) => request.url.searchParams.get('cursor'))).toEqual(['c-old', null]);
+    expect(await readSyncMeta(db)).toMatchObject({ pullCursor: 'c3' });
+    expect(await db.cards.get(card.cardId)).toBeTruthy();
+  });
+
+  it('does not loop when the registry refuses even a pull from the beginning', async () => {
+    const { db, engine, requests } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : errorBody(400, 'malformed')));
+    await storeCursor(db, 'c-old');
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'bad-response' });
+    expect(requests.filter((request) => request.route === 'cards')).toHaveLength(2);
   });
 
   it('resumes an interrupted first pull from the last page it stored', async () => {

@@ -71,6 +71,8 @@ class SyncFailure extends Error {
   constructor(
     readonly problem: SyncProblem,
     readonly retryAfterMs: number | null = null,
+    /** The HTTP status that caused it, when there was an answer. */
+    readonly status: number | null = null,
   ) {
     super(problem);
   }
@@ -223,11 +225,25 @@ export class SyncEngine {
     const meta = await readSyncMeta(this.deps.db);
     let pullCursor = meta.pullCursor;
     let received = 0;
+    let restarted = false;
     this.update({ firstPull: !meta.initialPullDone, pulledCards: 0, pullTotal: null });
     for (;;) {
       const query = new URLSearchParams({ limit: String(PULL_PAGE_LIMIT) });
       if (pullCursor) query.set('cursor', pullCursor);
-      const page = await this.request<PullResponse>(settings, `${cardsPath(settings.centerId)}?${query}`, { method: 'GET' });
+      let page: PullResponse;
+      try {
+        page = await this.request<PullResponse>(settings, `${cardsPath(settings.centerId)}?${query}`, { method: 'GET' });
+      } catch (error) {
+        // A 400 on a stored cursor means the registry no longer knows it (its data was replaced):
+        // start the pull over once; the version guard in upsertCards keeps what is already newer.
+        if (error instanceof SyncFailure && error.status === 400 && pullCursor && !restarted) {
+          restarted = true;
+          pullCursor = null;
+          await writeSyncMeta(this.deps.db, { pullCursor: null });
+          continue;
+        }
+        throw error;
+      }
       if (!Array.isArray(page.items) || typeof page.cursor !== 'string') throw new SyncFailure('bad-response');
       await upsertCards(this.deps.db, page.items);
       pullCursor = page.cursor;
@@ -263,12 +279,13 @@ export class SyncEngine {
     } finally {
       this.deps.clock.clearTimeout(timeout);
     }
-    if (response.status === 401 || response.status === 403) throw new SyncFailure('not-registered');
-    if (response.status === 429) throw new SyncFailure('rate-limited', retryAfterMs(response));
-    if (response.status >= 500) throw new SyncFailure('server-error', retryAfterMs(response));
+    // An unknown center is a registration problem too: retrying cannot fix it.
+    if (response.status === 401 || response.status === 403 || response.status === 404) throw new SyncFailure('not-registered', null, response.status);
+    if (response.status === 429) throw new SyncFailure('rate-limited', retryAfterMs(response), 429);
+    if (response.status >= 500) throw new SyncFailure('server-error', retryAfterMs(response), response.status);
     if (!response.ok) {
       const body = (await response.json().catch(() => null)) as ErrorBody | null;
-      throw new SyncFailure(body?.error ? 'bad-response' : 'server-error');
+      throw new SyncFailure(body?.error ? 'bad-response' : 'server-error', null, response.status);
     }
     try {
       return (await response.json()) as T;
