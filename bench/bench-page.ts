@@ -4,14 +4,17 @@
 // indexes, uses strict durability and the app's chunk size, and is given records already
 // folded by the app's own toStoredCard, so the difference measured is the app's overhead. The
 // baseline's schema is read from TahvilDatabase itself, so a schema change reaches it too.
+// The sync steps run the app's real SyncEngine (real fetch, real clock, no lock) against the
+// in-process mock registry that bench/run.mjs serves on this origin.
 import { TahvilDatabase, DATABASE_NAME } from '../src/db/database.ts';
 import { CARD_WRITE_CHUNK, toStoredCard, upsertCards } from '../src/db/cards.ts';
 import { SEARCH_RESULT_LIMIT, searchCards } from '../src/db/queries.ts';
 import { pendingOutboxRecord, recordHandover, type CommandContext } from '../src/db/handovers.ts';
 import { readCounters } from '../src/db/counters.ts';
-import { ensureDeviceIdentity, startShift } from '../src/db/settings.ts';
+import { ensureDeviceIdentity, readSettings, readSyncMeta, startShift } from '../src/db/settings.ts';
 import type { StaffOnShift, StoredCard } from '../src/db/records.ts';
-import type { Card, CardStatus, HandoverEvent } from '../src/sync/protocol.ts';
+import { cardsPath, eventsPath, MAX_PUSH_EVENTS, type Card, type CardStatus, type HandoverEvent } from '../src/sync/protocol.ts';
+import { PULL_PAGE_LIMIT, SyncEngine, type SyncClock } from '../src/sync/engine.ts';
 import { completeNationalCode } from '../src/domain/national-code.ts';
 import { searchTokens, wordsMatchName } from '../src/domain/persian-text.ts';
 import { DEFAULT_TIME_ZONE, isoWithOffset, jalaliDayKey } from '../src/domain/jalali.ts';
@@ -293,6 +296,10 @@ interface BenchState {
   deviceId: string;
   staff: StaffOnShift | null;
   handedOverHere: Set<string>;
+  /** The sync steps' tablet: its own database, empty until the engine pulls into it. */
+  syncDb: TahvilDatabase | null;
+  syncDeviceId: string;
+  syncStaff: StaffOnShift | null;
 }
 
 const state: BenchState = {
@@ -304,6 +311,9 @@ const state: BenchState = {
   deviceId: '',
   staff: null,
   handedOverHere: new Set(),
+  syncDb: null,
+  syncDeviceId: '',
+  syncStaff: null,
 };
 
 function log(message: string): void {
@@ -605,6 +615,228 @@ function keystrokeSessions(minKeystrokes: number) {
   return sessions;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Sync through the real engine: initial pull into an empty tablet, then a push of a full outbox
+
+/** Not the app's own database (that one holds the bench's inventory for steps 1–6): a fresh tablet. */
+const SYNC_DATABASE_NAME = 'tahvil-bench-sync';
+/**
+ * Handovers recorded per transaction while filling the outbox. Setup, not what is timed: one
+ * strict commit per handover (as at the counter, timed in step 5) would spend minutes on
+ * 10,000 of them. The outbox rows are the same, made by the real recordHandover.
+ */
+const QUEUE_HANDOVERS_PER_TRANSACTION = 500;
+
+const realClock: SyncClock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => window.setTimeout(callback, ms),
+  clearTimeout: (handle) => window.clearTimeout(handle as number),
+};
+
+interface RequestRecord {
+  kind: 'pull' | 'push' | 'other';
+  path: string;
+  startedAt: number;
+  /** When the response headers arrived; the engine then reads the body and writes IndexedDB. */
+  answeredAt: number | null;
+  status: number | null;
+}
+
+/**
+ * The page's real fetch, noting each request's kind and times. The engine cannot tell it from
+ * fetch; the log is what separates the push phase from the pull that follows it in one sync.
+ */
+function observedFetch(log: RequestRecord[], centerId: string): typeof fetch {
+  const pullPath = cardsPath(centerId);
+  const pushPath = eventsPath(centerId);
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    const kind = method === 'GET' && url.pathname === pullPath ? 'pull' : method === 'POST' && url.pathname === pushPath ? 'push' : 'other';
+    const record: RequestRecord = { kind, path: `${method} ${url.pathname}`, startedAt: performance.now(), answeredAt: null, status: null };
+    log.push(record);
+    const response = await window.fetch(input, init);
+    record.answeredAt = performance.now();
+    record.status = response.status;
+    return response;
+  };
+}
+
+/**
+ * Per request of one kind: `answerMs` from its start to the response headers (network and the
+ * registry's work, its fsync included), `cycleMs` from its start to the next request's start
+ * (or the end of the sync): the answer plus body, JSON parse and the engine's IndexedDB work.
+ */
+function requestTimings(log: readonly RequestRecord[], kind: RequestRecord['kind'], endedAt: number) {
+  const answerMs: number[] = [];
+  const cycleMs: number[] = [];
+  log.forEach((record, i) => {
+    if (record.kind !== kind) return;
+    answerMs.push((record.answeredAt ?? record.startedAt) - record.startedAt);
+    cycleMs.push((log[i + 1]?.startedAt ?? endedAt) - record.startedAt);
+  });
+  return { answerMs, cycleMs };
+}
+
+function syncDb(): TahvilDatabase {
+  state.syncDb ??= new TahvilDatabase(SYNC_DATABASE_NAME);
+  return state.syncDb;
+}
+
+/** A fresh tablet: an empty database with its device id and a shift, as after first start. */
+async function prepareSyncTablet() {
+  state.syncDb?.close();
+  state.syncDb = null;
+  await deleteDatabase(SYNC_DATABASE_NAME);
+  const db = syncDb();
+  await db.open();
+  const settings = await ensureDeviceIdentity(db);
+  state.syncDeviceId = settings.deviceId;
+  state.syncStaff = await startShift(db, BENCH_STAFF_ID, BENCH_STAFF_NAME, new Date());
+  return { database: SYNC_DATABASE_NAME, centerId: settings.centerId, cards: await db.cards.count(), events: await db.events.count() };
+}
+
+/** One syncNow() of a fresh SyncEngine (real fetch, real clock, no lock), with its request log. */
+async function runSync(db: TahvilDatabase, label: string) {
+  const settings = await readSettings(db);
+  const requests: RequestRecord[] = [];
+  const engine = new SyncEngine({ db, fetch: observedFetch(requests, settings.centerId), clock: realClock });
+  let pulledCards = 0;
+  let nextReport = 20_000;
+  const unsubscribe = engine.subscribe((syncState) => {
+    pulledCards = Math.max(pulledCards, syncState.pulledCards);
+    if (pulledCards >= nextReport) {
+      log(`${label}: ${pulledCards} cards pulled`);
+      nextReport += 20_000;
+    }
+  });
+  const started = performance.now();
+  await engine.syncNow();
+  const ended = performance.now();
+  unsubscribe();
+  // Never started, so nothing is scheduled; stop() still drops any listener a newer engine adds.
+  engine.stop();
+  const final = engine.getState();
+  if (final.status !== 'idle') {
+    const trail = requests.map((record) => `${record.path} → ${record.status ?? 'no answer'}`).slice(-5).join(', ');
+    throw new Error(`${label}: sync ended ${final.status} (${final.problem ?? '?'}); last requests: ${trail}`);
+  }
+  return { started, ended, requests, pulledCards };
+}
+
+async function syncStateCounts(db: TahvilDatabase): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  await db.events.each((record) => {
+    counts[record.syncState] = (counts[record.syncState] ?? 0) + 1;
+  });
+  return counts;
+}
+
+/** Step 7: the whole inventory into the empty tablet, by one engine sync. */
+async function measureInitialPull(expectedCards: number, settleMs = 2000) {
+  const db = syncDb();
+  const before = await db.cards.count();
+  if (before !== 0) throw new Error(`the sync tablet is not empty: ${before} cards`);
+  await pause(settleMs);
+  const run = await runSync(db, 'initial pull');
+  const pages = requestTimings(run.requests, 'pull', run.ended);
+  const storedCards = await db.cards.count();
+  const byStatus: Record<string, number> = {};
+  for (const status of ['ready', 'handed_over', 'revoked', 'returned'] as const) byStatus[status] = await db.cards.where('status').equals(status).count();
+  const firstPage = run.requests.find((record) => record.kind === 'pull');
+  return {
+    ms: run.ended - run.started,
+    pages: pages.answerMs.length,
+    pageLimit: PULL_PAGE_LIMIT,
+    answerMs: pages.answerMs,
+    cycleMs: pages.cycleMs,
+    beforeFirstPageMs: (firstPage?.startedAt ?? run.ended) - run.started,
+    otherRequests: run.requests.filter((record) => record.kind !== 'pull').map((record) => record.path),
+    storedCards,
+    expectedCards,
+    pulledCards: run.pulledCards,
+    initialPullDone: (await readSyncMeta(db)).initialPullDone,
+    byStatus,
+  };
+}
+
+/**
+ * Fills the outbox with `wanted` handovers of cards the pull brought in as ready (so ready on
+ * the registry too: revoked and returned ones would be refused by the command), spread over
+ * the inventory by a seeded draw. Timed, but reported as setup.
+ */
+async function queueHandovers(wanted: number) {
+  const db = syncDb();
+  const staff = state.syncStaff;
+  if (!staff) throw new Error('prepareSyncTablet() first');
+  const readyIds = (await db.cards.where('status').equals('ready').primaryKeys()) as string[];
+  const count = Math.min(wanted, readyIds.length);
+  const random = seededRandom(state.seed + 11);
+  for (let i = 0; i < count; i++) {
+    const j = i + Math.floor(random() * (readyIds.length - i));
+    [readyIds[i], readyIds[j]] = [readyIds[j] as string, readyIds[i] as string];
+  }
+  const chosen = readyIds.slice(0, count);
+  const started = performance.now();
+  for (let start = 0; start < chosen.length; start += QUEUE_HANDOVERS_PER_TRANSACTION) {
+    const cards = await db.cards.bulkGet(chosen.slice(start, start + QUEUE_HANDOVERS_PER_TRANSACTION));
+    // recordHandover's own transaction nests in this one (Dexie sub-transaction): one commit per group.
+    await db.transaction('rw', [db.cards, db.events, db.counters], async () => {
+      for (const card of cards) {
+        if (!card) throw new Error('a chosen card is missing from the tablet');
+        const context: CommandContext = {
+          deviceId: state.syncDeviceId,
+          staff,
+          timeZone: DEFAULT_TIME_ZONE,
+          now: new Date(),
+          makeEventId: () => crypto.randomUUID(),
+        };
+        await recordHandover(
+          db,
+          { cardId: card.cardId, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' }, checks: ALL_CHECKS, proxyAllowed: false },
+          context,
+        );
+      }
+    });
+  }
+  const ms = performance.now() - started;
+  const pending = await db.events.where('syncState').equals('pending').count();
+  if (pending !== count) throw new Error(`queued ${count} handovers but the outbox holds ${pending} pending`);
+  return { queued: count, readyCards: readyIds.length, ms, perTransaction: QUEUE_HANDOVERS_PER_TRANSACTION };
+}
+
+/**
+ * Step 8: one engine sync with the outbox full. The push phase runs from syncNow() to the
+ * moment the engine asks for its first pull page: by then its claim of the next batch came
+ * back empty, so the outbox is empty. The pull that follows (the registry's new versions of
+ * the cards just handed over) is timed on its own and not counted in the push.
+ */
+async function measurePush(settleMs = 2000) {
+  const db = syncDb();
+  const queued = await db.events.where('syncState').equals('pending').count();
+  await pause(settleMs);
+  const run = await runSync(db, 'push');
+  const firstPull = run.requests.find((record) => record.kind === 'pull');
+  const pushEndedAt = firstPull?.startedAt ?? run.ended;
+  const batches = requestTimings(run.requests, 'push', run.ended);
+  const pullAfter = requestTimings(run.requests, 'pull', run.ended);
+  const firstBatch = run.requests.find((record) => record.kind === 'push');
+  return {
+    queued,
+    ms: pushEndedAt - run.started,
+    batches: batches.answerMs.length,
+    batchSize: MAX_PUSH_EVENTS,
+    answerMs: batches.answerMs,
+    cycleMs: batches.cycleMs,
+    beforeFirstBatchMs: (firstBatch?.startedAt ?? pushEndedAt) - run.started,
+    otherRequests: run.requests.filter((record) => record.kind === 'other').map((record) => record.path),
+    pullAfterPush: { ms: run.ended - pushEndedAt, pages: pullAfter.answerMs.length, cards: run.pulledCards },
+    syncMs: run.ended - run.started,
+    outbox: await syncStateCounts(db),
+    handedOverCards: await db.cards.where('status').equals('handed_over').count(),
+  };
+}
+
 const api = {
   generate,
   deleteDatabases,
@@ -616,6 +848,10 @@ const api = {
   measureHandover,
   measureCounters,
   keystrokeSessions,
+  prepareSyncTablet,
+  measureInitialPull,
+  queueHandovers,
+  measurePush,
   crossOriginIsolated: () => globalThis.crossOriginIsolated,
 };
 

@@ -1,7 +1,9 @@
 // `npm run bench`: times the app's storage, search and counter code at 100,000 cards in headless
-// Chromium with a persistent (on-disk) profile, against plain IndexedDB doing the same work, and
-// the keystroke-to-painted-results time of the real built search screen. Must stay true: a fresh
-// profile each run, budgets are never loosened here, and `--check` fails when one is missed.
+// Chromium with a persistent (on-disk) profile, against plain IndexedDB doing the same work, the
+// keystroke-to-painted-results time of the real built search screen, and the sync engine's
+// initial pull and outbox push against an in-process mock registry that journals to disk. Must
+// stay true: a fresh profile and registry each run, budgets are never loosened here, and
+// `--check` fails when one is missed (the sync figures have no budget: they are reported only).
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BENCH_BASE, startStaticServer } from './static-server.ts';
 import { installKeystrokeProbe } from './keystroke-probe.mjs';
+import { createRegistryHandler } from '../server/handler.ts';
+import { DEMO_CENTER_ID } from '../src/sync/protocol.ts';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(benchDir, '..');
@@ -29,6 +33,11 @@ const NAME_SEARCH = { samples: 240, warmup: 20 };
 const KEYSTROKES = { minimum: 130, gapMs: 80, timeoutMs: 10_000 };
 const HANDOVERS = { samples: 240, warmup: 10 };
 const COUNTERS = { samples: 300, warmup: 20, baselineSamples: 20 };
+// The issue asks for 10,000 queued events; a small --cards run pushes as many as it has ready cards.
+const PUSH_EVENTS = 10_000;
+// The push runs after the initial pull has written the whole inventory: let that write settle
+// first, as the lookups of steps 2–6 do, since a tablet's outbox fills over hours, not seconds.
+const AFTER_PULL_SETTLE_MS = AFTER_STORE_SETTLE_MS;
 
 const BUDGETS = {
   storeRatio: 1.2,
@@ -63,6 +72,8 @@ if (!Number.isInteger(cardCount) || cardCount < 1000) {
 }
 
 const startedAt = Date.now();
+// The machine is shared: the load when the run starts and ends says how noisy it was.
+const loadAtStart = os.loadavg();
 function progress(message) {
   const seconds = Math.round((Date.now() - startedAt) / 1000);
   console.log(`[${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}] ${message}`);
@@ -101,6 +112,28 @@ function percentileMetric(id, name, app, baseline, budgetMs, extra = {}) {
     max: round2(appStats.max),
     app: rounded(appStats),
     baselineStats: rounded(baselineStats),
+    ...extra,
+  };
+}
+
+/**
+ * A figure reported without a budget (the issue asked for none): held is null, the table
+ * shows '—', and --check ignores it. One timed run, so no percentiles of its own.
+ */
+function informationalMetric(id, name, ms, records, rateUnit, extra = {}) {
+  return {
+    id,
+    name,
+    value: round2(ms),
+    unit: 'ms (wall)',
+    budget: 'none (informational)',
+    budgetValue: null,
+    held: null,
+    baseline: null,
+    samples: 1,
+    records,
+    rate: Math.round((records / ms) * 1000),
+    rateUnit,
     ...extra,
   };
 }
@@ -229,13 +262,71 @@ async function measureKeystrokes(context, origin, sessions, server) {
     }, slowest, apiRequests, readyShown };
 }
 
+/** Steps 7 and 8: the real SyncEngine in the bench page against the registry on this origin. */
+async function measureSync(bench, server, registry) {
+  const tablet = await bench.evaluate(() => window.tahvilBench.prepareSyncTablet());
+  server.setRegistryOnline(true);
+  try {
+    progress(`step 7: initial pull of ${cardCount} cards into an empty tablet (${tablet.database}) through the sync engine…`);
+    const pull = await bench.evaluate((expected) => window.tahvilBench.measureInitialPull(expected), cardCount);
+    if (pull.storedCards !== cardCount) throw new Error(`initial pull: the tablet holds ${pull.storedCards} cards, the registry ${cardCount}`);
+    if (pull.pulledCards !== cardCount) progress(`warning: the engine reported ${pull.pulledCards} pulled cards, not ${cardCount}`);
+    const pullMetric = informationalMetric('initial-pull', `initial pull of ${cardCount} cards`, pull.ms, cardCount, 'cards/s', {
+      pages: pull.pages,
+      pageLimit: pull.pageLimit,
+      perPage: { answer: rounded(summarize(pull.answerMs)), cycle: rounded(summarize(pull.cycleMs)) },
+      // In request order: a trend over the pull (the store growing) does not show in percentiles.
+      cycleMsEach: pull.cycleMs.map(Math.round),
+      beforeFirstPageMs: round2(pull.beforeFirstPageMs),
+      otherRequests: pull.otherRequests,
+      verified: { storedCards: pull.storedCards, expected: cardCount, pulledCardsReported: pull.pulledCards, initialPullDone: pull.initialPullDone, byStatus: pull.byStatus },
+    });
+    progress(`initial pull: ${round2(pull.ms)} ms, ${pullMetric.rate} cards/s, ${pull.pages} pages; letting storage settle for ${AFTER_PULL_SETTLE_MS / 1000} s…`);
+    await bench.waitForTimeout(AFTER_PULL_SETTLE_MS);
+
+    const queue = await bench.evaluate((wanted) => window.tahvilBench.queueHandovers(wanted), PUSH_EVENTS);
+    if (queue.queued < PUSH_EVENTS) progress(`note: only ${queue.readyCards} ready cards, so ${queue.queued} events are pushed, not ${PUSH_EVENTS}`);
+    progress(`queued ${queue.queued} handovers in ${Math.round(queue.ms)} ms (setup, ${queue.perTransaction} per transaction)`);
+    const acceptedBefore = registry.state.acceptedEvents(DEMO_CENTER_ID).length;
+    progress(`step 8: push of ${queue.queued} queued events through the sync engine…`);
+    const push = await bench.evaluate(() => window.tahvilBench.measurePush());
+    progress(`push: ${round2(push.ms)} ms, ${Math.round((queue.queued / push.ms) * 1000)} events/s, ${push.batches} batches; then the pull of what changed: ${round2(push.pullAfterPush.ms)} ms`);
+    const accepted = registry.state.acceptedEvents(DEMO_CENTER_ID).length - acceptedBefore;
+    const unsent = (push.outbox.pending ?? 0) + (push.outbox.sending ?? 0);
+    if (accepted !== queue.queued || unsent !== 0 || push.outbox.synced !== queue.queued) {
+      throw new Error(`push: registry accepted ${accepted} of ${queue.queued}; outbox after: ${JSON.stringify(push.outbox)}`);
+    }
+    const pushMetric = informationalMetric('push-outbox', `push of ${queue.queued} queued events`, push.ms, queue.queued, 'events/s', {
+      batches: push.batches,
+      batchSize: push.batchSize,
+      perBatch: { answer: rounded(summarize(push.answerMs)), cycle: rounded(summarize(push.cycleMs)) },
+      firstAndLastBatchCycleMs: [round2(push.cycleMs[0]), round2(push.cycleMs.at(-1))],
+      // In request order: a cycle that shrinks with the outbox is work proportional to what is still queued.
+      answerMsEach: push.answerMs.map(Math.round),
+      cycleMsEach: push.cycleMs.map(Math.round),
+      beforeFirstBatchMs: round2(push.beforeFirstBatchMs),
+      otherRequests: push.otherRequests,
+      measuredAs: 'syncNow() until the engine asks for its first pull page (outbox empty); the pull after it is pullAfterPush',
+      pullAfterPush: { ms: round2(push.pullAfterPush.ms), pages: push.pullAfterPush.pages, cards: push.pullAfterPush.cards },
+      syncMs: round2(push.syncMs),
+      queue: { events: queue.queued, ms: round2(queue.ms), handoversPerTransaction: queue.perTransaction, readyCards: queue.readyCards },
+      verified: { acceptedByRegistry: accepted, outbox: push.outbox, handedOverCardsOnTablet: push.handedOverCards },
+    });
+    return [pullMetric, pushMetric];
+  } finally {
+    server.setRegistryOnline(false);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Report
 
 function printTable(metrics) {
-  const rows = [['metric', 'app', 'baseline', 'unit', 'budget', 'held?']];
+  const rows = [['metric', 'app', 'baseline', 'unit', 'rate', 'budget', 'held?']];
   for (const metric of metrics) {
-    rows.push([metric.name, String(metric.value), metric.baseline === null ? '—' : String(metric.baseline), metric.unit, metric.budget, metric.held ? 'yes' : 'NO']);
+    const rate = metric.rate === undefined ? '' : `${metric.rate} ${metric.rateUnit}`;
+    const held = metric.held === null ? '—' : metric.held ? 'yes' : 'NO';
+    rows.push([metric.name, String(metric.value), metric.baseline === null ? '—' : String(metric.baseline), metric.unit, rate, metric.budget, held]);
   }
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   const line = (row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ');
@@ -261,17 +352,29 @@ function gitDescription() {
 async function main() {
   if (!options['skip-build']) await buildPages();
   const { chromium } = await import('@playwright/test');
-  const server = await startStaticServer({ appDir: appOutDir, benchDir: pageOutDir });
+  // The mock registry as in real use: seeded with as many cards as the bench's inventory, its
+  // data file in a temp folder so every push is journaled and fsynced before it is answered.
+  const registryDir = await mkdtemp(join(os.tmpdir(), 'tahvil-bench-registry-'));
+  const registrySeeded = Date.now();
+  // Same origin as the page, so no CORS headers are needed.
+  const registry = createRegistryHandler({ dataFile: join(registryDir, 'registry.json'), fresh: true, seedCards: cardCount, cors: false });
+  // The first snapshot (the whole inventory) is written now, not during the first pull page.
+  await registry.flush();
+  progress(`mock registry: ${cardCount} cards seeded and on disk in ${Date.now() - registrySeeded} ms (${registryDir})`);
+  const server = await startStaticServer({ appDir: appOutDir, benchDir: pageOutDir, registry });
   const profileDir = await mkdtemp(join(os.tmpdir(), 'tahvil-bench-profile-'));
   let context = null;
   let cleaning = null;
-  // Once only, whether the run ends, fails or is interrupted: close Chromium, then remove its profile.
+  // Once only, whether the run ends, fails or is interrupted: close Chromium, then remove its
+  // profile; stop serving, let the registry finish its last write, then remove its folder.
   const cleanup = () =>
     (cleaning ??= (async () => {
       await context?.close().catch(() => undefined);
       context = null;
       await server.close();
+      await registry.flush().catch(() => undefined);
       await rm(profileDir, { recursive: true, force: true });
+      await rm(registryDir, { recursive: true, force: true });
     })());
   const onSignal = () => {
     interrupted = true;
@@ -362,6 +465,10 @@ async function main() {
       }),
     );
 
+    // Last, so the pull's 100,000-card write and its compaction cannot disturb steps 1–6.
+    const syncMetrics = await measureSync(bench, server, registry);
+    metrics.push(...syncMetrics);
+
     await cleanup();
 
     for (const metric of metrics) {
@@ -373,7 +480,18 @@ async function main() {
     const nameMetric = metrics.find((metric) => metric.id === 'name-prefix-search');
     console.log(`name search: one word p95 ${nameMetric.byWords.one?.p95} ms (baseline ${nameMetric.byWords.baselineOne?.p95}), two words p95 ${nameMetric.byWords.two?.p95} ms (baseline ${nameMetric.byWords.baselineTwo?.p95})`);
     console.log(`keystrokes: name (one word) p95 ${keystrokes.byKind.nameOneWord?.p95} ms, name (two words) p95 ${keystrokes.byKind.nameTwoWords?.p95} ms, code p95 ${keystrokes.byKind.code?.p95} ms; /api requests refused meanwhile: ${keystrokes.apiRequests}`);
-    console.log(`counters: app p50 ${metrics.at(-1).p50} ms vs count() p50 ${metrics.at(-1).baselineStats.p50} ms; ready ${counters.snapshot.ready} (expected ${counters.expectedReady})`);
+    const countersMetric = metrics.find((metric) => metric.id === 'counters');
+    console.log(`counters: app p50 ${countersMetric.p50} ms vs count() p50 ${countersMetric.baselineStats.p50} ms; ready ${counters.snapshot.ready} (expected ${counters.expectedReady})`);
+    const [pullMetric, pushMetric] = syncMetrics;
+    console.log(
+      `initial pull: ${pullMetric.pages} pages of ≤ ${pullMetric.pageLimit}; per page p50: answer ${pullMetric.perPage.answer.p50} ms, whole cycle ${pullMetric.perPage.cycle.p50} ms (max ${pullMetric.perPage.cycle.max} ms); ${pullMetric.verified.storedCards} cards stored`,
+    );
+    console.log(
+      `push: ${pushMetric.batches} batches of ≤ ${pushMetric.batchSize}; per batch p50: answer (incl. registry fsync) ${pushMetric.perBatch.answer.p50} ms, whole cycle ${pushMetric.perBatch.cycle.p50} ms (first ${pushMetric.firstAndLastBatchCycleMs[0]}, last ${pushMetric.firstAndLastBatchCycleMs[1]}); registry accepted ${pushMetric.verified.acceptedByRegistry}`,
+    );
+    console.log(
+      `  not in the push figure: queueing the handovers ${pushMetric.queue.ms} ms (setup), the pull after the push ${pushMetric.pullAfterPush.ms} ms (${pushMetric.pullAfterPush.cards} cards, ${pushMetric.pullAfterPush.pages} pages); whole sync ${pushMetric.syncMs} ms`,
+    );
 
     const cpus = os.cpus();
     const report = {
@@ -385,6 +503,7 @@ async function main() {
         platform: `${os.platform()} ${os.release()}`,
         node: process.version,
         chromium: chromiumVersion,
+        loadAverage: { atStart: loadAtStart.map(round2), atEnd: os.loadavg().map(round2) },
       },
       commit: gitDescription(),
       build: await readBuildInfo(),
@@ -396,7 +515,8 @@ async function main() {
     };
     await mkdir(dirname(resultsPath), { recursive: true });
     await writeFile(resultsPath, `${JSON.stringify(report, null, 2)}\n`);
-    const missed = metrics.filter((metric) => !metric.held);
+    // Informational metrics (held === null) have no budget to miss.
+    const missed = metrics.filter((metric) => metric.held === false);
     progress(`wrote ${resultsPath.slice(repoRoot.length + 1)}; ${missed.length === 0 ? 'every budget held' : `missed: ${missed.map((metric) => metric.id).join(', ')}`}`);
     return missed.length;
   } finally {

@@ -1,16 +1,25 @@
-// The benchmark's server: the app's production build at / and the benchmark page at /__bench/,
-// both through the mock registry's own static handler, and 503 for /api/* so the app stays
-// offline and never pulls. One origin on purpose: the bench page fills the app's own database.
-import { createServer, type ServerResponse } from 'node:http';
+// The benchmark's server, one origin for everything: the app's production build at / and the
+// benchmark page at /__bench/ (both through the mock registry's own static handler), and
+// /api/* and /__mock/* for the in-process mock registry. The registry answers only while the
+// run has switched it online (the sync steps); otherwise those paths get 503, so the real app
+// opened in the keystroke step stays offline and never pulls. One origin on purpose: the bench
+// page fills the app's own database, and the sync engine's relative registry URL ('' = the
+// origin that served the page) reaches the registry without CORS.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createStaticHandler } from '../server/static-files.ts';
 
 export const BENCH_BASE = '/__bench/';
 
 export interface BenchServer {
   origin: string;
-  stats: { apiRequests: number };
+  /** apiRequests: refused with 503 while offline; registryRequests: handed to the registry. */
+  stats: { apiRequests: number; registryRequests: number };
+  /** Lets /api/ and /__mock/ through to the registry (true) or answers them 503 (false, the start). */
+  setRegistryOnline(online: boolean): void;
   close(): Promise<void>;
 }
+
+type RegistryListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 function registryOffline(res: ServerResponse): void {
   const body = JSON.stringify({ error: { code: 'unavailable', message: 'benchmark: registry is offline' } });
@@ -19,16 +28,34 @@ function registryOffline(res: ServerResponse): void {
 }
 
 /** Starts the server on 127.0.0.1 with an ephemeral port unless one is given. */
-export async function startStaticServer({ appDir, benchDir, port = 0 }: { appDir: string; benchDir: string; port?: number }): Promise<BenchServer> {
+export async function startStaticServer({
+  appDir,
+  benchDir,
+  registry,
+  port = 0,
+}: {
+  appDir: string;
+  benchDir: string;
+  /** The mock registry's request handler (createRegistryHandler); without it /api/ is always 503. */
+  registry?: RegistryListener;
+  port?: number;
+}): Promise<BenchServer> {
   const serveApp = createStaticHandler(appDir);
   const serveBench = createStaticHandler(benchDir);
-  const stats = { apiRequests: 0 };
+  const stats = { apiRequests: 0, registryRequests: 0 };
+  let registryOnline = false;
 
   const server = createServer((req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (pathname.startsWith('/api/') || pathname.startsWith('/__mock/')) {
-      stats.apiRequests++;
-      registryOffline(res);
+      if (registry && registryOnline) {
+        stats.registryRequests++;
+        // The registry handler answers errors itself (JSON error bodies), like server/main.ts.
+        registry(req, res);
+      } else {
+        stats.apiRequests++;
+        registryOffline(res);
+      }
       return;
     }
     let handled: Promise<void>;
@@ -55,6 +82,9 @@ export async function startStaticServer({ appDir, benchDir, port = 0 }: { appDir
   return {
     origin: `http://127.0.0.1:${boundPort}`,
     stats,
+    setRegistryOnline: (online) => {
+      registryOnline = online;
+    },
     close: () =>
       new Promise<void>((done) => {
         server.close(() => done());

@@ -46,6 +46,18 @@ async function storedVersionsOf(db: TahvilDatabase, chunk: readonly Card[]): Pro
 }
 
 /**
+ * Which of a chunk's cards have a local event the registry has not answered. Usually few events
+ * are unsent and reading them all is cheapest; with a long outbox (a day offline) the chunk's own
+ * cards are looked up instead, so neither side grows with the other.
+ */
+async function cardsWithUnsentEvents(db: TahvilDatabase, chunk: readonly Card[]): Promise<Set<string>> {
+  const unsent = db.events.where('syncState').anyOf('pending', 'sending');
+  if ((await unsent.count()) <= chunk.length) return new Set((await unsent.toArray()).map((event) => event.cardId));
+  const events = await db.events.where('cardId').anyOf(chunk.map((card) => card.cardId)).toArray();
+  return new Set(events.filter((event) => event.syncState === 'pending' || event.syncState === 'sending').map((event) => event.cardId));
+}
+
+/**
  * Writes registry cards. A card is skipped when the stored copy is at the same or a newer
  * version, or when it has a local event still waiting for the registry's answer.
  */
@@ -54,11 +66,7 @@ export async function upsertCards(db: TahvilDatabase, cards: readonly Card[]): P
   for (let start = 0; start < cards.length; start += CARD_WRITE_CHUNK) {
     const chunk = cards.slice(start, start + CARD_WRITE_CHUNK);
     await db.transaction('rw', [db.cards, db.events, db.counters], async () => {
-      const [existing, unsettled] = await Promise.all([
-        storedVersionsOf(db, chunk),
-        db.events.where('syncState').anyOf('pending', 'sending').toArray(),
-      ]);
-      const cardsWithLocalEvents = new Set(unsettled.map((event) => event.cardId));
+      const [existing, cardsWithLocalEvents] = await Promise.all([storedVersionsOf(db, chunk), cardsWithUnsentEvents(db, chunk)]);
       const deltas = new Map<string, number>();
       const toWrite: StoredCard[] = [];
       chunk.forEach((card, i) => {

@@ -9,8 +9,9 @@ import { needsAttention } from './attention.ts';
 /** Oldest unsent events, marked "sending" in the same transaction that reads them. */
 export async function claimPendingBatch(db: TahvilDatabase, maxEvents: number): Promise<OutboxRecord[]> {
   return db.transaction('rw', db.events, async () => {
-    const batch = await db.events.where('syncState').equals('pending').sortBy('seq');
-    const claimed = batch.slice(0, maxEvents);
+    // Equal index keys come back in primary-key order, so this is oldest first without a sort,
+    // and reads only the batch however long the outbox has grown.
+    const claimed = await db.events.where('syncState').equals('pending').limit(maxEvents).toArray();
     await db.events.bulkUpdate(claimed.map((record) => ({ key: record.seq!, changes: { syncState: 'sending' as const } })));
     return claimed;
   });
@@ -29,16 +30,16 @@ export async function releaseUnanswered(db: TahvilDatabase, eventIds?: readonly 
 /** Records the registry's answer for each event; events without a result stay unanswered. */
 export async function applyPushResults(db: TahvilDatabase, results: readonly PushResult[]): Promise<void> {
   await db.transaction('rw', db.events, async () => {
-    for (const result of results) {
-      const record = await db.events.where('eventId').equals(result.eventId).first();
-      if (!record) continue;
+    const records = await db.events.where('eventId').anyOf(results.map((result) => result.eventId)).toArray();
+    const seqByEventId = new Map(records.map((record) => [record.eventId, record.seq!]));
+    const updates = results.flatMap((result) => {
+      const seq = seqByEventId.get(result.eventId);
+      if (seq === undefined) return [];
       const synced = result.status === 'accepted' || result.status === 'duplicate';
       const syncState: SyncState = synced ? 'synced' : result.status === 'conflict' ? 'conflict' : 'rejected';
-      await db.events.update(record.seq!, {
-        syncState,
-        serverReason: synced ? null : (result.reason ?? null),
-      });
-    }
+      return [{ key: seq, changes: { syncState, serverReason: synced ? null : (result.reason ?? null) } }];
+    });
+    await db.events.bulkUpdate(updates);
   });
 }
 

@@ -61,6 +61,17 @@ describe('upsertCards', () => {
     expect((await db.cards.get(card.cardId))?.status).toBe('handed_over');
   });
 
+  it('keeps local handovers when the outbox holds more unsent events than the pulled chunk has cards', async () => {
+    const db = freshDb();
+    const cards = [createCard(), createCard(), createCard(), createCard()];
+    await upsertCards(db, cards);
+    for (const card of cards.slice(0, 3)) await recordHandover(db, holderInput(card.cardId, card.nationalCode), context());
+    const pulled = [cards[1]!, cards[3]!].map((card) => ({ ...card, status: 'revoked' as const, version: card.version + 10 }));
+    expect(await upsertCards(db, pulled)).toEqual({ written: 1, unchanged: 0, keptLocal: 1 });
+    expect((await db.cards.get(cards[1]!.cardId))?.status).toBe('handed_over');
+    expect((await db.cards.get(cards[3]!.cardId))?.status).toBe('revoked');
+  });
+
   it('stores folded name tokens so either spelling finds the card', async () => {
     const db = freshDb();
     await upsertCards(db, [createCard({ firstName: 'علي‌اكبر', lastName: 'كريمي', fatherName: 'علی' })]);

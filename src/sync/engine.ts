@@ -208,7 +208,9 @@ export class SyncEngine {
         await applyPushResults(this.deps.db, response.results);
         // A refused event's answer carries the card as the registry has it: show that at once
         // (who else handed it over, or that it was revoked) instead of waiting for the pull.
-        const answeredCards = response.results.flatMap((result) => (result.card ? [result.card] : []));
+        const answeredCards = response.results.flatMap((result) =>
+          result.card && (result.status === 'conflict' || result.status === 'rejected') ? [result.card] : [],
+        );
         if (answeredCards.length > 0) await upsertCards(this.deps.db, answeredCards);
         // The protocol answers every event. A partial answer is a registry fault: retrying it
         // at once would loop, so the rest wait for the backoff like any other failure.
