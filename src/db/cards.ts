@@ -61,8 +61,21 @@ async function cardsWithUnsentEvents(db: TahvilDatabase, chunk: readonly Card[])
  * Writes registry cards. A card is skipped when the stored copy is at the same or a newer
  * version, or when it has a local event still waiting for the registry's answer.
  */
-export async function upsertCards(db: TahvilDatabase, cards: readonly Card[]): Promise<UpsertSummary> {
+export async function upsertCards(db: TahvilDatabase, incoming: readonly Card[]): Promise<UpsertSummary> {
   const summary: UpsertSummary = { written: 0, unchanged: 0, keptLocal: 0 };
+  // Each card once, at its newest version: a chunk compares every card with the copy stored
+  // before it, so two copies of one card (a push answering a handover and its void) would both
+  // move the counters.
+  const newest = new Map<string, Card>();
+  for (const card of incoming) {
+    const seen = newest.get(card.cardId);
+    if (seen && seen.version >= card.version) summary.unchanged++;
+    else {
+      if (seen) summary.unchanged++;
+      newest.set(card.cardId, card);
+    }
+  }
+  const cards = newest.size === incoming.length ? incoming : [...newest.values()];
   for (let start = 0; start < cards.length; start += CARD_WRITE_CHUNK) {
     const chunk = cards.slice(start, start + CARD_WRITE_CHUNK);
     await db.transaction('rw', [db.cards, db.events, db.counters], async () => {

@@ -72,6 +72,19 @@ describe('upsertCards', () => {
     expect((await db.cards.get(cards[3]!.cardId))?.status).toBe('revoked');
   });
 
+  it('keeps the counters right when one call carries two versions of the same card', async () => {
+    const db = freshDb();
+    const card = createCard();
+    await upsertCards(db, [card]);
+    const handedOver = { ...card, status: 'handed_over' as const, version: card.version + 1 };
+    const readyAgain = { ...card, status: 'ready' as const, version: card.version + 2 };
+    expect(await upsertCards(db, [handedOver, readyAgain])).toEqual({ written: 1, unchanged: 1, keptLocal: 0 });
+    expect((await db.cards.get(card.cardId))?.version).toBe(card.version + 2);
+    expect(await recountStatuses(db)).toEqual({ ready: 1, handed_over: 0, revoked: 0, returned: 0 });
+    expect(await readCounters(db, '1405-09-04')).toMatchObject({ ready: 1, handedOver: 0 });
+    expect(await upsertCards(db, [readyAgain, handedOver])).toEqual({ written: 0, unchanged: 2, keptLocal: 0 });
+  });
+
   it('stores folded name tokens so either spelling finds the card', async () => {
     const db = freshDb();
     await upsertCards(db, [createCard({ firstName: 'علي‌اكبر', lastName: 'كريمي', fatherName: 'علی' })]);
