@@ -40,6 +40,13 @@ async function refusedHandover(answer: 'conflict' | 'rejected', registryCard?: (
 
 const revokedOnRegistry = (card: Card): Card => ({ ...card, status: 'revoked', version: card.version + 10 });
 
+/** The kept counters agree with a recount of the cards. */
+async function expectCountersMatchRecount(db: TahvilDatabase) {
+  const recount = await recountStatuses(db);
+  const counters = await readCounters(db, DAY);
+  expect({ ready: counters.ready, handed_over: counters.handedOver, revoked: counters.revoked, returned: counters.returned }).toEqual(recount);
+}
+
 describe('needs attention', () => {
   it('lists a refused event with its reason and the card as the registry answered it', async () => {
     const { db, handover, card } = await refusedHandover('conflict', revokedOnRegistry);
@@ -57,6 +64,7 @@ describe('needs attention', () => {
     expect(await db.cards.get(card.cardId)).toMatchObject({ status: 'ready', handover: null });
     expect((await readCounters(db, DAY)).handoversToday).toBe(0);
     expect(await recountStatuses(db)).toMatchObject({ ready: 1, handed_over: 0 });
+    await expectCountersMatchRecount(db);
     const original = await db.events.where('eventId').equals(handover.eventId).first();
     expect(original).toMatchObject({ syncState: 'rejected', serverReason: 'registry says no', resolvedByEventId: resolution.eventId, voidedByEventId: resolution.eventId });
     expect(await attentionItems(db)).toEqual([]);
@@ -68,6 +76,7 @@ describe('needs attention', () => {
     await resolveAttention(db, { eventId: handover.eventId, resolution: 'voided', note: 'card was revoked' }, context());
     expect((await db.cards.get(card.cardId))?.status).toBe('revoked');
     expect(await recountStatuses(db)).toMatchObject({ revoked: 1, ready: 0, handed_over: 0 });
+    await expectCountersMatchRecount(db);
   });
 
   it('records the resolution as a local event that is never pushed', async () => {
@@ -89,7 +98,7 @@ describe('needs attention', () => {
 
   it.each([
     ['an empty note', { note: '   ' }, 'resolution-note-missing'],
-    ['an event that was accepted', { eventId: 'no-such-event' }, 'attention-not-found'],
+    ['an event this tablet never recorded', { eventId: 'no-such-event' }, 'attention-not-found'],
   ])('refuses %s and writes nothing', async (_case, change, refusal) => {
     const { db, handover } = await refusedHandover('rejected');
     const before = await db.events.count();
@@ -97,6 +106,23 @@ describe('needs attention', () => {
       new CommandRefused(refusal as 'attention-not-found'),
     );
     expect(await db.events.count()).toBe(before);
+  });
+
+  it('refuses to resolve an event the registry accepted', async () => {
+    const db = new TahvilDatabase(`attention-test-${++dbCount}`);
+    const card = createCard();
+    await upsertCards(db, [card]);
+    const handover = await recordHandover(
+      db,
+      { cardId: card.cardId, proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' } },
+      context(),
+    );
+    await claimPendingBatch(db, 10);
+    await applyPushResults(db, [{ eventId: handover.eventId, status: 'accepted' }]);
+    await expect(resolveAttention(db, { eventId: handover.eventId, resolution: 'voided', note: 'n' }, context())).rejects.toMatchObject({
+      refusal: 'attention-not-found',
+    });
+    expect((await db.cards.get(card.cardId))?.status).toBe('handed_over');
   });
 
   it('refuses a second resolution of the same event', async () => {

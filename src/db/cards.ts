@@ -46,6 +46,16 @@ async function storedVersionsOf(db: TahvilDatabase, chunk: readonly Card[]): Pro
 }
 
 /**
+ * A local handover or void changes a card without changing its version, so at the same version
+ * a different status or handover is a local change the registry did not take (its event was
+ * refused; unsent ones never get here): the registry's copy wins.
+ */
+function registryCopyIsNewer(stored: StoredCard, card: Card): boolean {
+  if (card.version !== stored.version) return card.version > stored.version;
+  return card.status !== stored.status || (card.handover?.eventId ?? null) !== (stored.handover?.eventId ?? null);
+}
+
+/**
  * Which of a chunk's cards have a local event the registry has not answered. Usually few events
  * are unsent and reading them all is cheapest; with a long outbox (a day offline) the chunk's own
  * cards are looked up instead, so neither side grows with the other.
@@ -57,11 +67,17 @@ async function cardsWithUnsentEvents(db: TahvilDatabase, chunk: readonly Card[])
   return new Set(events.filter((event) => event.syncState === 'pending' || event.syncState === 'sending').map((event) => event.cardId));
 }
 
+export interface UpsertOptions {
+  /** The registry's copy wins whatever its version: its versions started again (a replaced data set). */
+  anyVersion?: boolean;
+}
+
 /**
- * Writes registry cards. A card is skipped when the stored copy is at the same or a newer
- * version, or when it has a local event still waiting for the registry's answer.
+ * Writes registry cards. A card is skipped when the stored copy is newer (see
+ * registryCopyIsNewer), or when it has a local event still waiting for the registry's answer.
  */
-export async function upsertCards(db: TahvilDatabase, incoming: readonly Card[]): Promise<UpsertSummary> {
+
+export async function upsertCards(db: TahvilDatabase, incoming: readonly Card[], { anyVersion = false }: UpsertOptions = {}): Promise<UpsertSummary> {
   const summary: UpsertSummary = { written: 0, unchanged: 0, keptLocal: 0 };
   // Each card once, at its newest version: a chunk compares every card with the copy stored
   // before it, so two copies of one card (a push answering a handover and its void) would both
@@ -88,7 +104,7 @@ export async function upsertCards(db: TahvilDatabase, incoming: readonly Card[])
           summary.keptLocal++;
           return;
         }
-        if (stored && stored.version >= card.version) {
+        if (stored && !anyVersion && !registryCopyIsNewer(stored, card)) {
           summary.unchanged++;
           return;
         }

@@ -27,11 +27,14 @@ export async function releaseUnanswered(db: TahvilDatabase, eventIds?: readonly 
   });
 }
 
-/** Records the registry's answer for each event; events without a result stay unanswered. */
+/**
+ * Records the registry's answer for each event of the request in flight ("sending"); an answer
+ * naming anything else is ignored, so a faulty registry cannot reopen a settled event.
+ */
 export async function applyPushResults(db: TahvilDatabase, results: readonly PushResult[]): Promise<void> {
   await db.transaction('rw', db.events, async () => {
     const records = await db.events.where('eventId').anyOf(results.map((result) => result.eventId)).toArray();
-    const seqByEventId = new Map(records.map((record) => [record.eventId, record.seq!]));
+    const seqByEventId = new Map(records.filter((record) => record.syncState === 'sending').map((record) => [record.eventId, record.seq!]));
     const updates = results.flatMap((result) => {
       const seq = seqByEventId.get(result.eventId);
       if (seq === undefined) return [];
@@ -50,10 +53,14 @@ export interface OutboxSummary {
 }
 
 export async function outboxSummary(db: TahvilDatabase): Promise<OutboxSummary> {
-  const [unsent, refused] = await Promise.all([
-    db.events.where('syncState').anyOf('pending', 'sending').toArray(),
-    db.events.where('syncState').anyOf('conflict', 'rejected').toArray(),
+  // Counts and the first of each state, not the records: this runs on every outbox change, and a
+  // day offline queues thousands. Within a state the index yields events in recording order.
+  const [unsent, oldestPending, oldestSending, needingAttention] = await Promise.all([
+    db.events.where('syncState').anyOf('pending', 'sending').count(),
+    db.events.where('syncState').equals('pending').first(),
+    db.events.where('syncState').equals('sending').first(),
+    db.events.where('syncState').anyOf('conflict', 'rejected').filter(needsAttention).count(),
   ]);
-  const oldest = unsent.reduce<number | null>((min, record) => (min === null || record.occurredAtMs < min ? record.occurredAtMs : min), null);
-  return { pending: unsent.length, needsAttention: refused.filter(needsAttention).length, oldestPendingAtMs: oldest };
+  const oldestTimes = [oldestPending, oldestSending].flatMap((record) => (record ? [record.occurredAtMs] : []));
+  return { pending: unsent, needsAttention: needingAttention, oldestPendingAtMs: oldestTimes.length > 0 ? Math.min(...oldestTimes) : null };
 }

@@ -155,8 +155,16 @@ describe('outbox', () => {
     await releaseUnanswered(db, batch.map((record) => record.eventId));
     const states = (await db.events.orderBy('seq').toArray()).map((record) => record.syncState);
     expect(states).toEqual(['synced', 'pending', 'pending']);
+    // An answer for an event no request carries now changes nothing.
     await applyPushResults(db, [{ eventId: batch[1]!.eventId, status: 'conflict', reason: 'already handed over' }]);
-    expect(await outboxSummary(db)).toMatchObject({ pending: 1, needsAttention: 1 });
+    expect(await outboxSummary(db)).toMatchObject({ pending: 2, needsAttention: 0 });
+    await claimPendingBatch(db, 1);
+    await applyPushResults(db, [
+      { eventId: batch[1]!.eventId, status: 'conflict', reason: 'already handed over' },
+      { eventId: batch[0]!.eventId, status: 'rejected', reason: 'a settled event is not reopened' },
+    ]);
+    expect(await outboxSummary(db)).toMatchObject({ pending: 1, needsAttention: 1, oldestPendingAtMs: NOW.getTime() });
+    expect((await db.events.orderBy('seq').toArray()).map((record) => record.syncState)).toEqual(['synced', 'conflict', 'pending']);
   });
 });
 

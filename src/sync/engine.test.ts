@@ -2,7 +2,18 @@
 // test, so schedules, stops and state changes are checked exactly, without a network or timers.
 // (tests/integration/sync-engine.test.ts runs the same engine against the real mock registry.)
 import { describe, expect, it } from 'vitest';
-import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, SYNC_INTERVAL_MS, SyncEngine, backoffDelayMs, type SyncClock, type SyncState } from './engine.ts';
+import {
+  BACKOFF_BASE_MS,
+  BACKOFF_CAP_MS,
+  MAX_RETRY_AFTER_MS,
+  REQUEST_TIMEOUT_MS,
+  SYNC_INTERVAL_MS,
+  SYNC_SOON_DELAY_MS,
+  SyncEngine,
+  backoffDelayMs,
+  type SyncClock,
+  type SyncState,
+} from './engine.ts';
 import { TahvilDatabase } from '../db/database.ts';
 import { upsertCards } from '../db/cards.ts';
 import { recordHandover } from '../db/handovers.ts';
@@ -29,6 +40,13 @@ class FakeClock implements SyncClock {
   clearTimeout(handle: unknown) {
     this.timers = this.timers.filter((timer) => timer.id !== handle);
   }
+  /** Moves the clock on and fires every timer that falls due, as the browser would. */
+  advance(ms: number): void {
+    this.nowMs += ms;
+    const due = this.timers.filter((timer) => timer.at <= this.nowMs);
+    this.timers = this.timers.filter((timer) => timer.at > this.nowMs);
+    for (const timer of due) timer.callback();
+  }
   nextDelay(): number | null {
     const next = this.timers.reduce<number | null>((min, timer) => (min === null || timer.at < min ? timer.at : min), null);
     return next === null ? null : next - this.nowMs;
@@ -36,7 +54,7 @@ class FakeClock implements SyncClock {
 }
 
 type Route = 'health' | 'events' | 'cards';
-type Responder = (request: { route: Route; url: URL; body: unknown }) => Response | Promise<Response>;
+type Responder = (request: { route: Route; url: URL; body: unknown; signal: AbortSignal | null }) => Response | Promise<Response>;
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
@@ -51,7 +69,7 @@ function scriptedFetch(respond: Responder) {
     const route: Route = url.pathname.endsWith('/health') ? 'health' : url.pathname.endsWith('/events') ? 'events' : 'cards';
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
     requests.push({ route, url, body, headers: new Headers(init?.headers) });
-    return respond({ route, url, body });
+    return respond({ route, url, body, signal: init?.signal ?? null });
   };
   return { fetch: fetchFn as typeof fetch, requests };
 }
@@ -164,6 +182,59 @@ describe('SyncEngine schedule', () => {
   });
 });
 
+describe('SyncEngine "sync soon"', () => {
+  it('brings the one-minute sync forward to a moment after a new event', async () => {
+    const { engine, clock } = await setup(healthyRegistry);
+    await engine.start();
+    expect(clock.nextDelay()).toBe(SYNC_INTERVAL_MS);
+    engine.syncSoon();
+    expect(clock.nextDelay()).toBe(SYNC_SOON_DELAY_MS);
+    clock.advance(1_000);
+    engine.syncSoon();
+    expect(clock.nextDelay()).toBe(SYNC_SOON_DELAY_MS - 1_000);
+  });
+
+  it('does not cut short the wait a rate-limited registry asked for', async () => {
+    const { engine, clock } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : errorBody(429, 'rate_limited', { 'Retry-After': '120' })));
+    await engine.start();
+    engine.syncSoon();
+    expect(clock.nextDelay()).toBe(120_000);
+  });
+
+  it('does not cut short the backoff after a server error', async () => {
+    const { engine, clock } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : errorBody(503, 'unavailable')), { random: 1 });
+    await engine.start();
+    await engine.syncNow();
+    expect(clock.nextDelay()).toBe(4_000);
+    engine.syncSoon();
+    expect(clock.nextDelay()).toBe(4_000);
+  });
+
+  it('may try sooner while the registry is only unreachable: the probe is cheap and the event is new', async () => {
+    const { engine, clock } = await setup(() => Promise.reject(new TypeError('Failed to fetch')), { random: 1 });
+    await engine.start();
+    await engine.syncNow();
+    expect(clock.nextDelay()).toBe(4_000);
+    engine.syncSoon();
+    expect(clock.nextDelay()).toBe(SYNC_SOON_DELAY_MS);
+  });
+
+  it('follows a run during which an event was recorded with a sync soon, not in a minute', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { engine, clock } = await setup(async (request) => {
+      if (request.route === 'cards') await gate;
+      return healthyRegistry(request);
+    });
+    const first = engine.start();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    engine.syncSoon();
+    release();
+    await first;
+    expect(clock.nextDelay()).toBe(SYNC_SOON_DELAY_MS);
+  });
+});
+
 describe('SyncEngine connectivity', () => {
   it('judges the registry unreachable by its health answer and sends nothing', async () => {
     const { db, engine, requests } = await setup(({ route }) => (route === 'health' ? Promise.reject(new TypeError('Failed to fetch')) : json({})));
@@ -206,6 +277,58 @@ describe('SyncEngine connectivity', () => {
     engine.stop();
     connectivity.dispatchEvent(new Event('online'));
     expect(engine.getState().status).toBe('idle');
+  });
+
+  it('gives up on an answer whose body stops arriving, and retries later', async () => {
+    const { db, engine, clock } = await setup(({ route, signal }) => {
+      if (route === 'health') return json({ ok: true });
+      const stalled = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"results": ['));
+          signal?.addEventListener('abort', () => controller.error(new DOMException('The operation was aborted.', 'AbortError')));
+        },
+      });
+      return new Response(stalled, { status: 200, headers: { 'Content-Type': 'application/json' } });
+    });
+    await handOver(db, { cardId: 'C-0000001' });
+    const sync = engine.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(engine.getState().status).toBe('syncing');
+    clock.advance(REQUEST_TIMEOUT_MS);
+    await sync;
+    expect(engine.getState()).toMatchObject({ status: 'offline', problem: 'unreachable' });
+    expect(clock.nextDelay()).toBe(BACKOFF_BASE_MS);
+    expect(await syncStates(db)).toEqual(['pending']);
+  });
+
+  it('reads a 404 without the registry’s error body (a wrong address, a proxy) as a server fault to retry', async () => {
+    const { engine, clock } = await setup(() => new Response('Not Found', { status: 404 }));
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'server-error' });
+    expect(clock.nextDelay()).toBe(BACKOFF_BASE_MS);
+  });
+
+  it('caps a Retry-After so long a timer could not hold it', async () => {
+    const { engine, clock } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : errorBody(429, 'rate_limited', { 'Retry-After': '99999999' })));
+    await engine.start();
+    expect(clock.nextDelay()).toBe(MAX_RETRY_AFTER_MS);
+  });
+
+  it('listens for "online" once however often it starts, and stops listening when stopped', async () => {
+    const listening = new Set<unknown>();
+    const calls: string[] = [];
+    const connectivity = {
+      addEventListener: (_type: string, listener: unknown) => (calls.push('add'), listening.add(listener)),
+      removeEventListener: (_type: string, listener: unknown) => (calls.push('remove'), listening.delete(listener)),
+    };
+    const db = new TahvilDatabase(`engine-test-${++dbCount}`);
+    await ensureDeviceIdentity(db, () => 'device-engine-test');
+    const engine = new SyncEngine({ db, fetch: scriptedFetch(healthyRegistry).fetch, clock: new FakeClock(), connectivity });
+    await engine.start();
+    await engine.start();
+    expect(calls).toEqual(['add']);
+    engine.stop();
+    expect(listening.size).toBe(0);
   });
 
   it('treats an answer cut off mid-body as unreachable and keeps the events pending', async () => {
@@ -284,14 +407,49 @@ describe('SyncEngine outbox', () => {
     expect(await db.cards.get(card.cardId)).toMatchObject({ status: 'handed_over', version: 5 });
   });
 
-  it('retries later, not at once, when the registry answers only some events of a batch', async () => {
-    const { db, engine, clock, requests } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : json({ results: [] })));
-    await handOver(db, { cardId: 'C-0000001' });
+  it('keeps what was answered and retries later, not at once, when the registry answers only part of a batch', async () => {
+    const cards = [createCard({ cardId: 'C-0000001', version: 5 }), createCard({ cardId: 'C-0000002', version: 6 })];
+    const { db, engine, clock, requests } = await setup(
+      ({ route, body }) => {
+        if (route === 'health') return json({ ok: true });
+        const [first] = (body as PushRequest).events;
+        return json({ results: [{ eventId: first!.eventId, status: 'accepted' }] });
+      },
+      { cards },
+    );
+    await handOver(db, cards[0]!);
+    await handOver(db, cards[1]!);
     await engine.start();
     expect(engine.getState()).toMatchObject({ status: 'error', problem: 'bad-response' });
     expect(requests.filter((request) => request.route === 'events')).toHaveLength(1);
     expect(clock.nextDelay()).toBe(BACKOFF_BASE_MS);
+    expect(await syncStates(db)).toEqual(['synced', 'pending']);
+  });
+
+  it('ignores answers with an unknown status or for events it did not send', async () => {
+    const { db, engine } = await setup(({ route, body }) => {
+      if (route === 'health') return json({ ok: true });
+      const [event] = (body as PushRequest).events;
+      return json({ results: [{ eventId: 'someone-else', status: 'accepted' }, { eventId: event!.eventId, status: 'maybe' }] });
+    });
+    await handOver(db, { cardId: 'C-0000001' });
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'bad-response' });
     expect(await syncStates(db)).toEqual(['pending']);
+  });
+
+  it('takes the registry’s copy of a card whose refused handover left it at the same version', async () => {
+    const card = createCard({ cardId: 'C-0000001', version: 5 });
+    const { db, engine } = await setup(({ route, body }) => {
+      if (route === 'health') return json({ ok: true });
+      if (route === 'cards') return json(emptyPage());
+      const [event] = (body as PushRequest).events;
+      return json({ results: [{ eventId: event!.eventId, status: 'rejected', reason: 'recipient does not match', card }] });
+    });
+    await handOver(db, card);
+    await engine.start();
+    expect(await db.cards.get(card.cardId)).toMatchObject({ status: 'ready', handover: null, version: 5 });
+    expect(await syncStates(db)).toEqual(['rejected']);
   });
 
   it('shows the card as the registry answered a conflict, and keeps the event for a supervisor', async () => {
@@ -371,6 +529,28 @@ describe('SyncEngine pull', () => {
     expect(requests.filter((request) => request.route === 'cards').map((request) => request.url.searchParams.get('cursor'))).toEqual(['c-old', null]);
     expect(await readSyncMeta(db)).toMatchObject({ pullCursor: 'c3' });
     expect(await db.cards.get(card.cardId)).toBeTruthy();
+  });
+
+  it('lets the registry’s copies win on that fresh pull, whatever their versions', async () => {
+    const stored = createCard({ cardId: 'C-0000009', version: 1842 });
+    const { db, engine } = await setup(
+      ({ route, url }) => {
+        if (route === 'health') return json({ ok: true });
+        if (url.searchParams.get('cursor') === 'c-old') return errorBody(400, 'malformed');
+        return json({ items: [{ ...stored, status: 'revoked', version: 3 }], cursor: 'c3', hasMore: false, remaining: 0 });
+      },
+      { cards: [stored] },
+    );
+    await storeCursor(db, 'c-old');
+    await engine.start();
+    expect(await db.cards.get(stored.cardId)).toMatchObject({ status: 'revoked', version: 3 });
+  });
+
+  it('stops a pull that says "more" but brings nothing', async () => {
+    const { engine, requests } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : json({ items: [], cursor: 'c0', hasMore: true })));
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'bad-response' });
+    expect(requests.filter((request) => request.route === 'cards')).toHaveLength(1);
   });
 
   it('does not loop when the registry refuses even a pull from the beginning', async () => {

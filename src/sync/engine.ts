@@ -14,7 +14,10 @@ import {
   type ErrorBody,
   type PullResponse,
   type PushResponse,
+  type PushResultStatus,
 } from './protocol.ts';
+
+const PUSH_RESULT_STATUSES: readonly PushResultStatus[] = ['accepted', 'duplicate', 'conflict', 'rejected'];
 
 export type SyncStatus = 'idle' | 'syncing' | 'offline' | 'error';
 export type SyncProblem = 'unreachable' | 'server-error' | 'rate-limited' | 'not-registered' | 'bad-response';
@@ -66,6 +69,8 @@ export const HEALTH_TIMEOUT_MS = 8_000;
 export const BACKOFF_BASE_MS = 2_000;
 export const BACKOFF_CAP_MS = 5 * 60_000;
 export const PULL_PAGE_LIMIT = 2_000;
+/** A Retry-After beyond this is read as this: the timer must still fire, and staff still see it retrying. */
+export const MAX_RETRY_AFTER_MS = 60 * 60_000;
 
 class SyncFailure extends Error {
   constructor(
@@ -89,6 +94,10 @@ export class SyncEngine {
   private readonly listeners = new Set<(state: SyncState) => void>();
   private running: Promise<void> | null = null;
   private rerunRequested = false;
+  /** A new event arrived during a run: the run's end schedules a sync soon, not in a minute. */
+  private soonRequested = false;
+  /** After a 429 or a server error: no sync before this, except one staff ask for. */
+  private retryNotBefore: number | null = null;
   private failures = 0;
   private timer: unknown = null;
   private stopped = true;
@@ -129,11 +138,23 @@ export class SyncEngine {
     if (!this.stopped) void this.syncNow();
   };
 
-  /** A sync shortly after a new event, so a burst of handovers goes in one request. */
+  /**
+   * A sync shortly after a new event, so a burst of handovers goes in one request. It never
+   * pushes a sync later, and never earlier than a registry in trouble asked (Retry-After,
+   * backoff after 5xx); while the registry is merely unreachable, a new event may try sooner.
+   */
   syncSoon(): void {
     if (this.stopped) return;
     if (this.state.status === 'error' && this.state.problem === 'not-registered') return;
-    this.schedule(SYNC_SOON_DELAY_MS);
+    if (this.running) {
+      this.soonRequested = true;
+      return;
+    }
+    const now = this.deps.clock.now();
+    const at = Math.max(now + SYNC_SOON_DELAY_MS, this.retryNotBefore ?? 0);
+    const scheduledAt = this.timer !== null ? this.state.nextAttemptAt : null;
+    if (scheduledAt !== null && scheduledAt <= at) return;
+    this.schedule(at - now);
   }
 
   /** Syncs now; if a sync is running, one more follows it so nothing recorded meanwhile waits. */
@@ -145,10 +166,9 @@ export class SyncEngine {
     this.clearTimer();
     this.running = this.runWithLock().finally(() => {
       this.running = null;
-      if (this.rerunRequested) {
-        this.rerunRequested = false;
-        void this.syncNow();
-      }
+      const rerun = this.rerunRequested && !this.stopped;
+      this.rerunRequested = false;
+      if (rerun) void this.syncNow();
     });
     return this.running;
   }
@@ -174,10 +194,11 @@ export class SyncEngine {
       await this.push(settings);
       await this.pull(settings);
       this.failures = 0;
+      this.retryNotBefore = null;
       const finishedAt = this.deps.clock.now();
       await writeSyncMeta(this.deps.db, { lastSyncAt: new Date(finishedAt).toISOString() });
       this.update({ status: 'idle', problem: null, lastSuccessAt: finishedAt, pulledCards: 0, pullTotal: null, firstPull: false });
-      if (!this.stopped) this.schedule(SYNC_INTERVAL_MS);
+      if (!this.stopped) this.schedule(this.soonRequested ? SYNC_SOON_DELAY_MS : SYNC_INTERVAL_MS);
     } catch (error) {
       const failure = error instanceof SyncFailure ? error : new SyncFailure('bad-response');
       this.failures++;
@@ -185,7 +206,10 @@ export class SyncEngine {
       this.update({ status: offline ? 'offline' : 'error', problem: failure.problem, pulledCards: 0, pullTotal: null, firstPull: false });
       if (failure.problem === 'not-registered' || this.stopped) return;
       const delay = failure.retryAfterMs ?? backoffDelayMs(this.failures - 1, this.random);
+      this.retryNotBefore = offline ? null : this.deps.clock.now() + delay;
       this.schedule(delay);
+    } finally {
+      this.soonRequested = false;
     }
   }
 
@@ -205,16 +229,17 @@ export class SyncEngine {
           body: JSON.stringify({ events: batch.map((record) => record.event) }),
         });
         if (!Array.isArray(response.results)) throw new SyncFailure('bad-response');
-        await applyPushResults(this.deps.db, response.results);
+        const results = response.results.filter((result) => eventIds.includes(result?.eventId) && PUSH_RESULT_STATUSES.includes(result.status));
+        await applyPushResults(this.deps.db, results);
         // A refused event's answer carries the card as the registry has it: show that at once
         // (who else handed it over, or that it was revoked) instead of waiting for the pull.
-        const answeredCards = response.results.flatMap((result) =>
+        const answeredCards = results.flatMap((result) =>
           result.card && (result.status === 'conflict' || result.status === 'rejected') ? [result.card] : [],
         );
         if (answeredCards.length > 0) await upsertCards(this.deps.db, answeredCards);
         // The protocol answers every event. A partial answer is a registry fault: retrying it
         // at once would loop, so the rest wait for the backoff like any other failure.
-        const answered = new Set(response.results.map((result) => result.eventId));
+        const answered = new Set(results.map((result) => result.eventId));
         if (!eventIds.every((eventId) => answered.has(eventId))) throw new SyncFailure('bad-response');
       } finally {
         // Whatever got no result (network error, partial answer) is pending again.
@@ -236,8 +261,9 @@ export class SyncEngine {
       try {
         page = await this.request<PullResponse>(settings, `${cardsPath(settings.centerId)}?${query}`, { method: 'GET' });
       } catch (error) {
-        // A 400 on a stored cursor means the registry no longer knows it (its data was replaced):
-        // start the pull over once; the version guard in upsertCards keeps what is already newer.
+        // A 400 on a stored cursor means the registry no longer knows it (its data was replaced,
+        // its versions started again): pull everything once more, and let the registry's copy
+        // win whatever its version (cards with unsent local events still keep theirs).
         if (error instanceof SyncFailure && error.status === 400 && pullCursor && !restarted) {
           restarted = true;
           pullCursor = null;
@@ -247,7 +273,9 @@ export class SyncEngine {
         throw error;
       }
       if (!Array.isArray(page.items) || typeof page.cursor !== 'string') throw new SyncFailure('bad-response');
-      await upsertCards(this.deps.db, page.items);
+      // "More" with nothing in this page would ask for the same page forever.
+      if (page.hasMore && page.items.length === 0) throw new SyncFailure('bad-response');
+      await upsertCards(this.deps.db, page.items, { anyVersion: restarted });
       pullCursor = page.cursor;
       await writeSyncMeta(this.deps.db, page.hasMore ? { pullCursor } : { pullCursor, initialPullDone: true });
       received += page.items.length;
@@ -264,35 +292,42 @@ export class SyncEngine {
     { authenticated = true, timeoutMs = REQUEST_TIMEOUT_MS }: { authenticated?: boolean; timeoutMs?: number } = {},
   ): Promise<T> {
     const controller = new AbortController();
+    // The timeout covers the body too: a link that drops mid-page must not leave the sync (and
+    // the tab lock) hanging. Aborting the signal also cancels a body still being read.
     const timeout = this.deps.clock.setTimeout(() => controller.abort(), timeoutMs);
-    let response: Response;
     try {
-      response = await this.deps.fetch(`${settings.registryUrl}${path}`, {
-        ...init,
-        signal: controller.signal,
-        cache: 'no-store',
-        headers: {
-          ...(authenticated ? { Authorization: `Bearer ${settings.deviceToken}`, 'X-Device-Id': settings.deviceId } : {}),
-          ...(init.body ? { 'Content-Type': 'application/json' } : {}),
-        },
-      });
-    } catch {
-      throw new SyncFailure('unreachable');
+      let response: Response;
+      try {
+        response = await this.deps.fetch(`${settings.registryUrl}${path}`, {
+          ...init,
+          signal: controller.signal,
+          cache: 'no-store',
+          headers: {
+            ...(authenticated ? { Authorization: `Bearer ${settings.deviceToken}`, 'X-Device-Id': settings.deviceId } : {}),
+            ...(init.body ? { 'Content-Type': 'application/json' } : {}),
+          },
+        });
+      } catch {
+        throw new SyncFailure('unreachable');
+      }
+      if (response.status === 401 || response.status === 403) throw new SyncFailure('not-registered', null, response.status);
+      if (response.status === 429) throw new SyncFailure('rate-limited', retryAfterMs(response), 429);
+      if (response.status >= 500) throw new SyncFailure('server-error', retryAfterMs(response), response.status);
+      if (!response.ok) {
+        const body = (await response.json().catch(() => null)) as ErrorBody | null;
+        const protocolError = typeof body?.error?.code === 'string';
+        // The registry's own 404 names an unknown center, which retrying cannot fix; a 404
+        // without its error body is something else on the way (a wrong URL, a proxy).
+        if (response.status === 404) throw new SyncFailure(authenticated && protocolError ? 'not-registered' : 'server-error', null, 404);
+        throw new SyncFailure(protocolError ? 'bad-response' : 'server-error', null, response.status);
+      }
+      try {
+        return (await response.json()) as T;
+      } catch {
+        throw new SyncFailure('unreachable');
+      }
     } finally {
       this.deps.clock.clearTimeout(timeout);
-    }
-    // An unknown center is a registration problem too: retrying cannot fix it.
-    if (response.status === 401 || response.status === 403 || response.status === 404) throw new SyncFailure('not-registered', null, response.status);
-    if (response.status === 429) throw new SyncFailure('rate-limited', retryAfterMs(response), 429);
-    if (response.status >= 500) throw new SyncFailure('server-error', retryAfterMs(response), response.status);
-    if (!response.ok) {
-      const body = (await response.json().catch(() => null)) as ErrorBody | null;
-      throw new SyncFailure(body?.error ? 'bad-response' : 'server-error', null, response.status);
-    }
-    try {
-      return (await response.json()) as T;
-    } catch {
-      throw new SyncFailure('unreachable');
     }
   }
 
@@ -320,7 +355,6 @@ function retryAfterMs(response: Response): number | null {
   const header = response.headers.get('Retry-After');
   if (!header) return null;
   const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : null;
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+  return Number.isFinite(ms) ? Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms)) : null;
 }

@@ -39,13 +39,15 @@ export function createI18n(language: UiLanguage): I18n {
     digits,
     count: (value) => countFormat.format(value),
     t: (key, params) => {
-      let message = catalogs[language][key];
-      if (params) {
-        for (const [name, value] of Object.entries(params)) {
-          message = message.replaceAll(`{${name}}`, typeof value === 'number' ? digits(value) : isolateIfForeign(value, language));
-        }
-      }
-      return message;
+      const message = catalogs[language][key];
+      if (!params) return message;
+      // One pass with a function: a value is inserted as it is, so a registry reason holding "$&"
+      // or a name holding "{staff}" is never read as a pattern or a placeholder.
+      return message.replace(/\{(\w+)\}/g, (placeholder, name: string) => {
+        const value = params[name];
+        if (value === undefined) return placeholder;
+        return typeof value === 'number' ? digits(value) : isolateIfForeign(value, language);
+      });
     },
   };
 }

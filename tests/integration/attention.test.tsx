@@ -81,7 +81,7 @@ describe('needs attention', () => {
     const { db } = await renderApp({ cards: [card], route: `/cards/${card.cardId}` });
     await handOverAndRefuse(db, card, 'conflict', 'card is revoked', { ...card, status: 'revoked', version: card.version + 1 });
     const user = userEvent.setup();
-    const alert = await screen.findByText(/سامانه‌ی مرکزی تحویل ثبت‌شده در این دستگاه را نپذیرفت/);
+    const alert = await screen.findByText(/سامانه‌ی مرکزی رویدادی از این کارت را که در این دستگاه ثبت شده بود نپذیرفت/);
     await user.click(within(alert).getByRole('link', { name: 'نیازمند رسیدگی' }));
 
     const entry = await screen.findByRole('listitem', { name: /زهرا محمدی/ });
@@ -95,14 +95,14 @@ describe('needs attention', () => {
     await user.type(await screen.findByRole('searchbox'), card.nationalCode);
     await user.click(await screen.findByRole('link', { name: /زهرا محمدی/ }));
     expect(await screen.findByText(/رسیدگی سرپرست: .*با شهروند تماس گرفته شد/)).toBeInTheDocument();
-    expect(screen.queryByText(/سامانه‌ی مرکزی تحویل ثبت‌شده در این دستگاه را نپذیرفت/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/سامانه‌ی مرکزی رویدادی از این کارت را که در این دستگاه ثبت شده بود نپذیرفت/)).not.toBeInTheDocument();
   });
 
   it('sends staff from the card screen to "needs attention" instead of offering a plain void', async () => {
     const card = reza();
     const { db } = await renderApp({ cards: [card], route: `/cards/${card.cardId}` });
     await handOverAndRefuse(db, card, 'rejected', 'bad recipient');
-    const alert = await screen.findByText(/سامانه‌ی مرکزی تحویل ثبت‌شده در این دستگاه را نپذیرفت/);
+    const alert = await screen.findByText(/سامانه‌ی مرکزی رویدادی از این کارت را که در این دستگاه ثبت شده بود نپذیرفت/);
     expect(within(alert).getByRole('link', { name: 'نیازمند رسیدگی' })).toHaveAttribute('href', '/attention');
     expect(screen.queryByRole('button', { name: /ابطال/ })).not.toBeInTheDocument();
   });

@@ -38,6 +38,7 @@ export function CardScreen() {
     (record) => record.type === 'handover' && !record.voidedByEventId && card.handover?.eventId === record.eventId,
   );
   const refusedHere = history?.some(needsAttention) ?? false;
+  const activeHandoverRefused = activeLocalHandover !== undefined && needsAttention(activeLocalHandover);
 
   return (
     <section className="screen card-screen" aria-labelledby="card-title">
@@ -53,9 +54,8 @@ export function CardScreen() {
         <p className="notice notice-danger" role="alert">
           {t('cardNeedsAttention')} <Link to="/attention">{t('navAttention')}</Link>
         </p>
-      ) : activeLocalHandover ? (
-        <VoidForm handover={activeLocalHandover} />
       ) : null}
+      {activeLocalHandover && !activeHandoverRefused ? <VoidForm handover={activeLocalHandover} /> : null}
       <section aria-labelledby="history-title" className="panel">
         <h2 id="history-title">{t('cardHistory')}</h2>
         {history && history.length > 0 ? (

@@ -61,10 +61,11 @@ export function SyncIndicator() {
   const lastSuccessAt = Math.max(state.lastSuccessAt ?? 0, storedLastSync ? Date.parse(storedLastSync) : 0) || null;
 
   return (
-    <div className={`sync-indicator sync-${state.status}`} role="status" aria-live="polite">
+    <div className={`sync-indicator sync-${state.status}`} role="region" aria-label={t('syncRegionLabel')}>
       <span className="sync-dot" aria-hidden="true" />
       <span className="sync-text">
-        <strong>{t(STATUS_LABEL[state.status])}</strong>
+        {/* Only the state and its problem are announced: ages and progress change too often. */}
+        <strong role="status">{t(STATUS_LABEL[state.status])}</strong>
         {pending > 0 ? (
           <span className="sync-pending">
             {t('syncPendingCount', { count: pending })}
@@ -77,7 +78,7 @@ export function SyncIndicator() {
           </Link>
         ) : null}
         {state.status === 'syncing' && state.pulledCards > 0 && !state.firstPull ? <span>{t('syncPulling', { count: state.pulledCards })}</span> : null}
-        <span className="sync-detail">
+        <span className="sync-detail" aria-live="polite">
           {state.problem
             ? t(PROBLEM_LABEL[state.problem])
             : lastSuccessAt
