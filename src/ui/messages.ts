@@ -149,6 +149,7 @@ export const fa = {
   settingsSaved: 'تنظیمات ذخیره شد.',
 
   syncIdle: 'همگام',
+  syncConnected: 'متصل',
   syncSyncing: 'در حال همگام‌سازی…',
   syncOffline: 'بدون اتصال',
   syncError: 'خطای همگام‌سازی',
@@ -346,6 +347,7 @@ export const en: Record<MessageKey, string> = {
   settingsSaved: 'Settings saved.',
 
   syncIdle: 'In sync',
+  syncConnected: 'Connected',
   syncSyncing: 'Syncing…',
   syncOffline: 'Offline',
   syncError: 'Sync error',
@@ -361,7 +363,7 @@ export const en: Record<MessageKey, string> = {
   syncPulling: 'Receiving inventory: {count} cards',
   syncFirstPull: 'Receiving the center’s inventory: {received} of {total} cards',
   syncFirstPullUnknownTotal: 'Receiving the center’s inventory: {received} cards so far',
-  syncOldestPending: 'oldest {age}',
+  syncOldestPending: 'oldest: {age}',
   syncAttentionCount: 'Needs attention: {count}',
   syncLocal: 'Kept on this device',
   syncRegionLabel: 'Sync status',

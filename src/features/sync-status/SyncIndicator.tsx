@@ -65,12 +65,11 @@ export function SyncIndicator() {
       <span className="sync-dot" aria-hidden="true" />
       <span className="sync-text">
         {/* Only the state and its problem are announced: ages and progress change too often. */}
-        <strong role="status">{t(STATUS_LABEL[state.status])}</strong>
-        {pending > 0 ? (
-          <span className="sync-pending">
-            {t('syncPendingCount', { count: pending })}
-            {summary?.oldestPendingAtMs != null ? ` · ${t('syncOldestPending', { age: describeAge(nowMs - summary.oldestPendingAtMs, i18n) })}` : null}
-          </span>
+        {/* "In sync" would be untrue while handovers wait: idle with a queue is only "connected". */}
+        <strong role="status">{t(state.status === 'idle' && pending > 0 ? 'syncConnected' : STATUS_LABEL[state.status])}</strong>
+        {pending > 0 ? <span className="sync-pending">{t('syncPendingCount', { count: pending })}</span> : null}
+        {pending > 0 && summary?.oldestPendingAtMs != null ? (
+          <span>{t('syncOldestPending', { age: describeAge(nowMs - summary.oldestPendingAtMs, i18n) })}</span>
         ) : null}
         {summary && summary.needsAttention > 0 ? (
           <Link className="sync-attention" to="/attention">
