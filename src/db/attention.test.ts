@@ -21,8 +21,8 @@ const context = (): CommandContext => ({
   makeEventId: () => `event-${++ids}`,
 });
 
-/** A tablet with one card handed over here and refused by the registry with `answer`. */
-async function refusedHandover(answer: 'conflict' | 'rejected', registryCard?: (card: Card) => Card) {
+/** A tablet with one card handed over here, its event in flight to the registry. */
+async function handoverInFlight() {
   const db = new TahvilDatabase(`attention-test-${++dbCount}`);
   const card = createCard();
   await upsertCards(db, [card]);
@@ -32,6 +32,12 @@ async function refusedHandover(answer: 'conflict' | 'rejected', registryCard?: (
     context(),
   );
   await claimPendingBatch(db, 10);
+  return { db, card, handover };
+}
+
+/** A tablet with one card handed over here and refused by the registry with `answer`. */
+async function refusedHandover(answer: 'conflict' | 'rejected', registryCard?: (card: Card) => Card) {
+  const { db, card, handover } = await handoverInFlight();
   const answeredCard = registryCard?.(card);
   await applyPushResults(db, [{ eventId: handover.eventId, status: answer, reason: 'registry says no', ...(answeredCard ? { card: answeredCard } : {}) }]);
   if (answeredCard) await upsertCards(db, [answeredCard]);
@@ -109,15 +115,7 @@ describe('needs attention', () => {
   });
 
   it('refuses to resolve an event the registry accepted', async () => {
-    const db = new TahvilDatabase(`attention-test-${++dbCount}`);
-    const card = createCard();
-    await upsertCards(db, [card]);
-    const handover = await recordHandover(
-      db,
-      { cardId: card.cardId, proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' } },
-      context(),
-    );
-    await claimPendingBatch(db, 10);
+    const { db, card, handover } = await handoverInFlight();
     await applyPushResults(db, [{ eventId: handover.eventId, status: 'accepted' }]);
     await expect(resolveAttention(db, { eventId: handover.eventId, resolution: 'voided', note: 'n' }, context())).rejects.toMatchObject({
       refusal: 'attention-not-found',

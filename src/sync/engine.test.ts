@@ -11,7 +11,6 @@ import {
   SYNC_SOON_DELAY_MS,
   SyncEngine,
   backoffDelayMs,
-  type SyncClock,
   type SyncState,
 } from './engine.ts';
 import { TahvilDatabase } from '../db/database.ts';
@@ -22,36 +21,10 @@ import { ensureDeviceIdentity, readSyncMeta, updateSettings, writeSyncMeta } fro
 import { attentionItems } from '../db/attention.ts';
 import { ALL_CHECKS, createCard } from '../../tests/factories/cards.ts';
 import type { Card, PullResponse, PushRequest, PushResponse } from './protocol.ts';
+import { FakeClock } from '../../tests/factories/fake-clock.ts';
 
 const START_MS = Date.parse('2026-11-25T10:31:07.512+03:30');
 
-class FakeClock implements SyncClock {
-  nowMs = START_MS;
-  timers: Array<{ id: number; at: number; callback: () => void }> = [];
-  private nextId = 1;
-  now() {
-    return this.nowMs;
-  }
-  setTimeout(callback: () => void, ms: number) {
-    const id = this.nextId++;
-    this.timers.push({ id, at: this.nowMs + ms, callback });
-    return id;
-  }
-  clearTimeout(handle: unknown) {
-    this.timers = this.timers.filter((timer) => timer.id !== handle);
-  }
-  /** Moves the clock on and fires every timer that falls due, as the browser would. */
-  advance(ms: number): void {
-    this.nowMs += ms;
-    const due = this.timers.filter((timer) => timer.at <= this.nowMs);
-    this.timers = this.timers.filter((timer) => timer.at > this.nowMs);
-    for (const timer of due) timer.callback();
-  }
-  nextDelay(): number | null {
-    const next = this.timers.reduce<number | null>((min, timer) => (min === null || timer.at < min ? timer.at : min), null);
-    return next === null ? null : next - this.nowMs;
-  }
-}
 
 type Route = 'health' | 'events' | 'cards';
 type Responder = (request: { route: Route; url: URL; body: unknown; signal: AbortSignal | null }) => Response | Promise<Response>;
@@ -92,7 +65,7 @@ async function setup(respond: Responder, { cards = [createCard({ cardId: 'C-0000
   await ensureDeviceIdentity(db, () => 'device-engine-test');
   await updateSettings(db, { registryUrl: 'http://registry.test' });
   await upsertCards(db, cards);
-  const clock = new FakeClock();
+  const clock = new FakeClock(START_MS);
   const scripted = scriptedFetch(respond);
   const connectivity = new EventTarget();
   const engine = new SyncEngine({ db, fetch: scripted.fetch, clock, random: () => random, connectivity });
@@ -323,7 +296,7 @@ describe('SyncEngine connectivity', () => {
     };
     const db = new TahvilDatabase(`engine-test-${++dbCount}`);
     await ensureDeviceIdentity(db, () => 'device-engine-test');
-    const engine = new SyncEngine({ db, fetch: scriptedFetch(healthyRegistry).fetch, clock: new FakeClock(), connectivity });
+    const engine = new SyncEngine({ db, fetch: scriptedFetch(healthyRegistry).fetch, clock: new FakeClock(START_MS), connectivity });
     await engine.start();
     await engine.start();
     expect(calls).toEqual(['add']);

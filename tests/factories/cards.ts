@@ -1,5 +1,5 @@
 // Test data shared by unit, integration and end-to-end tests: registry cards with valid codes.
-import type { Card, CounterChecks } from '../../src/sync/protocol.ts';
+import type { Card, CounterChecks, HandoverEvent } from '../../src/sync/protocol.ts';
 import { completeNationalCode } from '../../src/domain/national-code.ts';
 
 let sequence = 0;
@@ -38,3 +38,18 @@ export const ALL_CHECKS: CounterChecks = {
   feeCollected: true,
   biometricConfirmed: true,
 };
+
+/** A handover of `card` to its holder as another counter recorded it (the registry's copy). */
+export function handoverAtAnotherCounter(card: Card, overrides: Partial<HandoverEvent> = {}): HandoverEvent {
+  return {
+    eventId: `other-counter-${card.cardId}`,
+    type: 'handover',
+    cardId: card.cardId,
+    occurredAt: '2026-11-25T09:15:00+03:30',
+    staffId: 'S-03',
+    deviceId: 'tablet-2',
+    recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: `${card.firstName} ${card.lastName}` },
+    checks: ALL_CHECKS,
+    ...overrides,
+  };
+}

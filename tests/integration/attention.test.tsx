@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { FIXED_NOW, renderApp } from './render-app.tsx';
-import { ALL_CHECKS, createCard } from '../factories/cards.ts';
+import { ALL_CHECKS, createCard, handoverAtAnotherCounter } from '../factories/cards.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { applyPushResults, claimPendingBatch } from '../../src/db/outbox.ts';
 import { upsertCards } from '../../src/db/cards.ts';
@@ -38,17 +38,12 @@ describe('needs attention', () => {
   it('lists a conflict with the registry’s reason and who handed the card over at the other counter', async () => {
     const card = zahra();
     const { db } = await renderApp({ cards: [card], route: '/attention' });
-    const otherHandover = {
-      eventId: 'other-counter-event',
-      type: 'handover' as const,
-      cardId: card.cardId,
-      occurredAt: '2026-11-25T09:15:00+03:30',
-      staffId: 'S-03',
-      deviceId: 'tablet-2',
-      recipient: { kind: 'holder' as const, nationalCode: card.nationalCode, fullName: 'زهرا محمدی' },
-      checks: ALL_CHECKS,
-    };
-    await handOverAndRefuse(db, card, 'conflict', 'card C-0000301 is handed_over', { ...card, status: 'handed_over', version: card.version + 3, handover: otherHandover });
+    await handOverAndRefuse(db, card, 'conflict', 'card C-0000301 is handed_over', {
+      ...card,
+      status: 'handed_over',
+      version: card.version + 3,
+      handover: handoverAtAnotherCounter(card),
+    });
 
     const entry = await screen.findByRole('listitem', { name: /زهرا محمدی/ });
     expect(within(entry).getByText('تعارض')).toBeInTheDocument();
@@ -109,20 +104,7 @@ describe('needs attention', () => {
 
   it('says on the card screen when the handover was recorded at another counter', async () => {
     const card = zahra();
-    const handedElsewhere = {
-      ...card,
-      status: 'handed_over' as const,
-      handover: {
-        eventId: 'e-other',
-        type: 'handover' as const,
-        cardId: card.cardId,
-        occurredAt: '2026-11-25T09:15:00+03:30',
-        staffId: 'S-03',
-        deviceId: 'tablet-2',
-        recipient: { kind: 'holder' as const, nationalCode: card.nationalCode, fullName: 'زهرا محمدی' },
-        checks: ALL_CHECKS,
-      },
-    };
+    const handedElsewhere = { ...card, status: 'handed_over' as const, handover: handoverAtAnotherCounter(card) };
     await renderApp({ cards: [handedElsewhere], route: `/cards/${card.cardId}` });
     expect(await screen.findByText('این تحویل در باجه‌ی دیگری ثبت شده است.')).toBeInTheDocument();
     await waitFor(() => expect(screen.getByText(/S-03/)).toBeInTheDocument());

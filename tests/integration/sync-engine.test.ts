@@ -1,7 +1,7 @@
 // The sync engine against the real mock registry on a loopback socket, with a fake clock:
 // nothing waits on real timers, and every scheduled retry is inspected rather than slept.
 import { afterEach, describe, expect, it } from 'vitest';
-import { SyncEngine, BACKOFF_BASE_MS, BACKOFF_CAP_MS, SYNC_INTERVAL_MS, backoffDelayMs, type SyncClock } from '../../src/sync/engine.ts';
+import { SyncEngine, BACKOFF_BASE_MS, BACKOFF_CAP_MS, SYNC_INTERVAL_MS, backoffDelayMs } from '../../src/sync/engine.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { updateSettings } from '../../src/db/settings.ts';
 import { readCounters } from '../../src/db/counters.ts';
@@ -9,28 +9,8 @@ import { startRegistry, type RunningRegistry } from '../../server/test-helpers.t
 import { createTestDatabase, FIXED_NOW } from './render-app.tsx';
 import { ALL_CHECKS } from '../factories/cards.ts';
 import type { TahvilDatabase } from '../../src/db/database.ts';
+import { FakeClock } from '../factories/fake-clock.ts';
 
-class FakeClock implements SyncClock {
-  nowMs = FIXED_NOW.getTime();
-  timers: Array<{ id: number; at: number; callback: () => void }> = [];
-  private nextId = 1;
-  now() {
-    return this.nowMs;
-  }
-  setTimeout(callback: () => void, ms: number) {
-    const id = this.nextId++;
-    this.timers.push({ id, at: this.nowMs + ms, callback });
-    return id;
-  }
-  clearTimeout(handle: unknown) {
-    this.timers = this.timers.filter((timer) => timer.id !== handle);
-  }
-  /** The delay of the next scheduled sync (request timeouts are cleared as requests finish). */
-  nextDelay(): number | null {
-    const next = this.timers.reduce<number | null>((min, timer) => (min === null || timer.at < min ? timer.at : min), null);
-    return next === null ? null : next - this.nowMs;
-  }
-}
 
 let registry: RunningRegistry | null = null;
 let running: SyncEngine | null = null;
@@ -44,7 +24,7 @@ async function setup(options: Parameters<typeof startRegistry>[0] = {}) {
   registry = await startRegistry({ seedCards: 40, ...options });
   const db = await createTestDatabase();
   await updateSettings(db, { registryUrl: registry.base });
-  const clock = new FakeClock();
+  const clock = new FakeClock(FIXED_NOW.getTime());
   const engine = new SyncEngine({ db, fetch: (...args) => fetch(...args), clock, random: () => 0.5 });
   running = engine;
   return { db, clock, engine, registry };

@@ -8,6 +8,7 @@ import { useI18n } from '../../ui/i18n.tsx';
 import { CardStatusBadge, SyncStateBadge } from '../../ui/status.tsx';
 import { describeCommandError } from '../../ui/command-error.ts';
 import { useCommandContext, useServices, useSettings } from '../../services/services.tsx';
+import { ErrorNotice } from '../../ui/error-notice.tsx';
 
 /** Events the registry refused, kept in front of staff until a supervisor settles each one. */
 export function AttentionScreen() {
@@ -119,11 +120,7 @@ function AttentionEntry({ item, onResolved }: { item: AttentionItem; onResolved:
           <span>{t('attentionNoteLabel')}</span>
           <textarea value={note} onChange={(change) => setNote(change.target.value)} rows={2} placeholder={t('attentionNoteHint')} required />
         </label>
-        {error ? (
-          <p className="notice notice-danger" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorNotice message={error} />
         <div className="actions">
           {canVoid ? (
             <button type="button" className="button button-danger" onClick={() => void resolve('voided')} disabled={saving || note.trim() === ''}>

@@ -9,6 +9,7 @@ import { needsAttention } from '../../db/attention.ts';
 import { useCommandContext, useServices, useSettings } from '../../services/services.tsx';
 import { useCard, useCardHistory } from './use-card.ts';
 import { describeCommandError } from '../../ui/command-error.ts';
+import { ErrorNotice } from '../../ui/error-notice.tsx';
 
 export interface CardScreenNotice {
   saved?: 'handover' | 'void';
@@ -200,11 +201,7 @@ function VoidForm({ handover }: { handover: OutboxRecord }) {
         <span>{t('voidReason')}</span>
         <textarea value={reason} onChange={(event) => setReason(event.target.value)} rows={2} required />
       </label>
-      {error ? (
-        <p className="notice notice-danger" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorNotice message={error} />
       <button type="submit" className="button button-danger" disabled={saving || reason.trim() === ''}>
         {t('voidConfirm')}
       </button>

@@ -10,6 +10,7 @@ import { useCommandContext, useServices, useSettings } from '../../services/serv
 import { useCard } from './use-card.ts';
 import { describeCommandError } from '../../ui/command-error.ts';
 import type { CardScreenNotice } from './CardScreen.tsx';
+import { ErrorNotice } from '../../ui/error-notice.tsx';
 
 type CheckName = 'identityVerified' | 'birthCertificateSeen' | 'feeCollected' | 'biometricConfirmed';
 
@@ -172,11 +173,7 @@ export function HandoverScreen() {
           ))}
         </fieldset>
         {!ready ? <p className="muted">{t('handoverIncomplete')}</p> : null}
-        {error ? (
-          <p className="notice notice-danger" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorNotice message={error} />
         <div className="actions">
           <button type="submit" className="button button-primary button-large" disabled={!ready || saving}>
             {saving ? t('handoverSaving') : t('handoverConfirm')}
