@@ -36,7 +36,7 @@ const layerZones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist', 'dist-bench', 'node_modules', 'var', 'test-results', 'playwright-report', 'bench/results', 'dev-dist'] },
+  { ignores: ['dist', 'dist-next', 'dist-bench', 'node_modules', 'var', 'test-results', 'playwright-report', 'bench/results', 'dev-dist'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.{js,mjs}'], languageOptions: { globals: { ...globals.node } } },

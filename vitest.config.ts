@@ -3,6 +3,7 @@ import react from '@vitejs/plugin-react';
 
 export default defineConfig({
   plugins: [react()],
+  define: { __TAHVIL_BUILD_ID__: JSON.stringify('test') },
   test: {
     environment: 'jsdom',
     setupFiles: ['./tests/setup.ts'],

@@ -20,4 +20,8 @@ function run(command, args) {
 }
 
 run('npx', ['vite', 'build', '--logLevel', 'warn']);
+// A second build with another version label: the update test serves it to a page running the first.
+process.env.TAHVIL_BUILD_ID = 'next-e2e';
+run('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', 'dist-next']);
+delete process.env.TAHVIL_BUILD_ID;
 run('npx', ['playwright', 'test', ...process.argv.slice(2)]);

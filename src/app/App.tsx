@@ -1,8 +1,8 @@
-import { useEffect, useSyncExternalStore } from 'react';
-import { NavLink, Route, Routes } from 'react-router';
+import { useEffect, useState } from 'react';
+import { NavLink, Route, Routes, useLocation } from 'react-router';
 import { liveQuery } from 'dexie';
 import { I18nProvider, useI18n } from '../ui/i18n.tsx';
-import { ServicesProvider, useServices, useSettings, type Services } from '../services/services.tsx';
+import { ServicesProvider, useServices, useSettings, useSyncState, type Services } from '../services/services.tsx';
 import { updateSettings } from '../db/settings.ts';
 import { SearchScreen } from '../features/search/SearchScreen.tsx';
 import { CardScreen } from '../features/card/CardScreen.tsx';
@@ -13,6 +13,10 @@ import { SettingsScreen } from '../features/settings/SettingsScreen.tsx';
 import { SyncIndicator } from '../features/sync-status/SyncIndicator.tsx';
 import { AttentionScreen } from '../features/attention/AttentionScreen.tsx';
 import type { UpdateHandle } from '../pwa/register-service-worker.ts';
+import { UpdateBanner, type UpdateHold } from '../pwa/UpdateBanner.tsx';
+import { InstallPanel, StoragePanel } from '../pwa/DevicePanels.tsx';
+import { requestPersistentStorage } from '../pwa/storage-persistence.ts';
+import { onAppInstalled } from '../pwa/install-prompt.ts';
 
 export function TahvilApp({ services, updates }: { services: Services; updates?: UpdateHandle }) {
   return (
@@ -29,10 +33,88 @@ function LocalizedShell({ updates }: { updates?: UpdateHandle }) {
     document.documentElement.dir = settings.language === 'fa' ? 'rtl' : 'ltr';
   }, [settings.language]);
   useSyncAfterNewEvents();
+  useStoragePersistenceRequest();
+  const databaseChange = useDatabaseUpgradeGuard();
   return (
     <I18nProvider language={settings.language}>
+      {databaseChange ? <DatabaseChangedNotice change={databaseChange} /> : null}
       <Layout updates={updates} />
     </I18nProvider>
+  );
+}
+
+/**
+ * The first handover of a visit, or installing the app, asks the browser to keep this device's
+ * data: that is when there is something here worth keeping, and when browsers tend to agree.
+ */
+function useStoragePersistenceRequest() {
+  const { db } = useServices();
+  useEffect(() => {
+    let asked = false;
+    let newestSeen: number | undefined;
+    const subscription = liveQuery(() => db.events.orderBy('seq').lastKey()).subscribe({
+      next: (newest) => {
+        const seq = typeof newest === 'number' ? newest : 0;
+        if (!asked && newestSeen !== undefined && seq > newestSeen) {
+          asked = true;
+          void requestPersistentStorage();
+        }
+        newestSeen = seq;
+      },
+    });
+    const stopListening = onAppInstalled(() => void requestPersistentStorage());
+    return () => {
+      subscription.unsubscribe();
+      stopListening();
+    };
+  }, [db]);
+}
+
+type DatabaseChange = 'upgraded-elsewhere' | 'upgrade-blocked';
+
+/**
+ * A newer version opened in another tab upgrades the database schema: this tab's connection is
+ * closed (Dexie's default, so the other tab is not kept waiting) and it must reload to run the
+ * new code. The reverse case, this tab's upgrade waiting on an old tab, is shown too.
+ */
+function useDatabaseUpgradeGuard(): DatabaseChange | null {
+  const { db, syncEngine } = useServices();
+  const [change, setChange] = useState<DatabaseChange | null>(null);
+  useEffect(() => {
+    const upgradedElsewhere = () => {
+      syncEngine?.stop();
+      setChange('upgraded-elsewhere');
+    };
+    const blocked = () => setChange((current) => current ?? 'upgrade-blocked');
+    db.on('versionchange', upgradedElsewhere);
+    db.on('blocked', blocked);
+    return () => {
+      db.on('versionchange').unsubscribe(upgradedElsewhere);
+      db.on('blocked').unsubscribe(blocked);
+    };
+  }, [db, syncEngine]);
+  return change;
+}
+
+function DatabaseChangedNotice({ change }: { change: DatabaseChange }) {
+  const { t } = useI18n();
+  if (change === 'upgrade-blocked') {
+    return (
+      <div className="update-banner" role="alert">
+        {t('dbUpgradeBlocked')}
+      </div>
+    );
+  }
+  return (
+    <div className="blocking-overlay">
+      <div className="panel" role="alertdialog" aria-modal="true" aria-labelledby="db-upgraded-title" aria-describedby="db-upgraded-body">
+        <h2 id="db-upgraded-title">{t('dbUpgradedTitle')}</h2>
+        <p id="db-upgraded-body">{t('dbUpgradedBody')}</p>
+        <button type="button" className="button button-primary" autoFocus onClick={() => window.location.reload()}>
+          {t('dbUpgradedReload')}
+        </button>
+      </div>
+    </div>
   );
 }
 
@@ -57,13 +139,13 @@ function useSyncAfterNewEvents() {
   }, [db, syncEngine]);
 }
 
-const noUpdates = () => () => undefined;
-
 function Layout({ updates }: { updates?: UpdateHandle }) {
   const { t, language } = useI18n();
   const { db } = useServices();
   const settings = useSettings();
-  const updateAvailable = useSyncExternalStore(updates?.subscribe ?? noUpdates, () => updates?.updateAvailable() ?? false);
+  const location = useLocation();
+  const syncState = useSyncState();
+  const updateHold: UpdateHold = location.pathname.endsWith('/handover') ? 'handover' : syncState.status === 'syncing' ? 'sync' : null;
 
   return (
     <div className="layout">
@@ -100,14 +182,7 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
         </div>
         <SyncIndicator />
       </header>
-      {updateAvailable && updates ? (
-        <div className="update-banner" role="status">
-          <span>{t('updateAvailable')}</span>
-          <button type="button" className="button button-small" onClick={() => void updates.applyUpdate()}>
-            {t('updateApply')}
-          </button>
-        </div>
-      ) : null}
+      {updates ? <UpdateBanner updates={updates} hold={updateHold} /> : null}
       <main id="main" className="app-main">
         {settings.deviceId && !settings.shift ? (
           <ShiftScreen />
@@ -118,7 +193,15 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
             <Route path="/cards/:cardId/handover" element={<HandoverScreen />} />
             <Route path="/today" element={<TodayScreen />} />
             <Route path="/attention" element={<AttentionScreen />} />
-            <Route path="/settings" element={<SettingsScreen />} />
+            <Route
+              path="/settings"
+              element={
+                <SettingsScreen>
+                  <StoragePanel />
+                  <InstallPanel />
+                </SettingsScreen>
+              }
+            />
             <Route path="*" element={<SearchScreen />} />
           </Routes>
         )}

@@ -10,9 +10,11 @@ import { SyncEngine } from '../sync/engine.ts';
 import { withSyncLock } from '../sync/tab-lock.ts';
 import { createServices } from '../services/services.tsx';
 import { registerServiceWorker } from '../pwa/register-service-worker.ts';
+import { listenForInstallPrompt } from '../pwa/install-prompt.ts';
 import { TahvilApp } from './App.tsx';
 
 async function boot() {
+  listenForInstallPrompt();
   const root = createRoot(document.getElementById('root')!);
   const db = appDatabase();
   try {

@@ -8,14 +8,27 @@ export interface UpdateHandle {
   applyUpdate(): Promise<void>;
 }
 
+/** A tablet stays open all day: look for a new version now and then, not only at page load. */
+export const UPDATE_CHECK_INTERVAL_MS = 60 * 60_000;
+
 export function registerServiceWorker(): UpdateHandle {
   let waiting = false;
+  let reloading = false;
+  const reloadOnce = () => {
+    if (reloading) return;
+    reloading = true;
+    window.location.reload();
+  };
   const listeners = new Set<() => void>();
-  const updateServiceWorker = registerSW({
+  registerSW({
     immediate: true,
+    onNeedReload: reloadOnce,
     onNeedRefresh() {
       waiting = true;
       for (const listener of listeners) listener();
+    },
+    onRegisteredSW(_url, registration) {
+      if (registration) window.setInterval(() => void registration.update().catch(() => undefined), UPDATE_CHECK_INTERVAL_MS);
     },
   });
   return {
@@ -24,6 +37,18 @@ export function registerServiceWorker(): UpdateHandle {
       return () => listeners.delete(listener);
     },
     updateAvailable: () => waiting,
-    applyUpdate: () => updateServiceWorker(true),
+    applyUpdate: async () => {
+      // Told straight to the waiting worker, and the reload done here on the controller switch:
+      // the plugin's own path reloads only a page that was controlled when it loaded, and a
+      // page from the tablet's first visit is taken over later (clientsClaim).
+      const registration = await navigator.serviceWorker.getRegistration();
+      const waitingWorker = registration?.waiting;
+      if (!waitingWorker) {
+        reloadOnce();
+        return;
+      }
+      navigator.serviceWorker.addEventListener('controllerchange', reloadOnce, { once: true });
+      waitingWorker.postMessage({ type: 'SKIP_WAITING' });
+    },
   };
 }

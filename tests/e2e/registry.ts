@@ -49,11 +49,14 @@ export class MockRegistry {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Starts (or restarts) the registry; `extraArgs` are more flags of server/main.ts, e.g. faults. */
-  async start(extraArgs: readonly string[] = []): Promise<void> {
+  /**
+   * Starts (or restarts) the registry; `extraArgs` are more flags of server/main.ts (faults),
+   * `appDir` the build it serves (dist-next is a second build, for the update test).
+   */
+  async start(extraArgs: readonly string[] = [], { appDir = 'dist' }: { appDir?: string } = {}): Promise<void> {
     const child = spawn(
       path.join(ROOT, 'node_modules/.bin/tsx'),
-      ['server/main.ts', '--port', String(this.port), '--data', path.join(this.dataDir, 'mock.json'), '--serve-app', 'dist', ...extraArgs],
+      ['server/main.ts', '--port', String(this.port), '--data', path.join(this.dataDir, 'mock.json'), '--serve-app', appDir, ...extraArgs],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child = child;

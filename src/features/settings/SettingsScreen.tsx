@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { endShift, updateSettings } from '../../db/settings.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useServices, useSettings } from '../../services/services.tsx';
 
-export function SettingsScreen() {
+/** `children`: device panels the app composes in (storage, installation), shown last. */
+export function SettingsScreen({ children }: { children?: ReactNode }) {
   const { t } = useI18n();
   const { db } = useServices();
   const settings = useSettings();
@@ -69,6 +70,8 @@ export function SettingsScreen() {
           </button>
         </div>
       ) : null}
+      {children}
+      <p className="muted">{t('settingsVersion', { version: __TAHVIL_BUILD_ID__ })}</p>
     </section>
   );
 }

@@ -1,0 +1,42 @@
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useI18n, type MessageKey } from '../ui/i18n.tsx';
+import type { UpdateHandle } from './register-service-worker.ts';
+
+/** What must finish before the page may reload into the new version. */
+export type UpdateHold = 'handover' | 'sync' | null;
+
+const HOLD_MESSAGE: Record<Exclude<UpdateHold, null>, MessageKey> = {
+  handover: 'updateHeldHandover',
+  sync: 'updateHeldSync',
+};
+
+/**
+ * "Update available", and the update itself once staff accept it and nothing is in the way: a
+ * reload in the middle of a handover form or a sync request would cost the clerk's input or an
+ * answer the outbox is waiting for. IndexedDB, and with it the outbox, is untouched by an update.
+ */
+export function UpdateBanner({ updates, hold }: { updates: UpdateHandle; hold: UpdateHold }) {
+  const { t } = useI18n();
+  const available = useSyncExternalStore(updates.subscribe, updates.updateAvailable);
+  const [accepted, setAccepted] = useState(false);
+
+  useEffect(() => {
+    if (accepted && hold === null) void updates.applyUpdate();
+  }, [accepted, hold, updates]);
+
+  if (!available) return null;
+  return (
+    <div className="update-banner" role="status">
+      {accepted ? (
+        <span>{hold ? t(HOLD_MESSAGE[hold]) : t('updateApplying')}</span>
+      ) : (
+        <>
+          <span>{t('updateAvailable')}</span>
+          <button type="button" className="button button-small" onClick={() => setAccepted(true)}>
+            {t('updateApply')}
+          </button>
+        </>
+      )}
+    </div>
+  );
+}
