@@ -9,9 +9,9 @@ async function expectNoSidewaysOverflow(page: Page) {
   expect(overflow).toBeLessThanOrEqual(0);
 }
 
-async function shoot(page: Page, name: string) {
+async function shoot(page: Page, name: string, { fullPage = false } = {}) {
   await expectNoSidewaysOverflow(page);
-  await page.screenshot({ path: `test-results/screens/${name}.png` });
+  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage });
 }
 
 for (const viewport of [
@@ -48,6 +48,12 @@ for (const viewport of [
     await expect(page.getByRole('table').getByRole('row')).toHaveCount(2);
     await shoot(page, `${viewport.name}-fa-today`);
 
+    await page.getByRole('link', { name: 'تنظیمات' }).click();
+    await expect(page.getByRole('heading', { name: 'فضای ذخیره‌سازی دستگاه' })).toBeVisible();
+    await expect(page.getByText(/مگابایت استفاده شده است/)).toBeVisible();
+    await shoot(page, `${viewport.name}-fa-settings`, { fullPage: true });
+    await page.getByRole('link', { name: 'تحویل‌های امروز' }).click();
+
     await page.getByRole('button', { name: 'Switch to English' }).click();
     await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
     await expect(page.getByRole('heading', { level: 1 })).toContainText("Handovers today");
@@ -66,6 +72,11 @@ for (const viewport of [
     await page.goto(`${registry.url}/cards/C-0000006/handover`);
     await expect(page.getByRole('button', { name: 'Record handover' })).toBeDisabled();
     await shoot(page, `${viewport.name}-en-handover`);
+
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await expect(page.getByRole('heading', { name: 'Storage on this device' })).toBeVisible();
+    await shoot(page, `${viewport.name}-en-settings`, { fullPage: true });
+    await page.goBack();
 
     // The language choice survives a reload.
     await page.reload();

@@ -89,3 +89,19 @@ describe('a schema upgrade in another tab', () => {
     opened.close();
   });
 });
+
+describe('installing', () => {
+  it('offers the browser’s install sheet on the settings screen when the browser makes the offer', async () => {
+    const { listenForInstallPrompt } = await import('../../src/pwa/install-prompt.ts');
+    listenForInstallPrompt(window);
+    await renderApp({ route: '/settings', settings: { language: 'en' } });
+    const prompt = vi.fn(async () => undefined);
+    const offer = Object.assign(new Event('beforeinstallprompt', { cancelable: true }), { prompt, userChoice: Promise.resolve({ outcome: 'accepted' }) });
+    window.dispatchEvent(offer);
+    expect(offer.defaultPrevented).toBe(true);
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Install Tahvil' }));
+    expect(prompt).toHaveBeenCalledTimes(1);
+    window.dispatchEvent(new Event('appinstalled'));
+    expect(await screen.findByText('Tahvil is installed and opens from the home screen, even offline.')).toBeInTheDocument();
+  });
+});
