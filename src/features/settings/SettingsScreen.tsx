@@ -5,7 +5,7 @@ import { useServices, useSettings } from '../../services/services.tsx';
 
 /** `children`: device panels the app composes in (storage, installation), shown last. */
 export function SettingsScreen({ children }: { children?: ReactNode }) {
-  const { t, digits } = useI18n();
+  const { t } = useI18n();
   const { db } = useServices();
   const settings = useSettings();
   const [draft, setDraft] = useState<{ centerId: string; deviceToken: string } | null>(null);
@@ -71,7 +71,7 @@ export function SettingsScreen({ children }: { children?: ReactNode }) {
         </div>
       ) : null}
       {children}
-      <p className="muted">{t('settingsVersion', { version: digits(__TAHVIL_BUILD_ID__) })}</p>
+      <p className="muted">{t('settingsVersion', { version: __TAHVIL_BUILD_ID__ })}</p>
     </section>
   );
 }
