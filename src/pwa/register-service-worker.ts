@@ -10,6 +10,8 @@ export interface UpdateHandle {
 
 /** A tablet stays open all day: look for a new version now and then, not only at page load. */
 export const UPDATE_CHECK_INTERVAL_MS = 60 * 60_000;
+const SKIP_WAITING_ATTEMPTS = 10;
+const SKIP_WAITING_RETRY_MS = 1_500;
 
 export function registerServiceWorker(): UpdateHandle {
   let waiting = false;
@@ -48,7 +50,13 @@ export function registerServiceWorker(): UpdateHandle {
         return;
       }
       navigator.serviceWorker.addEventListener('controllerchange', reloadOnce, { once: true });
-      waitingWorker.postMessage({ type: 'SKIP_WAITING' });
+      // A waiting worker the browser had stopped sometimes misses the first message (seen in
+      // Chromium): ask again until it takes over, the page reloads, or it is gone.
+      for (let attempt = 0; attempt < SKIP_WAITING_ATTEMPTS && !reloading; attempt++) {
+        if (registration.waiting !== waitingWorker) break;
+        waitingWorker.postMessage({ type: 'SKIP_WAITING' });
+        await new Promise((resolve) => window.setTimeout(resolve, SKIP_WAITING_RETRY_MS));
+      }
     },
   };
 }
