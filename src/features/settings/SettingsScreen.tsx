@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { endShift, updateSettings } from '../../db/settings.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useServices, useSettings } from '../../services/services.tsx';
@@ -11,6 +11,13 @@ export function SettingsScreen({ children }: { children?: ReactNode }) {
   const [draft, setDraft] = useState<{ centerId: string; deviceToken: string } | null>(null);
   const [saved, setSaved] = useState(false);
   const values = draft ?? { centerId: settings.centerId, deviceToken: settings.deviceToken };
+  // The box shows the tap at once; the stored setting arrives a moment later through the live
+  // query, and until then a screen reader would read out the old state.
+  const [proxyDraft, setProxyDraft] = useState<boolean | null>(null);
+  const proxyAllowed = proxyDraft ?? settings.proxyAllowed;
+  useEffect(() => {
+    if (proxyDraft === settings.proxyAllowed) setProxyDraft(null);
+  }, [proxyDraft, settings.proxyAllowed]);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -35,8 +42,11 @@ export function SettingsScreen({ children }: { children?: ReactNode }) {
         <label className="choice">
           <input
             type="checkbox"
-            checked={settings.proxyAllowed}
-            onChange={(event) => void updateSettings(db, { proxyAllowed: event.target.checked })}
+            checked={proxyAllowed}
+            onChange={(event) => {
+              setProxyDraft(event.target.checked);
+              void updateSettings(db, { proxyAllowed: event.target.checked });
+            }}
           />
           <span>{t('settingsProxyAllowed')}</span>
         </label>
