@@ -91,6 +91,10 @@ export default defineConfig({
         // The first service worker takes charge of the page that installed it. Without this,
         // that page stays uncontrolled all day, and an accepted update would never reload it.
         clientsClaim: true,
+        // One file, its listeners added while the script first runs. Split in two, the
+        // SKIP_WAITING listener was added a tick later, and a waiting worker the browser had
+        // stopped and woke for that message sometimes missed it.
+        inlineWorkboxRuntime: true,
         navigateFallback: '/index.html',
         // Navigations to the registry and the mock's test endpoints must reach the network, never
         // the cached shell. (fetch() calls are not navigations, and no runtime route caches them.)

@@ -50,8 +50,8 @@ export function registerServiceWorker(): UpdateHandle {
         return;
       }
       navigator.serviceWorker.addEventListener('controllerchange', reloadOnce, { once: true });
-      // A waiting worker the browser had stopped sometimes misses the first message (seen in
-      // Chromium): ask again until it takes over, the page reloads, or it is gone.
+      // A waiting worker the browser stopped is woken by the message; ask again, a few times,
+      // in case one is lost (decision 007), until it takes over or the page reloads.
       for (let attempt = 0; attempt < SKIP_WAITING_ATTEMPTS && !reloading; attempt++) {
         if (registration.waiting !== waitingWorker) break;
         waitingWorker.postMessage({ type: 'SKIP_WAITING' });
