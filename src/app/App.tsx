@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { NavLink, Route, Routes, useLocation } from 'react-router';
 import { liveQuery } from 'dexie';
 import { I18nProvider, useI18n } from '../ui/i18n.tsx';
@@ -141,11 +141,14 @@ function useSyncAfterNewEvents() {
 
 function Layout({ updates }: { updates?: UpdateHandle }) {
   const { t, language } = useI18n();
-  const { db } = useServices();
+  const { db, syncEngine } = useServices();
   const settings = useSettings();
   const location = useLocation();
   const syncState = useSyncState();
   const updateHold: UpdateHold = location.pathname.endsWith('/handover') ? 'handover' : syncState.status === 'syncing' ? 'sync' : null;
+  // No new sync request once the update starts: a request through the old service worker
+  // wakes it while the new one is taking over, and Chromium can then leave the new one waiting.
+  const stopSyncForUpdate = useCallback(() => syncEngine?.stop(), [syncEngine]);
 
   return (
     <div className="layout">
@@ -182,7 +185,7 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
         </div>
         <SyncIndicator />
       </header>
-      {updates ? <UpdateBanner updates={updates} hold={updateHold} /> : null}
+      {updates ? <UpdateBanner updates={updates} hold={updateHold} beforeUpdate={stopSyncForUpdate} /> : null}
       <main id="main" className="app-main">
         {settings.deviceId && !settings.shift ? (
           <ShiftScreen />

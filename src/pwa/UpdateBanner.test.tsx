@@ -11,7 +11,7 @@ function fakeUpdates(available: boolean) {
   const handle: UpdateHandle = {
     subscribe: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
     updateAvailable: () => waiting,
-    applyUpdate: vi.fn(async () => undefined),
+    applyUpdate: vi.fn(async () => true),
   };
   const arrive = () => {
     waiting = true;
@@ -63,6 +63,27 @@ describe('UpdateBanner', () => {
     expect(screen.getByText(message)).toBeInTheDocument();
     expect(handle.applyUpdate).not.toHaveBeenCalled();
     setHold(null);
+    expect(handle.applyUpdate).toHaveBeenCalledTimes(1);
+  });
+
+  it('tells staff to close and reopen the app when the new version does not take over', async () => {
+    const { handle } = fakeUpdates(true);
+    handle.applyUpdate = vi.fn(async () => false);
+    renderBanner(handle, null);
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Update' }));
+    expect(await screen.findByText('The update will finish when Tahvil is closed and opened again. Saved data stays as it is.')).toBeInTheDocument();
+  });
+
+  it('stops new sync requests just before updating', async () => {
+    const { handle } = fakeUpdates(true);
+    const beforeUpdate = vi.fn();
+    render(
+      <I18nProvider language="en">
+        <UpdateBanner updates={handle} hold={null} beforeUpdate={beforeUpdate} />
+      </I18nProvider>,
+    );
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Update' }));
+    expect(beforeUpdate).toHaveBeenCalledTimes(1);
     expect(handle.applyUpdate).toHaveBeenCalledTimes(1);
   });
 

@@ -15,20 +15,26 @@ const HOLD_MESSAGE: Record<Exclude<UpdateHold, null>, MessageKey> = {
  * reload in the middle of a handover form or a sync request would cost the clerk's input or an
  * answer the outbox is waiting for. IndexedDB, and with it the outbox, is untouched by an update.
  */
-export function UpdateBanner({ updates, hold }: { updates: UpdateHandle; hold: UpdateHold }) {
+export function UpdateBanner({ updates, hold, beforeUpdate }: { updates: UpdateHandle; hold: UpdateHold; beforeUpdate?: () => void }) {
   const { t } = useI18n();
   const available = useSyncExternalStore(updates.subscribe, updates.updateAvailable);
   const [accepted, setAccepted] = useState(false);
+  const [stalled, setStalled] = useState(false);
 
   useEffect(() => {
-    if (accepted && hold === null) void updates.applyUpdate();
-  }, [accepted, hold, updates]);
+    if (accepted && hold === null) {
+      beforeUpdate?.();
+      // Chromium now and then leaves the new worker waiting when the old one wakes mid-swap
+      // (decision 007); closing every Tahvil window lets it take over on the next start.
+      void updates.applyUpdate().then((reloading) => setStalled(!reloading));
+    }
+  }, [accepted, hold, updates, beforeUpdate]);
 
   if (!available) return null;
   return (
     <div className="update-banner" role="status">
       {accepted ? (
-        <span>{hold ? t(HOLD_MESSAGE[hold]) : t('updateApplying')}</span>
+        <span>{hold ? t(HOLD_MESSAGE[hold]) : stalled ? t('updateNeedsRestart') : t('updateApplying')}</span>
       ) : (
         <>
           <span>{t('updateAvailable')}</span>

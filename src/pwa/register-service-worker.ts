@@ -5,7 +5,8 @@ import { registerSW } from 'virtual:pwa-register';
 export interface UpdateHandle {
   subscribe(listener: () => void): () => void;
   updateAvailable(): boolean;
-  applyUpdate(): Promise<void>;
+  /** Resolves true when the page is about to reload into the new version, false if it stalled. */
+  applyUpdate(): Promise<boolean>;
 }
 
 /** A tablet stays open all day: look for a new version now and then, not only at page load. */
@@ -47,16 +48,18 @@ export function registerServiceWorker(): UpdateHandle {
       const waitingWorker = registration?.waiting;
       if (!waitingWorker) {
         reloadOnce();
-        return;
+        return true;
       }
       navigator.serviceWorker.addEventListener('controllerchange', reloadOnce, { once: true });
       // A waiting worker the browser stopped is woken by the message; ask again, a few times,
       // in case one is lost (decision 007), until it takes over or the page reloads.
       for (let attempt = 0; attempt < SKIP_WAITING_ATTEMPTS && !reloading; attempt++) {
-        if (registration.waiting !== waitingWorker) break;
-        waitingWorker.postMessage({ type: 'SKIP_WAITING' });
+        const stillWaiting = registration.waiting;
+        if (!stillWaiting) break;
+        stillWaiting.postMessage({ type: 'SKIP_WAITING' });
         await new Promise((resolve) => window.setTimeout(resolve, SKIP_WAITING_RETRY_MS));
       }
+      return reloading;
     },
   };
 }

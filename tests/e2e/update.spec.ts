@@ -7,6 +7,11 @@ import { CounterPage } from './counter-page.ts';
 
 const NEXT_VERSION = 'next-e2e';
 
+// About one run in ten, Chromium wakes the old service worker in the middle of the swap and
+// leaves the new one waiting (decision 007; the app then asks staff to reopen it). One retry
+// keeps that browser race from failing the suite; the assertions themselves are unchanged.
+test.describe.configure({ retries: 1 });
+
 test('an update waits for the open handover form, then keeps the outbox, which syncs', async ({ page, registry }) => {
   const counter = new CounterPage(page);
   const [pendingCard, formCard] = await registry.readyCards(2, 3);
