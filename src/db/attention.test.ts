@@ -6,7 +6,7 @@ import { recordHandover, voidHandover, type CommandContext } from './handovers.t
 import { applyPushResults, claimPendingBatch, outboxSummary } from './outbox.ts';
 import { attentionItems, resolveAttention } from './attention.ts';
 import { CommandRefused } from '../domain/refusals.ts';
-import { ALL_CHECKS, createCard } from '../../tests/factories/cards.ts';
+import { createCard, holderHandover } from '../../tests/factories/cards.ts';
 import type { Card } from '../sync/protocol.ts';
 
 let dbCount = 0;
@@ -28,7 +28,7 @@ async function handoverInFlight() {
   await upsertCards(db, [card]);
   const handover = await recordHandover(
     db,
-    { cardId: card.cardId, proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' } },
+    holderHandover(card),
     context(),
   );
   await claimPendingBatch(db, 10);

@@ -19,7 +19,7 @@ import { recordHandover } from '../db/handovers.ts';
 import { claimPendingBatch } from '../db/outbox.ts';
 import { ensureDeviceIdentity, readSyncMeta, updateSettings, writeSyncMeta } from '../db/settings.ts';
 import { attentionItems } from '../db/attention.ts';
-import { ALL_CHECKS, createCard } from '../../tests/factories/cards.ts';
+import { createCard, holderHandover } from '../../tests/factories/cards.ts';
 import type { Card, PullResponse, PushRequest, PushResponse } from './protocol.ts';
 import { FakeClock } from '../../tests/factories/fake-clock.ts';
 
@@ -76,7 +76,7 @@ async function handOver(db: TahvilDatabase, { cardId }: Pick<Card, 'cardId'>) {
   const card = (await db.cards.get(cardId))!;
   return recordHandover(
     db,
-    { cardId: card.cardId, proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' } },
+    holderHandover(card),
     {
       deviceId: 'device-engine-test',
       staff: { staffId: 'S-07', staffName: 'مریم', startedAt: '' },

@@ -53,3 +53,8 @@ export function handoverAtAnotherCounter(card: Card, overrides: Partial<Handover
     ...overrides,
   };
 }
+
+/** The input of a handover to the card's holder with every counter check done. */
+export function holderHandover(card: Pick<Card, 'cardId' | 'nationalCode'>) {
+  return { cardId: card.cardId, proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder' as const, nationalCode: card.nationalCode, fullName: '' } };
+}

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { FIXED_NOW, renderApp } from './render-app.tsx';
-import { ALL_CHECKS, createCard, handoverAtAnotherCounter } from '../factories/cards.ts';
+import { createCard, handoverAtAnotherCounter, holderHandover } from '../factories/cards.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { applyPushResults, claimPendingBatch } from '../../src/db/outbox.ts';
 import { upsertCards } from '../../src/db/cards.ts';
@@ -16,7 +16,7 @@ let eventNumber = 0;
 async function handOverAndRefuse(db: TahvilDatabase, card: Card, answer: 'conflict' | 'rejected', reason: string, registryCard?: Card) {
   const event = await recordHandover(
     db,
-    { cardId: card.cardId, proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' } },
+    holderHandover(card),
     {
       deviceId: 'device-test-0001',
       staff: { staffId: 'S-07', staffName: 'مریم احمدی', startedAt: '' },

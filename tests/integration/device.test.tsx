@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { FIXED_NOW, renderApp } from './render-app.tsx';
-import { ALL_CHECKS, createCard } from '../factories/cards.ts';
+import { createCard, holderHandover } from '../factories/cards.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import type { TahvilDatabase } from '../../src/db/database.ts';
 
@@ -26,7 +26,7 @@ let eventNumber = 0;
 const handOver = (db: TahvilDatabase, card: ReturnType<typeof createCard>) =>
   recordHandover(
     db,
-    { cardId: card.cardId, proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' } },
+    holderHandover(card),
     { deviceId: 'device-test-0001', staff: { staffId: 'S-07', staffName: 'مریم', startedAt: '' }, timeZone: 'Asia/Tehran', now: FIXED_NOW, makeEventId: () => `device-e-${++eventNumber}` },
   );
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { screen } from '@testing-library/react';
 import { FIXED_NOW, renderApp } from './render-app.tsx';
-import { ALL_CHECKS, createCard } from '../factories/cards.ts';
+import { createCard, holderHandover } from '../factories/cards.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { IDLE_SYNC_STATE, type SyncEngine, type SyncState } from '../../src/sync/engine.ts';
 
@@ -18,7 +18,7 @@ describe('sync indicator', () => {
     const { db } = await renderApp({ cards: [card], syncEngine: engineShowing({ status: 'offline', problem: 'unreachable' }) });
     await recordHandover(
       db,
-      { cardId: card.cardId, proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' } },
+      holderHandover(card),
       {
         deviceId: 'device-test-0001',
         staff: { staffId: 'S-07', staffName: 'مریم', startedAt: '' },
@@ -40,7 +40,7 @@ describe('sync indicator', () => {
     expect(await screen.findByText('همگام')).toBeInTheDocument();
     await recordHandover(
       db,
-      { cardId: card.cardId, proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' } },
+      holderHandover(card),
       { deviceId: 'device-test-0001', staff: { staffId: 'S-07', staffName: 'مریم', startedAt: '' }, timeZone: 'Asia/Tehran', now: FIXED_NOW, makeEventId: () => 'e-1' },
     );
     expect(await screen.findByText('متصل')).toBeInTheDocument();

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { waitFor } from '@testing-library/react';
 import { renderApp, FIXED_NOW } from './render-app.tsx';
-import { ALL_CHECKS, createCard } from '../factories/cards.ts';
+import { createCard, holderHandover } from '../factories/cards.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { claimPendingBatch, releaseUnanswered } from '../../src/db/outbox.ts';
 import { IDLE_SYNC_STATE, type SyncEngine, type SyncState } from '../../src/sync/engine.ts';
@@ -26,7 +26,7 @@ describe('sync triggers', () => {
 
     await recordHandover(
       db,
-      { cardId: card.cardId, proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' } },
+      holderHandover(card),
       { deviceId: 'd', staff: { staffId: 'S-07', staffName: 'م', startedAt: '' }, timeZone: 'Asia/Tehran', now: FIXED_NOW, makeEventId: () => 'new-event' },
     );
     await waitFor(() => expect(engine.syncSoon).toHaveBeenCalledTimes(1));

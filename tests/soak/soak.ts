@@ -13,7 +13,7 @@ import { SyncEngine, type SyncClock, type SyncState } from '../../src/sync/engin
 import { DEMO_CENTER_ID, type Card, type CardStatus, type ProtocolEvent, type PushResponse } from '../../src/sync/protocol.ts';
 import { startRegistry, type RunningRegistry } from '../../server/test-helpers.ts';
 import { mulberry32 } from '../../server/demo-inventory.ts';
-import { ALL_CHECKS } from '../factories/cards.ts';
+import { holderHandover } from '../factories/cards.ts';
 
 export interface SoakOptions {
   runs: number;
@@ -488,7 +488,7 @@ async function handOver(context: RunContext, tablet: Tablet, other: Tablet): Pro
   try {
     const event = await recordHandover(
       tablet.db,
-      { cardId: card.cardId, proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' } },
+      holderHandover(card),
       tablet.commandContext(),
     );
     context.counts.handovers++;
