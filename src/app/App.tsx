@@ -51,20 +51,14 @@ function useStoragePersistenceRequest() {
   const { db } = useServices();
   useEffect(() => {
     let asked = false;
-    let newestSeen: number | undefined;
-    const subscription = liveQuery(() => db.events.orderBy('seq').lastKey()).subscribe({
-      next: (newest) => {
-        const seq = typeof newest === 'number' ? newest : 0;
-        if (!asked && newestSeen !== undefined && seq > newestSeen) {
-          asked = true;
-          void requestPersistentStorage();
-        }
-        newestSeen = seq;
-      },
+    const stopWatchingEvents = subscribeToNewEvents(db, () => {
+      if (asked) return;
+      asked = true;
+      void requestPersistentStorage();
     });
     const stopListening = onAppInstalled(() => void requestPersistentStorage());
     return () => {
-      subscription.unsubscribe();
+      stopWatchingEvents();
       stopListening();
     };
   }, [db]);
@@ -119,24 +113,26 @@ function DatabaseChangedNotice({ change }: { change: DatabaseChange }) {
 }
 
 /**
- * A new outbox event, from this tab or another, asks the engine to sync shortly. It watches the
- * newest event's key, not the pending count: a failed push puts events back to pending, and
- * reacting to that would cut every backoff short.
+ * Calls `onNewEvent` whenever an event is recorded, in this tab or another. It watches the newest
+ * event's key, not the pending count: a failed push puts events back to pending, and reacting to
+ * that would cut every backoff short.
  */
+function subscribeToNewEvents(db: Services['db'], onNewEvent: () => void): () => void {
+  let newestSeen: number | undefined;
+  const subscription = liveQuery(() => db.events.orderBy('seq').lastKey()).subscribe({
+    next: (newest) => {
+      const seq = typeof newest === 'number' ? newest : 0;
+      if (newestSeen !== undefined && seq > newestSeen) onNewEvent();
+      newestSeen = seq;
+    },
+  });
+  return () => subscription.unsubscribe();
+}
+
+/** A new outbox event asks the engine to sync shortly, so a burst of handovers goes together. */
 function useSyncAfterNewEvents() {
   const { db, syncEngine } = useServices();
-  useEffect(() => {
-    if (!syncEngine) return;
-    let newestSeen: number | undefined;
-    const subscription = liveQuery(() => db.events.orderBy('seq').lastKey()).subscribe({
-      next: (newest) => {
-        const seq = typeof newest === 'number' ? newest : 0;
-        if (newestSeen !== undefined && seq > newestSeen) syncEngine.syncSoon();
-        newestSeen = seq;
-      },
-    });
-    return () => subscription.unsubscribe();
-  }, [db, syncEngine]);
+  useEffect(() => (syncEngine ? subscribeToNewEvents(db, () => syncEngine.syncSoon()) : undefined), [db, syncEngine]);
 }
 
 function Layout({ updates }: { updates?: UpdateHandle }) {
