@@ -4,7 +4,7 @@
 // that takes the local handover back when the supervisor voids it.
 import type { TahvilDatabase } from './database.ts';
 import type { AttentionResolvedEvent, OutboxRecord, StoredCard } from './records.ts';
-import type { CommandContext } from './handovers.ts';
+import { newEventRecord, type CommandContext } from './handovers.ts';
 import { CommandRefused } from '../domain/refusals.ts';
 import { isoWithOffset, jalaliDayKey } from '../domain/jalali.ts';
 import { tidyDisplayText } from '../domain/persian-text.ts';
@@ -62,22 +62,19 @@ export async function resolveAttention(db: TahvilDatabase, input: ResolveInput, 
       staffId: staff.staffId,
       deviceId: context.deviceId,
     };
-    await db.events.add({
-      eventId: event.eventId,
-      type: event.type,
-      cardId: event.cardId,
-      dayKey: jalaliDayKey(context.now, context.timeZone),
-      occurredAtMs: context.now.getTime(),
-      staffId: staff.staffId,
-      staffName: staff.staffName,
-      holderName: original.holderName,
-      holderNationalCode: original.holderNationalCode,
-      event,
-      syncState: 'local',
-      serverReason: null,
-      voidedByEventId: null,
-      resolvedByEventId: null,
-    });
+    await db.events.add(
+      newEventRecord(
+        event,
+        {
+          dayKey: jalaliDayKey(context.now, context.timeZone),
+          occurredAtMs: context.now.getTime(),
+          staff,
+          holderName: original.holderName,
+          holderNationalCode: original.holderNationalCode,
+        },
+        'local',
+      ),
+    );
     await db.events.update(original.seq!, {
       resolvedByEventId: event.eventId,
       ...(voiding ? { voidedByEventId: event.eventId } : {}),

@@ -2,7 +2,7 @@
 // its outbox event and the counters in one strict-durability transaction, so either all of it
 // is on disk or none is; the UI reports "saved" only after the transaction commits.
 import type { TahvilDatabase } from './database.ts';
-import type { OutboxRecord, StaffOnShift, StoredCard } from './records.ts';
+import type { OutboxRecord, StaffOnShift, StoredCard, StoredEvent, SyncState } from './records.ts';
 import type { CardStatus, CounterChecks, HandoverEvent, HandoverRecipient, HandoverVoidEvent } from '../sync/protocol.ts';
 import { parseNationalCode } from '../domain/national-code.ts';
 import { CommandRefused, type HandoverRefusal } from '../domain/refusals.ts';
@@ -39,8 +39,13 @@ export interface OutboxContext {
   holderNationalCode: string;
 }
 
-/** The outbox row of a newly recorded event: pending, with what lists show beside it. */
+/** The outbox row of a newly recorded protocol event: pending, with what lists show beside it. */
 export function pendingOutboxRecord(event: HandoverEvent | HandoverVoidEvent, context: OutboxContext): OutboxRecord {
+  return newEventRecord(event, context, 'pending');
+}
+
+/** The stored row of any newly recorded event, in the sync state it starts in. */
+export function newEventRecord(event: StoredEvent, context: OutboxContext, syncState: SyncState): OutboxRecord {
   return {
     eventId: event.eventId,
     type: event.type,
@@ -52,9 +57,10 @@ export function pendingOutboxRecord(event: HandoverEvent | HandoverVoidEvent, co
     holderName: context.holderName,
     holderNationalCode: context.holderNationalCode,
     event,
-    syncState: 'pending',
+    syncState,
     serverReason: null,
     voidedByEventId: null,
+    resolvedByEventId: null,
   };
 }
 
