@@ -19,7 +19,7 @@ import { recordHandover } from '../db/handovers.ts';
 import { claimPendingBatch } from '../db/outbox.ts';
 import { ensureDeviceIdentity, readSyncMeta, updateSettings, writeSyncMeta } from '../db/settings.ts';
 import { attentionItems } from '../db/attention.ts';
-import { createCard, holderHandover } from '../../tests/factories/cards.ts';
+import { createCard, holderHandover, testCommandContext } from '../../tests/factories/cards.ts';
 import type { Card, PullResponse, PushRequest, PushResponse } from './protocol.ts';
 import { FakeClock } from '../../tests/factories/fake-clock.ts';
 
@@ -58,7 +58,6 @@ const healthyRegistry: Responder = ({ route, body }) => {
 };
 
 let dbCount = 0;
-let eventCount = 0;
 
 async function setup(respond: Responder, { cards = [createCard({ cardId: 'C-0000001', version: 5 })], random = 1 } = {}) {
   const db = new TahvilDatabase(`engine-test-${++dbCount}`);
@@ -77,13 +76,7 @@ async function handOver(db: TahvilDatabase, { cardId }: Pick<Card, 'cardId'>) {
   return recordHandover(
     db,
     holderHandover(card),
-    {
-      deviceId: 'device-engine-test',
-      staff: { staffId: 'S-07', staffName: 'مریم', startedAt: '' },
-      timeZone: 'Asia/Tehran',
-      now: new Date(START_MS),
-      makeEventId: () => `0193b000-0000-7000-8000-${String(++eventCount).padStart(12, '0')}`,
-    },
+    testCommandContext({ deviceId: 'device-engine-test', now: new Date(START_MS) }),
   );
 }
 

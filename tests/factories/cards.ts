@@ -1,8 +1,13 @@
 // Test data shared by unit, integration and end-to-end tests: registry cards with valid codes.
 import type { Card, CounterChecks, HandoverEvent } from '../../src/sync/protocol.ts';
+import type { CommandContext } from '../../src/db/handovers.ts';
 import { completeNationalCode } from '../../src/domain/national-code.ts';
 
 let sequence = 0;
+let eventSequence = 0;
+
+/** The moment tests stand at: a Wednesday morning at the counter, Tehran time. */
+export const FIXED_NOW = new Date('2026-11-25T10:31:07.512+03:30');
 
 /** A valid national code made from a running number, so each card gets its own. */
 export function nextNationalCode(): string {
@@ -57,4 +62,16 @@ export function handoverAtAnotherCounter(card: Card, overrides: Partial<Handover
 /** The input of a handover to the card's holder with every counter check done. */
 export function holderHandover(card: Pick<Card, 'cardId' | 'nationalCode'>) {
   return { cardId: card.cardId, proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder' as const, nationalCode: card.nationalCode, fullName: '' } };
+}
+
+/** What a command needs at a test counter: clerk S-07 on shift, Tehran time, a fresh event id each time. */
+export function testCommandContext(overrides: Partial<CommandContext> = {}): CommandContext {
+  return {
+    deviceId: 'device-test-0001',
+    staff: { staffId: 'S-07', staffName: 'مریم احمدی', startedAt: '' },
+    timeZone: 'Asia/Tehran',
+    now: FIXED_NOW,
+    makeEventId: () => `0193f000-0000-7000-8000-${String(++eventSequence).padStart(12, '0')}`,
+    ...overrides,
+  };
 }

@@ -3,27 +3,20 @@
 import { describe, expect, it } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { FIXED_NOW, renderApp } from './render-app.tsx';
-import { createCard, handoverAtAnotherCounter, holderHandover } from '../factories/cards.ts';
+import { renderApp } from './render-app.tsx';
+import { createCard, handoverAtAnotherCounter, holderHandover, testCommandContext } from '../factories/cards.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { applyPushResults, claimPendingBatch } from '../../src/db/outbox.ts';
 import { upsertCards } from '../../src/db/cards.ts';
 import type { TahvilDatabase } from '../../src/db/database.ts';
 import type { Card } from '../../src/sync/protocol.ts';
 
-let eventNumber = 0;
 
 async function handOverAndRefuse(db: TahvilDatabase, card: Card, answer: 'conflict' | 'rejected', reason: string, registryCard?: Card) {
   const event = await recordHandover(
     db,
     holderHandover(card),
-    {
-      deviceId: 'device-test-0001',
-      staff: { staffId: 'S-07', staffName: 'مریم احمدی', startedAt: '' },
-      timeZone: 'Asia/Tehran',
-      now: FIXED_NOW,
-      makeEventId: () => `0193c000-0000-7000-8000-${String(++eventNumber).padStart(12, '0')}`,
-    },
+    testCommandContext(),
   );
   await claimPendingBatch(db, 10);
   await applyPushResults(db, [{ eventId: event.eventId, status: answer, reason, ...(registryCard ? { card: registryCard } : {}) }]);

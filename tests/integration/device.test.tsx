@@ -3,8 +3,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { FIXED_NOW, renderApp } from './render-app.tsx';
-import { createCard, holderHandover } from '../factories/cards.ts';
+import { renderApp } from './render-app.tsx';
+import { createCard, holderHandover, testCommandContext } from '../factories/cards.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import type { TahvilDatabase } from '../../src/db/database.ts';
 
@@ -22,12 +22,11 @@ afterEach(() => {
   Reflect.deleteProperty(navigator, 'storage');
 });
 
-let eventNumber = 0;
 const handOver = (db: TahvilDatabase, card: ReturnType<typeof createCard>) =>
   recordHandover(
     db,
     holderHandover(card),
-    { deviceId: 'device-test-0001', staff: { staffId: 'S-07', staffName: 'مریم', startedAt: '' }, timeZone: 'Asia/Tehran', now: FIXED_NOW, makeEventId: () => `device-e-${++eventNumber}` },
+    testCommandContext(),
   );
 
 describe('device storage', () => {

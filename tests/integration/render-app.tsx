@@ -9,11 +9,13 @@ import { upsertCards } from '../../src/db/cards.ts';
 import type { Services } from '../../src/services/services.tsx';
 import type { Card } from '../../src/sync/protocol.ts';
 import type { SyncEngine } from '../../src/sync/engine.ts';
+import { FIXED_NOW } from '../factories/cards.ts';
+
+export { FIXED_NOW };
 
 let databaseCount = 0;
 let eventCount = 0;
 
-export const FIXED_NOW = new Date('2026-11-25T10:31:07.512+03:30');
 
 export interface AppSetup {
   cards?: Card[];

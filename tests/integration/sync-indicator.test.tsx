@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { screen } from '@testing-library/react';
 import { FIXED_NOW, renderApp } from './render-app.tsx';
-import { createCard, holderHandover } from '../factories/cards.ts';
+import { createCard, holderHandover, testCommandContext } from '../factories/cards.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { IDLE_SYNC_STATE, type SyncEngine, type SyncState } from '../../src/sync/engine.ts';
 
@@ -19,13 +19,7 @@ describe('sync indicator', () => {
     await recordHandover(
       db,
       holderHandover(card),
-      {
-        deviceId: 'device-test-0001',
-        staff: { staffId: 'S-07', staffName: 'مریم', startedAt: '' },
-        timeZone: 'Asia/Tehran',
-        now: new Date(FIXED_NOW.getTime() - 25 * 60_000),
-        makeEventId: () => 'event-waiting',
-      },
+      testCommandContext({ now: new Date(FIXED_NOW.getTime() - 25 * 60_000) }),
     );
     expect(await screen.findByText('۱ در انتظار')).toBeInTheDocument();
     expect(screen.getByText('قدیمی‌ترین: ۲۵ دقیقه پیش')).toBeInTheDocument();
@@ -41,7 +35,7 @@ describe('sync indicator', () => {
     await recordHandover(
       db,
       holderHandover(card),
-      { deviceId: 'device-test-0001', staff: { staffId: 'S-07', staffName: 'مریم', startedAt: '' }, timeZone: 'Asia/Tehran', now: FIXED_NOW, makeEventId: () => 'e-1' },
+      testCommandContext(),
     );
     expect(await screen.findByText('متصل')).toBeInTheDocument();
     expect(screen.getByText('قدیمی‌ترین: همین حالا')).toBeInTheDocument();
