@@ -316,6 +316,11 @@ const state: BenchState = {
   syncStaff: null,
 };
 
+/** A command's context at this moment, as the counter builds it: real clock, random event ids. */
+function commandContextNow(deviceId: string, staff: StaffOnShift | null): CommandContext {
+  return { deviceId, staff, timeZone: DEFAULT_TIME_ZONE, now: new Date(), makeEventId: () => crypto.randomUUID() };
+}
+
 function log(message: string): void {
   console.log(`[bench] ${message}`);
 }
@@ -536,13 +541,7 @@ async function measureHandover(samples: number, warmup: number) {
   const base: number[] = [];
   for (let i = 0; i < candidates.length; i++) {
     const card = candidates[i] as Card;
-    const context: CommandContext = {
-      deviceId: state.deviceId,
-      staff,
-      timeZone: DEFAULT_TIME_ZONE,
-      now: new Date(),
-      makeEventId: () => crypto.randomUUID(),
-    };
+    const context = commandContextNow(state.deviceId, staff);
     const runApp = async () => {
       const started = performance.now();
       await recordHandover(
@@ -784,13 +783,7 @@ async function queueHandovers(wanted: number) {
     await db.transaction('rw', [db.cards, db.events, db.counters], async () => {
       for (const card of cards) {
         if (!card) throw new Error('a chosen card is missing from the tablet');
-        const context: CommandContext = {
-          deviceId: state.syncDeviceId,
-          staff,
-          timeZone: DEFAULT_TIME_ZONE,
-          now: new Date(),
-          makeEventId: () => crypto.randomUUID(),
-        };
+        const context = commandContextNow(state.syncDeviceId, staff);
         await recordHandover(
           db,
           { cardId: card.cardId, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' }, checks: ALL_CHECKS, proxyAllowed: false },
