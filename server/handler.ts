@@ -8,7 +8,7 @@ import { DEMO_CENTER_ID, HEALTH_PATH, MAX_PUSH_EVENTS, PROTOCOL_BASE_PATH } from
 import { checkManifest } from '../src/domain/manifest.ts';
 import { parseNationalCode } from '../src/domain/national-code.ts';
 import { DEFAULT_DEMO_CARD_COUNT, DEFAULT_DEMO_SEED, demoBox, generateDemoCards, mulberry32, randomDemoPerson } from './demo-inventory.ts';
-import { readManifestCsv } from './manifest-csv.ts';
+import { readManifestCsv } from '../src/domain/manifest-csv.ts';
 import { RegistryPersister, loadRegistryFile } from './persistence.ts';
 import { CARD_STATUSES, RegistryInputError, RegistryState, parseEvent, parsePullLimit } from './registry-state.ts';
 import { createStaticHandler } from './static-files.ts';
