@@ -114,3 +114,90 @@ export function normalizeJalaliDate(input: string): string | null {
   if (m < 1 || m > 12 || d < 1 || d > (m <= 6 ? 31 : 30)) return null;
   return `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
 }
+
+const DAY_MS = 86_400_000;
+// The bracket below starts within a few days of the answer; this many widenings covers any key.
+const MAX_BRACKET_WIDENINGS = 64;
+
+function assertDayKey(dayKey: string): void {
+  if (normalizeJalaliDate(dayKey) !== dayKey) throw new RangeError(`Not a Jalali day key (YYYY-MM-DD): ${JSON.stringify(dayKey)}`);
+}
+
+/**
+ * The first instant of the Jalali day `YYYY-MM-DD` in the zone: its 00:00:00.000, or the first
+ * wall-clock time that exists when a clock change skips midnight. Found by binary search over
+ * instants with `jalaliDayKey`, since day keys are fixed-width and order as strings.
+ * Throws a RangeError for a malformed key or a day the calendar does not have (1405-12-30).
+ */
+export function jalaliDayStart(dayKey: string, timeZone: string = DEFAULT_TIME_ZONE): Date {
+  assertDayKey(dayKey);
+  const [year, month, day] = dayKey.split('-').map(Number) as [number, number, number];
+  // Only a first guess (1 Farvardin 1349 ≈ 1970-03-21, months of about 30.5 days); the search decides.
+  const guess = Math.round(((year - 1349) * 365.2422 + 79 + (month - 1) * 30.5 + (day - 1)) * DAY_MS);
+  const keyAt = (ms: number) => jalaliDayKey(new Date(ms), timeZone);
+  let low = guess - 2 * DAY_MS;
+  let high = guess + 2 * DAY_MS;
+  for (let widenings = 0; keyAt(low) >= dayKey || keyAt(high) < dayKey; widenings += 1) {
+    if (widenings === MAX_BRACKET_WIDENINGS) throw new RangeError(`Jalali day out of range: ${dayKey}`);
+    if (keyAt(low) >= dayKey) low -= 4 * DAY_MS;
+    if (keyAt(high) < dayKey) high += 4 * DAY_MS;
+  }
+  // Invariant: keyAt(low) < dayKey <= keyAt(high).
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (keyAt(middle) < dayKey) low = middle;
+    else high = middle;
+  }
+  const start = new Date(high);
+  if (jalaliDayKey(start, timeZone) !== dayKey) throw new RangeError(`No such Jalali day: ${dayKey}`);
+  return start;
+}
+
+/** The day key `days` days after (or before, when negative) `dayKey`: `1405-12-29` + 1 → `1406-01-01`. */
+export function addJalaliDays(dayKey: string, days: number, timeZone: string = DEFAULT_TIME_ZONE): string {
+  if (!Number.isInteger(days)) throw new RangeError(`Not a whole number of days: ${days}`);
+  // Stepping whole 24 hours from midday lands inside the right day even when clock changes in
+  // between have moved the wall clock by an hour or two.
+  const midday = jalaliDayStart(dayKey, timeZone).getTime() + DAY_MS / 2;
+  return jalaliDayKey(new Date(midday + days * DAY_MS), timeZone);
+}
+
+function dayKeyOf(year: number, month: number, day: number): string {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** The number of days (29, 30 or 31) in a Jalali month, e.g. Esfand 1403 (leap) → 30, Esfand 1404 → 29. */
+export function jalaliMonthLength(year: number, month: number): number {
+  if (!Number.isInteger(year) || year < 1 || year > 9999 || !Number.isInteger(month) || month < 1 || month > 12) {
+    throw new RangeError(`Not a Jalali year and month: ${year}-${month}`);
+  }
+  // Calendar days only: UTC has no clock changes, so every day there is exactly DAY_MS long.
+  const firstDay = jalaliDayStart(dayKeyOf(year, month, 1), 'UTC').getTime();
+  for (const length of [31, 30]) {
+    const last = jalaliDayKey(new Date(firstDay + (length - 1) * DAY_MS), 'UTC');
+    if (last === dayKeyOf(year, month, length)) return length;
+  }
+  return 29;
+}
+
+/** The day of the week of a Jalali day, with the Iranian week: 0 = Saturday (شنبه) … 6 = Friday (جمعه). */
+export function jalaliWeekday(dayKey: string): number {
+  // A calendar date has one weekday whatever the zone; at 00:00 UTC, getUTCDay reads it exactly.
+  const sundayFirst = jalaliDayStart(dayKey, 'UTC').getUTCDay();
+  return (sundayFirst + 1) % 7;
+}
+
+/** The twelve Jalali month names, Farvardin first, as the language writes them. */
+export function jalaliMonthNames(language: UiLanguage): string[] {
+  const format = displayFormatter(language, 'UTC', { month: 'long' });
+  // The 10th of each month, at noon UTC: safely inside the month whatever the year.
+  return Array.from({ length: 12 }, (_, i) => format.format(jalaliDayStart(`1405-${String(i + 1).padStart(2, '0')}-10`, 'UTC')));
+}
+
+/** Weekday names, Saturday (the first day of the Iranian week) first. */
+export function weekdayNames(language: UiLanguage, width: 'long' | 'narrow'): string[] {
+  const format = displayFormatter(language, 'UTC', { weekday: width });
+  // 1405-09-07 is a Saturday (jalaliWeekday gives 0).
+  const saturday = jalaliDayStart('1405-09-07', 'UTC').getTime();
+  return Array.from({ length: 7 }, (_, i) => format.format(new Date(saturday + i * 86_400_000 + 43_200_000)));
+}
