@@ -22,6 +22,11 @@ export class TahvilDatabase extends Dexie {
       settings: 'key',
       counters: 'key',
     });
+    // v2: the report's backlog age reads ready cards by how long they have waited, through an
+    // index instead of a scan of the whole inventory. Adding an index needs no data upgrade.
+    this.version(2).stores({
+      cards: 'cardId, nationalCode, trackingCode, box, status, *nameTokens, *namePairs, [status+updatedAt]',
+    });
   }
 }
 

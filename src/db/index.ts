@@ -7,3 +7,5 @@ export * from './handovers.ts';
 export * from './queries.ts';
 export * from './outbox.ts';
 export * from './attention.ts';
+export * from './manifest-import.ts';
+export * from './report.ts';

@@ -14,10 +14,15 @@ export interface Settings {
   timeZone: string;
   language: UiLanguage;
   proxyAllowed: boolean;
+  /** Days a ready card may wait before the report lists it for return to the head office. */
+  retentionDays: number;
   shift: StaffOnShift | null;
   /** Staff who started shifts here, most recent first, so the next shift is one tap. */
   recentStaff: Array<Pick<StaffOnShift, 'staffId' | 'staffName'>>;
 }
+
+export const DEFAULT_RETENTION_DAYS = 60;
+export const MAX_RETENTION_DAYS = 3650;
 
 export const DEFAULT_SETTINGS: Omit<Settings, 'deviceId'> = {
   centerId: DEMO_CENTER_ID,
@@ -26,6 +31,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'deviceId'> = {
   timeZone: DEFAULT_TIME_ZONE,
   language: 'fa',
   proxyAllowed: false,
+  retentionDays: DEFAULT_RETENTION_DAYS,
   shift: null,
   recentStaff: [],
 };
