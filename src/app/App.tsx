@@ -12,6 +12,8 @@ import { ShiftScreen } from '../features/shift/ShiftScreen.tsx';
 import { SettingsScreen } from '../features/settings/SettingsScreen.tsx';
 import { SyncIndicator } from '../features/sync-status/SyncIndicator.tsx';
 import { AttentionScreen } from '../features/attention/AttentionScreen.tsx';
+import { ImportScreen } from '../features/import/ImportScreen.tsx';
+import { ReportScreen } from '../features/report/ReportScreen.tsx';
 import type { UpdateHandle } from '../pwa/register-service-worker.ts';
 import { UpdateBanner, type UpdateHold } from '../pwa/UpdateBanner.tsx';
 import { InstallPanel, StoragePanel } from '../pwa/DevicePanels.tsx';
@@ -165,6 +167,8 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
           </NavLink>
           <NavLink to="/today">{t('navToday')}</NavLink>
           <NavLink to="/attention">{t('navAttention')}</NavLink>
+          <NavLink to="/report">{t('navReport')}</NavLink>
+          <NavLink to="/import">{t('navImport')}</NavLink>
           <NavLink to="/settings">{t('navSettings')}</NavLink>
         </nav>
         <div className="header-tools">
@@ -192,6 +196,8 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
             <Route path="/cards/:cardId/handover" element={<HandoverScreen />} />
             <Route path="/today" element={<TodayScreen />} />
             <Route path="/attention" element={<AttentionScreen />} />
+            <Route path="/report" element={<ReportScreen />} />
+            <Route path="/import" element={<ImportScreen />} />
             <Route
               path="/settings"
               element={

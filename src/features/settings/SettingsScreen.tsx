@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { endShift, updateSettings } from '../../db/settings.ts';
+import { endShift, MAX_RETENTION_DAYS, updateSettings } from '../../db/settings.ts';
+import { toAsciiDigits } from '../../domain/digits.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useServices, useSettings } from '../../services/services.tsx';
 
@@ -51,6 +52,7 @@ export function SettingsScreen({ children }: { children?: ReactNode }) {
           <span>{t('settingsProxyAllowed')}</span>
         </label>
       </div>
+      <RetentionForm />
       <form className="panel" onSubmit={save}>
         <label className="field">
           <span>{t('settingsCenterId')}</span>
@@ -83,5 +85,64 @@ export function SettingsScreen({ children }: { children?: ReactNode }) {
       {children}
       <p className="muted">{t('settingsVersion', { version: __TAHVIL_BUILD_ID__ })}</p>
     </section>
+  );
+}
+
+/** Days a ready card may wait before the daily report lists it for return; typed in any digits. */
+function RetentionForm() {
+  const { t, digits } = useI18n();
+  const { db } = useServices();
+  const { retentionDays } = useSettings();
+  const [draft, setDraft] = useState<string | null>(null);
+  const [problem, setProblem] = useState(false);
+  const [saved, setSaved] = useState(false);
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    const text = toAsciiDigits(draft ?? String(retentionDays)).trim();
+    const days = Number(text);
+    if (!/^\d+$/.test(text) || days < 1 || days > MAX_RETENTION_DAYS) {
+      setProblem(true);
+      return;
+    }
+    await updateSettings(db, { retentionDays: days });
+    setDraft(null);
+    setProblem(false);
+    setSaved(true);
+  };
+
+  return (
+    <form className="panel" onSubmit={save} noValidate>
+      <label className="field">
+        <span>{t('settingsRetentionDays')}</span>
+        <input
+          inputMode="numeric"
+          value={draft ?? digits(retentionDays)}
+          aria-invalid={problem || undefined}
+          aria-describedby="retention-hint"
+          onChange={(event) => {
+            setSaved(false);
+            setProblem(false);
+            setDraft(event.target.value);
+          }}
+        />
+      </label>
+      <p id="retention-hint" className="muted">
+        {t('settingsRetentionHint')}
+      </p>
+      {problem ? (
+        <p className="field-error" role="alert">
+          {t('settingsRetentionInvalid')}
+        </p>
+      ) : null}
+      {saved ? (
+        <p className="notice notice-success" role="status">
+          {t('settingsSaved')}
+        </p>
+      ) : null}
+      <button type="submit" className="button">
+        {t('settingsSave')}
+      </button>
+    </form>
   );
 }

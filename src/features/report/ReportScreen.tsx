@@ -1,0 +1,249 @@
+import { lazy, Suspense, useMemo, useState } from 'react';
+import { Link } from 'react-router';
+import { daysWaiting, handoverRecordsOnDay, handoverReportFileName, handoverReportRow, overdueCards, overdueReportFileName, overdueReportRow, type DaySummary } from '../../db/report.ts';
+import { formatJalaliDate, jalaliDayKey, jalaliMonthNames, weekdayNames } from '../../domain/jalali.ts';
+import { useI18n } from '../../ui/i18n.tsx';
+import { ErrorNotice } from '../../ui/error-notice.tsx';
+import { describeCommandError } from '../../ui/command-error.ts';
+import { CSV_MIME_TYPE, saveFile, XLSX_MIME_TYPE } from '../../ui/save-file.ts';
+import { JalaliDatePicker, type JalaliDatePickerLabels } from '../../ui/JalaliDatePicker.tsx';
+import { useServices, useSettings } from '../../services/services.tsx';
+import { handoverReportCsv, overdueReportCsv } from './report-files.ts';
+import { useBacklog, useDayReport, type Backlog } from './use-report.ts';
+
+// The chart library is loaded with the report, not with the counter's first screen.
+const HourlyChart = lazy(() => import('./HourlyChart.tsx'));
+
+export function ReportScreen() {
+  const i18n = useI18n();
+  const { t, language } = i18n;
+  const { db, now } = useServices();
+  const { timeZone, centerId, retentionDays } = useSettings();
+  const today = jalaliDayKey(now(), timeZone);
+  const [chosenDay, setDay] = useState<string | null>(null);
+  const dayKey = chosenDay ?? today;
+  const report = useDayReport(dayKey, timeZone);
+  const [exportError, setExportError] = useState<string | null>(null);
+
+  const labels = useMemo<JalaliDatePickerLabels>(
+    () => ({
+      group: t('reportDay'),
+      previousDay: t('pickerPreviousDay'),
+      nextDay: t('pickerNextDay'),
+      today: t('pickerToday'),
+      calendar: t('pickerCalendar'),
+      previousMonth: t('pickerPreviousMonth'),
+      nextMonth: t('pickerNextMonth'),
+      weekdays: weekdayNames(language, 'long') as unknown as JalaliDatePickerLabels['weekdays'],
+      weekdaysShort: weekdayNames(language, 'narrow') as unknown as JalaliDatePickerLabels['weekdaysShort'],
+      monthNames: jalaliMonthNames(language) as unknown as JalaliDatePickerLabels['monthNames'],
+    }),
+    [t, language],
+  );
+
+  async function exportDay(format: 'csv' | 'xlsx') {
+    setExportError(null);
+    try {
+      // Read again at the moment of the download: the file holds what is stored now.
+      const rows = (await handoverRecordsOnDay(db, dayKey)).map((record) => handoverReportRow(record, timeZone));
+      const fileName = handoverReportFileName(centerId, dayKey, format);
+      if (format === 'csv') saveFile(new Blob([handoverReportCsv(rows)], { type: CSV_MIME_TYPE }), fileName);
+      else {
+        const { handoverReportXlsx } = await import('./report-xlsx.ts');
+        saveFile(new Blob([await handoverReportXlsx(rows)], { type: XLSX_MIME_TYPE }), fileName);
+      }
+    } catch (error) {
+      setExportError(t('reportExportFailed', { reason: describeCommandError(error, i18n) }));
+    }
+  }
+
+  return (
+    <section className="screen report-screen" aria-labelledby="report-title">
+      <h1 id="report-title">{t('reportTitle')}</h1>
+      <div className="report-toolbar">
+        <JalaliDatePicker value={dayKey} max={today} onChange={setDay} language={language} labels={labels} />
+        <div className="report-exports">
+          <button type="button" className="button button-primary" onClick={() => void exportDay('csv')}>
+            {t('reportDownloadCsv')}
+          </button>
+          <button type="button" className="button" onClick={() => void exportDay('xlsx')}>
+            {t('reportDownloadXlsx')}
+          </button>
+        </div>
+      </div>
+      <p className="muted">{t('reportExportHint')}</p>
+      <ErrorNotice message={exportError} />
+
+      {report === undefined ? null : report.records.length === 0 ? (
+        <p className="notice">{t('reportEmpty')}</p>
+      ) : (
+        <DayFigures summary={report.summary} />
+      )}
+
+      <BacklogSection retentionDays={retentionDays} timeZone={timeZone} centerId={centerId} today={today} onError={setExportError} />
+    </section>
+  );
+}
+
+function DayFigures({ summary }: { summary: DaySummary }) {
+  const { t, count } = useI18n();
+  const tiles: Array<[string, number, string?]> = [
+    [t('reportHandedOver'), summary.handedOver, 'report-tile-main'],
+    [t('reportToHolder'), summary.toHolder],
+    [t('reportToProxy'), summary.toProxy],
+    [t('reportVoided'), summary.voided],
+    [t('reportPendingSync'), summary.pendingSync, summary.pendingSync > 0 ? 'report-tile-warning' : undefined],
+    [t('reportNeedsAttention'), summary.needsAttention, summary.needsAttention > 0 ? 'report-tile-danger' : undefined],
+  ];
+  return (
+    <>
+      <dl className="report-tiles">
+        {tiles.map(([label, value, className]) => (
+          <div key={label} className={className ? `report-tile ${className}` : 'report-tile'}>
+            <dt>{label}</dt>
+            <dd>{count(value)}</dd>
+          </div>
+        ))}
+      </dl>
+      <p className="muted">{t('reportRecorded', { count: count(summary.recorded) })}</p>
+      {summary.needsAttention > 0 ? (
+        <p>
+          <Link to="/attention">{t('navAttention')}</Link>
+        </p>
+      ) : null}
+      <section className="report-section" aria-labelledby="report-hours-title">
+        <h2 id="report-hours-title">{t('reportByHour')}</h2>
+        <Suspense fallback={<div className="hourly-chart" />}>
+          <HourlyChart byHour={summary.byHour} />
+        </Suspense>
+      </section>
+      <section className="report-section" aria-labelledby="report-staff-title">
+        <h2 id="report-staff-title">{t('reportByStaff')}</h2>
+        <table className="report-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('reportStaff')}</th>
+              <th scope="col">{t('reportHandedOver')}</th>
+              <th scope="col">{t('reportVoided')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {summary.byStaff.map((staff) => (
+              <tr key={staff.staffId}>
+                <td>
+                  {staff.staffName} <bdi className="code muted">({staff.staffId})</bdi>
+                </td>
+                <td>{count(staff.handovers)}</td>
+                <td>{count(staff.voided)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </>
+  );
+}
+
+interface BacklogSectionProps {
+  retentionDays: number;
+  timeZone: string;
+  centerId: string;
+  today: string;
+  onError: (message: string | null) => void;
+}
+
+function BacklogSection({ retentionDays, timeZone, centerId, today, onError }: BacklogSectionProps) {
+  const i18n = useI18n();
+  const { t, count, language } = i18n;
+  const { db, now } = useServices();
+  const backlog = useBacklog(now(), retentionDays);
+
+  async function exportOverdue(at: Date) {
+    onError(null);
+    try {
+      const rows = (await overdueCards(db, at, retentionDays)).map((card) => overdueReportRow(card, at, timeZone));
+      saveFile(new Blob([overdueReportCsv(rows)], { type: CSV_MIME_TYPE }), overdueReportFileName(centerId, today));
+    } catch (error) {
+      onError(t('reportExportFailed', { reason: describeCommandError(error, i18n) }));
+    }
+  }
+
+  if (!backlog) return null;
+  return (
+    <section className="report-section" aria-labelledby="report-backlog-title">
+      <h2 id="report-backlog-title">{t('reportBacklog')}</h2>
+      <dl className="report-tiles">
+        <div className="report-tile">
+          <dt>{t('reportBacklogReady')}</dt>
+          <dd>{count(backlog.ready)}</dd>
+        </div>
+        <div className={backlog.overdue > 0 ? 'report-tile report-tile-warning' : 'report-tile'}>
+          <dt>{t('reportBacklogOverdue', { days: retentionDays })}</dt>
+          <dd>{count(backlog.overdue)}</dd>
+        </div>
+      </dl>
+      {backlog.oldestWaitingSince ? (
+        <p className="muted">{t('reportBacklogOldest', { date: formatJalaliDate(new Date(backlog.oldestWaitingSince), language, timeZone) })}</p>
+      ) : null}
+      <p className="muted">
+        {t('reportBacklogRetention', { days: retentionDays })} <Link to="/settings">{t('navSettings')}</Link>
+      </p>
+      <OverdueList backlog={backlog} timeZone={timeZone} onExport={() => void exportOverdue(backlog.at)} />
+    </section>
+  );
+}
+
+function OverdueList({ backlog, timeZone, onExport }: { backlog: Backlog; timeZone: string; onExport: () => void }) {
+  const { t, count, digits, language } = useI18n();
+  if (backlog.overdue === 0) return <p className="notice notice-success">{t('reportOverdueNone')}</p>;
+  return (
+    <section aria-labelledby="report-overdue-title">
+      <div className="section-heading">
+        <h3 id="report-overdue-title">{t('reportOverdueTitle')}</h3>
+        <button type="button" className="button" onClick={onExport}>
+          {t('reportDownloadOverdue')}
+        </button>
+      </div>
+      {backlog.overdue > backlog.overdueShown.length ? (
+        <p className="muted">{t('reportOverdueShown', { shown: count(backlog.overdueShown.length), total: count(backlog.overdue) })}</p>
+      ) : null}
+      <table className="report-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('importCardId')}</th>
+            <th scope="col">{t('todayHolder')}</th>
+            <th scope="col">{t('fieldNationalCode')}</th>
+            <th scope="col">{t('reportBox')}</th>
+            <th scope="col">{t('reportWaitingSince')}</th>
+            <th scope="col">{t('reportDaysWaiting')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {backlog.overdueShown.map((card) => {
+            const since = new Date(card.updatedAt);
+            return (
+              <tr key={card.cardId}>
+                <td>
+                  <Link to={`/cards/${encodeURIComponent(card.cardId)}`}>
+                    <bdi className="code">{digits(card.cardId)}</bdi>
+                  </Link>
+                </td>
+                <td>
+                  {card.firstName} {card.lastName}
+                </td>
+                <td>
+                  <bdi className="code">{digits(card.nationalCode)}</bdi>
+                </td>
+                <td>
+                  <bdi className="code">{card.box ? digits(card.box) : '—'}</bdi>
+                </td>
+                <td>{formatJalaliDate(since, language, timeZone)}</td>
+                <td>{count(daysWaiting(card, backlog.at))}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
