@@ -290,6 +290,7 @@ export const fa = {
   settingsRetentionDays: 'مهلت نگهداری کارت در مرکز (روز)',
   settingsRetentionHint: 'کارتی که بیش از این مدت آماده مانده باشد، در گزارش روز برای بازگشت به اداره‌ی کل فهرست می‌شود.',
   settingsRetentionInvalid: 'عددی بین ۱ و ۳۶۵۰ وارد کنید.',
+  settingsRetentionSave: 'ذخیره‌ی مهلت نگهداری',
 
   pickerPreviousDay: 'روز قبل',
   pickerNextDay: 'روز بعد',
@@ -590,6 +591,7 @@ export const en: Record<MessageKey, string> = {
   settingsRetentionDays: 'Days a card is kept at the center',
   settingsRetentionHint: 'A card ready for longer than this is listed in the daily report for return to the head office.',
   settingsRetentionInvalid: 'Enter a number from 1 to 3650.',
+  settingsRetentionSave: 'Save retention period',
 
   pickerPreviousDay: 'Previous day',
   pickerNextDay: 'Next day',

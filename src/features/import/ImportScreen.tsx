@@ -119,13 +119,15 @@ function ImportResult({ fileName, outcome }: { fileName: string; outcome: Import
   }
   if (outcome.kind === 'unreadable') return <ErrorNotice message={t('importNotUtf8', { file: fileName })} />;
   return (
-    <div className="import-result" role="status">
+    <div className="import-result" role="status" aria-labelledby="import-summary-title">
       {outcome.kind === 'failed' ? (
         <ErrorNotice message={t('importFailed', { reason: describeCommandError(outcome.error, i18n), count: count(outcome.counts.added + outcome.counts.updated) })} />
       ) : (
         <p className="notice notice-success">{t('importDone', { file: fileName, count: count(outcome.counts.rowsRead) })}</p>
       )}
-      <h2 className="visually-hidden">{t('importSummary')}</h2>
+      <h2 id="import-summary-title" className="visually-hidden">
+        {t('importSummary')}
+      </h2>
       <ImportCountsList counts={outcome.counts} />
       <RejectedRows fileName={fileName} rows={outcome.rejectedRows} />
     </div>

@@ -156,7 +156,8 @@ function BacklogSection({ retentionDays, timeZone, centerId, today, onError }: B
   const i18n = useI18n();
   const { t, count, language } = i18n;
   const { db, now } = useServices();
-  const backlog = useBacklog(now(), retentionDays);
+  const [openedAt] = useState(now);
+  const backlog = useBacklog(openedAt, retentionDays);
 
   async function exportOverdue(at: Date) {
     onError(null);

@@ -6,7 +6,6 @@ import { useServices } from '../../services/services.tsx';
 
 /** Overdue cards listed on screen; the file has them all. */
 export const OVERDUE_CARDS_SHOWN = 50;
-const MS_PER_HOUR = 3_600_000;
 
 export interface DayReport {
   records: OutboxRecord[];
@@ -26,13 +25,11 @@ export interface Backlog extends BacklogSummary {
   at: Date;
 }
 
-export function useBacklog(now: Date, retentionDays: number): Backlog | undefined {
+/** The backlog as of `at`, the moment the screen opened: a new Date each render must not re-query. */
+export function useBacklog(at: Date, retentionDays: number): Backlog | undefined {
   const { db } = useServices();
-  // The cutoff moves by the hour, not by the render: a new Date each render must not re-query.
-  const hourStamp = Math.floor(now.getTime() / MS_PER_HOUR);
   return useLiveQuery(async () => {
-    const at = new Date(hourStamp * MS_PER_HOUR);
     const [summary, overdueShown] = await Promise.all([backlogSummary(db, at, retentionDays), overdueCards(db, at, retentionDays, OVERDUE_CARDS_SHOWN)]);
     return { ...summary, overdueShown, at };
-  }, [db, hourStamp, retentionDays]);
+  }, [db, at, retentionDays]);
 }

@@ -141,7 +141,7 @@ function RetentionForm() {
         </p>
       ) : null}
       <button type="submit" className="button">
-        {t('settingsSave')}
+        {t('settingsRetentionSave')}
       </button>
     </form>
   );
