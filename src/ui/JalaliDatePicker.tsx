@@ -103,7 +103,7 @@ export function JalaliDatePicker({ value, onChange, max, language, labels, id }:
           aria-label={labels.previousDay}
           onClick={() => choose(addJalaliDays(value, -1, CALENDAR_ZONE))}
         >
-          <span aria-hidden="true">‹</span>
+          <StepArrow direction="back" language={language} />
         </button>
         <output className="jalali-picker-value">
           <span className="jalali-picker-weekday">{labels.weekdays[jalaliWeekday(value)]}</span>{' '}
@@ -120,7 +120,7 @@ export function JalaliDatePicker({ value, onChange, max, language, labels, id }:
             if (!atMax) choose(addJalaliDays(value, 1, CALENDAR_ZONE));
           }}
         >
-          <span aria-hidden="true">›</span>
+          <StepArrow direction="forward" language={language} />
         </button>
         <button type="button" className="button jalali-picker-today" onClick={() => choose(max)}>
           {labels.today}
@@ -208,7 +208,7 @@ function MonthGrid({ view, value, max, language, labels, onShift, onPick }: Mont
           aria-label={labels.previousMonth}
           onClick={() => onShift(-1)}
         >
-          <span aria-hidden="true">‹</span>
+          <StepArrow direction="back" language={language} />
         </button>
         <span className="jalali-picker-month-name" id={titleId} aria-live="polite">
           {labels.monthNames[view.month - 1]} {numeral(view.year, language)}
@@ -222,7 +222,7 @@ function MonthGrid({ view, value, max, language, labels, onShift, onPick }: Mont
             if (!lastMonth) onShift(1);
           }}
         >
-          <span aria-hidden="true">›</span>
+          <StepArrow direction="forward" language={language} />
         </button>
       </div>
       <table className="jalali-picker-grid" aria-labelledby={titleId}>
@@ -260,5 +260,19 @@ function MonthGrid({ view, value, max, language, labels, onShift, onPick }: Mont
         </tbody>
       </table>
     </>
+  );
+}
+
+/**
+ * Back points right in Persian, where days run from right to left. The glyph is picked here and
+ * its own direction fixed, instead of leaning on bidi mirroring of ‹ ›, which Chromium did not
+ * apply inside these flex buttons.
+ */
+function StepArrow({ direction, language }: { direction: 'back' | 'forward'; language: UiLanguage }) {
+  const pointsRight = (direction === 'forward') === (language === 'en');
+  return (
+    <span aria-hidden="true" dir="ltr">
+      {pointsRight ? '›' : '‹'}
+    </span>
   );
 }

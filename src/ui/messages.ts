@@ -221,7 +221,8 @@ export const fa = {
 
   importTitle: 'ورود فهرست محموله‌ی کارت',
   importIntro: 'فایل CSV فهرستی را که همراه محموله رسیده است انتخاب کنید یا اینجا رها کنید. ردیف‌های درست وارد موجودی می‌شوند و ردیف‌های نادرست با شماره‌ی سطر و دلیل فهرست می‌شوند. ورود دوباره‌ی همان فایل چیزی را تغییر نمی‌دهد و کارت تحویل‌شده هرگز بازنویسی نمی‌شود.',
-  importColumns: 'ستون‌های لازم: {required}. ستون‌های اختیاری: {optional}.',
+  importRequiredColumns: 'ستون‌های لازم',
+  importOptionalColumns: 'ستون‌های اختیاری (ستون‌های دیگر نادیده گرفته می‌شوند)',
   importChooseFile: 'انتخاب فایل فهرست',
   importDropHint: 'یا فایل را به این کادر بکشید و رها کنید.',
   importReading: 'در حال خواندن {file}: {count} ردیف',
@@ -522,7 +523,8 @@ export const en: Record<MessageKey, string> = {
 
   importTitle: 'Import a shipment manifest',
   importIntro: 'Choose the CSV manifest that came with the shipment, or drop it here. Good rows join the inventory; bad rows are listed with their line and reason. Importing the same file again changes nothing, and a handed-over card is never overwritten.',
-  importColumns: 'Required columns: {required}. Optional columns: {optional}.',
+  importRequiredColumns: 'Required columns',
+  importOptionalColumns: 'Optional columns (any others are ignored)',
   importChooseFile: 'Choose manifest file',
   importDropHint: 'Or drag the file onto this box and drop it.',
   importReading: 'Reading {file}: {count} rows',

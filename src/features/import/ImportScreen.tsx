@@ -15,6 +15,7 @@ const REJECTED_ROWS_SHOWN = 100;
 
 const listSeparator = (language: UiLanguage) => (language === 'fa' ? '، ' : ', ');
 
+
 type ImportState =
   | { phase: 'idle' }
   | { phase: 'running'; fileName: string; progress: ImportProgress }
@@ -56,12 +57,20 @@ export function ImportScreen() {
     <section className="screen import-screen" aria-labelledby="import-title">
       <h1 id="import-title">{t('importTitle')}</h1>
       <p className="muted">{t('importIntro')}</p>
-      <p className="muted">
-        {t('importColumns', {
-          required: REQUIRED_MANIFEST_COLUMNS.join(listSeparator(i18n.language)),
-          optional: MANIFEST_COLUMNS.filter((column) => !REQUIRED_MANIFEST_COLUMNS.includes(column)).join(listSeparator(i18n.language)),
-        })}
-      </p>
+      <dl className="manifest-columns">
+        <div>
+          <dt>{t('importRequiredColumns')}</dt>
+          <dd>
+            <ColumnNames columns={REQUIRED_MANIFEST_COLUMNS} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t('importOptionalColumns')}</dt>
+          <dd>
+            <ColumnNames columns={MANIFEST_COLUMNS.filter((column) => !REQUIRED_MANIFEST_COLUMNS.includes(column))} />
+          </dd>
+        </div>
+      </dl>
 
       <div
         className={`drop-zone${dragging ? ' drop-zone-active' : ''}`}
@@ -92,6 +101,19 @@ export function ImportScreen() {
       {state.phase === 'running' ? <ImportRunning fileName={state.fileName} progress={state.progress} /> : null}
       {state.phase === 'finished' ? <ImportResult fileName={state.fileName} outcome={state.outcome} /> : null}
     </section>
+  );
+}
+
+/** File column names are English identifiers: each one kept left-to-right inside Persian text. */
+function ColumnNames({ columns }: { columns: readonly string[] }) {
+  return (
+    <ul className="column-names">
+      {columns.map((column) => (
+        <li key={column}>
+          <code dir="ltr">{column}</code>
+        </li>
+      ))}
+    </ul>
   );
 }
 
