@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TahvilDatabase } from '../../db/database.ts';
 import { upsertCards } from '../../db/cards.ts';
@@ -183,5 +185,21 @@ describe('manifest import: file to inventory', () => {
     expect(retry.counts).toMatchObject({ added: 10, unchanged: MANIFEST_BATCH_ROWS });
     expect(await recountStatuses(db)).toMatchObject({ ready: rows });
     expect((await readCounters(db, '1405-09-04')).ready).toBe(rows);
+  });
+});
+
+describe('the sample manifest the README points to', () => {
+  it('imports four cards and rejects four rows, each for its own reason', async () => {
+    const bytes = readFileSync(path.join(process.cwd(), 'docs/samples/manifest-example.csv'));
+    const db = freshDb();
+    const outcome = done(await importFile(db, new Blob([bytes])));
+    expect(outcome.counts).toMatchObject({ added: 4, rejected: 4 });
+    expect(outcome.rejectedRows.map((row) => [row.line, row.problems.map((problem) => problem.reason)])).toEqual([
+      [6, ['invalid-national-code']],
+      [7, ['missing']],
+      [8, ['duplicate-card-id']],
+      [9, ['bad-date']],
+    ]);
+    expect(await db.cards.get('S-0000003')).toMatchObject({ nationalCode: '0091400686', firstName: 'نسرين' });
   });
 });
