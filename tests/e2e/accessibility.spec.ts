@@ -1,7 +1,8 @@
 // Scans the counter's main screens with axe-core, in Persian and in English, and fails on any
 // serious or critical violation. Each screen is scanned in the state a clerk sees it in: the
 // search with results, a card that can be handed over, the handover form, the void form of a
-// handover made here, today's list, a real "needs attention" item, and the settings.
+// handover made here, today's list, a real "needs attention" item, the settings, the daily
+// report with its calendar open, and a manifest import's summary with a rejected row.
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
@@ -66,6 +67,12 @@ interface Words {
   todayTitle: RegExp;
   conflict: string;
   settingsTitle: string;
+  navReport: string;
+  reportTitle: string;
+  calendar: string;
+  navImport: string;
+  chooseManifest: string;
+  importSummary: string;
 }
 
 const PERSIAN: Words = {
@@ -84,6 +91,12 @@ const PERSIAN: Words = {
   todayTitle: /^تحویل‌های امروز، /,
   conflict: 'تعارض',
   settingsTitle: 'تنظیمات',
+  navReport: 'گزارش روز',
+  reportTitle: 'گزارش روز',
+  calendar: 'تقویم',
+  navImport: 'ورود فهرست',
+  chooseManifest: 'انتخاب فایل فهرست',
+  importSummary: 'خلاصه‌ی ورود',
 };
 
 const ENGLISH: Words = {
@@ -102,7 +115,16 @@ const ENGLISH: Words = {
   todayTitle: /^Handovers today, /,
   conflict: 'Conflict',
   settingsTitle: 'Settings',
+  navReport: 'Daily report',
+  reportTitle: 'Daily report',
+  calendar: 'Calendar',
+  navImport: 'Import manifest',
+  chooseManifest: 'Choose manifest file',
+  importSummary: 'Import summary',
 };
+
+// One good row and one with a wrong check digit, so the summary and the rejected-rows table show.
+const SMALL_MANIFEST = '\ufeffcard_id,national_code,first_name,last_name\r\nA-0000001,0073104523,زهره,امینی\r\nA-0000002,0073104520,حسن,صادقی\r\n';
 
 async function switchLanguage(page: Page, from: Words, to: Words): Promise<void> {
   await page.getByRole('button', { name: from.switchTo }).click();
@@ -196,5 +218,18 @@ test('the main screens have no serious or critical accessibility violations, in 
     await page.getByRole('link', { name: words.navSettings, exact: true }).click();
     await expect(page.getByRole('heading', { level: 1, name: words.settingsTitle })).toBeVisible();
     await scan(page, `settings ${tag}`);
+
+    await page.getByRole('link', { name: words.navReport, exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1, name: words.reportTitle })).toBeVisible();
+    await expect(page.locator('.hourly-chart svg')).toBeVisible();
+    await page.getByRole('button', { name: words.calendar }).click();
+    await expect(page.locator('.jalali-picker-grid')).toBeVisible();
+    await scan(page, `daily report with the calendar open ${tag}`);
+
+    await page.getByRole('link', { name: words.navImport, exact: true }).click();
+    await page.getByLabel(words.chooseManifest).setInputFiles({ name: 'small.csv', mimeType: 'text/csv', buffer: Buffer.from(SMALL_MANIFEST, 'utf8') });
+    await expect(page.getByRole('status', { name: words.importSummary })).toBeVisible();
+    await expect(page.getByRole('table').getByRole('row')).toHaveCount(2);
+    await scan(page, `manifest import summary with a rejected row ${tag}`);
   }
 });

@@ -134,7 +134,7 @@ describe('daily report screen', () => {
     expect(figure('باطل‌شده')).toBe('۱');
     expect(figure('در انتظار ارسال')).toBe('۲');
     expect(figure('به وکیل')).toBe('۰');
-    expect(screen.getByRole('img', { name: 'شلوغ‌ترین ساعت: ۰۹ با ۱ تحویل' })).toBeInTheDocument();
+    expect(await screen.findByRole('img', { name: 'شلوغ‌ترین ساعت: ۰۹ با ۱ تحویل' })).toBeInTheDocument();
     const staff = within(screen.getByRole('region', { name: 'به تفکیک متصدی' }));
     expect(staff.getByRole('row', { name: /مریم احمدی \(S-07\) ۱ ۱/ })).toBeInTheDocument();
     const backlog = within(screen.getByRole('region', { name: 'کارت‌های در انتظار' }));

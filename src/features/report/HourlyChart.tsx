@@ -16,10 +16,12 @@ export default function HourlyChart({ byHour }: { byHour: readonly number[] }) {
   const data = byHour.slice(first, last + 1).map((handovers, i) => ({ hour: first + i, handovers }));
   const peak = data.reduce((best, entry) => (entry.handovers > best.handovers ? entry : best), data[0]!);
   const hourLabel = (hour: number) => digits(String(hour).padStart(2, '0'));
+  const summary = t('reportByHourSummary', { hour: hourLabel(peak.hour), count: peak.handovers });
 
   return (
-    <figure className="hourly-chart" role="img" aria-label={t('reportByHourSummary', { hour: hourLabel(peak.hour), count: peak.handovers })}>
-      <ResponsiveContainer width="100%" height={240}>
+    <div className="hourly-chart">
+      <div role="img" aria-label={summary}>
+        <ResponsiveContainer width="100%" height={240}>
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
           <CartesianGrid vertical={false} stroke="#d9dfdc" />
           {/* In Persian, time runs from right to left like the text. */}
@@ -27,8 +29,12 @@ export default function HourlyChart({ byHour }: { byHour: readonly number[] }) {
           <YAxis allowDecimals={false} orientation={dir === 'rtl' ? 'right' : 'left'} tickFormatter={(value: number) => digits(value)} width={36} tick={{ fontSize: 12 }} />
           <Bar dataKey="handovers" fill="#0f6b4f" radius={[4, 4, 0, 0]} isAnimationActive={false} />
         </BarChart>
-      </ResponsiveContainer>
-      <figcaption className="muted">{t('reportByHourSummary', { hour: hourLabel(peak.hour), count: peak.handovers })}</figcaption>
-    </figure>
+        </ResponsiveContainer>
+      </div>
+      {/* The same sentence for sighted readers; hidden from screen readers, who heard it as the chart's name. */}
+      <p className="muted" aria-hidden="true">
+        {summary}
+      </p>
+    </div>
   );
 }
