@@ -238,3 +238,15 @@ describe('JalaliDatePicker, month grid', () => {
     expect(grid.textContent).not.toMatch(/[0-9]/);
   });
 });
+
+describe('step arrows', () => {
+  it.each([
+    ['en', '‹', '›'],
+    ['fa', '›', '‹'],
+  ] as const)('in %s, "previous" points %s and "next" points %s: the way days run in the language', (language, back, forward) => {
+    renderPicker({ value: '1405-09-03', max: '1405-09-04', language });
+    const labels = language === 'fa' ? FA_LABELS : LABELS;
+    expect(screen.getByRole('button', { name: labels.previousDay })).toHaveTextContent(back);
+    expect(screen.getByRole('button', { name: labels.nextDay })).toHaveTextContent(forward);
+  });
+});

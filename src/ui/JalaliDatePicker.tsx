@@ -97,31 +97,12 @@ export function JalaliDatePicker({ value, onChange, max, language, labels, id }:
   return (
     <div className="jalali-picker" role="group" aria-label={labels.group} id={id}>
       <div className="jalali-picker-bar">
-        <button
-          type="button"
-          className="button jalali-picker-step"
-          aria-label={labels.previousDay}
-          onClick={() => choose(addJalaliDays(value, -1, CALENDAR_ZONE))}
-        >
-          <StepArrow direction="back" language={language} />
-        </button>
+        <StepButton direction="back" label={labels.previousDay} language={language} onStep={() => choose(addJalaliDays(value, -1, CALENDAR_ZONE))} />
         <output className="jalali-picker-value">
           <span className="jalali-picker-weekday">{labels.weekdays[jalaliWeekday(value)]}</span>{' '}
           <span className="jalali-picker-date">{formatDayKey(value, language)}</span>
         </output>
-        {/* aria-disabled, not disabled: a button that disables itself under the finger or the
-            keyboard would drop focus to <body>. */}
-        <button
-          type="button"
-          className="button jalali-picker-step"
-          aria-label={labels.nextDay}
-          aria-disabled={atMax || undefined}
-          onClick={() => {
-            if (!atMax) choose(addJalaliDays(value, 1, CALENDAR_ZONE));
-          }}
-        >
-          <StepArrow direction="forward" language={language} />
-        </button>
+        <StepButton direction="forward" label={labels.nextDay} language={language} atLimit={atMax} onStep={() => choose(addJalaliDays(value, 1, CALENDAR_ZONE))} />
         <button type="button" className="button jalali-picker-today" onClick={() => choose(max)}>
           {labels.today}
         </button>
@@ -202,28 +183,11 @@ function MonthGrid({ view, value, max, language, labels, onShift, onPick }: Mont
   return (
     <>
       <div className="jalali-picker-month-bar">
-        <button
-          type="button"
-          className="button jalali-picker-step"
-          aria-label={labels.previousMonth}
-          onClick={() => onShift(-1)}
-        >
-          <StepArrow direction="back" language={language} />
-        </button>
+        <StepButton direction="back" label={labels.previousMonth} language={language} onStep={() => onShift(-1)} />
         <span className="jalali-picker-month-name" id={titleId} aria-live="polite">
           {labels.monthNames[view.month - 1]} {numeral(view.year, language)}
         </span>
-        <button
-          type="button"
-          className="button jalali-picker-step"
-          aria-label={labels.nextMonth}
-          aria-disabled={lastMonth || undefined}
-          onClick={() => {
-            if (!lastMonth) onShift(1);
-          }}
-        >
-          <StepArrow direction="forward" language={language} />
-        </button>
+        <StepButton direction="forward" label={labels.nextMonth} language={language} atLimit={lastMonth} onStep={() => onShift(1)} />
       </div>
       <table className="jalali-picker-grid" aria-labelledby={titleId}>
         <thead>
@@ -263,16 +227,36 @@ function MonthGrid({ view, value, max, language, labels, onShift, onPick }: Mont
   );
 }
 
+interface StepButtonProps {
+  direction: 'back' | 'forward';
+  label: string;
+  language: UiLanguage;
+  /** At the last day or month that may be chosen: the button stays but does nothing. */
+  atLimit?: boolean;
+  onStep: () => void;
+}
+
 /**
- * Back points right in Persian, where days run from right to left. The glyph is picked here and
- * its own direction fixed, instead of leaning on bidi mirroring of ‹ ›, which Chromium did not
- * apply inside these flex buttons.
+ * A previous/next button. At its limit it is aria-disabled, not disabled: a button that disables
+ * itself under the finger or the keyboard would drop focus to <body>. Back points right in
+ * Persian, where days run from right to left; the glyph is chosen here with its own direction
+ * fixed, instead of leaning on bidi mirroring of ‹ ›.
  */
-function StepArrow({ direction, language }: { direction: 'back' | 'forward'; language: UiLanguage }) {
+function StepButton({ direction, label, language, atLimit = false, onStep }: StepButtonProps) {
   const pointsRight = (direction === 'forward') === (language === 'en');
   return (
-    <span aria-hidden="true" dir="ltr">
-      {pointsRight ? '›' : '‹'}
-    </span>
+    <button
+      type="button"
+      className="button jalali-picker-step"
+      aria-label={label}
+      aria-disabled={atLimit || undefined}
+      onClick={() => {
+        if (!atLimit) onStep();
+      }}
+    >
+      <span aria-hidden="true" dir="ltr">
+        {pointsRight ? '›' : '‹'}
+      </span>
+    </button>
   );
 }

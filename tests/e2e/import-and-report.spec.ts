@@ -73,7 +73,7 @@ test('imports a manifest through the file picker, hands over two of its cards, a
 
   // The report shows the day and downloads it, still offline.
   await page.getByRole('link', { name: 'گزارش روز' }).click();
-  const tile = (label: string) => page.locator('.report-tiles dt', { hasText: label }).first().locator('xpath=following-sibling::dd[1]');
+  const tile = (label: string) => page.locator('.figure-tiles dt', { hasText: label }).first().locator('xpath=following-sibling::dd[1]');
   await expect(tile('تحویل‌شده')).toHaveText('۲');
   await expect(tile('در انتظار ارسال')).toHaveText('۲');
   await expect(page.getByRole('img', { name: /شلوغ‌ترین ساعت/ })).toBeVisible();

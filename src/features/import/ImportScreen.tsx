@@ -1,6 +1,7 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { useI18n } from '../../ui/i18n.tsx';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
+import { FigureTiles } from '../../ui/figure-tiles.tsx';
 import { describeCommandError } from '../../ui/command-error.ts';
 import { CSV_MIME_TYPE, saveFile } from '../../ui/save-file.ts';
 import { REQUIRED_MANIFEST_COLUMNS, MANIFEST_COLUMNS } from '../../domain/manifest.ts';
@@ -159,28 +160,15 @@ function ImportResult({ fileName, outcome }: { fileName: string; outcome: Import
 function ImportCountsList({ counts }: { counts: ImportCounts }) {
   const { t, count } = useI18n();
   return (
-    <dl className="import-counts">
-      <div>
-        <dt>{t('importAdded')}</dt>
-        <dd>{count(counts.added)}</dd>
-      </div>
-      <div>
-        <dt>{t('importUpdated')}</dt>
-        <dd>{count(counts.updated)}</dd>
-      </div>
-      <div>
-        <dt>{t('importUnchanged')}</dt>
-        <dd>{count(counts.unchanged)}</dd>
-      </div>
-      <div>
-        <dt>{t('importNotReady')}</dt>
-        <dd>{count(counts.notReady)}</dd>
-      </div>
-      <div className={counts.rejected > 0 ? 'import-count-rejected' : undefined}>
-        <dt>{t('importRejected')}</dt>
-        <dd>{count(counts.rejected)}</dd>
-      </div>
-    </dl>
+    <FigureTiles
+      figures={[
+        { label: t('importAdded'), value: count(counts.added) },
+        { label: t('importUpdated'), value: count(counts.updated) },
+        { label: t('importUnchanged'), value: count(counts.unchanged) },
+        { label: t('importNotReady'), value: count(counts.notReady) },
+        { label: t('importRejected'), value: count(counts.rejected), tone: counts.rejected > 0 ? 'danger' : undefined },
+      ]}
+    />
   );
 }
 

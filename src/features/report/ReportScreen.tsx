@@ -4,6 +4,7 @@ import { daysWaiting, handoverRecordsOnDay, handoverReportFileName, handoverRepo
 import { formatJalaliDate, jalaliDayKey, jalaliMonthNames, weekdayNames } from '../../domain/jalali.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
+import { FigureTiles } from '../../ui/figure-tiles.tsx';
 import { describeCommandError } from '../../ui/command-error.ts';
 import { CSV_MIME_TYPE, saveFile, XLSX_MIME_TYPE } from '../../ui/save-file.ts';
 import { JalaliDatePicker, type JalaliDatePickerLabels } from '../../ui/JalaliDatePicker.tsx';
@@ -87,24 +88,19 @@ export function ReportScreen() {
 
 function DayFigures({ summary }: { summary: DaySummary }) {
   const { t, count } = useI18n();
-  const tiles: Array<[string, number, string?]> = [
-    [t('reportHandedOver'), summary.handedOver, 'report-tile-main'],
-    [t('reportToHolder'), summary.toHolder],
-    [t('reportToProxy'), summary.toProxy],
-    [t('reportVoided'), summary.voided],
-    [t('reportPendingSync'), summary.pendingSync, summary.pendingSync > 0 ? 'report-tile-warning' : undefined],
-    [t('reportNeedsAttention'), summary.needsAttention, summary.needsAttention > 0 ? 'report-tile-danger' : undefined],
-  ];
+  const warnWhen = (value: number, tone: 'warning' | 'danger') => (value > 0 ? tone : undefined);
   return (
     <>
-      <dl className="report-tiles">
-        {tiles.map(([label, value, className]) => (
-          <div key={label} className={className ? `report-tile ${className}` : 'report-tile'}>
-            <dt>{label}</dt>
-            <dd>{count(value)}</dd>
-          </div>
-        ))}
-      </dl>
+      <FigureTiles
+        figures={[
+          { label: t('reportHandedOver'), value: count(summary.handedOver), tone: 'main' },
+          { label: t('reportToHolder'), value: count(summary.toHolder) },
+          { label: t('reportToProxy'), value: count(summary.toProxy) },
+          { label: t('reportVoided'), value: count(summary.voided) },
+          { label: t('reportPendingSync'), value: count(summary.pendingSync), tone: warnWhen(summary.pendingSync, 'warning') },
+          { label: t('reportNeedsAttention'), value: count(summary.needsAttention), tone: warnWhen(summary.needsAttention, 'danger') },
+        ]}
+      />
       <p className="muted">{t('reportRecorded', { count: count(summary.recorded) })}</p>
       {summary.needsAttention > 0 ? (
         <p>
@@ -173,16 +169,12 @@ function BacklogSection({ retentionDays, timeZone, centerId, today, onError }: B
   return (
     <section className="report-section" aria-labelledby="report-backlog-title">
       <h2 id="report-backlog-title">{t('reportBacklog')}</h2>
-      <dl className="report-tiles">
-        <div className="report-tile">
-          <dt>{t('reportBacklogReady')}</dt>
-          <dd>{count(backlog.ready)}</dd>
-        </div>
-        <div className={backlog.overdue > 0 ? 'report-tile report-tile-warning' : 'report-tile'}>
-          <dt>{t('reportBacklogOverdue', { days: retentionDays })}</dt>
-          <dd>{count(backlog.overdue)}</dd>
-        </div>
-      </dl>
+      <FigureTiles
+        figures={[
+          { label: t('reportBacklogReady'), value: count(backlog.ready) },
+          { label: t('reportBacklogOverdue', { days: retentionDays }), value: count(backlog.overdue), tone: backlog.overdue > 0 ? 'warning' : undefined },
+        ]}
+      />
       {backlog.oldestWaitingSince ? (
         <p className="muted">{t('reportBacklogOldest', { date: formatJalaliDate(new Date(backlog.oldestWaitingSince), language, timeZone) })}</p>
       ) : null}
