@@ -13,6 +13,7 @@ import { SettingsScreen } from '../features/settings/SettingsScreen.tsx';
 import { SyncIndicator } from '../features/sync-status/SyncIndicator.tsx';
 import { AttentionScreen } from '../features/attention/AttentionScreen.tsx';
 import { ImportScreen } from '../features/import/ImportScreen.tsx';
+import { useImportRunning } from '../features/import/import-store.ts';
 import { ReportScreen } from '../features/report/ReportScreen.tsx';
 import type { UpdateHandle } from '../pwa/register-service-worker.ts';
 import { UpdateBanner, type UpdateHold } from '../pwa/UpdateBanner.tsx';
@@ -143,7 +144,14 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
   const settings = useSettings();
   const location = useLocation();
   const syncState = useSyncState();
-  const updateHold: UpdateHold = location.pathname.endsWith('/handover') ? 'handover' : syncState.status === 'syncing' ? 'sync' : null;
+  const importRunning = useImportRunning(db);
+  const updateHold: UpdateHold = location.pathname.endsWith('/handover')
+    ? 'handover'
+    : syncState.status === 'syncing'
+      ? 'sync'
+      : importRunning
+        ? 'import'
+        : null;
   // No new sync request once the update starts: a request through the old service worker
   // wakes it while the new one is taking over, and Chromium can then leave the new one waiting.
   const stopSyncForUpdate = useCallback(() => syncEngine?.stop(), [syncEngine]);

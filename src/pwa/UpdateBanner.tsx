@@ -3,17 +3,18 @@ import { useI18n, type MessageKey } from '../ui/i18n.tsx';
 import type { UpdateHandle } from './register-service-worker.ts';
 
 /** What must finish before the page may reload into the new version. */
-export type UpdateHold = 'handover' | 'sync' | null;
+export type UpdateHold = 'handover' | 'sync' | 'import' | null;
 
 const HOLD_MESSAGE: Record<Exclude<UpdateHold, null>, MessageKey> = {
   handover: 'updateHeldHandover',
   sync: 'updateHeldSync',
+  import: 'updateHeldImport',
 };
 
 /**
  * "Update available", and the update itself once staff accept it and nothing is in the way: a
- * reload in the middle of a handover form or a sync request would cost the clerk's input or an
- * answer the outbox is waiting for. IndexedDB, and with it the outbox, is untouched by an update.
+ * reload in the middle of a handover form, a sync request or a manifest import would cost the
+ * clerk's input, an answer the outbox is waiting for, or the import's place in the file. IndexedDB, and with it the outbox, is untouched by an update.
  */
 export function UpdateBanner({ updates, hold, beforeUpdate }: { updates: UpdateHandle; hold: UpdateHold; beforeUpdate?: () => void }) {
   const { t } = useI18n();

@@ -99,6 +99,17 @@ describe('manifest import screen', () => {
     expect(await db.cards.count()).toBe(0);
   });
 
+  it('keeps the import going when the manager leaves the screen, and shows its summary on return', async () => {
+    const user = userEvent.setup();
+    const { db } = await renderApp({ route: '/import' });
+    await user.upload(screen.getByLabelText('انتخاب فایل فهرست'), new File([MANIFEST], 'shipment.csv', { type: 'text/csv' }));
+    await user.click(screen.getByRole('link', { name: 'جستجو', exact: true }));
+    await waitFor(async () => expect(await db.cards.count()).toBe(2));
+    await user.click(screen.getByRole('link', { name: 'ورود فهرست' }));
+    const summary = within(await screen.findByRole('status', { name: 'خلاصه‌ی ورود' }));
+    expect(summary.getByText('کارت تازه').nextElementSibling?.textContent).toBe('۲');
+  });
+
   it('imports a dropped file the same way', async () => {
     await renderApp({ route: '/import', settings: { language: 'en' } });
     const zone = (await screen.findByText('Or drag the file onto this box and drop it.')).parentElement!;

@@ -9,6 +9,7 @@ import { useServices, useSettings } from '../../services/services.tsx';
 import type { UiLanguage } from '../../domain/jalali.ts';
 import { defaultManifestParser, runManifestImport, type ImportCounts, type ImportOutcome, type ImportProgress, type RejectedImportRow } from './run-manifest-import.ts';
 import { describeImportProblem } from './import-problem.ts';
+import { setImportState, useImportState } from './import-store.ts';
 import { rejectedRowsCsv, rejectedRowsFileName } from './rejected-rows-file.ts';
 
 /** Rejected rows shown on screen; the downloadable file has them all. */
@@ -17,17 +18,12 @@ const REJECTED_ROWS_SHOWN = 100;
 const listSeparator = (language: UiLanguage) => (language === 'fa' ? '، ' : ', ');
 
 
-type ImportState =
-  | { phase: 'idle' }
-  | { phase: 'running'; fileName: string; progress: ImportProgress }
-  | { phase: 'finished'; fileName: string; outcome: ImportOutcome };
-
 export function ImportScreen() {
   const i18n = useI18n();
   const { t } = i18n;
   const { db, now } = useServices();
   const { centerId } = useSettings();
-  const [state, setState] = useState<ImportState>({ phase: 'idle' });
+  const state = useImportState(db);
   const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const running = state.phase === 'running';
@@ -35,15 +31,15 @@ export function ImportScreen() {
   async function importFile(file: File) {
     if (running) return;
     const fileName = file.name;
-    setState({ phase: 'running', fileName, progress: { rowsRead: 0, added: 0, updated: 0, unchanged: 0, notReady: 0, rejected: 0, bytesRead: 0, totalBytes: file.size } });
+    setImportState(db, { phase: 'running', fileName, progress: { rowsRead: 0, added: 0, updated: 0, unchanged: 0, notReady: 0, rejected: 0, bytesRead: 0, totalBytes: file.size } });
     const outcome = await runManifestImport({
       db,
       file,
       context: { centerId, now: now() },
       parse: defaultManifestParser(),
-      onProgress: (progress) => setState({ phase: 'running', fileName, progress }),
+      onProgress: (progress) => setImportState(db, { phase: 'running', fileName, progress }),
     });
-    setState({ phase: 'finished', fileName, outcome });
+    setImportState(db, { phase: 'finished', fileName, outcome });
     if (fileInput.current) fileInput.current.value = '';
   }
 
