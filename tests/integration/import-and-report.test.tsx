@@ -103,7 +103,7 @@ describe('manifest import screen', () => {
     const user = userEvent.setup();
     const { db } = await renderApp({ route: '/import' });
     await user.upload(screen.getByLabelText('انتخاب فایل فهرست'), new File([MANIFEST], 'shipment.csv', { type: 'text/csv' }));
-    await user.click(screen.getByRole('link', { name: 'جستجو', exact: true }));
+    await user.click(screen.getByRole('link', { name: 'جستجو' }));
     await waitFor(async () => expect(await db.cards.count()).toBe(2));
     await user.click(screen.getByRole('link', { name: 'ورود فهرست' }));
     const summary = within(await screen.findByRole('status', { name: 'خلاصه‌ی ورود' }));

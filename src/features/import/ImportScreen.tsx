@@ -9,14 +9,13 @@ import { useServices, useSettings } from '../../services/services.tsx';
 import type { UiLanguage } from '../../domain/jalali.ts';
 import { defaultManifestParser, runManifestImport, type ImportCounts, type ImportOutcome, type ImportProgress, type RejectedImportRow } from './run-manifest-import.ts';
 import { describeImportProblem } from './import-problem.ts';
-import { setImportState, useImportState } from './import-store.ts';
+import { importRunningNow, setImportState, useImportState } from './import-store.ts';
 import { rejectedRowsCsv, rejectedRowsFileName } from './rejected-rows-file.ts';
 
 /** Rejected rows shown on screen; the downloadable file has them all. */
 const REJECTED_ROWS_SHOWN = 100;
 
 const listSeparator = (language: UiLanguage) => (language === 'fa' ? '، ' : ', ');
-
 
 export function ImportScreen() {
   const i18n = useI18n();
@@ -29,9 +28,8 @@ export function ImportScreen() {
   const running = state.phase === 'running';
 
   async function importFile(file: File) {
-    if (running) return;
+    if (importRunningNow(db)) return;
     const fileName = file.name;
-    setImportState(db, { phase: 'running', fileName, progress: { rowsRead: 0, added: 0, updated: 0, unchanged: 0, notReady: 0, rejected: 0, bytesRead: 0, totalBytes: file.size } });
     const outcome = await runManifestImport({
       db,
       file,

@@ -20,6 +20,11 @@ export function setImportState(db: TahvilDatabase, state: ImportState): void {
   for (const listener of listeners) listener();
 }
 
+/** Read at the moment of a new import, not from the last render: two quick drops start one import. */
+export function importRunningNow(db: TahvilDatabase): boolean {
+  return current?.db === db && current.state.phase === 'running';
+}
+
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
