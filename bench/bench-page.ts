@@ -5,7 +5,9 @@
 // folded by the app's own toStoredCard, so the difference measured is the app's overhead. The
 // baseline's schema is read from TahvilDatabase itself, so a schema change reaches it too.
 // The sync steps run the app's real SyncEngine (real fetch, real clock, no lock) against the
-// in-process mock registry that bench/run.mjs serves on this origin.
+// in-process mock registry that bench/run.mjs serves on this origin. The manifest steps run the
+// app's real import (importManifestFile: the module worker reads, checks and writes the file)
+// into a database of their own.
 import { TahvilDatabase, DATABASE_NAME } from '../src/db/database.ts';
 import { CARD_WRITE_CHUNK, toStoredCard, upsertCards } from '../src/db/cards.ts';
 import { SEARCH_RESULT_LIMIT, searchCards } from '../src/db/queries.ts';
@@ -16,6 +18,10 @@ import type { StaffOnShift, StoredCard } from '../src/db/records.ts';
 import { cardsPath, eventsPath, MAX_PUSH_EVENTS, type Card, type CardStatus, type HandoverEvent } from '../src/sync/protocol.ts';
 import { PULL_PAGE_LIMIT, SyncEngine, type SyncClock } from '../src/sync/engine.ts';
 import { completeNationalCode } from '../src/domain/national-code.ts';
+import { CSV_BYTE_ORDER_MARK, csvLine } from '../src/domain/csv.ts';
+import { MANIFEST_COLUMNS } from '../src/domain/manifest.ts';
+import { MANIFEST_BATCH_ROWS, MANIFEST_SLICE_BYTES } from '../src/features/import/manifest-parse.ts';
+import { importManifestFile, type RejectedImportRow } from '../src/features/import/run-manifest-import.ts';
 import { searchTokens, wordsMatchName } from '../src/domain/persian-text.ts';
 import { DEFAULT_TIME_ZONE, isoWithOffset, jalaliDayKey } from '../src/domain/jalali.ts';
 import { ALL_CHECKS } from '../tests/factories/cards.ts';
@@ -71,6 +77,9 @@ function pick<T>(random: () => number, items: readonly T[]): T {
 }
 
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
+
+/** Codes as spreadsheets typed in Iran often hold them: Persian digits (۰–۹). */
+const persianDigits = (digits: string) => digits.replace(/[0-9]/g, (d) => String.fromCharCode(0x06f0 + Number(d)));
 
 /** Registry spellings sometimes carry Arabic Yeh and Kaf; the folding must absorb them. */
 const arabicSpelling = (name: string) => name.replace(/ی/g, '\u064a').replace(/ک/g, '\u0643');
@@ -300,6 +309,9 @@ interface BenchState {
   syncDb: TahvilDatabase | null;
   syncDeviceId: string;
   syncStaff: StaffOnShift | null;
+  /** The manifest steps' database and the file both of its imports read. */
+  importDb: TahvilDatabase | null;
+  manifest: { file: File; expected: ManifestExpectation } | null;
 }
 
 const state: BenchState = {
@@ -314,6 +326,8 @@ const state: BenchState = {
   syncDb: null,
   syncDeviceId: '',
   syncStaff: null,
+  importDb: null,
+  manifest: null,
 };
 
 /** A command's context at this moment, as the counter builds it: real clock, random event ids. */
@@ -596,7 +610,6 @@ async function measureCounters(samples: number, baselineSamples: number, warmup:
 function keystrokeSessions(minKeystrokes: number) {
   const cards = requireCards();
   const random = seededRandom(state.seed + 7);
-  const persianDigits = (digits: string) => digits.replace(/[0-9]/g, (d) => String.fromCharCode(0x06f0 + Number(d)));
   const sessions: Array<{ kind: 'name' | 'code'; text: string }> = [];
   let keystrokes = 0;
   let i = 0;
@@ -830,6 +843,226 @@ async function measurePush(settleMs = 2000) {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Manifest import through the app's real pipeline: the module worker reads and checks the file
+// and writes each batch (importManifestCards, one strict transaction) before it reads on
+
+/** Its own database, emptied for the step: the inventory of steps 1–6 and the sync tablet stay as they are. */
+const IMPORT_DATABASE_NAME = 'tahvil-bench-import';
+/** The manifest's card ids: never the inventory's (C-…) nor the registry's demo cards. */
+const MANIFEST_CARD_PREFIX = 'M-';
+/** Rows whose national code has a wrong check digit: reported with line and reason, not imported. */
+const MANIFEST_BAD_CHECK_DIGIT_SHARE = 0.005;
+/** Rows whose birth date is no Jalali date (month 13): rejected too. */
+const MANIFEST_BAD_DATE_SHARE = 0.001;
+/** Valid national codes in Persian digits, as spreadsheets typed in Iran hold them; stored as ASCII. */
+const MANIFEST_PERSIAN_DIGIT_SHARE = 0.02;
+/** Birth dates written YYYY/MM/DD rather than YYYY-MM-DD; the format accepts both. */
+const MANIFEST_SLASH_DATE_SHARE = 0.3;
+/** Lines per Blob part while the file is made, so it never has to be one string of many megabytes. */
+const MANIFEST_LINES_PER_PART = 2000;
+/** A frame later than this after the previous one is a stutter a clerk could notice. */
+const JANK_FRAME_GAP_MS = 50;
+
+interface ManifestExpectation {
+  rows: number;
+  /** Rows made bad on purpose (a row both of whose faults hit counts once). */
+  rejected: number;
+  badCheckDigit: number;
+  badDate: number;
+  persianDigitCodes: number;
+}
+
+/**
+ * A manifest as ../../shared/formats.md describes it, written with the app's one CSV writer (BOM,
+ * CRLF, header in the documented order): the inventory generator's people (Persian names with a
+ * few Arabic spellings, valid national codes, Jalali birth dates, 15-digit tracking codes, boxes
+ * of 250) under their own card ids, with a seeded few rows broken on purpose.
+ */
+function generateManifestFile(rows: number, seed: number): { file: File; expected: ManifestExpectation } {
+  const people = generateCards(rows, seed);
+  const random = seededRandom(seed + 1);
+  const expected: ManifestExpectation = { rows, rejected: 0, badCheckDigit: 0, badDate: 0, persianDigitCodes: 0 };
+  const parts: string[] = [CSV_BYTE_ORDER_MARK + csvLine(MANIFEST_COLUMNS)];
+  let lines: string[] = [];
+  people.forEach((person, i) => {
+    let nationalCode = person.nationalCode;
+    let birthDate = person.birthDate ?? '';
+    let bad = false;
+    if (random() < MANIFEST_BAD_CHECK_DIGIT_SHARE) {
+      // Any other last digit is wrong: the check digit is fixed by the first nine.
+      const wrongDigit = (Number(nationalCode.slice(9)) + 1 + Math.floor(random() * 9)) % 10;
+      nationalCode = nationalCode.slice(0, 9) + String(wrongDigit);
+      expected.badCheckDigit++;
+      bad = true;
+    } else if (random() < MANIFEST_PERSIAN_DIGIT_SHARE) {
+      nationalCode = persianDigits(nationalCode);
+      expected.persianDigitCodes++;
+    }
+    if (random() < MANIFEST_BAD_DATE_SHARE) {
+      birthDate = `${birthDate.slice(0, 4)}-13-${birthDate.slice(8)}`;
+      expected.badDate++;
+      bad = true;
+    } else if (random() < MANIFEST_SLASH_DATE_SHARE) {
+      birthDate = birthDate.replace(/-/g, '/');
+    }
+    if (bad) expected.rejected++;
+    const cardId = `${MANIFEST_CARD_PREFIX}${pad(i + 1, 7)}`;
+    lines.push(csvLine([cardId, nationalCode, person.firstName, person.lastName, person.fatherName ?? '', birthDate, person.trackingCode ?? '', person.box ?? '']));
+    if (lines.length === MANIFEST_LINES_PER_PART) {
+      parts.push(lines.join(''));
+      lines = [];
+    }
+  });
+  if (lines.length > 0) parts.push(lines.join(''));
+  return { file: new File(parts, 'manifest.csv', { type: 'text/csv' }), expected };
+}
+
+function importDb(): TahvilDatabase {
+  state.importDb ??= new TahvilDatabase(IMPORT_DATABASE_NAME);
+  return state.importDb;
+}
+
+/**
+ * The manifest steps run last: the inventory of steps 1–6 is no longer needed, and dropping it
+ * leaves the page's heap as a page that imports holds it, not 100,000 generated cards larger.
+ */
+function releaseInventory(): void {
+  state.cards = [];
+  state.records = [];
+}
+
+/** Makes the manifest file (kept for both imports) and an empty import database. */
+async function prepareManifestImport(rows: number) {
+  const started = performance.now();
+  state.manifest = generateManifestFile(rows, state.seed + 23);
+  const generatedMs = performance.now() - started;
+  state.importDb?.close();
+  state.importDb = null;
+  await deleteDatabase(IMPORT_DATABASE_NAME);
+  const db = importDb();
+  await db.open();
+  return {
+    database: IMPORT_DATABASE_NAME,
+    bytes: state.manifest.file.size,
+    expected: state.manifest.expected,
+    generatedMs,
+    cardsBefore: await db.cards.count(),
+    sliceBytes: MANIFEST_SLICE_BYTES,
+    batchRows: MANIFEST_BATCH_ROWS,
+  };
+}
+
+/**
+ * Watches the main thread while the import runs: every animation frame's time (a long gap is a
+ * frame the page could not paint) and every long task (over 50 ms) the browser reports.
+ */
+async function watchMainThread() {
+  const frames: number[] = [];
+  let watching = true;
+  const onFrame = () => {
+    frames.push(performance.now());
+    if (watching) requestAnimationFrame(onFrame);
+  };
+  const longTasks: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => longTasks.push(...list.getEntries()));
+  observer.observe({ type: 'longtask' });
+  // Start on a frame, so the first gap measured is not the wait for the first one.
+  await new Promise((resolve) => requestAnimationFrame(resolve));
+  requestAnimationFrame(onFrame);
+  return {
+    async stop(from: number, to: number) {
+      // One more frame, so a block that ends the import shows as a gap, and time for the observer to deliver.
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      await pause(100);
+      longTasks.push(...observer.takeRecords());
+      observer.disconnect();
+      watching = false;
+      const inWindow = frames.filter((time) => time > from);
+      const firstAfterEnd = inWindow.findIndex((time) => time >= to);
+      const times = [from, ...(firstAfterEnd === -1 ? inWindow : inWindow.slice(0, firstAfterEnd + 1))];
+      const gaps = times.slice(1).map((time, i) => time - (times[i] as number));
+      const sortedGaps = [...gaps].sort((a, b) => a - b);
+      const tasks = longTasks.filter((entry) => entry.startTime + entry.duration > from && entry.startTime < to);
+      return {
+        frames: gaps.length,
+        maxFrameGapMs: sortedGaps.at(-1) ?? null,
+        p50FrameGapMs: sortedGaps[Math.floor(sortedGaps.length / 2)] ?? null,
+        framesLaterThan50Ms: gaps.filter((gap) => gap > JANK_FRAME_GAP_MS).length,
+        longTasks: {
+          count: tasks.length,
+          maxMs: tasks.reduce((max, entry) => Math.max(max, entry.duration), 0),
+          totalMs: tasks.reduce((sum, entry) => sum + entry.duration, 0),
+        },
+      };
+    },
+  };
+}
+
+function countRejectedByReason(rows: readonly RejectedImportRow[]): Record<string, number> {
+  const byReason: Record<string, number> = {};
+  for (const row of rows) {
+    for (const problem of row.problems) {
+      const key = `${problem.column ?? 'row'}:${problem.reason}${problem.detail ? `:${problem.detail}` : ''}`;
+      byReason[key] = (byReason[key] ?? 0) + 1;
+    }
+  }
+  return byReason;
+}
+
+/**
+ * Steps 9 and 10: one importManifestFile of the prepared file (a module worker per import that
+ * reads, checks and writes), as the import screen calls it, timed from the call to its return.
+ */
+async function measureManifestImport(label: string) {
+  const manifest = state.manifest;
+  if (!manifest) throw new Error('prepareManifestImport() first');
+  const db = importDb();
+  const { centerId } = await readSettings(db);
+  const watcher = await watchMainThread();
+  // When each progress report came: the first before any row, each later one after a batch is written.
+  const reportedAt: number[] = [];
+  const rowsReadAt: number[] = [];
+  let nextReport = 20_000;
+  const started = performance.now();
+  const outcome = await importManifestFile({
+    db,
+    file: manifest.file,
+    context: { centerId, now: new Date() },
+    onProgress: (progress) => {
+      reportedAt.push(performance.now());
+      rowsReadAt.push(progress.rowsRead);
+      if (progress.rowsRead >= nextReport) {
+        log(`${label}: ${progress.rowsRead} rows read`);
+        nextReport += 20_000;
+      }
+    },
+  });
+  const ended = performance.now();
+  const mainThread = await watcher.stop(started, ended);
+  if (outcome.kind !== 'done') {
+    const detail = outcome.kind === 'failed' ? `: ${String(outcome.error)} after ${JSON.stringify(outcome.counts)}` : outcome.kind === 'refused' ? `: ${JSON.stringify(outcome)}` : '';
+    throw new Error(`${label} ended ${outcome.kind}${detail}`);
+  }
+  return {
+    label,
+    ms: ended - started,
+    counts: outcome.counts,
+    rejectedRows: outcome.rejectedRows.length,
+    rejectedByReason: countRejectedByReason(outcome.rejectedRows),
+    batches: reportedAt.length - 1,
+    // Per batch, in file order: the worker's reading and checking of it (or the wait for it) and
+    // its write, from the previous batch's write to its own. A trend over the file shows here.
+    batchMsEach: reportedAt.slice(1).map((time, i) => time - (reportedAt[i] as number)),
+    batchRowsEach: rowsReadAt.slice(1).map((rows, i) => rows - (rowsReadAt[i] as number)),
+    expected: manifest.expected,
+    bytes: manifest.file.size,
+    storedCards: await db.cards.count(),
+    readyCounter: (await readCounters(db, jalaliDayKey(new Date(), DEFAULT_TIME_ZONE))).ready,
+    mainThread,
+  };
+}
+
 const api = {
   generate,
   deleteDatabases,
@@ -845,6 +1078,9 @@ const api = {
   measureInitialPull,
   queueHandovers,
   measurePush,
+  releaseInventory,
+  prepareManifestImport,
+  measureManifestImport,
   crossOriginIsolated: () => globalThis.crossOriginIsolated,
 };
 

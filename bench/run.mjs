@@ -1,9 +1,11 @@
 // `npm run bench`: times the app's storage, search and counter code at 100,000 cards in headless
 // Chromium with a persistent (on-disk) profile, against plain IndexedDB doing the same work, the
 // keystroke-to-painted-results time of the real built search screen, and the sync engine's
-// initial pull and outbox push against an in-process mock registry that journals to disk. Must
-// stay true: a fresh profile and registry each run, budgets are never loosened here, and
-// `--check` fails when one is missed (the sync figures have no budget: they are reported only).
+// initial pull and outbox push against an in-process mock registry that journals to disk, and the
+// import of an inventory manifest through the app's real worker pipeline (time, rows/s, the peak
+// JS heap of page and worker, the longest main-thread stall). Must stay true: a fresh profile
+// and registry each run, budgets are never loosened here, and `--check` fails when one is missed
+// (the sync and import figures have no budget: they are reported only).
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -38,6 +40,14 @@ const PUSH_EVENTS = 10_000;
 // The push runs after the initial pull has written the whole inventory: let that write settle
 // first, as the lookups of steps 2–6 do, since a tablet's outbox fills over hours, not seconds.
 const AFTER_PULL_SETTLE_MS = AFTER_STORE_SETTLE_MS;
+// Before each manifest import, as before steps 2–6: the sync steps' writes (and then the first
+// import's 100,000 rows) settle first, so the re-import's reads are not timed in their wake.
+const BEFORE_IMPORT_SETTLE_MS = AFTER_STORE_SETTLE_MS;
+// How often the page's and the import worker's V8 heap are read over CDP during an import.
+const HEAP_SAMPLE_MS = 100;
+// A stalled import (a worker that never answers) ends the run with an error instead of hanging it.
+const IMPORT_TIMEOUT_MS = 15 * 60_000;
+const MIB = 2 ** 20;
 
 const BUDGETS = {
   storeRatio: 1.2,
@@ -48,15 +58,17 @@ const BUDGETS = {
   countersP95Ms: 5,
 };
 
-const USAGE = `Usage: npm run bench -- [--check] [--cards N] [--skip-build]
-  --check       exit 1 when any budget is missed (otherwise exit 0 after printing)
-  --cards N     inventory size (default 100000); smaller for a quick run
-  --skip-build  reuse dist-bench/ from the previous run instead of building again`;
+const USAGE = `Usage: npm run bench -- [--check] [--cards N] [--manifest-rows N] [--skip-build]
+  --check            exit 1 when any budget is missed (otherwise exit 0 after printing)
+  --cards N          inventory size (default 100000); smaller for a quick run
+  --manifest-rows N  rows of the imported manifest file (default 100000)
+  --skip-build       reuse dist-bench/ from the previous run instead of building again`;
 
 const { values: options } = parseArgs({
   options: {
     check: { type: 'boolean', default: false },
     cards: { type: 'string', default: '100000' },
+    'manifest-rows': { type: 'string', default: '100000' },
     'skip-build': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -68,6 +80,11 @@ if (options.help) {
 const cardCount = Number(options.cards);
 if (!Number.isInteger(cardCount) || cardCount < 1000) {
   console.error(`--cards must be a whole number of at least 1000 (got ${options.cards})\n${USAGE}`);
+  process.exit(2);
+}
+const manifestRows = Number(options['manifest-rows']);
+if (!Number.isInteger(manifestRows) || manifestRows < 1000) {
+  console.error(`--manifest-rows must be a whole number of at least 1000 (got ${options['manifest-rows']})\n${USAGE}`);
   process.exit(2);
 }
 
@@ -318,6 +335,225 @@ async function measureSync(bench, server, registry) {
   }
 }
 
+/**
+ * Reads V8 heap use (CDP `Runtime.getHeapUsage`: the isolate's used heap, what
+ * `performance.memory.usedJSHeapSize` reports, but exact without a launch flag) of the bench page
+ * and of each dedicated worker it starts, every HEAP_SAMPLE_MS while a window is open. Workers
+ * are reached through the page session's auto-attach in non-flat mode (`sendMessageToTarget`):
+ * Playwright's CDPSession cannot address a flat child session, and its Worker has no CDP session.
+ * Samples are taken between tasks, so a peak is the highest reading, not a bound on the true peak.
+ */
+async function createHeapSampler(context, page) {
+  const session = await context.newCDPSession(page);
+  const workers = new Map();
+  const waiting = new Map();
+  let lastMessageId = 0;
+  let sampling = null;
+
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const reading = (usage, at) => ({ at, usedBytes: usage.usedSize, totalBytes: usage.totalSize });
+  const askWorker = (worker, method, params = {}) =>
+    new Promise((resolve) => {
+      const id = ++lastMessageId;
+      const timer = setTimeout(() => settle(null), 5000);
+      const settle = (result) => {
+        clearTimeout(timer);
+        waiting.delete(id);
+        resolve(result);
+      };
+      waiting.set(id, { sessionId: worker.sessionId, settle });
+      session.send('Target.sendMessageToTarget', { sessionId: worker.sessionId, message: JSON.stringify({ id, method, params }) }).catch(() => settle(null));
+    });
+  // Only getHeapUsage is sent to the worker: a Runtime.evaluate sent while the module worker was
+  // starting stalled the import for good (Chromium 156), so its URL comes from the attach event.
+  const pollWorker = async (worker, current) => {
+    while (!worker.closed && current.open) {
+      const usage = await askWorker(worker, 'Runtime.getHeapUsage');
+      if (usage) worker.samples.push(reading(usage, Date.now()));
+      await sleep(HEAP_SAMPLE_MS);
+    }
+  };
+  const pollPage = async (current) => {
+    while (current.open) {
+      // A page stuck in one task answers nothing: give up on that reading rather than wait.
+      const usage = await Promise.race([session.send('Runtime.getHeapUsage').catch(() => null), sleep(5000).then(() => null)]);
+      if (usage) current.page.push(reading(usage, Date.now()));
+      await sleep(HEAP_SAMPLE_MS);
+    }
+  };
+
+  session.on('Target.attachedToTarget', ({ sessionId, targetInfo }) => {
+    if (targetInfo.type !== 'worker') return;
+    const worker = { sessionId, url: targetInfo.url || '(no URL yet when attached)', attachedAt: Date.now(), closed: false, samples: [] };
+    workers.set(sessionId, worker);
+    if (sampling?.open) {
+      sampling.workers.push(worker);
+      sampling.loops.push(pollWorker(worker, sampling));
+    }
+  });
+  session.on('Target.detachedFromTarget', ({ sessionId }) => {
+    const worker = workers.get(sessionId);
+    if (worker) worker.closed = true;
+    for (const entry of [...waiting.values()]) if (entry.sessionId === sessionId) entry.settle(null);
+  });
+  session.on('Target.receivedMessageFromTarget', ({ message }) => {
+    const reply = JSON.parse(message);
+    if (reply.id !== undefined) waiting.get(reply.id)?.settle(reply.error ? null : reply.result);
+  });
+  await session.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+
+  return {
+    /** The page's heap now, in bytes used. */
+    pageUsedBytes: async () => (await session.send('Runtime.getHeapUsage')).usedSize,
+    /** A full GC on the page, so a reading after it is what is still held, not garbage not yet collected. */
+    collectPageGarbage: () => session.send('HeapProfiler.collectGarbage'),
+    start() {
+      sampling = { open: true, page: [], workers: [], loops: [] };
+      sampling.loops.push(pollPage(sampling));
+    },
+    async stop() {
+      const current = sampling;
+      current.open = false;
+      sampling = null;
+      await Promise.all(current.loops);
+      return { page: current.page, workers: current.workers };
+    },
+    detach: () => session.detach().catch(() => undefined),
+  };
+}
+
+const mib = (bytes) => (bytes === null || bytes === undefined ? null : Math.round((bytes / MIB) * 10) / 10);
+const maxOf = (samples, key) => (samples.length === 0 ? null : Math.max(...samples.map((sample) => sample[key])));
+
+/** One timed import with the heap sampled on both sides; the page's heap before it after a GC. */
+async function sampledImport(bench, sampler, label) {
+  await sampler.collectPageGarbage();
+  await bench.waitForTimeout(500);
+  const pageBeforeBytes = await sampler.pageUsedBytes();
+  sampler.start();
+  let result;
+  let heap;
+  try {
+    let timer;
+    const stalled = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${label} did not end within ${IMPORT_TIMEOUT_MS / 60_000} minutes`)), IMPORT_TIMEOUT_MS);
+    });
+    result = await Promise.race([bench.evaluate((name) => window.tahvilBench.measureManifestImport(name), label), stalled]).finally(() => clearTimeout(timer));
+  } finally {
+    heap = await sampler.stop();
+  }
+  await sampler.collectPageGarbage();
+  const pageAfterGcBytes = await sampler.pageUsedBytes();
+  const pagePeakBytes = maxOf(heap.page, 'usedBytes');
+  const workerSamples = heap.workers.flatMap((worker) => worker.samples);
+  const page = {
+    beforeMiB: mib(pageBeforeBytes),
+    peakMiB: mib(pagePeakBytes),
+    peakAboveBeforeMiB: pagePeakBytes === null ? null : mib(pagePeakBytes - pageBeforeBytes),
+    peakAllocatedMiB: mib(maxOf(heap.page, 'totalBytes')),
+    afterImportAndGcMiB: mib(pageAfterGcBytes),
+    samples: heap.page.length,
+  };
+  const worker =
+    workerSamples.length > 0
+      ? {
+          measured: true,
+          peakMiB: mib(maxOf(workerSamples, 'usedBytes')),
+          peakAllocatedMiB: mib(maxOf(workerSamples, 'totalBytes')),
+          firstSampleMiB: mib(workerSamples[0].usedBytes),
+          samples: workerSamples.length,
+          workers: heap.workers.map((one) => one.url),
+        }
+      : {
+          measured: false,
+          peakMiB: null,
+          why:
+            heap.workers.length === 0
+              ? 'no dedicated worker was attached during the import (CDP auto-attach saw none)'
+              : 'the worker was attached but answered no Runtime.getHeapUsage before it ended',
+        };
+  return { result, heap: { sampleEveryMs: HEAP_SAMPLE_MS, page, worker } };
+}
+
+/** Whether a full batch takes longer as the database grows: the first five against the last five. */
+function batchTrend(batchMs, batchRows, fullRows) {
+  const full = batchMs.filter((_, i) => batchRows[i] === fullRows);
+  const mean = (values) => (values.length === 0 ? null : round2(values.reduce((sum, value) => sum + value, 0) / values.length));
+  return { fullBatches: full.length, firstFiveMeanMs: mean(full.slice(0, 5)), lastFiveMeanMs: mean(full.slice(-5)) };
+}
+
+/** What the counts must be: the first import adds every good row, the second finds each unchanged. */
+function checkImportCounts(result, reimport) {
+  const { rows, rejected } = result.expected;
+  const good = rows - rejected;
+  const want = { rowsRead: rows, added: reimport ? 0 : good, updated: 0, unchanged: reimport ? good : 0, notReady: 0, rejected };
+  const wrong = Object.entries(want).filter(([key, value]) => result.counts[key] !== value);
+  const problems = wrong.map(([key, value]) => `${key} ${result.counts[key]} (expected ${value})`);
+  if (result.storedCards !== good) problems.push(`the database holds ${result.storedCards} cards (expected ${good})`);
+  if (result.readyCounter !== good) problems.push(`the ready counter says ${result.readyCounter} (expected ${good})`);
+  return { ok: problems.length === 0, expected: want, problems, storedCards: result.storedCards, readyCounter: result.readyCounter };
+}
+
+/** Steps 9 and 10: the manifest file through importManifestFile and its worker, twice. */
+async function measureManifestImports(context, bench) {
+  await bench.evaluate(() => window.tahvilBench.releaseInventory());
+  const prepared = await bench.evaluate((rows) => window.tahvilBench.prepareManifestImport(rows), manifestRows);
+  const { expected } = prepared;
+  progress(
+    `manifest: ${expected.rows} rows, ${mib(prepared.bytes)} MiB, made in ${Math.round(prepared.generatedMs)} ms; ${expected.rejected} bad on purpose (${expected.badCheckDigit} wrong check digits, ${expected.badDate} bad birth dates), ${expected.persianDigitCodes} codes in Persian digits; into ${prepared.database}`,
+  );
+  const sampler = await createHeapSampler(context, bench);
+  const metrics = [];
+  try {
+    for (const reimport of [false, true]) {
+      const label = reimport ? 're-import' : 'import';
+      progress(`letting storage settle for ${BEFORE_IMPORT_SETTLE_MS / 1000} s before the ${label}…`);
+      await bench.waitForTimeout(BEFORE_IMPORT_SETTLE_MS);
+      progress(`step ${reimport ? 10 : 9}: ${reimport ? 're-import of the same file (every good row unchanged)' : `import of the ${expected.rows}-row manifest into an empty database`}, through the real worker…`);
+      const { result, heap } = await sampledImport(bench, sampler, label);
+      const verified = checkImportCounts(result, reimport);
+      if (!verified.ok) progress(`warning: ${label} counts are not what the file holds: ${verified.problems.join('; ')}`);
+      const { mainThread } = result;
+      progress(
+        `${label}: ${round2(result.ms)} ms, ${Math.round((result.counts.rowsRead / result.ms) * 1000)} rows/s; page heap ${heap.page.beforeMiB} → peak ${heap.page.peakMiB} MiB, worker peak ${heap.worker.measured ? `${heap.worker.peakMiB} MiB` : 'not measured'}; longest frame gap ${round2(mainThread.maxFrameGapMs)} ms`,
+      );
+      metrics.push(
+        informationalMetric(
+          reimport ? 'manifest-reimport' : 'manifest-import',
+          reimport ? `manifest re-import, ${expected.rows} rows unchanged` : `manifest import of ${expected.rows} rows`,
+          result.ms,
+          result.counts.rowsRead,
+          'rows/s',
+          {
+            measuredAs: 'importManifestFile() (worker reads, checks and writes) from the call to its return, in the page',
+            database: prepared.database,
+            file: { rows: expected.rows, bytes: prepared.bytes, sliceBytes: prepared.sliceBytes, batchRows: prepared.batchRows, badOnPurpose: expected },
+            counts: result.counts,
+            rejectedByReason: result.rejectedByReason,
+            batches: result.batches,
+            perBatch: rounded(summarize(result.batchMsEach)),
+            fullBatchTrend: batchTrend(result.batchMsEach, result.batchRowsEach, prepared.batchRows),
+            batchMsEach: result.batchMsEach.map(Math.round),
+            batchRowsEach: result.batchRowsEach,
+            heap,
+            mainThread: {
+              maxFrameGapMs: round2(mainThread.maxFrameGapMs),
+              p50FrameGapMs: round2(mainThread.p50FrameGapMs),
+              frames: mainThread.frames,
+              framesLaterThan50Ms: mainThread.framesLaterThan50Ms,
+              longTasks: { count: mainThread.longTasks.count, maxMs: round2(mainThread.longTasks.maxMs), totalMs: round2(mainThread.longTasks.totalMs) },
+            },
+            verified,
+          },
+        ),
+      );
+    }
+  } finally {
+    await sampler.detach();
+  }
+  return metrics;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Report
 
@@ -469,6 +705,10 @@ async function main() {
     const syncMetrics = await measureSync(bench, server, registry);
     metrics.push(...syncMetrics);
 
+    // After the sync steps, in a database of its own: its 100,000-row write cannot disturb any figure above.
+    const importMetrics = await measureManifestImports(context, bench);
+    metrics.push(...importMetrics);
+
     await cleanup();
 
     for (const metric of metrics) {
@@ -492,6 +732,16 @@ async function main() {
     console.log(
       `  not in the push figure: queueing the handovers ${pushMetric.queue.ms} ms (setup), the pull after the push ${pushMetric.pullAfterPush.ms} ms (${pushMetric.pullAfterPush.cards} cards, ${pushMetric.pullAfterPush.pages} pages); whole sync ${pushMetric.syncMs} ms`,
     );
+    for (const metric of importMetrics) {
+      const { page, worker } = metric.heap;
+      const { mainThread } = metric;
+      console.log(
+        `${metric.id}: ${metric.counts.rowsRead} rows (${metric.counts.added} added, ${metric.counts.unchanged} unchanged, ${metric.counts.rejected} rejected) in ${metric.batches} batches (each p50 ${metric.perBatch?.p50} ms, max ${metric.perBatch?.max} ms; full batches, mean of the first five ${metric.fullBatchTrend.firstFiveMeanMs} ms, of the last five ${metric.fullBatchTrend.lastFiveMeanMs} ms); JS heap: page ${page.beforeMiB} MiB before, peak ${page.peakMiB} MiB (+${page.peakAboveBeforeMiB}), ${page.afterImportAndGcMiB} MiB after and GC; worker peak ${worker.measured ? `${worker.peakMiB} MiB (${worker.samples} samples)` : `not measured: ${worker.why}`}`,
+      );
+      console.log(
+        `  main thread: longest frame gap ${mainThread.maxFrameGapMs} ms (p50 ${mainThread.p50FrameGapMs} ms, ${mainThread.framesLaterThan50Ms} of ${mainThread.frames} frames later than 50 ms); long tasks: ${mainThread.longTasks.count}, longest ${mainThread.longTasks.maxMs} ms, ${mainThread.longTasks.totalMs} ms in all${metric.verified.ok ? '' : `; COUNTS WRONG: ${metric.verified.problems.join('; ')}`}`,
+      );
+    }
 
     const cpus = os.cpus();
     const report = {
@@ -508,6 +758,7 @@ async function main() {
       commit: gitDescription(),
       build: await readBuildInfo(),
       cards: cardCount,
+      manifestRows,
       cardWriteChunk: generated.chunk,
       schema: generated.schema,
       durationSeconds: Math.round((Date.now() - startedAt) / 1000),
@@ -517,6 +768,7 @@ async function main() {
     await writeFile(resultsPath, `${JSON.stringify(report, null, 2)}\n`);
     // Informational metrics (held === null) have no budget to miss.
     const missed = metrics.filter((metric) => metric.held === false);
+    console.log(`load average (1, 5, 15 min): ${report.machine.loadAverage.atStart.join(', ')} at the start, ${report.machine.loadAverage.atEnd.join(', ')} at the end`);
     progress(`wrote ${resultsPath.slice(repoRoot.length + 1)}; ${missed.length === 0 ? 'every budget held' : `missed: ${missed.map((metric) => metric.id).join(', ')}`}`);
     return missed.length;
   } finally {

@@ -7,7 +7,7 @@ import { CSV_MIME_TYPE, saveFile } from '../../ui/save-file.ts';
 import { REQUIRED_MANIFEST_COLUMNS, MANIFEST_COLUMNS } from '../../domain/manifest.ts';
 import { useServices, useSettings } from '../../services/services.tsx';
 import type { UiLanguage } from '../../domain/jalali.ts';
-import { defaultManifestParser, runManifestImport, type ImportCounts, type ImportOutcome, type ImportProgress, type RejectedImportRow } from './run-manifest-import.ts';
+import { importManifestFile, type ImportCounts, type ImportOutcome, type ImportProgress, type RejectedImportRow } from './run-manifest-import.ts';
 import { describeImportProblem } from './import-problem.ts';
 import { importRunningNow, setImportState, useImportState } from './import-store.ts';
 import { rejectedRowsCsv, rejectedRowsFileName } from './rejected-rows-file.ts';
@@ -30,11 +30,10 @@ export function ImportScreen() {
   async function importFile(file: File) {
     if (importRunningNow(db)) return;
     const fileName = file.name;
-    const outcome = await runManifestImport({
+    const outcome = await importManifestFile({
       db,
       file,
       context: { centerId, now: now() },
-      parse: defaultManifestParser(),
       onProgress: (progress) => setImportState(db, { phase: 'running', fileName, progress }),
     });
     setImportState(db, { phase: 'finished', fileName, outcome });

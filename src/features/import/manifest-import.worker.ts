@@ -1,25 +1,51 @@
-// The web worker that reads a manifest file off the page's thread (manifest-parse.ts). The page
-// answers each batch with `written` once it is stored; only then is the next slice read.
-import { parseManifestFile, type ManifestBatch, type ManifestParseEnd } from './manifest-parse.ts';
+// The web worker that runs a whole manifest import off the page's thread: it reads the file,
+// checks the rows and writes each batch through its own connection to the same database
+// (decision 008). The page's live queries hear of every commit through Dexie's cross-context
+// broadcast; the page itself only receives progress and the outcome.
+import { TahvilDatabase } from '../../db/database.ts';
+import { parseManifestFile } from './manifest-parse.ts';
+import { runManifestImport, type ImportOutcome, type ImportProgress } from './run-manifest-import.ts';
 
-export type WorkerRequest = { type: 'parse'; file: Blob } | { type: 'written' };
-export type WorkerReply = { type: 'batch'; batch: ManifestBatch } | { type: 'end'; end: ManifestParseEnd } | { type: 'crashed'; message: string };
+export interface WorkerImportRequest {
+  file: Blob;
+  databaseName: string;
+  centerId: string;
+  nowMs: number;
+}
 
-const scope = self as unknown as { postMessage(message: WorkerReply): void; onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null };
-let batchWritten: (() => void) | null = null;
+/** An error as it crosses to the page: structured cloning keeps neither a DOMException's name in every browser nor Dexie's `inner`. */
+export interface ClonedError {
+  name: string;
+  message: string;
+}
+
+export type WorkerOutcome = Exclude<ImportOutcome, { kind: 'failed' }> | (Omit<Extract<ImportOutcome, { kind: 'failed' }>, 'error'> & { error: ClonedError });
+
+export type WorkerReply = { type: 'progress'; progress: ImportProgress } | { type: 'end'; outcome: WorkerOutcome } | { type: 'crashed'; error: ClonedError };
+
+const scope = self as unknown as { postMessage(message: WorkerReply): void; onmessage: ((event: MessageEvent<WorkerImportRequest>) => void) | null };
+
+function cloneError(error: unknown): ClonedError {
+  // Dexie wraps a full disk as its own error with the browser's QuotaExceededError inside.
+  const inner = (error as { inner?: { name?: string; message?: string } } | null)?.inner;
+  if (inner?.name === 'QuotaExceededError') return { name: inner.name, message: inner.message ?? '' };
+  if (error instanceof Error || error instanceof DOMException) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}
 
 scope.onmessage = (event) => {
-  const request = event.data;
-  if (request.type === 'written') {
-    batchWritten?.();
-    return;
-  }
-  parseManifestFile(request.file, (batch) => {
-    const written = new Promise<void>((resolve) => (batchWritten = resolve));
-    scope.postMessage({ type: 'batch', batch });
-    return written;
-  }).then(
-    (end) => scope.postMessage({ type: 'end', end }),
-    (error: unknown) => scope.postMessage({ type: 'crashed', message: String(error) }),
-  );
+  const { file, databaseName, centerId, nowMs } = event.data;
+  const db = new TahvilDatabase(databaseName);
+  runManifestImport({
+    db,
+    file,
+    context: { centerId, now: new Date(nowMs) },
+    parse: parseManifestFile,
+    onProgress: (progress) => scope.postMessage({ type: 'progress', progress }),
+  })
+    .then(
+      (outcome) => scope.postMessage({ type: 'end', outcome: outcome.kind === 'failed' ? { ...outcome, error: cloneError(outcome.error) } : outcome }),
+      (error: unknown) => scope.postMessage({ type: 'crashed', error: cloneError(error) }),
+    )
+    .finally(() => db.close());
 };

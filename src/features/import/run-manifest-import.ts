@@ -1,12 +1,13 @@
-// One manifest import from file to database: the worker reads and checks rows, this side writes
-// each batch (importManifestCards) and only then lets the worker read on. Must stay true: every
-// batch written stays written whatever happens later (a full disk, a closed tab), and importing
-// the file again finishes the job without changing what is already there.
+// One manifest import from file to database: rows are read and checked a slice at a time and each
+// batch is written (importManifestCards) before the next slice is read. In the app all of it runs
+// in a module worker (manifest-import.worker.ts), so the page stays responsive. Must stay true:
+// every batch written stays written whatever happens later (a full disk, a closed tab), and
+// importing the file again finishes the job without changing what is already there.
 import type { TahvilDatabase } from '../../db/database.ts';
 import { importManifestCards, type ManifestCardRefusal, type ManifestWriteContext } from '../../db/manifest-import.ts';
 import type { ManifestColumn, ManifestProblem } from '../../domain/manifest.ts';
 import { parseManifestFile, type ManifestBatch, type ManifestParseEnd } from './manifest-parse.ts';
-import type { WorkerReply, WorkerRequest } from './manifest-import.worker.ts';
+import type { ClonedError, WorkerImportRequest, WorkerReply } from './manifest-import.worker.ts';
 
 /** Reads a file and hands each batch over, waiting for it to be written before reading on. */
 export type ManifestFileParser = (file: Blob, onBatch: (batch: ManifestBatch) => Promise<void>) => Promise<ManifestParseEnd>;
@@ -47,29 +48,6 @@ export type ImportOutcome =
   /** Writing failed part way (a full disk): `counts` says what was already stored and stays. */
   | { kind: 'failed'; error: unknown; counts: ImportCounts; rejectedRows: RejectedImportRow[] };
 
-/** The production parser: a module worker per import, ended when the import ends. */
-export const workerManifestParser: ManifestFileParser = (file, onBatch) =>
-  new Promise<ManifestParseEnd>((resolve, reject) => {
-    const worker = new Worker(new URL('./manifest-import.worker.ts', import.meta.url), { type: 'module' });
-    const send = (request: WorkerRequest) => worker.postMessage(request);
-    const finish = (settle: () => void) => {
-      worker.terminate();
-      settle();
-    };
-    worker.onmessage = (event: MessageEvent<WorkerReply>) => {
-      const reply = event.data;
-      if (reply.type === 'batch') {
-        onBatch(reply.batch).then(
-          () => send({ type: 'written' }),
-          (error: unknown) => finish(() => reject(error)),
-        );
-      } else if (reply.type === 'end') finish(() => resolve(reply.end));
-      else finish(() => reject(new Error(reply.message)));
-    };
-    worker.onerror = (event) => finish(() => reject(new Error(event.message || 'manifest worker failed')));
-    send({ type: 'parse', file });
-  });
-
 export interface ManifestImportOptions {
   db: TahvilDatabase;
   file: Blob;
@@ -78,8 +56,10 @@ export interface ManifestImportOptions {
   onProgress?: (progress: ImportProgress) => void;
 }
 
+const EMPTY_COUNTS: ImportCounts = { rowsRead: 0, added: 0, updated: 0, unchanged: 0, notReady: 0, rejected: 0 };
+
 export async function runManifestImport({ db, file, context, parse, onProgress }: ManifestImportOptions): Promise<ImportOutcome> {
-  const counts: ImportCounts = { rowsRead: 0, added: 0, updated: 0, unchanged: 0, notReady: 0, rejected: 0 };
+  const counts: ImportCounts = { ...EMPTY_COUNTS };
   const rejectedRows: RejectedImportRow[] = [];
   onProgress?.({ ...counts, bytesRead: 0, totalBytes: file.size });
 
@@ -117,7 +97,37 @@ function mergeByLine(fromFile: readonly RejectedImportRow[], fromDatabase: reado
   return [...fromFile, ...fromDatabase].sort((a, b) => a.line - b.line);
 }
 
-/** The parser for this environment: the worker, or in-process where there are no workers (jsdom in tests). */
-export function defaultManifestParser(): ManifestFileParser {
-  return typeof Worker === 'undefined' ? parseManifestFile : workerManifestParser;
+function errorFromWorker({ name, message }: ClonedError): Error {
+  return Object.assign(new Error(message), { name });
+}
+
+/** Runs the import in a module worker that writes through its own connection to `db`'s database. */
+function importInWorker({ db, file, context, onProgress }: Omit<ManifestImportOptions, 'parse'>): Promise<ImportOutcome> {
+  return new Promise<ImportOutcome>((resolve) => {
+    const worker = new Worker(new URL('./manifest-import.worker.ts', import.meta.url), { type: 'module' });
+    let progress: ImportProgress = { ...EMPTY_COUNTS, bytesRead: 0, totalBytes: file.size };
+    const finish = (outcome: ImportOutcome) => {
+      worker.terminate();
+      resolve(outcome);
+    };
+    // A worker that dies takes no batch with it half-written (each is one transaction); what it
+    // wrote stays, and the counts so far say how much.
+    const crashed = (error: Error) => finish({ kind: 'failed', error, counts: progress, rejectedRows: [] });
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+      const reply = event.data;
+      if (reply.type === 'progress') {
+        progress = reply.progress;
+        onProgress?.(reply.progress);
+      } else if (reply.type === 'crashed') crashed(errorFromWorker(reply.error));
+      else finish(reply.outcome.kind === 'failed' ? { ...reply.outcome, error: errorFromWorker(reply.outcome.error) } : reply.outcome);
+    };
+    worker.onerror = (event) => crashed(new Error(event.message || 'manifest import worker failed'));
+    const request: WorkerImportRequest = { file, databaseName: db.name, centerId: context.centerId, nowMs: context.now.getTime() };
+    worker.postMessage(request);
+  });
+}
+
+/** The app's import: in a worker where there are workers, in-process elsewhere (jsdom in tests). */
+export function importManifestFile(options: Omit<ManifestImportOptions, 'parse'>): Promise<ImportOutcome> {
+  return typeof Worker === 'undefined' ? runManifestImport({ ...options, parse: parseManifestFile }) : importInWorker(options);
 }
