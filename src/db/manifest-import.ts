@@ -1,7 +1,8 @@
 // Writes the cards of an inventory manifest (../../shared/formats.md) that passed the row rules.
 // Must stay true: a card that is handed over, revoked or returned is never touched; a card id
-// the center already holds for another person is refused, not overwritten; writing the same
-// rows twice changes nothing; the status counters move in the transaction that moves the cards.
+// the center already holds for another person, or a registry card the file describes otherwise,
+// is refused, not overwritten; writing the same rows twice changes nothing; the status counters
+// move in the transaction that moves the cards.
 import type { TahvilDatabase } from './database.ts';
 import type { StoredCard } from './records.ts';
 import type { Card } from '../sync/protocol.ts';
@@ -12,12 +13,14 @@ import { toStoredCard } from './cards.ts';
 /** A manifest row the database refused although the row itself was well formed. */
 export type ManifestCardRefusal =
   /** The center holds this card id for another national code: the file or the inventory is wrong. */
-  'card-id-taken';
+  | 'card-id-taken'
+  /** The registry's copy of this ready card says otherwise (name, box, codes): the registry's stands. */
+  | 'registry-copy-differs';
 
 export interface ManifestWriteOutcome {
   /** Cards the center did not have. */
   added: number;
-  /** Ready cards whose name, box or codes the file changed. */
+  /** Ready cards from an earlier manifest whose name, box or codes the file changed. */
   updated: number;
   /** Ready cards the file describes exactly as stored. */
   unchanged: number;
@@ -110,8 +113,13 @@ export async function importManifestCards(
         outcome.unchanged++;
         return;
       }
-      // The version and updatedAt stay: the registry's copy must still win a later pull, and a
-      // corrected name does not restart the time the card has waited.
+      // A card the registry sent is the registry's: a file that disagrees is reported, not
+      // applied, since the next pull of the same version would not put the registry's back.
+      if (existing.version !== IMPORTED_CARD_VERSION) {
+        outcome.refused.push({ line, cardId: draft.cardId, reason: 'registry-copy-differs' });
+        return;
+      }
+      // updatedAt stays: a corrected name does not restart the time the card has waited.
       toWrite.push(toStoredCard(merged));
       outcome.updated++;
     });

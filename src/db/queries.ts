@@ -116,7 +116,3 @@ export function cardHistory(db: TahvilDatabase, cardId: string): Promise<OutboxR
   return db.events.where('cardId').equals(cardId).sortBy('seq');
 }
 
-/** Handovers recorded on a center day, newest first. */
-export async function handoversOnDay(db: TahvilDatabase, dayKey: string): Promise<OutboxRecord[]> {
-  return db.events.where('[dayKey+type]').equals([dayKey, 'handover']).reverse().toArray();
-}

@@ -33,17 +33,6 @@ export const HANDOVER_REPORT_COLUMNS = [
 export type HandoverReportColumn = (typeof HANDOVER_REPORT_COLUMNS)[number];
 export type HandoverReportRow = Record<HandoverReportColumn, string>;
 
-/** Columns holding codes: text in every file, so a spreadsheet keeps their leading zeros. */
-export const HANDOVER_REPORT_CODE_COLUMNS: readonly HandoverReportColumn[] = [
-  'event_id',
-  'card_id',
-  'national_code',
-  'recipient_national_code',
-  'document_ref',
-  'staff_id',
-  'device_id',
-];
-
 export type ReportSyncStatus = 'pending' | 'synced' | 'conflict' | 'rejected';
 
 /** "sending" is still pending for the manager: the registry has not answered it yet. */

@@ -212,6 +212,9 @@ describe('normalizeJalaliDate', () => {
     ['no separators', '13680421'],
     ['ISO date-time', '1368-04-21T10:00'],
     ['negative month', '1368--4-21'],
+    ['mixed separators', '1370-01/05'],
+    ['30 Esfand of a common year', '1404-12-30'],
+    ['year 0', '0000-01-01'],
   ])('rejects %s: %j', (_name, input) => {
     expect(normalizeJalaliDate(input)).toBeNull();
   });

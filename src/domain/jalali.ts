@@ -103,15 +103,18 @@ export function formatClockTime(date: Date, language: UiLanguage, timeZone: stri
   return displayFormatter(language, timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
 }
 
-/** Parses a Jalali `YYYY-MM-DD` or `YYYY/MM/DD` date (any digit script) into ASCII `YYYY-MM-DD`, or null when malformed. */
+/** Parses a Jalali `YYYY-MM-DD` or `YYYY/MM/DD` date (any digit script) into ASCII `YYYY-MM-DD`, or null when malformed or not in the calendar. */
 export function normalizeJalaliDate(input: string): string | null {
   // Spreadsheets typed in Iran often hold dates in Persian or Arabic-Indic digits.
-  const match = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(toAsciiDigits(input).trim());
+  const match = /^(\d{4})([-/])(\d{1,2})\2(\d{1,2})$/.exec(toAsciiDigits(input).trim());
   if (!match) return null;
-  const [, year, month, day] = match as unknown as [string, string, string, string];
+  const [, year, , month, day] = match as unknown as [string, string, string, string, string];
+  const y = Number(year);
   const m = Number(month);
   const d = Number(day);
-  if (m < 1 || m > 12 || d < 1 || d > (m <= 6 ? 31 : 30)) return null;
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > (m <= 6 ? 31 : 30)) return null;
+  // 30 Esfand exists only in leap years.
+  if (m === 12 && d === 30 && jalaliMonthLength(y, 12) < 30) return null;
   return `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
 }
 
@@ -162,7 +165,8 @@ export function addJalaliDays(dayKey: string, days: number, timeZone: string = D
   return jalaliDayKey(new Date(midday + days * DAY_MS), timeZone);
 }
 
-function dayKeyOf(year: number, month: number, day: number): string {
+/** The day key of a Jalali year, month and day: `1405-09-04`. */
+export function dayKeyOf(year: number, month: number, day: number): string {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import Papa from 'papaparse';
 import { createManifestCsvReader, readManifestCsv } from './manifest-csv.ts';
 import type { ManifestRow } from './manifest.ts';
 
@@ -108,6 +109,8 @@ describe('createManifestCsvReader, fed a piece at a time', () => {
     ['lone CR line ends', `${HEADER}\rC-1,0012345679,"a\rb",c\rC-2,0012345679,a,b`],
     ['a stray quote inside an unquoted cell', `${HEADER}\nC-1,0012345679,ab"c,d\nC-2,0012345679,"a"x",b\nC-3,0012345679,a,b\n`],
     ['an unterminated quote', `${HEADER}\nC-1,0012345679,"a,b\nC-2,0012345679,a,b`],
+    ['spaces and a tab between a closing quote and the comma', `${HEADER}\nC-1,0012345679,"a" ,b\nC-2,"0012345679"\t,"c,\nd"  ,e\nC-3,0012345679,f,g\n`],
+    ['spaces between a closing quote and the line end', `${HEADER}\r\nC-1,0012345679,a,"b"  \r\nC-2,0012345679,"c",d\r\n`],
   ];
 
   it.each(files)('%s: every single cut gives what the whole file gives', (_, text) => {
@@ -115,6 +118,13 @@ describe('createManifestCsvReader, fed a piece at a time', () => {
     for (let cut = 0; cut <= text.length; cut++) {
       expect(readInPieces(text, [cut]), `cut at ${cut}`).toEqual(whole);
     }
+  });
+
+  it.each(files)('%s: gives the rows Papa Parse gives for the whole file at once', (_, text) => {
+    const papa = Papa.parse<string[]>(text.replace(/^\ufeff/, ''), { delimiter: ',', header: false, skipEmptyLines: false });
+    const rows = papa.data.slice(1).filter((fields) => fields.some((cell) => cell !== ''));
+    const ours = readInPieces(text, [Math.floor(text.length / 3), Math.floor((2 * text.length) / 3)]).rows.filter((row) => Object.values(row.record).some((cell) => cell !== ''));
+    expect(ours.map((row) => papa.data[0]!.map((cell) => row.record[cell] ?? ''))).toEqual(rows.map((fields) => papa.data[0]!.map((_, i) => fields[i] ?? '')));
   });
 
   it.each(files)('%s: one character at a time gives what the whole file gives', (_, text) => {

@@ -25,6 +25,8 @@ export interface ManifestCsvReader {
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
+const SPACE = 0x20;
+const TAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -48,7 +50,8 @@ export function createManifestCsvReader(): ManifestCsvReader {
   let buffer = '';
   // Where quotes stand, tracked as Papa reads them: a quote opens a quoted cell only at the
   // start of a cell; inside one, `""` is a quote and `"` closes it only before a comma, a line
-  // break or the end (elsewhere Papa reports bad quoting and the cell goes on).
+  // break or the end, spaces between allowed (elsewhere Papa reports bad quoting and the cell
+  // goes on).
   let scanned = 0;
   let inQuotes = false;
   let atCellStart = true;
@@ -58,15 +61,16 @@ export function createManifestCsvReader(): ManifestCsvReader {
   let line = 1;
   let firstText = true;
 
-  function parseRows(text: string): ManifestCsvPiece {
+  /** `endsWithLineBreak`: the text is whole rows, each ending in a line break (not the file's end). */
+  function parseRows(text: string, endsWithLineBreak: boolean): ManifestCsvPiece {
     const piece: ManifestCsvPiece = { rows: [] };
-    // An empty piece is one empty line, which Papa would return as no row at all.
-    const result =
-      text === ''
-        ? { data: [['']], errors: [] }
-        : Papa.parse<string[]>(text, { delimiter: ',', header: false, skipEmptyLines: false, newline: newline ?? '\n' });
+    // The line break stays in the text, because Papa reads a row's end differently from the
+    // file's end (a closing quote followed by spaces); the empty row it then reports after that
+    // break is not in the file.
+    const result = Papa.parse<string[]>(text, { delimiter: ',', header: false, skipEmptyLines: false, newline: newline ?? '\n' });
+    const rows = endsWithLineBreak ? result.data.slice(0, -1) : result.data;
     const malformed = new Set(result.errors.map((error) => error.row));
-    result.data.forEach((fields, index) => {
+    rows.forEach((fields, index) => {
       const rowLine = line;
       line += 1 + fields.reduce((sum, cell) => sum + lineBreaksIn(cell), 0);
       if (header === undefined) {
@@ -103,11 +107,17 @@ export function createManifestCsvReader(): ManifestCsvReader {
       const code = buffer.charCodeAt(i);
       if (inQuotes) {
         if (code !== QUOTE) continue;
-        // What follows the quote decides: wait for it.
-        if (i + 1 >= buffer.length) break;
-        const next = buffer.charCodeAt(i + 1);
-        if (next === QUOTE) i++;
-        else if (next === COMMA || next === LF || next === CR) inQuotes = false;
+        // What follows the quote decides: wait for it. Papa closes the cell when the quote is
+        // followed by a comma or a line break, spaces or tabs in between allowed.
+        let after = i + 1;
+        while (after < buffer.length && (buffer.charCodeAt(after) === SPACE || buffer.charCodeAt(after) === TAB)) after++;
+        if (after >= buffer.length) break;
+        const next = buffer.charCodeAt(after);
+        if (next === QUOTE && after === i + 1) i++;
+        else if (next === COMMA || next === LF || next === CR) {
+          inQuotes = false;
+          i = after - 1;
+        }
       } else if (code === QUOTE && atCellStart) {
         inQuotes = true;
         atCellStart = false;
@@ -137,14 +147,12 @@ export function createManifestCsvReader(): ManifestCsvReader {
       if (newline === undefined) return { rows: [] };
       scan();
       if (lastRowEnd < 0) return { rows: [] };
-      // The piece ends before its final line break, so Papa sees no empty row after it.
-      const pieceEnd = newline === '\r\n' ? lastRowEnd - 1 : lastRowEnd;
-      const complete = buffer.slice(0, pieceEnd);
+      const complete = buffer.slice(0, lastRowEnd + 1);
       // The scan state carries over: the cut was outside quotes, at the start of a row.
       buffer = buffer.slice(lastRowEnd + 1);
       scanned -= lastRowEnd + 1;
       lastRowEnd = -1;
-      return parseRows(complete);
+      return parseRows(complete, true);
     },
     end() {
       const rest = buffer;
@@ -154,7 +162,7 @@ export function createManifestCsvReader(): ManifestCsvReader {
         return { rows: [] };
       }
       newline ??= '\n';
-      const piece = parseRows(rest);
+      const piece = parseRows(rest, false);
       header ??= [];
       return piece;
     },

@@ -2,7 +2,7 @@ import type { KeyboardEvent } from 'react';
 import { useId, useMemo, useRef, useState } from 'react';
 import { toPersianDigits } from '../domain/digits.ts';
 import type { UiLanguage } from '../domain/jalali.ts';
-import { addJalaliDays, formatJalaliDate, jalaliDayStart, jalaliMonthLength, jalaliWeekday } from '../domain/jalali.ts';
+import { addJalaliDays, dayKeyOf, formatJalaliDate, jalaliDayStart, jalaliMonthLength, jalaliWeekday } from '../domain/jalali.ts';
 
 type Seven<T> = readonly [T, T, T, T, T, T, T];
 type Twelve<T> = readonly [T, T, T, T, T, T, T, T, T, T, T, T];
@@ -57,10 +57,6 @@ function monthOf(dayKey: string): MonthView {
 function shiftMonth({ year, month }: MonthView, delta: 1 | -1): MonthView {
   const index = year * 12 + (month - 1) + delta;
   return { year: Math.floor(index / 12), month: (index % 12) + 1 };
-}
-
-function dayKeyOf(year: number, month: number, day: number): string {
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 function numeral(value: number, language: UiLanguage): string {

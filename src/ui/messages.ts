@@ -255,6 +255,7 @@ export const fa = {
   importReasonWrongFieldCount: 'تعداد خانه‌های این سطر با سرستون‌ها نمی‌خواند (ویرگول بدون گیومه یا خانه‌ی جاافتاده)',
   importReasonMalformedRow: 'گیومه‌های این سطر درست بسته نشده است',
   importReasonCardIdTaken: 'این شناسه‌ی کارت در موجودی مرکز به کد ملی دیگری تعلق دارد',
+  importReasonRegistryCopyDiffers: 'مشخصات این کارت در سامانه‌ی مرکزی با فایل فرق دارد؛ نسخه‌ی سامانه نگه داشته شد',
 
   reportTitle: 'گزارش روز',
   reportDay: 'روز گزارش',
@@ -271,6 +272,7 @@ export const fa = {
   reportRecorded: 'همه‌ی ثبت‌ها (با باطل‌شده‌ها): {count}',
   reportByHour: 'تحویل در هر ساعت',
   reportByHourSummary: 'شلوغ‌ترین ساعت: {hour} با {count} تحویل',
+  reportByHourNone: 'همه‌ی تحویل‌های این روز باطل شده‌اند.',
   reportHour: 'ساعت',
   reportHandoversAxis: 'تحویل',
   reportByStaff: 'به تفکیک متصدی',
@@ -558,6 +560,7 @@ export const en: Record<MessageKey, string> = {
   importReasonWrongFieldCount: 'this line has another number of cells than the header (an unquoted comma or a lost cell)',
   importReasonMalformedRow: 'the quotes on this line are not closed properly',
   importReasonCardIdTaken: 'the center holds this card id for another national code',
+  importReasonRegistryCopyDiffers: "the registry's copy of this card says otherwise; the registry's copy was kept",
 
   reportTitle: 'Daily report',
   reportDay: 'Report day',
@@ -574,6 +577,7 @@ export const en: Record<MessageKey, string> = {
   reportRecorded: 'All recorded (voided included): {count}',
   reportByHour: 'Handovers per hour',
   reportByHourSummary: 'Busiest hour: {hour} with {count} handovers',
+  reportByHourNone: 'Every handover of this day was voided.',
   reportHour: 'Hour',
   reportHandoversAxis: 'Handovers',
   reportByStaff: 'By clerk',

@@ -7,7 +7,7 @@ import { CSV_MIME_TYPE, saveFile } from '../../ui/save-file.ts';
 import { REQUIRED_MANIFEST_COLUMNS, MANIFEST_COLUMNS } from '../../domain/manifest.ts';
 import { useServices, useSettings } from '../../services/services.tsx';
 import type { UiLanguage } from '../../domain/jalali.ts';
-import { importManifestFile, type ImportCounts, type ImportOutcome, type ImportProgress, type RejectedImportRow } from './run-manifest-import.ts';
+import { EMPTY_IMPORT_COUNTS, importManifestFile, type ImportCounts, type ImportOutcome, type ImportProgress, type RejectedImportRow } from './run-manifest-import.ts';
 import { describeImportProblem } from './import-problem.ts';
 import { importRunningNow, setImportState, useImportState } from './import-store.ts';
 import { rejectedRowsCsv, rejectedRowsFileName } from './rejected-rows-file.ts';
@@ -30,12 +30,20 @@ export function ImportScreen() {
   async function importFile(file: File) {
     if (importRunningNow(db)) return;
     const fileName = file.name;
-    const outcome = await importManifestFile({
-      db,
-      file,
-      context: { centerId, now: now() },
-      onProgress: (progress) => setImportState(db, { phase: 'running', fileName, progress }),
-    });
+    // Marked running before anything is awaited: a second drop while the worker starts is ignored.
+    setImportState(db, { phase: 'running', fileName, progress: { ...EMPTY_IMPORT_COUNTS, bytesRead: 0, totalBytes: file.size } });
+    let outcome: ImportOutcome;
+    try {
+      outcome = await importManifestFile({
+        db,
+        file,
+        context: { centerId, now: now() },
+        onProgress: (progress) => setImportState(db, { phase: 'running', fileName, progress }),
+      });
+    } catch (error) {
+      // The worker could not even start: nothing was written.
+      outcome = { kind: 'failed', error, counts: { ...EMPTY_IMPORT_COUNTS }, rejectedRows: [] };
+    }
     setImportState(db, { phase: 'finished', fileName, outcome });
     if (fileInput.current) fileInput.current.value = '';
   }

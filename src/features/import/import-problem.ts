@@ -12,6 +12,7 @@ const REASON_MESSAGE: Record<ImportProblemReason, MessageKey> = {
   'wrong-field-count': 'importReasonWrongFieldCount',
   'malformed-row': 'importReasonMalformedRow',
   'card-id-taken': 'importReasonCardIdTaken',
+  'registry-copy-differs': 'importReasonRegistryCopyDiffers',
 };
 
 /** A problem in words: the reason, and for a national code what exactly is wrong with it. */

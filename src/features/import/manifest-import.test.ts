@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TahvilDatabase } from '../../db/database.ts';
 import { upsertCards } from '../../db/cards.ts';
 import { readCounters, recountStatuses } from '../../db/counters.ts';
@@ -129,13 +129,25 @@ describe('manifest import: file to inventory', () => {
     expect(await snapshot(db)).toEqual(before);
   });
 
-  it('updates a ready card the file describes differently, keeping its version and waiting time', async () => {
+  it('updates a card an earlier manifest brought when a later one describes it differently, keeping its waiting time', async () => {
+    const db = freshDb();
+    done(await importFile(db, csvFile([HEADER, 'C-1,0012345679,زهرا,محمدی,علی,,,B-1'])));
+    const before = await db.cards.get('C-1');
+    const later = { centerId: 'DEMO-01', now: new Date(FIXED_NOW.getTime() + 86_400_000) };
+    const outcome = done(await runManifestImport({ db, file: csvFile(['card_id,national_code,first_name,last_name,box', 'C-1,0012345679,زهرا,محمدی,B-2']), context: later, parse: parseManifestFile }));
+    expect(outcome.counts).toMatchObject({ updated: 1, unchanged: 0 });
+    expect(await db.cards.get('C-1')).toMatchObject({ box: 'B-2', version: 0, updatedAt: before!.updatedAt, fatherName: 'علی' });
+  });
+
+  it('leaves a card the registry sent as the registry has it, and reports the row', async () => {
     const db = freshDb();
     const card = createCard({ cardId: 'C-1', nationalCode: '0012345679', box: 'B-1' });
     await upsertCards(db, [card]);
+    const before = await snapshot(db);
     const outcome = done(await importFile(db, csvFile(['card_id,national_code,first_name,last_name,box', `C-1,0012345679,${card.firstName},${card.lastName},B-2`])));
-    expect(outcome.counts).toMatchObject({ updated: 1, unchanged: 0 });
-    expect(await db.cards.get('C-1')).toMatchObject({ box: 'B-2', version: card.version, updatedAt: card.updatedAt, fatherName: card.fatherName });
+    expect(outcome.counts).toMatchObject({ updated: 0, unchanged: 0, rejected: 1 });
+    expect(outcome.rejectedRows).toEqual([{ line: 2, cardId: 'C-1', problems: [{ column: null, reason: 'registry-copy-differs' }] }]);
+    expect(await snapshot(db)).toEqual(before);
   });
 
   it('changes nothing when the same file is imported a second time', async () => {
@@ -163,24 +175,25 @@ describe('manifest import: file to inventory', () => {
     expect(progress.map((p) => p.rowsRead)).toEqual([...progress.map((p) => p.rowsRead)].sort((a, b) => a - b));
   });
 
-  it('keeps the batches already stored when a later write fails, and a second import finishes the job', async () => {
+  it('keeps the batches already stored when the disk fills in a later one, and a second import finishes the job', async () => {
     const db = freshDb();
     const rows = MANIFEST_BATCH_ROWS + 10;
     const lines = [HEADER, ...Array.from({ length: rows }, (_, i) => `C-${String(i).padStart(7, '0')},0012345679,زهرا,محمدی,,,,`)];
     const file = csvFile(lines);
-    let batches = 0;
-    const failing = await runManifestImport({
-      db,
-      file,
-      context: CONTEXT,
-      parse: (blob, onBatch) =>
-        parseManifestFile(blob, async (batch) => {
-          if (++batches === 2) throw new DOMException('disk full', 'QuotaExceededError');
-          await onBatch(batch);
-        }),
+    // The second batch's write fails inside its transaction, as a full disk would.
+    const realBulkPut = db.cards.bulkPut.bind(db.cards);
+    let writes = 0;
+    const bulkPut = vi.spyOn(db.cards, 'bulkPut').mockImplementation((...args: Parameters<typeof realBulkPut>) => {
+      if (++writes === 2) return Promise.reject(new DOMException('disk full', 'QuotaExceededError')) as ReturnType<typeof realBulkPut>;
+      return realBulkPut(...args);
     });
+    const failing = await importFile(db, file);
+    bulkPut.mockRestore();
     expect(failing).toMatchObject({ kind: 'failed', counts: { added: MANIFEST_BATCH_ROWS } });
+    expect((failing as { error: unknown }).error).toMatchObject({ name: 'QuotaExceededError' });
     expect(await db.cards.count()).toBe(MANIFEST_BATCH_ROWS);
+    // The failed batch's counter change rolled back with its cards.
+    expect((await readCounters(db, '1405-09-04')).ready).toBe(MANIFEST_BATCH_ROWS);
     const retry = done(await importFile(db, file));
     expect(retry.counts).toMatchObject({ added: 10, unchanged: MANIFEST_BATCH_ROWS });
     expect(await recountStatuses(db)).toMatchObject({ ready: rows });

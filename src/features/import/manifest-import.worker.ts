@@ -4,7 +4,7 @@
 // broadcast; the page itself only receives progress and the outcome.
 import { TahvilDatabase } from '../../db/database.ts';
 import { parseManifestFile } from './manifest-parse.ts';
-import { runManifestImport, type ImportOutcome, type ImportProgress } from './run-manifest-import.ts';
+import { runManifestImport, type ImportOutcome, type ImportProgress, type RejectedImportRow } from './run-manifest-import.ts';
 
 export interface WorkerImportRequest {
   file: Blob;
@@ -19,9 +19,23 @@ export interface ClonedError {
   message: string;
 }
 
-export type WorkerOutcome = Exclude<ImportOutcome, { kind: 'failed' }> | (Omit<Extract<ImportOutcome, { kind: 'failed' }>, 'error'> & { error: ClonedError });
+/** The outcome without its rejected rows, which were sent batch by batch. */
+export type WorkerOutcome =
+  | Exclude<ImportOutcome, { kind: 'failed' | 'done' }>
+  | Omit<Extract<ImportOutcome, { kind: 'done' }>, 'rejectedRows'>
+  | (Omit<Extract<ImportOutcome, { kind: 'failed' }>, 'error' | 'rejectedRows'> & { error: ClonedError });
 
-export type WorkerReply = { type: 'progress'; progress: ImportProgress } | { type: 'end'; outcome: WorkerOutcome } | { type: 'crashed'; error: ClonedError };
+export type WorkerReply =
+  | { type: 'progress'; progress: ImportProgress }
+  | { type: 'rejected'; rows: readonly RejectedImportRow[] }
+  | { type: 'end'; outcome: WorkerOutcome }
+  | { type: 'crashed'; error: ClonedError };
+
+function withoutRows(outcome: ImportOutcome): WorkerOutcome {
+  if (outcome.kind === 'failed') return { kind: 'failed', counts: outcome.counts, error: cloneError(outcome.error) };
+  if (outcome.kind === 'done') return { kind: 'done', counts: outcome.counts };
+  return outcome;
+}
 
 const scope = self as unknown as { postMessage(message: WorkerReply): void; onmessage: ((event: MessageEvent<WorkerImportRequest>) => void) | null };
 
@@ -42,9 +56,10 @@ scope.onmessage = (event) => {
     context: { centerId, now: new Date(nowMs) },
     parse: parseManifestFile,
     onProgress: (progress) => scope.postMessage({ type: 'progress', progress }),
+    onRejected: (rows) => scope.postMessage({ type: 'rejected', rows }),
   })
     .then(
-      (outcome) => scope.postMessage({ type: 'end', outcome: outcome.kind === 'failed' ? { ...outcome, error: cloneError(outcome.error) } : outcome }),
+      (outcome) => scope.postMessage({ type: 'end', outcome: withoutRows(outcome) }),
       (error: unknown) => scope.postMessage({ type: 'crashed', error: cloneError(error) }),
     )
     .finally(() => db.close());

@@ -1,7 +1,7 @@
 // Reads a manifest file a slice at a time and checks every row (src/domain/manifest.ts). It runs
-// in a web worker in the app (manifest-import.worker.ts) and in-process in tests. Must stay true:
-// the next slice is read only after the page has written every batch of the previous one, so a
-// 100,000-row file never sits in memory whole on either side.
+// in the import's web worker in the app (manifest-import.worker.ts) and in-process in tests. Must
+// stay true: the next slice is read only after every batch of the previous one has been handed
+// over and written, so a 100,000-row file never sits in memory whole.
 import { createManifestCsvReader } from '../../domain/manifest-csv.ts';
 import { createManifestRowChecker, mapManifestHeader, type ManifestCardDraft, type ManifestColumn, type ManifestProblem, type ManifestRowChecker } from '../../domain/manifest.ts';
 

@@ -1,6 +1,7 @@
 // The rejected rows of an import as a CSV the manager can open beside the manifest and fix:
 // one line per problem, with the stable reason code and the same words the screen shows.
 import { csvDocument } from '../../domain/csv.ts';
+import { fileNamePart } from '../../db/report.ts';
 import type { I18n } from '../../ui/i18n.tsx';
 import { describeImportProblem } from './import-problem.ts';
 import type { RejectedImportRow } from './run-manifest-import.ts';
@@ -14,8 +15,7 @@ export function rejectedRowsCsv(rows: readonly RejectedImportRow[], i18n: I18n):
   return csvDocument(REJECTED_ROWS_COLUMNS, lines);
 }
 
-/** `manifest-rejected-{file name without .csv}.csv`, so it sorts beside the file it came from. */
+/** `{manifest name without .csv}-rejected.csv`, so it sorts beside the file it came from. */
 export function rejectedRowsFileName(manifestFileName: string): string {
-  const base = manifestFileName.replace(/\.csv$/i, '').replace(/[\\/:*?"<>|]+/g, '_') || 'manifest';
-  return `${base}-rejected.csv`;
+  return `${fileNamePart(manifestFileName.replace(/\.csv$/i, '')) || 'manifest'}-rejected.csv`;
 }

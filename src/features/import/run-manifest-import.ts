@@ -54,12 +54,14 @@ export interface ManifestImportOptions {
   context: ManifestWriteContext;
   parse: ManifestFileParser;
   onProgress?: (progress: ImportProgress) => void;
+  /** The rows of each written batch that were rejected, as soon as the batch is done. */
+  onRejected?: (rows: readonly RejectedImportRow[]) => void;
 }
 
-const EMPTY_COUNTS: ImportCounts = { rowsRead: 0, added: 0, updated: 0, unchanged: 0, notReady: 0, rejected: 0 };
+export const EMPTY_IMPORT_COUNTS: Readonly<ImportCounts> = { rowsRead: 0, added: 0, updated: 0, unchanged: 0, notReady: 0, rejected: 0 };
 
-export async function runManifestImport({ db, file, context, parse, onProgress }: ManifestImportOptions): Promise<ImportOutcome> {
-  const counts: ImportCounts = { ...EMPTY_COUNTS };
+export async function runManifestImport({ db, file, context, parse, onProgress, onRejected }: ManifestImportOptions): Promise<ImportOutcome> {
+  const counts: ImportCounts = { ...EMPTY_IMPORT_COUNTS };
   const rejectedRows: RejectedImportRow[] = [];
   onProgress?.({ ...counts, bytesRead: 0, totalBytes: file.size });
 
@@ -68,9 +70,11 @@ export async function runManifestImport({ db, file, context, parse, onProgress }
     const refusedRows: RejectedImportRow[] = written.refused.map((refusal) => ({
       line: refusal.line,
       cardId: refusal.cardId,
-      problems: [{ column: 'card_id', reason: refusal.reason }],
+      problems: [{ column: refusal.reason === 'card-id-taken' ? 'card_id' : null, reason: refusal.reason }],
     }));
-    rejectedRows.push(...mergeByLine(batch.rejected, refusedRows));
+    const rejectedInBatch = mergeByLine(batch.rejected, refusedRows);
+    rejectedRows.push(...rejectedInBatch);
+    if (rejectedInBatch.length > 0) onRejected?.(rejectedInBatch);
     counts.rowsRead = batch.rowsRead;
     counts.added += written.added;
     counts.updated += written.updated;
@@ -105,21 +109,27 @@ function errorFromWorker({ name, message }: ClonedError): Error {
 function importInWorker({ db, file, context, onProgress }: Omit<ManifestImportOptions, 'parse'>): Promise<ImportOutcome> {
   return new Promise<ImportOutcome>((resolve) => {
     const worker = new Worker(new URL('./manifest-import.worker.ts', import.meta.url), { type: 'module' });
-    let progress: ImportProgress = { ...EMPTY_COUNTS, bytesRead: 0, totalBytes: file.size };
+    let progress: ImportProgress = { ...EMPTY_IMPORT_COUNTS, bytesRead: 0, totalBytes: file.size };
+    // Kept here as they come, so a worker that dies still leaves the list of rows it rejected.
+    const rejectedSoFar: RejectedImportRow[] = [];
     const finish = (outcome: ImportOutcome) => {
       worker.terminate();
       resolve(outcome);
     };
     // A worker that dies takes no batch with it half-written (each is one transaction); what it
     // wrote stays, and the counts so far say how much.
-    const crashed = (error: Error) => finish({ kind: 'failed', error, counts: progress, rejectedRows: [] });
+    const crashed = (error: Error) => finish({ kind: 'failed', error, counts: progress, rejectedRows: rejectedSoFar });
     worker.onmessage = (event: MessageEvent<WorkerReply>) => {
       const reply = event.data;
       if (reply.type === 'progress') {
         progress = reply.progress;
         onProgress?.(reply.progress);
-      } else if (reply.type === 'crashed') crashed(errorFromWorker(reply.error));
-      else finish(reply.outcome.kind === 'failed' ? { ...reply.outcome, error: errorFromWorker(reply.outcome.error) } : reply.outcome);
+      } else if (reply.type === 'rejected') rejectedSoFar.push(...reply.rows);
+      else if (reply.type === 'crashed') crashed(errorFromWorker(reply.error));
+      else if (reply.outcome.kind === 'failed') finish({ ...reply.outcome, error: errorFromWorker(reply.outcome.error), rejectedRows: rejectedSoFar });
+      // The outcome carries no rows: they came batch by batch, and each crosses once.
+      else if (reply.outcome.kind === 'done') finish({ ...reply.outcome, rejectedRows: rejectedSoFar });
+      else finish(reply.outcome);
     };
     worker.onerror = (event) => crashed(new Error(event.message || 'manifest import worker failed'));
     const request: WorkerImportRequest = { file, databaseName: db.name, centerId: context.centerId, nowMs: context.now.getTime() };

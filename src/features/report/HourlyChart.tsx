@@ -16,7 +16,7 @@ export default function HourlyChart({ byHour }: { byHour: readonly number[] }) {
   const data = byHour.slice(first, last + 1).map((handovers, i) => ({ hour: first + i, handovers }));
   const peak = data.reduce((best, entry) => (entry.handovers > best.handovers ? entry : best), data[0]!);
   const hourLabel = (hour: number) => digits(String(hour).padStart(2, '0'));
-  const summary = t('reportByHourSummary', { hour: hourLabel(peak.hour), count: peak.handovers });
+  const summary = peak.handovers === 0 ? t('reportByHourNone') : t('reportByHourSummary', { hour: hourLabel(peak.hour), count: peak.handovers });
 
   return (
     <div className="hourly-chart">

@@ -81,7 +81,7 @@ export function ReportScreen() {
         <DayFigures summary={report.summary} />
       )}
 
-      <BacklogSection retentionDays={retentionDays} timeZone={timeZone} centerId={centerId} today={today} onError={setExportError} />
+      <BacklogSection key={today} retentionDays={retentionDays} timeZone={timeZone} centerId={centerId} today={today} onError={setExportError} />
     </section>
   );
 }
@@ -152,8 +152,10 @@ function BacklogSection({ retentionDays, timeZone, centerId, today, onError }: B
   const i18n = useI18n();
   const { t, count, language } = i18n;
   const { db, now } = useServices();
-  const [openedAt] = useState(now);
-  const backlog = useBacklog(openedAt, retentionDays);
+  // Taken when the section mounts; the screen remounts it when the center's day turns (its key),
+  // so a screen left open overnight counts against the new day, as the overdue file's name does.
+  const [asOf] = useState(now);
+  const backlog = useBacklog(asOf, retentionDays);
 
   async function exportOverdue(at: Date) {
     onError(null);

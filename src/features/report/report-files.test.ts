@@ -160,10 +160,19 @@ describe('the daily report workbook', () => {
         // Empty cells may be left out; every written one is a string cell.
         if (row[column] === '') continue;
         expect(cell, `${column} row ${i + 2}`).toBeDefined();
-        expect(['s', 'inlineStr', 'str']).toContain(cell!.type);
+        expect(['s', 'inlineStr']).toContain(cell!.type);
         expect(cell!.text, `${column} row ${i + 2}`).toBe(row[column]);
       }
     });
-    expect(cells.get(`${columnLetter('national_code')}2`)).toEqual({ type: expect.stringMatching(/^(s|inlineStr|str)$/) as unknown as string, text: '0012345679' });
+    expect(cells.get(`${columnLetter('national_code')}2`)).toEqual({ type: expect.stringMatching(/^(s|inlineStr)$/) as unknown as string, text: '0012345679' });
+  });
+
+  it('drops characters XML cannot hold, so the workbook opens without repair', async () => {
+    const db = freshDb();
+    await recordDay(db);
+    const [row] = (await handoverRecordsOnDay(db, '1405-09-04')).map((record) => handoverReportRow(record, TEHRAN));
+    const blob = await handoverReportXlsx([{ ...row!, holder_name: 'زهرا\u0001 محمدی\u001f' }]);
+    const cells = readSheetCells(new Uint8Array(await blob.arrayBuffer()));
+    expect(cells.get(`${String.fromCharCode(65 + HANDOVER_REPORT_COLUMNS.indexOf('holder_name'))}2`)?.text).toBe('زهرا محمدی');
   });
 });

@@ -17,10 +17,18 @@ const XLSX_COLUMN_WIDTH: Partial<Record<(typeof HANDOVER_REPORT_COLUMNS)[number]
   occurred_at_jalali: 20,
 };
 
+// Characters XML 1.0 cannot hold at all: one of them in a name would make Excel "repair" the file.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NOT_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+function xmlSafe(value: string): string {
+  return value.replace(NOT_IN_XML, '');
+}
+
 export function handoverReportXlsx(rows: readonly HandoverReportRow[]): Promise<Blob> {
   // Cells are typed String: a spreadsheet shows "0012345679" as written instead of guessing a
   // number, and a string cell is never evaluated, so the CSV's formula guard is not needed here.
-  const textRow = (values: readonly string[]) => values.map((value) => ({ value, type: String }));
+  const textRow = (values: readonly string[]) => values.map((value) => ({ value: xmlSafe(value), type: String }));
   const sheetData: SheetData = [
     textRow(HANDOVER_REPORT_COLUMNS),
     ...rows.map((row) => textRow(HANDOVER_REPORT_COLUMNS.map((column) => row[column]))),

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { handoversOnDay } from '../../db/queries.ts';
+import { handoverRecordsOnDay } from '../../db/report.ts';
 import { formatClockTime, formatJalaliDate, jalaliDayKey } from '../../domain/jalali.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { SyncStateBadge } from '../../ui/status.tsx';
@@ -12,7 +12,8 @@ export function TodayScreen() {
   const { timeZone } = useSettings();
   const today = now();
   const dayKey = jalaliDayKey(today, timeZone);
-  const handovers = useLiveQuery(() => handoversOnDay(db, dayKey), [db, dayKey]);
+  // Newest first: the clerk looks for the handover just made.
+  const handovers = useLiveQuery(async () => (await handoverRecordsOnDay(db, dayKey)).reverse(), [db, dayKey]);
   const active = handovers?.filter((record) => !record.voidedByEventId).length ?? 0;
 
   return (
