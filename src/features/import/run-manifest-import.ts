@@ -6,7 +6,7 @@
 import type { TahvilDatabase } from '../../db/database.ts';
 import { importManifestCards, type ManifestCardRefusal, type ManifestWriteContext } from '../../db/manifest-import.ts';
 import type { ManifestColumn, ManifestProblem } from '../../domain/manifest.ts';
-import { parseManifestFile, type ManifestBatch, type ManifestParseEnd } from './manifest-parse.ts';
+import type { ManifestBatch, ManifestParseEnd } from './manifest-parse.ts';
 import type { ClonedError, WorkerImportRequest, WorkerReply } from './manifest-import.worker.ts';
 
 /** Reads a file and hands each batch over, waiting for it to be written before reading on. */
@@ -137,7 +137,12 @@ function importInWorker({ db, file, context, onProgress }: Omit<ManifestImportOp
   });
 }
 
-/** The app's import: in a worker where there are workers, in-process elsewhere (jsdom in tests). */
-export function importManifestFile(options: Omit<ManifestImportOptions, 'parse'>): Promise<ImportOutcome> {
-  return typeof Worker === 'undefined' ? runManifestImport({ ...options, parse: parseManifestFile }) : importInWorker(options);
+/**
+ * The app's import: in a worker where there are workers, in-process elsewhere (jsdom in tests).
+ * The parser (and Papa Parse with it) is loaded only there, not with the counter's first screen.
+ */
+export async function importManifestFile(options: Omit<ManifestImportOptions, 'parse'>): Promise<ImportOutcome> {
+  if (typeof Worker !== 'undefined') return importInWorker(options);
+  const { parseManifestFile } = await import('./manifest-parse.ts');
+  return runManifestImport({ ...options, parse: parseManifestFile });
 }
