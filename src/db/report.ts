@@ -6,7 +6,7 @@ import Dexie from 'dexie';
 import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord, StoredCard, SyncState } from './records.ts';
 import type { HandoverEvent } from '../sync/protocol.ts';
-import { isoWithOffset, jalaliDateTime, utcOffset } from '../domain/jalali.ts';
+import { isoWithOffset, jalaliDateTime } from '../domain/jalali.ts';
 import { needsAttention } from './attention.ts';
 
 export const HANDOVER_REPORT_COLUMNS = [
@@ -51,7 +51,7 @@ const yesNo = (value: boolean) => (value ? 'yes' : 'no');
 
 /** `2026-11-25T10:31:07+03:30`: the contract's form, whole seconds with the zone's offset. */
 export function reportTimestamp(date: Date, timeZone: string): string {
-  return `${isoWithOffset(date, timeZone).slice(0, 19)}${utcOffset(date, timeZone)}`;
+  return isoWithOffset(date, timeZone).replace(/\.\d{3}(?=[+-]\d\d:\d\d$)/, '');
 }
 
 export function handoverReportRow(record: OutboxRecord, timeZone: string): HandoverReportRow {
