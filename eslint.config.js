@@ -6,6 +6,7 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import prettierConfig from 'eslint-config-prettier';
 
 const features = fs
   .readdirSync(new URL('./src/features', import.meta.url), { withFileTypes: true })
@@ -60,4 +61,6 @@ export default tseslint.config(
       ],
     },
   },
+  // Formatting is Prettier's (run by `npm run lint`); no ESLint rule argues with it.
+  prettierConfig,
 );
