@@ -17,17 +17,73 @@ const features = fs
 // the server speak, so it may be imported from anywhere (see docs/decisions/002).
 const PROTOCOL = ['./protocol.ts'];
 const layerZones = [
-  { target: './src/domain', from: ['./src/db', './src/sync', './src/services', './src/features', './src/app', './src/pwa', './src/ui', './server'], message: 'domain is pure: it imports no other layer.' },
-  { target: './src/db', from: ['./src/services', './src/features', './src/app', './src/pwa', './src/ui', './server'], message: 'db imports only domain and the protocol.' },
-  { target: './src/db', from: './src/sync', except: PROTOCOL, message: 'db imports only domain and the protocol.' },
-  { target: './src/sync', from: ['./src/services', './src/features', './src/app', './src/pwa', './src/ui', './server'], message: 'sync imports only domain and db.' },
-  { target: './src/services', from: ['./src/features', './src/app', './src/pwa', './src/ui', './server'], message: 'services compose db and sync for features.' },
-  { target: './src/ui', from: ['./src/db', './src/services', './src/features', './src/app', './src/pwa', './server'], message: 'ui is presentational: domain and the protocol only.' },
-  { target: './src/ui', from: './src/sync', except: PROTOCOL, message: 'ui is presentational: domain and the protocol only.' },
-  { target: './src/features', from: ['./src/app', './src/pwa', './server'], message: 'features do not reach into app composition.' },
-  { target: './src/pwa', from: ['./src/db', './src/sync', './src/services', './src/features', './src/app', './server'], message: 'pwa is service-worker plumbing only.' },
-  { target: './server', from: ['./src/db', './src/services', './src/features', './src/app', './src/pwa', './src/ui'], message: 'server shares only domain and the protocol.' },
-  { target: './server', from: './src/sync', except: PROTOCOL, message: 'server shares only domain and the protocol.' },
+  {
+    target: './src/domain',
+    from: [
+      './src/db',
+      './src/sync',
+      './src/services',
+      './src/features',
+      './src/app',
+      './src/pwa',
+      './src/ui',
+      './server',
+    ],
+    message: 'domain is pure: it imports no other layer.',
+  },
+  {
+    target: './src/db',
+    from: ['./src/services', './src/features', './src/app', './src/pwa', './src/ui', './server'],
+    message: 'db imports only domain and the protocol.',
+  },
+  {
+    target: './src/db',
+    from: './src/sync',
+    except: PROTOCOL,
+    message: 'db imports only domain and the protocol.',
+  },
+  {
+    target: './src/sync',
+    from: ['./src/services', './src/features', './src/app', './src/pwa', './src/ui', './server'],
+    message: 'sync imports only domain and db.',
+  },
+  {
+    target: './src/services',
+    from: ['./src/features', './src/app', './src/pwa', './src/ui', './server'],
+    message: 'services compose db and sync for features.',
+  },
+  {
+    target: './src/ui',
+    from: ['./src/db', './src/services', './src/features', './src/app', './src/pwa', './server'],
+    message: 'ui is presentational: domain and the protocol only.',
+  },
+  {
+    target: './src/ui',
+    from: './src/sync',
+    except: PROTOCOL,
+    message: 'ui is presentational: domain and the protocol only.',
+  },
+  {
+    target: './src/features',
+    from: ['./src/app', './src/pwa', './server'],
+    message: 'features do not reach into app composition.',
+  },
+  {
+    target: './src/pwa',
+    from: ['./src/db', './src/sync', './src/services', './src/features', './src/app', './server'],
+    message: 'pwa is service-worker plumbing only.',
+  },
+  {
+    target: './server',
+    from: ['./src/db', './src/services', './src/features', './src/app', './src/pwa', './src/ui'],
+    message: 'server shares only domain and the protocol.',
+  },
+  {
+    target: './server',
+    from: './src/sync',
+    except: PROTOCOL,
+    message: 'server shares only domain and the protocol.',
+  },
   ...features.map((feature) => ({
     target: `./src/features/${feature}`,
     from: './src/features',
@@ -37,14 +93,29 @@ const layerZones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist', 'dist-next', 'dist-bench', 'node_modules', 'var', 'test-results', 'playwright-report', 'bench/results', 'dev-dist'] },
+  {
+    ignores: [
+      'dist',
+      'dist-next',
+      'dist-bench',
+      'node_modules',
+      'var',
+      'test-results',
+      'playwright-report',
+      'bench/results',
+      'dev-dist',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.{js,mjs}'], languageOptions: { globals: { ...globals.node } } },
   // Playwright reads a fixture's dependencies from its first parameter, which may be `{}`.
   { files: ['tests/e2e/**/*.ts'], rules: { 'no-empty-pattern': 'off' } },
   // Benchmark runners ship functions into the page with page.evaluate.
-  { files: ['bench/**/*.mjs'], languageOptions: { globals: { ...globals.node, ...globals.browser } } },
+  {
+    files: ['bench/**/*.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
   {
     files: ['**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
@@ -57,7 +128,10 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-syntax': [
         'error',
-        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Card data is untrusted: render it as text.' },
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: 'Card data is untrusted: render it as text.',
+        },
       ],
     },
   },

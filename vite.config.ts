@@ -4,7 +4,9 @@ import react from '@vitejs/plugin-react';
 import { VitePWA, type ManifestOptions } from 'vite-plugin-pwa';
 
 const MOCK_ENDPOINT = process.env.TAHVIL_MOCK_URL ?? 'http://127.0.0.1:8787';
-const PACKAGE_VERSION: string = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).version;
+const PACKAGE_VERSION: string = JSON.parse(
+  readFileSync(new URL('./package.json', import.meta.url), 'utf8'),
+).version;
 
 const BRAND_COLOR = '#0f5c4d'; // --brand in src/app/styles.css
 const PAPER_COLOR = '#f5f3ee'; // --paper: the splash screen matches the app's background
@@ -41,14 +43,43 @@ const manifest: TahvilManifest = {
   icons: [
     { src: '/icons/tahvil-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
     { src: '/icons/tahvil-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
-    { src: '/icons/tahvil-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+    {
+      src: '/icons/tahvil-maskable-512.png',
+      sizes: '512x512',
+      type: 'image/png',
+      purpose: 'maskable',
+    },
   ],
   // Copied from the screens e2e spec's output: `node scripts/render-icons.mjs --screenshots`.
   screenshots: [
-    { src: '/screenshots/wide-search.png', sizes: '1280x800', type: 'image/png', form_factor: 'wide', label: 'جستجوی کارت با کد ملی، کد رهگیری یا نام' },
-    { src: '/screenshots/wide-card.png', sizes: '1280x800', type: 'image/png', form_factor: 'wide', label: 'مشخصات کارت و وضعیت آن، پیش از تحویل' },
-    { src: '/screenshots/narrow-search.png', sizes: '768x1024', type: 'image/png', form_factor: 'narrow', label: 'جستجوی کارت با کد ملی، کد رهگیری یا نام' },
-    { src: '/screenshots/narrow-handover.png', sizes: '768x1024', type: 'image/png', form_factor: 'narrow', label: 'بررسی‌های باجه پیش از ثبت تحویل کارت' },
+    {
+      src: '/screenshots/wide-search.png',
+      sizes: '1280x800',
+      type: 'image/png',
+      form_factor: 'wide',
+      label: 'جستجوی کارت با کد ملی، کد رهگیری یا نام',
+    },
+    {
+      src: '/screenshots/wide-card.png',
+      sizes: '1280x800',
+      type: 'image/png',
+      form_factor: 'wide',
+      label: 'مشخصات کارت و وضعیت آن، پیش از تحویل',
+    },
+    {
+      src: '/screenshots/narrow-search.png',
+      sizes: '768x1024',
+      type: 'image/png',
+      form_factor: 'narrow',
+      label: 'جستجوی کارت با کد ملی، کد رهگیری یا نام',
+    },
+    {
+      src: '/screenshots/narrow-handover.png',
+      sizes: '768x1024',
+      type: 'image/png',
+      form_factor: 'narrow',
+      label: 'بررسی‌های باجه پیش از ثبت تحویل کارت',
+    },
   ],
 };
 
@@ -61,7 +92,10 @@ function woff2Only(): Plugin {
     enforce: 'pre',
     transform(code, id) {
       if (!/[\\/]@fontsource[\\/][^?]*\.css(?:\?|$)/.test(id)) return null;
-      return { code: code.replace(/,\s*url\([^)]*\.woff\)\s*format\(["']woff["']\)/g, ''), map: null };
+      return {
+        code: code.replace(/,\s*url\([^)]*\.woff\)\s*format\(["']woff["']\)/g, ''),
+        map: null,
+      };
     },
   };
 }

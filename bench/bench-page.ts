@@ -13,15 +13,33 @@ import { CARD_WRITE_CHUNK, toStoredCard, upsertCards } from '../src/db/cards.ts'
 import { SEARCH_RESULT_LIMIT, searchCards } from '../src/db/queries.ts';
 import { pendingOutboxRecord, recordHandover, type CommandContext } from '../src/db/handovers.ts';
 import { readCounters } from '../src/db/counters.ts';
-import { ensureDeviceIdentity, readSettings, readSyncMeta, startShift } from '../src/db/settings.ts';
+import {
+  ensureDeviceIdentity,
+  readSettings,
+  readSyncMeta,
+  startShift,
+} from '../src/db/settings.ts';
 import type { StaffOnShift, StoredCard } from '../src/db/records.ts';
-import { cardsPath, eventsPath, MAX_PUSH_EVENTS, type Card, type CardStatus, type HandoverEvent } from '../src/sync/protocol.ts';
+import {
+  cardsPath,
+  eventsPath,
+  MAX_PUSH_EVENTS,
+  type Card,
+  type CardStatus,
+  type HandoverEvent,
+} from '../src/sync/protocol.ts';
 import { PULL_PAGE_LIMIT, SyncEngine, type SyncClock } from '../src/sync/engine.ts';
 import { completeNationalCode } from '../src/domain/national-code.ts';
 import { CSV_BYTE_ORDER_MARK, csvLine } from '../src/domain/csv.ts';
 import { MANIFEST_COLUMNS } from '../src/domain/manifest.ts';
-import { MANIFEST_BATCH_ROWS, MANIFEST_SLICE_BYTES } from '../src/features/import/manifest-parse.ts';
-import { importManifestFile, type RejectedImportRow } from '../src/features/import/run-manifest-import.ts';
+import {
+  MANIFEST_BATCH_ROWS,
+  MANIFEST_SLICE_BYTES,
+} from '../src/features/import/manifest-parse.ts';
+import {
+  importManifestFile,
+  type RejectedImportRow,
+} from '../src/features/import/run-manifest-import.ts';
 import { searchTokens, wordsMatchName } from '../src/domain/persian-text.ts';
 import { DEFAULT_TIME_ZONE, isoWithOffset, jalaliDayKey } from '../src/domain/jalali.ts';
 import { ALL_CHECKS } from '../tests/factories/cards.ts';
@@ -33,30 +51,194 @@ const STRICT: IDBTransactionOptions = { durability: 'strict' };
 // Deterministic inventory
 
 const MALE_FIRST_NAMES = [
-  'محمد', 'علی', 'حسین', 'رضا', 'مهدی', 'حسن', 'امیر', 'مصطفی', 'ابوالفضل', 'سعید',
-  'مجید', 'حمید', 'احمد', 'محمدرضا', 'محمدعلی', 'جواد', 'کاظم', 'محسن', 'مرتضی', 'یوسف',
-  'داوود', 'بهروز', 'فرهاد', 'کامران', 'سجاد', 'عباس', 'اکبر', 'ناصر', 'هادی', 'پرویز',
+  'محمد',
+  'علی',
+  'حسین',
+  'رضا',
+  'مهدی',
+  'حسن',
+  'امیر',
+  'مصطفی',
+  'ابوالفضل',
+  'سعید',
+  'مجید',
+  'حمید',
+  'احمد',
+  'محمدرضا',
+  'محمدعلی',
+  'جواد',
+  'کاظم',
+  'محسن',
+  'مرتضی',
+  'یوسف',
+  'داوود',
+  'بهروز',
+  'فرهاد',
+  'کامران',
+  'سجاد',
+  'عباس',
+  'اکبر',
+  'ناصر',
+  'هادی',
+  'پرویز',
 ];
 const FEMALE_FIRST_NAMES = [
-  'فاطمه', 'زهرا', 'مریم', 'زینب', 'معصومه', 'سمیه', 'نرگس', 'لیلا', 'الهام', 'مهسا',
-  'سارا', 'نازنین', 'کوثر', 'ریحانه', 'هانیه', 'پریسا', 'شیرین', 'آزاده', 'طاهره', 'منیژه',
-  'فرشته', 'سپیده', 'نگین', 'الناز', 'رقیه', 'سکینه', 'اعظم', 'ملیکا', 'یاسمن', 'ستاره',
+  'فاطمه',
+  'زهرا',
+  'مریم',
+  'زینب',
+  'معصومه',
+  'سمیه',
+  'نرگس',
+  'لیلا',
+  'الهام',
+  'مهسا',
+  'سارا',
+  'نازنین',
+  'کوثر',
+  'ریحانه',
+  'هانیه',
+  'پریسا',
+  'شیرین',
+  'آزاده',
+  'طاهره',
+  'منیژه',
+  'فرشته',
+  'سپیده',
+  'نگین',
+  'الناز',
+  'رقیه',
+  'سکینه',
+  'اعظم',
+  'ملیکا',
+  'یاسمن',
+  'ستاره',
 ];
 const FIRST_NAMES = [...MALE_FIRST_NAMES, ...FEMALE_FIRST_NAMES];
 const LAST_NAMES = [
-  'محمدی', 'حسینی', 'احمدی', 'رضایی', 'موسوی', 'کریمی', 'جعفری', 'صادقی', 'رحیمی', 'هاشمی',
-  'قاسمی', 'ابراهیمی', 'نوری', 'کاظمی', 'مرادی', 'عباسی', 'رستمی', 'زارعی', 'محمودی', 'یزدانی',
-  'طاهری', 'سلیمانی', 'نجفی', 'امیری', 'بهرامی', 'حیدری', 'شریفی', 'اکبری', 'فرهادی', 'مهدوی',
-  'تهرانی', 'اصفهانی', 'شیرازی', 'خراسانی', 'قربانی', 'سلطانی', 'باقری', 'نظری', 'فتحی', 'جهانگیری',
-  'کرمانی', 'رحمانی', 'غلامی', 'یوسفی', 'عسگری', 'میرزایی', 'دهقان', 'خسروی', 'پورمحمد', 'حسین‌زاده',
-  'علی‌پور', 'نیک‌نام', 'قلی‌زاده', 'آقایی', 'منصوری', 'انصاری', 'صفری', 'توکلی', 'کیانی', 'بابایی',
+  'محمدی',
+  'حسینی',
+  'احمدی',
+  'رضایی',
+  'موسوی',
+  'کریمی',
+  'جعفری',
+  'صادقی',
+  'رحیمی',
+  'هاشمی',
+  'قاسمی',
+  'ابراهیمی',
+  'نوری',
+  'کاظمی',
+  'مرادی',
+  'عباسی',
+  'رستمی',
+  'زارعی',
+  'محمودی',
+  'یزدانی',
+  'طاهری',
+  'سلیمانی',
+  'نجفی',
+  'امیری',
+  'بهرامی',
+  'حیدری',
+  'شریفی',
+  'اکبری',
+  'فرهادی',
+  'مهدوی',
+  'تهرانی',
+  'اصفهانی',
+  'شیرازی',
+  'خراسانی',
+  'قربانی',
+  'سلطانی',
+  'باقری',
+  'نظری',
+  'فتحی',
+  'جهانگیری',
+  'کرمانی',
+  'رحمانی',
+  'غلامی',
+  'یوسفی',
+  'عسگری',
+  'میرزایی',
+  'دهقان',
+  'خسروی',
+  'پورمحمد',
+  'حسین‌زاده',
+  'علی‌پور',
+  'نیک‌نام',
+  'قلی‌زاده',
+  'آقایی',
+  'منصوری',
+  'انصاری',
+  'صفری',
+  'توکلی',
+  'کیانی',
+  'بابایی',
 ];
 // First three digits of national codes: the issuing office. A spread of real-looking ones.
 const CODE_PREFIXES = [
-  '001', '002', '003', '004', '005', '006', '007', '008', '011', '020', '025', '031', '036', '041', '048',
-  '052', '056', '061', '063', '065', '069', '073', '076', '079', '084', '092', '112', '121', '127', '136',
-  '140', '149', '158', '165', '173', '181', '190', '198', '217', '228', '241', '252', '262', '270', '282',
-  '293', '312', '321', '333', '342', '360', '371', '382', '395', '413', '425', '440', '451', '469', '483',
+  '001',
+  '002',
+  '003',
+  '004',
+  '005',
+  '006',
+  '007',
+  '008',
+  '011',
+  '020',
+  '025',
+  '031',
+  '036',
+  '041',
+  '048',
+  '052',
+  '056',
+  '061',
+  '063',
+  '065',
+  '069',
+  '073',
+  '076',
+  '079',
+  '084',
+  '092',
+  '112',
+  '121',
+  '127',
+  '136',
+  '140',
+  '149',
+  '158',
+  '165',
+  '173',
+  '181',
+  '190',
+  '198',
+  '217',
+  '228',
+  '241',
+  '252',
+  '262',
+  '270',
+  '282',
+  '293',
+  '312',
+  '321',
+  '333',
+  '342',
+  '360',
+  '371',
+  '382',
+  '395',
+  '413',
+  '425',
+  '440',
+  '451',
+  '469',
+  '483',
 ];
 const CARDS_PER_BOX = 250;
 
@@ -79,7 +261,8 @@ function pick<T>(random: () => number, items: readonly T[]): T {
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
 
 /** Codes as spreadsheets typed in Iran often hold them: Persian digits (۰–۹). */
-const persianDigits = (digits: string) => digits.replace(/[0-9]/g, (d) => String.fromCharCode(0x06f0 + Number(d)));
+const persianDigits = (digits: string) =>
+  digits.replace(/[0-9]/g, (d) => String.fromCharCode(0x06f0 + Number(d)));
 
 /** Registry spellings sometimes carry Arabic Yeh and Kaf; the folding must absorb them. */
 const arabicSpelling = (name: string) => name.replace(/ی/g, '\u064a').replace(/ک/g, '\u0643');
@@ -103,7 +286,8 @@ function generateCards(count: number, seed: number): Card[] {
     const lastName = spell(pick(random, LAST_NAMES));
     const fatherName = random() < 0.05 ? null : spell(pick(random, MALE_FIRST_NAMES));
     const roll = random();
-    const status: CardStatus = roll < 0.88 ? 'ready' : roll < 0.96 ? 'handed_over' : roll < 0.98 ? 'revoked' : 'returned';
+    const status: CardStatus =
+      roll < 0.88 ? 'ready' : roll < 0.96 ? 'handed_over' : roll < 0.98 ? 'revoked' : 'returned';
     const cardId = `C-${pad(i + 1, 7)}`;
     const handover: HandoverEvent | null =
       status === 'handed_over'
@@ -160,7 +344,8 @@ function deleteDatabase(name: string): Promise<void> {
     const request = indexedDB.deleteDatabase(name);
     request.onsuccess = () => resolve();
     request.onerror = () => reject(request.error);
-    request.onblocked = () => console.log(`[bench] delete of ${name} is blocked by an open connection`);
+    request.onblocked = () =>
+      console.log(`[bench] delete of ${name} is blocked by an open connection`);
   });
 }
 
@@ -174,7 +359,9 @@ function appSchema() {
 function describeSchema(): string {
   return appSchema()
     .map((schema) => {
-      const indexes = schema.indexes.map((index) => `${index.unique ? '&' : ''}${index.multi ? '*' : ''}${index.name}`);
+      const indexes = schema.indexes.map(
+        (index) => `${index.unique ? '&' : ''}${index.multi ? '*' : ''}${index.name}`,
+      );
       return `${schema.name}(${schema.primKey.auto ? '++' : ''}${schema.primKey.name}${indexes.length ? `; ${indexes.join(', ')}` : ''})`;
     })
     .join(' ');
@@ -188,10 +375,17 @@ function openBaselineDatabase(): Promise<IDBDatabase> {
     request.onupgradeneeded = () => {
       const db = request.result;
       for (const schema of schemas) {
-        const store = db.createObjectStore(schema.name, { keyPath: schema.primKey.keyPath ?? null, autoIncrement: Boolean(schema.primKey.auto) });
+        const store = db.createObjectStore(schema.name, {
+          keyPath: schema.primKey.keyPath ?? null,
+          autoIncrement: Boolean(schema.primKey.auto),
+        });
         for (const index of schema.indexes) {
-          if (index.keyPath === undefined) throw new Error(`index ${schema.name}.${index.name} has no key path`);
-          store.createIndex(index.name, index.keyPath, { unique: Boolean(index.unique), multiEntry: Boolean(index.multi) });
+          if (index.keyPath === undefined)
+            throw new Error(`index ${schema.name}.${index.name} has no key path`);
+          store.createIndex(index.name, index.keyPath, {
+            unique: Boolean(index.unique),
+            multiEntry: Boolean(index.multi),
+          });
         }
       }
     };
@@ -200,9 +394,12 @@ function openBaselineDatabase(): Promise<IDBDatabase> {
   });
 }
 
-
 /** Runs app and baseline one after the other, swapping which goes first each round, so neither always runs on a warmer cache. */
-async function alternately(round: number, runApp: () => Promise<void>, runBaseline: () => Promise<void>): Promise<void> {
+async function alternately(
+  round: number,
+  runApp: () => Promise<void>,
+  runBaseline: () => Promise<void>,
+): Promise<void> {
   if (round % 2 === 0) {
     await runApp();
     await runBaseline();
@@ -221,7 +418,9 @@ async function baselinePutChunk(db: IDBDatabase, records: readonly StoredCard[])
 
 function baselineGetByNationalCode(db: IDBDatabase, code: string): Promise<StoredCard | undefined> {
   const tx = db.transaction('cards', 'readonly');
-  return requestResult(tx.objectStore('cards').index('nationalCode').get(code) as IDBRequest<StoredCard | undefined>);
+  return requestResult(
+    tx.objectStore('cards').index('nationalCode').get(code) as IDBRequest<StoredCard | undefined>,
+  );
 }
 
 /** The name search as a plain cursor: longest word as the index range, the app's word match as the filter. */
@@ -252,7 +451,14 @@ function baselineNameSearch(db: IDBDatabase, query: string, limit: number): Prom
 }
 
 /** Card → handed_over and an outbox record, in one strict read-write transaction. */
-function baselineHandover(db: IDBDatabase, cardId: string, eventId: string, now: Date, dayKey: string, occurredAt: string): Promise<void> {
+function baselineHandover(
+  db: IDBDatabase,
+  cardId: string,
+  eventId: string,
+  now: Date,
+  dayKey: string,
+  occurredAt: string,
+): Promise<void> {
   const tx = db.transaction(['cards', 'events'], 'readwrite', STRICT);
   const cards = tx.objectStore('cards');
   const request = cards.get(cardId) as IDBRequest<StoredCard | undefined>;
@@ -269,7 +475,11 @@ function baselineHandover(db: IDBDatabase, cardId: string, eventId: string, now:
       occurredAt,
       staffId: BENCH_STAFF_ID,
       deviceId: 'baseline-device',
-      recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: `${card.firstName} ${card.lastName}` },
+      recipient: {
+        kind: 'holder',
+        nationalCode: card.nationalCode,
+        fullName: `${card.firstName} ${card.lastName}`,
+      },
       checks: { ...ALL_CHECKS },
     };
     const record = pendingOutboxRecord(event, {
@@ -332,7 +542,13 @@ const state: BenchState = {
 
 /** A command's context at this moment, as the counter builds it: real clock, random event ids. */
 function commandContextNow(deviceId: string, staff: StaffOnShift | null): CommandContext {
-  return { deviceId, staff, timeZone: DEFAULT_TIME_ZONE, now: new Date(), makeEventId: () => crypto.randomUUID() };
+  return {
+    deviceId,
+    staff,
+    timeZone: DEFAULT_TIME_ZONE,
+    now: new Date(),
+    makeEventId: () => crypto.randomUUID(),
+  };
 }
 
 function log(message: string): void {
@@ -367,7 +583,13 @@ function generate(count: number, seed = 1405) {
   state.records = state.cards.map(toStoredCard);
   const byStatus: Record<string, number> = {};
   for (const card of state.cards) byStatus[card.status] = (byStatus[card.status] ?? 0) + 1;
-  return { count: state.cards.length, byStatus, chunk: CARD_WRITE_CHUNK, schema: describeSchema(), ms: performance.now() - started };
+  return {
+    count: state.cards.length,
+    byStatus,
+    chunk: CARD_WRITE_CHUNK,
+    schema: describeSchema(),
+    ms: performance.now() - started,
+  };
 }
 
 /** Drops the folded copies once both stores are written: the app never holds them, so their GC should not be timed. */
@@ -419,8 +641,11 @@ async function storeInterleaved(settleMs = 1000) {
     };
     await alternately(chunk, runApp, runBaseline);
     if ((chunk + 1) % 5 === 0 || chunk === chunks - 1) {
-      const sum = (values: number[]) => Math.round(values.reduce((total, value) => total + value, 0));
-      log(`stored ${Math.min(cards.length, start + CARD_WRITE_CHUNK)} of ${cards.length}: app ${sum(appChunks)} ms, baseline ${sum(baselineChunks)} ms so far`);
+      const sum = (values: number[]) =>
+        Math.round(values.reduce((total, value) => total + value, 0));
+      log(
+        `stored ${Math.min(cards.length, start + CARD_WRITE_CHUNK)} of ${cards.length}: app ${sum(appChunks)} ms, baseline ${sum(baselineChunks)} ms so far`,
+      );
     }
   }
   if (written !== cards.length) throw new Error(`upsertCards wrote ${written} of ${cards.length}`);
@@ -450,7 +675,12 @@ async function measureCodeLookup(samples: number, warmup: number) {
       const started = performance.now();
       const outcome = await searchCards(db, card.nationalCode);
       const ms = performance.now() - started;
-      if (outcome.kind !== 'national-code' || outcome.cards.length !== 1 || outcome.cards[0]?.cardId !== card.cardId) wrong++;
+      if (
+        outcome.kind !== 'national-code' ||
+        outcome.cards.length !== 1 ||
+        outcome.cards[0]?.cardId !== card.cardId
+      )
+        wrong++;
       if (i >= warmup) app.push(ms);
     };
     const runBaseline = async () => {
@@ -519,7 +749,10 @@ async function measureNamePrefix(samples: number, warmup: number) {
     await alternately(i, runApp, runBaseline);
     // Over 50 matches, the two may pick different cards; the count must agree, and below 50
     // the cards themselves. Every card shown must match every word.
-    const sameCards = appIds.length === baseIds.length && (appIds.length === SEARCH_RESULT_LIMIT || [...appIds].sort().join() === [...baseIds].sort().join());
+    const sameCards =
+      appIds.length === baseIds.length &&
+      (appIds.length === SEARCH_RESULT_LIMIT ||
+        [...appIds].sort().join() === [...baseIds].sort().join());
     if (!sameCards || appCards.some((card) => !matchesEveryWord(card, query))) differing++;
     if (i >= warmup) {
       app.push(appMs);
@@ -540,7 +773,8 @@ function handoverCandidates(count: number): Card[] {
   let guard = 0;
   while (chosen.size < count && guard++ < count * 50) {
     const card = pick(random, cards);
-    if (card.status === 'ready' && !state.handedOverHere.has(card.cardId)) chosen.set(card.cardId, card);
+    if (card.status === 'ready' && !state.handedOverHere.has(card.cardId))
+      chosen.set(card.cardId, card);
   }
   return [...chosen.values()];
 }
@@ -560,7 +794,12 @@ async function measureHandover(samples: number, warmup: number) {
       const started = performance.now();
       await recordHandover(
         db,
-        { cardId: card.cardId, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' }, checks: ALL_CHECKS, proxyAllowed: false },
+        {
+          cardId: card.cardId,
+          recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' },
+          checks: ALL_CHECKS,
+          proxyAllowed: false,
+        },
         context,
       );
       const ms = performance.now() - started;
@@ -602,7 +841,8 @@ async function measureCounters(samples: number, baselineSamples: number, warmup:
     if (i >= 1) base.push(ms);
   }
   // What the counters should say: generated ready cards minus the handovers made here.
-  const expectedReady = requireCards().filter((card) => card.status === 'ready').length - state.handedOverHere.size;
+  const expectedReady =
+    requireCards().filter((card) => card.status === 'ready').length - state.handedOverHere.size;
   return { app, baseline: base, snapshot, expectedReady, readyByCount, todayKey };
 }
 
@@ -618,8 +858,14 @@ function keystrokeSessions(minKeystrokes: number) {
     const session =
       i % 2 === 0
         ? // The first name in full, then the start of the last name (no ZWNJ in the first three letters).
-          { kind: 'name' as const, text: `${card.firstName} ${[...card.lastName].slice(0, 2 + (i % 3 === 0 ? 1 : 0)).join('')}` }
-        : { kind: 'code' as const, text: i % 4 === 1 ? card.nationalCode : persianDigits(card.nationalCode) };
+          {
+            kind: 'name' as const,
+            text: `${card.firstName} ${[...card.lastName].slice(0, 2 + (i % 3 === 0 ? 1 : 0)).join('')}`,
+          }
+        : {
+            kind: 'code' as const,
+            text: i % 4 === 1 ? card.nationalCode : persianDigits(card.nationalCode),
+          };
     sessions.push(session);
     keystrokes += [...session.text].length;
     i++;
@@ -663,9 +909,22 @@ function observedFetch(log: RequestRecord[], centerId: string): typeof fetch {
   const pushPath = eventsPath(centerId);
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input), location.href);
-    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-    const kind = method === 'GET' && url.pathname === pullPath ? 'pull' : method === 'POST' && url.pathname === pushPath ? 'push' : 'other';
-    const record: RequestRecord = { kind, path: `${method} ${url.pathname}`, startedAt: performance.now(), answeredAt: null, status: null };
+    const method = (
+      init?.method ?? (input instanceof Request ? input.method : 'GET')
+    ).toUpperCase();
+    const kind =
+      method === 'GET' && url.pathname === pullPath
+        ? 'pull'
+        : method === 'POST' && url.pathname === pushPath
+          ? 'push'
+          : 'other';
+    const record: RequestRecord = {
+      kind,
+      path: `${method} ${url.pathname}`,
+      startedAt: performance.now(),
+      answeredAt: null,
+      status: null,
+    };
     log.push(record);
     const response = await window.fetch(input, init);
     record.answeredAt = performance.now();
@@ -679,7 +938,11 @@ function observedFetch(log: RequestRecord[], centerId: string): typeof fetch {
  * registry's work, its fsync included), `cycleMs` from its start to the next request's start
  * (or the end of the sync): the answer plus body, JSON parse and the engine's IndexedDB work.
  */
-function requestTimings(log: readonly RequestRecord[], kind: RequestRecord['kind'], endedAt: number) {
+function requestTimings(
+  log: readonly RequestRecord[],
+  kind: RequestRecord['kind'],
+  endedAt: number,
+) {
   const answerMs: number[] = [];
   const cycleMs: number[] = [];
   log.forEach((record, i) => {
@@ -705,14 +968,23 @@ async function prepareSyncTablet() {
   const settings = await ensureDeviceIdentity(db);
   state.syncDeviceId = settings.deviceId;
   state.syncStaff = await startShift(db, BENCH_STAFF_ID, BENCH_STAFF_NAME, new Date());
-  return { database: SYNC_DATABASE_NAME, centerId: settings.centerId, cards: await db.cards.count(), events: await db.events.count() };
+  return {
+    database: SYNC_DATABASE_NAME,
+    centerId: settings.centerId,
+    cards: await db.cards.count(),
+    events: await db.events.count(),
+  };
 }
 
 /** One syncNow() of a fresh SyncEngine (real fetch, real clock, no lock), with its request log. */
 async function runSync(db: TahvilDatabase, label: string) {
   const settings = await readSettings(db);
   const requests: RequestRecord[] = [];
-  const engine = new SyncEngine({ db, fetch: observedFetch(requests, settings.centerId), clock: realClock });
+  const engine = new SyncEngine({
+    db,
+    fetch: observedFetch(requests, settings.centerId),
+    clock: realClock,
+  });
   let pulledCards = 0;
   let nextReport = 20_000;
   const unsubscribe = engine.subscribe((syncState) => {
@@ -730,8 +1002,13 @@ async function runSync(db: TahvilDatabase, label: string) {
   engine.stop();
   const final = engine.getState();
   if (final.status !== 'idle') {
-    const trail = requests.map((record) => `${record.path} → ${record.status ?? 'no answer'}`).slice(-5).join(', ');
-    throw new Error(`${label}: sync ended ${final.status} (${final.problem ?? '?'}); last requests: ${trail}`);
+    const trail = requests
+      .map((record) => `${record.path} → ${record.status ?? 'no answer'}`)
+      .slice(-5)
+      .join(', ');
+    throw new Error(
+      `${label}: sync ended ${final.status} (${final.problem ?? '?'}); last requests: ${trail}`,
+    );
   }
   return { started, ended, requests, pulledCards };
 }
@@ -754,7 +1031,8 @@ async function measureInitialPull(expectedCards: number, settleMs = 2000) {
   const pages = requestTimings(run.requests, 'pull', run.ended);
   const storedCards = await db.cards.count();
   const byStatus: Record<string, number> = {};
-  for (const status of ['ready', 'handed_over', 'revoked', 'returned'] as const) byStatus[status] = await db.cards.where('status').equals(status).count();
+  for (const status of ['ready', 'handed_over', 'revoked', 'returned'] as const)
+    byStatus[status] = await db.cards.where('status').equals(status).count();
   const firstPage = run.requests.find((record) => record.kind === 'pull');
   return {
     ms: run.ended - run.started,
@@ -763,7 +1041,9 @@ async function measureInitialPull(expectedCards: number, settleMs = 2000) {
     answerMs: pages.answerMs,
     cycleMs: pages.cycleMs,
     beforeFirstPageMs: (firstPage?.startedAt ?? run.ended) - run.started,
-    otherRequests: run.requests.filter((record) => record.kind !== 'pull').map((record) => record.path),
+    otherRequests: run.requests
+      .filter((record) => record.kind !== 'pull')
+      .map((record) => record.path),
     storedCards,
     expectedCards,
     pulledCards: run.pulledCards,
@@ -791,7 +1071,9 @@ async function queueHandovers(wanted: number) {
   const chosen = readyIds.slice(0, count);
   const started = performance.now();
   for (let start = 0; start < chosen.length; start += QUEUE_HANDOVERS_PER_TRANSACTION) {
-    const cards = await db.cards.bulkGet(chosen.slice(start, start + QUEUE_HANDOVERS_PER_TRANSACTION));
+    const cards = await db.cards.bulkGet(
+      chosen.slice(start, start + QUEUE_HANDOVERS_PER_TRANSACTION),
+    );
     // recordHandover's own transaction nests in this one (Dexie sub-transaction): one commit per group.
     await db.transaction('rw', [db.cards, db.events, db.counters], async () => {
       for (const card of cards) {
@@ -799,7 +1081,12 @@ async function queueHandovers(wanted: number) {
         const context = commandContextNow(state.syncDeviceId, staff);
         await recordHandover(
           db,
-          { cardId: card.cardId, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' }, checks: ALL_CHECKS, proxyAllowed: false },
+          {
+            cardId: card.cardId,
+            recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: '' },
+            checks: ALL_CHECKS,
+            proxyAllowed: false,
+          },
           context,
         );
       }
@@ -807,8 +1094,14 @@ async function queueHandovers(wanted: number) {
   }
   const ms = performance.now() - started;
   const pending = await db.events.where('syncState').equals('pending').count();
-  if (pending !== count) throw new Error(`queued ${count} handovers but the outbox holds ${pending} pending`);
-  return { queued: count, readyCards: readyIds.length, ms, perTransaction: QUEUE_HANDOVERS_PER_TRANSACTION };
+  if (pending !== count)
+    throw new Error(`queued ${count} handovers but the outbox holds ${pending} pending`);
+  return {
+    queued: count,
+    readyCards: readyIds.length,
+    ms,
+    perTransaction: QUEUE_HANDOVERS_PER_TRANSACTION,
+  };
 }
 
 /**
@@ -835,8 +1128,14 @@ async function measurePush(settleMs = 2000) {
     answerMs: batches.answerMs,
     cycleMs: batches.cycleMs,
     beforeFirstBatchMs: (firstBatch?.startedAt ?? pushEndedAt) - run.started,
-    otherRequests: run.requests.filter((record) => record.kind === 'other').map((record) => record.path),
-    pullAfterPush: { ms: run.ended - pushEndedAt, pages: pullAfter.answerMs.length, cards: run.pulledCards },
+    otherRequests: run.requests
+      .filter((record) => record.kind === 'other')
+      .map((record) => record.path),
+    pullAfterPush: {
+      ms: run.ended - pushEndedAt,
+      pages: pullAfter.answerMs.length,
+      cards: run.pulledCards,
+    },
     syncMs: run.ended - run.started,
     outbox: await syncStateCounts(db),
     handedOverCards: await db.cards.where('status').equals('handed_over').count(),
@@ -879,10 +1178,19 @@ interface ManifestExpectation {
  * few Arabic spellings, valid national codes, Jalali birth dates, 15-digit tracking codes, boxes
  * of 250) under their own card ids, with a seeded few rows broken on purpose.
  */
-function generateManifestFile(rows: number, seed: number): { file: File; expected: ManifestExpectation } {
+function generateManifestFile(
+  rows: number,
+  seed: number,
+): { file: File; expected: ManifestExpectation } {
   const people = generateCards(rows, seed);
   const random = seededRandom(seed + 1);
-  const expected: ManifestExpectation = { rows, rejected: 0, badCheckDigit: 0, badDate: 0, persianDigitCodes: 0 };
+  const expected: ManifestExpectation = {
+    rows,
+    rejected: 0,
+    badCheckDigit: 0,
+    badDate: 0,
+    persianDigitCodes: 0,
+  };
   const parts: string[] = [CSV_BYTE_ORDER_MARK + csvLine(MANIFEST_COLUMNS)];
   let lines: string[] = [];
   people.forEach((person, i) => {
@@ -908,7 +1216,18 @@ function generateManifestFile(rows: number, seed: number): { file: File; expecte
     }
     if (bad) expected.rejected++;
     const cardId = `${MANIFEST_CARD_PREFIX}${pad(i + 1, 7)}`;
-    lines.push(csvLine([cardId, nationalCode, person.firstName, person.lastName, person.fatherName ?? '', birthDate, person.trackingCode ?? '', person.box ?? '']));
+    lines.push(
+      csvLine([
+        cardId,
+        nationalCode,
+        person.firstName,
+        person.lastName,
+        person.fatherName ?? '',
+        birthDate,
+        person.trackingCode ?? '',
+        person.box ?? '',
+      ]),
+    );
     if (lines.length === MANIFEST_LINES_PER_PART) {
       parts.push(lines.join(''));
       lines = [];
@@ -980,10 +1299,15 @@ async function watchMainThread() {
       watching = false;
       const inWindow = frames.filter((time) => time > from);
       const firstAfterEnd = inWindow.findIndex((time) => time >= to);
-      const times = [from, ...(firstAfterEnd === -1 ? inWindow : inWindow.slice(0, firstAfterEnd + 1))];
+      const times = [
+        from,
+        ...(firstAfterEnd === -1 ? inWindow : inWindow.slice(0, firstAfterEnd + 1)),
+      ];
       const gaps = times.slice(1).map((time, i) => time - (times[i] as number));
       const sortedGaps = [...gaps].sort((a, b) => a - b);
-      const tasks = longTasks.filter((entry) => entry.startTime + entry.duration > from && entry.startTime < to);
+      const tasks = longTasks.filter(
+        (entry) => entry.startTime + entry.duration > from && entry.startTime < to,
+      );
       return {
         frames: gaps.length,
         maxFrameGapMs: sortedGaps.at(-1) ?? null,
@@ -1041,7 +1365,12 @@ async function measureManifestImport(label: string) {
   const ended = performance.now();
   const mainThread = await watcher.stop(started, ended);
   if (outcome.kind !== 'done') {
-    const detail = outcome.kind === 'failed' ? `: ${String(outcome.error)} after ${JSON.stringify(outcome.counts)}` : outcome.kind === 'refused' ? `: ${JSON.stringify(outcome)}` : '';
+    const detail =
+      outcome.kind === 'failed'
+        ? `: ${String(outcome.error)} after ${JSON.stringify(outcome.counts)}`
+        : outcome.kind === 'refused'
+          ? `: ${JSON.stringify(outcome)}`
+          : '';
     throw new Error(`${label} ended ${outcome.kind}${detail}`);
   }
   return {

@@ -32,7 +32,12 @@ export function installKeystrokeProbe() {
       if (container && container.getAttribute('data-query') === input.value) {
         // This frame paints the answer; the message task runs once the frame is done.
         afterPaint.push((t1) => {
-          probe.results.push({ value: input.value, ms: t1 - pending.t0, startedBy: pending.startedBy, frames });
+          probe.results.push({
+            value: input.value,
+            ms: t1 - pending.t0,
+            startedBy: pending.startedBy,
+            frames,
+          });
           probe.pending = null;
           release();
         });
@@ -45,15 +50,18 @@ export function installKeystrokeProbe() {
   };
   const onEvent = (event) => {
     const input = event.target;
-    if (!probe.enabled || !(input instanceof HTMLInputElement) || input.id !== 'card-search') return;
+    if (!probe.enabled || !(input instanceof HTMLInputElement) || input.id !== 'card-search')
+      return;
     // keydown when a key is pressed; beforeinput when text is inserted without a key (IME).
-    if (!probe.pending) probe.pending = { t0: performance.now(), startedBy: event.type, watching: false };
+    if (!probe.pending)
+      probe.pending = { t0: performance.now(), startedBy: event.type, watching: false };
     if (event.type === 'input' && !probe.pending.watching) {
       probe.pending.watching = true;
       watch(probe.pending, input);
     }
   };
-  for (const type of ['keydown', 'beforeinput', 'input']) window.addEventListener(type, onEvent, true);
+  for (const type of ['keydown', 'beforeinput', 'input'])
+    window.addEventListener(type, onEvent, true);
   probe.waitFor = (count, timeoutMs) =>
     new Promise((resolve, reject) => {
       if (probe.results.length >= count) return resolve(probe.results[count - 1]);

@@ -25,7 +25,15 @@ const resultsPath = join(benchDir, 'results', 'latest.json');
 const buildInfoPath = join(repoRoot, 'dist-bench', 'build.json');
 
 const SEARCH_LABEL = 'کد ملی، کد رهگیری یا نام';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 // After 100,000 cards are written, point lookups run 3–5× slower for 15–20 s, in the app and the
 // baseline alike, while the storage engine flushes and compacts. Steps 2–6 time steady state.
@@ -84,7 +92,9 @@ if (!Number.isInteger(cardCount) || cardCount < 1000) {
 }
 const manifestRows = Number(options['manifest-rows']);
 if (!Number.isInteger(manifestRows) || manifestRows < 1000) {
-  console.error(`--manifest-rows must be a whole number of at least 1000 (got ${options['manifest-rows']})\n${USAGE}`);
+  console.error(
+    `--manifest-rows must be a whole number of at least 1000 (got ${options['manifest-rows']})\n${USAGE}`,
+  );
   process.exit(2);
 }
 
@@ -93,7 +103,9 @@ const startedAt = Date.now();
 const loadAtStart = os.loadavg();
 function progress(message) {
   const seconds = Math.round((Date.now() - startedAt) / 1000);
-  console.log(`[${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}] ${message}`);
+  console.log(
+    `[${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}] ${message}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -102,13 +114,22 @@ function progress(message) {
 function summarize(samples) {
   if (samples.length === 0) return null;
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+  const at = (p) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
   const mean = sorted.reduce((sum, value) => sum + value, 0) / sorted.length;
-  return { samples: sorted.length, min: sorted[0], p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1], mean };
+  return {
+    samples: sorted.length,
+    min: sorted[0],
+    p50: at(0.5),
+    p95: at(0.95),
+    max: sorted[sorted.length - 1],
+    mean,
+  };
 }
 
 const round2 = (value) => (typeof value === 'number' ? Math.round(value * 100) / 100 : value);
-const rounded = (stats) => stats && Object.fromEntries(Object.entries(stats).map(([key, value]) => [key, round2(value)]));
+const rounded = (stats) =>
+  stats && Object.fromEntries(Object.entries(stats).map(([key, value]) => [key, round2(value)]));
 
 /** A metric timed per operation: value is the app's p95, the budget is on that p95. */
 function percentileMetric(id, name, app, baseline, budgetMs, extra = {}) {
@@ -171,7 +192,10 @@ async function buildPages() {
   });
   progress('building the bench page (bench/vite.config.ts, into dist-bench/page)…');
   await build({ configFile: join(benchDir, 'vite.config.ts'), logLevel: 'warn' });
-  await writeFile(buildInfoPath, `${JSON.stringify({ commit: gitDescription(), builtAt: new Date().toISOString() })}\n`);
+  await writeFile(
+    buildInfoPath,
+    `${JSON.stringify({ commit: gitDescription(), builtAt: new Date().toISOString() })}\n`,
+  );
 }
 
 /** What was built: with --skip-build the code measured can be older than the checkout. */
@@ -188,7 +212,8 @@ function forwardConsole(page, label) {
     const text = message.text();
     if (text.startsWith('[bench]')) progress(`${label} ${text.slice(8)}`);
     // The app's sync attempts meet the 503 on purpose; anything else is worth seeing.
-    else if (message.type() === 'error' && !text.includes('status of 503')) progress(`${label} console error: ${text}`);
+    else if (message.type() === 'error' && !text.includes('status of 503'))
+      progress(`${label} console error: ${text}`);
   });
   page.on('pageerror', (error) => progress(`${label} page error: ${error.message}`));
 }
@@ -234,7 +259,12 @@ async function measureKeystrokes(context, origin, sessions, server) {
   });
   // Let the service worker install its precache and the first (refused) sync finish.
   await page.evaluate(() =>
-    'serviceWorker' in navigator ? Promise.race([navigator.serviceWorker.ready, new Promise((resolve) => setTimeout(resolve, 5000))]) : null,
+    'serviceWorker' in navigator
+      ? Promise.race([
+          navigator.serviceWorker.ready,
+          new Promise((resolve) => setTimeout(resolve, 5000)),
+        ])
+      : null,
   );
   await page.waitForTimeout(1500);
   const readyShown = await page.getByTestId('count-ready').textContent();
@@ -250,7 +280,9 @@ async function measureKeystrokes(context, origin, sessions, server) {
       window.__keystrokeProbe.enabled = false;
     });
     await input.fill('');
-    await page.waitForFunction(() => document.querySelector('.search-results')?.getAttribute('data-query') === '');
+    await page.waitForFunction(
+      () => document.querySelector('.search-results')?.getAttribute('data-query') === '',
+    );
     await page.waitForTimeout(200);
     await page.evaluate(() => {
       window.__keystrokeProbe.enabled = true;
@@ -258,9 +290,15 @@ async function measureKeystrokes(context, origin, sessions, server) {
     for (const character of [...session.text]) {
       count++;
       await page.keyboard.type(character);
-      const result = await page.evaluate(([n, timeoutMs]) => window.__keystrokeProbe.waitFor(n, timeoutMs), [count, KEYSTROKES.timeoutMs]);
+      const result = await page.evaluate(
+        ([n, timeoutMs]) => window.__keystrokeProbe.waitFor(n, timeoutMs),
+        [count, KEYSTROKES.timeoutMs],
+      );
       // A name keystroke after the space searches two words: a different (index + filter) path.
-      const kind = session.kind === 'name' && result.value.trim().includes(' ') ? 'name-2-words' : session.kind;
+      const kind =
+        session.kind === 'name' && result.value.trim().includes(' ')
+          ? 'name-2-words'
+          : session.kind;
       all.push({ ...result, kind });
       await page.waitForTimeout(KEYSTROKES.gapMs);
     }
@@ -269,14 +307,24 @@ async function measureKeystrokes(context, origin, sessions, server) {
   await page.close();
   const measured = all.filter((result) => result.kind !== 'warmup');
   const ms = measured.map((result) => result.ms);
-  const byKind = (...kinds) => summarize(measured.filter((result) => kinds.includes(result.kind)).map((result) => result.ms));
-  const slowest = [...measured].sort((a, b) => b.ms - a.ms).slice(0, 8).map((result) => ({ ...result, ms: round2(result.ms) }));
-  return { ms, byKind: {
+  const byKind = (...kinds) =>
+    summarize(measured.filter((result) => kinds.includes(result.kind)).map((result) => result.ms));
+  const slowest = [...measured]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 8)
+    .map((result) => ({ ...result, ms: round2(result.ms) }));
+  return {
+    ms,
+    byKind: {
       name: rounded(byKind('name', 'name-2-words')),
       nameOneWord: rounded(byKind('name')),
       nameTwoWords: rounded(byKind('name-2-words')),
       code: rounded(byKind('code')),
-    }, slowest, apiRequests, readyShown };
+    },
+    slowest,
+    apiRequests,
+    readyShown,
+  };
 }
 
 /** Steps 7 and 8: the real SyncEngine in the bench page against the registry on this origin. */
@@ -284,51 +332,114 @@ async function measureSync(bench, server, registry) {
   const tablet = await bench.evaluate(() => window.tahvilBench.prepareSyncTablet());
   server.setRegistryOnline(true);
   try {
-    progress(`step 7: initial pull of ${cardCount} cards into an empty tablet (${tablet.database}) through the sync engine…`);
-    const pull = await bench.evaluate((expected) => window.tahvilBench.measureInitialPull(expected), cardCount);
-    if (pull.storedCards !== cardCount) throw new Error(`initial pull: the tablet holds ${pull.storedCards} cards, the registry ${cardCount}`);
-    if (pull.pulledCards !== cardCount) progress(`warning: the engine reported ${pull.pulledCards} pulled cards, not ${cardCount}`);
-    const pullMetric = informationalMetric('initial-pull', `initial pull of ${cardCount} cards`, pull.ms, cardCount, 'cards/s', {
-      pages: pull.pages,
-      pageLimit: pull.pageLimit,
-      perPage: { answer: rounded(summarize(pull.answerMs)), cycle: rounded(summarize(pull.cycleMs)) },
-      // In request order: a trend over the pull (the store growing) does not show in percentiles.
-      cycleMsEach: pull.cycleMs.map(Math.round),
-      beforeFirstPageMs: round2(pull.beforeFirstPageMs),
-      otherRequests: pull.otherRequests,
-      verified: { storedCards: pull.storedCards, expected: cardCount, pulledCardsReported: pull.pulledCards, initialPullDone: pull.initialPullDone, byStatus: pull.byStatus },
-    });
-    progress(`initial pull: ${round2(pull.ms)} ms, ${pullMetric.rate} cards/s, ${pull.pages} pages; letting storage settle for ${AFTER_PULL_SETTLE_MS / 1000} s…`);
+    progress(
+      `step 7: initial pull of ${cardCount} cards into an empty tablet (${tablet.database}) through the sync engine…`,
+    );
+    const pull = await bench.evaluate(
+      (expected) => window.tahvilBench.measureInitialPull(expected),
+      cardCount,
+    );
+    if (pull.storedCards !== cardCount)
+      throw new Error(
+        `initial pull: the tablet holds ${pull.storedCards} cards, the registry ${cardCount}`,
+      );
+    if (pull.pulledCards !== cardCount)
+      progress(`warning: the engine reported ${pull.pulledCards} pulled cards, not ${cardCount}`);
+    const pullMetric = informationalMetric(
+      'initial-pull',
+      `initial pull of ${cardCount} cards`,
+      pull.ms,
+      cardCount,
+      'cards/s',
+      {
+        pages: pull.pages,
+        pageLimit: pull.pageLimit,
+        perPage: {
+          answer: rounded(summarize(pull.answerMs)),
+          cycle: rounded(summarize(pull.cycleMs)),
+        },
+        // In request order: a trend over the pull (the store growing) does not show in percentiles.
+        cycleMsEach: pull.cycleMs.map(Math.round),
+        beforeFirstPageMs: round2(pull.beforeFirstPageMs),
+        otherRequests: pull.otherRequests,
+        verified: {
+          storedCards: pull.storedCards,
+          expected: cardCount,
+          pulledCardsReported: pull.pulledCards,
+          initialPullDone: pull.initialPullDone,
+          byStatus: pull.byStatus,
+        },
+      },
+    );
+    progress(
+      `initial pull: ${round2(pull.ms)} ms, ${pullMetric.rate} cards/s, ${pull.pages} pages; letting storage settle for ${AFTER_PULL_SETTLE_MS / 1000} s…`,
+    );
     await bench.waitForTimeout(AFTER_PULL_SETTLE_MS);
 
-    const queue = await bench.evaluate((wanted) => window.tahvilBench.queueHandovers(wanted), PUSH_EVENTS);
-    if (queue.queued < PUSH_EVENTS) progress(`note: only ${queue.readyCards} ready cards, so ${queue.queued} events are pushed, not ${PUSH_EVENTS}`);
-    progress(`queued ${queue.queued} handovers in ${Math.round(queue.ms)} ms (setup, ${queue.perTransaction} per transaction)`);
+    const queue = await bench.evaluate(
+      (wanted) => window.tahvilBench.queueHandovers(wanted),
+      PUSH_EVENTS,
+    );
+    if (queue.queued < PUSH_EVENTS)
+      progress(
+        `note: only ${queue.readyCards} ready cards, so ${queue.queued} events are pushed, not ${PUSH_EVENTS}`,
+      );
+    progress(
+      `queued ${queue.queued} handovers in ${Math.round(queue.ms)} ms (setup, ${queue.perTransaction} per transaction)`,
+    );
     const acceptedBefore = registry.state.acceptedEvents(DEMO_CENTER_ID).length;
     progress(`step 8: push of ${queue.queued} queued events through the sync engine…`);
     const push = await bench.evaluate(() => window.tahvilBench.measurePush());
-    progress(`push: ${round2(push.ms)} ms, ${Math.round((queue.queued / push.ms) * 1000)} events/s, ${push.batches} batches; then the pull of what changed: ${round2(push.pullAfterPush.ms)} ms`);
+    progress(
+      `push: ${round2(push.ms)} ms, ${Math.round((queue.queued / push.ms) * 1000)} events/s, ${push.batches} batches; then the pull of what changed: ${round2(push.pullAfterPush.ms)} ms`,
+    );
     const accepted = registry.state.acceptedEvents(DEMO_CENTER_ID).length - acceptedBefore;
     const unsent = (push.outbox.pending ?? 0) + (push.outbox.sending ?? 0);
     if (accepted !== queue.queued || unsent !== 0 || push.outbox.synced !== queue.queued) {
-      throw new Error(`push: registry accepted ${accepted} of ${queue.queued}; outbox after: ${JSON.stringify(push.outbox)}`);
+      throw new Error(
+        `push: registry accepted ${accepted} of ${queue.queued}; outbox after: ${JSON.stringify(push.outbox)}`,
+      );
     }
-    const pushMetric = informationalMetric('push-outbox', `push of ${queue.queued} queued events`, push.ms, queue.queued, 'events/s', {
-      batches: push.batches,
-      batchSize: push.batchSize,
-      perBatch: { answer: rounded(summarize(push.answerMs)), cycle: rounded(summarize(push.cycleMs)) },
-      firstAndLastBatchCycleMs: [round2(push.cycleMs[0]), round2(push.cycleMs.at(-1))],
-      // In request order: a cycle that shrinks with the outbox is work proportional to what is still queued.
-      answerMsEach: push.answerMs.map(Math.round),
-      cycleMsEach: push.cycleMs.map(Math.round),
-      beforeFirstBatchMs: round2(push.beforeFirstBatchMs),
-      otherRequests: push.otherRequests,
-      measuredAs: 'syncNow() until the engine asks for its first pull page (outbox empty); the pull after it is pullAfterPush',
-      pullAfterPush: { ms: round2(push.pullAfterPush.ms), pages: push.pullAfterPush.pages, cards: push.pullAfterPush.cards },
-      syncMs: round2(push.syncMs),
-      queue: { events: queue.queued, ms: round2(queue.ms), handoversPerTransaction: queue.perTransaction, readyCards: queue.readyCards },
-      verified: { acceptedByRegistry: accepted, outbox: push.outbox, handedOverCardsOnTablet: push.handedOverCards },
-    });
+    const pushMetric = informationalMetric(
+      'push-outbox',
+      `push of ${queue.queued} queued events`,
+      push.ms,
+      queue.queued,
+      'events/s',
+      {
+        batches: push.batches,
+        batchSize: push.batchSize,
+        perBatch: {
+          answer: rounded(summarize(push.answerMs)),
+          cycle: rounded(summarize(push.cycleMs)),
+        },
+        firstAndLastBatchCycleMs: [round2(push.cycleMs[0]), round2(push.cycleMs.at(-1))],
+        // In request order: a cycle that shrinks with the outbox is work proportional to what is still queued.
+        answerMsEach: push.answerMs.map(Math.round),
+        cycleMsEach: push.cycleMs.map(Math.round),
+        beforeFirstBatchMs: round2(push.beforeFirstBatchMs),
+        otherRequests: push.otherRequests,
+        measuredAs:
+          'syncNow() until the engine asks for its first pull page (outbox empty); the pull after it is pullAfterPush',
+        pullAfterPush: {
+          ms: round2(push.pullAfterPush.ms),
+          pages: push.pullAfterPush.pages,
+          cards: push.pullAfterPush.cards,
+        },
+        syncMs: round2(push.syncMs),
+        queue: {
+          events: queue.queued,
+          ms: round2(queue.ms),
+          handoversPerTransaction: queue.perTransaction,
+          readyCards: queue.readyCards,
+        },
+        verified: {
+          acceptedByRegistry: accepted,
+          outbox: push.outbox,
+          handedOverCardsOnTablet: push.handedOverCards,
+        },
+      },
+    );
     return [pullMetric, pushMetric];
   } finally {
     server.setRegistryOnline(false);
@@ -362,7 +473,12 @@ async function createHeapSampler(context, page) {
         resolve(result);
       };
       waiting.set(id, { sessionId: worker.sessionId, settle });
-      session.send('Target.sendMessageToTarget', { sessionId: worker.sessionId, message: JSON.stringify({ id, method, params }) }).catch(() => settle(null));
+      session
+        .send('Target.sendMessageToTarget', {
+          sessionId: worker.sessionId,
+          message: JSON.stringify({ id, method, params }),
+        })
+        .catch(() => settle(null));
     });
   // Only getHeapUsage is sent to the worker: a Runtime.evaluate sent while the module worker was
   // starting stalled the import for good (Chromium 156), so its URL comes from the attach event.
@@ -376,7 +492,10 @@ async function createHeapSampler(context, page) {
   const pollPage = async (current) => {
     while (current.open) {
       // A page stuck in one task answers nothing: give up on that reading rather than wait.
-      const usage = await Promise.race([session.send('Runtime.getHeapUsage').catch(() => null), sleep(5000).then(() => null)]);
+      const usage = await Promise.race([
+        session.send('Runtime.getHeapUsage').catch(() => null),
+        sleep(5000).then(() => null),
+      ]);
       if (usage) current.page.push(reading(usage, Date.now()));
       await sleep(HEAP_SAMPLE_MS);
     }
@@ -384,7 +503,13 @@ async function createHeapSampler(context, page) {
 
   session.on('Target.attachedToTarget', ({ sessionId, targetInfo }) => {
     if (targetInfo.type !== 'worker') return;
-    const worker = { sessionId, url: targetInfo.url || '(no URL yet when attached)', attachedAt: Date.now(), closed: false, samples: [] };
+    const worker = {
+      sessionId,
+      url: targetInfo.url || '(no URL yet when attached)',
+      attachedAt: Date.now(),
+      closed: false,
+      samples: [],
+    };
     workers.set(sessionId, worker);
     if (sampling?.open) {
       sampling.workers.push(worker);
@@ -394,13 +519,18 @@ async function createHeapSampler(context, page) {
   session.on('Target.detachedFromTarget', ({ sessionId }) => {
     const worker = workers.get(sessionId);
     if (worker) worker.closed = true;
-    for (const entry of [...waiting.values()]) if (entry.sessionId === sessionId) entry.settle(null);
+    for (const entry of [...waiting.values()])
+      if (entry.sessionId === sessionId) entry.settle(null);
   });
   session.on('Target.receivedMessageFromTarget', ({ message }) => {
     const reply = JSON.parse(message);
     if (reply.id !== undefined) waiting.get(reply.id)?.settle(reply.error ? null : reply.result);
   });
-  await session.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  await session.send('Target.setAutoAttach', {
+    autoAttach: true,
+    waitForDebuggerOnStart: false,
+    flatten: false,
+  });
 
   return {
     /** The page's heap now, in bytes used. */
@@ -422,8 +552,10 @@ async function createHeapSampler(context, page) {
   };
 }
 
-const mib = (bytes) => (bytes === null || bytes === undefined ? null : Math.round((bytes / MIB) * 10) / 10);
-const maxOf = (samples, key) => (samples.length === 0 ? null : Math.max(...samples.map((sample) => sample[key])));
+const mib = (bytes) =>
+  bytes === null || bytes === undefined ? null : Math.round((bytes / MIB) * 10) / 10;
+const maxOf = (samples, key) =>
+  samples.length === 0 ? null : Math.max(...samples.map((sample) => sample[key]));
 
 /** One timed import with the heap sampled on both sides; the page's heap before it after a GC. */
 async function sampledImport(bench, sampler, label) {
@@ -436,9 +568,16 @@ async function sampledImport(bench, sampler, label) {
   try {
     let timer;
     const stalled = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${label} did not end within ${IMPORT_TIMEOUT_MS / 60_000} minutes`)), IMPORT_TIMEOUT_MS);
+      timer = setTimeout(
+        () =>
+          reject(new Error(`${label} did not end within ${IMPORT_TIMEOUT_MS / 60_000} minutes`)),
+        IMPORT_TIMEOUT_MS,
+      );
     });
-    result = await Promise.race([bench.evaluate((name) => window.tahvilBench.measureManifestImport(name), label), stalled]).finally(() => clearTimeout(timer));
+    result = await Promise.race([
+      bench.evaluate((name) => window.tahvilBench.measureManifestImport(name), label),
+      stalled,
+    ]).finally(() => clearTimeout(timer));
   } finally {
     heap = await sampler.stop();
   }
@@ -478,26 +617,51 @@ async function sampledImport(bench, sampler, label) {
 /** Whether a full batch takes longer as the database grows: the first five against the last five. */
 function batchTrend(batchMs, batchRows, fullRows) {
   const full = batchMs.filter((_, i) => batchRows[i] === fullRows);
-  const mean = (values) => (values.length === 0 ? null : round2(values.reduce((sum, value) => sum + value, 0) / values.length));
-  return { fullBatches: full.length, firstFiveMeanMs: mean(full.slice(0, 5)), lastFiveMeanMs: mean(full.slice(-5)) };
+  const mean = (values) =>
+    values.length === 0
+      ? null
+      : round2(values.reduce((sum, value) => sum + value, 0) / values.length);
+  return {
+    fullBatches: full.length,
+    firstFiveMeanMs: mean(full.slice(0, 5)),
+    lastFiveMeanMs: mean(full.slice(-5)),
+  };
 }
 
 /** What the counts must be: the first import adds every good row, the second finds each unchanged. */
 function checkImportCounts(result, reimport) {
   const { rows, rejected } = result.expected;
   const good = rows - rejected;
-  const want = { rowsRead: rows, added: reimport ? 0 : good, updated: 0, unchanged: reimport ? good : 0, notReady: 0, rejected };
+  const want = {
+    rowsRead: rows,
+    added: reimport ? 0 : good,
+    updated: 0,
+    unchanged: reimport ? good : 0,
+    notReady: 0,
+    rejected,
+  };
   const wrong = Object.entries(want).filter(([key, value]) => result.counts[key] !== value);
   const problems = wrong.map(([key, value]) => `${key} ${result.counts[key]} (expected ${value})`);
-  if (result.storedCards !== good) problems.push(`the database holds ${result.storedCards} cards (expected ${good})`);
-  if (result.readyCounter !== good) problems.push(`the ready counter says ${result.readyCounter} (expected ${good})`);
-  return { ok: problems.length === 0, expected: want, problems, storedCards: result.storedCards, readyCounter: result.readyCounter };
+  if (result.storedCards !== good)
+    problems.push(`the database holds ${result.storedCards} cards (expected ${good})`);
+  if (result.readyCounter !== good)
+    problems.push(`the ready counter says ${result.readyCounter} (expected ${good})`);
+  return {
+    ok: problems.length === 0,
+    expected: want,
+    problems,
+    storedCards: result.storedCards,
+    readyCounter: result.readyCounter,
+  };
 }
 
 /** Steps 9 and 10: the manifest file through importManifestFile and its worker, twice. */
 async function measureManifestImports(context, bench) {
   await bench.evaluate(() => window.tahvilBench.releaseInventory());
-  const prepared = await bench.evaluate((rows) => window.tahvilBench.prepareManifestImport(rows), manifestRows);
+  const prepared = await bench.evaluate(
+    (rows) => window.tahvilBench.prepareManifestImport(rows),
+    manifestRows,
+  );
   const { expected } = prepared;
   progress(
     `manifest: ${expected.rows} rows, ${mib(prepared.bytes)} MiB, made in ${Math.round(prepared.generatedMs)} ms; ${expected.rejected} bad on purpose (${expected.badCheckDigit} wrong check digits, ${expected.badDate} bad birth dates), ${expected.persianDigitCodes} codes in Persian digits; into ${prepared.database}`,
@@ -507,12 +671,19 @@ async function measureManifestImports(context, bench) {
   try {
     for (const reimport of [false, true]) {
       const label = reimport ? 're-import' : 'import';
-      progress(`letting storage settle for ${BEFORE_IMPORT_SETTLE_MS / 1000} s before the ${label}…`);
+      progress(
+        `letting storage settle for ${BEFORE_IMPORT_SETTLE_MS / 1000} s before the ${label}…`,
+      );
       await bench.waitForTimeout(BEFORE_IMPORT_SETTLE_MS);
-      progress(`step ${reimport ? 10 : 9}: ${reimport ? 're-import of the same file (every good row unchanged)' : `import of the ${expected.rows}-row manifest into an empty database`}, through the real worker…`);
+      progress(
+        `step ${reimport ? 10 : 9}: ${reimport ? 're-import of the same file (every good row unchanged)' : `import of the ${expected.rows}-row manifest into an empty database`}, through the real worker…`,
+      );
       const { result, heap } = await sampledImport(bench, sampler, label);
       const verified = checkImportCounts(result, reimport);
-      if (!verified.ok) progress(`warning: ${label} counts are not what the file holds: ${verified.problems.join('; ')}`);
+      if (!verified.ok)
+        progress(
+          `warning: ${label} counts are not what the file holds: ${verified.problems.join('; ')}`,
+        );
       const { mainThread } = result;
       progress(
         `${label}: ${round2(result.ms)} ms, ${Math.round((result.counts.rowsRead / result.ms) * 1000)} rows/s; page heap ${heap.page.beforeMiB} → peak ${heap.page.peakMiB} MiB, worker peak ${heap.worker.measured ? `${heap.worker.peakMiB} MiB` : 'not measured'}; longest frame gap ${round2(mainThread.maxFrameGapMs)} ms`,
@@ -520,19 +691,32 @@ async function measureManifestImports(context, bench) {
       metrics.push(
         informationalMetric(
           reimport ? 'manifest-reimport' : 'manifest-import',
-          reimport ? `manifest re-import, ${expected.rows} rows unchanged` : `manifest import of ${expected.rows} rows`,
+          reimport
+            ? `manifest re-import, ${expected.rows} rows unchanged`
+            : `manifest import of ${expected.rows} rows`,
           result.ms,
           result.counts.rowsRead,
           'rows/s',
           {
-            measuredAs: 'importManifestFile() (worker reads, checks and writes) from the call to its return, in the page',
+            measuredAs:
+              'importManifestFile() (worker reads, checks and writes) from the call to its return, in the page',
             database: prepared.database,
-            file: { rows: expected.rows, bytes: prepared.bytes, sliceBytes: prepared.sliceBytes, batchRows: prepared.batchRows, badOnPurpose: expected },
+            file: {
+              rows: expected.rows,
+              bytes: prepared.bytes,
+              sliceBytes: prepared.sliceBytes,
+              batchRows: prepared.batchRows,
+              badOnPurpose: expected,
+            },
             counts: result.counts,
             rejectedByReason: result.rejectedByReason,
             batches: result.batches,
             perBatch: rounded(summarize(result.batchMsEach)),
-            fullBatchTrend: batchTrend(result.batchMsEach, result.batchRowsEach, prepared.batchRows),
+            fullBatchTrend: batchTrend(
+              result.batchMsEach,
+              result.batchRowsEach,
+              prepared.batchRows,
+            ),
             batchMsEach: result.batchMsEach.map(Math.round),
             batchRowsEach: result.batchRowsEach,
             heap,
@@ -541,7 +725,11 @@ async function measureManifestImports(context, bench) {
               p50FrameGapMs: round2(mainThread.p50FrameGapMs),
               frames: mainThread.frames,
               framesLaterThan50Ms: mainThread.framesLaterThan50Ms,
-              longTasks: { count: mainThread.longTasks.count, maxMs: round2(mainThread.longTasks.maxMs), totalMs: round2(mainThread.longTasks.totalMs) },
+              longTasks: {
+                count: mainThread.longTasks.count,
+                maxMs: round2(mainThread.longTasks.maxMs),
+                totalMs: round2(mainThread.longTasks.totalMs),
+              },
             },
             verified,
           },
@@ -562,7 +750,15 @@ function printTable(metrics) {
   for (const metric of metrics) {
     const rate = metric.rate === undefined ? '' : `${metric.rate} ${metric.rateUnit}`;
     const held = metric.held === null ? '—' : metric.held ? 'yes' : 'NO';
-    rows.push([metric.name, String(metric.value), metric.baseline === null ? '—' : String(metric.baseline), metric.unit, rate, metric.budget, held]);
+    rows.push([
+      metric.name,
+      String(metric.value),
+      metric.baseline === null ? '—' : String(metric.baseline),
+      metric.unit,
+      rate,
+      metric.budget,
+      held,
+    ]);
   }
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   const line = (row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ');
@@ -575,8 +771,15 @@ function printTable(metrics) {
 
 function gitDescription() {
   try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: repoRoot, encoding: 'utf8' }).trim() !== '';
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    }).trim();
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--', 'src'], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      }).trim() !== '';
     return dirty ? `${commit} (src/ has uncommitted changes)` : commit;
   } catch {
     return null;
@@ -593,10 +796,17 @@ async function main() {
   const registryDir = await mkdtemp(join(os.tmpdir(), 'tahvil-bench-registry-'));
   const registrySeeded = Date.now();
   // Same origin as the page, so no CORS headers are needed.
-  const registry = createRegistryHandler({ dataFile: join(registryDir, 'registry.json'), fresh: true, seedCards: cardCount, cors: false });
+  const registry = createRegistryHandler({
+    dataFile: join(registryDir, 'registry.json'),
+    fresh: true,
+    seedCards: cardCount,
+    cors: false,
+  });
   // The first snapshot (the whole inventory) is written now, not during the first pull page.
   await registry.flush();
-  progress(`mock registry: ${cardCount} cards seeded and on disk in ${Date.now() - registrySeeded} ms (${registryDir})`);
+  progress(
+    `mock registry: ${cardCount} cards seeded and on disk in ${Date.now() - registrySeeded} ms (${registryDir})`,
+  );
   const server = await startStaticServer({ appDir: appOutDir, benchDir: pageOutDir, registry });
   const profileDir = await mkdtemp(join(os.tmpdir(), 'tahvil-bench-profile-'));
   let context = null;
@@ -638,8 +848,13 @@ async function main() {
     progress(`Chromium ${chromiumVersion}; bench page cross-origin isolated: ${isolated}`);
 
     progress(`generating ${cardCount} cards…`);
-    const generated = await bench.evaluate((count) => window.tahvilBench.generate(count), cardCount);
-    progress(`generated in ${Math.round(generated.ms)} ms: ${JSON.stringify(generated.byStatus)}; write chunk ${generated.chunk}`);
+    const generated = await bench.evaluate(
+      (count) => window.tahvilBench.generate(count),
+      cardCount,
+    );
+    progress(
+      `generated in ${Math.round(generated.ms)} ms: ${JSON.stringify(generated.byStatus)}; write chunk ${generated.chunk}`,
+    );
     progress(`schema (app and baseline): ${generated.schema}`);
 
     const metrics = [];
@@ -651,54 +866,120 @@ async function main() {
     await bench.waitForTimeout(AFTER_STORE_SETTLE_MS);
 
     progress(`step 2: national-code lookup, ${CODE_LOOKUP.samples} samples…`);
-    const lookup = await bench.evaluate(({ samples, warmup }) => window.tahvilBench.measureCodeLookup(samples, warmup), CODE_LOOKUP);
-    if (lookup.wrong > 0) throw new Error(`national-code lookup returned the wrong card ${lookup.wrong} times`);
-    metrics.push(percentileMetric('national-code-lookup', 'national-code lookup', lookup.app, lookup.baseline, BUDGETS.codeLookupP95Ms));
+    const lookup = await bench.evaluate(
+      ({ samples, warmup }) => window.tahvilBench.measureCodeLookup(samples, warmup),
+      CODE_LOOKUP,
+    );
+    if (lookup.wrong > 0)
+      throw new Error(`national-code lookup returned the wrong card ${lookup.wrong} times`);
+    metrics.push(
+      percentileMetric(
+        'national-code-lookup',
+        'national-code lookup',
+        lookup.app,
+        lookup.baseline,
+        BUDGETS.codeLookupP95Ms,
+      ),
+    );
 
     progress(`step 3: name-prefix search, ${NAME_SEARCH.samples} samples…`);
-    const names = await bench.evaluate(({ samples, warmup }) => window.tahvilBench.measureNamePrefix(samples, warmup), NAME_SEARCH);
-    metrics.push(
-      percentileMetric('name-prefix-search', 'name-prefix search (first 50)', names.app, names.baseline, BUDGETS.nameSearchP95Ms, {
-        byWords: {
-          one: rounded(summarize(names.app.filter((_, i) => names.words[i] === 1))),
-          two: rounded(summarize(names.app.filter((_, i) => names.words[i] === 2))),
-          baselineOne: rounded(summarize(names.baseline.filter((_, i) => names.words[i] === 1))),
-          baselineTwo: rounded(summarize(names.baseline.filter((_, i) => names.words[i] === 2))),
-        },
-        resultsDifferFromBaseline: names.differing,
-        slowestQueries: names.slowest.map((row) => ({ ...row, app: round2(row.app), baseline: round2(row.baseline) })),
-      }),
+    const names = await bench.evaluate(
+      ({ samples, warmup }) => window.tahvilBench.measureNamePrefix(samples, warmup),
+      NAME_SEARCH,
     );
-    if (names.differing > 0) progress(`warning: ${names.differing} name queries disagreed with the baseline cursor (count, cards below 50, or a card not matching)`);
+    metrics.push(
+      percentileMetric(
+        'name-prefix-search',
+        'name-prefix search (first 50)',
+        names.app,
+        names.baseline,
+        BUDGETS.nameSearchP95Ms,
+        {
+          byWords: {
+            one: rounded(summarize(names.app.filter((_, i) => names.words[i] === 1))),
+            two: rounded(summarize(names.app.filter((_, i) => names.words[i] === 2))),
+            baselineOne: rounded(summarize(names.baseline.filter((_, i) => names.words[i] === 1))),
+            baselineTwo: rounded(summarize(names.baseline.filter((_, i) => names.words[i] === 2))),
+          },
+          resultsDifferFromBaseline: names.differing,
+          slowestQueries: names.slowest.map((row) => ({
+            ...row,
+            app: round2(row.app),
+            baseline: round2(row.baseline),
+          })),
+        },
+      ),
+    );
+    if (names.differing > 0)
+      progress(
+        `warning: ${names.differing} name queries disagreed with the baseline cursor (count, cards below 50, or a card not matching)`,
+      );
 
     progress('step 4: keystroke to painted results in the real search screen…');
-    const sessions = await bench.evaluate((minimum) => window.tahvilBench.keystrokeSessions(minimum), KEYSTROKES.minimum);
+    const sessions = await bench.evaluate(
+      (minimum) => window.tahvilBench.keystrokeSessions(minimum),
+      KEYSTROKES.minimum,
+    );
     const keystrokes = await measureKeystrokes(context, server.origin, sessions, server);
     await bench.bringToFront();
     metrics.push({
-      ...percentileMetric('keystroke-to-paint', 'keystroke to results painted', keystrokes.ms, [], BUDGETS.keystrokeP95Ms),
+      ...percentileMetric(
+        'keystroke-to-paint',
+        'keystroke to results painted',
+        keystrokes.ms,
+        [],
+        BUDGETS.keystrokeP95Ms,
+      ),
       byKind: keystrokes.byKind,
       slowestKeystrokes: keystrokes.slowest,
       apiRequestsDuringStep: keystrokes.apiRequests,
     });
 
     progress(`step 5: handover commits (strict durability), ${HANDOVERS.samples} cards…`);
-    const handovers = await bench.evaluate(({ samples, warmup }) => window.tahvilBench.measureHandover(samples, warmup), HANDOVERS);
-    metrics.push(percentileMetric('handover-commit', 'handover commit (card + event)', handovers.app, handovers.baseline, BUDGETS.handoverP95Ms));
+    const handovers = await bench.evaluate(
+      ({ samples, warmup }) => window.tahvilBench.measureHandover(samples, warmup),
+      HANDOVERS,
+    );
+    metrics.push(
+      percentileMetric(
+        'handover-commit',
+        'handover commit (card + event)',
+        handovers.app,
+        handovers.baseline,
+        BUDGETS.handoverP95Ms,
+      ),
+    );
 
-    progress(`step 6: counters, ${COUNTERS.samples} samples (baseline count() ${COUNTERS.baselineSamples})…`);
-    const counters = await bench.evaluate(({ samples, baselineSamples, warmup }) => window.tahvilBench.measureCounters(samples, baselineSamples, warmup), COUNTERS);
-    const countersCorrect = counters.snapshot.ready === counters.expectedReady && counters.readyByCount === counters.expectedReady;
+    progress(
+      `step 6: counters, ${COUNTERS.samples} samples (baseline count() ${COUNTERS.baselineSamples})…`,
+    );
+    const counters = await bench.evaluate(
+      ({ samples, baselineSamples, warmup }) =>
+        window.tahvilBench.measureCounters(samples, baselineSamples, warmup),
+      COUNTERS,
+    );
+    const countersCorrect =
+      counters.snapshot.ready === counters.expectedReady &&
+      counters.readyByCount === counters.expectedReady;
     if (counters.snapshot.ready !== counters.expectedReady) {
-      progress(`warning: readCounters says ${counters.snapshot.ready} ready, expected ${counters.expectedReady}`);
+      progress(
+        `warning: readCounters says ${counters.snapshot.ready} ready, expected ${counters.expectedReady}`,
+      );
     }
     metrics.push(
-      percentileMetric('counters', 'counters shown (readCounters)', counters.app, counters.baseline, BUDGETS.countersP95Ms, {
-        baselineIs: "IDBIndex('status').count('ready') on the baseline database",
-        snapshot: counters.snapshot,
-        expectedReady: counters.expectedReady,
-        countersCorrect,
-      }),
+      percentileMetric(
+        'counters',
+        'counters shown (readCounters)',
+        counters.app,
+        counters.baseline,
+        BUDGETS.countersP95Ms,
+        {
+          baselineIs: "IDBIndex('status').count('ready') on the baseline database",
+          snapshot: counters.snapshot,
+          expectedReady: counters.expectedReady,
+          countersCorrect,
+        },
+      ),
     );
 
     // Last, so the pull's 100,000-card write and its compaction cannot disturb steps 1–6.
@@ -716,12 +997,20 @@ async function main() {
     }
     printTable(metrics);
     const store = metrics[0];
-    console.log(`store: app/baseline = ${store.ratio} (budget ≤ ${BUDGETS.storeRatio}); per ${generated.chunk}-card chunk p50: app ${store.perChunk.app.p50} ms, baseline ${store.perChunk.baseline.p50} ms`);
+    console.log(
+      `store: app/baseline = ${store.ratio} (budget ≤ ${BUDGETS.storeRatio}); per ${generated.chunk}-card chunk p50: app ${store.perChunk.app.p50} ms, baseline ${store.perChunk.baseline.p50} ms`,
+    );
     const nameMetric = metrics.find((metric) => metric.id === 'name-prefix-search');
-    console.log(`name search: one word p95 ${nameMetric.byWords.one?.p95} ms (baseline ${nameMetric.byWords.baselineOne?.p95}), two words p95 ${nameMetric.byWords.two?.p95} ms (baseline ${nameMetric.byWords.baselineTwo?.p95})`);
-    console.log(`keystrokes: name (one word) p95 ${keystrokes.byKind.nameOneWord?.p95} ms, name (two words) p95 ${keystrokes.byKind.nameTwoWords?.p95} ms, code p95 ${keystrokes.byKind.code?.p95} ms; /api requests refused meanwhile: ${keystrokes.apiRequests}`);
+    console.log(
+      `name search: one word p95 ${nameMetric.byWords.one?.p95} ms (baseline ${nameMetric.byWords.baselineOne?.p95}), two words p95 ${nameMetric.byWords.two?.p95} ms (baseline ${nameMetric.byWords.baselineTwo?.p95})`,
+    );
+    console.log(
+      `keystrokes: name (one word) p95 ${keystrokes.byKind.nameOneWord?.p95} ms, name (two words) p95 ${keystrokes.byKind.nameTwoWords?.p95} ms, code p95 ${keystrokes.byKind.code?.p95} ms; /api requests refused meanwhile: ${keystrokes.apiRequests}`,
+    );
     const countersMetric = metrics.find((metric) => metric.id === 'counters');
-    console.log(`counters: app p50 ${countersMetric.p50} ms vs count() p50 ${countersMetric.baselineStats.p50} ms; ready ${counters.snapshot.ready} (expected ${counters.expectedReady})`);
+    console.log(
+      `counters: app p50 ${countersMetric.p50} ms vs count() p50 ${countersMetric.baselineStats.p50} ms; ready ${counters.snapshot.ready} (expected ${counters.expectedReady})`,
+    );
     const [pullMetric, pushMetric] = syncMetrics;
     console.log(
       `initial pull: ${pullMetric.pages} pages of ≤ ${pullMetric.pageLimit}; per page p50: answer ${pullMetric.perPage.answer.p50} ms, whole cycle ${pullMetric.perPage.cycle.p50} ms (max ${pullMetric.perPage.cycle.max} ms); ${pullMetric.verified.storedCards} cards stored`,
@@ -768,8 +1057,12 @@ async function main() {
     await writeFile(resultsPath, `${JSON.stringify(report, null, 2)}\n`);
     // Informational metrics (held === null) have no budget to miss.
     const missed = metrics.filter((metric) => metric.held === false);
-    console.log(`load average (1, 5, 15 min): ${report.machine.loadAverage.atStart.join(', ')} at the start, ${report.machine.loadAverage.atEnd.join(', ')} at the end`);
-    progress(`wrote ${resultsPath.slice(repoRoot.length + 1)}; ${missed.length === 0 ? 'every budget held' : `missed: ${missed.map((metric) => metric.id).join(', ')}`}`);
+    console.log(
+      `load average (1, 5, 15 min): ${report.machine.loadAverage.atStart.join(', ')} at the start, ${report.machine.loadAverage.atEnd.join(', ')} at the end`,
+    );
+    progress(
+      `wrote ${resultsPath.slice(repoRoot.length + 1)}; ${missed.length === 0 ? 'every budget held' : `missed: ${missed.map((metric) => metric.id).join(', ')}`}`,
+    );
     return missed.length;
   } finally {
     await cleanup();

@@ -22,8 +22,13 @@ export interface BenchServer {
 type RegistryListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 function registryOffline(res: ServerResponse): void {
-  const body = JSON.stringify({ error: { code: 'unavailable', message: 'benchmark: registry is offline' } });
-  res.writeHead(503, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  const body = JSON.stringify({
+    error: { code: 'unavailable', message: 'benchmark: registry is offline' },
+  });
+  res.writeHead(503, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 

@@ -50,11 +50,21 @@ async function renderIcons() {
       );
       await page.locator('img').evaluate((img) => img.decode());
       if (icon.maskable) {
-        const leaks = await page.locator('img').evaluate(countPixelsOutsideSafeZone, { ratio: SAFE_ZONE_RADIUS_RATIO, background: BRAND_RGB });
-        if (leaks > 0) throw new Error(`${icon.svg}: ${leaks} pixels of artwork outside the maskable safe zone`);
+        const leaks = await page
+          .locator('img')
+          .evaluate(countPixelsOutsideSafeZone, {
+            ratio: SAFE_ZONE_RADIUS_RATIO,
+            background: BRAND_RGB,
+          });
+        if (leaks > 0)
+          throw new Error(`${icon.svg}: ${leaks} pixels of artwork outside the maskable safe zone`);
       }
       const out = new URL(icon.png, ICONS_DIR);
-      await page.screenshot({ path: out.pathname, omitBackground: true, clip: { x: 0, y: 0, width: icon.size, height: icon.size } });
+      await page.screenshot({
+        path: out.pathname,
+        omitBackground: true,
+        clip: { x: 0, y: 0, width: icon.size, height: icon.size },
+      });
       console.log(`public/icons/${icon.png} ${icon.size}x${icon.size} ${statSync(out).size} bytes`);
     }
   } finally {
@@ -88,9 +98,15 @@ function copyScreenshots() {
   mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   for (const { from, to } of SCREENSHOTS) {
     const source = new URL(from, SCREENS_OUTPUT_DIR);
-    if (!existsSync(source)) throw new Error(`${source.pathname} is missing: run 'node scripts/run-e2e.mjs screens' first`);
+    if (!existsSync(source))
+      throw new Error(
+        `${source.pathname} is missing: run 'node scripts/run-e2e.mjs screens' first`,
+      );
     const bytes = statSync(source).size;
-    if (bytes > MAX_SCREENSHOT_BYTES) throw new Error(`${from} is ${bytes} bytes; install-sheet screenshots should stay under ${MAX_SCREENSHOT_BYTES}`);
+    if (bytes > MAX_SCREENSHOT_BYTES)
+      throw new Error(
+        `${from} is ${bytes} bytes; install-sheet screenshots should stay under ${MAX_SCREENSHOT_BYTES}`,
+      );
     copyFileSync(source, new URL(to, SCREENSHOTS_DIR));
     console.log(`public/screenshots/${to} ← test-results/screens/${from} (${bytes} bytes)`);
   }

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { CommandLine } from './cli-options.ts';
 import { CommandLineError, FAULT_ENV, OPTIONS, USAGE, parseCommandLine } from './cli-options.ts';
 
-function run(argv: string[], env: Record<string, string> = {}): Extract<CommandLine, { help: false }> {
+function run(
+  argv: string[],
+  env: Record<string, string> = {},
+): Extract<CommandLine, { help: false }> {
   const parsed = parseCommandLine(argv, env);
   if (parsed.help) throw new Error('asked for help');
   return parsed;
@@ -12,7 +15,8 @@ function run(argv: string[], env: Record<string, string> = {}): Extract<CommandL
 
 describe('command line', () => {
   it('--help lists every flag', () => {
-    for (const flag of Object.keys(OPTIONS)) expect(USAGE).toMatch(new RegExp(`^\\s+--${flag}\\b`, 'm'));
+    for (const flag of Object.keys(OPTIONS))
+      expect(USAGE).toMatch(new RegExp(`^\\s+--${flag}\\b`, 'm'));
   });
 
   it('--help names the environment variable of every fault', () => {
@@ -34,9 +38,31 @@ describe('command line', () => {
   });
 
   it('reads the documented start command', () => {
-    const parsed = run(['--port', '8787', '--data', 'var/mock.json', '--host', '0.0.0.0', '--token', 't-1', '--seed-cards', '200', '--quiet']);
-    expect(parsed).toMatchObject({ port: 8787, host: '0.0.0.0', quiet: true, dataFile: resolve('var/mock.json'), seedCards: 200 });
-    expect(parsed.handler).toMatchObject({ dataFile: resolve('var/mock.json'), seedCards: 200, tokens: { 'DEMO-01': 't-1' } });
+    const parsed = run([
+      '--port',
+      '8787',
+      '--data',
+      'var/mock.json',
+      '--host',
+      '0.0.0.0',
+      '--token',
+      't-1',
+      '--seed-cards',
+      '200',
+      '--quiet',
+    ]);
+    expect(parsed).toMatchObject({
+      port: 8787,
+      host: '0.0.0.0',
+      quiet: true,
+      dataFile: resolve('var/mock.json'),
+      seedCards: 200,
+    });
+    expect(parsed.handler).toMatchObject({
+      dataFile: resolve('var/mock.json'),
+      seedCards: 200,
+      tokens: { 'DEMO-01': 't-1' },
+    });
   });
 
   it.each([
@@ -52,9 +78,12 @@ describe('command line', () => {
     expect(run([], { [env]: '1' }).handler.faults).toEqual({ [fault]: 1 });
   });
 
-  it.each(Object.entries(FAULT_ENV))('lets the flag of %s win over its environment variable', (fault, { flag, env }) => {
-    expect(run([`--${flag}`, '0'], { [env]: '1' }).handler.faults).toEqual({ [fault]: 0 });
-  });
+  it.each(Object.entries(FAULT_ENV))(
+    'lets the flag of %s win over its environment variable',
+    (fault, { flag, env }) => {
+      expect(run([`--${flag}`, '0'], { [env]: '1' }).handler.faults).toEqual({ [fault]: 0 });
+    },
+  );
 
   it('treats an empty environment variable as unset', () => {
     expect(run([], { TAHVIL_MOCK_FAIL_RATE: '' }).handler.faults).toEqual({});

@@ -88,11 +88,23 @@ interface NumberRule {
   integer: boolean;
 }
 
-function readNumber(source: string, raw: string | undefined, { min, max, integer }: NumberRule): number | undefined {
+function readNumber(
+  source: string,
+  raw: string | undefined,
+  { min, max, integer }: NumberRule,
+): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new CommandLineError(`${source} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got "${raw}"`);
+  if (
+    raw.trim() === '' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw new CommandLineError(
+      `${source} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got "${raw}"`,
+    );
   }
   return value;
 }
@@ -105,29 +117,51 @@ const FAULT_RULES: Record<keyof FaultOptions, NumberRule> = {
 };
 
 /** Reads argv (without node and the script) and the environment; throws CommandLineError on bad input. */
-export function parseCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CommandLine {
+export function parseCommandLine(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): CommandLine {
   let values;
   try {
-    ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: OPTIONS,
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (error) {
     throw new CommandLineError((error as Error).message);
   }
   if (values.help) return { help: true };
 
   const faults: Partial<FaultOptions> = {};
-  for (const [fault, { flag, env: variable }] of Object.entries(FAULT_ENV) as Array<[keyof FaultOptions, (typeof FAULT_ENV)[keyof FaultOptions]]>) {
+  for (const [fault, { flag, env: variable }] of Object.entries(FAULT_ENV) as Array<
+    [keyof FaultOptions, (typeof FAULT_ENV)[keyof FaultOptions]]
+  >) {
     const fromFlag = values[flag];
     const raw = fromFlag ?? env[variable];
     // An empty variable is how a shell unsets one for a single command; it means "not set".
     if (raw === undefined || (fromFlag === undefined && raw === '')) continue;
-    const value = readNumber(fromFlag !== undefined ? `--${flag}` : variable, raw, FAULT_RULES[fault]);
+    const value = readNumber(
+      fromFlag !== undefined ? `--${flag}` : variable,
+      raw,
+      FAULT_RULES[fault],
+    );
     if (value !== undefined) faults[fault] = value;
   }
 
-  const handler: RegistryHandlerOptions = { faults, fresh: values.fresh ?? false, mockEndpoints: !values['no-mock-endpoints'] };
+  const handler: RegistryHandlerOptions = {
+    faults,
+    fresh: values.fresh ?? false,
+    mockEndpoints: !values['no-mock-endpoints'],
+  };
   const dataFile = values.data ? resolve(values.data) : undefined;
   if (dataFile) handler.dataFile = dataFile;
-  const seedCards = readNumber('--seed-cards', values['seed-cards'], { min: 0, max: 1_000_000, integer: true });
+  const seedCards = readNumber('--seed-cards', values['seed-cards'], {
+    min: 0,
+    max: 1_000_000,
+    integer: true,
+  });
   if (seedCards !== undefined) handler.seedCards = seedCards;
   const seed = readNumber('--seed', values.seed, { min: 0, max: 2 ** 32 - 1, integer: true });
   if (seed !== undefined) handler.seed = seed;

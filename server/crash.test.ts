@@ -25,7 +25,8 @@ const dataFile = join(dir, 'mock.json');
 const children = new Set<ChildProcess>();
 
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -37,10 +38,27 @@ interface Started {
 
 /** Starts server/main.ts on a free port and waits for the lines it prints once it listens. */
 async function startServer(): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0', '--data', dataFile, '--token', TOKEN, '--seed-cards', String(SEED_CARDS), '--quiet'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'server/main.ts',
+      '--port',
+      '0',
+      '--data',
+      dataFile,
+      '--token',
+      TOKEN,
+      '--seed-cards',
+      String(SEED_CARDS),
+      '--quiet',
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.add(child);
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -58,7 +76,11 @@ async function startServer(): Promise<Started> {
   });
 }
 
-const headers = { Authorization: `Bearer ${TOKEN}`, 'X-Device-Id': DEVICE_ID, 'Content-Type': 'application/json' };
+const headers = {
+  Authorization: `Bearer ${TOKEN}`,
+  'X-Device-Id': DEVICE_ID,
+  'Content-Type': 'application/json',
+};
 
 async function pullAll(base: string): Promise<Card[]> {
   const response = await fetch(`${base}${pullPath()}?limit=5000`, { headers });
@@ -68,7 +90,11 @@ async function pullAll(base: string): Promise<Card[]> {
 }
 
 async function acceptedEvents(base: string): Promise<ProtocolEvent[]> {
-  return ((await (await fetch(`${base}/__mock/events?centerId=${DEMO_CENTER_ID}`)).json()) as { events: ProtocolEvent[] }).events;
+  return (
+    (await (await fetch(`${base}/__mock/events?centerId=${DEMO_CENTER_ID}`)).json()) as {
+      events: ProtocolEvent[];
+    }
+  ).events;
 }
 
 function push(base: string, events: readonly ProtocolEvent[]): Promise<Response> {
@@ -82,10 +108,13 @@ async function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Card states the accepted-event log implies, applied in order. */
-function replayLog(log: readonly ProtocolEvent[]): Map<string, { status: string; handoverEventId: string | null }> {
+function replayLog(
+  log: readonly ProtocolEvent[],
+): Map<string, { status: string; handoverEventId: string | null }> {
   const cards = new Map<string, { status: string; handoverEventId: string | null }>();
   for (const event of log) {
-    if (event.type === 'handover') cards.set(event.cardId, { status: 'handed_over', handoverEventId: event.eventId });
+    if (event.type === 'handover')
+      cards.set(event.cardId, { status: 'handed_over', handoverEventId: event.eventId });
     else cards.set(event.cardId, { status: 'ready', handoverEventId: null });
   }
   return cards;
@@ -100,9 +129,18 @@ describe('a kill in the middle of a batch', () => {
     const ready = (await pullAll(first.base)).filter((card) => card.status === 'ready');
     const batches: ProtocolEvent[][] = [];
     for (let start = 0; start + BATCH_EVENTS <= ready.length; start += BATCH_EVENTS) {
-      const events: ProtocolEvent[] = ready.slice(start, start + BATCH_EVENTS).map((card) =>
-        handoverEvent({ cardId: card.cardId, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: card.firstName } }),
-      );
+      const events: ProtocolEvent[] = ready
+        .slice(start, start + BATCH_EVENTS)
+        .map((card) =>
+          handoverEvent({
+            cardId: card.cardId,
+            recipient: {
+              kind: 'holder',
+              nationalCode: card.nationalCode,
+              fullName: card.firstName,
+            },
+          }),
+        );
       // In-order application matters: the batch voids its own first handover after making it.
       const voided = events[0] as ProtocolEvent;
       events.splice(1, 0, voidEvent(voided.eventId, { cardId: voided.cardId }));
@@ -142,14 +180,19 @@ describe('a kill in the middle of a batch', () => {
     expect(acknowledged.length).toBeGreaterThanOrEqual(KILL_AFTER_ANSWERS);
     expect(cutOff).toBeGreaterThan(0);
     expect(acknowledged.length + cutOff).toBeLessThan(batches.length);
-    for (const { response } of acknowledged) expect(new Set(response.results.map((result) => result.status))).toEqual(new Set(['accepted']));
+    for (const { response } of acknowledged)
+      expect(new Set(response.results.map((result) => result.status))).toEqual(
+        new Set(['accepted']),
+      );
 
     const second = await startServer();
     const log = await acceptedEvents(second.base);
     const logged = log.map((event) => event.eventId);
     expect(new Set(logged).size).toBe(logged.length);
     const loggedSet = new Set(logged);
-    const lost = acknowledged.flatMap(({ batch }) => batch.filter((event) => !loggedSet.has(event.eventId)));
+    const lost = acknowledged.flatMap(({ batch }) =>
+      batch.filter((event) => !loggedSet.has(event.eventId)),
+    );
     expect(lost).toEqual([]);
 
     // A client replays everything it has no answer for; here, everything.
@@ -158,17 +201,23 @@ describe('a kill in the middle of a batch', () => {
       const { results } = (await response.json()) as PushResponse;
       const wasLogged = batch.map((event) => loggedSet.has(event.eventId));
       // Everything the registry had kept answers duplicate; nothing it lacked is refused.
-      expect(results.map((result) => result.status)).toEqual(wasLogged.map((kept) => (kept ? 'duplicate' : 'accepted')));
+      expect(results.map((result) => result.status)).toEqual(
+        wasLogged.map((kept) => (kept ? 'duplicate' : 'accepted')),
+      );
     }
 
     const finalLog = await acceptedEvents(second.base);
     expect(finalLog).toHaveLength(batches.flat().length);
-    expect(new Set(finalLog.map((event) => event.eventId))).toEqual(new Set(batches.flat().map((event) => event.eventId)));
+    expect(new Set(finalLog.map((event) => event.eventId))).toEqual(
+      new Set(batches.flat().map((event) => event.eventId)),
+    );
     const expected = replayLog(finalLog);
     const pulled = new Map((await pullAll(second.base)).map((card) => [card.cardId, card]));
     const disagreeing = [...expected].filter(([cardId, want]) => {
       const card = pulled.get(cardId);
-      return card?.status !== want.status || (card.handover?.eventId ?? null) !== want.handoverEventId;
+      return (
+        card?.status !== want.status || (card.handover?.eventId ?? null) !== want.handoverEventId
+      );
     });
     expect(disagreeing).toEqual([]);
     expect(expected.size).toBe(batches.length * BATCH_EVENTS);

@@ -16,7 +16,11 @@ describe('generateDemoCards', () => {
   });
 
   it('gives only valid, unique national codes, some starting with 00', () => {
-    expect(cards.every((card) => isValidNationalCode(card.nationalCode) && /^\d{10}$/.test(card.nationalCode))).toBe(true);
+    expect(
+      cards.every(
+        (card) => isValidNationalCode(card.nationalCode) && /^\d{10}$/.test(card.nationalCode),
+      ),
+    ).toBe(true);
     expect(new Set(cards.map((card) => card.nationalCode)).size).toBe(cards.length);
     expect(cards.filter((card) => card.nationalCode.startsWith('00')).length).toBeGreaterThan(100);
   });
@@ -34,7 +38,11 @@ describe('generateDemoCards', () => {
 
   it('gives Jalali birth dates from 1320 to 1385', () => {
     for (const card of cards) {
-      const [year, month, day] = (card.birthDate ?? '').split('-').map(Number) as [number, number, number];
+      const [year, month, day] = (card.birthDate ?? '').split('-').map(Number) as [
+        number,
+        number,
+        number,
+      ];
       expect(year).toBeGreaterThanOrEqual(1320);
       expect(year).toBeLessThanOrEqual(1385);
       expect(month).toBeGreaterThanOrEqual(1);
@@ -52,17 +60,33 @@ describe('generateDemoCards', () => {
   });
 
   it('writes some names with Arabic Yeh/Kaf and some compound names with ZWNJ', () => {
-    expect(cards.filter((card) => /[\u064a\u0643]/.test(card.firstName + card.lastName)).length).toBeGreaterThan(50);
-    expect(cards.filter((card) => card.firstName.includes('\u200c') || card.lastName.includes('\u200c')).length).toBeGreaterThan(100);
+    expect(
+      cards.filter((card) => /[\u064a\u0643]/.test(card.firstName + card.lastName)).length,
+    ).toBeGreaterThan(50);
+    expect(
+      cards.filter((card) => card.firstName.includes('\u200c') || card.lastName.includes('\u200c'))
+        .length,
+    ).toBeGreaterThan(100);
   });
 
   it('starts with the well-known demo cards', () => {
-    expect(cards[0]).toMatchObject({ ...DEMO_CARDS.ready, firstName: 'زهرا', lastName: 'محمدی', status: 'ready' });
+    expect(cards[0]).toMatchObject({
+      ...DEMO_CARDS.ready,
+      firstName: 'زهرا',
+      lastName: 'محمدی',
+      status: 'ready',
+    });
     expect(cards[1]).toMatchObject({ ...DEMO_CARDS.revoked, status: 'revoked' });
     expect(cards[3]).toMatchObject({ ...DEMO_CARDS.returned, status: 'returned' });
     const arabic = cards[2];
-    expect(arabic).toMatchObject({ ...DEMO_CARDS.arabicLetters, firstName: 'علي', lastName: 'كريمي' });
-    expect(foldForSearch(`${arabic?.firstName} ${arabic?.lastName}`)).toBe(foldForSearch('علی کریمی'));
+    expect(arabic).toMatchObject({
+      ...DEMO_CARDS.arabicLetters,
+      firstName: 'علي',
+      lastName: 'كريمي',
+    });
+    expect(foldForSearch(`${arabic?.firstName} ${arabic?.lastName}`)).toBe(
+      foldForSearch('علی کریمی'),
+    );
     expect(cards[4]?.firstName).toBe('محمد\u200cحسین');
   });
 

@@ -33,36 +33,197 @@ interface FixedCard extends DemoPerson {
 const ZWNJ = '\u200c';
 
 const FIXED_CARDS: readonly FixedCard[] = [
-  { ...DEMO_CARDS.ready, firstName: 'زهرا', lastName: 'محمدی', fatherName: 'علی', birthDate: '1368-04-21', trackingCode: '140309221234567', status: 'ready' },
-  { ...DEMO_CARDS.revoked, firstName: 'رضا', lastName: 'احمدی', fatherName: 'حسن', birthDate: '1355-11-02', trackingCode: '140308150000002', status: 'revoked' },
-  { ...DEMO_CARDS.arabicLetters, firstName: 'علي', lastName: 'كريمي', fatherName: 'يوسف', birthDate: '1349-07-30', trackingCode: '140309010000003', status: 'ready' },
-  { ...DEMO_CARDS.returned, firstName: 'مریم', lastName: 'رضایی', fatherName: 'محمود', birthDate: '1372-01-15', trackingCode: '140306100000004', status: 'returned' },
-  { ...DEMO_CARDS.compoundName, firstName: `محمد${ZWNJ}حسین`, lastName: `حسین${ZWNJ}زاده`, fatherName: `علی${ZWNJ}اکبر`, birthDate: '1381-09-09', trackingCode: '140309200000005', status: 'ready' },
+  {
+    ...DEMO_CARDS.ready,
+    firstName: 'زهرا',
+    lastName: 'محمدی',
+    fatherName: 'علی',
+    birthDate: '1368-04-21',
+    trackingCode: '140309221234567',
+    status: 'ready',
+  },
+  {
+    ...DEMO_CARDS.revoked,
+    firstName: 'رضا',
+    lastName: 'احمدی',
+    fatherName: 'حسن',
+    birthDate: '1355-11-02',
+    trackingCode: '140308150000002',
+    status: 'revoked',
+  },
+  {
+    ...DEMO_CARDS.arabicLetters,
+    firstName: 'علي',
+    lastName: 'كريمي',
+    fatherName: 'يوسف',
+    birthDate: '1349-07-30',
+    trackingCode: '140309010000003',
+    status: 'ready',
+  },
+  {
+    ...DEMO_CARDS.returned,
+    firstName: 'مریم',
+    lastName: 'رضایی',
+    fatherName: 'محمود',
+    birthDate: '1372-01-15',
+    trackingCode: '140306100000004',
+    status: 'returned',
+  },
+  {
+    ...DEMO_CARDS.compoundName,
+    firstName: `محمد${ZWNJ}حسین`,
+    lastName: `حسین${ZWNJ}زاده`,
+    fatherName: `علی${ZWNJ}اکبر`,
+    birthDate: '1381-09-09',
+    trackingCode: '140309200000005',
+    status: 'ready',
+  },
 ];
 
 const MALE_FIRST_NAMES = [
-  'علی', 'محمد', 'حسین', 'رضا', 'مهدی', 'حسن', 'امیر', 'مصطفی', 'سعید', 'مجید', 'احمد', 'جواد',
-  'حمید', 'محسن', 'یوسف', 'کاظم', 'کریم', 'بهروز', 'فرهاد', 'داریوش', 'کوروش', 'بابک', 'سیاوش',
-  'پرویز', 'منصور', 'ابراهیم', 'اسماعیل', 'یعقوب', 'نادر', 'کامران', 'آرش', 'پویا', 'سینا', 'میلاد',
-  'عباس', 'قاسم', 'هادی', 'وحید', 'مرتضی', 'ایمان',
-  `محمد${ZWNJ}حسین`, `علی${ZWNJ}اکبر`, `محمد${ZWNJ}رضا`, `امیر${ZWNJ}حسین`, `علی${ZWNJ}رضا`, `محمد${ZWNJ}مهدی`,
+  'علی',
+  'محمد',
+  'حسین',
+  'رضا',
+  'مهدی',
+  'حسن',
+  'امیر',
+  'مصطفی',
+  'سعید',
+  'مجید',
+  'احمد',
+  'جواد',
+  'حمید',
+  'محسن',
+  'یوسف',
+  'کاظم',
+  'کریم',
+  'بهروز',
+  'فرهاد',
+  'داریوش',
+  'کوروش',
+  'بابک',
+  'سیاوش',
+  'پرویز',
+  'منصور',
+  'ابراهیم',
+  'اسماعیل',
+  'یعقوب',
+  'نادر',
+  'کامران',
+  'آرش',
+  'پویا',
+  'سینا',
+  'میلاد',
+  'عباس',
+  'قاسم',
+  'هادی',
+  'وحید',
+  'مرتضی',
+  'ایمان',
+  `محمد${ZWNJ}حسین`,
+  `علی${ZWNJ}اکبر`,
+  `محمد${ZWNJ}رضا`,
+  `امیر${ZWNJ}حسین`,
+  `علی${ZWNJ}رضا`,
+  `محمد${ZWNJ}مهدی`,
 ];
 
 const FEMALE_FIRST_NAMES = [
-  'زهرا', 'فاطمه', 'مریم', 'سارا', 'نرگس', 'لیلا', 'مینا', 'شیرین', 'پریسا', 'نازنین', 'الهام',
-  'سمیرا', 'معصومه', 'اکرم', 'کبری', 'طاهره', 'رقیه', 'سکینه', 'فرشته', 'مهسا', 'نیلوفر', 'آزاده',
-  'شیما', 'یاسمن', 'کیمیا', 'هانیه', 'ریحانه', 'سپیده', 'ژاله', 'پروین', 'منیژه', 'گلناز', 'ترانه',
-  'یگانه', 'کوثر', 'حدیث', 'محدثه', 'ملیکا',
-  `فاطمه${ZWNJ}زهرا`, `ام${ZWNJ}البنین`, `مه${ZWNJ}لقا`,
+  'زهرا',
+  'فاطمه',
+  'مریم',
+  'سارا',
+  'نرگس',
+  'لیلا',
+  'مینا',
+  'شیرین',
+  'پریسا',
+  'نازنین',
+  'الهام',
+  'سمیرا',
+  'معصومه',
+  'اکرم',
+  'کبری',
+  'طاهره',
+  'رقیه',
+  'سکینه',
+  'فرشته',
+  'مهسا',
+  'نیلوفر',
+  'آزاده',
+  'شیما',
+  'یاسمن',
+  'کیمیا',
+  'هانیه',
+  'ریحانه',
+  'سپیده',
+  'ژاله',
+  'پروین',
+  'منیژه',
+  'گلناز',
+  'ترانه',
+  'یگانه',
+  'کوثر',
+  'حدیث',
+  'محدثه',
+  'ملیکا',
+  `فاطمه${ZWNJ}زهرا`,
+  `ام${ZWNJ}البنین`,
+  `مه${ZWNJ}لقا`,
 ];
 
 const LAST_NAMES = [
-  'محمدی', 'حسینی', 'احمدی', 'رضایی', 'موسوی', 'کریمی', 'جعفری', 'قاسمی', 'صادقی', 'رحیمی',
-  'هاشمی', 'کاظمی', 'ابراهیمی', 'نوری', 'اکبری', 'یوسفی', 'سلیمانی', 'کرمانی', 'شیرازی', 'تهرانی',
-  'اصفهانی', 'یزدی', 'کاشانی', 'طباطبایی', 'میرزایی', 'زمانی', 'فراهانی', 'بهرامی', 'کیانی', 'نیکخواه',
-  'شریفی', 'مرادی', 'عزیزی', 'باقری', 'امینی', 'خسروی', 'ملکی', 'نجفی', 'کوهی', 'یکتا',
-  `حسین${ZWNJ}زاده`, `علی${ZWNJ}زاده`, `رحیم${ZWNJ}زاده`, `ملک${ZWNJ}زاده`, `علی${ZWNJ}پور`, `حسن${ZWNJ}پور`,
-  `کریم${ZWNJ}خانی`, `آقا${ZWNJ}بابایی`, `نیک${ZWNJ}نام`, `قلی${ZWNJ}زاده`,
+  'محمدی',
+  'حسینی',
+  'احمدی',
+  'رضایی',
+  'موسوی',
+  'کریمی',
+  'جعفری',
+  'قاسمی',
+  'صادقی',
+  'رحیمی',
+  'هاشمی',
+  'کاظمی',
+  'ابراهیمی',
+  'نوری',
+  'اکبری',
+  'یوسفی',
+  'سلیمانی',
+  'کرمانی',
+  'شیرازی',
+  'تهرانی',
+  'اصفهانی',
+  'یزدی',
+  'کاشانی',
+  'طباطبایی',
+  'میرزایی',
+  'زمانی',
+  'فراهانی',
+  'بهرامی',
+  'کیانی',
+  'نیکخواه',
+  'شریفی',
+  'مرادی',
+  'عزیزی',
+  'باقری',
+  'امینی',
+  'خسروی',
+  'ملکی',
+  'نجفی',
+  'کوهی',
+  'یکتا',
+  `حسین${ZWNJ}زاده`,
+  `علی${ZWNJ}زاده`,
+  `رحیم${ZWNJ}زاده`,
+  `ملک${ZWNJ}زاده`,
+  `علی${ZWNJ}پور`,
+  `حسن${ZWNJ}پور`,
+  `کریم${ZWNJ}خانی`,
+  `آقا${ZWNJ}بابایی`,
+  `نیک${ZWNJ}نام`,
+  `قلی${ZWNJ}زاده`,
 ];
 
 /** mulberry32: tiny, fast, and identical on every platform, unlike Math.random. */
@@ -145,7 +306,10 @@ export interface DemoPerson {
 }
 
 /** A random card holder; `taken` lets the caller keep national and tracking codes unique. */
-export function randomDemoPerson(random: Random, taken: (nationalCode: string, trackingCode: string) => boolean = () => false): DemoPerson {
+export function randomDemoPerson(
+  random: Random,
+  taken: (nationalCode: string, trackingCode: string) => boolean = () => false,
+): DemoPerson {
   let nationalCode = randomNationalCode(random);
   let trackingCode = randomTrackingCode(random);
   while (taken(nationalCode, trackingCode)) {
@@ -161,15 +325,27 @@ export function randomDemoPerson(random: Random, taken: (nationalCode: string, t
     lastName = withArabicLetters(lastName);
     fatherName = withArabicLetters(fatherName);
   }
-  return { nationalCode, firstName, lastName, fatherName, birthDate: randomJalaliDate(random, 1320, 1385), trackingCode };
+  return {
+    nationalCode,
+    firstName,
+    lastName,
+    fatherName,
+    birthDate: randomJalaliDate(random, 1320, 1385),
+    trackingCode,
+  };
 }
 
 /**
  * The demo inventory of one center: `count` cards, versions 1..count in cardId order.
  * The first cards are DEMO_CARDS (as many as fit in `count`); the rest are random but seeded.
  */
-export function generateDemoCards(centerId: string, count: number, seed: number = DEFAULT_DEMO_SEED): Card[] {
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`card count must be a non-negative integer, got ${count}`);
+export function generateDemoCards(
+  centerId: string,
+  count: number,
+  seed: number = DEFAULT_DEMO_SEED,
+): Card[] {
+  if (!Number.isInteger(count) || count < 0)
+    throw new RangeError(`card count must be a non-negative integer, got ${count}`);
   const random = mulberry32(seed);
   const cards: Card[] = [];
   const usedCodes = new Set<string>();
@@ -183,7 +359,10 @@ export function generateDemoCards(centerId: string, count: number, seed: number 
       person = fixed;
       status = fixed.status;
     } else {
-      person = randomDemoPerson(random, (code, tracking) => usedCodes.has(code) || usedTracking.has(tracking));
+      person = randomDemoPerson(
+        random,
+        (code, tracking) => usedCodes.has(code) || usedTracking.has(tracking),
+      );
       status = randomStatus(random);
     }
     usedCodes.add(person.nationalCode);

@@ -3,12 +3,25 @@ import { mkdirSync, mkdtempSync, rmSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Card, ErrorBody, ProtocolEvent, PullResponse, PushResponse } from '../src/sync/protocol.ts';
+import type {
+  Card,
+  ErrorBody,
+  ProtocolEvent,
+  PullResponse,
+  PushResponse,
+} from '../src/sync/protocol.ts';
 import { DEMO_CENTER_ID, MAX_PUSH_EVENTS } from '../src/sync/protocol.ts';
 import { DEMO_CARDS, mulberry32 } from './demo-inventory.ts';
 import { journalPathOf, loadRegistryFile } from './persistence.ts';
 import type { RunningRegistry } from './test-helpers.ts';
-import { authHeaders, handoverEvent, pullPath, pushPath, startRegistry, voidEvent } from './test-helpers.ts';
+import {
+  authHeaders,
+  handoverEvent,
+  pullPath,
+  pushPath,
+  startRegistry,
+  voidEvent,
+} from './test-helpers.ts';
 
 const SEED_CARDS = 1234;
 const OTHER_CENTER = 'THR-012';
@@ -37,7 +50,11 @@ afterEach(async () => {
 });
 
 async function push(events: unknown[], headers = authHeaders()): Promise<PushResponse> {
-  const response = await fetch(registry.base + pushPath(), { method: 'POST', headers, body: JSON.stringify({ events }) });
+  const response = await fetch(registry.base + pushPath(), {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ events }),
+  });
   expect(response.status).toBe(200);
   return (await response.json()) as PushResponse;
 }
@@ -48,7 +65,9 @@ async function pullAll(limit = 5000): Promise<Card[]> {
   for (;;) {
     const query = new URLSearchParams({ limit: String(limit) });
     if (cursor) query.set('cursor', cursor);
-    const response = await fetch(`${registry.base}${pullPath()}?${query}`, { headers: authHeaders() });
+    const response = await fetch(`${registry.base}${pullPath()}?${query}`, {
+      headers: authHeaders(),
+    });
     expect(response.status).toBe(200);
     const page = (await response.json()) as PullResponse;
     cards.push(...page.items);
@@ -60,7 +79,9 @@ async function pullAll(limit = 5000): Promise<Card[]> {
 async function pullPage(cursor: string, limit: number): Promise<PullResponse> {
   const query = new URLSearchParams({ limit: String(limit) });
   if (cursor) query.set('cursor', cursor);
-  const response = await fetch(`${registry.base}${pullPath()}?${query}`, { headers: authHeaders() });
+  const response = await fetch(`${registry.base}${pullPath()}?${query}`, {
+    headers: authHeaders(),
+  });
   expect(response.status).toBe(200);
   return (await response.json()) as PullResponse;
 }
@@ -96,24 +117,44 @@ describe('transport', () => {
   });
 
   it('refuses an unknown token with 401', async () => {
-    await expectError(await fetch(registry.base + pullPath(), { headers: authHeaders('not-a-token') }), 401, 'unauthorized');
+    await expectError(
+      await fetch(registry.base + pullPath(), { headers: authHeaders('not-a-token') }),
+      401,
+      'unauthorized',
+    );
   });
 
   it("refuses another center's token with 403", async () => {
-    await expectError(await fetch(registry.base + pullPath(), { headers: authHeaders(OTHER_TOKEN) }), 403, 'forbidden');
+    await expectError(
+      await fetch(registry.base + pullPath(), { headers: authHeaders(OTHER_TOKEN) }),
+      403,
+      'forbidden',
+    );
   });
 
   it('answers an unknown center with 404', async () => {
-    await expectError(await fetch(registry.base + pullPath('NOWHERE-99'), { headers: authHeaders() }), 404, 'not_found');
+    await expectError(
+      await fetch(registry.base + pullPath('NOWHERE-99'), { headers: authHeaders() }),
+      404,
+      'not_found',
+    );
   });
 
   it('answers malformed JSON with 400', async () => {
-    const response = await fetch(registry.base + pushPath(), { method: 'POST', headers: authHeaders(), body: '{"events": [' });
+    const response = await fetch(registry.base + pushPath(), {
+      method: 'POST',
+      headers: authHeaders(),
+      body: '{"events": [',
+    });
     await expectError(response, 400, 'malformed');
   });
 
   it('answers a body without an events list with 400', async () => {
-    const response = await fetch(registry.base + pushPath(), { method: 'POST', headers: authHeaders(), body: '{"event": []}' });
+    const response = await fetch(registry.base + pushPath(), {
+      method: 'POST',
+      headers: authHeaders(),
+      body: '{"event": []}',
+    });
     await expectError(response, 400, 'malformed');
   });
 
@@ -125,22 +166,38 @@ describe('transport', () => {
 
   it(`refuses more than ${MAX_PUSH_EVENTS} events with 413 and applies none`, async () => {
     const events = Array.from({ length: MAX_PUSH_EVENTS + 1 }, () => handoverEvent());
-    const response = await fetch(registry.base + pushPath(), { method: 'POST', headers: authHeaders(), body: JSON.stringify({ events }) });
+    const response = await fetch(registry.base + pushPath(), {
+      method: 'POST',
+      headers: authHeaders(),
+      body: JSON.stringify({ events }),
+    });
     await expectError(response, 413, 'batch_too_large');
     expect(await acceptedEvents()).toEqual([]);
   });
 
   it.each([['0'], ['5001'], ['ten'], ['1.5']])('refuses limit=%s with 400', async (limit) => {
-    await expectError(await fetch(`${registry.base}${pullPath()}?limit=${limit}`, { headers: authHeaders() }), 400, 'malformed');
+    await expectError(
+      await fetch(`${registry.base}${pullPath()}?limit=${limit}`, { headers: authHeaders() }),
+      400,
+      'malformed',
+    );
   });
 
   it('refuses a cursor it did not issue with 400', async () => {
-    await expectError(await fetch(`${registry.base}${pullPath()}?cursor=garbage`, { headers: authHeaders() }), 400, 'malformed');
+    await expectError(
+      await fetch(`${registry.base}${pullPath()}?cursor=garbage`, { headers: authHeaders() }),
+      400,
+      'malformed',
+    );
   });
 
   it('answers 503 with an error body when the fail rate says so', async () => {
     registry.handler.setFaults({ failRate: 1 });
-    await expectError(await fetch(registry.base + pullPath(), { headers: authHeaders() }), 503, 'unavailable');
+    await expectError(
+      await fetch(registry.base + pullPath(), { headers: authHeaders() }),
+      503,
+      'unavailable',
+    );
   });
 
   it('answers 429 with Retry-After when the rate-limit fault says so', async () => {
@@ -155,7 +212,11 @@ describe('transport', () => {
     const journal = journalPathOf(join(dir, 'registry.json'));
     mkdirSync(journal);
     try {
-      const response = await fetch(registry.base + pushPath(), { method: 'POST', headers: authHeaders(), body: JSON.stringify({ events: [handoverEvent()] }) });
+      const response = await fetch(registry.base + pushPath(), {
+        method: 'POST',
+        headers: authHeaders(),
+        body: JSON.stringify({ events: [handoverEvent()] }),
+      });
       await expectError(response, 500, 'internal');
     } finally {
       rmdirSync(journal);
@@ -167,14 +228,23 @@ describe('transport', () => {
     const event = handoverEvent();
     mkdirSync(journal);
     try {
-      const failed = await fetch(registry.base + pushPath(), { method: 'POST', headers: authHeaders(), body: JSON.stringify({ events: [event] }) });
+      const failed = await fetch(registry.base + pushPath(), {
+        method: 'POST',
+        headers: authHeaders(),
+        body: JSON.stringify({ events: [event] }),
+      });
       expect(failed.status).toBe(500);
     } finally {
       rmdirSync(journal);
     }
     const [result] = (await push([event])).results;
     expect(result?.status).toBe('duplicate');
-    expect(loadRegistryFile(join(dir, 'registry.json'))?.state.acceptedEvent(DEMO_CENTER_ID, event.eventId)).toEqual(event);
+    expect(
+      loadRegistryFile(join(dir, 'registry.json'))?.state.acceptedEvent(
+        DEMO_CENTER_ID,
+        event.eventId,
+      ),
+    ).toEqual(event);
   });
 });
 
@@ -183,26 +253,37 @@ describe('pull', () => {
     const cards = await pullAll(100);
     expect(cards).toHaveLength(SEED_CARDS);
     expect(new Set(cards.map((card) => card.cardId)).size).toBe(SEED_CARDS);
-    for (let i = 1; i < cards.length; i++) expect(cards[i]!.version).toBeGreaterThan(cards[i - 1]!.version);
+    for (let i = 1; i < cards.length; i++)
+      expect(cards[i]!.version).toBeGreaterThan(cards[i - 1]!.version);
   });
 
   it('starts from the beginning without a cursor and reports hasMore', async () => {
-    const response = await fetch(`${registry.base}${pullPath()}?limit=3`, { headers: authHeaders() });
+    const response = await fetch(`${registry.base}${pullPath()}?limit=3`, {
+      headers: authHeaders(),
+    });
     const page = (await response.json()) as PullResponse;
     expect(page.items.map((card) => card.cardId)).toEqual(['C-0000001', 'C-0000002', 'C-0000003']);
     expect(page.hasMore).toBe(true);
   });
 
   it('after the last page returns nothing new until a card changes', async () => {
-    const first = await fetch(`${registry.base}${pullPath()}?limit=5000`, { headers: authHeaders() });
+    const first = await fetch(`${registry.base}${pullPath()}?limit=5000`, {
+      headers: authHeaders(),
+    });
     const { cursor, hasMore } = (await first.json()) as PullResponse;
     expect(hasMore).toBe(false);
-    const empty = (await (await fetch(`${registry.base}${pullPath()}?cursor=${cursor}`, { headers: authHeaders() })).json()) as PullResponse;
+    const empty = (await (
+      await fetch(`${registry.base}${pullPath()}?cursor=${cursor}`, { headers: authHeaders() })
+    ).json()) as PullResponse;
     expect(empty).toEqual({ items: [], cursor, hasMore: false, remaining: 0 });
 
     await push([handoverEvent()]);
-    const next = (await (await fetch(`${registry.base}${pullPath()}?cursor=${cursor}`, { headers: authHeaders() })).json()) as PullResponse;
-    expect(next.items.map((card) => [card.cardId, card.status])).toEqual([['C-0000001', 'handed_over']]);
+    const next = (await (
+      await fetch(`${registry.base}${pullPath()}?cursor=${cursor}`, { headers: authHeaders() })
+    ).json()) as PullResponse;
+    expect(next.items.map((card) => [card.cardId, card.status])).toEqual([
+      ['C-0000001', 'handed_over'],
+    ]);
   });
 
   it('says on every page how many cards remain after it, 0 on the last', async () => {
@@ -243,17 +324,29 @@ describe('pull', () => {
       const ready = state.listCards(DEMO_CENTER_ID).filter((card) => card.status === 'ready');
       const seen = new Set(pages.flat().map((card) => card.cardId));
       // One card already pulled (it must come again) and one not yet pulled (it must come once, at its new version).
-      for (const card of [pick(ready.filter((c) => seen.has(c.cardId))), pick(ready.filter((c) => !seen.has(c.cardId)))]) {
-        const event = handoverEvent({ cardId: card.cardId, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: card.firstName } });
+      for (const card of [
+        pick(ready.filter((c) => seen.has(c.cardId))),
+        pick(ready.filter((c) => !seen.has(c.cardId))),
+      ]) {
+        const event = handoverEvent({
+          cardId: card.cardId,
+          recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: card.firstName },
+        });
         expect((await push([event])).results[0]?.status).toBe('accepted');
         changed.add(card.cardId);
       }
       const revoked = pick(ready.filter((card) => !changed.has(card.cardId)));
-      const revoke = await fetch(`${registry.base}/__mock/revoke`, { method: 'POST', body: JSON.stringify({ centerId: DEMO_CENTER_ID, cardId: revoked.cardId }) });
+      const revoke = await fetch(`${registry.base}/__mock/revoke`, {
+        method: 'POST',
+        body: JSON.stringify({ centerId: DEMO_CENTER_ID, cardId: revoked.cardId }),
+      });
       expect(revoke.status).toBe(200);
       changed.add(revoked.cardId);
       const newCardId = `NEW-${pages.length}`;
-      const added = await fetch(`${registry.base}/__mock/cards`, { method: 'POST', body: JSON.stringify({ centerId: DEMO_CENTER_ID, cards: [{ cardId: newCardId }] }) });
+      const added = await fetch(`${registry.base}/__mock/cards`, {
+        method: 'POST',
+        body: JSON.stringify({ centerId: DEMO_CENTER_ID, cards: [{ cardId: newCardId }] }),
+      });
       expect(added.status).toBe(200);
       changed.add(newCardId);
       changedAfter.push(changed);
@@ -261,18 +354,25 @@ describe('pull', () => {
     expect(pages.length).toBeGreaterThan(10);
 
     const pulled = pages.flat();
-    for (let i = 1; i < pulled.length; i++) expect(pulled[i]!.version).toBeGreaterThan(pulled[i - 1]!.version);
+    for (let i = 1; i < pulled.length; i++)
+      expect(pulled[i]!.version).toBeGreaterThan(pulled[i - 1]!.version);
     // The last copy pulled of each card is its latest version, and no card is missing.
     const latest = new Map(pulled.map((card) => [card.cardId, card]));
-    expect([...latest.values()].sort((a, b) => a.version - b.version)).toEqual(state.listCards(DEMO_CENTER_ID));
+    expect([...latest.values()].sort((a, b) => a.version - b.version)).toEqual(
+      state.listCards(DEMO_CENTER_ID),
+    );
     // A card may come twice only when it was written after the page that brought it before.
     const lastPage = new Map<string, number>();
     pages.forEach((items, index) => {
       for (const card of items) {
         const before = lastPage.get(card.cardId);
         if (before !== undefined) {
-          const writtenSince = changedAfter.slice(before, index).some((changed) => changed.has(card.cardId));
-          expect(writtenSince, `${card.cardId} came again on page ${index} without a change`).toBe(true);
+          const writtenSince = changedAfter
+            .slice(before, index)
+            .some((changed) => changed.has(card.cardId));
+          expect(writtenSince, `${card.cardId} came again on page ${index} without a change`).toBe(
+            true,
+          );
         }
         lastPage.set(card.cardId, index);
       }
@@ -284,20 +384,43 @@ describe('push', () => {
   it('accepts a handover of a ready card and records it on the card', async () => {
     const event = handoverEvent();
     const { results } = await push([event]);
-    expect(results).toEqual([{ eventId: event.eventId, status: 'accepted', card: expect.objectContaining({ status: 'handed_over' }) }]);
+    expect(results).toEqual([
+      {
+        eventId: event.eventId,
+        status: 'accepted',
+        card: expect.objectContaining({ status: 'handed_over' }),
+      },
+    ]);
     const card = await pullCard('C-0000001');
     expect(card.status).toBe('handed_over');
     expect(card.handover).toEqual(event);
   });
 
   it('answers a replayed batch with duplicate and changes nothing', async () => {
-    const batch = [handoverEvent(), handoverEvent({ cardId: 'C-0000006', recipient: { kind: 'proxy', nationalCode: '0499370899', fullName: 'علی کریمی', relation: 'برادر', documentRef: 'وکالت‌نامه ۱۲۳۴' } })];
-    expect((await push(batch)).results.map((result) => result.status)).toEqual(['accepted', 'accepted']);
+    const batch = [
+      handoverEvent(),
+      handoverEvent({
+        cardId: 'C-0000006',
+        recipient: {
+          kind: 'proxy',
+          nationalCode: '0499370899',
+          fullName: 'علی کریمی',
+          relation: 'برادر',
+          documentRef: 'وکالت‌نامه ۱۲۳۴',
+        },
+      }),
+    ];
+    expect((await push(batch)).results.map((result) => result.status)).toEqual([
+      'accepted',
+      'accepted',
+    ]);
     const cardsBefore = await pullAll();
     const eventsBefore = await acceptedEvents();
 
     const replay = await push(batch);
-    expect(replay.results.map((result) => [result.eventId, result.status])).toEqual(batch.map((event) => [event.eventId, 'duplicate']));
+    expect(replay.results.map((result) => [result.eventId, result.status])).toEqual(
+      batch.map((event) => [event.eventId, 'duplicate']),
+    );
     expect(await pullAll()).toEqual(cardsBefore);
     expect(await acceptedEvents()).toEqual(eventsBefore);
   });
@@ -319,25 +442,57 @@ describe('push', () => {
     const [result] = (await push([second])).results;
     expect(result).toMatchObject({ eventId: second.eventId, status: 'conflict' });
     expect(result?.reason).toBeTruthy();
-    expect(result?.card).toMatchObject({ cardId: 'C-0000001', status: 'handed_over', handover: { eventId: first.eventId } });
+    expect(result?.card).toMatchObject({
+      cardId: 'C-0000001',
+      status: 'handed_over',
+      handover: { eventId: first.eventId },
+    });
   });
 
   it('rejects a holder handover whose national code is not the card holder’s', async () => {
-    const event = handoverEvent({ recipient: { kind: 'holder', nationalCode: DEMO_CARDS.revoked.nationalCode, fullName: 'زهرا محمدی' } });
+    const event = handoverEvent({
+      recipient: {
+        kind: 'holder',
+        nationalCode: DEMO_CARDS.revoked.nationalCode,
+        fullName: 'زهرا محمدی',
+      },
+    });
     const [result] = (await push([event])).results;
-    expect(result).toMatchObject({ status: 'rejected', reason: expect.stringContaining('national code') });
+    expect(result).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringContaining('national code'),
+    });
     expect((await pullCard('C-0000001')).status).toBe('ready');
   });
 
   it('rejects a handover of an unknown card', async () => {
     const [result] = (await push([handoverEvent({ cardId: 'C-9999999' })])).results;
-    expect(result).toMatchObject({ status: 'rejected', reason: expect.stringContaining('unknown card') });
+    expect(result).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringContaining('unknown card'),
+    });
   });
 
   it.each([
-    ['an invalid national code', { recipient: { kind: 'holder', nationalCode: '0012345678', fullName: 'زهرا محمدی' } }],
-    ['a proxy without documentRef', { recipient: { kind: 'proxy', nationalCode: '0499370899', fullName: 'علی کریمی', relation: 'برادر' } }],
-    ['an unknown recipient kind', { recipient: { kind: 'neighbour', nationalCode: '0012345679', fullName: 'زهرا محمدی' } }],
+    [
+      'an invalid national code',
+      { recipient: { kind: 'holder', nationalCode: '0012345678', fullName: 'زهرا محمدی' } },
+    ],
+    [
+      'a proxy without documentRef',
+      {
+        recipient: {
+          kind: 'proxy',
+          nationalCode: '0499370899',
+          fullName: 'علی کریمی',
+          relation: 'برادر',
+        },
+      },
+    ],
+    [
+      'an unknown recipient kind',
+      { recipient: { kind: 'neighbour', nationalCode: '0012345679', fullName: 'زهرا محمدی' } },
+    ],
     ['missing checks', { checks: undefined }],
     ['a time without offset', { occurredAt: '2026-11-25 10:31' }],
   ])('rejects an event with %s', async (_name, overrides) => {
@@ -350,7 +505,11 @@ describe('push', () => {
   it('answers a handover of a revoked card with conflict', async () => {
     const event = handoverEvent({
       cardId: DEMO_CARDS.revoked.cardId,
-      recipient: { kind: 'holder', nationalCode: DEMO_CARDS.revoked.nationalCode, fullName: 'رضا احمدی' },
+      recipient: {
+        kind: 'holder',
+        nationalCode: DEMO_CARDS.revoked.nationalCode,
+        fullName: 'رضا احمدی',
+      },
     });
     const [result] = (await push([event])).results;
     expect(result).toMatchObject({ status: 'conflict', card: { status: 'revoked' } });
@@ -372,7 +531,10 @@ describe('push', () => {
     const card = await pullCard('C-0000001');
     expect(card).toMatchObject({ status: 'ready', handover: null });
     expect(card.version).toBeGreaterThan(handedOver.version);
-    expect((await acceptedEvents()).map((event) => event.type)).toEqual(['handover', 'handover_void']);
+    expect((await acceptedEvents()).map((event) => event.type)).toEqual([
+      'handover',
+      'handover_void',
+    ]);
   });
 
   it('applies a batch in order: a handover and its void in one batch are both accepted', async () => {
@@ -394,7 +556,10 @@ describe('push', () => {
     const second = handoverEvent();
     await push([first, voidEvent(first.eventId), second]);
     const [result] = (await push([voidEvent(first.eventId)])).results;
-    expect(result).toMatchObject({ status: 'conflict', card: { status: 'handed_over', handover: { eventId: second.eventId } } });
+    expect(result).toMatchObject({
+      status: 'conflict',
+      card: { status: 'handed_over', handover: { eventId: second.eventId } },
+    });
   });
 
   it('rejects a void of a handover the registry never accepted', async () => {
@@ -405,16 +570,26 @@ describe('push', () => {
   it('rejects an eventId reused for a different event', async () => {
     const event = handoverEvent();
     await push([event]);
-    const [result] = (await push([handoverEvent({ eventId: event.eventId, cardId: 'C-0000006' })])).results;
+    const [result] = (await push([handoverEvent({ eventId: event.eventId, cardId: 'C-0000006' })]))
+      .results;
     expect(result?.status).toBe('rejected');
   });
 
   it('commits an event whose answer is lost, and answers its replay with duplicate', async () => {
     registry.handler.setFaults({ dropRate: 1 });
     const event = handoverEvent();
-    await expect(fetch(registry.base + pushPath(), { method: 'POST', headers: authHeaders(), body: JSON.stringify({ events: [event] }) })).rejects.toThrow();
+    await expect(
+      fetch(registry.base + pushPath(), {
+        method: 'POST',
+        headers: authHeaders(),
+        body: JSON.stringify({ events: [event] }),
+      }),
+    ).rejects.toThrow();
 
-    await fetch(`${registry.base}/__mock/faults`, { method: 'POST', body: JSON.stringify({ dropRate: 0 }) });
+    await fetch(`${registry.base}/__mock/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ dropRate: 0 }),
+    });
     const [result] = (await push([event])).results;
     expect(result?.status).toBe('duplicate');
     expect((await acceptedEvents()).map((accepted) => accepted.eventId)).toEqual([event.eventId]);
@@ -426,15 +601,26 @@ describe('persistence', () => {
     const dataFile = join(dir, 'restart.json');
     const first = await startRegistry({ dataFile, seedCards: 50 });
     const event = handoverEvent();
-    const response = await fetch(first.base + pushPath(), { method: 'POST', headers: authHeaders(), body: JSON.stringify({ events: [event] }) });
+    const response = await fetch(first.base + pushPath(), {
+      method: 'POST',
+      headers: authHeaders(),
+      body: JSON.stringify({ events: [event] }),
+    });
     expect(((await response.json()) as PushResponse).results[0]?.status).toBe('accepted');
     await first.close();
 
     const second = await startRegistry({ dataFile, seedCards: 50 });
     try {
-      const replay = await fetch(second.base + pushPath(), { method: 'POST', headers: authHeaders(), body: JSON.stringify({ events: [event] }) });
+      const replay = await fetch(second.base + pushPath(), {
+        method: 'POST',
+        headers: authHeaders(),
+        body: JSON.stringify({ events: [event] }),
+      });
       const [result] = ((await replay.json()) as PushResponse).results;
-      expect(result).toMatchObject({ status: 'duplicate', card: { status: 'handed_over', handover: event } });
+      expect(result).toMatchObject({
+        status: 'duplicate',
+        card: { status: 'handed_over', handover: event },
+      });
     } finally {
       await second.close();
     }
@@ -449,11 +635,23 @@ describe('restart', () => {
       const response = await fetch(`${base}${pullPath()}?limit=5000`, { headers: authHeaders() });
       return ((await response.json()) as PullResponse).items;
     };
-    const eventsOf = async (base: string) => ((await (await fetch(`${base}/__mock/events`)).json()) as { events: ProtocolEvent[] }).events;
+    const eventsOf = async (base: string) =>
+      ((await (await fetch(`${base}/__mock/events`)).json()) as { events: ProtocolEvent[] }).events;
     const voided = handoverEvent();
-    const events = [voided, voidEvent(voided.eventId), handoverEvent(), handoverEvent({ staffId: 'S-02' })];
-    const response = await fetch(before.base + pushPath(), { method: 'POST', headers: authHeaders(), body: JSON.stringify({ events }) });
-    expect(((await response.json()) as PushResponse).results.map((result) => result.status)).toEqual(['accepted', 'accepted', 'accepted', 'conflict']);
+    const events = [
+      voided,
+      voidEvent(voided.eventId),
+      handoverEvent(),
+      handoverEvent({ staffId: 'S-02' }),
+    ];
+    const response = await fetch(before.base + pushPath(), {
+      method: 'POST',
+      headers: authHeaders(),
+      body: JSON.stringify({ events }),
+    });
+    expect(
+      ((await response.json()) as PushResponse).results.map((result) => result.status),
+    ).toEqual(['accepted', 'accepted', 'accepted', 'conflict']);
     const cards = await pullFrom(before.base);
     const accepted = await eventsOf(before.base);
     await before.close();
@@ -461,7 +659,9 @@ describe('restart', () => {
     const after = await startRegistry({ dataFile, seedCards: 50 });
     try {
       expect(await eventsOf(after.base)).toEqual(accepted);
-      expect(accepted.map((event) => event.eventId)).toEqual(events.slice(0, 3).map((event) => event.eventId));
+      expect(accepted.map((event) => event.eventId)).toEqual(
+        events.slice(0, 3).map((event) => event.eventId),
+      );
       expect(await pullFrom(after.base)).toEqual(cards);
     } finally {
       await after.close();
@@ -472,7 +672,10 @@ describe('restart', () => {
 describe('/__mock/', () => {
   it('reset reseeds the demo center deterministically and forgets events', async () => {
     await push([handoverEvent()]);
-    const response = await fetch(`${registry.base}/__mock/reset`, { method: 'POST', body: JSON.stringify({ seedCards: 20 }) });
+    const response = await fetch(`${registry.base}/__mock/reset`, {
+      method: 'POST',
+      body: JSON.stringify({ seedCards: 20 }),
+    });
     expect(await response.json()).toMatchObject({ ok: true, cards: 20 });
     const cards = await pullAll();
     expect(cards).toHaveLength(20);
@@ -483,14 +686,25 @@ describe('/__mock/', () => {
   it('loads partial cards into a new center, filling the rest', async () => {
     const response = await fetch(`${registry.base}/__mock/cards`, {
       method: 'POST',
-      body: JSON.stringify({ centerId: 'SHZ-003', cards: [{ cardId: 'X-1', firstName: 'سارا', nationalCode: '4608968882' }, {}] }),
+      body: JSON.stringify({
+        centerId: 'SHZ-003',
+        cards: [{ cardId: 'X-1', firstName: 'سارا', nationalCode: '4608968882' }, {}],
+      }),
     });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { token: string; cards: Card[] };
-    expect(body.cards[0]).toMatchObject({ cardId: 'X-1', centerId: 'SHZ-003', firstName: 'سارا', nationalCode: '4608968882', status: 'ready' });
+    expect(body.cards[0]).toMatchObject({
+      cardId: 'X-1',
+      centerId: 'SHZ-003',
+      firstName: 'سارا',
+      nationalCode: '4608968882',
+      status: 'ready',
+    });
     expect(body.cards[1]?.cardId).toMatch(/^C-\d{7}$/);
 
-    const pulled = await fetch(`${registry.base}${pullPath('SHZ-003')}`, { headers: authHeaders(body.token) });
+    const pulled = await fetch(`${registry.base}${pullPath('SHZ-003')}`, {
+      headers: authHeaders(body.token),
+    });
     expect(((await pulled.json()) as PullResponse).items).toHaveLength(2);
   });
 
@@ -503,7 +717,10 @@ describe('/__mock/', () => {
   });
 
   it('revoke makes a later handover conflict', async () => {
-    const revoke = await fetch(`${registry.base}/__mock/revoke`, { method: 'POST', body: JSON.stringify({ centerId: DEMO_CENTER_ID, cardId: 'C-0000001' }) });
+    const revoke = await fetch(`${registry.base}/__mock/revoke`, {
+      method: 'POST',
+      body: JSON.stringify({ centerId: DEMO_CENTER_ID, cardId: 'C-0000001' }),
+    });
     expect(((await revoke.json()) as { card: Card }).card.status).toBe('revoked');
     const [result] = (await push([handoverEvent()])).results;
     expect(result).toMatchObject({ status: 'conflict', card: { status: 'revoked' } });

@@ -3,14 +3,38 @@
 // changes state is answered only after the change is on disk; every error body is
 // { error: { code, message } }; faults draw from the injected random source only.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Card, CardStatus, ErrorBody, PullResponse, PushResponse } from '../src/sync/protocol.ts';
-import { DEMO_CENTER_ID, HEALTH_PATH, MAX_PUSH_EVENTS, PROTOCOL_BASE_PATH } from '../src/sync/protocol.ts';
+import type {
+  Card,
+  CardStatus,
+  ErrorBody,
+  PullResponse,
+  PushResponse,
+} from '../src/sync/protocol.ts';
+import {
+  DEMO_CENTER_ID,
+  HEALTH_PATH,
+  MAX_PUSH_EVENTS,
+  PROTOCOL_BASE_PATH,
+} from '../src/sync/protocol.ts';
 import { checkManifest } from '../src/domain/manifest.ts';
 import { parseNationalCode } from '../src/domain/national-code.ts';
-import { DEFAULT_DEMO_CARD_COUNT, DEFAULT_DEMO_SEED, demoBox, generateDemoCards, mulberry32, randomDemoPerson } from './demo-inventory.ts';
+import {
+  DEFAULT_DEMO_CARD_COUNT,
+  DEFAULT_DEMO_SEED,
+  demoBox,
+  generateDemoCards,
+  mulberry32,
+  randomDemoPerson,
+} from './demo-inventory.ts';
 import { readManifestCsv } from '../src/domain/manifest-csv.ts';
 import { RegistryPersister, loadRegistryFile } from './persistence.ts';
-import { CARD_STATUSES, RegistryInputError, RegistryState, parseEvent, parsePullLimit } from './registry-state.ts';
+import {
+  CARD_STATUSES,
+  RegistryInputError,
+  RegistryState,
+  parseEvent,
+  parsePullLimit,
+} from './registry-state.ts';
 import { createStaticHandler } from './static-files.ts';
 
 export interface FaultOptions {
@@ -80,7 +104,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
@@ -100,7 +129,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) {
-      reject(new HttpError(413, 'batch_too_large', `request body is larger than ${MAX_BODY_BYTES} bytes`));
+      reject(
+        new HttpError(
+          413,
+          'batch_too_large',
+          `request body is larger than ${MAX_BODY_BYTES} bytes`,
+        ),
+      );
       return;
     }
     const chunks: Buffer[] = [];
@@ -108,7 +143,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, 'batch_too_large', `request body is larger than ${MAX_BODY_BYTES} bytes`));
+        reject(
+          new HttpError(
+            413,
+            'batch_too_large',
+            `request body is larger than ${MAX_BODY_BYTES} bytes`,
+          ),
+        );
         req.destroy();
         return;
       }
@@ -137,7 +178,8 @@ function sleep(ms: number): Promise<void> {
 }
 
 function checkRate(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) throw malformed(`${name} must be a number from 0 to 1`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1)
+    throw malformed(`${name} must be a number from 0 to 1`);
   return value;
 }
 
@@ -146,7 +188,12 @@ function checkFaults(current: FaultOptions, changes: Record<string, unknown>): F
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined) continue;
     if (key === 'latencyMs') {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_LATENCY_MS) {
+      if (
+        typeof value !== 'number' ||
+        !Number.isInteger(value) ||
+        value < 0 ||
+        value > MAX_LATENCY_MS
+      ) {
         throw malformed(`latencyMs must be an integer from 0 to ${MAX_LATENCY_MS}`);
       }
       next.latencyMs = value;
@@ -186,7 +233,12 @@ function optionalText(record: Record<string, unknown>, field: string): string | 
  * A card for /__mock/cards: given fields win, the rest come from a random demo person seeded by
  * the card id, so loading the same partial card twice gives the same card.
  */
-function completeCard(centerId: string, partial: unknown, fallbackIndex: number, nextFreeCardId: () => string): Card {
+function completeCard(
+  centerId: string,
+  partial: unknown,
+  fallbackIndex: number,
+  nextFreeCardId: () => string,
+): Card {
   if (!isRecord(partial)) throw malformed('cards: each card must be an object');
   const cardId = optionalText(partial, 'cardId') || nextFreeCardId();
   const person = randomDemoPerson(mulberry32(stringHash(`${centerId}/${cardId}`)));
@@ -194,19 +246,26 @@ function completeCard(centerId: string, partial: unknown, fallbackIndex: number,
   const givenCode = optionalText(partial, 'nationalCode');
   if (givenCode) {
     const parsed = parseNationalCode(givenCode);
-    if (!parsed.ok) throw malformed(`cards: ${cardId} has an invalid national code (${parsed.problem})`);
+    if (!parsed.ok)
+      throw malformed(`cards: ${cardId} has an invalid national code (${parsed.problem})`);
     nationalCode = parsed.code;
   }
   let handover: Card['handover'] = null;
   if (partial.handover !== undefined && partial.handover !== null) {
     const parsed = parseEvent(partial.handover);
-    if (!parsed.ok || parsed.event.type !== 'handover') throw malformed(`cards: ${cardId} has an invalid handover (${parsed.ok ? 'not a handover' : parsed.reason})`);
-    if (parsed.event.cardId !== cardId) throw malformed(`cards: ${cardId} has a handover of another card`);
+    if (!parsed.ok || parsed.event.type !== 'handover')
+      throw malformed(
+        `cards: ${cardId} has an invalid handover (${parsed.ok ? 'not a handover' : parsed.reason})`,
+      );
+    if (parsed.event.cardId !== cardId)
+      throw malformed(`cards: ${cardId} has a handover of another card`);
     handover = parsed.event;
   }
   const status = partial.status ?? (handover ? 'handed_over' : 'ready');
-  if (!CARD_STATUSES.includes(status as CardStatus)) throw malformed(`cards: ${cardId} has an unknown status`);
-  if (status === 'handed_over' && !handover) throw malformed(`cards: ${cardId} is handed_over without its handover event`);
+  if (!CARD_STATUSES.includes(status as CardStatus))
+    throw malformed(`cards: ${cardId} has an unknown status`);
+  if (status === 'handed_over' && !handover)
+    throw malformed(`cards: ${cardId} is handed_over without its handover event`);
   const pick = (field: string, fallback: string | null): string | null => {
     const value = optionalText(partial, field);
     return value === undefined ? fallback : value;
@@ -235,32 +294,53 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
   const stateOptions = options.now ? { now: options.now } : {};
   const mockEndpoints = options.mockEndpoints ?? true;
   const cors = options.cors ?? true;
-  let faults = checkFaults({ latencyMs: 0, failRate: 0, dropRate: 0, retryAfter429Rate: 0 }, { ...options.faults });
+  let faults = checkFaults(
+    { latencyMs: 0, failRate: 0, dropRate: 0, retryAfter429Rate: 0 },
+    { ...options.faults },
+  );
 
-  const loaded = options.dataFile && !options.fresh ? loadRegistryFile(options.dataFile, stateOptions) : undefined;
+  const loaded =
+    options.dataFile && !options.fresh
+      ? loadRegistryFile(options.dataFile, stateOptions)
+      : undefined;
   const state = loaded?.state ?? new RegistryState(stateOptions);
-  const persister = options.dataFile ? new RegistryPersister(options.dataFile, state, loaded) : undefined;
+  const persister = options.dataFile
+    ? new RegistryPersister(options.dataFile, state, loaded)
+    : undefined;
 
   const checkSeedOptions = (count: unknown, demoSeed: unknown): void => {
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_SEED_CARDS) {
+    if (
+      typeof count !== 'number' ||
+      !Number.isInteger(count) ||
+      count < 0 ||
+      count > MAX_SEED_CARDS
+    ) {
       throw malformed(`seedCards must be an integer from 0 to ${MAX_SEED_CARDS}`);
     }
-    if (typeof demoSeed !== 'number' || !Number.isInteger(demoSeed)) throw malformed('seed must be an integer');
+    if (typeof demoSeed !== 'number' || !Number.isInteger(demoSeed))
+      throw malformed('seed must be an integer');
   };
   const seedDemo = (count: number, demoSeed: number) => {
     checkSeedOptions(count, demoSeed);
     state.ensureCenter(DEMO_CENTER_ID);
-    state.putCards(DEMO_CENTER_ID, generateDemoCards(DEMO_CENTER_ID, count, demoSeed), { keepUpdatedAt: true });
+    state.putCards(DEMO_CENTER_ID, generateDemoCards(DEMO_CENTER_ID, count, demoSeed), {
+      keepUpdatedAt: true,
+    });
   };
   if (!loaded) seedDemo(seedCards, seed);
-  for (const [centerId, token] of Object.entries(options.tokens ?? {})) state.ensureCenter(centerId, token);
+  for (const [centerId, token] of Object.entries(options.tokens ?? {}))
+    state.ensureCenter(centerId, token);
 
   const flush = async (): Promise<void> => {
     if (!persister) return;
     try {
       await persister.flush();
     } catch (error) {
-      throw new HttpError(500, 'internal', `could not save the registry state: ${(error as Error).message}`);
+      throw new HttpError(
+        500,
+        'internal',
+        `could not save the registry state: ${(error as Error).message}`,
+      );
     }
   };
 
@@ -277,7 +357,8 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (url.pathname === HEALTH_PATH) {
-      if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'method_not_allowed', 'use GET', { Allow: 'GET' });
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        throw new HttpError(405, 'method_not_allowed', 'use GET', { Allow: 'GET' });
       sendJson(res, 200, { ok: true });
       return;
     }
@@ -285,7 +366,8 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
     if (!route) throw new HttpError(404, 'not_found', `no endpoint at ${url.pathname}`);
     const resource = route[2] as 'cards' | 'events';
     const method = resource === 'cards' ? 'GET' : 'POST';
-    if (req.method !== method) throw new HttpError(405, 'method_not_allowed', `use ${method}`, { Allow: method });
+    if (req.method !== method)
+      throw new HttpError(405, 'method_not_allowed', `use ${method}`, { Allow: method });
     let centerId: string;
     try {
       centerId = decodeURIComponent(route[1] as string);
@@ -294,21 +376,37 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
     }
 
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
-    if (chance(faults.retryAfter429Rate)) throw new HttpError(429, 'rate_limited', 'too many requests; retry later', { 'Retry-After': '1' });
-    if (chance(faults.failRate)) throw new HttpError(503, 'unavailable', 'the registry is temporarily unavailable (injected fault)');
+    if (chance(faults.retryAfter429Rate))
+      throw new HttpError(429, 'rate_limited', 'too many requests; retry later', {
+        'Retry-After': '1',
+      });
+    if (chance(faults.failRate))
+      throw new HttpError(
+        503,
+        'unavailable',
+        'the registry is temporarily unavailable (injected fault)',
+      );
 
     const token = bearerToken(req);
-    if (token === undefined) throw new HttpError(401, 'unauthorized', 'missing Authorization: Bearer <device token>');
+    if (token === undefined)
+      throw new HttpError(401, 'unauthorized', 'missing Authorization: Bearer <device token>');
     const tokenCenter = state.centerForToken(token);
-    if (tokenCenter === undefined) throw new HttpError(401, 'unauthorized', 'device token is not valid');
+    if (tokenCenter === undefined)
+      throw new HttpError(401, 'unauthorized', 'device token is not valid');
     if (!req.headers['x-device-id']) throw malformed('missing X-Device-Id header');
-    if (!state.hasCenter(centerId)) throw new HttpError(404, 'not_found', `unknown center ${centerId}`);
-    if (tokenCenter !== centerId) throw new HttpError(403, 'forbidden', `device token is not valid for center ${centerId}`);
+    if (!state.hasCenter(centerId))
+      throw new HttpError(404, 'not_found', `unknown center ${centerId}`);
+    if (tokenCenter !== centerId)
+      throw new HttpError(403, 'forbidden', `device token is not valid for center ${centerId}`);
 
     if (resource === 'cards') {
       let page: PullResponse;
       try {
-        page = state.pullCards(centerId, url.searchParams.get('cursor'), parsePullLimit(url.searchParams.get('limit')));
+        page = state.pullCards(
+          centerId,
+          url.searchParams.get('cursor'),
+          parsePullLimit(url.searchParams.get('limit')),
+        );
       } catch (error) {
         if (error instanceof RegistryInputError) throw malformed(error.message);
         throw error;
@@ -320,11 +418,18 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
     }
 
     const body = await readJson(req);
-    if (!isRecord(body) || !Array.isArray(body.events)) throw malformed('body must be { "events": [...] }');
+    if (!isRecord(body) || !Array.isArray(body.events))
+      throw malformed('body must be { "events": [...] }');
     if (body.events.length > MAX_PUSH_EVENTS) {
-      throw new HttpError(413, 'batch_too_large', `at most ${MAX_PUSH_EVENTS} events per request, got ${body.events.length}`);
+      throw new HttpError(
+        413,
+        'batch_too_large',
+        `at most ${MAX_PUSH_EVENTS} events per request, got ${body.events.length}`,
+      );
     }
-    const response: PushResponse = { results: state.applyEvents(centerId, body.events as unknown[]) };
+    const response: PushResponse = {
+      results: state.applyEvents(centerId, body.events as unknown[]),
+    };
     await flush();
     answer(req, res, response);
   }
@@ -346,8 +451,10 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
     const checked = checkManifest(header, rows);
     if (!checked.ok) {
       const parts: string[] = [];
-      if (checked.missing.length > 0) parts.push(`missing required column(s): ${checked.missing.join(', ')}`);
-      if (checked.duplicate.length > 0) parts.push(`column(s) named more than once: ${checked.duplicate.join(', ')}`);
+      if (checked.missing.length > 0)
+        parts.push(`missing required column(s): ${checked.missing.join(', ')}`);
+      if (checked.duplicate.length > 0)
+        parts.push(`column(s) named more than once: ${checked.duplicate.join(', ')}`);
       throw malformed(`the manifest is refused: ${parts.join('; ')}`);
     }
     try {
@@ -356,7 +463,10 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
       if (error instanceof RegistryInputError) throw malformed(error.message);
       throw error;
     }
-    const counts = state.importManifestCards(centerId, checked.cards.map(({ card }) => card));
+    const counts = state.importManifestCards(
+      centerId,
+      checked.cards.map(({ card }) => card),
+    );
     await flush();
     sendJson(res, 200, {
       centerId,
@@ -370,7 +480,8 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
   async function handleMock(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const endpoint = url.pathname.slice('/__mock/'.length);
     const requireMethod = (method: string) => {
-      if (req.method !== method) throw new HttpError(405, 'method_not_allowed', `use ${method}`, { Allow: method });
+      if (req.method !== method)
+        throw new HttpError(405, 'method_not_allowed', `use ${method}`, { Allow: method });
     };
     const centerOf = (value: unknown): string => {
       if (typeof value !== 'string' || value === '') throw malformed('centerId is required');
@@ -387,7 +498,11 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
           body.seedCards === undefined ? undefined : (body.seedCards as number),
           body.seed === undefined ? undefined : (body.seed as number),
         );
-        sendJson(res, 200, { ok: true, centerId: DEMO_CENTER_ID, cards: state.cardCount(DEMO_CENTER_ID) });
+        sendJson(res, 200, {
+          ok: true,
+          centerId: DEMO_CENTER_ID,
+          cards: state.cardCount(DEMO_CENTER_ID),
+        });
         return;
       }
       case 'cards': {
@@ -409,23 +524,40 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
           return;
         }
         const body = await readJson(req);
-        if (!isRecord(body) || typeof body.centerId !== 'string' || body.centerId === '' || !Array.isArray(body.cards)) {
-          throw malformed('body must be { "centerId": "…", "cards": [...], "replace"?: boolean, "token"?: "…" }');
+        if (
+          !isRecord(body) ||
+          typeof body.centerId !== 'string' ||
+          body.centerId === '' ||
+          !Array.isArray(body.cards)
+        ) {
+          throw malformed(
+            'body must be { "centerId": "…", "cards": [...], "replace"?: boolean, "token"?: "…" }',
+          );
         }
-        if (body.token !== undefined && (typeof body.token !== 'string' || body.token === '')) throw malformed('token must be text');
+        if (body.token !== undefined && (typeof body.token !== 'string' || body.token === ''))
+          throw malformed('token must be text');
         const centerId = body.centerId;
         const replace = body.replace === true;
         const start = replace ? 0 : state.cardCount(centerId);
-        const given = new Set((body.cards as unknown[]).map((partial) => (isRecord(partial) ? partial.cardId : undefined)));
+        const given = new Set(
+          (body.cards as unknown[]).map((partial) =>
+            isRecord(partial) ? partial.cardId : undefined,
+          ),
+        );
         let serial = start;
         const nextFreeCardId = () => {
           let cardId: string;
           do cardId = `C-${String(++serial).padStart(7, '0')}`;
-          while (given.has(cardId) || (!replace && state.hasCenter(centerId) && state.getCard(centerId, cardId)));
+          while (
+            given.has(cardId) ||
+            (!replace && state.hasCenter(centerId) && state.getCard(centerId, cardId))
+          );
           given.add(cardId);
           return cardId;
         };
-        const cards = (body.cards as unknown[]).map((partial, index) => completeCard(centerId, partial, start + index, nextFreeCardId));
+        const cards = (body.cards as unknown[]).map((partial, index) =>
+          completeCard(centerId, partial, start + index, nextFreeCardId),
+        );
         try {
           state.ensureCenter(centerId, body.token as string | undefined);
         } catch (error) {
@@ -444,8 +576,12 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
         if (!isRecord(body)) throw malformed('body must be { "centerId": "…", "cardId": "…" }');
         const centerId = centerOf(body.centerId);
         const status = body.status ?? 'revoked';
-        if (status !== 'revoked' && status !== 'returned' && status !== 'ready') throw malformed('status must be revoked, returned or ready');
-        const card = typeof body.cardId === 'string' ? state.setCardStatus(centerId, body.cardId, status) : undefined;
+        if (status !== 'revoked' && status !== 'returned' && status !== 'ready')
+          throw malformed('status must be revoked, returned or ready');
+        const card =
+          typeof body.cardId === 'string'
+            ? state.setCardStatus(centerId, body.cardId, status)
+            : undefined;
         if (!card) throw new HttpError(404, 'not_found', `unknown card ${String(body.cardId)}`);
         await flush();
         sendJson(res, 200, { card });
@@ -477,7 +613,10 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://registry.invalid');
-    const isApi = url.pathname === PROTOCOL_BASE_PATH || url.pathname.startsWith(`${PROTOCOL_BASE_PATH}/`) || url.pathname.startsWith('/api/');
+    const isApi =
+      url.pathname === PROTOCOL_BASE_PATH ||
+      url.pathname.startsWith(`${PROTOCOL_BASE_PATH}/`) ||
+      url.pathname.startsWith('/api/');
     const isMock = url.pathname.startsWith('/__mock/');
     try {
       if (isApi || isMock) {
@@ -506,8 +645,15 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
       throw new HttpError(404, 'not_found', `nothing at ${url.pathname}`);
     } catch (error) {
       const httpError =
-        error instanceof HttpError ? error : new HttpError(500, 'internal', `internal error: ${(error as Error)?.message ?? String(error)}`);
-      if (httpError.status === 500 && !(error instanceof HttpError)) console.error('[mock-registry]', error);
+        error instanceof HttpError
+          ? error
+          : new HttpError(
+              500,
+              'internal',
+              `internal error: ${(error as Error)?.message ?? String(error)}`,
+            );
+      if (httpError.status === 500 && !(error instanceof HttpError))
+        console.error('[mock-registry]', error);
       if (res.headersSent) {
         res.destroy();
         return;

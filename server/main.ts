@@ -41,7 +41,9 @@ async function main(): Promise<void> {
   const registry = handler;
   const cardCount = registry.state.cardCount(DEMO_CENTER_ID);
   if (seedCards !== undefined && dataFile && !options.fresh && cardCount !== seedCards) {
-    process.stderr.write(`note: --seed-cards ${seedCards} ignored: ${dataFile} already holds ${cardCount} cards (use --fresh to reseed)\n`);
+    process.stderr.write(
+      `note: --seed-cards ${seedCards} ignored: ${dataFile} already holds ${cardCount} cards (use --fresh to reseed)\n`,
+    );
   }
 
   const server = createServer((req, res) => {
@@ -49,7 +51,9 @@ async function main(): Promise<void> {
       const begun = performance.now();
       res.on('close', () => {
         const status = res.writableFinished ? String(res.statusCode) : 'dropped';
-        process.stdout.write(`${req.method} ${req.url} ${status} ${(performance.now() - begun).toFixed(1)}ms\n`);
+        process.stdout.write(
+          `${req.method} ${req.url} ${status} ${(performance.now() - begun).toFixed(1)}ms\n`,
+        );
       });
     }
     registry(req, res);
@@ -69,7 +73,9 @@ async function main(): Promise<void> {
     ];
     const f = registry.faults();
     if (f.latencyMs || f.failRate || f.dropRate || f.retryAfter429Rate) {
-      lines.push(`  faults latency ${f.latencyMs} ms, fail ${f.failRate}, drop ${f.dropRate}, 429 ${f.retryAfter429Rate}`);
+      lines.push(
+        `  faults latency ${f.latencyMs} ms, fail ${f.failRate}, drop ${f.dropRate}, 429 ${f.retryAfter429Rate}`,
+      );
     }
     if (options.serveAppDir) lines.push(`  serving app from ${options.serveAppDir}`);
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -6,8 +6,26 @@ import type { RunningRegistry } from './test-helpers.ts';
 import { authHeaders, handoverEvent, pullPath, pushPath, startRegistry } from './test-helpers.ts';
 
 const CENTER = 'TBZ-004';
-const HEADER = ['card_id', 'national_code', 'first_name', 'last_name', 'father_name', 'birth_date', 'tracking_code', 'box'];
-const ZAHRA = ['M-1', '0012345679', 'زهرا', 'محمدی', 'علی', '1368/04/21', '140309221234567', 'B-001'];
+const HEADER = [
+  'card_id',
+  'national_code',
+  'first_name',
+  'last_name',
+  'father_name',
+  'birth_date',
+  'tracking_code',
+  'box',
+];
+const ZAHRA = [
+  'M-1',
+  '0012345679',
+  'زهرا',
+  'محمدی',
+  'علی',
+  '1368/04/21',
+  '140309221234567',
+  'B-001',
+];
 const ALI = ['M-2', '۰۴۹۹۳۷۰۸۹۹', 'علی', 'کریمی', '', '', '', 'B-001'];
 const REZA = ['M-3', '1234567891', 'رضا', 'احمدی', '', '1350-01-01', '', 'B-002'];
 
@@ -37,12 +55,17 @@ afterEach(async () => {
 
 /** The file as Excel saves it: BOM, CRLF, RFC 4180 quoting. */
 function csv(rows: readonly (readonly string[])[]): string {
-  const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+  const cell = (value: string) =>
+    /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
   return `\ufeff${rows.map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
 }
 
 async function postManifest(body: string | Blob, query = `centerId=${CENTER}`): Promise<Response> {
-  return fetch(`${registry.base}/__mock/cards?${query}`, { method: 'POST', headers: { 'Content-Type': 'text/csv; charset=utf-8' }, body });
+  return fetch(`${registry.base}/__mock/cards?${query}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/csv; charset=utf-8' },
+    body,
+  });
 }
 
 async function importManifest(body: string, query?: string): Promise<ImportAnswer> {
@@ -52,7 +75,10 @@ async function importManifest(body: string, query?: string): Promise<ImportAnswe
 }
 
 async function pull(token: string, centerId = CENTER, cursor = ''): Promise<PullResponse> {
-  const response = await fetch(`${registry.base}${pullPath(centerId)}?limit=5000${cursor ? `&cursor=${cursor}` : ''}`, { headers: authHeaders(token) });
+  const response = await fetch(
+    `${registry.base}${pullPath(centerId)}?limit=5000${cursor ? `&cursor=${cursor}` : ''}`,
+    { headers: authHeaders(token) },
+  );
   expect(response.status).toBe(200);
   return (await response.json()) as PullResponse;
 }
@@ -66,11 +92,38 @@ function card(cardId: string, centerId = CENTER): Card {
 describe('POST /__mock/cards with a manifest CSV', () => {
   it('loads every row into a new center as ready cards its token can pull', async () => {
     const answer = await importManifest(csv([HEADER, ZAHRA, ALI]));
-    expect(answer).toEqual({ centerId: CENTER, token: `demo-token-${CENTER}`, imported: 2, unchanged: 0, kept: 0, rejectedRows: 0, rejected: [] });
+    expect(answer).toEqual({
+      centerId: CENTER,
+      token: `demo-token-${CENTER}`,
+      imported: 2,
+      unchanged: 0,
+      kept: 0,
+      rejectedRows: 0,
+      rejected: [],
+    });
     const { items } = await pull(answer.token);
     expect(items).toEqual([
-      expect.objectContaining({ cardId: 'M-1', centerId: CENTER, nationalCode: '0012345679', firstName: 'زهرا', lastName: 'محمدی', fatherName: 'علی', birthDate: '1368-04-21', trackingCode: '140309221234567', box: 'B-001', status: 'ready', handover: null }),
-      expect.objectContaining({ cardId: 'M-2', nationalCode: '0499370899', fatherName: null, birthDate: null, trackingCode: null, status: 'ready' }),
+      expect.objectContaining({
+        cardId: 'M-1',
+        centerId: CENTER,
+        nationalCode: '0012345679',
+        firstName: 'زهرا',
+        lastName: 'محمدی',
+        fatherName: 'علی',
+        birthDate: '1368-04-21',
+        trackingCode: '140309221234567',
+        box: 'B-001',
+        status: 'ready',
+        handover: null,
+      }),
+      expect.objectContaining({
+        cardId: 'M-2',
+        nationalCode: '0499370899',
+        fatherName: null,
+        birthDate: null,
+        trackingCode: null,
+        status: 'ready',
+      }),
     ]);
   });
 
@@ -113,7 +166,10 @@ describe('POST /__mock/cards with a manifest CSV', () => {
     const before = card('M-1');
     const moved = [...ZAHRA];
     moved[7] = 'B-009';
-    expect(await importManifest(csv([HEADER, moved, ALI]))).toMatchObject({ imported: 1, unchanged: 1 });
+    expect(await importManifest(csv([HEADER, moved, ALI]))).toMatchObject({
+      imported: 1,
+      unchanged: 1,
+    });
     expect(card('M-1')).toMatchObject({ box: 'B-009' });
     expect(card('M-1').version).toBeGreaterThan(before.version);
   });
@@ -128,27 +184,41 @@ describe('POST /__mock/cards with a manifest CSV', () => {
   it('never overwrites a handed-over card, and counts its row as kept', async () => {
     const { token } = await importManifest(csv([HEADER, ZAHRA]));
     const event = handoverEvent({ cardId: 'M-1' });
-    const pushed = await fetch(registry.base + pushPath(CENTER), { method: 'POST', headers: authHeaders(token), body: JSON.stringify({ events: [event] }) });
+    const pushed = await fetch(registry.base + pushPath(CENTER), {
+      method: 'POST',
+      headers: authHeaders(token),
+      body: JSON.stringify({ events: [event] }),
+    });
     expect(pushed.status).toBe(200);
     const handedOver = card('M-1');
     expect(handedOver.status).toBe('handed_over');
 
     const renamed = [...ZAHRA];
     renamed[2] = 'زهره';
-    expect(await importManifest(csv([HEADER, renamed]))).toMatchObject({ imported: 0, unchanged: 0, kept: 1 });
+    expect(await importManifest(csv([HEADER, renamed]))).toMatchObject({
+      imported: 0,
+      unchanged: 0,
+      kept: 1,
+    });
     expect(card('M-1')).toEqual(handedOver);
   });
 
   it('never overwrites a revoked card either', async () => {
     await importManifest(csv([HEADER, ZAHRA]));
-    await fetch(`${registry.base}/__mock/revoke`, { method: 'POST', body: JSON.stringify({ centerId: CENTER, cardId: 'M-1' }) });
+    await fetch(`${registry.base}/__mock/revoke`, {
+      method: 'POST',
+      body: JSON.stringify({ centerId: CENTER, cardId: 'M-1' }),
+    });
     expect(await importManifest(csv([HEADER, ZAHRA]))).toMatchObject({ imported: 0, kept: 1 });
     expect(card('M-1').status).toBe('revoked');
   });
 
   it('makes a returned card listed again ready', async () => {
     await importManifest(csv([HEADER, ZAHRA]));
-    await fetch(`${registry.base}/__mock/revoke`, { method: 'POST', body: JSON.stringify({ centerId: CENTER, cardId: 'M-1', status: 'returned' }) });
+    await fetch(`${registry.base}/__mock/revoke`, {
+      method: 'POST',
+      body: JSON.stringify({ centerId: CENTER, cardId: 'M-1', status: 'returned' }),
+    });
     expect(await importManifest(csv([HEADER, ZAHRA]))).toMatchObject({ imported: 1, kept: 0 });
     expect(card('M-1').status).toBe('ready');
   });
@@ -160,14 +230,29 @@ describe('POST /__mock/cards with a manifest CSV', () => {
   });
 
   it('matches headers in any order and case, ignoring unknown columns', async () => {
-    const answer = await importManifest(csv([[' Last_Name', 'NOTES', 'first_name', 'National_Code', 'CARD_ID'], ['محمدی', 'x', 'زهرا', '0012345679', 'M-1']]));
+    const answer = await importManifest(
+      csv([
+        [' Last_Name', 'NOTES', 'first_name', 'National_Code', 'CARD_ID'],
+        ['محمدی', 'x', 'زهرا', '0012345679', 'M-1'],
+      ]),
+    );
     expect(answer).toMatchObject({ imported: 1, rejected: [] });
-    expect(card('M-1')).toMatchObject({ firstName: 'زهرا', lastName: 'محمدی', nationalCode: '0012345679' });
+    expect(card('M-1')).toMatchObject({
+      firstName: 'زهرا',
+      lastName: 'محمدی',
+      nationalCode: '0012345679',
+    });
   });
 
   it('refuses a file without a required column with 400 naming it, and creates no center', async () => {
     // Centers outlive a reset, so this test uses a center no other test creates.
-    const response = await postManifest(csv([['card_id', 'first_name', 'box'], ['M-1', 'زهرا', 'B-1']]), 'centerId=NEVER-01');
+    const response = await postManifest(
+      csv([
+        ['card_id', 'first_name', 'box'],
+        ['M-1', 'زهرا', 'B-1'],
+      ]),
+      'centerId=NEVER-01',
+    );
     expect(response.status).toBe(400);
     const body = (await response.json()) as ErrorBody;
     expect(body.error.code).toBe('malformed');
@@ -178,7 +263,10 @@ describe('POST /__mock/cards with a manifest CSV', () => {
 
   it('refuses a body that is not UTF-8 with 400', async () => {
     // "é" as Latin-1 writes it: one byte that is not UTF-8.
-    const latin1 = new Blob([`${HEADER.join(',')}\r\nM-1,0012345679,`, new Uint8Array([0xe9, 0x0d, 0x0a])]);
+    const latin1 = new Blob([
+      `${HEADER.join(',')}\r\nM-1,0012345679,`,
+      new Uint8Array([0xe9, 0x0d, 0x0a]),
+    ]);
     const response = await postManifest(latin1);
     expect(response.status).toBe(400);
     expect(((await response.json()) as ErrorBody).error.message).toContain('UTF-8');

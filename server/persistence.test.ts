@@ -1,5 +1,14 @@
 // @vitest-environment node
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -37,14 +46,20 @@ describe('registry data file', () => {
     await handler.flush();
     const snapshotBefore = readFileSync(dataFile, 'utf8');
     const handover = handoverEvent();
-    handler.state.applyEvents(DEMO_CENTER_ID, [handover, voidEvent(handover.eventId), handoverEvent({ staffId: 'S-02' })]);
+    handler.state.applyEvents(DEMO_CENTER_ID, [
+      handover,
+      voidEvent(handover.eventId),
+      handoverEvent({ staffId: 'S-02' }),
+    ]);
     await handler.flush();
 
     expect(readFileSync(dataFile, 'utf8')).toBe(snapshotBefore);
     expect(existsSync(journalPathOf(dataFile))).toBe(true);
     const state = loaded();
     expect(state.listCards(DEMO_CENTER_ID)).toEqual(handler.state.listCards(DEMO_CENTER_ID));
-    expect(state.acceptedEvents(DEMO_CENTER_ID)).toEqual(handler.state.acceptedEvents(DEMO_CENTER_ID));
+    expect(state.acceptedEvents(DEMO_CENTER_ID)).toEqual(
+      handler.state.acceptedEvents(DEMO_CENTER_ID),
+    );
     expect(state.centerVersion(DEMO_CENTER_ID)).toBe(handler.state.centerVersion(DEMO_CENTER_ID));
   });
 
@@ -57,11 +72,20 @@ describe('registry data file', () => {
     appendFileSync(journalPathOf(dataFile), '{"seq":99,"centers":[{"centerId":"DEMO-01","tok');
 
     const reopened = createRegistryHandler({ dataFile, seedCards: 30 });
-    expect(reopened.state.acceptedEvents(DEMO_CENTER_ID).map((event) => event.eventId)).toEqual([first.eventId]);
-    const second = handoverEvent({ cardId: 'C-0000003', recipient: { kind: 'holder', nationalCode: '0499370899', fullName: 'علی کریمی' } });
+    expect(reopened.state.acceptedEvents(DEMO_CENTER_ID).map((event) => event.eventId)).toEqual([
+      first.eventId,
+    ]);
+    const second = handoverEvent({
+      cardId: 'C-0000003',
+      recipient: { kind: 'holder', nationalCode: '0499370899', fullName: 'علی کریمی' },
+    });
     reopened.state.applyEvents(DEMO_CENTER_ID, [second]);
     await reopened.flush();
-    expect(loaded().acceptedEvents(DEMO_CENTER_ID).map((event) => event.eventId)).toEqual([first.eventId, second.eventId]);
+    expect(
+      loaded()
+        .acceptedEvents(DEMO_CENTER_ID)
+        .map((event) => event.eventId),
+    ).toEqual([first.eventId, second.eventId]);
   });
 
   it('never replays journal lines that a newer snapshot already holds', async () => {
@@ -99,16 +123,39 @@ describe('registry data file', () => {
 
   it('keeps every event of concurrent pushes', async () => {
     const registry = await startRegistry({ dataFile, seedCards: 200 });
-    const readyCards = registry.handler.state.listCards(DEMO_CENTER_ID).filter((card) => card.status === 'ready').slice(5, 45);
+    const readyCards = registry.handler.state
+      .listCards(DEMO_CENTER_ID)
+      .filter((card) => card.status === 'ready')
+      .slice(5, 45);
     const events = readyCards.map((card) =>
-      handoverEvent({ cardId: card.cardId, recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: `${card.firstName} ${card.lastName}` } }),
+      handoverEvent({
+        cardId: card.cardId,
+        recipient: {
+          kind: 'holder',
+          nationalCode: card.nationalCode,
+          fullName: `${card.firstName} ${card.lastName}`,
+        },
+      }),
     );
     const responses = await Promise.all(
-      events.map((event) => fetch(registry.base + pushPath(), { method: 'POST', headers: authHeaders(), body: JSON.stringify({ events: [event] }) })),
+      events.map((event) =>
+        fetch(registry.base + pushPath(), {
+          method: 'POST',
+          headers: authHeaders(),
+          body: JSON.stringify({ events: [event] }),
+        }),
+      ),
     );
-    for (const response of responses) expect(((await response.json()) as PushResponse).results[0]?.status).toBe('accepted');
+    for (const response of responses)
+      expect(((await response.json()) as PushResponse).results[0]?.status).toBe('accepted');
     await registry.close();
-    expect(new Set(loaded().acceptedEvents(DEMO_CENTER_ID).map((event) => event.eventId))).toEqual(new Set(events.map((event) => event.eventId)));
+    expect(
+      new Set(
+        loaded()
+          .acceptedEvents(DEMO_CENTER_ID)
+          .map((event) => event.eventId),
+      ),
+    ).toEqual(new Set(events.map((event) => event.eventId)));
   });
 
   it('rewrites the snapshot once the journal has grown', async () => {
@@ -120,7 +167,9 @@ describe('registry data file', () => {
     for (let round = 0; round < 40; round++) {
       const batch = [];
       for (let i = 0; i < 250; i++) {
-        const handover = handoverEvent({ recipient: { kind: 'holder', nationalCode: '0012345679', fullName: bulky } });
+        const handover = handoverEvent({
+          recipient: { kind: 'holder', nationalCode: '0012345679', fullName: bulky },
+        });
         batch.push(handover, voidEvent(handover.eventId, { reason: bulky }));
         firstEventId ||= handover.eventId;
       }
@@ -129,7 +178,9 @@ describe('registry data file', () => {
     }
     // The first event is in the snapshot only if the journal was folded into a new one.
     expect(readFileSync(dataFile, 'utf8')).toContain(firstEventId);
-    expect(statSync(journalPathOf(dataFile), { throwIfNoEntry: false })?.size ?? 0).toBeLessThan(16 * 1024 * 1024);
+    expect(statSync(journalPathOf(dataFile), { throwIfNoEntry: false })?.size ?? 0).toBeLessThan(
+      16 * 1024 * 1024,
+    );
     expect(loaded().acceptedEvents(DEMO_CENTER_ID)).toHaveLength(40 * 500);
   });
 });

@@ -68,7 +68,8 @@ type FindLogged = (eventId: string) => ProtocolEvent | undefined;
 function cardToRow(card: Card, isLogged: IsLogged): CardRow {
   const handover = card.handover;
   // Accepted handovers are in the event log too: store the id, not a second copy.
-  const handoverCell = handover === null ? null : isLogged(handover.eventId) ? handover.eventId : handover;
+  const handoverCell =
+    handover === null ? null : isLogged(handover.eventId) ? handover.eventId : handover;
   return [
     card.cardId,
     card.nationalCode,
@@ -86,27 +87,64 @@ function cardToRow(card: Card, isLogged: IsLogged): CardRow {
 }
 
 function rowToCard(centerId: string, row: unknown, findLogged: FindLogged): Card {
-  if (!Array.isArray(row) || row.length !== CARD_COLUMNS.length) throw new Error('a card row has the wrong shape');
-  const [cardId, nationalCode, firstName, lastName, fatherName, birthDate, trackingCode, box, status, version, updatedAt, handoverCell] =
-    row as CardRow;
-  if (typeof cardId !== 'string' || typeof version !== 'number' || !CARD_STATUSES.includes(status)) {
+  if (!Array.isArray(row) || row.length !== CARD_COLUMNS.length)
+    throw new Error('a card row has the wrong shape');
+  const [
+    cardId,
+    nationalCode,
+    firstName,
+    lastName,
+    fatherName,
+    birthDate,
+    trackingCode,
+    box,
+    status,
+    version,
+    updatedAt,
+    handoverCell,
+  ] = row as CardRow;
+  if (
+    typeof cardId !== 'string' ||
+    typeof version !== 'number' ||
+    !CARD_STATUSES.includes(status)
+  ) {
     throw new Error(`card row ${String(cardId)} is invalid`);
   }
   let handover: HandoverEvent | null = null;
   if (typeof handoverCell === 'string') {
     const event = findLogged(handoverCell);
-    if (event?.type !== 'handover') throw new Error(`card ${cardId} names handover ${handoverCell}, which is not in the log`);
+    if (event?.type !== 'handover')
+      throw new Error(`card ${cardId} names handover ${handoverCell}, which is not in the log`);
     handover = event;
   } else if (handoverCell !== null) {
     handover = handoverCell;
   }
-  return { cardId, centerId, nationalCode, firstName, lastName, fatherName, birthDate, trackingCode, box, status, version, updatedAt, handover };
+  return {
+    cardId,
+    centerId,
+    nationalCode,
+    firstName,
+    lastName,
+    fatherName,
+    birthDate,
+    trackingCode,
+    box,
+    status,
+    version,
+    updatedAt,
+    handover,
+  };
 }
 
 /** One center as JSON text, one card row and one event per line so a failing test can grep it. */
 function centerJson(center: CenterSnapshot, isLogged: IsLogged, newline: string): string {
-  const head = JSON.stringify({ centerId: center.centerId, token: center.token, version: center.version });
-  const list = (items: string[]) => (items.length === 0 ? '' : `${newline}${items.join(`,${newline}`)}${newline}`);
+  const head = JSON.stringify({
+    centerId: center.centerId,
+    token: center.token,
+    version: center.version,
+  });
+  const list = (items: string[]) =>
+    items.length === 0 ? '' : `${newline}${items.join(`,${newline}`)}${newline}`;
   const rows = center.cards.map((card) => JSON.stringify(cardToRow(card, isLogged)));
   const events = center.events.map((event) => JSON.stringify(event));
   return `${head.slice(0, -1)},"cards":[${list(rows)}],"events":[${list(events)}]}`;
@@ -122,9 +160,17 @@ export function serializeRegistry(state: RegistryState, seq = 0): string {
 }
 
 /** One journal line (without its newline): the changed cards and accepted events of one write. */
-export function serializeJournalLine(state: RegistryState, changes: ChangeSet, seq: number): string {
+export function serializeJournalLine(
+  state: RegistryState,
+  changes: ChangeSet,
+  seq: number,
+): string {
   const centers = changes.centers.map((center) =>
-    centerJson(center, (eventId) => state.acceptedEvent(center.centerId, eventId) !== undefined, ''),
+    centerJson(
+      center,
+      (eventId) => state.acceptedEvent(center.centerId, eventId) !== undefined,
+      '',
+    ),
   );
   return `{"seq":${seq},"centers":[${centers.join(',')}]}`;
 }
@@ -150,7 +196,8 @@ function storedCenters(value: unknown): StoredCenter[] {
 function mergeStored(state: RegistryState, centers: StoredCenter[]): void {
   for (const center of centers) {
     const inLine = new Map(center.events.map((event) => [event.eventId, event]));
-    const findLogged: FindLogged = (eventId) => inLine.get(eventId) ?? state.acceptedEvent(center.centerId, eventId);
+    const findLogged: FindLogged = (eventId) =>
+      inLine.get(eventId) ?? state.acceptedEvent(center.centerId, eventId);
     state.mergeCenter({
       centerId: center.centerId,
       token: center.token,
@@ -173,7 +220,10 @@ export interface LoadedRegistry {
  * Reads the snapshot and the journal after it; undefined when there is no snapshot yet (a
  * journal without its snapshot is stale and gets replaced). Throws when a file is unreadable.
  */
-export function loadRegistryFile(path: string, options: RegistryStateOptions = {}): LoadedRegistry | undefined {
+export function loadRegistryFile(
+  path: string,
+  options: RegistryStateOptions = {},
+): LoadedRegistry | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -184,16 +234,30 @@ export function loadRegistryFile(path: string, options: RegistryStateOptions = {
   let state: RegistryState;
   let seq: number;
   try {
-    const document = JSON.parse(text) as { format?: unknown; formatVersion?: unknown; seq?: unknown; cardColumns?: unknown; centers?: unknown };
-    if (document.format !== FORMAT || document.formatVersion !== FORMAT_VERSION || typeof document.seq !== 'number') {
+    const document = JSON.parse(text) as {
+      format?: unknown;
+      formatVersion?: unknown;
+      seq?: unknown;
+      cardColumns?: unknown;
+      centers?: unknown;
+    };
+    if (
+      document.format !== FORMAT ||
+      document.formatVersion !== FORMAT_VERSION ||
+      typeof document.seq !== 'number'
+    ) {
       throw new Error(`not a ${FORMAT} v${FORMAT_VERSION} data file`);
     }
-    if (JSON.stringify(document.cardColumns) !== JSON.stringify(CARD_COLUMNS)) throw new Error('unknown card columns');
+    if (JSON.stringify(document.cardColumns) !== JSON.stringify(CARD_COLUMNS))
+      throw new Error('unknown card columns');
     seq = document.seq;
     state = new RegistryState(options);
     mergeStored(state, storedCenters(document.centers));
   } catch (error) {
-    throw new Error(`cannot read registry data file ${path}: ${(error as Error).message}; move it away to start fresh`, { cause: error });
+    throw new Error(
+      `cannot read registry data file ${path}: ${(error as Error).message}; move it away to start fresh`,
+      { cause: error },
+    );
   }
 
   const journalPath = journalPathOf(path);
@@ -217,12 +281,14 @@ export function loadRegistryFile(path: string, options: RegistryStateOptions = {
     }
     if (!line || typeof line.seq !== 'number') {
       // Only the last line can be torn; anything after a bad line means the file was damaged.
-      if (end !== -1 && end + 1 < journal.length) throw new Error(`registry journal ${journalPath} is damaged at byte ${offset}`);
+      if (end !== -1 && end + 1 < journal.length)
+        throw new Error(`registry journal ${journalPath} is damaged at byte ${offset}`);
       truncateSync(journalPath, offset);
       break;
     }
     if (line.seq > seq) {
-      if (line.seq !== seq + 1) throw new Error(`registry journal ${journalPath} skips from ${seq} to ${line.seq}`);
+      if (line.seq !== seq + 1)
+        throw new Error(`registry journal ${journalPath} skips from ${seq} to ${line.seq}`);
       mergeStored(state, storedCenters(line.centers));
       seq = line.seq;
     }
@@ -313,7 +379,9 @@ export class RegistryPersister {
     if (this.durableRevision >= wanted) return Promise.resolve();
     if (this.inFlight && this.inFlightRevision >= wanted) return this.inFlight;
     // A write not yet started reads the state when it starts, so it covers this change too.
-    this.queued ??= (this.inFlight ?? Promise.resolve()).catch(() => undefined).then(() => this.writeNow());
+    this.queued ??= (this.inFlight ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.writeNow());
     return this.queued;
   }
 
@@ -340,7 +408,10 @@ export class RegistryPersister {
     let changeCount = 0;
     for (const center of changes.centers) changeCount += center.cards.length + center.events.length;
     const snapshot =
-      this.needsSnapshot || changes.cleared || changeCount > SNAPSHOT_AFTER_CHANGES || this.journalBytes > MAX_JOURNAL_BYTES;
+      this.needsSnapshot ||
+      changes.cleared ||
+      changeCount > SNAPSHOT_AFTER_CHANGES ||
+      this.journalBytes > MAX_JOURNAL_BYTES;
     if (snapshot) {
       this.needsSnapshot = true;
       await writeFileAtomically(this.path, serializeRegistry(this.state, seq));

@@ -13,7 +13,12 @@ import type {
   PullResponse,
   PushResult,
 } from '../src/sync/protocol.ts';
-import { DEFAULT_PULL_LIMIT, DEMO_CENTER_ID, DEMO_DEVICE_TOKEN, MAX_PULL_LIMIT } from '../src/sync/protocol.ts';
+import {
+  DEFAULT_PULL_LIMIT,
+  DEMO_CENTER_ID,
+  DEMO_DEVICE_TOKEN,
+  MAX_PULL_LIMIT,
+} from '../src/sync/protocol.ts';
 import type { ManifestCardDraft } from '../src/domain/manifest.ts';
 import { parseNationalCode } from '../src/domain/national-code.ts';
 
@@ -71,16 +76,19 @@ export function decodeCursor(cursor: string | null | undefined): number {
   if (cursor === null || cursor === undefined || cursor === '') return 0;
   const match = CURSOR_PATTERN.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   // Re-encoding must give the same text, or two spellings would name one position.
-  if (!match || encodeCursor(Number(match[1])) !== cursor) throw new RegistryInputError('cursor is not one this registry issued');
+  if (!match || encodeCursor(Number(match[1])) !== cursor)
+    throw new RegistryInputError('cursor is not one this registry issued');
   return Number(match[1]);
 }
 
 /** Reads the `limit` query parameter: absent → default, otherwise an integer 1..MAX_PULL_LIMIT. */
 export function parsePullLimit(raw: string | null | undefined): number {
   if (raw === null || raw === undefined) return DEFAULT_PULL_LIMIT;
-  if (!/^[0-9]{1,6}$/.test(raw)) throw new RegistryInputError(`limit must be an integer from 1 to ${MAX_PULL_LIMIT}`);
+  if (!/^[0-9]{1,6}$/.test(raw))
+    throw new RegistryInputError(`limit must be an integer from 1 to ${MAX_PULL_LIMIT}`);
   const limit = Number(raw);
-  if (limit < 1 || limit > MAX_PULL_LIMIT) throw new RegistryInputError(`limit must be an integer from 1 to ${MAX_PULL_LIMIT}`);
+  if (limit < 1 || limit > MAX_PULL_LIMIT)
+    throw new RegistryInputError(`limit must be an integer from 1 to ${MAX_PULL_LIMIT}`);
   return limit;
 }
 
@@ -109,7 +117,10 @@ export class RegistryState {
     this.now = options.now ?? (() => new Date());
   }
 
-  static fromSnapshot(centers: readonly CenterSnapshot[], options: RegistryStateOptions = {}): RegistryState {
+  static fromSnapshot(
+    centers: readonly CenterSnapshot[],
+    options: RegistryStateOptions = {},
+  ): RegistryState {
     const state = new RegistryState(options);
     for (const snapshot of centers) state.mergeCenter(snapshot);
     state.revision = 0;
@@ -138,7 +149,8 @@ export class RegistryState {
         if (previous) replaced.add(previous);
         center.cards.set(card.cardId, card);
       }
-      if (replaced.size > 0) center.byVersion = center.byVersion.filter((card) => !replaced.has(card));
+      if (replaced.size > 0)
+        center.byVersion = center.byVersion.filter((card) => !replaced.has(card));
       let sorted = true;
       for (const card of snapshot.cards) {
         if (center.cards.get(card.cardId) !== card) continue;
@@ -261,7 +273,11 @@ export class RegistryState {
    * Inserts or replaces cards in the given order, each taking the center's next version.
    * `keepUpdatedAt` keeps the cards' own timestamps (deterministic seeding); otherwise now.
    */
-  putCards(centerId: string, cards: readonly Card[], options: { keepUpdatedAt?: boolean } = {}): Card[] {
+  putCards(
+    centerId: string,
+    cards: readonly Card[],
+    options: { keepUpdatedAt?: boolean } = {},
+  ): Card[] {
     const center = this.center(centerId);
     const updatedAt = this.now().toISOString();
     const replacedVersions = new Set<number>();
@@ -279,7 +295,8 @@ export class RegistryState {
       stored.push(next);
     }
     // One pass instead of a splice per card: loading 100k cards over existing ones stays linear.
-    if (replacedVersions.size > 0) center.byVersion = center.byVersion.filter((card) => !replacedVersions.has(card.version));
+    if (replacedVersions.size > 0)
+      center.byVersion = center.byVersion.filter((card) => !replacedVersions.has(card.version));
     // A card listed twice in one load keeps only its last version in the index.
     for (const card of stored) {
       if (center.cards.get(card.cardId) !== card) continue;
@@ -296,7 +313,10 @@ export class RegistryState {
    * file describes exactly as it is keeps its version, so importing a file twice changes nothing.
    * A field the file has no column for keeps the card's value. Drafts must have distinct card ids.
    */
-  importManifestCards(centerId: string, drafts: readonly ManifestCardDraft[]): ManifestImportCounts {
+  importManifestCards(
+    centerId: string,
+    drafts: readonly ManifestCardDraft[],
+  ): ManifestImportCounts {
     const center = this.center(centerId);
     const changed: Card[] = [];
     let unchanged = 0;
@@ -357,14 +377,20 @@ export class RegistryState {
    * Cards changed after `cursor`, oldest change first, and how many more there are after this
    * page (`remaining`). Throws RegistryInputError on a bad cursor or limit.
    */
-  pullCards(centerId: string, cursor: string | null | undefined, limit: number = DEFAULT_PULL_LIMIT): PullResponse {
+  pullCards(
+    centerId: string,
+    cursor: string | null | undefined,
+    limit: number = DEFAULT_PULL_LIMIT,
+  ): PullResponse {
     const center = this.center(centerId);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PULL_LIMIT) {
       throw new RegistryInputError(`limit must be an integer from 1 to ${MAX_PULL_LIMIT}`);
     }
     const after = decodeCursor(cursor);
     if (after > center.version) {
-      throw new RegistryInputError('cursor is ahead of this registry: its data was replaced; pull from the beginning');
+      throw new RegistryInputError(
+        'cursor is ahead of this registry: its data was replaced; pull from the beginning',
+      );
     }
     const start = firstIndexAfter(center.byVersion, after);
     const items = center.byVersion.slice(start, start + limit);
@@ -413,7 +439,11 @@ export class RegistryState {
   }
 
   private replaceCard(center: CenterState, previous: Card, changes: Card): Card {
-    const next: Card = { ...changes, version: ++center.version, updatedAt: this.now().toISOString() };
+    const next: Card = {
+      ...changes,
+      version: ++center.version,
+      updatedAt: this.now().toISOString(),
+    };
     const index = firstIndexAfter(center.byVersion, previous.version - 1);
     if (center.byVersion[index] === previous) center.byVersion.splice(index, 1);
     else center.byVersion = center.byVersion.filter((card) => card !== previous);
@@ -431,7 +461,9 @@ export class RegistryState {
     this.revision++;
   }
 
-  private touch(center: CenterState): { cards: Map<string, Card>; events: ProtocolEvent[] } | undefined {
+  private touch(
+    center: CenterState,
+  ): { cards: Map<string, Card>; events: ProtocolEvent[] } | undefined {
     if (!this.tracking) return undefined;
     let changed = this.tracking.centers.get(center.centerId);
     if (!changed) {
@@ -447,7 +479,10 @@ export class RegistryState {
     if (prior) {
       const card = center.cards.get(prior.cardId);
       if (!isRecord(raw) || raw.type !== prior.type || raw.cardId !== prior.cardId) {
-        return withCard({ eventId, status: 'rejected', reason: 'eventId was already used by a different event' }, card);
+        return withCard(
+          { eventId, status: 'rejected', reason: 'eventId was already used by a different event' },
+          card,
+        );
       }
       return withCard({ eventId, status: 'duplicate', reason: 'already accepted' }, card);
     }
@@ -457,18 +492,31 @@ export class RegistryState {
     const event = parsed.event;
     const card = center.cards.get(event.cardId);
     if (!card) return { eventId, status: 'rejected', reason: `unknown card ${event.cardId}` };
-    return event.type === 'handover' ? this.applyHandover(center, card, event) : this.applyVoid(center, card, event);
+    return event.type === 'handover'
+      ? this.applyHandover(center, card, event)
+      : this.applyVoid(center, card, event);
   }
 
   private applyHandover(center: CenterState, card: Card, event: HandoverEvent): PushResult {
     const { eventId } = event;
     // A card loaded through /__mock/ may already carry this very handover.
-    if (card.handover?.eventId === eventId) return { eventId, status: 'duplicate', reason: 'already accepted', card };
+    if (card.handover?.eventId === eventId)
+      return { eventId, status: 'duplicate', reason: 'already accepted', card };
     if (event.recipient.kind === 'holder' && event.recipient.nationalCode !== card.nationalCode) {
-      return { eventId, status: 'rejected', reason: "recipient national code does not match the card holder's", card };
+      return {
+        eventId,
+        status: 'rejected',
+        reason: "recipient national code does not match the card holder's",
+        card,
+      };
     }
-    if (card.status !== 'ready') return { eventId, status: 'conflict', reason: notReadyReason(card), card };
-    const next = this.replaceCard(center, card, { ...card, status: 'handed_over', handover: event });
+    if (card.status !== 'ready')
+      return { eventId, status: 'conflict', reason: notReadyReason(card), card };
+    const next = this.replaceCard(center, card, {
+      ...card,
+      status: 'handed_over',
+      handover: event,
+    });
     this.accept(center, event);
     return { eventId, status: 'accepted', card: next };
   }
@@ -482,19 +530,35 @@ export class RegistryState {
     }
     const voided = center.accepted.get(handoverEventId);
     const knownHandover =
-      card.handover?.eventId === handoverEventId || (voided?.type === 'handover' && voided.cardId === card.cardId);
+      card.handover?.eventId === handoverEventId ||
+      (voided?.type === 'handover' && voided.cardId === card.cardId);
     if (!knownHandover) {
-      return { eventId, status: 'rejected', reason: `handover ${handoverEventId} was never accepted for card ${card.cardId}`, card };
+      return {
+        eventId,
+        status: 'rejected',
+        reason: `handover ${handoverEventId} was never accepted for card ${card.cardId}`,
+        card,
+      };
     }
     let reason: string;
     if (card.status === 'ready') reason = 'the handover was already voided';
-    else if (card.status === 'handed_over') reason = `the card is now handed over by event ${card.handover?.eventId ?? '(unknown)'}`;
+    else if (card.status === 'handed_over')
+      reason = `the card is now handed over by event ${card.handover?.eventId ?? '(unknown)'}`;
     else reason = notReadyReason(card);
     return { eventId, status: 'conflict', reason, card };
   }
 }
 
-const CARD_CONTENT_FIELDS = ['nationalCode', 'firstName', 'lastName', 'fatherName', 'birthDate', 'trackingCode', 'box', 'status'] as const;
+const CARD_CONTENT_FIELDS = [
+  'nationalCode',
+  'firstName',
+  'lastName',
+  'fatherName',
+  'birthDate',
+  'trackingCode',
+  'box',
+  'status',
+] as const;
 
 /** Same holder data and status; version, timestamp and handover are the registry's, not the file's. */
 function sameCardContent(a: Card, b: Card): boolean {
@@ -536,7 +600,8 @@ type ParsedEvent = { ok: true; event: ProtocolEvent } | { ok: false; reason: str
 
 const MAX_ID_LENGTH = 128;
 const MAX_TEXT_LENGTH = 500;
-const OCCURRED_AT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const OCCURRED_AT_PATTERN =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const OLD_CARD_STATES = ['collected', 'not_presented', 'none'] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -545,10 +610,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 class EventProblem extends Error {}
 
-function text(record: Record<string, unknown>, field: string, maxLength: number, where = ''): string {
+function text(
+  record: Record<string, unknown>,
+  field: string,
+  maxLength: number,
+  where = '',
+): string {
   const value = record[field];
-  if (typeof value !== 'string' || value.trim() === '') throw new EventProblem(`missing ${where}${field}`);
-  if (value.length > maxLength) throw new EventProblem(`${where}${field} is longer than ${maxLength} characters`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new EventProblem(`missing ${where}${field}`);
+  if (value.length > maxLength)
+    throw new EventProblem(`${where}${field} is longer than ${maxLength} characters`);
   return value;
 }
 
@@ -577,7 +649,8 @@ function nationalCode(record: Record<string, unknown>): string {
 function parseRecipient(value: unknown): HandoverRecipient {
   if (!isRecord(value)) throw new EventProblem('missing recipient');
   const kind = value.kind;
-  if (kind !== 'holder' && kind !== 'proxy') throw new EventProblem('recipient.kind must be holder or proxy');
+  if (kind !== 'holder' && kind !== 'proxy')
+    throw new EventProblem('recipient.kind must be holder or proxy');
   const recipient: HandoverRecipient = {
     kind,
     nationalCode: nationalCode(value),
@@ -614,7 +687,8 @@ export function parseEvent(raw: unknown): ParsedEvent {
     if (!isRecord(raw)) throw new EventProblem('event must be an object');
     const eventId = text(raw, 'eventId', MAX_ID_LENGTH);
     const type = raw.type;
-    if (type !== 'handover' && type !== 'handover_void') throw new EventProblem('type must be handover or handover_void');
+    if (type !== 'handover' && type !== 'handover_void')
+      throw new EventProblem('type must be handover or handover_void');
     const cardId = text(raw, 'cardId', MAX_ID_LENGTH);
     const when = occurredAt(raw);
     const staffId = text(raw, 'staffId', MAX_ID_LENGTH);

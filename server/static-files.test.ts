@@ -33,7 +33,11 @@ describe('serving the built app', () => {
     ['/', 'text/html; charset=utf-8', 'no-cache'],
     ['/sw.js', 'text/javascript; charset=utf-8', 'no-cache'],
     ['/manifest.webmanifest', 'application/manifest+json; charset=utf-8', 'no-cache'],
-    ['/assets/index-abc123.js', 'text/javascript; charset=utf-8', 'public, max-age=31536000, immutable'],
+    [
+      '/assets/index-abc123.js',
+      'text/javascript; charset=utf-8',
+      'public, max-age=31536000, immutable',
+    ],
     ['/assets/vazirmatn-xyz.woff2', 'font/woff2', 'public, max-age=31536000, immutable'],
   ])('serves %s as %s with Cache-Control %s', async (path, type, cache) => {
     const response = await fetch(registry.base + path);
@@ -53,21 +57,24 @@ describe('serving the built app', () => {
     expect((await fetch(`${registry.base}/assets/index-old.js`)).status).toBe(404);
   });
 
-  it.each(['/../secret.txt', '/%2e%2e%2fsecret.txt', '/assets/..%2f..%2fsecret.txt'])('never serves files outside the folder (%s)', async (path) => {
-    // fetch would normalize the dots away; a raw request sends the path as an attacker would.
-    const body = await new Promise<string>((resolve, reject) => {
-      const url = new URL(registry.base);
-      request({ host: url.hostname, port: url.port, path }, (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve(text));
-      })
-        .on('error', reject)
-        .end();
-    });
-    expect(body).not.toContain('outside the app folder');
-  });
+  it.each(['/../secret.txt', '/%2e%2e%2fsecret.txt', '/assets/..%2f..%2fsecret.txt'])(
+    'never serves files outside the folder (%s)',
+    async (path) => {
+      // fetch would normalize the dots away; a raw request sends the path as an attacker would.
+      const body = await new Promise<string>((resolve, reject) => {
+        const url = new URL(registry.base);
+        request({ host: url.hostname, port: url.port, path }, (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (text += chunk));
+          response.on('end', () => resolve(text));
+        })
+          .on('error', reject)
+          .end();
+      });
+      expect(body).not.toContain('outside the app folder');
+    },
+  );
 
   it('revalidates index.html with a 304', async () => {
     const first = await fetch(registry.base + '/');

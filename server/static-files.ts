@@ -30,7 +30,11 @@ const CONTENT_TYPES: Record<string, string> = {
 
 const LONG_CACHE = 'public, max-age=31536000, immutable';
 
-export type StaticHandler = (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<void>;
+export type StaticHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+) => Promise<void>;
 
 async function fileStats(path: string): Promise<Stats | undefined> {
   try {
@@ -43,7 +47,10 @@ async function fileStats(path: string): Promise<Stats | undefined> {
 
 function notFound(res: ServerResponse): void {
   const body = JSON.stringify({ error: { code: 'not_found', message: 'no such file' } });
-  res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(404, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -51,7 +58,13 @@ export function createStaticHandler(folder: string): StaticHandler {
   const root = resolve(folder);
   const indexPath = join(root, 'index.html');
 
-  const send = (req: IncomingMessage, res: ServerResponse, path: string, stats: Stats, urlPath: string) => {
+  const send = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    stats: Stats,
+    urlPath: string,
+  ) => {
     const etag = `"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`;
     const cacheControl = urlPath.startsWith('/assets/') ? LONG_CACHE : 'no-cache';
     const headers = {

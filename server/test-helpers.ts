@@ -13,7 +13,9 @@ export interface RunningRegistry {
   close(): Promise<void>;
 }
 
-export async function startRegistry(options: RegistryHandlerOptions = {}): Promise<RunningRegistry> {
+export async function startRegistry(
+  options: RegistryHandlerOptions = {},
+): Promise<RunningRegistry> {
   const handler = createRegistryHandler(options);
   await handler.flush();
   const server = createServer(handler);
@@ -33,7 +35,11 @@ export async function startRegistry(options: RegistryHandlerOptions = {}): Promi
 export const DEVICE_ID = '7d0c7a3e-2f1b-4c53-9d55-0c1f4b1e2a77';
 
 export function authHeaders(token = DEMO_DEVICE_TOKEN): Record<string, string> {
-  return { Authorization: `Bearer ${token}`, 'X-Device-Id': DEVICE_ID, 'Content-Type': 'application/json' };
+  return {
+    Authorization: `Bearer ${token}`,
+    'X-Device-Id': DEVICE_ID,
+    'Content-Type': 'application/json',
+  };
 }
 
 export function handoverEvent(overrides: Partial<HandoverEvent> = {}): HandoverEvent {
@@ -45,12 +51,21 @@ export function handoverEvent(overrides: Partial<HandoverEvent> = {}): HandoverE
     staffId: 'S-07',
     deviceId: DEVICE_ID,
     recipient: { kind: 'holder', nationalCode: '0012345679', fullName: 'زهرا محمدی' },
-    checks: { identityVerified: true, birthCertificateSeen: true, oldCard: 'collected', feeCollected: true, biometricConfirmed: true },
+    checks: {
+      identityVerified: true,
+      birthCertificateSeen: true,
+      oldCard: 'collected',
+      feeCollected: true,
+      biometricConfirmed: true,
+    },
     ...overrides,
   };
 }
 
-export function voidEvent(handoverEventId: string, overrides: Partial<HandoverVoidEvent> = {}): HandoverVoidEvent {
+export function voidEvent(
+  handoverEventId: string,
+  overrides: Partial<HandoverVoidEvent> = {},
+): HandoverVoidEvent {
   return {
     eventId: randomUUID(),
     type: 'handover_void',

@@ -2,7 +2,13 @@ import { useCallback, useEffect, useState } from 'react';
 import { NavLink, Route, Routes, useLocation } from 'react-router';
 import { liveQuery } from 'dexie';
 import { I18nProvider, useI18n } from '../ui/i18n.tsx';
-import { ServicesProvider, useServices, useSettings, useSyncState, type Services } from '../services/services.tsx';
+import {
+  ServicesProvider,
+  useServices,
+  useSettings,
+  useSyncState,
+  type Services,
+} from '../services/services.tsx';
 import { updateSettings } from '../db/settings.ts';
 import { SearchScreen } from '../features/search/SearchScreen.tsx';
 import { CardScreen } from '../features/card/CardScreen.tsx';
@@ -104,10 +110,21 @@ function DatabaseChangedNotice({ change }: { change: DatabaseChange }) {
   }
   return (
     <div className="blocking-overlay">
-      <div className="panel" role="alertdialog" aria-modal="true" aria-labelledby="db-upgraded-title" aria-describedby="db-upgraded-body">
+      <div
+        className="panel"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="db-upgraded-title"
+        aria-describedby="db-upgraded-body"
+      >
         <h2 id="db-upgraded-title">{t('dbUpgradedTitle')}</h2>
         <p id="db-upgraded-body">{t('dbUpgradedBody')}</p>
-        <button type="button" className="button button-primary" autoFocus onClick={() => window.location.reload()}>
+        <button
+          type="button"
+          className="button button-primary"
+          autoFocus
+          onClick={() => window.location.reload()}
+        >
           {t('dbUpgradedReload')}
         </button>
       </div>
@@ -135,7 +152,10 @@ function subscribeToNewEvents(db: Services['db'], onNewEvent: () => void): () =>
 /** A new outbox event asks the engine to sync shortly, so a burst of handovers goes together. */
 function useSyncAfterNewEvents() {
   const { db, syncEngine } = useServices();
-  useEffect(() => (syncEngine ? subscribeToNewEvents(db, () => syncEngine.syncSoon()) : undefined), [db, syncEngine]);
+  useEffect(
+    () => (syncEngine ? subscribeToNewEvents(db, () => syncEngine.syncSoon()) : undefined),
+    [db, syncEngine],
+  );
 }
 
 function Layout({ updates }: { updates?: UpdateHandle }) {
@@ -180,7 +200,9 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
           <NavLink to="/settings">{t('navSettings')}</NavLink>
         </nav>
         <div className="header-tools">
-          {settings.shift ? <span className="on-duty">{t('shiftOnDuty', { name: settings.shift.staffName })}</span> : null}
+          {settings.shift ? (
+            <span className="on-duty">{t('shiftOnDuty', { name: settings.shift.staffName })}</span>
+          ) : null}
           <button
             type="button"
             className="button button-small"
@@ -193,7 +215,9 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
         </div>
         <SyncIndicator />
       </header>
-      {updates ? <UpdateBanner updates={updates} hold={updateHold} beforeUpdate={stopSyncForUpdate} /> : null}
+      {updates ? (
+        <UpdateBanner updates={updates} hold={updateHold} beforeUpdate={stopSyncForUpdate} />
+      ) : null}
       <main id="main" className="app-main">
         {settings.deviceId && !settings.shift ? (
           <ShiftScreen />

@@ -26,7 +26,11 @@ async function boot() {
   const syncEngine = new SyncEngine({
     db,
     fetch: (...args) => window.fetch(...args),
-    clock: { now: () => Date.now(), setTimeout: (callback, ms) => window.setTimeout(callback, ms), clearTimeout: (handle) => window.clearTimeout(handle as number) },
+    clock: {
+      now: () => Date.now(),
+      setTimeout: (callback, ms) => window.setTimeout(callback, ms),
+      clearTimeout: (handle) => window.clearTimeout(handle as number),
+    },
     withLock: withSyncLock,
     connectivity: window,
   });
@@ -46,9 +50,16 @@ function StorageUnavailable({ error }: { error: unknown }) {
   return (
     <main className="screen storage-error" role="alert">
       <h1>پایگاه داده‌ی دستگاه باز نشد</h1>
-      <p>اطلاعات ذخیره‌شده پاک نشده است. برنامه را در زبانه‌های دیگر ببندید و صفحه را دوباره باز کنید. ({name})</p>
-      <h2 lang="en" dir="ltr">The device database could not be opened</h2>
-      <p lang="en" dir="ltr">Nothing stored has been deleted. Close the app in other tabs and open it again. ({name})</p>
+      <p>
+        اطلاعات ذخیره‌شده پاک نشده است. برنامه را در زبانه‌های دیگر ببندید و صفحه را دوباره باز
+        کنید. ({name})
+      </p>
+      <h2 lang="en" dir="ltr">
+        The device database could not be opened
+      </h2>
+      <p lang="en" dir="ltr">
+        Nothing stored has been deleted. Close the app in other tabs and open it again. ({name})
+      </p>
     </main>
   );
 }

@@ -26,31 +26,46 @@ async function handoverInFlight() {
   const db = new TahvilDatabase(`attention-test-${++dbCount}`);
   const card = createCard();
   await upsertCards(db, [card]);
-  const handover = await recordHandover(
-    db,
-    holderHandover(card),
-    context(),
-  );
+  const handover = await recordHandover(db, holderHandover(card), context());
   await claimPendingBatch(db, 10);
   return { db, card, handover };
 }
 
 /** A tablet with one card handed over here and refused by the registry with `answer`. */
-async function refusedHandover(answer: 'conflict' | 'rejected', registryCard?: (card: Card) => Card) {
+async function refusedHandover(
+  answer: 'conflict' | 'rejected',
+  registryCard?: (card: Card) => Card,
+) {
   const { db, card, handover } = await handoverInFlight();
   const answeredCard = registryCard?.(card);
-  await applyPushResults(db, [{ eventId: handover.eventId, status: answer, reason: 'registry says no', ...(answeredCard ? { card: answeredCard } : {}) }]);
+  await applyPushResults(db, [
+    {
+      eventId: handover.eventId,
+      status: answer,
+      reason: 'registry says no',
+      ...(answeredCard ? { card: answeredCard } : {}),
+    },
+  ]);
   if (answeredCard) await upsertCards(db, [answeredCard]);
   return { db, card, handover };
 }
 
-const revokedOnRegistry = (card: Card): Card => ({ ...card, status: 'revoked', version: card.version + 10 });
+const revokedOnRegistry = (card: Card): Card => ({
+  ...card,
+  status: 'revoked',
+  version: card.version + 10,
+});
 
 /** The kept counters agree with a recount of the cards. */
 async function expectCountersMatchRecount(db: TahvilDatabase) {
   const recount = await recountStatuses(db);
   const counters = await readCounters(db, DAY);
-  expect({ ready: counters.ready, handed_over: counters.handedOver, revoked: counters.revoked, returned: counters.returned }).toEqual(recount);
+  expect({
+    ready: counters.ready,
+    handed_over: counters.handedOver,
+    revoked: counters.revoked,
+    returned: counters.returned,
+  }).toEqual(recount);
 }
 
 describe('needs attention', () => {
@@ -58,7 +73,11 @@ describe('needs attention', () => {
     const { db, handover, card } = await refusedHandover('conflict', revokedOnRegistry);
     const items = await attentionItems(db);
     expect(items).toHaveLength(1);
-    expect(items[0]!.record).toMatchObject({ eventId: handover.eventId, syncState: 'conflict', serverReason: 'registry says no' });
+    expect(items[0]!.record).toMatchObject({
+      eventId: handover.eventId,
+      syncState: 'conflict',
+      serverReason: 'registry says no',
+    });
     expect(items[0]!.card).toMatchObject({ cardId: card.cardId, status: 'revoked' });
     expect((await outboxSummary(db)).needsAttention).toBe(1);
   });
@@ -66,20 +85,33 @@ describe('needs attention', () => {
   it('voiding a rejected handover puts the card back on the shelf and off the day count', async () => {
     const { db, handover, card } = await refusedHandover('rejected');
     expect((await readCounters(db, DAY)).handoversToday).toBe(1);
-    const resolution = await resolveAttention(db, { eventId: handover.eventId, resolution: 'voided', note: 'wrong card picked' }, context());
+    const resolution = await resolveAttention(
+      db,
+      { eventId: handover.eventId, resolution: 'voided', note: 'wrong card picked' },
+      context(),
+    );
     expect(await db.cards.get(card.cardId)).toMatchObject({ status: 'ready', handover: null });
     expect((await readCounters(db, DAY)).handoversToday).toBe(0);
     expect(await recountStatuses(db)).toMatchObject({ ready: 1, handed_over: 0 });
     await expectCountersMatchRecount(db);
     const original = await db.events.where('eventId').equals(handover.eventId).first();
-    expect(original).toMatchObject({ syncState: 'rejected', serverReason: 'registry says no', resolvedByEventId: resolution.eventId, voidedByEventId: resolution.eventId });
+    expect(original).toMatchObject({
+      syncState: 'rejected',
+      serverReason: 'registry says no',
+      resolvedByEventId: resolution.eventId,
+      voidedByEventId: resolution.eventId,
+    });
     expect(await attentionItems(db)).toEqual([]);
     expect((await outboxSummary(db)).needsAttention).toBe(0);
   });
 
   it('voiding a conflicted handover leaves the registry’s state of the card alone', async () => {
     const { db, handover, card } = await refusedHandover('conflict', revokedOnRegistry);
-    await resolveAttention(db, { eventId: handover.eventId, resolution: 'voided', note: 'card was revoked' }, context());
+    await resolveAttention(
+      db,
+      { eventId: handover.eventId, resolution: 'voided', note: 'card was revoked' },
+      context(),
+    );
     expect((await db.cards.get(card.cardId))?.status).toBe('revoked');
     expect(await recountStatuses(db)).toMatchObject({ revoked: 1, ready: 0, handed_over: 0 });
     await expectCountersMatchRecount(db);
@@ -87,17 +119,33 @@ describe('needs attention', () => {
 
   it('records the resolution as a local event that is never pushed', async () => {
     const { db, handover } = await refusedHandover('conflict');
-    const resolution = await resolveAttention(db, { eventId: handover.eventId, resolution: 'noted', note: '  citizen called back  ' }, context());
+    const resolution = await resolveAttention(
+      db,
+      { eventId: handover.eventId, resolution: 'noted', note: '  citizen called back  ' },
+      context(),
+    );
     const stored = await db.events.where('eventId').equals(resolution.eventId).first();
-    expect(stored).toMatchObject({ syncState: 'local', type: 'attention_resolved', staffId: 'S-01' });
-    expect(stored?.event).toMatchObject({ resolvesEventId: handover.eventId, resolution: 'noted', note: 'citizen called back' });
+    expect(stored).toMatchObject({
+      syncState: 'local',
+      type: 'attention_resolved',
+      staffId: 'S-01',
+    });
+    expect(stored?.event).toMatchObject({
+      resolvesEventId: handover.eventId,
+      resolution: 'noted',
+      note: 'citizen called back',
+    });
     expect(await claimPendingBatch(db, 10)).toEqual([]);
     expect((await outboxSummary(db)).pending).toBe(0);
   });
 
   it('"noted" keeps the handover as recorded', async () => {
     const { db, handover, card } = await refusedHandover('rejected');
-    await resolveAttention(db, { eventId: handover.eventId, resolution: 'noted', note: 'reported to head office' }, context());
+    await resolveAttention(
+      db,
+      { eventId: handover.eventId, resolution: 'noted', note: 'reported to head office' },
+      context(),
+    );
     expect((await db.cards.get(card.cardId))?.status).toBe('handed_over');
     expect((await readCounters(db, DAY)).handoversToday).toBe(1);
   });
@@ -108,16 +156,26 @@ describe('needs attention', () => {
   ])('refuses %s and writes nothing', async (_case, change, refusal) => {
     const { db, handover } = await refusedHandover('rejected');
     const before = await db.events.count();
-    await expect(resolveAttention(db, { eventId: handover.eventId, resolution: 'voided', note: 'n', ...change }, context())).rejects.toEqual(
-      new CommandRefused(refusal as 'attention-not-found'),
-    );
+    await expect(
+      resolveAttention(
+        db,
+        { eventId: handover.eventId, resolution: 'voided', note: 'n', ...change },
+        context(),
+      ),
+    ).rejects.toEqual(new CommandRefused(refusal as 'attention-not-found'));
     expect(await db.events.count()).toBe(before);
   });
 
   it('refuses to resolve an event the registry accepted', async () => {
     const { db, card, handover } = await handoverInFlight();
     await applyPushResults(db, [{ eventId: handover.eventId, status: 'accepted' }]);
-    await expect(resolveAttention(db, { eventId: handover.eventId, resolution: 'voided', note: 'n' }, context())).rejects.toMatchObject({
+    await expect(
+      resolveAttention(
+        db,
+        { eventId: handover.eventId, resolution: 'voided', note: 'n' },
+        context(),
+      ),
+    ).rejects.toMatchObject({
       refusal: 'attention-not-found',
     });
     expect((await db.cards.get(card.cardId))?.status).toBe('handed_over');
@@ -125,15 +183,27 @@ describe('needs attention', () => {
 
   it('refuses a second resolution of the same event', async () => {
     const { db, handover } = await refusedHandover('rejected');
-    await resolveAttention(db, { eventId: handover.eventId, resolution: 'noted', note: 'done' }, context());
-    await expect(resolveAttention(db, { eventId: handover.eventId, resolution: 'voided', note: 'again' }, context())).rejects.toMatchObject({
+    await resolveAttention(
+      db,
+      { eventId: handover.eventId, resolution: 'noted', note: 'done' },
+      context(),
+    );
+    await expect(
+      resolveAttention(
+        db,
+        { eventId: handover.eventId, resolution: 'voided', note: 'again' },
+        context(),
+      ),
+    ).rejects.toMatchObject({
       refusal: 'attention-not-found',
     });
   });
 
   it('sends a plain void of a refused handover to the supervisor instead of pushing it', async () => {
     const { db, handover } = await refusedHandover('rejected');
-    await expect(voidHandover(db, { handoverEventId: handover.eventId, reason: 'oops' }, context())).rejects.toMatchObject({
+    await expect(
+      voidHandover(db, { handoverEventId: handover.eventId, reason: 'oops' }, context()),
+    ).rejects.toMatchObject({
       refusal: 'handover-needs-attention',
     });
     expect(await db.events.count()).toBe(1);

@@ -17,7 +17,10 @@ export interface AttentionItem {
 }
 
 export function needsAttention(record: OutboxRecord): boolean {
-  return (record.syncState === 'conflict' || record.syncState === 'rejected') && !record.resolvedByEventId;
+  return (
+    (record.syncState === 'conflict' || record.syncState === 'rejected') &&
+    !record.resolvedByEventId
+  );
 }
 
 /** Refused events nobody has resolved yet, oldest first, each with its card's current state. */
@@ -41,7 +44,11 @@ export interface ResolveInput {
  * card goes back to ready if this tablet still shows that handover on it (the registry's copy,
  * once known, is left as the registry has it).
  */
-export async function resolveAttention(db: TahvilDatabase, input: ResolveInput, context: CommandContext): Promise<AttentionResolvedEvent> {
+export async function resolveAttention(
+  db: TahvilDatabase,
+  input: ResolveInput,
+  context: CommandContext,
+): Promise<AttentionResolvedEvent> {
   const staff = context.staff;
   if (!staff) throw new CommandRefused('no-shift');
   const note = tidyDisplayText(input.note);
@@ -50,7 +57,8 @@ export async function resolveAttention(db: TahvilDatabase, input: ResolveInput, 
     const original = await db.events.where('eventId').equals(input.eventId).first();
     if (!original || !needsAttention(original)) throw new CommandRefused('attention-not-found');
     const voiding = input.resolution === 'voided';
-    if (voiding && (original.event.type !== 'handover' || original.voidedByEventId)) throw new CommandRefused('handover-not-found');
+    if (voiding && (original.event.type !== 'handover' || original.voidedByEventId))
+      throw new CommandRefused('handover-not-found');
     const event: AttentionResolvedEvent = {
       eventId: context.makeEventId(),
       type: 'attention_resolved',

@@ -27,7 +27,10 @@ export interface UpsertSummary {
  * range holds more keys than the chunk has cards (updates scattered over the inventory), the
  * read stops there and each card is fetched by id.
  */
-async function storedVersionsOf(db: TahvilDatabase, chunk: readonly Card[]): Promise<Array<StoredCard | undefined>> {
+async function storedVersionsOf(
+  db: TahvilDatabase,
+  chunk: readonly Card[],
+): Promise<Array<StoredCard | undefined>> {
   const ids = chunk.map((card) => card.cardId);
   let low = ids[0]!;
   let high = ids[0]!;
@@ -36,7 +39,11 @@ async function storedVersionsOf(db: TahvilDatabase, chunk: readonly Card[]): Pro
     if (id > high) high = id;
   }
   const probeLimit = ids.length + 1;
-  const inRange = (await db.cards.where(':id').between(low, high, true, true).limit(probeLimit).primaryKeys()) as string[];
+  const inRange = (await db.cards
+    .where(':id')
+    .between(low, high, true, true)
+    .limit(probeLimit)
+    .primaryKeys()) as string[];
   if (inRange.length === probeLimit) return db.cards.bulkGet(ids);
   const present = new Set(inRange);
   const wanted = ids.filter((id) => present.has(id));
@@ -52,7 +59,10 @@ async function storedVersionsOf(db: TahvilDatabase, chunk: readonly Card[]): Pro
  */
 function registryCopyIsNewer(stored: StoredCard, card: Card): boolean {
   if (card.version !== stored.version) return card.version > stored.version;
-  return card.status !== stored.status || (card.handover?.eventId ?? null) !== (stored.handover?.eventId ?? null);
+  return (
+    card.status !== stored.status ||
+    (card.handover?.eventId ?? null) !== (stored.handover?.eventId ?? null)
+  );
 }
 
 /**
@@ -60,11 +70,22 @@ function registryCopyIsNewer(stored: StoredCard, card: Card): boolean {
  * are unsent and reading them all is cheapest; with a long outbox (a day offline) the chunk's own
  * cards are looked up instead, so neither side grows with the other.
  */
-async function cardsWithUnsentEvents(db: TahvilDatabase, chunk: readonly Card[]): Promise<Set<string>> {
+async function cardsWithUnsentEvents(
+  db: TahvilDatabase,
+  chunk: readonly Card[],
+): Promise<Set<string>> {
   const unsent = db.events.where('syncState').anyOf('pending', 'sending');
-  if ((await unsent.count()) <= chunk.length) return new Set((await unsent.toArray()).map((event) => event.cardId));
-  const events = await db.events.where('cardId').anyOf(chunk.map((card) => card.cardId)).toArray();
-  return new Set(events.filter((event) => event.syncState === 'pending' || event.syncState === 'sending').map((event) => event.cardId));
+  if ((await unsent.count()) <= chunk.length)
+    return new Set((await unsent.toArray()).map((event) => event.cardId));
+  const events = await db.events
+    .where('cardId')
+    .anyOf(chunk.map((card) => card.cardId))
+    .toArray();
+  return new Set(
+    events
+      .filter((event) => event.syncState === 'pending' || event.syncState === 'sending')
+      .map((event) => event.cardId),
+  );
 }
 
 export interface UpsertOptions {
@@ -77,7 +98,11 @@ export interface UpsertOptions {
  * registryCopyIsNewer), or when it has a local event still waiting for the registry's answer.
  */
 
-export async function upsertCards(db: TahvilDatabase, incoming: readonly Card[], { anyVersion = false }: UpsertOptions = {}): Promise<UpsertSummary> {
+export async function upsertCards(
+  db: TahvilDatabase,
+  incoming: readonly Card[],
+  { anyVersion = false }: UpsertOptions = {},
+): Promise<UpsertSummary> {
   const summary: UpsertSummary = { written: 0, unchanged: 0, keptLocal: 0 };
   // Each card once, at its newest version: a chunk compares every card with the copy stored
   // before it, so two copies of one card (a push answering a handover and its void) would both
@@ -95,7 +120,10 @@ export async function upsertCards(db: TahvilDatabase, incoming: readonly Card[],
   for (let start = 0; start < cards.length; start += CARD_WRITE_CHUNK) {
     const chunk = cards.slice(start, start + CARD_WRITE_CHUNK);
     await db.transaction('rw', [db.cards, db.events, db.counters], async () => {
-      const [existing, cardsWithLocalEvents] = await Promise.all([storedVersionsOf(db, chunk), cardsWithUnsentEvents(db, chunk)]);
+      const [existing, cardsWithLocalEvents] = await Promise.all([
+        storedVersionsOf(db, chunk),
+        cardsWithUnsentEvents(db, chunk),
+      ]);
       const deltas = new Map<string, number>();
       const toWrite: StoredCard[] = [];
       chunk.forEach((card, i) => {

@@ -8,11 +8,16 @@ export const statusCounterKey = (status: CardStatus) => `cards:${status}`;
 export const handoversOnDayKey = (dayKey: string) => `handovers:${dayKey}`;
 
 /** Adds deltas to counters; must run inside a rw transaction that includes `counters`. */
-export async function adjustCounters(db: TahvilDatabase, deltas: Map<string, number>): Promise<void> {
+export async function adjustCounters(
+  db: TahvilDatabase,
+  deltas: Map<string, number>,
+): Promise<void> {
   const keys = [...deltas.keys()].filter((key) => deltas.get(key) !== 0);
   if (keys.length === 0) return;
   const current = await db.counters.bulkGet(keys);
-  await db.counters.bulkPut(keys.map((key, i) => ({ key, value: (current[i]?.value ?? 0) + (deltas.get(key) ?? 0) })));
+  await db.counters.bulkPut(
+    keys.map((key, i) => ({ key, value: (current[i]?.value ?? 0) + (deltas.get(key) ?? 0) })),
+  );
 }
 
 export function addDelta(deltas: Map<string, number>, key: string, delta: number): void {
@@ -48,6 +53,11 @@ export async function readCounters(db: TahvilDatabase, todayKey: string): Promis
 /** Rebuilds the status counters from the cards table: for repair and for tests that check drift. */
 export async function recountStatuses(db: TahvilDatabase): Promise<Record<CardStatus, number>> {
   const statuses: CardStatus[] = ['ready', 'handed_over', 'revoked', 'returned'];
-  const counts = await Promise.all(statuses.map((status) => db.cards.where('status').equals(status).count()));
-  return Object.fromEntries(statuses.map((status, i) => [status, counts[i] ?? 0])) as Record<CardStatus, number>;
+  const counts = await Promise.all(
+    statuses.map((status) => db.cards.where('status').equals(status).count()),
+  );
+  return Object.fromEntries(statuses.map((status, i) => [status, counts[i] ?? 0])) as Record<
+    CardStatus,
+    number
+  >;
 }

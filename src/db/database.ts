@@ -12,7 +12,10 @@ export class TahvilDatabase extends Dexie {
   settings!: EntityTable<SettingRecord, 'key'>;
   counters!: EntityTable<CounterRecord, 'key'>;
 
-  constructor(name: string = DATABASE_NAME, options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {}) {
+  constructor(
+    name: string = DATABASE_NAME,
+    options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {},
+  ) {
     // Strict durability for every transaction: Dexie sets it per database, and a handover is
     // the write that must never be lost. Bulk card writes are chunked, so the fsyncs stay few.
     super(name, { chromeTransactionDurability: 'strict', cache: 'disabled', ...options });
@@ -25,7 +28,8 @@ export class TahvilDatabase extends Dexie {
     // v2: the report's backlog age reads ready cards by how long they have waited, through an
     // index instead of a scan of the whole inventory. Adding an index needs no data upgrade.
     this.version(2).stores({
-      cards: 'cardId, nationalCode, trackingCode, box, status, *nameTokens, *namePairs, [status+updatedAt]',
+      cards:
+        'cardId, nationalCode, trackingCode, box, status, *nameTokens, *namePairs, [status+updatedAt]',
     });
   }
 }

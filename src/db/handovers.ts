@@ -3,7 +3,13 @@
 // is on disk or none is; the UI reports "saved" only after the transaction commits.
 import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord, StaffOnShift, StoredCard, StoredEvent, SyncState } from './records.ts';
-import type { CardStatus, CounterChecks, HandoverEvent, HandoverRecipient, HandoverVoidEvent } from '../sync/protocol.ts';
+import type {
+  CardStatus,
+  CounterChecks,
+  HandoverEvent,
+  HandoverRecipient,
+  HandoverVoidEvent,
+} from '../sync/protocol.ts';
 import { parseNationalCode } from '../domain/national-code.ts';
 import { CommandRefused, type HandoverRefusal } from '../domain/refusals.ts';
 import { isoWithOffset, jalaliDayKey } from '../domain/jalali.ts';
@@ -40,12 +46,19 @@ export interface OutboxContext {
 }
 
 /** The outbox row of a newly recorded protocol event: pending, with what lists show beside it. */
-export function pendingOutboxRecord(event: HandoverEvent | HandoverVoidEvent, context: OutboxContext): OutboxRecord {
+export function pendingOutboxRecord(
+  event: HandoverEvent | HandoverVoidEvent,
+  context: OutboxContext,
+): OutboxRecord {
   return newEventRecord(event, context, 'pending');
 }
 
 /** The stored row of any newly recorded event, in the sync state it starts in. */
-export function newEventRecord(event: StoredEvent, context: OutboxContext, syncState: SyncState): OutboxRecord {
+export function newEventRecord(
+  event: StoredEvent,
+  context: OutboxContext,
+  syncState: SyncState,
+): OutboxRecord {
   return {
     eventId: event.eventId,
     type: event.type,
@@ -66,7 +79,12 @@ export function newEventRecord(event: StoredEvent, context: OutboxContext, syncS
 
 /** Every check the counter must confirm before a card leaves the building. */
 export function checksComplete(checks: CounterChecks): boolean {
-  return checks.identityVerified && checks.birthCertificateSeen && checks.feeCollected && checks.biometricConfirmed;
+  return (
+    checks.identityVerified &&
+    checks.birthCertificateSeen &&
+    checks.feeCollected &&
+    checks.biometricConfirmed
+  );
 }
 
 export function refusalForCard(card: StoredCard | undefined): HandoverRefusal | null {
@@ -81,7 +99,11 @@ function validatedRecipient(card: StoredCard, input: HandoverInput): HandoverRec
   const fullName = tidyDisplayText(recipient.fullName);
   if (recipient.kind === 'holder') {
     if (code.code !== card.nationalCode) throw new CommandRefused('recipient-not-holder');
-    return { kind: 'holder', nationalCode: code.code, fullName: fullName || `${card.firstName} ${card.lastName}` };
+    return {
+      kind: 'holder',
+      nationalCode: code.code,
+      fullName: fullName || `${card.firstName} ${card.lastName}`,
+    };
   }
   if (!input.proxyAllowed) throw new CommandRefused('proxy-not-allowed');
   const relation = tidyDisplayText(recipient.relation ?? '');
@@ -92,7 +114,11 @@ function validatedRecipient(card: StoredCard, input: HandoverInput): HandoverRec
 }
 
 /** Records a handover: card → handed_over, event → outbox, counters moved. Returns the event. */
-export async function recordHandover(db: TahvilDatabase, input: HandoverInput, context: CommandContext): Promise<HandoverEvent> {
+export async function recordHandover(
+  db: TahvilDatabase,
+  input: HandoverInput,
+  context: CommandContext,
+): Promise<HandoverEvent> {
   const staff = context.staff;
   if (!staff) throw new CommandRefused('no-shift');
   if (!checksComplete(input.checks)) throw new CommandRefused('checks-incomplete');
@@ -136,18 +162,24 @@ export interface VoidInput {
 }
 
 /** Undoes a handover recorded here: card → ready, a void event → outbox; both events stay. */
-export async function voidHandover(db: TahvilDatabase, input: VoidInput, context: CommandContext): Promise<HandoverVoidEvent> {
+export async function voidHandover(
+  db: TahvilDatabase,
+  input: VoidInput,
+  context: CommandContext,
+): Promise<HandoverVoidEvent> {
   const staff = context.staff;
   if (!staff) throw new CommandRefused('no-shift');
   const reason = tidyDisplayText(input.reason);
   if (!reason) throw new CommandRefused('void-reason-missing');
   return db.transaction('rw', [db.cards, db.events, db.counters], async () => {
     const original = await db.events.where('eventId').equals(input.handoverEventId).first();
-    if (!original || original.event.type !== 'handover') throw new CommandRefused('handover-not-found');
+    if (!original || original.event.type !== 'handover')
+      throw new CommandRefused('handover-not-found');
     if (original.voidedByEventId) throw new CommandRefused('handover-already-voided');
     // The registry never took a refused handover, so a void of it would be refused too: a
     // supervisor settles it on the "needs attention" screen instead.
-    if (original.syncState === 'conflict' || original.syncState === 'rejected') throw new CommandRefused('handover-needs-attention');
+    if (original.syncState === 'conflict' || original.syncState === 'rejected')
+      throw new CommandRefused('handover-needs-attention');
     const card = await db.cards.get(original.cardId);
     if (!card) throw new CommandRefused('card-not-found');
     const event: HandoverVoidEvent = {

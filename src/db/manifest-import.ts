@@ -86,7 +86,13 @@ export async function importManifestCards(
   rows: ReadonlyArray<{ line: number; card: ManifestCardDraft }>,
   context: ManifestWriteContext,
 ): Promise<ManifestWriteOutcome> {
-  const outcome: ManifestWriteOutcome = { added: 0, updated: 0, unchanged: 0, notReady: 0, refused: [] };
+  const outcome: ManifestWriteOutcome = {
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    notReady: 0,
+    refused: [],
+  };
   if (rows.length === 0) return outcome;
   await db.transaction('rw', [db.cards, db.counters], async () => {
     const stored = await db.cards.bulkGet(rows.map((row) => row.card.cardId));

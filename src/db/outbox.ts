@@ -7,22 +7,34 @@ import type { PushResult } from '../sync/protocol.ts';
 import { needsAttention } from './attention.ts';
 
 /** Oldest unsent events, marked "sending" in the same transaction that reads them. */
-export async function claimPendingBatch(db: TahvilDatabase, maxEvents: number): Promise<OutboxRecord[]> {
+export async function claimPendingBatch(
+  db: TahvilDatabase,
+  maxEvents: number,
+): Promise<OutboxRecord[]> {
   return db.transaction('rw', db.events, async () => {
     // Equal index keys come back in primary-key order, so this is oldest first without a sort,
     // and reads only the batch however long the outbox has grown.
     const claimed = await db.events.where('syncState').equals('pending').limit(maxEvents).toArray();
-    await db.events.bulkUpdate(claimed.map((record) => ({ key: record.seq!, changes: { syncState: 'sending' as const } })));
+    await db.events.bulkUpdate(
+      claimed.map((record) => ({ key: record.seq!, changes: { syncState: 'sending' as const } })),
+    );
     return claimed;
   });
 }
 
 /** Puts events whose request got no answer back in line, in their original order. */
-export async function releaseUnanswered(db: TahvilDatabase, eventIds?: readonly string[]): Promise<number> {
+export async function releaseUnanswered(
+  db: TahvilDatabase,
+  eventIds?: readonly string[],
+): Promise<number> {
   return db.transaction('rw', db.events, async () => {
     const sending = await db.events.where('syncState').equals('sending').toArray();
-    const released = eventIds ? sending.filter((record) => eventIds.includes(record.eventId)) : sending;
-    await db.events.bulkUpdate(released.map((record) => ({ key: record.seq!, changes: { syncState: 'pending' as const } })));
+    const released = eventIds
+      ? sending.filter((record) => eventIds.includes(record.eventId))
+      : sending;
+    await db.events.bulkUpdate(
+      released.map((record) => ({ key: record.seq!, changes: { syncState: 'pending' as const } })),
+    );
     return released.length;
   });
 }
@@ -31,16 +43,32 @@ export async function releaseUnanswered(db: TahvilDatabase, eventIds?: readonly 
  * Records the registry's answer for each event of the request in flight ("sending"); an answer
  * naming anything else is ignored, so a faulty registry cannot reopen a settled event.
  */
-export async function applyPushResults(db: TahvilDatabase, results: readonly PushResult[]): Promise<void> {
+export async function applyPushResults(
+  db: TahvilDatabase,
+  results: readonly PushResult[],
+): Promise<void> {
   await db.transaction('rw', db.events, async () => {
-    const records = await db.events.where('eventId').anyOf(results.map((result) => result.eventId)).toArray();
-    const seqByEventId = new Map(records.filter((record) => record.syncState === 'sending').map((record) => [record.eventId, record.seq!]));
+    const records = await db.events
+      .where('eventId')
+      .anyOf(results.map((result) => result.eventId))
+      .toArray();
+    const seqByEventId = new Map(
+      records
+        .filter((record) => record.syncState === 'sending')
+        .map((record) => [record.eventId, record.seq!]),
+    );
     const updates = results.flatMap((result) => {
       const seq = seqByEventId.get(result.eventId);
       if (seq === undefined) return [];
       const synced = result.status === 'accepted' || result.status === 'duplicate';
-      const syncState: SyncState = synced ? 'synced' : result.status === 'conflict' ? 'conflict' : 'rejected';
-      return [{ key: seq, changes: { syncState, serverReason: synced ? null : (result.reason ?? null) } }];
+      const syncState: SyncState = synced
+        ? 'synced'
+        : result.status === 'conflict'
+          ? 'conflict'
+          : 'rejected';
+      return [
+        { key: seq, changes: { syncState, serverReason: synced ? null : (result.reason ?? null) } },
+      ];
     });
     await db.events.bulkUpdate(updates);
   });
@@ -61,6 +89,12 @@ export async function outboxSummary(db: TahvilDatabase): Promise<OutboxSummary> 
     db.events.where('syncState').equals('sending').first(),
     db.events.where('syncState').anyOf('conflict', 'rejected').filter(needsAttention).count(),
   ]);
-  const oldestTimes = [oldestPending, oldestSending].flatMap((record) => (record ? [record.occurredAtMs] : []));
-  return { pending: unsent, needsAttention: needingAttention, oldestPendingAtMs: oldestTimes.length > 0 ? Math.min(...oldestTimes) : null };
+  const oldestTimes = [oldestPending, oldestSending].flatMap((record) =>
+    record ? [record.occurredAtMs] : [],
+  );
+  return {
+    pending: unsent,
+    needsAttention: needingAttention,
+    oldestPendingAtMs: oldestTimes.length > 0 ? Math.min(...oldestTimes) : null,
+  };
 }

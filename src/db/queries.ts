@@ -2,7 +2,11 @@
 // tokens); nothing scans the inventory, so a search stays fast at 100,000 cards.
 import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord, StoredCard } from './records.ts';
-import { cleanCodeInput, parseNationalCode, type NationalCodeProblem } from '../domain/national-code.ts';
+import {
+  cleanCodeInput,
+  parseNationalCode,
+  type NationalCodeProblem,
+} from '../domain/national-code.ts';
 import { namePairPrefix, searchTokens, wordsMatchName } from '../domain/persian-text.ts';
 import { toAsciiDigits } from '../domain/digits.ts';
 
@@ -28,14 +32,25 @@ function uniqueByCardId(cards: StoredCard[]): StoredCard[] {
   return cards.filter((card) => !seen.has(card.cardId) && seen.add(card.cardId));
 }
 
-async function searchDigits(db: TahvilDatabase, digits: string, limit: number): Promise<SearchOutcome> {
+async function searchDigits(
+  db: TahvilDatabase,
+  digits: string,
+  limit: number,
+): Promise<SearchOutcome> {
   if (digits.length === 10) {
     const parsed = parseNationalCode(digits);
     if (!parsed.ok) return { kind: 'invalid-national-code', problem: parsed.problem, cards: [] };
-    return { kind: 'national-code', code: parsed.code, cards: await db.cards.where('nationalCode').equals(parsed.code).limit(limit).toArray() };
+    return {
+      kind: 'national-code',
+      code: parsed.code,
+      cards: await db.cards.where('nationalCode').equals(parsed.code).limit(limit).toArray(),
+    };
   }
   if (digits.length > 10) {
-    return { kind: 'tracking-code', cards: await db.cards.where('trackingCode').startsWith(digits).limit(limit).toArray() };
+    return {
+      kind: 'tracking-code',
+      cards: await db.cards.where('trackingCode').startsWith(digits).limit(limit).toArray(),
+    };
   }
   if (digits.length < MIN_CODE_PREFIX_DIGITS) return { kind: 'keep-typing', cards: [] };
   // Fewer than ten digits: the clerk may still be typing a code, or a spreadsheet dropped its
@@ -47,7 +62,8 @@ async function searchDigits(db: TahvilDatabase, digits: string, limit: number): 
     padded?.ok ? db.cards.where('nationalCode').equals(padded.code).toArray() : Promise.resolve([]),
   ]);
   const cards = uniqueByCardId([...byPadded, ...byNational, ...byTracking]).slice(0, limit);
-  if (cards.length === 0 && padded && !padded.ok) return { kind: 'invalid-national-code', problem: padded.problem, cards: [] };
+  if (cards.length === 0 && padded && !padded.ok)
+    return { kind: 'invalid-national-code', problem: padded.problem, cards: [] };
   return { kind: 'code-prefix', cards };
 }
 
@@ -90,7 +106,11 @@ function searchName(db: TahvilDatabase, words: string[], limit: number): Promise
 }
 
 /** One box for every way a card is asked for: national code, tracking code, card id or name. */
-export async function searchCards(db: TahvilDatabase, query: string, limit = SEARCH_RESULT_LIMIT): Promise<SearchOutcome> {
+export async function searchCards(
+  db: TahvilDatabase,
+  query: string,
+  limit = SEARCH_RESULT_LIMIT,
+): Promise<SearchOutcome> {
   const cleaned = cleanCodeInput(query);
   if (cleaned === '') return { kind: 'empty', cards: [] };
   if (/^\d+$/.test(cleaned)) return searchDigits(db, cleaned, limit);
@@ -115,4 +135,3 @@ export function getCard(db: TahvilDatabase, cardId: string): Promise<StoredCard 
 export function cardHistory(db: TahvilDatabase, cardId: string): Promise<OutboxRecord[]> {
   return db.events.where('cardId').equals(cardId).sortBy('seq');
 }
-

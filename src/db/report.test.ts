@@ -5,8 +5,20 @@ import { toStoredCard, upsertCards } from './cards.ts';
 import { recordHandover, voidHandover } from './handovers.ts';
 import { applyPushResults, claimPendingBatch } from './outbox.ts';
 import { resolveAttention } from './attention.ts';
-import { backlogSummary, daysWaiting, handoverRecordsOnDay, overdueCards, overdueReportRow, summarizeDay } from './report.ts';
-import { ALL_CHECKS, createCard, holderHandover, testCommandContext } from '../../tests/factories/cards.ts';
+import {
+  backlogSummary,
+  daysWaiting,
+  handoverRecordsOnDay,
+  overdueCards,
+  overdueReportRow,
+  summarizeDay,
+} from './report.ts';
+import {
+  ALL_CHECKS,
+  createCard,
+  holderHandover,
+  testCommandContext,
+} from '../../tests/factories/cards.ts';
 
 let dbCount = 0;
 const freshDb = (name = `report-test-${++dbCount}`) => new TahvilDatabase(name);
@@ -24,11 +36,26 @@ describe('summarizeDay', () => {
     await recordHandover(db, holderHandover(cards[1]!), at('09:00:00'));
     await recordHandover(
       db,
-      { cardId: cards[2]!.cardId, proxyAllowed: true, checks: ALL_CHECKS, recipient: { kind: 'proxy', nationalCode: '0012345679', fullName: 'وکیل', relation: 'پدر', documentRef: 'V-1' } },
+      {
+        cardId: cards[2]!.cardId,
+        proxyAllowed: true,
+        checks: ALL_CHECKS,
+        recipient: {
+          kind: 'proxy',
+          nationalCode: '0012345679',
+          fullName: 'وکیل',
+          relation: 'پدر',
+          documentRef: 'V-1',
+        },
+      },
       at('09:30:00', reza),
     );
     const undone = await recordHandover(db, holderHandover(cards[3]!), at('10:00:00', reza));
-    await voidHandover(db, { handoverEventId: undone.eventId, reason: 'اشتباه' }, at('10:01:00', reza));
+    await voidHandover(
+      db,
+      { handoverEventId: undone.eventId, reason: 'اشتباه' },
+      at('10:01:00', reza),
+    );
     const refused = await recordHandover(db, holderHandover(cards[4]!), at('11:00:00'));
     const resolved = await recordHandover(db, holderHandover(cards[5]!), at('23:59:59'));
     // Two answered: one accepted, one refused; a third refused and already resolved by a supervisor.
@@ -38,7 +65,11 @@ describe('summarizeDay', () => {
       { eventId: refused.eventId, status: 'conflict', reason: 'handed over at another counter' },
       { eventId: resolved.eventId, status: 'rejected', reason: 'revoked' },
     ]);
-    await resolveAttention(db, { eventId: resolved.eventId, resolution: 'noted', note: 'کارت پس گرفته شد' }, at('23:59:59'));
+    await resolveAttention(
+      db,
+      { eventId: resolved.eventId, resolution: 'noted', note: 'کارت پس گرفته شد' },
+      at('23:59:59'),
+    );
 
     const summary = summarizeDay(await handoverRecordsOnDay(db, '1405-09-04'), TEHRAN);
     const byHour = Array.from({ length: 24 }, () => 0);
@@ -63,7 +94,12 @@ describe('summarizeDay', () => {
   });
 
   it('is all zeros for a day without handovers', () => {
-    expect(summarizeDay([], TEHRAN)).toMatchObject({ recorded: 0, handedOver: 0, byStaff: [], byHour: Array.from({ length: 24 }, () => 0) });
+    expect(summarizeDay([], TEHRAN)).toMatchObject({
+      recorded: 0,
+      handedOver: 0,
+      byStaff: [],
+      byHour: Array.from({ length: 24 }, () => 0),
+    });
   });
 
   it('lists the day oldest first even when the clock was set back between two handovers', async () => {
@@ -72,13 +108,17 @@ describe('summarizeDay', () => {
     await upsertCards(db, [first!, second!]);
     await recordHandover(db, holderHandover(first!), at('10:00:00'));
     await recordHandover(db, holderHandover(second!), at('09:00:00'));
-    expect((await handoverRecordsOnDay(db, '1405-09-04')).map((record) => record.cardId)).toEqual([second!.cardId, first!.cardId]);
+    expect((await handoverRecordsOnDay(db, '1405-09-04')).map((record) => record.cardId)).toEqual([
+      second!.cardId,
+      first!.cardId,
+    ]);
   });
 });
 
 describe('backlog', () => {
   const NOW = new Date('2026-11-25T10:00:00Z');
-  const daysAgo = (days: number, extraMs = 0) => new Date(NOW.getTime() - days * 86_400_000 - extraMs).toISOString();
+  const daysAgo = (days: number, extraMs = 0) =>
+    new Date(NOW.getTime() - days * 86_400_000 - extraMs).toISOString();
 
   it('counts ready cards and those waiting longer than the retention period, through the index', async () => {
     const db = freshDb();
@@ -90,18 +130,39 @@ describe('backlog', () => {
       createCard({ cardId: 'C-gone', updatedAt: daysAgo(200), status: 'handed_over' }),
       createCard({ cardId: 'C-revoked', updatedAt: daysAgo(200), status: 'revoked' }),
     ]);
-    expect(await backlogSummary(db, NOW, 60)).toEqual({ ready: 4, overdue: 2, oldestWaitingSince: daysAgo(90) });
-    expect((await overdueCards(db, NOW, 60)).map((card) => card.cardId)).toEqual(['C-old', 'C-edge-over']);
+    expect(await backlogSummary(db, NOW, 60)).toEqual({
+      ready: 4,
+      overdue: 2,
+      oldestWaitingSince: daysAgo(90),
+    });
+    expect((await overdueCards(db, NOW, 60)).map((card) => card.cardId)).toEqual([
+      'C-old',
+      'C-edge-over',
+    ]);
     expect((await overdueCards(db, NOW, 60, 1)).map((card) => card.cardId)).toEqual(['C-old']);
     expect(await backlogSummary(db, NOW, 100)).toMatchObject({ overdue: 0 });
   });
 
   it('has no oldest card when nothing is waiting', async () => {
-    expect(await backlogSummary(freshDb(), NOW, 60)).toEqual({ ready: 0, overdue: 0, oldestWaitingSince: null });
+    expect(await backlogSummary(freshDb(), NOW, 60)).toEqual({
+      ready: 0,
+      overdue: 0,
+      oldestWaitingSince: null,
+    });
   });
 
   it('writes an overdue card as a row with its codes, shelf and whole days waited', () => {
-    const card = toStoredCard(createCard({ cardId: 'C-0000042', nationalCode: '0012345679', firstName: 'زهرا', lastName: 'محمدی', trackingCode: '0140309', box: 'B-3', updatedAt: '2026-09-01T06:00:00.000Z' }));
+    const card = toStoredCard(
+      createCard({
+        cardId: 'C-0000042',
+        nationalCode: '0012345679',
+        firstName: 'زهرا',
+        lastName: 'محمدی',
+        trackingCode: '0140309',
+        box: 'B-3',
+        updatedAt: '2026-09-01T06:00:00.000Z',
+      }),
+    );
     expect(daysWaiting(card, NOW)).toBe(85);
     expect(overdueReportRow(card, NOW, TEHRAN)).toEqual({
       card_id: 'C-0000042',
@@ -137,7 +198,9 @@ describe('schema version 2', () => {
     expect(db.verno).toBe(2);
     expect(await db.cards.get('C-v1')).toEqual(old);
     expect(await db.settings.get('centerId')).toEqual({ key: 'centerId', value: 'TEH-7' });
-    expect((await overdueCards(db, new Date('2026-11-25T00:00:00Z'), 60)).map((card) => card.cardId)).toEqual(['C-v1']);
+    expect(
+      (await overdueCards(db, new Date('2026-11-25T00:00:00Z'), 60)).map((card) => card.cardId),
+    ).toEqual(['C-v1']);
     expect(DATABASE_NAME).toBe('tahvil');
   });
 });

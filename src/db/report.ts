@@ -82,12 +82,19 @@ export function handoverReportRow(record: OutboxRecord, timeZone: string): Hando
 }
 
 /** Handover events recorded here on a center day, oldest first (by the clock, then by the order they were saved). */
-export async function handoverRecordsOnDay(db: TahvilDatabase, dayKey: string): Promise<OutboxRecord[]> {
+export async function handoverRecordsOnDay(
+  db: TahvilDatabase,
+  dayKey: string,
+): Promise<OutboxRecord[]> {
   const records = await db.events.where('[dayKey+type]').equals([dayKey, 'handover']).toArray();
   return records.sort((a, b) => a.occurredAtMs - b.occurredAtMs || a.seq! - b.seq!);
 }
 
-export function handoverReportFileName(centerId: string, dayKey: string, extension: 'csv' | 'xlsx'): string {
+export function handoverReportFileName(
+  centerId: string,
+  dayKey: string,
+  extension: 'csv' | 'xlsx',
+): string {
   return `handovers-${fileNamePart(centerId)}-${dayKey}.${extension}`;
 }
 
@@ -156,7 +163,9 @@ export function summarizeDay(records: readonly OutboxRecord[], timeZone: string)
     const hour = Number(jalaliDateTime(new Date(record.occurredAtMs), timeZone).slice(11, 13));
     summary.byHour[hour]!++;
   }
-  summary.byStaff = [...staff.values()].sort((a, b) => b.handovers - a.handovers || a.staffId.localeCompare(b.staffId));
+  summary.byStaff = [...staff.values()].sort(
+    (a, b) => b.handovers - a.handovers || a.staffId.localeCompare(b.staffId),
+  );
   return summary;
 }
 
@@ -176,24 +185,38 @@ export function overdueCutoff(now: Date, retentionDays: number): string {
 }
 
 function readyWaitingBefore(db: TahvilDatabase, cutoffIso: string) {
-  return db.cards.where('[status+updatedAt]').between(['ready', Dexie.minKey], ['ready', cutoffIso], true, false);
+  return db.cards
+    .where('[status+updatedAt]')
+    .between(['ready', Dexie.minKey], ['ready', cutoffIso], true, false);
 }
 
 /** Read through the [status+updatedAt] index: counts and the oldest card without touching the rest. */
-export async function backlogSummary(db: TahvilDatabase, now: Date, retentionDays: number): Promise<BacklogSummary> {
+export async function backlogSummary(
+  db: TahvilDatabase,
+  now: Date,
+  retentionDays: number,
+): Promise<BacklogSummary> {
   return db.transaction('r', db.cards, async () => {
     const cutoff = overdueCutoff(now, retentionDays);
     const [ready, overdue, oldest] = await Promise.all([
       db.cards.where('status').equals('ready').count(),
       readyWaitingBefore(db, cutoff).count(),
-      db.cards.where('[status+updatedAt]').between(['ready', Dexie.minKey], ['ready', Dexie.maxKey]).first(),
+      db.cards
+        .where('[status+updatedAt]')
+        .between(['ready', Dexie.minKey], ['ready', Dexie.maxKey])
+        .first(),
     ]);
     return { ready, overdue, oldestWaitingSince: oldest?.updatedAt ?? null };
   });
 }
 
 /** Overdue ready cards, longest waiting first; `limit` for the screen, none for the file. */
-export function overdueCards(db: TahvilDatabase, now: Date, retentionDays: number, limit?: number): Promise<StoredCard[]> {
+export function overdueCards(
+  db: TahvilDatabase,
+  now: Date,
+  retentionDays: number,
+  limit?: number,
+): Promise<StoredCard[]> {
   const query = readyWaitingBefore(db, overdueCutoff(now, retentionDays));
   return (limit === undefined ? query : query.limit(limit)).toArray();
 }

@@ -47,7 +47,10 @@ export async function readSettings(db: TahvilDatabase): Promise<Settings> {
 }
 
 /** Makes the device id on first start; returns the settings with it. */
-export async function ensureDeviceIdentity(db: TahvilDatabase, makeId: () => string = () => crypto.randomUUID()): Promise<Settings> {
+export async function ensureDeviceIdentity(
+  db: TahvilDatabase,
+  makeId: () => string = () => crypto.randomUUID(),
+): Promise<Settings> {
   await db.transaction('rw', db.settings, async () => {
     const existing = await db.settings.get('deviceId');
     if (!existing) await db.settings.put({ key: 'deviceId', value: makeId() });
@@ -55,17 +58,35 @@ export async function ensureDeviceIdentity(db: TahvilDatabase, makeId: () => str
   return readSettings(db);
 }
 
-export async function updateSettings(db: TahvilDatabase, changes: Partial<Omit<Settings, 'deviceId'>>): Promise<void> {
-  const rows = (Object.keys(changes) as SettingKey[]).map((key) => ({ key, value: changes[key as keyof typeof changes] }));
+export async function updateSettings(
+  db: TahvilDatabase,
+  changes: Partial<Omit<Settings, 'deviceId'>>,
+): Promise<void> {
+  const rows = (Object.keys(changes) as SettingKey[]).map((key) => ({
+    key,
+    value: changes[key as keyof typeof changes],
+  }));
   await db.settings.bulkPut(rows);
 }
 
-export async function startShift(db: TahvilDatabase, staffId: string, staffName: string, now: Date): Promise<StaffOnShift> {
-  const shift: StaffOnShift = { staffId: staffId.trim(), staffName: staffName.trim(), startedAt: now.toISOString() };
+export async function startShift(
+  db: TahvilDatabase,
+  staffId: string,
+  staffName: string,
+  now: Date,
+): Promise<StaffOnShift> {
+  const shift: StaffOnShift = {
+    staffId: staffId.trim(),
+    staffName: staffName.trim(),
+    startedAt: now.toISOString(),
+  };
   await db.transaction('rw', db.settings, async () => {
     const { recentStaff } = await readSettings(db);
     const others = recentStaff.filter((staff) => staff.staffId !== shift.staffId);
-    const recent = [{ staffId: shift.staffId, staffName: shift.staffName }, ...others].slice(0, MAX_RECENT_STAFF);
+    const recent = [{ staffId: shift.staffId, staffName: shift.staffName }, ...others].slice(
+      0,
+      MAX_RECENT_STAFF,
+    );
     await updateSettings(db, { shift, recentStaff: recent });
   });
   return shift;
@@ -86,7 +107,12 @@ const SYNC_META_KEY = 'syncMeta';
 
 export async function readSyncMeta(db: TahvilDatabase): Promise<SyncMeta> {
   const row = await db.settings.get(SYNC_META_KEY);
-  return { pullCursor: null, lastSyncAt: null, initialPullDone: false, ...(row?.value as Partial<SyncMeta> | undefined) };
+  return {
+    pullCursor: null,
+    lastSyncAt: null,
+    initialPullDone: false,
+    ...(row?.value as Partial<SyncMeta> | undefined),
+  };
 }
 
 export async function writeSyncMeta(db: TahvilDatabase, changes: Partial<SyncMeta>): Promise<void> {

@@ -34,7 +34,13 @@ describe('csvLine and csvDocument', () => {
   });
 
   it('starts with the BOM, writes the header, and ends every line with CRLF', () => {
-    const text = csvDocument(['card_id', 'holder_name'], [['C-1', 'زهرا'], ['C-2', 'علی']]);
+    const text = csvDocument(
+      ['card_id', 'holder_name'],
+      [
+        ['C-1', 'زهرا'],
+        ['C-2', 'علی'],
+      ],
+    );
     expect(text).toBe('\ufeffcard_id,holder_name\r\nC-1,زهرا\r\nC-2,علی\r\n');
     expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
   });
@@ -44,7 +50,10 @@ describe('csvLine and csvDocument', () => {
       ['C-0000001', '0012345679', 'علی "کوچک"، پسر\nحسن'],
       ['C-0000002', '0084575948', 'محمد\u200cرضا, کاظمی'],
     ];
-    const parsed = Papa.parse<string[]>(csvDocument(['card_id', 'national_code', 'holder_name'], rows).slice(1), { skipEmptyLines: true });
+    const parsed = Papa.parse<string[]>(
+      csvDocument(['card_id', 'national_code', 'holder_name'], rows).slice(1),
+      { skipEmptyLines: true },
+    );
     expect(parsed.errors).toEqual([]);
     expect(parsed.data).toEqual([['card_id', 'national_code', 'holder_name'], ...rows]);
   });

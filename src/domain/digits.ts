@@ -15,5 +15,7 @@ export function toAsciiDigits(text: string): string {
 
 /** Replaces ASCII digits with Persian digits, for display in the Persian interface. */
 export function toPersianDigits(text: string): string {
-  return text.replace(/[0-9]/g, (digit) => String.fromCharCode(PERSIAN_ZERO + digit.charCodeAt(0) - 0x30));
+  return text.replace(/[0-9]/g, (digit) =>
+    String.fromCharCode(PERSIAN_ZERO + digit.charCodeAt(0) - 0x30),
+  );
 }

@@ -115,15 +115,60 @@ describe('utcOffset', () => {
 
 describe('isoWithOffset', () => {
   it.each([
-    ['the handover in Tehran', '2026-11-25T10:31:07.512+03:30', 'Asia/Tehran', '2026-11-25T10:31:07.512+03:30'],
-    ['the handover in UTC', '2026-11-25T10:31:07.512+03:30', 'UTC', '2026-11-25T07:01:07.512+00:00'],
-    ['the handover in New York', '2026-11-25T10:31:07.512+03:30', 'America/New_York', '2026-11-25T02:01:07.512-05:00'],
-    ['summer time in Berlin', '2026-07-01T12:00:00Z', 'Europe/Berlin', '2026-07-01T14:00:00.000+02:00'],
-    ['whole second keeps .000', '2026-11-25T10:31:07+03:30', 'Asia/Tehran', '2026-11-25T10:31:07.000+03:30'],
-    ['one millisecond', '2026-11-25T10:31:07.001+03:30', 'Asia/Tehran', '2026-11-25T10:31:07.001+03:30'],
-    ['Tehran midnight crosses the Gregorian day too', '2026-11-25T20:30:00Z', 'Asia/Tehran', '2026-11-26T00:00:00.000+03:30'],
-    ['before 1970, milliseconds', '1950-01-01T00:00:00.250Z', 'UTC', '1950-01-01T00:00:00.250+00:00'],
-    ['one millisecond before the epoch', '1969-12-31T23:59:59.999Z', 'UTC', '1969-12-31T23:59:59.999+00:00'],
+    [
+      'the handover in Tehran',
+      '2026-11-25T10:31:07.512+03:30',
+      'Asia/Tehran',
+      '2026-11-25T10:31:07.512+03:30',
+    ],
+    [
+      'the handover in UTC',
+      '2026-11-25T10:31:07.512+03:30',
+      'UTC',
+      '2026-11-25T07:01:07.512+00:00',
+    ],
+    [
+      'the handover in New York',
+      '2026-11-25T10:31:07.512+03:30',
+      'America/New_York',
+      '2026-11-25T02:01:07.512-05:00',
+    ],
+    [
+      'summer time in Berlin',
+      '2026-07-01T12:00:00Z',
+      'Europe/Berlin',
+      '2026-07-01T14:00:00.000+02:00',
+    ],
+    [
+      'whole second keeps .000',
+      '2026-11-25T10:31:07+03:30',
+      'Asia/Tehran',
+      '2026-11-25T10:31:07.000+03:30',
+    ],
+    [
+      'one millisecond',
+      '2026-11-25T10:31:07.001+03:30',
+      'Asia/Tehran',
+      '2026-11-25T10:31:07.001+03:30',
+    ],
+    [
+      'Tehran midnight crosses the Gregorian day too',
+      '2026-11-25T20:30:00Z',
+      'Asia/Tehran',
+      '2026-11-26T00:00:00.000+03:30',
+    ],
+    [
+      'before 1970, milliseconds',
+      '1950-01-01T00:00:00.250Z',
+      'UTC',
+      '1950-01-01T00:00:00.250+00:00',
+    ],
+    [
+      'one millisecond before the epoch',
+      '1969-12-31T23:59:59.999Z',
+      'UTC',
+      '1969-12-31T23:59:59.999+00:00',
+    ],
   ])('%s', (_name, instant, zone, expected) => {
     expect(isoWithOffset(new Date(instant), zone)).toBe(expected);
   });
@@ -132,15 +177,30 @@ describe('isoWithOffset', () => {
     expect(isoWithOffset(HANDOVER)).toBe('2026-11-25T10:31:07.512+03:30');
   });
 
-  it.each(['Asia/Tehran', 'UTC', 'America/St_Johns', 'Asia/Kathmandu'])('parses back to the same instant in %s', (zone) => {
-    expect(new Date(isoWithOffset(HANDOVER, zone)).getTime()).toBe(HANDOVER.getTime());
-  });
+  it.each(['Asia/Tehran', 'UTC', 'America/St_Johns', 'Asia/Kathmandu'])(
+    'parses back to the same instant in %s',
+    (zone) => {
+      expect(new Date(isoWithOffset(HANDOVER, zone)).getTime()).toBe(HANDOVER.getTime());
+    },
+  );
 });
 
 describe('formatJalaliDate', () => {
   it.each([
-    ['Persian: Persian digits and the month آذر', 'fa', '2026-11-25T10:31:07+03:30', 'Asia/Tehran', '۴ آذر ۱۴۰۵'],
-    ['English: Latin digits and Azar', 'en', '2026-11-25T10:31:07+03:30', 'Asia/Tehran', '4 Azar 1405 AP'],
+    [
+      'Persian: Persian digits and the month آذر',
+      'fa',
+      '2026-11-25T10:31:07+03:30',
+      'Asia/Tehran',
+      '۴ آذر ۱۴۰۵',
+    ],
+    [
+      'English: Latin digits and Azar',
+      'en',
+      '2026-11-25T10:31:07+03:30',
+      'Asia/Tehran',
+      '4 Azar 1405 AP',
+    ],
     ['Persian Nowruz', 'fa', '2026-03-21T00:00:00+03:30', 'Asia/Tehran', '۱ فروردین ۱۴۰۵'],
     ['English Nowruz', 'en', '2026-03-21T00:00:00+03:30', 'Asia/Tehran', '1 Farvardin 1405 AP'],
     ['Persian, after Tehran midnight', 'fa', '2026-11-25T20:30:00Z', 'Asia/Tehran', '۵ آذر ۱۴۰۵'],
@@ -301,11 +361,14 @@ describe('addJalaliDays', () => {
     expect(addJalaliDays(key, days, 'Asia/Tehran')).toBe(expected);
   });
 
-  it.each(['UTC', 'America/New_York', 'Australia/Lord_Howe'])('gives the same calendar days in %s', (zone) => {
-    expect(addJalaliDays('1405-12-29', 1, zone)).toBe('1406-01-01');
-    expect(addJalaliDays('1404-01-01', -1, zone)).toBe('1403-12-30');
-    expect(addJalaliDays('1405-01-01', 365, zone)).toBe('1406-01-01');
-  });
+  it.each(['UTC', 'America/New_York', 'Australia/Lord_Howe'])(
+    'gives the same calendar days in %s',
+    (zone) => {
+      expect(addJalaliDays('1405-12-29', 1, zone)).toBe('1406-01-01');
+      expect(addJalaliDays('1404-01-01', -1, zone)).toBe('1403-12-30');
+      expect(addJalaliDays('1405-01-01', 365, zone)).toBe('1406-01-01');
+    },
+  );
 
   it('defaults to Asia/Tehran', () => {
     expect(addJalaliDays('1405-12-29', 1)).toBe('1406-01-01');
@@ -373,7 +436,15 @@ describe('calendar names', () => {
   });
 
   it('names the weekdays Saturday first', () => {
-    expect(weekdayNames('fa', 'long')).toEqual(['شنبه', 'یکشنبه', 'دوشنبه', 'سه‌شنبه', 'چهارشنبه', 'پنجشنبه', 'جمعه']);
+    expect(weekdayNames('fa', 'long')).toEqual([
+      'شنبه',
+      'یکشنبه',
+      'دوشنبه',
+      'سه‌شنبه',
+      'چهارشنبه',
+      'پنجشنبه',
+      'جمعه',
+    ]);
     expect(weekdayNames('en', 'long')[0]).toBe('Saturday');
     expect(weekdayNames('en', 'long')[6]).toBe('Friday');
   });

@@ -66,7 +66,9 @@ export function utcOffset(date: Date, timeZone: string = DEFAULT_TIME_ZONE): str
     Number(g.minute),
     Number(g.second),
   );
-  const offsetMinutes = Math.round((wallClockAsUtc - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
+  const offsetMinutes = Math.round(
+    (wallClockAsUtc - Math.floor(date.getTime() / 1000) * 1000) / 60_000,
+  );
   const sign = offsetMinutes < 0 ? '-' : '+';
   const abs = Math.abs(offsetMinutes);
   return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
@@ -82,11 +84,16 @@ export function isoWithOffset(date: Date, timeZone: string = DEFAULT_TIME_ZONE):
 
 const displayFormatters = new Map<string, Intl.DateTimeFormat>();
 
-function displayFormatter(language: UiLanguage, timeZone: string, options: Intl.DateTimeFormatOptions) {
+function displayFormatter(
+  language: UiLanguage,
+  timeZone: string,
+  options: Intl.DateTimeFormatOptions,
+) {
   const key = `${language}|${timeZone}|${JSON.stringify(options)}`;
   let formatter = displayFormatters.get(key);
   if (!formatter) {
-    const locale = language === 'fa' ? 'fa-IR-u-ca-persian-nu-arabext' : 'en-GB-u-ca-persian-nu-latn';
+    const locale =
+      language === 'fa' ? 'fa-IR-u-ca-persian-nu-arabext' : 'en-GB-u-ca-persian-nu-latn';
     formatter = new Intl.DateTimeFormat(locale, { timeZone, ...options });
     displayFormatters.set(key, formatter);
   }
@@ -94,13 +101,29 @@ function displayFormatter(language: UiLanguage, timeZone: string, options: Intl.
 }
 
 /** A Jalali date for people: `۴ آذر ۱۴۰۵` in Persian, `4 Azar 1405 AP` in English. */
-export function formatJalaliDate(date: Date, language: UiLanguage, timeZone: string = DEFAULT_TIME_ZONE): string {
-  return displayFormatter(language, timeZone, { day: 'numeric', month: 'long', year: 'numeric' }).format(date);
+export function formatJalaliDate(
+  date: Date,
+  language: UiLanguage,
+  timeZone: string = DEFAULT_TIME_ZONE,
+): string {
+  return displayFormatter(language, timeZone, {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(date);
 }
 
 /** Wall-clock time in the zone, 24-hour, in the language's digits. */
-export function formatClockTime(date: Date, language: UiLanguage, timeZone: string = DEFAULT_TIME_ZONE): string {
-  return displayFormatter(language, timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+export function formatClockTime(
+  date: Date,
+  language: UiLanguage,
+  timeZone: string = DEFAULT_TIME_ZONE,
+): string {
+  return displayFormatter(language, timeZone, {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(date);
 }
 
 /** Parses a Jalali `YYYY-MM-DD` or `YYYY/MM/DD` date (any digit script) into ASCII `YYYY-MM-DD`, or null when malformed or not in the calendar. */
@@ -123,7 +146,8 @@ const DAY_MS = 86_400_000;
 const MAX_BRACKET_WIDENINGS = 64;
 
 function assertDayKey(dayKey: string): void {
-  if (normalizeJalaliDate(dayKey) !== dayKey) throw new RangeError(`Not a Jalali day key (YYYY-MM-DD): ${JSON.stringify(dayKey)}`);
+  if (normalizeJalaliDate(dayKey) !== dayKey)
+    throw new RangeError(`Not a Jalali day key (YYYY-MM-DD): ${JSON.stringify(dayKey)}`);
 }
 
 /**
@@ -136,12 +160,15 @@ export function jalaliDayStart(dayKey: string, timeZone: string = DEFAULT_TIME_Z
   assertDayKey(dayKey);
   const [year, month, day] = dayKey.split('-').map(Number) as [number, number, number];
   // Only a first guess (1 Farvardin 1349 ≈ 1970-03-21, months of about 30.5 days); the search decides.
-  const guess = Math.round(((year - 1349) * 365.2422 + 79 + (month - 1) * 30.5 + (day - 1)) * DAY_MS);
+  const guess = Math.round(
+    ((year - 1349) * 365.2422 + 79 + (month - 1) * 30.5 + (day - 1)) * DAY_MS,
+  );
   const keyAt = (ms: number) => jalaliDayKey(new Date(ms), timeZone);
   let low = guess - 2 * DAY_MS;
   let high = guess + 2 * DAY_MS;
   for (let widenings = 0; keyAt(low) >= dayKey || keyAt(high) < dayKey; widenings += 1) {
-    if (widenings === MAX_BRACKET_WIDENINGS) throw new RangeError(`Jalali day out of range: ${dayKey}`);
+    if (widenings === MAX_BRACKET_WIDENINGS)
+      throw new RangeError(`Jalali day out of range: ${dayKey}`);
     if (keyAt(low) >= dayKey) low -= 4 * DAY_MS;
     if (keyAt(high) < dayKey) high += 4 * DAY_MS;
   }
@@ -152,12 +179,17 @@ export function jalaliDayStart(dayKey: string, timeZone: string = DEFAULT_TIME_Z
     else high = middle;
   }
   const start = new Date(high);
-  if (jalaliDayKey(start, timeZone) !== dayKey) throw new RangeError(`No such Jalali day: ${dayKey}`);
+  if (jalaliDayKey(start, timeZone) !== dayKey)
+    throw new RangeError(`No such Jalali day: ${dayKey}`);
   return start;
 }
 
 /** The day key `days` days after (or before, when negative) `dayKey`: `1405-12-29` + 1 → `1406-01-01`. */
-export function addJalaliDays(dayKey: string, days: number, timeZone: string = DEFAULT_TIME_ZONE): string {
+export function addJalaliDays(
+  dayKey: string,
+  days: number,
+  timeZone: string = DEFAULT_TIME_ZONE,
+): string {
   if (!Number.isInteger(days)) throw new RangeError(`Not a whole number of days: ${days}`);
   // Stepping whole 24 hours from midday lands inside the right day even when clock changes in
   // between have moved the wall clock by an hour or two.
@@ -172,7 +204,14 @@ export function dayKeyOf(year: number, month: number, day: number): string {
 
 /** The number of days (29, 30 or 31) in a Jalali month, e.g. Esfand 1403 (leap) → 30, Esfand 1404 → 29. */
 export function jalaliMonthLength(year: number, month: number): number {
-  if (!Number.isInteger(year) || year < 1 || year > 9999 || !Number.isInteger(month) || month < 1 || month > 12) {
+  if (
+    !Number.isInteger(year) ||
+    year < 1 ||
+    year > 9999 ||
+    !Number.isInteger(month) ||
+    month < 1 ||
+    month > 12
+  ) {
     throw new RangeError(`Not a Jalali year and month: ${year}-${month}`);
   }
   // Calendar days only: UTC has no clock changes, so every day there is exactly DAY_MS long.
@@ -195,7 +234,9 @@ export function jalaliWeekday(dayKey: string): number {
 export function jalaliMonthNames(language: UiLanguage): string[] {
   const format = displayFormatter(language, 'UTC', { month: 'long' });
   // The 10th of each month, at noon UTC: safely inside the month whatever the year.
-  return Array.from({ length: 12 }, (_, i) => format.format(jalaliDayStart(`1405-${String(i + 1).padStart(2, '0')}-10`, 'UTC')));
+  return Array.from({ length: 12 }, (_, i) =>
+    format.format(jalaliDayStart(`1405-${String(i + 1).padStart(2, '0')}-10`, 'UTC')),
+  );
 }
 
 /** Weekday names, Saturday (the first day of the Iranian week) first. */
@@ -203,5 +244,7 @@ export function weekdayNames(language: UiLanguage, width: 'long' | 'narrow'): st
   const format = displayFormatter(language, 'UTC', { weekday: width });
   // 1405-09-07 is a Saturday (jalaliWeekday gives 0).
   const saturday = jalaliDayStart('1405-09-07', 'UTC').getTime();
-  return Array.from({ length: 7 }, (_, i) => format.format(new Date(saturday + i * 86_400_000 + 43_200_000)));
+  return Array.from({ length: 7 }, (_, i) =>
+    format.format(new Date(saturday + i * 86_400_000 + 43_200_000)),
+  );
 }

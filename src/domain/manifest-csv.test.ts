@@ -35,7 +35,9 @@ describe('readManifestCsv', () => {
   });
 
   it('counts a line break inside a quoted header cell', () => {
-    expect(lines(`card_id,"national_code\nsecond line",first_name,last_name\nC-1,1,a,b`)).toEqual([[3, 'C-1']]);
+    expect(lines(`card_id,"national_code\nsecond line",first_name,last_name\nC-1,1,a,b`)).toEqual([
+      [3, 'C-1'],
+    ]);
   });
 
   it('reads a file with lone CR line ends', () => {
@@ -46,7 +48,12 @@ describe('readManifestCsv', () => {
   });
 
   it('keeps the BOM out of the first header cell', () => {
-    expect(readManifestCsv(`\ufeff${HEADER}\r\n`).header).toEqual(['card_id', 'national_code', 'first_name', 'last_name']);
+    expect(readManifestCsv(`\ufeff${HEADER}\r\n`).header).toEqual([
+      'card_id',
+      'national_code',
+      'first_name',
+      'last_name',
+    ]);
   });
 
   it('reads doubled quotes and commas inside quoted cells', () => {
@@ -56,7 +63,11 @@ describe('readManifestCsv', () => {
   });
 
   it('gives each row its own cell count, so a shifted row can be caught', () => {
-    expect(readManifestCsv(`${HEADER}\nC-1,0012345679,a,b,extra\nC-2,0012345679`).rows.map((row) => row.fieldCount)).toEqual([5, 2]);
+    expect(
+      readManifestCsv(`${HEADER}\nC-1,0012345679,a,b,extra\nC-2,0012345679`).rows.map(
+        (row) => row.fieldCount,
+      ),
+    ).toEqual([5, 2]);
   });
 
   it('marks a row with broken quoting as malformed and leaves the others alone', () => {
@@ -87,7 +98,10 @@ describe('readManifestCsv at the end of a file', () => {
 });
 
 /** Feeds `text` to a reader in pieces cut at the given offsets. */
-function readInPieces(text: string, cuts: readonly number[]): { header: string[]; rows: ManifestRow[] } {
+function readInPieces(
+  text: string,
+  cuts: readonly number[],
+): { header: string[]; rows: ManifestRow[] } {
   const reader = createManifestCsvReader();
   const rows: ManifestRow[] = [];
   let from = 0;
@@ -105,12 +119,24 @@ describe('createManifestCsvReader, fed a piece at a time', () => {
       'CRLF with a quoted cell spanning lines',
       `\ufeff${HEADER},box\r\nC-1,0012345679,"زهرا\r\nمحمدی, ""کوچک""",b,x\r\nC-2,0084575948,علی,رضایی,y\r\n\r\nC-3,0012345679,a,b,z`,
     ],
-    ['LF with Persian text and an empty line', `${HEADER}\nC-1,۰۰۱۲۳۴۵۶۷۹,محمد\u200cرضا,كريمي\n\nC-2,0012345679,a,b\n`],
+    [
+      'LF with Persian text and an empty line',
+      `${HEADER}\nC-1,۰۰۱۲۳۴۵۶۷۹,محمد\u200cرضا,كريمي\n\nC-2,0012345679,a,b\n`,
+    ],
     ['lone CR line ends', `${HEADER}\rC-1,0012345679,"a\rb",c\rC-2,0012345679,a,b`],
-    ['a stray quote inside an unquoted cell', `${HEADER}\nC-1,0012345679,ab"c,d\nC-2,0012345679,"a"x",b\nC-3,0012345679,a,b\n`],
+    [
+      'a stray quote inside an unquoted cell',
+      `${HEADER}\nC-1,0012345679,ab"c,d\nC-2,0012345679,"a"x",b\nC-3,0012345679,a,b\n`,
+    ],
     ['an unterminated quote', `${HEADER}\nC-1,0012345679,"a,b\nC-2,0012345679,a,b`],
-    ['spaces and a tab between a closing quote and the comma', `${HEADER}\nC-1,0012345679,"a" ,b\nC-2,"0012345679"\t,"c,\nd"  ,e\nC-3,0012345679,f,g\n`],
-    ['spaces between a closing quote and the line end', `${HEADER}\r\nC-1,0012345679,a,"b"  \r\nC-2,0012345679,"c",d\r\n`],
+    [
+      'spaces and a tab between a closing quote and the comma',
+      `${HEADER}\nC-1,0012345679,"a" ,b\nC-2,"0012345679"\t,"c,\nd"  ,e\nC-3,0012345679,f,g\n`,
+    ],
+    [
+      'spaces between a closing quote and the line end',
+      `${HEADER}\r\nC-1,0012345679,a,"b"  \r\nC-2,0012345679,"c",d\r\n`,
+    ],
   ];
 
   it.each(files)('%s: every single cut gives what the whole file gives', (_, text) => {
@@ -121,10 +147,19 @@ describe('createManifestCsvReader, fed a piece at a time', () => {
   });
 
   it.each(files)('%s: gives the rows Papa Parse gives for the whole file at once', (_, text) => {
-    const papa = Papa.parse<string[]>(text.replace(/^\ufeff/, ''), { delimiter: ',', header: false, skipEmptyLines: false });
+    const papa = Papa.parse<string[]>(text.replace(/^\ufeff/, ''), {
+      delimiter: ',',
+      header: false,
+      skipEmptyLines: false,
+    });
     const rows = papa.data.slice(1).filter((fields) => fields.some((cell) => cell !== ''));
-    const ours = readInPieces(text, [Math.floor(text.length / 3), Math.floor((2 * text.length) / 3)]).rows.filter((row) => Object.values(row.record).some((cell) => cell !== ''));
-    expect(ours.map((row) => papa.data[0]!.map((cell) => row.record[cell] ?? ''))).toEqual(rows.map((fields) => papa.data[0]!.map((_, i) => fields[i] ?? '')));
+    const ours = readInPieces(text, [
+      Math.floor(text.length / 3),
+      Math.floor((2 * text.length) / 3),
+    ]).rows.filter((row) => Object.values(row.record).some((cell) => cell !== ''));
+    expect(ours.map((row) => papa.data[0]!.map((cell) => row.record[cell] ?? ''))).toEqual(
+      rows.map((fields) => papa.data[0]!.map((_, i) => fields[i] ?? '')),
+    );
   });
 
   it.each(files)('%s: one character at a time gives what the whole file gives', (_, text) => {
@@ -137,13 +172,17 @@ describe('createManifestCsvReader, fed a piece at a time', () => {
     const first = reader.push(`${HEADER}\nC-1,0012345679,a,b\nC-2,001`);
     expect(first.header).toEqual(['card_id', 'national_code', 'first_name', 'last_name']);
     expect(first.rows.map((row) => [row.line, row.record.card_id])).toEqual([[2, 'C-1']]);
-    expect(reader.push('2345679,a,b\n').rows.map((row) => [row.line, row.record.card_id])).toEqual([[3, 'C-2']]);
+    expect(reader.push('2345679,a,b\n').rows.map((row) => [row.line, row.record.card_id])).toEqual([
+      [3, 'C-2'],
+    ]);
   });
 
   it('holds a quoted cell that spans pieces until it closes', () => {
     const reader = createManifestCsvReader();
     reader.push(`${HEADER}\n`);
     expect(reader.push('C-1,0012345679,"first\n').rows).toEqual([]);
-    expect(reader.push('second",b\n').rows.map((row) => [row.line, row.record.first_name])).toEqual([[2, 'first\nsecond']]);
+    expect(reader.push('second",b\n').rows.map((row) => [row.line, row.record.first_name])).toEqual(
+      [[2, 'first\nsecond']],
+    );
   });
 });

@@ -67,7 +67,12 @@ export function createManifestCsvReader(): ManifestCsvReader {
     // The line break stays in the text, because Papa reads a row's end differently from the
     // file's end (a closing quote followed by spaces); the empty row it then reports after that
     // break is not in the file.
-    const result = Papa.parse<string[]>(text, { delimiter: ',', header: false, skipEmptyLines: false, newline: newline ?? '\n' });
+    const result = Papa.parse<string[]>(text, {
+      delimiter: ',',
+      header: false,
+      skipEmptyLines: false,
+      newline: newline ?? '\n',
+    });
     const rows = endsWithLineBreak ? result.data.slice(0, -1) : result.data;
     const malformed = new Set(result.errors.map((error) => error.row));
     rows.forEach((fields, index) => {
@@ -85,7 +90,12 @@ export function createManifestCsvReader(): ManifestCsvReader {
         if (value !== undefined) record[cell] = value;
       });
       // With the delimiter fixed and no header mode, Papa reports only quoting errors: the row's cells are unreliable.
-      piece.rows.push({ line: rowLine, record, fieldCount: fields.length, malformed: malformed.has(index) });
+      piece.rows.push({
+        line: rowLine,
+        record,
+        fieldCount: fields.length,
+        malformed: malformed.has(index),
+      });
     });
     return piece;
   }
@@ -110,7 +120,11 @@ export function createManifestCsvReader(): ManifestCsvReader {
         // What follows the quote decides: wait for it. Papa closes the cell when the quote is
         // followed by a comma or a line break, spaces or tabs in between allowed.
         let after = i + 1;
-        while (after < buffer.length && (buffer.charCodeAt(after) === SPACE || buffer.charCodeAt(after) === TAB)) after++;
+        while (
+          after < buffer.length &&
+          (buffer.charCodeAt(after) === SPACE || buffer.charCodeAt(after) === TAB)
+        )
+          after++;
         if (after >= buffer.length) break;
         const next = buffer.charCodeAt(after);
         if (next === QUOTE && after === i + 1) i++;

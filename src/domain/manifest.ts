@@ -21,7 +21,12 @@ export const MANIFEST_COLUMNS = [
 
 export type ManifestColumn = (typeof MANIFEST_COLUMNS)[number];
 
-export const REQUIRED_MANIFEST_COLUMNS: readonly ManifestColumn[] = ['card_id', 'national_code', 'first_name', 'last_name'];
+export const REQUIRED_MANIFEST_COLUMNS: readonly ManifestColumn[] = [
+  'card_id',
+  'national_code',
+  'first_name',
+  'last_name',
+];
 
 /** Longest card id a handover event may name (the protocol's id limit), so every imported card can be handed over. */
 export const MAX_CARD_ID_LENGTH = 128;
@@ -115,12 +120,18 @@ export function mapManifestHeader(header: readonly string[]): ManifestHeader {
   }
   const missing = REQUIRED_MANIFEST_COLUMNS.filter((column) => columns[column] === undefined);
   if (missing.length > 0 || duplicate.size > 0) {
-    return { ok: false, missing, duplicate: MANIFEST_COLUMNS.filter((column) => duplicate.has(column)) };
+    return {
+      ok: false,
+      missing,
+      duplicate: MANIFEST_COLUMNS.filter((column) => duplicate.has(column)),
+    };
   }
   return { ok: true, columns, fieldCount: header.length };
 }
 
-type Checked<T> = { ok: true; value: T } | { ok: false; reason: ManifestProblemReason; detail?: NationalCodeProblem };
+type Checked<T> =
+  | { ok: true; value: T }
+  | { ok: false; reason: ManifestProblemReason; detail?: NationalCodeProblem };
 
 const accept = <T>(value: T): Checked<T> => ({ ok: true, value });
 const refuse = (reason: ManifestProblemReason, detail?: NationalCodeProblem): Checked<never> =>
@@ -174,7 +185,9 @@ export type ManifestRowChecker = (row: ManifestRow) => ManifestRowResult;
  * A checker for the rows of one file, in file order: it remembers the card ids it has seen, so a
  * card id's second and later rows are rejected (`duplicate-card-id`) and the first one stands.
  */
-export function createManifestRowChecker(header: Extract<ManifestHeader, { ok: true }>): ManifestRowChecker {
+export function createManifestRowChecker(
+  header: Extract<ManifestHeader, { ok: true }>,
+): ManifestRowChecker {
   const { columns, fieldCount } = header;
   const present = MANIFEST_COLUMNS.filter((column) => columns[column] !== undefined);
   const seenCardIds = new Set<string>();
@@ -185,11 +198,18 @@ export function createManifestRowChecker(header: Extract<ManifestHeader, { ok: t
       const key = columns[column];
       return key === undefined ? '' : (record[key] ?? '');
     };
-    if (Object.values(record).every((value) => value === undefined || value.trim() === '')) return { kind: 'blank', line };
-    if (row.malformed) return { kind: 'rejected', line, problems: [{ line, column: null, reason: 'malformed-row' }] };
+    if (Object.values(record).every((value) => value === undefined || value.trim() === ''))
+      return { kind: 'blank', line };
+    if (row.malformed)
+      return {
+        kind: 'rejected',
+        line,
+        problems: [{ line, column: null, reason: 'malformed-row' }],
+      };
 
     const problems: ManifestProblem[] = [];
-    if (row.fieldCount !== undefined && row.fieldCount !== fieldCount) problems.push({ line, column: null, reason: 'wrong-field-count' });
+    if (row.fieldCount !== undefined && row.fieldCount !== fieldCount)
+      problems.push({ line, column: null, reason: 'wrong-field-count' });
     const values: { [column in ManifestColumn]?: string | null } = {};
     for (const column of present) {
       const checked = CHECKS[column](cell(column));
@@ -206,7 +226,8 @@ export function createManifestRowChecker(header: Extract<ManifestHeader, { ok: t
     const cardId = values.card_id;
     if (cardId) {
       // Uniqueness is a property of the file: an id counts as seen even when its row is rejected.
-      if (seenCardIds.has(cardId)) problems.unshift({ line, column: 'card_id', reason: 'duplicate-card-id' });
+      if (seenCardIds.has(cardId))
+        problems.unshift({ line, column: 'card_id', reason: 'duplicate-card-id' });
       seenCardIds.add(cardId);
     }
     if (problems.length > 0) return { kind: 'rejected', line, problems };
@@ -227,10 +248,18 @@ export function createManifestRowChecker(header: Extract<ManifestHeader, { ok: t
 
 export type ManifestCheck =
   | Extract<ManifestHeader, { ok: false }>
-  | { ok: true; cards: Array<{ line: number; card: ManifestCardDraft }>; problems: ManifestProblem[]; rejectedRows: number };
+  | {
+      ok: true;
+      cards: Array<{ line: number; card: ManifestCardDraft }>;
+      problems: ManifestProblem[];
+      rejectedRows: number;
+    };
 
 /** The whole file at once: the header's verdict, or the cards that pass (in file order) and every problem. */
-export function checkManifest(header: readonly string[], rows: Iterable<ManifestRow>): ManifestCheck {
+export function checkManifest(
+  header: readonly string[],
+  rows: Iterable<ManifestRow>,
+): ManifestCheck {
   const mapped = mapManifestHeader(header);
   if (!mapped.ok) return mapped;
   const check = createManifestRowChecker(mapped);

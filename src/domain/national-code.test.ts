@@ -43,12 +43,19 @@ describe('parseNationalCode: valid codes', () => {
     expect(parseNationalCode(input)).toEqual({ ok: true, code });
   });
 
-  it.each(['1111111111', '2222222222', '3333333333', '4444444444', '5555555555', '6666666666', '7777777777', '8888888888', '9999999999'])(
-    'does not refuse repeated-digit %s, whose check digit is right',
-    (code) => {
-      expect(parseNationalCode(code)).toEqual({ ok: true, code });
-    },
-  );
+  it.each([
+    '1111111111',
+    '2222222222',
+    '3333333333',
+    '4444444444',
+    '5555555555',
+    '6666666666',
+    '7777777777',
+    '8888888888',
+    '9999999999',
+  ])('does not refuse repeated-digit %s, whose check digit is right', (code) => {
+    expect(parseNationalCode(code)).toEqual({ ok: true, code });
+  });
 
   it.each([
     ['8 digits, two zeros dropped', '12345679', '0012345679'],
@@ -166,11 +173,14 @@ describe('completeNationalCode', () => {
     expect(completeNationalCode(firstNine)).toBe(code);
   });
 
-  it.each(['000000010', '987654321', '555000111', '400000100'])('completes %s into a code parseNationalCode accepts', (firstNine) => {
-    const code = completeNationalCode(firstNine);
-    expect(code.slice(0, 9)).toBe(firstNine);
-    expect(parseNationalCode(code)).toEqual({ ok: true, code });
-  });
+  it.each(['000000010', '987654321', '555000111', '400000100'])(
+    'completes %s into a code parseNationalCode accepts',
+    (firstNine) => {
+      const code = completeNationalCode(firstNine);
+      expect(code.slice(0, 9)).toBe(firstNine);
+      expect(parseNationalCode(code)).toEqual({ ok: true, code });
+    },
+  );
 });
 
 describe('cleanCodeInput', () => {

@@ -4,16 +4,10 @@
 import { toAsciiDigits } from './digits.ts';
 
 export type NationalCodeProblem =
-  | 'empty'
-  | 'not-digits'
-  | 'too-short'
-  | 'too-long'
-  | 'zero-middle'
-  | 'check-digit';
+  'empty' | 'not-digits' | 'too-short' | 'too-long' | 'zero-middle' | 'check-digit';
 
 export type NationalCodeResult =
-  | { ok: true; code: string }
-  | { ok: false; problem: NationalCodeProblem };
+  { ok: true; code: string } | { ok: false; problem: NationalCodeProblem };
 
 // Spaces, dashes and dots people type, plus the invisible bidi marks, embeddings and isolates
 // that come along when a code is copied out of right-to-left text.
@@ -41,7 +35,8 @@ export function parseNationalCode(input: string): NationalCodeResult {
   // Spreadsheets read codes as numbers and drop up to two leading zeros.
   const code = cleaned.padStart(10, '0');
   if (code.slice(3, 9) === '000000') return { ok: false, problem: 'zero-middle' };
-  if (nationalCodeCheckDigit(code) !== Number(code[9])) return { ok: false, problem: 'check-digit' };
+  if (nationalCodeCheckDigit(code) !== Number(code[9]))
+    return { ok: false, problem: 'check-digit' };
   return { ok: true, code };
 }
 

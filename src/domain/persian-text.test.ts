@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { foldForSearch, namePairKeys, namePairPrefix, nameTokens, searchTokens, tidyDisplayText, wordsMatchName } from './persian-text.ts';
+import {
+  foldForSearch,
+  namePairKeys,
+  namePairPrefix,
+  nameTokens,
+  searchTokens,
+  tidyDisplayText,
+  wordsMatchName,
+} from './persian-text.ts';
 
 // Look-alike letters are written as escapes: in source, ي and ی (or ك and ک) cannot be told apart.
 const FA_YEH = '\u06cc'; // ی
@@ -95,8 +103,16 @@ describe('searchTokens', () => {
   it.each<[string, string, string[]]>([
     ['ZWNJ splits a compound name', `محمد${ZWNJ}حس${FA_YEH}ن`, ['محمد', `حس${FA_YEH}ن`]],
     ['spaces split words', `  عل${FA_YEH}   رضا `, [`عل${FA_YEH}`, 'رضا']],
-    ['tokens are folded', `عل${AR_YEH} ${AR_KAF}ر${AR_YEH}م${AR_YEH}`, [`عل${FA_YEH}`, `${FA_KAF}ر${FA_YEH}م${FA_YEH}`]],
-    ['a mark standing alone leaves no empty token', `رضا ${TATWEEL} عل${FA_YEH}`, ['رضا', `عل${FA_YEH}`]],
+    [
+      'tokens are folded',
+      `عل${AR_YEH} ${AR_KAF}ر${AR_YEH}م${AR_YEH}`,
+      [`عل${FA_YEH}`, `${FA_KAF}ر${FA_YEH}م${FA_YEH}`],
+    ],
+    [
+      'a mark standing alone leaves no empty token',
+      `رضا ${TATWEEL} عل${FA_YEH}`,
+      ['رضا', `عل${FA_YEH}`],
+    ],
     ['digits become ASCII tokens', 'جعبه ۱۲', ['جعبه', '12']],
     ['empty string', '', []],
     ['only spaces', '   ', []],
@@ -109,7 +125,11 @@ describe('searchTokens', () => {
 describe('nameTokens', () => {
   it.each<[string, ReadonlyArray<string | undefined | null>, string[]]>([
     ['first and last name', [`عل${FA_YEH}`, 'رضا'], [`عل${FA_YEH}`, 'رضا']],
-    ['compound first name split at ZWNJ', [`محمد${ZWNJ}حس${FA_YEH}ن`, `${FA_KAF}ر${FA_YEH}م${FA_YEH}`], ['محمد', `حس${FA_YEH}ن`, `${FA_KAF}ر${FA_YEH}م${FA_YEH}`]],
+    [
+      'compound first name split at ZWNJ',
+      [`محمد${ZWNJ}حس${FA_YEH}ن`, `${FA_KAF}ر${FA_YEH}م${FA_YEH}`],
+      ['محمد', `حس${FA_YEH}ن`, `${FA_KAF}ر${FA_YEH}م${FA_YEH}`],
+    ],
     ['a token repeated across parts is kept once', [`عل${FA_YEH}`, `عل${FA_YEH}`], [`عل${FA_YEH}`]],
     ['spellings that fold alike are kept once', [`عل${FA_YEH}`, `عل${AR_YEH}`], [`عل${FA_YEH}`]],
     ['a token repeated within a part is kept once', [`محمد محمد${ZWNJ}رضا`], ['محمد', 'رضا']],
@@ -154,7 +174,9 @@ describe('namePairKeys', () => {
 
   it('puts the search prefix at the start of every matching key', () => {
     const prefix = namePairPrefix('محم', 'ز');
-    expect(namePairKeys(['زهرا', 'محمدی']).filter((key) => key.startsWith(prefix))).toEqual(['ز\u0001محمدی']);
+    expect(namePairKeys(['زهرا', 'محمدی']).filter((key) => key.startsWith(prefix))).toEqual([
+      'ز\u0001محمدی',
+    ]);
   });
 });
 

@@ -53,7 +53,10 @@ export function nameTokens(...parts: ReadonlyArray<string | undefined | null>): 
 
 /** Trims and collapses spaces for display, keeping letters, marks and ZWNJ as written. */
 export function tidyDisplayText(text: string): string {
-  return text.replace(INVISIBLES_DROPPED, '').replace(/[^\S\u200c]+/g, ' ').trim();
+  return text
+    .replace(INVISIBLES_DROPPED, '')
+    .replace(/[^\S\u200c]+/g, ' ')
+    .trim();
 }
 
 /** Separates the two halves of a name-pair key; never part of folded text. */
@@ -86,7 +89,10 @@ export function namePairPrefix(anchor: string, other: string): string {
 }
 
 /** Whether each query word starts a different word of the name (any order). */
-export function wordsMatchName(queryWords: readonly string[], nameWords: readonly string[]): boolean {
+export function wordsMatchName(
+  queryWords: readonly string[],
+  nameWords: readonly string[],
+): boolean {
   if (queryWords.length > nameWords.length) return false;
   const used = new Array<boolean>(nameWords.length).fill(false);
   const assign = (index: number): boolean => {

@@ -1,6 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useI18n } from '../ui/i18n.tsx';
-import { readStorageStatus, requestPersistentStorage, type StorageStatus } from './storage-persistence.ts';
+import {
+  readStorageStatus,
+  requestPersistentStorage,
+  type StorageStatus,
+} from './storage-persistence.ts';
 import { promptInstall, useInstallState } from './install-prompt.ts';
 
 const BYTES_PER_MB = 1024 * 1024;
@@ -16,7 +20,12 @@ export function StoragePanel() {
     await requestPersistentStorage();
     refresh();
   };
-  const megabytes = (bytes: number) => count(Math.max(bytes / BYTES_PER_MB, 0.1) < 10 ? Math.round((bytes / BYTES_PER_MB) * 10) / 10 : Math.round(bytes / BYTES_PER_MB));
+  const megabytes = (bytes: number) =>
+    count(
+      Math.max(bytes / BYTES_PER_MB, 0.1) < 10
+        ? Math.round((bytes / BYTES_PER_MB) * 10) / 10
+        : Math.round(bytes / BYTES_PER_MB),
+    );
 
   return (
     <section className="panel device-panel" aria-labelledby="storage-title">
@@ -32,7 +41,12 @@ export function StoragePanel() {
         </div>
       )}
       {status?.usageBytes != null && status.quotaBytes != null ? (
-        <p>{t('storageUsage', { used: megabytes(status.usageBytes), quota: megabytes(status.quotaBytes) })}</p>
+        <p>
+          {t('storageUsage', {
+            used: megabytes(status.usageBytes),
+            quota: megabytes(status.quotaBytes),
+          })}
+        </p>
       ) : null}
       {status?.supported && !status.persisted ? (
         <button type="button" className="button" onClick={() => void askAgain()}>
@@ -55,7 +69,11 @@ export function InstallPanel() {
       ) : (
         <>
           {canPrompt ? (
-            <button type="button" className="button button-primary" onClick={() => void promptInstall()}>
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() => void promptInstall()}
+            >
               {t('installButton')}
             </button>
           ) : null}

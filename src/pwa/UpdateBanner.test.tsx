@@ -56,22 +56,29 @@ describe('UpdateBanner', () => {
   it.each([
     ['handover', 'The update will be installed when this handover is finished.'],
     ['sync', 'The update will be installed when the sync in progress ends.'],
-  ] as const)('waits while a %s is open, says so, and updates once it ends', async (hold, message) => {
-    const { handle } = fakeUpdates(true);
-    const { setHold } = renderBanner(handle, hold);
-    await userEvent.setup().click(screen.getByRole('button', { name: 'Update' }));
-    expect(screen.getByText(message)).toBeInTheDocument();
-    expect(handle.applyUpdate).not.toHaveBeenCalled();
-    setHold(null);
-    expect(handle.applyUpdate).toHaveBeenCalledTimes(1);
-  });
+  ] as const)(
+    'waits while a %s is open, says so, and updates once it ends',
+    async (hold, message) => {
+      const { handle } = fakeUpdates(true);
+      const { setHold } = renderBanner(handle, hold);
+      await userEvent.setup().click(screen.getByRole('button', { name: 'Update' }));
+      expect(screen.getByText(message)).toBeInTheDocument();
+      expect(handle.applyUpdate).not.toHaveBeenCalled();
+      setHold(null);
+      expect(handle.applyUpdate).toHaveBeenCalledTimes(1);
+    },
+  );
 
   it('tells staff to close and reopen the app when the new version does not take over', async () => {
     const { handle } = fakeUpdates(true);
     handle.applyUpdate = vi.fn(async () => false);
     renderBanner(handle, null);
     await userEvent.setup().click(screen.getByRole('button', { name: 'Update' }));
-    expect(await screen.findByText('The update will finish when Tahvil is closed and opened again. Saved data stays as it is.')).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        'The update will finish when Tahvil is closed and opened again. Saved data stays as it is.',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('stops new sync requests just before updating', async () => {

@@ -16,7 +16,15 @@ const HOLD_MESSAGE: Record<Exclude<UpdateHold, null>, MessageKey> = {
  * reload in the middle of a handover form, a sync request or a manifest import would cost the
  * clerk's input, an answer the outbox is waiting for, or the import's place in the file. IndexedDB, and with it the outbox, is untouched by an update.
  */
-export function UpdateBanner({ updates, hold, beforeUpdate }: { updates: UpdateHandle; hold: UpdateHold; beforeUpdate?: () => void }) {
+export function UpdateBanner({
+  updates,
+  hold,
+  beforeUpdate,
+}: {
+  updates: UpdateHandle;
+  hold: UpdateHold;
+  beforeUpdate?: () => void;
+}) {
   const { t } = useI18n();
   const available = useSyncExternalStore(updates.subscribe, updates.updateAvailable);
   const [accepted, setAccepted] = useState(false);
@@ -35,7 +43,9 @@ export function UpdateBanner({ updates, hold, beforeUpdate }: { updates: UpdateH
   return (
     <div className="update-banner" role="status">
       {accepted ? (
-        <span>{hold ? t(HOLD_MESSAGE[hold]) : stalled ? t('updateNeedsRestart') : t('updateApplying')}</span>
+        <span>
+          {hold ? t(HOLD_MESSAGE[hold]) : stalled ? t('updateNeedsRestart') : t('updateApplying')}
+        </span>
       ) : (
         <>
           <span>{t('updateAvailable')}</span>

@@ -31,7 +31,11 @@ export function registerServiceWorker(): UpdateHandle {
       for (const listener of listeners) listener();
     },
     onRegisteredSW(_url, registration) {
-      if (registration) window.setInterval(() => void registration.update().catch(() => undefined), UPDATE_CHECK_INTERVAL_MS);
+      if (registration)
+        window.setInterval(
+          () => void registration.update().catch(() => undefined),
+          UPDATE_CHECK_INTERVAL_MS,
+        );
     },
   });
   return {

@@ -9,11 +9,21 @@ const fakeStorage = (persisted: boolean, grant = false) => ({
 
 describe('storage persistence', () => {
   it('reads persistence and usage', async () => {
-    expect(await readStorageStatus(fakeStorage(false))).toEqual({ supported: true, persisted: false, usageBytes: 12 * 1024 * 1024, quotaBytes: 2048 * 1024 * 1024 });
+    expect(await readStorageStatus(fakeStorage(false))).toEqual({
+      supported: true,
+      persisted: false,
+      usageBytes: 12 * 1024 * 1024,
+      quotaBytes: 2048 * 1024 * 1024,
+    });
   });
 
   it('says "unknown" without the Storage API instead of failing', async () => {
-    expect(await readStorageStatus(null)).toEqual({ supported: false, persisted: null, usageBytes: null, quotaBytes: null });
+    expect(await readStorageStatus(null)).toEqual({
+      supported: false,
+      persisted: null,
+      usageBytes: null,
+      quotaBytes: null,
+    });
     expect(await requestPersistentStorage(null)).toBe(false);
   });
 
@@ -27,7 +37,10 @@ describe('storage persistence', () => {
   });
 
   it('treats a browser error as "not granted"', async () => {
-    const failing = { ...fakeStorage(false), persist: vi.fn(async () => Promise.reject(new Error('denied'))) };
+    const failing = {
+      ...fakeStorage(false),
+      persist: vi.fn(async () => Promise.reject(new Error('denied'))),
+    };
     expect(await requestPersistentStorage(failing)).toBe(false);
   });
 });

@@ -17,17 +17,26 @@ function storageApi(): StorageApi | null {
   return typeof navigator !== 'undefined' && navigator.storage ? navigator.storage : null;
 }
 
-export async function readStorageStatus(storage: StorageApi | null = storageApi()): Promise<StorageStatus> {
+export async function readStorageStatus(
+  storage: StorageApi | null = storageApi(),
+): Promise<StorageStatus> {
   if (!storage) return { supported: false, persisted: null, usageBytes: null, quotaBytes: null };
   const [persisted, estimate] = await Promise.all([
     storage.persisted ? storage.persisted().catch(() => null) : Promise.resolve(null),
     storage.estimate ? storage.estimate().catch(() => null) : Promise.resolve(null),
   ]);
-  return { supported: true, persisted, usageBytes: estimate?.usage ?? null, quotaBytes: estimate?.quota ?? null };
+  return {
+    supported: true,
+    persisted,
+    usageBytes: estimate?.usage ?? null,
+    quotaBytes: estimate?.quota ?? null,
+  };
 }
 
 /** Asks once more; resolves to whether storage is persistent now. Never throws. */
-export async function requestPersistentStorage(storage: StorageApi | null = storageApi()): Promise<boolean> {
+export async function requestPersistentStorage(
+  storage: StorageApi | null = storageApi(),
+): Promise<boolean> {
   if (!storage?.persist) return false;
   try {
     if (storage.persisted && (await storage.persisted())) return true;

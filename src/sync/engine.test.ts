@@ -17,7 +17,12 @@ import { TahvilDatabase } from '../db/database.ts';
 import { upsertCards } from '../db/cards.ts';
 import { recordHandover } from '../db/handovers.ts';
 import { claimPendingBatch } from '../db/outbox.ts';
-import { ensureDeviceIdentity, readSyncMeta, updateSettings, writeSyncMeta } from '../db/settings.ts';
+import {
+  ensureDeviceIdentity,
+  readSyncMeta,
+  updateSettings,
+  writeSyncMeta,
+} from '../db/settings.ts';
 import { attentionItems } from '../db/attention.ts';
 import { createCard, holderHandover, testCommandContext } from '../../tests/factories/cards.ts';
 import type { Card, PullResponse, PushRequest, PushResponse } from './protocol.ts';
@@ -25,21 +30,38 @@ import { FakeClock } from '../../tests/factories/fake-clock.ts';
 
 const START_MS = Date.parse('2026-11-25T10:31:07.512+03:30');
 
-
 type Route = 'health' | 'events' | 'cards';
-type Responder = (request: { route: Route; url: URL; body: unknown; signal: AbortSignal | null }) => Response | Promise<Response>;
+type Responder = (request: {
+  route: Route;
+  url: URL;
+  body: unknown;
+  signal: AbortSignal | null;
+}) => Response | Promise<Response>;
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
-const errorBody = (status: number, code: string, headers: Record<string, string> = {}) => json({ error: { code, message: code } }, status, headers);
-const emptyPage = (cursor = 'c0'): PullResponse => ({ items: [], cursor, hasMore: false, remaining: 0 });
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
+const errorBody = (status: number, code: string, headers: Record<string, string> = {}) =>
+  json({ error: { code, message: code } }, status, headers);
+const emptyPage = (cursor = 'c0'): PullResponse => ({
+  items: [],
+  cursor,
+  hasMore: false,
+  remaining: 0,
+});
 
 /** A fetch answered by `respond`; it records every request so tests can say what was sent. */
 function scriptedFetch(respond: Responder) {
   const requests: Array<{ route: Route; url: URL; body: unknown; headers: Headers }> = [];
   const fetchFn = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(String(input));
-    const route: Route = url.pathname.endsWith('/health') ? 'health' : url.pathname.endsWith('/events') ? 'events' : 'cards';
+    const route: Route = url.pathname.endsWith('/health')
+      ? 'health'
+      : url.pathname.endsWith('/events')
+        ? 'events'
+        : 'cards';
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
     requests.push({ route, url, body, headers: new Headers(init?.headers) });
     return respond({ route, url, body, signal: init?.signal ?? null });
@@ -52,14 +74,19 @@ const healthyRegistry: Responder = ({ route, body }) => {
   if (route === 'health') return json({ ok: true });
   if (route === 'events') {
     const events = (body as PushRequest).events;
-    return json({ results: events.map((event) => ({ eventId: event.eventId, status: 'accepted' })) } satisfies PushResponse);
+    return json({
+      results: events.map((event) => ({ eventId: event.eventId, status: 'accepted' })),
+    } satisfies PushResponse);
   }
   return json(emptyPage());
 };
 
 let dbCount = 0;
 
-async function setup(respond: Responder, { cards = [createCard({ cardId: 'C-0000001', version: 5 })], random = 1 } = {}) {
+async function setup(
+  respond: Responder,
+  { cards = [createCard({ cardId: 'C-0000001', version: 5 })], random = 1 } = {},
+) {
   const db = new TahvilDatabase(`engine-test-${++dbCount}`);
   await ensureDeviceIdentity(db, () => 'device-engine-test');
   await updateSettings(db, { registryUrl: 'http://registry.test' });
@@ -67,7 +94,13 @@ async function setup(respond: Responder, { cards = [createCard({ cardId: 'C-0000
   const clock = new FakeClock(START_MS);
   const scripted = scriptedFetch(respond);
   const connectivity = new EventTarget();
-  const engine = new SyncEngine({ db, fetch: scripted.fetch, clock, random: () => random, connectivity });
+  const engine = new SyncEngine({
+    db,
+    fetch: scripted.fetch,
+    clock,
+    random: () => random,
+    connectivity,
+  });
   return { db, clock, engine, connectivity, requests: scripted.requests };
 }
 
@@ -80,20 +113,26 @@ async function handOver(db: TahvilDatabase, { cardId }: Pick<Card, 'cardId'>) {
   );
 }
 
-const storeCursor = (db: TahvilDatabase, pullCursor: string) => writeSyncMeta(db, { pullCursor, initialPullDone: true });
+const storeCursor = (db: TahvilDatabase, pullCursor: string) =>
+  writeSyncMeta(db, { pullCursor, initialPullDone: true });
 
-const syncStates = async (db: TahvilDatabase) => (await db.events.toArray()).map((record) => record.syncState);
+const syncStates = async (db: TahvilDatabase) =>
+  (await db.events.toArray()).map((record) => record.syncState);
 
 describe('SyncEngine schedule', () => {
   it('backs off exponentially from the base delay up to the cap while the registry fails', async () => {
-    const { engine, clock } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : errorBody(503, 'unavailable')));
+    const { engine, clock } = await setup(({ route }) =>
+      route === 'health' ? json({ ok: true }) : errorBody(503, 'unavailable'),
+    );
     const delays: Array<number | null> = [];
     await engine.start();
     for (let attempt = 0; attempt < 10; attempt++) {
       delays.push(clock.nextDelay());
       await engine.syncNow();
     }
-    expect(delays).toEqual([2, 4, 8, 16, 32, 64, 128, 256, 300, 300].map((seconds) => seconds * 1000));
+    expect(delays).toEqual(
+      [2, 4, 8, 16, 32, 64, 128, 256, 300, 300].map((seconds) => seconds * 1000),
+    );
     expect(BACKOFF_BASE_MS).toBe(2000);
     expect(BACKOFF_CAP_MS).toBe(300_000);
     expect(engine.getState()).toMatchObject({ status: 'error', problem: 'server-error' });
@@ -110,12 +149,18 @@ describe('SyncEngine schedule', () => {
 
   it('goes back to the one-minute schedule after a success', async () => {
     let failing = true;
-    const { engine, clock } = await setup((request) => (failing ? errorBody(503, 'unavailable') : healthyRegistry(request)));
+    const { engine, clock } = await setup((request) =>
+      failing ? errorBody(503, 'unavailable') : healthyRegistry(request),
+    );
     await engine.start();
     await engine.syncNow();
     failing = false;
     await engine.syncNow();
-    expect(engine.getState()).toMatchObject({ status: 'idle', problem: null, lastSuccessAt: START_MS });
+    expect(engine.getState()).toMatchObject({
+      status: 'idle',
+      problem: null,
+      lastSuccessAt: START_MS,
+    });
     expect(clock.nextDelay()).toBe(SYNC_INTERVAL_MS);
     failing = true;
     await engine.syncNow();
@@ -123,29 +168,42 @@ describe('SyncEngine schedule', () => {
   });
 
   it('waits what Retry-After says on 429, in seconds', async () => {
-    const { engine, clock } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : errorBody(429, 'rate_limited', { 'Retry-After': '42' })));
+    const { engine, clock } = await setup(({ route }) =>
+      route === 'health'
+        ? json({ ok: true })
+        : errorBody(429, 'rate_limited', { 'Retry-After': '42' }),
+    );
     await engine.start();
     expect(engine.getState()).toMatchObject({ status: 'error', problem: 'rate-limited' });
     expect(clock.nextDelay()).toBe(42_000);
   });
 
   it('honours Retry-After on 503 too', async () => {
-    const { engine, clock } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : errorBody(503, 'unavailable', { 'Retry-After': '7' })));
+    const { engine, clock } = await setup(({ route }) =>
+      route === 'health'
+        ? json({ ok: true })
+        : errorBody(503, 'unavailable', { 'Retry-After': '7' }),
+    );
     await engine.start();
     expect(clock.nextDelay()).toBe(7_000);
   });
 
-  it.each([401, 403, 404])('stops on %i: no retry, no "sync soon", until staff re-register', async (status) => {
-    const { db, engine, clock, requests } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : errorBody(status, 'unauthorized')));
-    await handOver(db, { cardId: 'C-0000001' });
-    await engine.start();
-    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'not-registered' });
-    expect(clock.nextDelay()).toBeNull();
-    engine.syncSoon();
-    expect(clock.nextDelay()).toBeNull();
-    expect(requests.filter((request) => request.route === 'events')).toHaveLength(1);
-    expect(await syncStates(db)).toEqual(['pending']);
-  });
+  it.each([401, 403, 404])(
+    'stops on %i: no retry, no "sync soon", until staff re-register',
+    async (status) => {
+      const { db, engine, clock, requests } = await setup(({ route }) =>
+        route === 'health' ? json({ ok: true }) : errorBody(status, 'unauthorized'),
+      );
+      await handOver(db, { cardId: 'C-0000001' });
+      await engine.start();
+      expect(engine.getState()).toMatchObject({ status: 'error', problem: 'not-registered' });
+      expect(clock.nextDelay()).toBeNull();
+      engine.syncSoon();
+      expect(clock.nextDelay()).toBeNull();
+      expect(requests.filter((request) => request.route === 'events')).toHaveLength(1);
+      expect(await syncStates(db)).toEqual(['pending']);
+    },
+  );
 });
 
 describe('SyncEngine "sync soon"', () => {
@@ -161,14 +219,21 @@ describe('SyncEngine "sync soon"', () => {
   });
 
   it('does not cut short the wait a rate-limited registry asked for', async () => {
-    const { engine, clock } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : errorBody(429, 'rate_limited', { 'Retry-After': '120' })));
+    const { engine, clock } = await setup(({ route }) =>
+      route === 'health'
+        ? json({ ok: true })
+        : errorBody(429, 'rate_limited', { 'Retry-After': '120' }),
+    );
     await engine.start();
     engine.syncSoon();
     expect(clock.nextDelay()).toBe(120_000);
   });
 
   it('does not cut short the backoff after a server error', async () => {
-    const { engine, clock } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : errorBody(503, 'unavailable')), { random: 1 });
+    const { engine, clock } = await setup(
+      ({ route }) => (route === 'health' ? json({ ok: true }) : errorBody(503, 'unavailable')),
+      { random: 1 },
+    );
     await engine.start();
     await engine.syncNow();
     expect(clock.nextDelay()).toBe(4_000);
@@ -177,7 +242,9 @@ describe('SyncEngine "sync soon"', () => {
   });
 
   it('may try sooner while the registry is only unreachable: the probe is cheap and the event is new', async () => {
-    const { engine, clock } = await setup(() => Promise.reject(new TypeError('Failed to fetch')), { random: 1 });
+    const { engine, clock } = await setup(() => Promise.reject(new TypeError('Failed to fetch')), {
+      random: 1,
+    });
     await engine.start();
     await engine.syncNow();
     expect(clock.nextDelay()).toBe(4_000);
@@ -203,7 +270,9 @@ describe('SyncEngine "sync soon"', () => {
 
 describe('SyncEngine connectivity', () => {
   it('judges the registry unreachable by its health answer and sends nothing', async () => {
-    const { db, engine, requests } = await setup(({ route }) => (route === 'health' ? Promise.reject(new TypeError('Failed to fetch')) : json({})));
+    const { db, engine, requests } = await setup(({ route }) =>
+      route === 'health' ? Promise.reject(new TypeError('Failed to fetch')) : json({}),
+    );
     await handOver(db, { cardId: 'C-0000001' });
     await engine.start();
     expect(engine.getState()).toMatchObject({ status: 'offline', problem: 'unreachable' });
@@ -251,10 +320,15 @@ describe('SyncEngine connectivity', () => {
       const stalled = new ReadableStream<Uint8Array>({
         start(controller) {
           controller.enqueue(new TextEncoder().encode('{"results": ['));
-          signal?.addEventListener('abort', () => controller.error(new DOMException('The operation was aborted.', 'AbortError')));
+          signal?.addEventListener('abort', () =>
+            controller.error(new DOMException('The operation was aborted.', 'AbortError')),
+          );
         },
       });
-      return new Response(stalled, { status: 200, headers: { 'Content-Type': 'application/json' } });
+      return new Response(stalled, {
+        status: 200,
+        headers: { 'Content-Type': 'application/json' },
+      });
     });
     await handOver(db, { cardId: 'C-0000001' });
     const sync = engine.start();
@@ -275,7 +349,11 @@ describe('SyncEngine connectivity', () => {
   });
 
   it('caps a Retry-After so long a timer could not hold it', async () => {
-    const { engine, clock } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : errorBody(429, 'rate_limited', { 'Retry-After': '99999999' })));
+    const { engine, clock } = await setup(({ route }) =>
+      route === 'health'
+        ? json({ ok: true })
+        : errorBody(429, 'rate_limited', { 'Retry-After': '99999999' }),
+    );
     await engine.start();
     expect(clock.nextDelay()).toBe(MAX_RETRY_AFTER_MS);
   });
@@ -284,12 +362,23 @@ describe('SyncEngine connectivity', () => {
     const listening = new Set<unknown>();
     const calls: string[] = [];
     const connectivity = {
-      addEventListener: (_type: string, listener: unknown) => (calls.push('add'), listening.add(listener)),
-      removeEventListener: (_type: string, listener: unknown) => (calls.push('remove'), listening.delete(listener)),
+      addEventListener: (_type: string, listener: unknown) => (
+        calls.push('add'),
+        listening.add(listener)
+      ),
+      removeEventListener: (_type: string, listener: unknown) => (
+        calls.push('remove'),
+        listening.delete(listener)
+      ),
     };
     const db = new TahvilDatabase(`engine-test-${++dbCount}`);
     await ensureDeviceIdentity(db, () => 'device-engine-test');
-    const engine = new SyncEngine({ db, fetch: scriptedFetch(healthyRegistry).fetch, clock: new FakeClock(START_MS), connectivity });
+    const engine = new SyncEngine({
+      db,
+      fetch: scriptedFetch(healthyRegistry).fetch,
+      clock: new FakeClock(START_MS),
+      connectivity,
+    });
     await engine.start();
     await engine.start();
     expect(calls).toEqual(['add']);
@@ -299,7 +388,12 @@ describe('SyncEngine connectivity', () => {
 
   it('treats an answer cut off mid-body as unreachable and keeps the events pending', async () => {
     const { db, engine } = await setup(({ route }) =>
-      route === 'health' ? json({ ok: true }) : new Response('{"results": [', { status: 200, headers: { 'Content-Type': 'application/json' } }),
+      route === 'health'
+        ? json({ ok: true })
+        : new Response('{"results": [', {
+            status: 200,
+            headers: { 'Content-Type': 'application/json' },
+          }),
     );
     await handOver(db, { cardId: 'C-0000001' });
     await engine.start();
@@ -329,7 +423,9 @@ describe('SyncEngine outbox', () => {
     dropAnswer = false;
     await engine.syncNow();
     expect(await syncStates(db)).toEqual(['synced']);
-    const pushed = requests.filter((request) => request.route === 'events').map((request) => (request.body as PushRequest).events.map((e) => e.eventId));
+    const pushed = requests
+      .filter((request) => request.route === 'events')
+      .map((request) => (request.body as PushRequest).events.map((e) => e.eventId));
     expect(pushed).toEqual([[event.eventId], [event.eventId]]);
     expect([...seenOnRegistry]).toEqual([event.eventId]);
   });
@@ -341,18 +437,29 @@ describe('SyncEngine outbox', () => {
     expect(await syncStates(db)).toEqual(['sending']);
     await engine.start();
     expect(await syncStates(db)).toEqual(['synced']);
-    const pushed = requests.filter((request) => request.route === 'events').flatMap((request) => (request.body as PushRequest).events.map((e) => e.eventId));
+    const pushed = requests
+      .filter((request) => request.route === 'events')
+      .flatMap((request) => (request.body as PushRequest).events.map((e) => e.eventId));
     expect(pushed).toEqual([event.eventId]);
   });
 
   it('pushes oldest first in batches of at most 500 before it pulls', async () => {
-    const cards = Array.from({ length: 501 }, (_, i) => createCard({ cardId: `C-${String(i + 1).padStart(7, '0')}`, version: i + 1 }));
+    const cards = Array.from({ length: 501 }, (_, i) =>
+      createCard({ cardId: `C-${String(i + 1).padStart(7, '0')}`, version: i + 1 }),
+    );
     const { db, engine, requests } = await setup(healthyRegistry, { cards });
     const recorded: string[] = [];
     for (const card of cards) recorded.push((await handOver(db, card)).eventId);
     await engine.start();
-    expect(requests.map((request) => request.route)).toEqual(['health', 'events', 'events', 'cards']);
-    const pushed = requests.filter((request) => request.route === 'events').map((request) => (request.body as PushRequest).events.map((e) => e.eventId));
+    expect(requests.map((request) => request.route)).toEqual([
+      'health',
+      'events',
+      'events',
+      'cards',
+    ]);
+    const pushed = requests
+      .filter((request) => request.route === 'events')
+      .map((request) => (request.body as PushRequest).events.map((e) => e.eventId));
     expect(pushed.map((batch) => batch.length)).toEqual([500, 1]);
     expect(pushed.flat()).toEqual(recorded);
   });
@@ -360,12 +467,20 @@ describe('SyncEngine outbox', () => {
   it('does not let a pull undo a handover recorded while the pull was on its way', async () => {
     const card = createCard({ cardId: 'C-0000001', version: 5 });
     let tablet: TahvilDatabase | null = null;
-    const { db, engine } = await setup(async ({ route }) => {
-      if (route === 'health') return json({ ok: true });
-      // The clerk hands the card over while the page that still says "ready" is in flight.
-      await handOver(tablet!, card);
-      return json({ items: [{ ...card, version: 9, updatedAt: '2026-11-25T07:00:00.000Z' }], cursor: 'c9', hasMore: false, remaining: 0 });
-    }, { cards: [card] });
+    const { db, engine } = await setup(
+      async ({ route }) => {
+        if (route === 'health') return json({ ok: true });
+        // The clerk hands the card over while the page that still says "ready" is in flight.
+        await handOver(tablet!, card);
+        return json({
+          items: [{ ...card, version: 9, updatedAt: '2026-11-25T07:00:00.000Z' }],
+          cursor: 'c9',
+          hasMore: false,
+          remaining: 0,
+        });
+      },
+      { cards: [card] },
+    );
     tablet = db;
     await engine.start();
     expect(engine.getState().status).toBe('idle');
@@ -374,7 +489,10 @@ describe('SyncEngine outbox', () => {
   });
 
   it('keeps what was answered and retries later, not at once, when the registry answers only part of a batch', async () => {
-    const cards = [createCard({ cardId: 'C-0000001', version: 5 }), createCard({ cardId: 'C-0000002', version: 6 })];
+    const cards = [
+      createCard({ cardId: 'C-0000001', version: 5 }),
+      createCard({ cardId: 'C-0000002', version: 6 }),
+    ];
     const { db, engine, clock, requests } = await setup(
       ({ route, body }) => {
         if (route === 'health') return json({ ok: true });
@@ -396,7 +514,12 @@ describe('SyncEngine outbox', () => {
     const { db, engine } = await setup(({ route, body }) => {
       if (route === 'health') return json({ ok: true });
       const [event] = (body as PushRequest).events;
-      return json({ results: [{ eventId: 'someone-else', status: 'accepted' }, { eventId: event!.eventId, status: 'maybe' }] });
+      return json({
+        results: [
+          { eventId: 'someone-else', status: 'accepted' },
+          { eventId: event!.eventId, status: 'maybe' },
+        ],
+      });
     });
     await handOver(db, { cardId: 'C-0000001' });
     await engine.start();
@@ -410,11 +533,19 @@ describe('SyncEngine outbox', () => {
       if (route === 'health') return json({ ok: true });
       if (route === 'cards') return json(emptyPage());
       const [event] = (body as PushRequest).events;
-      return json({ results: [{ eventId: event!.eventId, status: 'rejected', reason: 'recipient does not match', card }] });
+      return json({
+        results: [
+          { eventId: event!.eventId, status: 'rejected', reason: 'recipient does not match', card },
+        ],
+      });
     });
     await handOver(db, card);
     await engine.start();
-    expect(await db.cards.get(card.cardId)).toMatchObject({ status: 'ready', handover: null, version: 5 });
+    expect(await db.cards.get(card.cardId)).toMatchObject({
+      status: 'ready',
+      handover: null,
+      version: 5,
+    });
     expect(await syncStates(db)).toEqual(['rejected']);
   });
 
@@ -425,20 +556,43 @@ describe('SyncEngine outbox', () => {
       if (route === 'health') return json({ ok: true });
       if (route === 'cards') return json(emptyPage());
       const [event] = (body as PushRequest).events;
-      const handover = { ...(event as Extract<typeof event, { type: 'handover' }>), eventId: 'other-tablet-event', deviceId: 'other-tablet' };
-      return json({ results: [{ eventId: event!.eventId, status: 'conflict', reason: 'card already handed over', card: { ...otherCounter, handover } }] });
+      const handover = {
+        ...(event as Extract<typeof event, { type: 'handover' }>),
+        eventId: 'other-tablet-event',
+        deviceId: 'other-tablet',
+      };
+      return json({
+        results: [
+          {
+            eventId: event!.eventId,
+            status: 'conflict',
+            reason: 'card already handed over',
+            card: { ...otherCounter, handover },
+          },
+        ],
+      });
     });
     const event = await handOver(db, card);
     await engine.start();
-    expect(await db.cards.get(card.cardId)).toMatchObject({ status: 'handed_over', version: 12, handover: { eventId: 'other-tablet-event', deviceId: 'other-tablet' } });
+    expect(await db.cards.get(card.cardId)).toMatchObject({
+      status: 'handed_over',
+      version: 12,
+      handover: { eventId: 'other-tablet-event', deviceId: 'other-tablet' },
+    });
     const [item] = await attentionItems(db);
-    expect(item?.record).toMatchObject({ eventId: event.eventId, syncState: 'conflict', serverReason: 'card already handed over' });
+    expect(item?.record).toMatchObject({
+      eventId: event.eventId,
+      syncState: 'conflict',
+      serverReason: 'card already handed over',
+    });
   });
 });
 
 describe('SyncEngine pull', () => {
   it('reports first-pull progress in cards from the registry’s "remaining" hint, then remembers the pull is done', async () => {
-    const cards = Array.from({ length: 5 }, (_, i) => createCard({ cardId: `C-${String(i + 1).padStart(7, '0')}`, version: i + 1 }));
+    const cards = Array.from({ length: 5 }, (_, i) =>
+      createCard({ cardId: `C-${String(i + 1).padStart(7, '0')}`, version: i + 1 }),
+    );
     const pages: PullResponse[] = [
       { items: cards.slice(0, 2), cursor: 'c2', hasMore: true, remaining: 3 },
       { items: cards.slice(2, 4), cursor: 'c4', hasMore: true, remaining: 1 },
@@ -448,7 +602,15 @@ describe('SyncEngine pull', () => {
       ({ route, url }) => {
         if (route === 'health') return json({ ok: true });
         const after = url.searchParams.get('cursor');
-        return json(after === null ? pages[0] : after === 'c2' ? pages[1] : after === 'c4' ? pages[2] : emptyPage('c5'));
+        return json(
+          after === null
+            ? pages[0]
+            : after === 'c2'
+              ? pages[1]
+              : after === 'c4'
+                ? pages[2]
+                : emptyPage('c5'),
+        );
       },
       { cards: [] },
     );
@@ -465,13 +627,21 @@ describe('SyncEngine pull', () => {
     expect(await db.cards.count()).toBe(5);
     expect(await readSyncMeta(db)).toMatchObject({ pullCursor: 'c5', initialPullDone: true });
     await engine.syncNow();
-    expect(requests.filter((request) => request.route === 'cards').at(-1)?.url.searchParams.get('cursor')).toBe('c5');
+    expect(
+      requests
+        .filter((request) => request.route === 'cards')
+        .at(-1)
+        ?.url.searchParams.get('cursor'),
+    ).toBe('c5');
     expect(engine.getState().firstPull).toBe(false);
   });
 
   it('shows counts without a total when the registry sends no hint', async () => {
     const { engine } = await setup(
-      ({ route }) => (route === 'health' ? json({ ok: true }) : json({ items: [createCard({ version: 1 })], cursor: 'c1', hasMore: false })),
+      ({ route }) =>
+        route === 'health'
+          ? json({ ok: true })
+          : json({ items: [createCard({ version: 1 })], cursor: 'c1', hasMore: false }),
       { cards: [] },
     );
     const totals: Array<number | null> = [];
@@ -492,7 +662,11 @@ describe('SyncEngine pull', () => {
     await storeCursor(db, 'c-old');
     await engine.start();
     expect(engine.getState().status).toBe('idle');
-    expect(requests.filter((request) => request.route === 'cards').map((request) => request.url.searchParams.get('cursor'))).toEqual(['c-old', null]);
+    expect(
+      requests
+        .filter((request) => request.route === 'cards')
+        .map((request) => request.url.searchParams.get('cursor')),
+    ).toEqual(['c-old', null]);
     expect(await readSyncMeta(db)).toMatchObject({ pullCursor: 'c3' });
     expect(await db.cards.get(card.cardId)).toBeTruthy();
   });
@@ -503,7 +677,12 @@ describe('SyncEngine pull', () => {
       ({ route, url }) => {
         if (route === 'health') return json({ ok: true });
         if (url.searchParams.get('cursor') === 'c-old') return errorBody(400, 'malformed');
-        return json({ items: [{ ...stored, status: 'revoked', version: 3 }], cursor: 'c3', hasMore: false, remaining: 0 });
+        return json({
+          items: [{ ...stored, status: 'revoked', version: 3 }],
+          cursor: 'c3',
+          hasMore: false,
+          remaining: 0,
+        });
       },
       { cards: [stored] },
     );
@@ -513,14 +692,18 @@ describe('SyncEngine pull', () => {
   });
 
   it('stops a pull that says "more" but brings nothing', async () => {
-    const { engine, requests } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : json({ items: [], cursor: 'c0', hasMore: true })));
+    const { engine, requests } = await setup(({ route }) =>
+      route === 'health' ? json({ ok: true }) : json({ items: [], cursor: 'c0', hasMore: true }),
+    );
     await engine.start();
     expect(engine.getState()).toMatchObject({ status: 'error', problem: 'bad-response' });
     expect(requests.filter((request) => request.route === 'cards')).toHaveLength(1);
   });
 
   it('does not loop when the registry refuses even a pull from the beginning', async () => {
-    const { db, engine, requests } = await setup(({ route }) => (route === 'health' ? json({ ok: true }) : errorBody(400, 'malformed')));
+    const { db, engine, requests } = await setup(({ route }) =>
+      route === 'health' ? json({ ok: true }) : errorBody(400, 'malformed'),
+    );
     await storeCursor(db, 'c-old');
     await engine.start();
     expect(engine.getState()).toMatchObject({ status: 'error', problem: 'bad-response' });
@@ -528,12 +711,15 @@ describe('SyncEngine pull', () => {
   });
 
   it('resumes an interrupted first pull from the last page it stored', async () => {
-    const cards = Array.from({ length: 4 }, (_, i) => createCard({ cardId: `C-${String(i + 1).padStart(7, '0')}`, version: i + 1 }));
+    const cards = Array.from({ length: 4 }, (_, i) =>
+      createCard({ cardId: `C-${String(i + 1).padStart(7, '0')}`, version: i + 1 }),
+    );
     let failSecondPage = true;
     const { db, engine, requests } = await setup(
       ({ route, url }) => {
         if (route === 'health') return json({ ok: true });
-        if (url.searchParams.get('cursor') === null) return json({ items: cards.slice(0, 2), cursor: 'c2', hasMore: true, remaining: 2 });
+        if (url.searchParams.get('cursor') === null)
+          return json({ items: cards.slice(0, 2), cursor: 'c2', hasMore: true, remaining: 2 });
         if (failSecondPage) return errorBody(503, 'unavailable');
         return json({ items: cards.slice(2), cursor: 'c4', hasMore: false, remaining: 0 });
       },
@@ -545,7 +731,9 @@ describe('SyncEngine pull', () => {
     failSecondPage = false;
     await engine.syncNow();
     expect(await db.cards.count()).toBe(4);
-    const cursors = requests.filter((request) => request.route === 'cards').map((request) => request.url.searchParams.get('cursor'));
+    const cursors = requests
+      .filter((request) => request.route === 'cards')
+      .map((request) => request.url.searchParams.get('cursor'));
     expect(cursors).toEqual([null, 'c2', 'c2']);
   });
 });

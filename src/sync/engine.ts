@@ -17,10 +17,16 @@ import {
   type PushResultStatus,
 } from './protocol.ts';
 
-const PUSH_RESULT_STATUSES: readonly PushResultStatus[] = ['accepted', 'duplicate', 'conflict', 'rejected'];
+const PUSH_RESULT_STATUSES: readonly PushResultStatus[] = [
+  'accepted',
+  'duplicate',
+  'conflict',
+  'rejected',
+];
 
 export type SyncStatus = 'idle' | 'syncing' | 'offline' | 'error';
-export type SyncProblem = 'unreachable' | 'server-error' | 'rate-limited' | 'not-registered' | 'bad-response';
+export type SyncProblem =
+  'unreachable' | 'server-error' | 'rate-limited' | 'not-registered' | 'bad-response';
 
 export interface SyncState {
   status: SyncStatus;
@@ -174,7 +180,8 @@ export class SyncEngine {
   }
 
   private async runWithLock(): Promise<void> {
-    const withLock = this.deps.withLock ?? (async (task: () => Promise<void>) => (await task(), true));
+    const withLock =
+      this.deps.withLock ?? (async (task: () => Promise<void>) => (await task(), true));
     const ran = await withLock(() => this.runOnce());
     if (!ran && !this.stopped) this.schedule(SYNC_INTERVAL_MS);
   }
@@ -197,13 +204,26 @@ export class SyncEngine {
       this.retryNotBefore = null;
       const finishedAt = this.deps.clock.now();
       await writeSyncMeta(this.deps.db, { lastSyncAt: new Date(finishedAt).toISOString() });
-      this.update({ status: 'idle', problem: null, lastSuccessAt: finishedAt, pulledCards: 0, pullTotal: null, firstPull: false });
+      this.update({
+        status: 'idle',
+        problem: null,
+        lastSuccessAt: finishedAt,
+        pulledCards: 0,
+        pullTotal: null,
+        firstPull: false,
+      });
       if (!this.stopped) this.schedule(this.soonRequested ? SYNC_SOON_DELAY_MS : SYNC_INTERVAL_MS);
     } catch (error) {
       const failure = error instanceof SyncFailure ? error : new SyncFailure('bad-response');
       this.failures++;
       const offline = failure.problem === 'unreachable';
-      this.update({ status: offline ? 'offline' : 'error', problem: failure.problem, pulledCards: 0, pullTotal: null, firstPull: false });
+      this.update({
+        status: offline ? 'offline' : 'error',
+        problem: failure.problem,
+        pulledCards: 0,
+        pullTotal: null,
+        firstPull: false,
+      });
       if (failure.problem === 'not-registered' || this.stopped) return;
       const delay = failure.retryAfterMs ?? backoffDelayMs(this.failures - 1, this.random);
       this.retryNotBefore = offline ? null : this.deps.clock.now() + delay;
@@ -215,7 +235,12 @@ export class SyncEngine {
 
   /** The registry's health answer, without credentials: reachable or "offline", whatever the OS thinks. */
   private async checkReachable(settings: Settings): Promise<void> {
-    await this.request<unknown>(settings, HEALTH_PATH, { method: 'GET' }, { authenticated: false, timeoutMs: HEALTH_TIMEOUT_MS });
+    await this.request<unknown>(
+      settings,
+      HEALTH_PATH,
+      { method: 'GET' },
+      { authenticated: false, timeoutMs: HEALTH_TIMEOUT_MS },
+    );
   }
 
   private async push(settings: Settings): Promise<void> {
@@ -229,18 +254,24 @@ export class SyncEngine {
           body: JSON.stringify({ events: batch.map((record) => record.event) }),
         });
         if (!Array.isArray(response.results)) throw new SyncFailure('bad-response');
-        const results = response.results.filter((result) => eventIds.includes(result?.eventId) && PUSH_RESULT_STATUSES.includes(result.status));
+        const results = response.results.filter(
+          (result) =>
+            eventIds.includes(result?.eventId) && PUSH_RESULT_STATUSES.includes(result.status),
+        );
         await applyPushResults(this.deps.db, results);
         // A refused event's answer carries the card as the registry has it: show that at once
         // (who else handed it over, or that it was revoked) instead of waiting for the pull.
         const answeredCards = results.flatMap((result) =>
-          result.card && (result.status === 'conflict' || result.status === 'rejected') ? [result.card] : [],
+          result.card && (result.status === 'conflict' || result.status === 'rejected')
+            ? [result.card]
+            : [],
         );
         if (answeredCards.length > 0) await upsertCards(this.deps.db, answeredCards);
         // The protocol answers every event. A partial answer is a registry fault: retrying it
         // at once would loop, so the rest wait for the backoff like any other failure.
         const answered = new Set(results.map((result) => result.eventId));
-        if (!eventIds.every((eventId) => answered.has(eventId))) throw new SyncFailure('bad-response');
+        if (!eventIds.every((eventId) => answered.has(eventId)))
+          throw new SyncFailure('bad-response');
       } finally {
         // Whatever got no result (network error, partial answer) is pending again.
         await releaseUnanswered(this.deps.db, eventIds);
@@ -259,7 +290,11 @@ export class SyncEngine {
       if (pullCursor) query.set('cursor', pullCursor);
       let page: PullResponse;
       try {
-        page = await this.request<PullResponse>(settings, `${cardsPath(settings.centerId)}?${query}`, { method: 'GET' });
+        page = await this.request<PullResponse>(
+          settings,
+          `${cardsPath(settings.centerId)}?${query}`,
+          { method: 'GET' },
+        );
       } catch (error) {
         // A 400 on a stored cursor means the registry no longer knows it (its data was replaced,
         // its versions started again): pull everything once more, and let the registry's copy
@@ -272,15 +307,23 @@ export class SyncEngine {
         }
         throw error;
       }
-      if (!Array.isArray(page.items) || typeof page.cursor !== 'string') throw new SyncFailure('bad-response');
+      if (!Array.isArray(page.items) || typeof page.cursor !== 'string')
+        throw new SyncFailure('bad-response');
       // "More" with nothing in this page would ask for the same page forever.
       if (page.hasMore && page.items.length === 0) throw new SyncFailure('bad-response');
       await upsertCards(this.deps.db, page.items, { anyVersion: restarted });
       pullCursor = page.cursor;
-      await writeSyncMeta(this.deps.db, page.hasMore ? { pullCursor } : { pullCursor, initialPullDone: true });
+      await writeSyncMeta(
+        this.deps.db,
+        page.hasMore ? { pullCursor } : { pullCursor, initialPullDone: true },
+      );
       received += page.items.length;
-      const remaining = typeof page.remaining === 'number' && page.remaining >= 0 ? page.remaining : null;
-      this.update({ pulledCards: received, pullTotal: remaining === null ? null : received + remaining });
+      const remaining =
+        typeof page.remaining === 'number' && page.remaining >= 0 ? page.remaining : null;
+      this.update({
+        pulledCards: received,
+        pullTotal: remaining === null ? null : received + remaining,
+      });
       if (!page.hasMore) return;
     }
   }
@@ -289,7 +332,10 @@ export class SyncEngine {
     settings: Settings,
     path: string,
     init: RequestInit,
-    { authenticated = true, timeoutMs = REQUEST_TIMEOUT_MS }: { authenticated?: boolean; timeoutMs?: number } = {},
+    {
+      authenticated = true,
+      timeoutMs = REQUEST_TIMEOUT_MS,
+    }: { authenticated?: boolean; timeoutMs?: number } = {},
   ): Promise<T> {
     const controller = new AbortController();
     // The timeout covers the body too: a link that drops mid-page must not leave the sync (and
@@ -303,23 +349,40 @@ export class SyncEngine {
           signal: controller.signal,
           cache: 'no-store',
           headers: {
-            ...(authenticated ? { Authorization: `Bearer ${settings.deviceToken}`, 'X-Device-Id': settings.deviceId } : {}),
+            ...(authenticated
+              ? {
+                  Authorization: `Bearer ${settings.deviceToken}`,
+                  'X-Device-Id': settings.deviceId,
+                }
+              : {}),
             ...(init.body ? { 'Content-Type': 'application/json' } : {}),
           },
         });
       } catch {
         throw new SyncFailure('unreachable');
       }
-      if (response.status === 401 || response.status === 403) throw new SyncFailure('not-registered', null, response.status);
-      if (response.status === 429) throw new SyncFailure('rate-limited', retryAfterMs(response), 429);
-      if (response.status >= 500) throw new SyncFailure('server-error', retryAfterMs(response), response.status);
+      if (response.status === 401 || response.status === 403)
+        throw new SyncFailure('not-registered', null, response.status);
+      if (response.status === 429)
+        throw new SyncFailure('rate-limited', retryAfterMs(response), 429);
+      if (response.status >= 500)
+        throw new SyncFailure('server-error', retryAfterMs(response), response.status);
       if (!response.ok) {
         const body = (await response.json().catch(() => null)) as ErrorBody | null;
         const protocolError = typeof body?.error?.code === 'string';
         // The registry's own 404 names an unknown center, which retrying cannot fix; a 404
         // without its error body is something else on the way (a wrong URL, a proxy).
-        if (response.status === 404) throw new SyncFailure(authenticated && protocolError ? 'not-registered' : 'server-error', null, 404);
-        throw new SyncFailure(protocolError ? 'bad-response' : 'server-error', null, response.status);
+        if (response.status === 404)
+          throw new SyncFailure(
+            authenticated && protocolError ? 'not-registered' : 'server-error',
+            null,
+            404,
+          );
+        throw new SyncFailure(
+          protocolError ? 'bad-response' : 'server-error',
+          null,
+          response.status,
+        );
       }
       try {
         return (await response.json()) as T;

@@ -6,7 +6,11 @@ function installFakeLocks() {
   const held = new Set<string>();
   const requested: Array<{ name: string; ifAvailable: boolean }> = [];
   const locks = {
-    async request(name: string, options: { ifAvailable?: boolean }, callback: (lock: { name: string } | null) => Promise<unknown>) {
+    async request(
+      name: string,
+      options: { ifAvailable?: boolean },
+      callback: (lock: { name: string } | null) => Promise<unknown>,
+    ) {
       requested.push({ name, ifAvailable: Boolean(options.ifAvailable) });
       if (held.has(name)) return callback(null);
       held.add(name);
@@ -40,7 +44,9 @@ describe('withSyncLock', () => {
     release();
     expect(await firstTab).toBe(true);
     expect(await withSyncLock(async () => undefined)).toBe(true);
-    expect(requested.every((request) => request.name === SYNC_LOCK_NAME && request.ifAvailable)).toBe(true);
+    expect(
+      requested.every((request) => request.name === SYNC_LOCK_NAME && request.ifAvailable),
+    ).toBe(true);
   });
 
   it('still syncs in a browser without Web Locks', async () => {

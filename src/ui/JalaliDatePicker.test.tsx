@@ -19,17 +19,51 @@ const LABELS: JalaliDatePickerLabels = {
   nextMonth: 'Next month',
   weekdays: ['Saturday', 'Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'],
   weekdaysShort: ['Sa', 'Su', 'Mo', 'Tu', 'We', 'Th', 'Fr'],
-  monthNames: ['Farvardin', 'Ordibehesht', 'Khordad', 'Tir', 'Mordad', 'Shahrivar', 'Mehr', 'Aban', 'Azar', 'Dey', 'Bahman', 'Esfand'],
+  monthNames: [
+    'Farvardin',
+    'Ordibehesht',
+    'Khordad',
+    'Tir',
+    'Mordad',
+    'Shahrivar',
+    'Mehr',
+    'Aban',
+    'Azar',
+    'Dey',
+    'Bahman',
+    'Esfand',
+  ],
 };
 
 const FA_LABELS: JalaliDatePickerLabels = {
   ...LABELS,
   weekdays: ['شنبه', 'یکشنبه', 'دوشنبه', 'سه‌شنبه', 'چهارشنبه', 'پنجشنبه', 'جمعه'],
   weekdaysShort: ['ش', 'ی', 'د', 'س', 'چ', 'پ', 'ج'],
-  monthNames: ['فروردین', 'اردیبهشت', 'خرداد', 'تیر', 'مرداد', 'شهریور', 'مهر', 'آبان', 'آذر', 'دی', 'بهمن', 'اسفند'],
+  monthNames: [
+    'فروردین',
+    'اردیبهشت',
+    'خرداد',
+    'تیر',
+    'مرداد',
+    'شهریور',
+    'مهر',
+    'آبان',
+    'آذر',
+    'دی',
+    'بهمن',
+    'اسفند',
+  ],
 };
 
-function renderPicker({ value, max, language = 'en' }: { value: string; max: string; language?: UiLanguage }) {
+function renderPicker({
+  value,
+  max,
+  language = 'en',
+}: {
+  value: string;
+  max: string;
+  language?: UiLanguage;
+}) {
   const onChange = vi.fn<(dayKey: string) => void>();
   render(
     <JalaliDatePicker
@@ -46,7 +80,9 @@ function renderPicker({ value, max, language = 'en' }: { value: string; max: str
 /** Like the app: the parent holds the value. */
 function ControlledPicker({ initial, max }: { initial: string; max: string }) {
   const [value, setValue] = useState(initial);
-  return <JalaliDatePicker value={value} max={max} onChange={setValue} language="en" labels={LABELS} />;
+  return (
+    <JalaliDatePicker value={value} max={max} onChange={setValue} language="en" labels={LABELS} />
+  );
 }
 
 async function openGrid(user: ReturnType<typeof userEvent.setup>) {
@@ -121,9 +157,14 @@ describe('JalaliDatePicker, month grid', () => {
     const grid = await openGrid(user);
     expect(toggle).toHaveAttribute('aria-expanded', 'true');
     expect(grid).toHaveAccessibleName('Azar 1405');
-    const pressed = dayButtons(grid).filter((button) => button.getAttribute('aria-pressed') === 'true');
+    const pressed = dayButtons(grid).filter(
+      (button) => button.getAttribute('aria-pressed') === 'true',
+    );
     expect(pressed).toEqual([within(grid).getByRole('button', { name: '4 Azar 1405 AP' })]);
-    expect(within(grid).getByRole('button', { name: '3 Azar 1405 AP' })).toHaveAttribute('aria-pressed', 'false');
+    expect(within(grid).getByRole('button', { name: '3 Azar 1405 AP' })).toHaveAttribute(
+      'aria-pressed',
+      'false',
+    );
   });
 
   it.each([
@@ -144,7 +185,15 @@ describe('JalaliDatePicker, month grid', () => {
     const { user } = renderPicker({ value: '1405-09-04', max: '1405-09-10' });
     const grid = await openGrid(user);
     const headers = within(grid).getAllByRole('columnheader');
-    expect(headers.map((header) => header.textContent)).toEqual(['Sa', 'Su', 'Mo', 'Tu', 'We', 'Th', 'Fr']);
+    expect(headers.map((header) => header.textContent)).toEqual([
+      'Sa',
+      'Su',
+      'Mo',
+      'Tu',
+      'We',
+      'Th',
+      'Fr',
+    ]);
     expect(headers[0]).toHaveAccessibleName('Saturday');
   });
 
@@ -174,8 +223,13 @@ describe('JalaliDatePicker, month grid', () => {
   it('marks max as the current date', async () => {
     const { user } = renderPicker({ value: '1405-09-01', max: '1405-09-04' });
     const grid = await openGrid(user);
-    expect(within(grid).getByRole('button', { name: '4 Azar 1405 AP' })).toHaveAttribute('aria-current', 'date');
-    expect(within(grid).getByRole('button', { name: '1 Azar 1405 AP' })).not.toHaveAttribute('aria-current');
+    expect(within(grid).getByRole('button', { name: '4 Azar 1405 AP' })).toHaveAttribute(
+      'aria-current',
+      'date',
+    );
+    expect(within(grid).getByRole('button', { name: '1 Azar 1405 AP' })).not.toHaveAttribute(
+      'aria-current',
+    );
   });
 
   it('picks a day, closes the grid and returns focus to the toggle', async () => {
@@ -227,7 +281,10 @@ describe('JalaliDatePicker, month grid', () => {
     await user.click(screen.getByRole('button', { name: 'Next day' }));
     const grid = screen.getByRole('table');
     expect(grid).toHaveAccessibleName('Azar 1405');
-    expect(within(grid).getByRole('button', { name: '1 Azar 1405 AP' })).toHaveAttribute('aria-pressed', 'true');
+    expect(within(grid).getByRole('button', { name: '1 Azar 1405 AP' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
   });
 
   it('writes the grid in Persian digits in Persian', async () => {
@@ -243,10 +300,13 @@ describe('step arrows', () => {
   it.each([
     ['en', '‹', '›'],
     ['fa', '›', '‹'],
-  ] as const)('in %s, "previous" points %s and "next" points %s: the way days run in the language', (language, back, forward) => {
-    renderPicker({ value: '1405-09-03', max: '1405-09-04', language });
-    const labels = language === 'fa' ? FA_LABELS : LABELS;
-    expect(screen.getByRole('button', { name: labels.previousDay })).toHaveTextContent(back);
-    expect(screen.getByRole('button', { name: labels.nextDay })).toHaveTextContent(forward);
-  });
+  ] as const)(
+    'in %s, "previous" points %s and "next" points %s: the way days run in the language',
+    (language, back, forward) => {
+      renderPicker({ value: '1405-09-03', max: '1405-09-04', language });
+      const labels = language === 'fa' ? FA_LABELS : LABELS;
+      expect(screen.getByRole('button', { name: labels.previousDay })).toHaveTextContent(back);
+      expect(screen.getByRole('button', { name: labels.nextDay })).toHaveTextContent(forward);
+    },
+  );
 });

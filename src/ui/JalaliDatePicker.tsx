@@ -2,7 +2,14 @@ import type { KeyboardEvent } from 'react';
 import { useId, useMemo, useRef, useState } from 'react';
 import { toPersianDigits } from '../domain/digits.ts';
 import type { UiLanguage } from '../domain/jalali.ts';
-import { addJalaliDays, dayKeyOf, formatJalaliDate, jalaliDayStart, jalaliMonthLength, jalaliWeekday } from '../domain/jalali.ts';
+import {
+  addJalaliDays,
+  dayKeyOf,
+  formatJalaliDate,
+  jalaliDayStart,
+  jalaliMonthLength,
+  jalaliWeekday,
+} from '../domain/jalali.ts';
 
 type Seven<T> = readonly [T, T, T, T, T, T, T];
 type Twelve<T> = readonly [T, T, T, T, T, T, T, T, T, T, T, T];
@@ -67,7 +74,14 @@ function numeral(value: number, language: UiLanguage): string {
  * A touch-sized Jalali day picker: step a day back or forward, jump to today, or open a month
  * grid (Saturday first) and tap a day. Days after `max` cannot be chosen.
  */
-export function JalaliDatePicker({ value, onChange, max, language, labels, id }: JalaliDatePickerProps) {
+export function JalaliDatePicker({
+  value,
+  onChange,
+  max,
+  language,
+  labels,
+  id,
+}: JalaliDatePickerProps) {
   const [open, setOpen] = useState(false);
   const [view, setView] = useState<MonthView>(() => monthOf(value));
   const toggleRef = useRef<HTMLButtonElement>(null);
@@ -93,12 +107,23 @@ export function JalaliDatePicker({ value, onChange, max, language, labels, id }:
   return (
     <div className="jalali-picker" role="group" aria-label={labels.group} id={id}>
       <div className="jalali-picker-bar">
-        <StepButton direction="back" label={labels.previousDay} language={language} onStep={() => choose(addJalaliDays(value, -1, CALENDAR_ZONE))} />
+        <StepButton
+          direction="back"
+          label={labels.previousDay}
+          language={language}
+          onStep={() => choose(addJalaliDays(value, -1, CALENDAR_ZONE))}
+        />
         <output className="jalali-picker-value">
           <span className="jalali-picker-weekday">{labels.weekdays[jalaliWeekday(value)]}</span>{' '}
           <span className="jalali-picker-date">{formatDayKey(value, language)}</span>
         </output>
-        <StepButton direction="forward" label={labels.nextDay} language={language} atLimit={atMax} onStep={() => choose(addJalaliDays(value, 1, CALENDAR_ZONE))} />
+        <StepButton
+          direction="forward"
+          label={labels.nextDay}
+          language={language}
+          atLimit={atMax}
+          onStep={() => choose(addJalaliDays(value, 1, CALENDAR_ZONE))}
+        />
         <button type="button" className="button jalali-picker-today" onClick={() => choose(max)}>
           {labels.today}
         </button>
@@ -164,7 +189,11 @@ function MonthGrid({ view, value, max, language, labels, onShift, onPick }: Mont
     const cells: (DayCell | null)[] = Array.from({ length: jalaliWeekday(firstKey) }, () => null);
     const length = jalaliMonthLength(view.year, view.month);
     for (let day = 1; day <= length; day += 1) {
-      const name = formatJalaliDate(new Date(firstStart + (day - 1) * DAY_MS), language, CALENDAR_ZONE);
+      const name = formatJalaliDate(
+        new Date(firstStart + (day - 1) * DAY_MS),
+        language,
+        CALENDAR_ZONE,
+      );
       cells.push({ day, dayKey: dayKeyOf(view.year, view.month, day), name });
     }
     while (cells.length % 7 !== 0) cells.push(null);
@@ -179,11 +208,22 @@ function MonthGrid({ view, value, max, language, labels, onShift, onPick }: Mont
   return (
     <>
       <div className="jalali-picker-month-bar">
-        <StepButton direction="back" label={labels.previousMonth} language={language} onStep={() => onShift(-1)} />
+        <StepButton
+          direction="back"
+          label={labels.previousMonth}
+          language={language}
+          onStep={() => onShift(-1)}
+        />
         <span className="jalali-picker-month-name" id={titleId} aria-live="polite">
           {labels.monthNames[view.month - 1]} {numeral(view.year, language)}
         </span>
-        <StepButton direction="forward" label={labels.nextMonth} language={language} atLimit={lastMonth} onStep={() => onShift(1)} />
+        <StepButton
+          direction="forward"
+          label={labels.nextMonth}
+          language={language}
+          atLimit={lastMonth}
+          onStep={() => onShift(1)}
+        />
       </div>
       <table className="jalali-picker-grid" aria-labelledby={titleId}>
         <thead>

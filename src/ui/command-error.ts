@@ -23,7 +23,9 @@ const REFUSAL_MESSAGE: Record<HandoverRefusal, MessageKey> = {
 
 function isQuotaError(error: unknown): boolean {
   const candidates = [error, (error as { inner?: unknown } | null)?.inner];
-  return candidates.some((candidate) => (candidate as { name?: string } | null)?.name === 'QuotaExceededError');
+  return candidates.some(
+    (candidate) => (candidate as { name?: string } | null)?.name === 'QuotaExceededError',
+  );
 }
 
 /** Words for a failed command. The transaction rolled back, so nothing half-written remains. */

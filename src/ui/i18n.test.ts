@@ -9,8 +9,18 @@ describe('createI18n', () => {
     ['fa', 'shiftOnDuty', { name: 'مریم احمدی' }, 'متصدی: مریم احمدی'],
     ['fa', 'shiftOnDuty', { name: 'Maryam' }, 'متصدی: \u2068Maryam\u2069'],
     ['en', 'shiftOnDuty', { name: 'Maryam' }, 'On duty: Maryam'],
-    ['en', 'attentionRegistryReason', { reason: 'fee $$5 then $& and $\'' }, 'Registry’s reason: fee $$5 then $& and $\''],
-    ['en', 'attentionRecorded', { date: '{time}', time: '10:31', staff: 'S-07' }, 'Recorded on {time} at 10:31 by S-07'],
+    [
+      'en',
+      'attentionRegistryReason',
+      { reason: "fee $$5 then $& and $'" },
+      "Registry’s reason: fee $$5 then $& and $'",
+    ],
+    [
+      'en',
+      'attentionRecorded',
+      { date: '{time}', time: '10:31', staff: 'S-07' },
+      'Recorded on {time} at 10:31 by S-07',
+    ],
   ] as const)('in %s renders %s with %o as %s', (language, key, params, expected) => {
     expect(createI18n(language).t(key, params)).toBe(expected);
   });

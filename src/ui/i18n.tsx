@@ -31,7 +31,8 @@ function isolateIfForeign(value: string, language: UiLanguage): string {
 }
 
 export function createI18n(language: UiLanguage): I18n {
-  const digits = (text: string | number) => (language === 'fa' ? toPersianDigits(String(text)) : String(text));
+  const digits = (text: string | number) =>
+    language === 'fa' ? toPersianDigits(String(text)) : String(text);
   const countFormat = new Intl.NumberFormat(language === 'fa' ? 'fa-IR' : 'en-US');
   return {
     language,
@@ -54,7 +55,13 @@ export function createI18n(language: UiLanguage): I18n {
 
 const I18nContext = createContext<I18n>(createI18n('fa'));
 
-export function I18nProvider({ language, children }: { language: UiLanguage; children: ReactNode }) {
+export function I18nProvider({
+  language,
+  children,
+}: {
+  language: UiLanguage;
+  children: ReactNode;
+}) {
   const i18n = useMemo(() => createI18n(language), [language]);
   return <I18nContext.Provider value={i18n}>{children}</I18nContext.Provider>;
 }

@@ -12,7 +12,8 @@ export const fa = {
   skipToContent: 'پرش به محتوا',
 
   shiftTitle: 'شروع نوبت کاری',
-  shiftIntro: 'پیش از تحویل کارت، شناسه و نام متصدی باجه را وارد کنید. همه‌ی تحویل‌ها به نام شما ثبت می‌شود.',
+  shiftIntro:
+    'پیش از تحویل کارت، شناسه و نام متصدی باجه را وارد کنید. همه‌ی تحویل‌ها به نام شما ثبت می‌شود.',
   shiftStaffId: 'شناسه‌ی متصدی',
   shiftStaffName: 'نام و نام خانوادگی متصدی',
   shiftStart: 'شروع نوبت',
@@ -23,7 +24,8 @@ export const fa = {
   shiftEnd: 'پایان نوبت',
 
   searchLabel: 'کد ملی، کد رهگیری یا نام',
-  searchHint: 'کد را با هر رقمی تایپ کنید یا بارکد را اسکن کنید؛ برای نام، بخشی از نام و نام خانوادگی کافی است.',
+  searchHint:
+    'کد را با هر رقمی تایپ کنید یا بارکد را اسکن کنید؛ برای نام، بخشی از نام و نام خانوادگی کافی است.',
   searchPlaceholder: 'مثلاً ۰۰۱۲۳۴۵۶۷۹ یا زهرا محمدی',
   searchResults: 'نتایج جستجو',
   searchNoResults: 'کارتی با این مشخصات در موجودی این مرکز نیست.',
@@ -60,7 +62,8 @@ export const fa = {
   cardNotFound: 'این کارت در موجودی این دستگاه نیست.',
   cardBackToSearch: 'بازگشت به جستجو',
   cardHandOver: 'تحویل کارت',
-  cardCannotRevoked: 'این کارت باطل شده است و نباید تحویل داده شود. کارت را از جعبه جدا کنید و به مسئول مرکز بدهید.',
+  cardCannotRevoked:
+    'این کارت باطل شده است و نباید تحویل داده شود. کارت را از جعبه جدا کنید و به مسئول مرکز بدهید.',
   cardCannotReturned: 'این کارت به اداره‌ی کل مرجوع شده است و در این مرکز قابل تحویل نیست.',
   cardCannotHandedOver: 'این کارت قبلاً تحویل داده شده است.',
   cardHandedOverTo: 'تحویل به {name} ({kind}) در {date} ساعت {time}، متصدی {staff}',
@@ -106,7 +109,8 @@ export const fa = {
   handoverHolderCode: 'کد ملی دارنده: {code}',
 
   voidTitle: 'ابطال این تحویل',
-  voidIntro: 'اگر کارت اشتباه تحویل داده شده یا ثبت نادرست بوده، تحویل را با ذکر دلیل باطل کنید. هر دو رویداد در سابقه می‌ماند.',
+  voidIntro:
+    'اگر کارت اشتباه تحویل داده شده یا ثبت نادرست بوده، تحویل را با ذکر دلیل باطل کنید. هر دو رویداد در سابقه می‌ماند.',
   voidReason: 'دلیل ابطال',
   voidConfirm: 'ابطال تحویل',
 
@@ -124,10 +128,12 @@ export const fa = {
   refusalHandoverNotFound: 'این تحویل پیدا نشد.',
   refusalHandoverAlreadyVoided: 'این تحویل قبلاً باطل شده است.',
   refusalVoidReasonMissing: 'دلیل ابطال را بنویسید.',
-  refusalHandoverNeedsAttention: 'سامانه‌ی مرکزی این تحویل را نپذیرفته است؛ سرپرست باید آن را در «نیازمند رسیدگی» بررسی کند.',
+  refusalHandoverNeedsAttention:
+    'سامانه‌ی مرکزی این تحویل را نپذیرفته است؛ سرپرست باید آن را در «نیازمند رسیدگی» بررسی کند.',
   refusalAttentionNotFound: 'این مورد دیگر نیازمند رسیدگی نیست.',
   refusalResolutionNoteMissing: 'یادداشت سرپرست را بنویسید.',
-  errorStorageFull: 'فضای ذخیره‌سازی دستگاه پر است؛ چیزی ثبت نشد. برخی فایل‌ها یا برنامه‌ها را پاک کنید و دوباره تلاش کنید.',
+  errorStorageFull:
+    'فضای ذخیره‌سازی دستگاه پر است؛ چیزی ثبت نشد. برخی فایل‌ها یا برنامه‌ها را پاک کنید و دوباره تلاش کنید.',
   errorUnexpected: 'ثبت انجام نشد ({detail}). اطلاعات قبلی سالم است؛ دوباره تلاش کنید.',
 
   todayTitle: 'تحویل‌های امروز، {date}',
@@ -157,10 +163,12 @@ export const fa = {
   syncPendingCount: '{count} در انتظار',
   syncLastSuccess: 'آخرین همگام‌سازی: {time}',
   syncNever: 'هنوز همگام‌سازی نشده',
-  syncProblemUnreachable: 'سرور در دسترس نیست؛ تحویل‌ها روی دستگاه ذخیره می‌شوند و بعداً ارسال می‌شوند.',
+  syncProblemUnreachable:
+    'سرور در دسترس نیست؛ تحویل‌ها روی دستگاه ذخیره می‌شوند و بعداً ارسال می‌شوند.',
   syncProblemServerError: 'سرور خطا داد؛ دوباره تلاش می‌شود.',
   syncProblemRateLimited: 'سرور مشغول است؛ کمی بعد دوباره تلاش می‌شود.',
-  syncProblemNotRegistered: 'این دستگاه در سامانه ثبت نیست یا توکن آن نامعتبر است؛ با پشتیبانی تماس بگیرید.',
+  syncProblemNotRegistered:
+    'این دستگاه در سامانه ثبت نیست یا توکن آن نامعتبر است؛ با پشتیبانی تماس بگیرید.',
   syncProblemBadResponse: 'پاسخ سرور قابل فهم نبود؛ دوباره تلاش می‌شود.',
   syncPulling: 'دریافت موجودی: {count} کارت',
   syncFirstPull: 'دریافت موجودی مرکز: {received} از {total} کارت',
@@ -177,7 +185,8 @@ export const fa = {
   cardNeedsAttention: 'سامانه‌ی مرکزی رویدادی از این کارت را که در این دستگاه ثبت شده بود نپذیرفت.',
   navAttention: 'نیازمند رسیدگی',
   attentionTitle: 'نیازمند رسیدگی',
-  attentionIntro: 'سامانه‌ی مرکزی این رویدادها را نپذیرفت و تا رسیدگی سرپرست همین‌جا می‌مانند. اگر تحویل اشتباه بوده آن را باطل کنید؛ وگرنه بنویسید چه اقدامی شد.',
+  attentionIntro:
+    'سامانه‌ی مرکزی این رویدادها را نپذیرفت و تا رسیدگی سرپرست همین‌جا می‌مانند. اگر تحویل اشتباه بوده آن را باطل کنید؛ وگرنه بنویسید چه اقدامی شد.',
   attentionEmpty: 'موردی برای رسیدگی نیست.',
   attentionRegistryReason: 'دلیل سامانه: {reason}',
   attentionNoReason: 'سامانه دلیلی نگفت.',
@@ -197,22 +206,28 @@ export const fa = {
   updateHeldSync: 'به‌روزرسانی پس از پایان همگام‌سازی در جریان انجام می‌شود.',
   updateHeldImport: 'به‌روزرسانی پس از پایان ورود فهرست در جریان انجام می‌شود.',
   updateApplying: 'در حال به‌روزرسانی…',
-  updateNeedsRestart: 'به‌روزرسانی با بستن و باز کردن دوباره‌ی برنامه کامل می‌شود. داده‌های ذخیره‌شده سالم می‌مانند.',
+  updateNeedsRestart:
+    'به‌روزرسانی با بستن و باز کردن دوباره‌ی برنامه کامل می‌شود. داده‌های ذخیره‌شده سالم می‌مانند.',
   dbUpgradedTitle: 'برنامه در زبانه‌ی دیگری به‌روز شد',
-  dbUpgradedBody: 'برای ادامه، این زبانه را دوباره بارگذاری کنید. هیچ داده‌ی ذخیره‌شده‌ای از دست نمی‌رود.',
+  dbUpgradedBody:
+    'برای ادامه، این زبانه را دوباره بارگذاری کنید. هیچ داده‌ی ذخیره‌شده‌ای از دست نمی‌رود.',
   dbUpgradedReload: 'بارگذاری دوباره',
-  dbUpgradeBlocked: 'برای تکمیل به‌روزرسانی، برنامه را در زبانه‌های دیگر ببندید یا دوباره بارگذاری کنید.',
+  dbUpgradeBlocked:
+    'برای تکمیل به‌روزرسانی، برنامه را در زبانه‌های دیگر ببندید یا دوباره بارگذاری کنید.',
   storageTitle: 'فضای ذخیره‌سازی دستگاه',
   storagePersisted: 'ماندگار: مرورگر داده‌های این برنامه را خودبه‌خود پاک نمی‌کند.',
-  storageNotPersisted: 'ماندگار نیست: اگر فضای دستگاه کم شود، مرورگر ممکن است داده‌های این برنامه را پاک کند.',
-  storageWhatToDo: 'برنامه را روی صفحه‌ی اصلی نصب کنید و «درخواست دوباره» را بزنید؛ در تنظیمات سایت مرورگر هم می‌توان ذخیره‌سازی ماندگار را مجاز کرد. تا آن زمان زود به زود همگام‌سازی کنید تا تحویلی فقط روی این دستگاه نماند.',
+  storageNotPersisted:
+    'ماندگار نیست: اگر فضای دستگاه کم شود، مرورگر ممکن است داده‌های این برنامه را پاک کند.',
+  storageWhatToDo:
+    'برنامه را روی صفحه‌ی اصلی نصب کنید و «درخواست دوباره» را بزنید؛ در تنظیمات سایت مرورگر هم می‌توان ذخیره‌سازی ماندگار را مجاز کرد. تا آن زمان زود به زود همگام‌سازی کنید تا تحویلی فقط روی این دستگاه نماند.',
   storageUnknown: 'این مرورگر نمی‌گوید فضای ذخیره‌سازی ماندگار است یا نه.',
   storageUsage: '{used} از {quota} مگابایت استفاده شده است.',
   storageAskAgain: 'درخواست دوباره',
   installTitle: 'نصب روی صفحه‌ی اصلی',
   installButton: 'نصب تحویل',
   installDone: 'تحویل نصب شده است و از صفحه‌ی اصلی، حتی بدون اینترنت، باز می‌شود.',
-  installMenuNote: 'اگر دکمه‌ی نصب دیده نمی‌شود، از منوی مرورگر «افزودن به صفحه‌ی اصلی» یا «نصب برنامه» را بزنید. برنامه‌ی نصب‌شده بدون اینترنت هم باز می‌شود.',
+  installMenuNote:
+    'اگر دکمه‌ی نصب دیده نمی‌شود، از منوی مرورگر «افزودن به صفحه‌ی اصلی» یا «نصب برنامه» را بزنید. برنامه‌ی نصب‌شده بدون اینترنت هم باز می‌شود.',
   settingsVersion: 'نسخه‌ی برنامه: {version}',
   recipientHolder: 'دارنده',
   recipientProxy: 'نماینده',
@@ -221,7 +236,8 @@ export const fa = {
   navReport: 'گزارش روز',
 
   importTitle: 'ورود فهرست محموله‌ی کارت',
-  importIntro: 'فایل CSV فهرستی را که همراه محموله رسیده است انتخاب کنید یا اینجا رها کنید. ردیف‌های درست وارد موجودی می‌شوند و ردیف‌های نادرست با شماره‌ی سطر و دلیل فهرست می‌شوند. ورود دوباره‌ی همان فایل چیزی را تغییر نمی‌دهد و کارت تحویل‌شده هرگز بازنویسی نمی‌شود.',
+  importIntro:
+    'فایل CSV فهرستی را که همراه محموله رسیده است انتخاب کنید یا اینجا رها کنید. ردیف‌های درست وارد موجودی می‌شوند و ردیف‌های نادرست با شماره‌ی سطر و دلیل فهرست می‌شوند. ورود دوباره‌ی همان فایل چیزی را تغییر نمی‌دهد و کارت تحویل‌شده هرگز بازنویسی نمی‌شود.',
   importRequiredColumns: 'ستون‌های لازم',
   importOptionalColumns: 'ستون‌های اختیاری (ستون‌های دیگر نادیده گرفته می‌شوند)',
   importChooseFile: 'انتخاب فایل فهرست',
@@ -235,7 +251,8 @@ export const fa = {
   importNotReady: 'تحویل‌شده یا باطل (دست‌نخورده)',
   importRejected: 'ردیف ردشده',
   importRejectedTitle: 'ردیف‌های ردشده',
-  importRejectedShown: '{shown} ردیف از {total} ردیف ردشده نشان داده شده است؛ همه در فایل دانلودی هست.',
+  importRejectedShown:
+    '{shown} ردیف از {total} ردیف ردشده نشان داده شده است؛ همه در فایل دانلودی هست.',
   importDownloadRejected: 'دانلود ردیف‌های ردشده (CSV)',
   importLine: 'سطر',
   importCardId: 'شناسه‌ی کارت',
@@ -244,24 +261,29 @@ export const fa = {
   importRefused: 'فایل {file} وارد نشد و هیچ کارتی تغییر نکرد.',
   importMissingColumns: 'این ستون‌های لازم را ندارد: {columns}.',
   importDuplicateColumns: 'این ستون‌ها دو بار آمده‌اند: {columns}.',
-  importNotUtf8: 'فایل {file} متن UTF-8 نیست. آن را در اکسل با «CSV UTF-8» ذخیره کنید و دوباره وارد کنید. هیچ کارتی تغییر نکرد.',
-  importFailed: 'ورود نیمه‌کاره ماند: {reason} {count} کارتی که تا اینجا ذخیره شد سر جایش است؛ پس از رفع مشکل همان فایل را دوباره وارد کنید.',
+  importNotUtf8:
+    'فایل {file} متن UTF-8 نیست. آن را در اکسل با «CSV UTF-8» ذخیره کنید و دوباره وارد کنید. هیچ کارتی تغییر نکرد.',
+  importFailed:
+    'ورود نیمه‌کاره ماند: {reason} {count} کارتی که تا اینجا ذخیره شد سر جایش است؛ پس از رفع مشکل همان فایل را دوباره وارد کنید.',
   importReasonMissing: 'خالی است',
   importReasonTooLong: 'بیش از حد بلند است',
   importReasonDuplicateCardId: 'این شناسه‌ی کارت در سطرهای بالاتر همین فایل آمده است',
   importReasonInvalidNationalCode: 'کد ملی نامعتبر',
   importReasonBadDate: 'تاریخ باید شمسی و به شکل ۱۴۰۵-۰۹-۰۴ یا ۱۴۰۵/۰۹/۰۴ باشد',
   importReasonNotDigits: 'فقط رقم مجاز است',
-  importReasonWrongFieldCount: 'تعداد خانه‌های این سطر با سرستون‌ها نمی‌خواند (ویرگول بدون گیومه یا خانه‌ی جاافتاده)',
+  importReasonWrongFieldCount:
+    'تعداد خانه‌های این سطر با سرستون‌ها نمی‌خواند (ویرگول بدون گیومه یا خانه‌ی جاافتاده)',
   importReasonMalformedRow: 'گیومه‌های این سطر درست بسته نشده است',
   importReasonCardIdTaken: 'این شناسه‌ی کارت در موجودی مرکز به کد ملی دیگری تعلق دارد',
-  importReasonRegistryCopyDiffers: 'مشخصات این کارت در سامانه‌ی مرکزی با فایل فرق دارد؛ نسخه‌ی سامانه نگه داشته شد',
+  importReasonRegistryCopyDiffers:
+    'مشخصات این کارت در سامانه‌ی مرکزی با فایل فرق دارد؛ نسخه‌ی سامانه نگه داشته شد',
 
   reportTitle: 'گزارش روز',
   reportDay: 'روز گزارش',
   reportDownloadCsv: 'دانلود CSV',
   reportDownloadXlsx: 'دانلود اکسل (xlsx)',
-  reportExportHint: 'فایل‌ها روی همین دستگاه ساخته می‌شوند و بدون اینترنت هم دانلود می‌شوند. کدها در هر دو فایل متن‌اند و صفرهای آغازشان می‌ماند.',
+  reportExportHint:
+    'فایل‌ها روی همین دستگاه ساخته می‌شوند و بدون اینترنت هم دانلود می‌شوند. کدها در هر دو فایل متن‌اند و صفرهای آغازشان می‌ماند.',
   reportEmpty: 'در این روز تحویلی در این دستگاه ثبت نشده است.',
   reportHandedOver: 'تحویل‌شده',
   reportToHolder: 'به خود دارنده',
@@ -292,7 +314,8 @@ export const fa = {
   reportExportFailed: 'ساختن فایل ممکن نشد: {reason}',
 
   settingsRetentionDays: 'مهلت نگهداری کارت در مرکز (روز)',
-  settingsRetentionHint: 'کارتی که بیش از این مدت آماده مانده باشد، در گزارش روز برای بازگشت به اداره‌ی کل فهرست می‌شود.',
+  settingsRetentionHint:
+    'کارتی که بیش از این مدت آماده مانده باشد، در گزارش روز برای بازگشت به اداره‌ی کل فهرست می‌شود.',
   settingsRetentionInvalid: 'عددی بین ۱ و ۳۶۵۰ وارد کنید.',
   settingsRetentionSave: 'ذخیره‌ی مهلت نگهداری',
 
@@ -317,7 +340,8 @@ export const en: Record<MessageKey, string> = {
   skipToContent: 'Skip to content',
 
   shiftTitle: 'Start your shift',
-  shiftIntro: 'Enter your staff id and name before handing over cards. Every handover is recorded under your name.',
+  shiftIntro:
+    'Enter your staff id and name before handing over cards. Every handover is recorded under your name.',
   shiftStaffId: 'Staff id',
   shiftStaffName: 'Full name',
   shiftStart: 'Start shift',
@@ -328,7 +352,8 @@ export const en: Record<MessageKey, string> = {
   shiftEnd: 'End shift',
 
   searchLabel: 'National code, tracking code or name',
-  searchHint: 'Type a code in any digits or scan the barcode; for a name, the start of the first and last name is enough.',
+  searchHint:
+    'Type a code in any digits or scan the barcode; for a name, the start of the first and last name is enough.',
   searchPlaceholder: 'e.g. 0012345679 or Zahra Mohammadi',
   searchResults: 'Search results',
   searchNoResults: "No card with these details is in this center's inventory.",
@@ -365,7 +390,8 @@ export const en: Record<MessageKey, string> = {
   cardNotFound: "This card is not in this device's inventory.",
   cardBackToSearch: 'Back to search',
   cardHandOver: 'Hand over card',
-  cardCannotRevoked: 'This card is revoked and must not be handed over. Take it out of the box and give it to the center manager.',
+  cardCannotRevoked:
+    'This card is revoked and must not be handed over. Take it out of the box and give it to the center manager.',
   cardCannotReturned: 'This card was returned to head office and cannot be handed over here.',
   cardCannotHandedOver: 'This card has already been handed over.',
   cardHandedOverTo: 'Handed to {name} ({kind}) on {date} at {time} by {staff}',
@@ -407,11 +433,13 @@ export const en: Record<MessageKey, string> = {
   handoverConfirm: 'Record handover',
   handoverCancel: 'Cancel',
   handoverSaving: 'Saving…',
-  handoverIncomplete: 'To record the handover, confirm every check and choose what happened to the old card.',
+  handoverIncomplete:
+    'To record the handover, confirm every check and choose what happened to the old card.',
   handoverHolderCode: "Holder's national code: {code}",
 
   voidTitle: 'Void this handover',
-  voidIntro: 'If the wrong card was handed over or the record is wrong, void it with a reason. Both events stay in the history.',
+  voidIntro:
+    'If the wrong card was handed over or the record is wrong, void it with a reason. Both events stay in the history.',
   voidReason: 'Reason',
   voidConfirm: 'Void handover',
 
@@ -429,10 +457,12 @@ export const en: Record<MessageKey, string> = {
   refusalHandoverNotFound: 'This handover was not found.',
   refusalHandoverAlreadyVoided: 'This handover has already been voided.',
   refusalVoidReasonMissing: 'Write the reason for voiding.',
-  refusalHandoverNeedsAttention: 'The registry did not accept this handover; a supervisor must settle it under “Needs attention”.',
+  refusalHandoverNeedsAttention:
+    'The registry did not accept this handover; a supervisor must settle it under “Needs attention”.',
   refusalAttentionNotFound: 'This item no longer needs attention.',
   refusalResolutionNoteMissing: 'Write the supervisor’s note.',
-  errorStorageFull: 'The device storage is full; nothing was recorded. Free some space and try again.',
+  errorStorageFull:
+    'The device storage is full; nothing was recorded. Free some space and try again.',
   errorUnexpected: 'Not recorded ({detail}). What was saved before is intact; try again.',
 
   todayTitle: 'Handovers today, {date}',
@@ -462,10 +492,12 @@ export const en: Record<MessageKey, string> = {
   syncPendingCount: '{count} pending',
   syncLastSuccess: 'Last sync: {time}',
   syncNever: 'Not synced yet',
-  syncProblemUnreachable: 'The server cannot be reached; handovers are saved on this device and sent later.',
+  syncProblemUnreachable:
+    'The server cannot be reached; handovers are saved on this device and sent later.',
   syncProblemServerError: 'The server answered with an error; retrying.',
   syncProblemRateLimited: 'The server is busy; retrying shortly.',
-  syncProblemNotRegistered: 'This device is not registered or its token is not valid; call support.',
+  syncProblemNotRegistered:
+    'This device is not registered or its token is not valid; call support.',
   syncProblemBadResponse: 'The server answer could not be read; retrying.',
   syncPulling: 'Receiving inventory: {count} cards',
   syncFirstPull: 'Receiving the center’s inventory: {received} of {total} cards',
@@ -482,7 +514,8 @@ export const en: Record<MessageKey, string> = {
   cardNeedsAttention: 'The registry did not accept an event of this card recorded on this device.',
   navAttention: 'Needs attention',
   attentionTitle: 'Needs attention',
-  attentionIntro: 'The registry did not accept these events; they stay here until a supervisor settles them. Void a handover that was a mistake; otherwise write down what was done.',
+  attentionIntro:
+    'The registry did not accept these events; they stay here until a supervisor settles them. Void a handover that was a mistake; otherwise write down what was done.',
   attentionEmpty: 'Nothing needs attention.',
   attentionRegistryReason: 'Registry’s reason: {reason}',
   attentionNoReason: 'The registry gave no reason.',
@@ -502,22 +535,26 @@ export const en: Record<MessageKey, string> = {
   updateHeldSync: 'The update will be installed when the sync in progress ends.',
   updateHeldImport: 'The update will be installed when the manifest import in progress ends.',
   updateApplying: 'Updating…',
-  updateNeedsRestart: 'The update will finish when Tahvil is closed and opened again. Saved data stays as it is.',
+  updateNeedsRestart:
+    'The update will finish when Tahvil is closed and opened again. Saved data stays as it is.',
   dbUpgradedTitle: 'Tahvil was updated in another tab',
   dbUpgradedBody: 'Reload this tab to continue. Nothing saved is lost.',
   dbUpgradedReload: 'Reload',
   dbUpgradeBlocked: 'To finish the update, close or reload Tahvil in the other tabs.',
   storageTitle: 'Storage on this device',
   storagePersisted: 'Persistent: the browser will not clear this app’s data on its own.',
-  storageNotPersisted: 'Not persistent: if the device runs low on space, the browser may clear this app’s data.',
-  storageWhatToDo: 'Install Tahvil on the home screen and press “Ask again”; the browser’s site settings can also allow persistent storage. Until then, sync often so no handover waits only on this device.',
+  storageNotPersisted:
+    'Not persistent: if the device runs low on space, the browser may clear this app’s data.',
+  storageWhatToDo:
+    'Install Tahvil on the home screen and press “Ask again”; the browser’s site settings can also allow persistent storage. Until then, sync often so no handover waits only on this device.',
   storageUnknown: 'This browser does not say whether storage is persistent.',
   storageUsage: '{used} MB of {quota} MB used.',
   storageAskAgain: 'Ask again',
   installTitle: 'Install on the home screen',
   installButton: 'Install Tahvil',
   installDone: 'Tahvil is installed and opens from the home screen, even offline.',
-  installMenuNote: 'If there is no install button, open the browser menu and choose “Add to Home screen” or “Install app”. The installed app opens without a connection too.',
+  installMenuNote:
+    'If there is no install button, open the browser menu and choose “Add to Home screen” or “Install app”. The installed app opens without a connection too.',
   settingsVersion: 'App version: {version}',
   recipientHolder: 'holder',
   recipientProxy: 'proxy',
@@ -526,7 +563,8 @@ export const en: Record<MessageKey, string> = {
   navReport: 'Daily report',
 
   importTitle: 'Import a shipment manifest',
-  importIntro: 'Choose the CSV manifest that came with the shipment, or drop it here. Good rows join the inventory; bad rows are listed with their line and reason. Importing the same file again changes nothing, and a handed-over card is never overwritten.',
+  importIntro:
+    'Choose the CSV manifest that came with the shipment, or drop it here. Good rows join the inventory; bad rows are listed with their line and reason. Importing the same file again changes nothing, and a handed-over card is never overwritten.',
   importRequiredColumns: 'Required columns',
   importOptionalColumns: 'Optional columns (any others are ignored)',
   importChooseFile: 'Choose manifest file',
@@ -549,24 +587,29 @@ export const en: Record<MessageKey, string> = {
   importRefused: 'The file {file} was not imported; no card changed.',
   importMissingColumns: 'It lacks these required columns: {columns}.',
   importDuplicateColumns: 'It names these columns twice: {columns}.',
-  importNotUtf8: 'The file {file} is not UTF-8 text. Save it from Excel as “CSV UTF-8” and import it again. No card changed.',
-  importFailed: 'The import stopped part way: {reason} The {count} cards stored so far stay; once the problem is fixed, import the same file again.',
+  importNotUtf8:
+    'The file {file} is not UTF-8 text. Save it from Excel as “CSV UTF-8” and import it again. No card changed.',
+  importFailed:
+    'The import stopped part way: {reason} The {count} cards stored so far stay; once the problem is fixed, import the same file again.',
   importReasonMissing: 'empty',
   importReasonTooLong: 'too long',
   importReasonDuplicateCardId: 'this card id is on an earlier line of the same file',
   importReasonInvalidNationalCode: 'invalid national code',
   importReasonBadDate: 'the date must be Jalali, as 1405-09-04 or 1405/09/04',
   importReasonNotDigits: 'digits only',
-  importReasonWrongFieldCount: 'this line has another number of cells than the header (an unquoted comma or a lost cell)',
+  importReasonWrongFieldCount:
+    'this line has another number of cells than the header (an unquoted comma or a lost cell)',
   importReasonMalformedRow: 'the quotes on this line are not closed properly',
   importReasonCardIdTaken: 'the center holds this card id for another national code',
-  importReasonRegistryCopyDiffers: "the registry's copy of this card says otherwise; the registry's copy was kept",
+  importReasonRegistryCopyDiffers:
+    "the registry's copy of this card says otherwise; the registry's copy was kept",
 
   reportTitle: 'Daily report',
   reportDay: 'Report day',
   reportDownloadCsv: 'Download CSV',
   reportDownloadXlsx: 'Download Excel (xlsx)',
-  reportExportHint: 'The files are made on this tablet and download without a connection. Codes are text in both files and keep their leading zeros.',
+  reportExportHint:
+    'The files are made on this tablet and download without a connection. Codes are text in both files and keep their leading zeros.',
   reportEmpty: 'No handovers were recorded on this tablet that day.',
   reportHandedOver: 'Handed over',
   reportToHolder: 'To the holder',
@@ -597,7 +640,8 @@ export const en: Record<MessageKey, string> = {
   reportExportFailed: 'The file could not be made: {reason}',
 
   settingsRetentionDays: 'Days a card is kept at the center',
-  settingsRetentionHint: 'A card ready for longer than this is listed in the daily report for return to the head office.',
+  settingsRetentionHint:
+    'A card ready for longer than this is listed in the daily report for return to the head office.',
   settingsRetentionInvalid: 'Enter a number from 1 to 3650.',
   settingsRetentionSave: 'Save retention period',
 

@@ -22,10 +22,16 @@ function describeViolations(violations: Violation[]): string {
         [
           `    target: ${node.target.map((part) => JSON.stringify(part)).join(' ')}`,
           `      html: ${node.html}`,
-          ...(node.failureSummary ?? '').split('\n').filter(Boolean).map((line) => `      ${line.trim()}`),
+          ...(node.failureSummary ?? '')
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => `      ${line.trim()}`),
         ].join('\n'),
       );
-      return [`  ${violation.id} (${violation.impact ?? 'no impact'}): ${violation.help} <${violation.helpUrl}>`, ...nodes].join('\n');
+      return [
+        `  ${violation.id} (${violation.impact ?? 'no impact'}): ${violation.help} <${violation.helpUrl}>`,
+        ...nodes,
+      ].join('\n');
     })
     .join('\n');
 }
@@ -35,12 +41,20 @@ async function scan(page: Page, screen: string): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
   // An empty page would pass every rule: make sure the scan saw the screen.
   expect(results.passes.length, `${screen}: axe found nothing to check`).toBeGreaterThan(0);
-  const blocking = results.violations.filter((violation) => BLOCKING_IMPACTS.has(violation.impact ?? ''));
-  const others = results.violations.filter((violation) => !BLOCKING_IMPACTS.has(violation.impact ?? ''));
-  if (others.length > 0) console.log(`[a11y] ${screen}: moderate or minor (not failing)\n${describeViolations(others)}`);
+  const blocking = results.violations.filter((violation) =>
+    BLOCKING_IMPACTS.has(violation.impact ?? ''),
+  );
+  const others = results.violations.filter(
+    (violation) => !BLOCKING_IMPACTS.has(violation.impact ?? ''),
+  );
+  if (others.length > 0)
+    console.log(`[a11y] ${screen}: moderate or minor (not failing)\n${describeViolations(others)}`);
   expect
     .soft(
-      blocking.map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.length} element(s)`),
+      blocking.map(
+        (violation) =>
+          `${violation.id} (${violation.impact}): ${violation.nodes.length} element(s)`,
+      ),
       `${screen}: serious or critical accessibility violations\n${describeViolations(blocking)}\n`,
     )
     .toEqual([]);
@@ -124,7 +138,8 @@ const ENGLISH: Words = {
 };
 
 // One good row and one with a wrong check digit, so the summary and the rejected-rows table show.
-const SMALL_MANIFEST = '\ufeffcard_id,national_code,first_name,last_name\r\nA-0000001,0073104523,زهره,امینی\r\nA-0000002,0073104520,حسن,صادقی\r\n';
+const SMALL_MANIFEST =
+  '\ufeffcard_id,national_code,first_name,last_name\r\nA-0000001,0073104523,زهره,امینی\r\nA-0000002,0073104520,حسن,صادقی\r\n';
 
 async function switchLanguage(page: Page, from: Words, to: Words): Promise<void> {
   await page.getByRole('button', { name: from.switchTo }).click();
@@ -136,11 +151,18 @@ async function switchLanguage(page: Page, from: Words, to: Words): Promise<void>
 async function openCard(page: Page, words: Words, card: RegistryCard): Promise<void> {
   await page.getByRole('link', { name: words.navSearch, exact: true }).click();
   await page.getByRole('searchbox').fill(card.nationalCode);
-  await page.getByRole('link', { name: new RegExp(`${card.firstName} ${card.lastName}`) }).first().click();
+  await page
+    .getByRole('link', { name: new RegExp(`${card.firstName} ${card.lastName}`) })
+    .first()
+    .click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(words.cardTitle(card));
 }
 
-test('the main screens have no serious or critical accessibility violations, in Persian and English', async ({ page, context, registry }) => {
+test('the main screens have no serious or critical accessibility violations, in Persian and English', async ({
+  page,
+  context,
+  registry,
+}) => {
   test.setTimeout(300_000);
   const counter = new CounterPage(page);
 
@@ -156,7 +178,11 @@ test('the main screens have no serious or critical accessibility violations, in 
   await counter.startShift('S-07', 'مریم احمدی');
   await counter.waitForInventory(4900);
   await counter.waitForServiceWorker();
-  const [refusedCard, handedOverCard, readyCard] = (await registry.readyCards(3, 10)) as [RegistryCard, RegistryCard, RegistryCard];
+  const [refusedCard, handedOverCard, readyCard] = (await registry.readyCards(3, 10)) as [
+    RegistryCard,
+    RegistryCard,
+    RegistryCard,
+  ];
 
   // A "needs attention" item: head office revokes a card while the tablet is offline, and the
   // clerk hands it over before the tablet hears of it (as in two-tablets.spec.ts).
@@ -167,7 +193,9 @@ test('the main screens have no serious or critical accessibility violations, in 
   await expect(page.getByText('بدون اتصال', { exact: true })).toBeVisible({ timeout: 30_000 });
   await context.setOffline(false);
   await counter.syncNow();
-  await expect(page.getByRole('link', { name: 'نیازمند رسیدگی: ۱', exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('link', { name: 'نیازمند رسیدگی: ۱', exact: true })).toBeVisible({
+    timeout: 30_000,
+  });
 
   // A handover recorded on this device, online, so its card shows the void form.
   await counter.findCard(handedOverCard);
@@ -175,7 +203,9 @@ test('the main screens have no serious or critical accessibility violations, in 
 
   // Proxies allowed, so the handover form shows every field it has.
   await page.getByRole('link', { name: PERSIAN.navSettings, exact: true }).click();
-  const proxyAllowed = page.getByRole('checkbox', { name: 'تحویل به وکیل یا نماینده در این مرکز مجاز است' });
+  const proxyAllowed = page.getByRole('checkbox', {
+    name: 'تحویل به وکیل یا نماینده در این مرکز مجاز است',
+  });
   // The box shows the stored setting, which changes a moment after the click: no check() here.
   await proxyAllowed.click();
   await expect(proxyAllowed).toBeChecked();
@@ -198,7 +228,10 @@ test('the main screens have no serious or critical accessibility violations, in 
     await scan(page, `handover form ${tag}`);
     await page.getByRole('radio', { name: words.recipientProxy }).check();
     await page.getByRole('textbox', { name: words.proxyCode }).fill('123');
-    await expect(page.getByRole('textbox', { name: words.proxyCode })).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByRole('textbox', { name: words.proxyCode })).toHaveAttribute(
+      'aria-invalid',
+      'true',
+    );
     await scan(page, `handover form, proxy with an invalid national code ${tag}`);
 
     await openCard(page, words, handedOverCard);
@@ -227,7 +260,13 @@ test('the main screens have no serious or critical accessibility violations, in 
     await scan(page, `daily report with the calendar open ${tag}`);
 
     await page.getByRole('link', { name: words.navImport, exact: true }).click();
-    await page.getByLabel(words.chooseManifest).setInputFiles({ name: 'small.csv', mimeType: 'text/csv', buffer: Buffer.from(SMALL_MANIFEST, 'utf8') });
+    await page
+      .getByLabel(words.chooseManifest)
+      .setInputFiles({
+        name: 'small.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(SMALL_MANIFEST, 'utf8'),
+      });
     await expect(page.getByRole('status', { name: words.importSummary })).toBeVisible();
     await expect(page.getByRole('table').getByRole('row')).toHaveCount(2);
     await scan(page, `manifest import summary with a rejected row ${tag}`);

@@ -53,8 +53,10 @@ function readIndexHtml(): string {
 /** Width and height from a PNG's IHDR chunk, which the format puts first, right after the signature. */
 function pngSize(file: string): { width: number; height: number } {
   const bytes = readFileSync(file);
-  if (bytes.subarray(0, 8).toString('hex') !== '89504e470d0a1a0a') throw new Error(`${file} is not a PNG`);
-  if (bytes.subarray(12, 16).toString('latin1') !== 'IHDR') throw new Error(`${file} does not start with IHDR`);
+  if (bytes.subarray(0, 8).toString('hex') !== '89504e470d0a1a0a')
+    throw new Error(`${file} is not a PNG`);
+  if (bytes.subarray(12, 16).toString('latin1') !== 'IHDR')
+    throw new Error(`${file} does not start with IHDR`);
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
@@ -86,7 +88,9 @@ function attributes(html: string, tagPattern: RegExp, name: string): string[] {
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(DIST, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'));
+    .map((entry) =>
+      path.relative(DIST, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'),
+    );
 }
 
 test.describe('web app manifest', () => {
@@ -105,15 +109,23 @@ test.describe('web app manifest', () => {
     expect(manifest.scope).toBe('/');
     expect(manifest.theme_color?.toLowerCase()).toBe(cssColor('--brand'));
     expect(manifest.background_color?.toLowerCase()).toBe(cssColor('--paper'));
-    const themeMeta = attributes(readIndexHtml(), /<meta\s[^>]*name="theme-color"[^>]*>/g, 'content');
-    expect(themeMeta.map((color) => color.toLowerCase())).toEqual([manifest.theme_color?.toLowerCase()]);
+    const themeMeta = attributes(
+      readIndexHtml(),
+      /<meta\s[^>]*name="theme-color"[^>]*>/g,
+      'content',
+    );
+    expect(themeMeta.map((color) => color.toLowerCase())).toEqual([
+      manifest.theme_color?.toLowerCase(),
+    ]);
   });
 
   test('icons: 192 and 512 for any purpose, a maskable one, each a PNG of its declared size', () => {
     const icons = readManifest().icons ?? [];
     const purposes = (icon: ManifestImage) => (icon.purpose ?? 'any').split(/\s+/);
     const anyIcons = icons.filter((icon) => purposes(icon).includes('any'));
-    expect(anyIcons.map((icon) => icon.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+    expect(anyIcons.map((icon) => icon.sizes)).toEqual(
+      expect.arrayContaining(['192x192', '512x512']),
+    );
     const maskable = icons.filter((icon) => purposes(icon).includes('maskable'));
     expect(maskable.length).toBeGreaterThan(0);
     expect(maskable.some((icon) => declaredSize(icon.sizes).width >= 512)).toBe(true);
@@ -142,7 +154,8 @@ test.describe('web app manifest', () => {
       expect(Math.min(width, height)).toBeGreaterThanOrEqual(320);
       expect(Math.max(width, height)).toBeLessThanOrEqual(3840);
       expect(Math.max(width, height) / Math.min(width, height)).toBeLessThanOrEqual(2.3);
-      if (shot.form_factor === 'wide') expect(width, `${shot.src} is landscape`).toBeGreaterThan(height);
+      if (shot.form_factor === 'wide')
+        expect(width, `${shot.src} is landscape`).toBeGreaterThan(height);
       else expect(height, `${shot.src} is portrait`).toBeGreaterThan(width);
       expect(readFileSync(file).length, `${shot.src} stays small`).toBeLessThan(300 * 1024);
     }
@@ -160,7 +173,9 @@ test.describe('web app manifest', () => {
 
   test('index.html links the manifest, an apple-touch-icon of 180 px and the favicons', () => {
     const html = readIndexHtml();
-    expect(attributes(html, /<link\s[^>]*rel="manifest"[^>]*>/g, 'href')).toEqual(['/manifest.webmanifest']);
+    expect(attributes(html, /<link\s[^>]*rel="manifest"[^>]*>/g, 'href')).toEqual([
+      '/manifest.webmanifest',
+    ]);
     const [appleIcon] = attributes(html, /<link\s[^>]*rel="apple-touch-icon"[^>]*>/g, 'href');
     expect(appleIcon).toBeDefined();
     expect(pngSize(distFile(appleIcon ?? ''))).toEqual({ width: 180, height: 180 });
@@ -170,7 +185,8 @@ test.describe('web app manifest', () => {
       const href = attribute(tag, 'href');
       const file = distFile(href);
       expect(existsSync(file), `${href} exists in dist/`).toBe(true);
-      if (href.endsWith('.png')) expect(pngSize(file), href).toEqual(declaredSize(attribute(tag, 'sizes')));
+      if (href.endsWith('.png'))
+        expect(pngSize(file), href).toEqual(declaredSize(attribute(tag, 'sizes')));
     }
   });
 });
@@ -197,11 +213,17 @@ class FakeCacheStorage {
     return {
       async put(request: Request | string, response: Response) {
         const body = await response.arrayBuffer();
-        store.set(typeof request === 'string' ? request : request.url, { body, status: response.status, headers: [...response.headers] });
+        store.set(typeof request === 'string' ? request : request.url, {
+          body,
+          status: response.status,
+          headers: [...response.headers],
+        });
       },
       async match(request: Request | string) {
         const stored = store.get(typeof request === 'string' ? request : request.url);
-        return stored ? new Response(stored.body.slice(0), { status: stored.status, headers: stored.headers }) : undefined;
+        return stored
+          ? new Response(stored.body.slice(0), { status: stored.status, headers: stored.headers })
+          : undefined;
       },
       async keys() {
         return [...store.keys()].map((url) => new Request(url));
@@ -301,13 +323,15 @@ class ServiceWorkerHarness {
     if (!this.online) throw new TypeError('Failed to fetch');
     this.fetchedPaths.push(url.pathname);
     const file = distFile(url.pathname);
-    if (url.origin !== ORIGIN || !existsSync(file)) return new Response('not found', { status: 404 });
+    if (url.origin !== ORIGIN || !existsSync(file))
+      return new Response('not found', { status: 404 });
     return new Response(readFileSync(file), { status: 200 });
   }
 
   /** Waits for the sw.js loader's promise chain to have run the module body. */
   async ready(): Promise<void> {
-    for (let i = 0; i < 20 && !this.listeners.has('fetch'); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 20 && !this.listeners.has('fetch'); i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     if (!this.listeners.has('fetch')) throw new Error('sw.js registered no fetch listener');
   }
 
@@ -316,7 +340,8 @@ class ServiceWorkerHarness {
     const pending: Promise<unknown>[] = [];
     const event = { type, waitUntil: (promise: Promise<unknown>) => pending.push(promise) };
     for (const listener of this.listeners.get(type) ?? []) listener(event);
-    for (let settled = 0; settled < pending.length; settled = pending.length) await Promise.all(pending);
+    for (let settled = 0; settled < pending.length; settled = pending.length)
+      await Promise.all(pending);
   }
 
   /** Sends a fetch event; undefined when the service worker leaves the request to the network. */
@@ -368,27 +393,38 @@ test.describe('service worker', () => {
     for (const entry of shell) expect(cached, `shell file ${entry} is precached`).toContain(entry);
 
     const fontUrls = styles.flatMap((href) =>
-      [...readFileSync(distFile(href), 'utf8').matchAll(/url\(\s*["']?([^"')]+\.(?:woff2?|ttf|otf|eot))["']?\s*\)/g)].map((m) => m[1] ?? ''),
+      [
+        ...readFileSync(distFile(href), 'utf8').matchAll(
+          /url\(\s*["']?([^"')]+\.(?:woff2?|ttf|otf|eot))["']?\s*\)/g,
+        ),
+      ].map((m) => m[1] ?? ''),
     );
     const woff2 = fontUrls.filter((url) => url.endsWith('.woff2'));
     // Vazirmatn: arabic, latin and latin-ext subsets, 400 and 700.
     expect(woff2.length).toBeGreaterThanOrEqual(6);
     // Every font file the CSS names, fallbacks included, must be there offline.
-    for (const url of fontUrls) expect(cached, `font ${url} is precached`).toContain(new URL(url, `${ORIGIN}/`).pathname);
+    for (const url of fontUrls)
+      expect(cached, `font ${url} is precached`).toContain(new URL(url, `${ORIGIN}/`).pathname);
 
     const icons = [
       ...(readManifest().icons ?? []).map((icon) => icon.src),
       ...attributes(html, /<link\s[^>]*rel="(?:icon|apple-touch-icon)"[^>]*>/g, 'href'),
     ];
-    for (const icon of icons) expect(cached, `icon ${icon} is precached`).toContain(new URL(icon, `${ORIGIN}/`).pathname);
+    for (const icon of icons)
+      expect(cached, `icon ${icon} is precached`).toContain(new URL(icon, `${ORIGIN}/`).pathname);
   });
 
   test('nothing in dist/ is silently left out of the precache, and nothing it lists is missing', () => {
     const cached = new Set(worker.caches.cachedPaths());
     // Sourcemaps, the service worker itself, and the screenshots only the install UI fetches.
     const notPrecached = (file: string) =>
-      file.endsWith('.map') || file === 'sw.js' || /^workbox-[\w-]+\.js$/.test(file) || file.startsWith('screenshots/');
-    const expected = filesUnder(DIST).filter((file) => !notPrecached(file)).map((file) => `/${file}`);
+      file.endsWith('.map') ||
+      file === 'sw.js' ||
+      /^workbox-[\w-]+\.js$/.test(file) ||
+      file.startsWith('screenshots/');
+    const expected = filesUnder(DIST)
+      .filter((file) => !notPrecached(file))
+      .map((file) => `/${file}`);
     expect([...cached].sort()).toEqual(expected.sort());
     // Install fetched each entry once, and each answered from dist/ (a 404 would have failed install).
     expect(worker.fetchedPaths.sort()).toEqual(expected.sort());
@@ -401,9 +437,22 @@ test.describe('service worker', () => {
       expect(response, `navigation to ${route} is answered from the cache`).toBeDefined();
       expect(await response?.text()).toBe(shell);
     }
-    for (const route of ['/api', '/api/', '/api/v1/health', '/api/v1/centers/DEMO-01/cards?cursor=0', '/__mock/', '/__mock/events']) {
-      expect(await worker.fetch(route, 'navigate'), `navigation to ${route} goes to the network`).toBeUndefined();
-      expect(await worker.fetch(route, 'cors'), `fetch of ${route} goes to the network`).toBeUndefined();
+    for (const route of [
+      '/api',
+      '/api/',
+      '/api/v1/health',
+      '/api/v1/centers/DEMO-01/cards?cursor=0',
+      '/__mock/',
+      '/__mock/events',
+    ]) {
+      expect(
+        await worker.fetch(route, 'navigate'),
+        `navigation to ${route} goes to the network`,
+      ).toBeUndefined();
+      expect(
+        await worker.fetch(route, 'cors'),
+        `fetch of ${route} goes to the network`,
+      ).toBeUndefined();
     }
   });
 });

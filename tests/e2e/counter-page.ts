@@ -28,9 +28,17 @@ export class CounterPage {
 
   async waitForInventory(minimumCards: number): Promise<void> {
     await expect
-      .poll(async () => Number(((await this.page.getByTestId('count-ready').textContent()) ?? '').replace(/[^\d۰-۹]/g, '').replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0))), {
-        timeout: 60_000,
-      })
+      .poll(
+        async () =>
+          Number(
+            ((await this.page.getByTestId('count-ready').textContent()) ?? '')
+              .replace(/[^\d۰-۹]/g, '')
+              .replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0)),
+          ),
+        {
+          timeout: 60_000,
+        },
+      )
       .toBeGreaterThanOrEqual(minimumCards);
   }
 
@@ -49,9 +57,12 @@ export class CounterPage {
     await this.page.getByRole('link', { name: namePattern }).first().click();
   }
 
-  async handOverOpenCard(oldCard: 'تحویل گرفته شد' | 'ارائه نشد' | 'کارت اول است (کارت قبلی ندارد)' = 'تحویل گرفته شد'): Promise<void> {
+  async handOverOpenCard(
+    oldCard: 'تحویل گرفته شد' | 'ارائه نشد' | 'کارت اول است (کارت قبلی ندارد)' = 'تحویل گرفته شد',
+  ): Promise<void> {
     await this.page.getByRole('link', { name: 'تحویل کارت' }).click();
-    for (const label of CHECK_LABELS) await this.page.getByRole('checkbox', { name: label }).check();
+    for (const label of CHECK_LABELS)
+      await this.page.getByRole('checkbox', { name: label }).check();
     await this.page.getByRole('radio', { name: oldCard }).check();
     await this.page.getByRole('button', { name: 'ثبت تحویل' }).click();
     await expect(this.page.getByText('تحویل ثبت و ذخیره شد.')).toBeVisible();
@@ -65,10 +76,16 @@ export class CounterPage {
   }
 
   /** Finds a card by national code and opens it, as a clerk at the counter would. */
-  async findCard(card: { nationalCode: string; firstName: string; lastName: string }): Promise<void> {
+  async findCard(card: {
+    nationalCode: string;
+    firstName: string;
+    lastName: string;
+  }): Promise<void> {
     await this.search(card.nationalCode);
     await this.openResult(new RegExp(`${card.firstName} ${card.lastName}`));
-    await expect(this.page.getByRole('heading', { level: 1 })).toHaveText(`کارت ${card.firstName} ${card.lastName}`);
+    await expect(this.page.getByRole('heading', { level: 1 })).toHaveText(
+      `کارت ${card.firstName} ${card.lastName}`,
+    );
   }
 
   /** Opens the app in a fresh tablet, starts a shift and waits for the demo inventory and the service worker. */

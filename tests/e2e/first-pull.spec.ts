@@ -10,7 +10,9 @@ interface ProgressSample {
   max: string | null;
 }
 
-test('a new tablet shows a progress bar in cards while the inventory first arrives', async ({ page }) => {
+test('a new tablet shows a progress bar in cards while the inventory first arrives', async ({
+  page,
+}) => {
   const registry = await MockRegistry.create();
   // 5,000 demo cards come in pages of 2,000; a slow registry keeps each page on screen a while.
   await registry.start(['--latency-ms', '1500']);
@@ -21,19 +23,30 @@ test('a new tablet shows a progress bar in cards while the inventory first arriv
       new MutationObserver(() => {
         const bar = document.querySelector('progress');
         if (!bar) return;
-        const label = document.getElementById(bar.getAttribute('aria-labelledby') ?? '')?.textContent ?? '';
+        const label =
+          document.getElementById(bar.getAttribute('aria-labelledby') ?? '')?.textContent ?? '';
         const sample = { label, value: bar.getAttribute('value'), max: bar.getAttribute('max') };
         const last = samples[samples.length - 1];
-        if (!last || last.label !== sample.label || last.value !== sample.value) samples.push(sample);
-      }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+        if (!last || last.label !== sample.label || last.value !== sample.value)
+          samples.push(sample);
+      }).observe(document, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        characterData: true,
+      });
     });
     await page.goto(registry.url);
-    await expect(page.getByRole('progressbar', { name: /دریافت موجودی مرکز: .* از ۵٬۰۰۰ کارت/ })).toBeVisible({ timeout: 30_000 });
+    await expect(
+      page.getByRole('progressbar', { name: /دریافت موجودی مرکز: .* از ۵٬۰۰۰ کارت/ }),
+    ).toBeVisible({ timeout: 30_000 });
     await page.screenshot({ path: 'test-results/screens/first-pull-fa.png' });
     await expect(page.getByText('همگام', { exact: true })).toBeVisible({ timeout: 60_000 });
     await expect(page.getByRole('progressbar')).toHaveCount(0);
 
-    const samples = await page.evaluate(() => (window as unknown as { progressSamples: ProgressSample[] }).progressSamples);
+    const samples = await page.evaluate(
+      () => (window as unknown as { progressSamples: ProgressSample[] }).progressSamples,
+    );
     expect(samples).toEqual([
       // Before the first page answers, the total is unknown: an indeterminate bar.
       { label: 'دریافت موجودی مرکز: ۰ کارت تا این لحظه', value: null, max: null },

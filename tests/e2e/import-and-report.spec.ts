@@ -14,10 +14,30 @@ import { completeNationalCode } from '../../src/domain/national-code.ts';
 
 // Codes the demo inventory does not use, each with leading zeros a spreadsheet would drop.
 const MANIFEST_ROWS = [
-  { cardId: 'M-0000001', nationalCode: completeNationalCode('007310452'), firstName: 'زهره', lastName: 'امینی' },
-  { cardId: 'M-0000002', nationalCode: completeNationalCode('008820173'), firstName: 'کاوه', lastName: 'رستمی' },
-  { cardId: 'M-0000003', nationalCode: completeNationalCode('009140068'), firstName: 'نسرین', lastName: 'توکلی' },
-  { cardId: 'M-0000004', nationalCode: completeNationalCode('006655210'), firstName: 'بهرام', lastName: 'شریفی' },
+  {
+    cardId: 'M-0000001',
+    nationalCode: completeNationalCode('007310452'),
+    firstName: 'زهره',
+    lastName: 'امینی',
+  },
+  {
+    cardId: 'M-0000002',
+    nationalCode: completeNationalCode('008820173'),
+    firstName: 'کاوه',
+    lastName: 'رستمی',
+  },
+  {
+    cardId: 'M-0000003',
+    nationalCode: completeNationalCode('009140068'),
+    firstName: 'نسرین',
+    lastName: 'توکلی',
+  },
+  {
+    cardId: 'M-0000004',
+    nationalCode: completeNationalCode('006655210'),
+    firstName: 'بهرام',
+    lastName: 'شریفی',
+  },
 ];
 
 type ManifestRow = (typeof MANIFEST_ROWS)[number];
@@ -34,13 +54,20 @@ const MANIFEST = [
   '',
 ].join('\r\n');
 
-async function downloadBytes(page: Page, click: () => Promise<void>): Promise<{ download: Download; bytes: Buffer }> {
+async function downloadBytes(
+  page: Page,
+  click: () => Promise<void>,
+): Promise<{ download: Download; bytes: Buffer }> {
   const [download] = await Promise.all([page.waitForEvent('download'), click()]);
   const path = await download.path();
   return { download, bytes: readFileSync(path) };
 }
 
-test('imports a manifest through the file picker, hands over two of its cards, and downloads the day as CSV and xlsx, offline', async ({ page, context, registry }) => {
+test('imports a manifest through the file picker, hands over two of its cards, and downloads the day as CSV and xlsx, offline', async ({
+  page,
+  context,
+  registry,
+}) => {
   const counter = new CounterPage(page);
   await counter.setUp(registry.url, 'S-07', 'مریم احمدی');
   await registry.stop();
@@ -48,10 +75,17 @@ test('imports a manifest through the file picker, hands over two of its cards, a
 
   // Import, through the file picker.
   await page.getByRole('link', { name: 'ورود فهرست' }).click();
-  await page.getByLabel('انتخاب فایل فهرست').setInputFiles({ name: 'shipment-0904.csv', mimeType: 'text/csv', buffer: Buffer.from(MANIFEST, 'utf8') });
+  await page
+    .getByLabel('انتخاب فایل فهرست')
+    .setInputFiles({
+      name: 'shipment-0904.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(MANIFEST, 'utf8'),
+    });
   const summary = page.getByRole('status', { name: 'خلاصه‌ی ورود' });
   await expect(summary).toContainText('۶ ردیف خوانده شد');
-  const figure = (label: string) => summary.locator('dt', { hasText: label }).locator('xpath=following-sibling::dd[1]');
+  const figure = (label: string) =>
+    summary.locator('dt', { hasText: label }).locator('xpath=following-sibling::dd[1]');
   await expect(figure('کارت تازه')).toHaveText('۴');
   await expect(figure('ردیف ردشده')).toHaveText('۲');
   const rejected = page.getByRole('table');
@@ -61,9 +95,13 @@ test('imports a manifest through the file picker, hands over two of its cards, a
   await expect(rejected.getByRole('row').nth(2)).toContainText('last_name');
   await page.screenshot({ path: 'test-results/screens/import-summary-fa.png', fullPage: true });
 
-  const rejectedFile = await downloadBytes(page, () => page.getByRole('button', { name: 'دانلود ردیف‌های ردشده (CSV)' }).click());
+  const rejectedFile = await downloadBytes(page, () =>
+    page.getByRole('button', { name: 'دانلود ردیف‌های ردشده (CSV)' }).click(),
+  );
   expect(rejectedFile.download.suggestedFilename()).toBe('shipment-0904-rejected.csv');
-  expect(rejectedFile.bytes.toString('utf8')).toMatch(/^\ufeffline,card_id,column,reason,detail,message\r\n6,M-0000005,national_code,invalid-national-code,check-digit,/);
+  expect(rejectedFile.bytes.toString('utf8')).toMatch(
+    /^\ufeffline,card_id,column,reason,detail,message\r\n6,M-0000005,national_code,invalid-national-code,check-digit,/,
+  );
 
   // The imported cards are found and handed over like any other.
   for (const card of [MANIFEST_ROWS[0]!, MANIFEST_ROWS[2]!]) {
@@ -73,14 +111,20 @@ test('imports a manifest through the file picker, hands over two of its cards, a
 
   // The report shows the day and downloads it, still offline.
   await page.getByRole('link', { name: 'گزارش روز' }).click();
-  const tile = (label: string) => page.locator('.figure-tiles dt', { hasText: label }).first().locator('xpath=following-sibling::dd[1]');
+  const tile = (label: string) =>
+    page
+      .locator('.figure-tiles dt', { hasText: label })
+      .first()
+      .locator('xpath=following-sibling::dd[1]');
   await expect(tile('تحویل‌شده')).toHaveText('۲');
   await expect(tile('در انتظار ارسال')).toHaveText('۲');
   await expect(page.getByRole('img', { name: /شلوغ‌ترین ساعت/ })).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/report-fa.png', fullPage: true });
 
   const dayKey = jalaliDayKey(new Date(), 'Asia/Tehran');
-  const csv = await downloadBytes(page, () => page.getByRole('button', { name: 'دانلود CSV' }).click());
+  const csv = await downloadBytes(page, () =>
+    page.getByRole('button', { name: 'دانلود CSV' }).click(),
+  );
   expect(csv.download.suggestedFilename()).toBe(`handovers-DEMO-01-${dayKey}.csv`);
   expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const text = csv.bytes.toString('utf8').slice(1);
@@ -90,15 +134,33 @@ test('imports a manifest through the file picker, hands over two of its cards, a
   expect(lines[3]).toBe('');
   expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
   const [first, , third] = MANIFEST_ROWS as [ManifestRow, ManifestRow, ManifestRow];
-  expect(lines[1]).toMatch(new RegExp(`^[0-9a-f-]{36},M-0000001,${first.nationalCode},زهره امینی,holder,${first.nationalCode},`));
-  expect(lines[2]).toMatch(new RegExp(`^[0-9a-f-]{36},M-0000003,${third.nationalCode},نسرین توکلی,holder,${third.nationalCode},`));
-  expect(lines[1]).toMatch(new RegExp(`,S-07,[^,]+,\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+03:30,${dayKey} \\d\\d:\\d\\d:\\d\\d,pending,no$`));
+  expect(lines[1]).toMatch(
+    new RegExp(
+      `^[0-9a-f-]{36},M-0000001,${first.nationalCode},زهره امینی,holder,${first.nationalCode},`,
+    ),
+  );
+  expect(lines[2]).toMatch(
+    new RegExp(
+      `^[0-9a-f-]{36},M-0000003,${third.nationalCode},نسرین توکلی,holder,${third.nationalCode},`,
+    ),
+  );
+  expect(lines[1]).toMatch(
+    new RegExp(
+      `,S-07,[^,]+,\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+03:30,${dayKey} \\d\\d:\\d\\d:\\d\\d,pending,no$`,
+    ),
+  );
 
-  const xlsx = await downloadBytes(page, () => page.getByRole('button', { name: 'دانلود اکسل (xlsx)' }).click());
+  const xlsx = await downloadBytes(page, () =>
+    page.getByRole('button', { name: 'دانلود اکسل (xlsx)' }).click(),
+  );
   expect(xlsx.download.suggestedFilename()).toBe(`handovers-DEMO-01-${dayKey}.xlsx`);
   const files = unzipSync(new Uint8Array(xlsx.bytes));
   const sheet = strFromU8(files['xl/worksheets/sheet1.xml']!);
-  const shared = [...strFromU8(files['xl/sharedStrings.xml'] ?? new Uint8Array()).matchAll(/<si>[\s\S]*?<t[^>]*>([\s\S]*?)<\/t>[\s\S]*?<\/si>/g)].map((m) => m[1]);
+  const shared = [
+    ...strFromU8(files['xl/sharedStrings.xml'] ?? new Uint8Array()).matchAll(
+      /<si>[\s\S]*?<t[^>]*>([\s\S]*?)<\/t>[\s\S]*?<\/si>/g,
+    ),
+  ].map((m) => m[1]);
   // national_code is column C: its cells on rows 2 and 3 are strings holding the codes with their zeros.
   for (const [row, code] of [
     [2, first.nationalCode],
@@ -108,7 +170,8 @@ test('imports a manifest through the file picker, hands over two of its cards, a
     expect(cell, `cell C${row}`).not.toBeNull();
     const type = /\st="([^"]+)"/.exec(cell![1]!)?.[1];
     expect(['s', 'inlineStr']).toContain(type);
-    const value = /<v>([\s\S]*?)<\/v>/.exec(cell![2]!)?.[1] ?? /<t[^>]*>([\s\S]*?)<\/t>/.exec(cell![2]!)?.[1];
+    const value =
+      /<v>([\s\S]*?)<\/v>/.exec(cell![2]!)?.[1] ?? /<t[^>]*>([\s\S]*?)<\/t>/.exec(cell![2]!)?.[1];
     expect(type === 's' ? shared[Number(value)] : value).toBe(code);
   }
 
@@ -117,11 +180,23 @@ test('imports a manifest through the file picker, hands over two of its cards, a
   await expect(page.getByRole('heading', { level: 1, name: 'Daily report' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/report-en.png', fullPage: true });
   await page.getByRole('link', { name: 'Import manifest' }).click();
-  await page.getByLabel('Choose manifest file').setInputFiles({ name: 'shipment-0904.csv', mimeType: 'text/csv', buffer: Buffer.from(MANIFEST, 'utf8') });
+  await page
+    .getByLabel('Choose manifest file')
+    .setInputFiles({
+      name: 'shipment-0904.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(MANIFEST, 'utf8'),
+    });
   const again = page.getByRole('status', { name: 'Import summary' });
   await expect(again).toContainText('6 rows read');
   // Imported again: nothing new, the two handed-over cards left as they are.
-  await expect(again.locator('dt', { hasText: 'New cards' }).locator('xpath=following-sibling::dd[1]')).toHaveText('0');
-  await expect(again.locator('dt', { hasText: 'Handed over or revoked' }).locator('xpath=following-sibling::dd[1]')).toHaveText('2');
+  await expect(
+    again.locator('dt', { hasText: 'New cards' }).locator('xpath=following-sibling::dd[1]'),
+  ).toHaveText('0');
+  await expect(
+    again
+      .locator('dt', { hasText: 'Handed over or revoked' })
+      .locator('xpath=following-sibling::dd[1]'),
+  ).toHaveText('2');
   await page.screenshot({ path: 'test-results/screens/import-summary-en.png', fullPage: true });
 });

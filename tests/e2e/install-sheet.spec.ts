@@ -36,21 +36,28 @@ interface WebManifest {
 }
 
 const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 function sheetHtml(manifest: WebManifest, appleIcon: string, fontFaces: string): string {
   const purposes = (icon: ManifestImage) => (icon.purpose ?? 'any').split(/\s+/);
   const maskable = manifest.icons.find((icon) => purposes(icon).includes('maskable'));
   const anyIcons = manifest.icons.filter((icon) => purposes(icon).includes('any'));
   const largestAny = [...anyIcons].sort((a, b) => parseInt(b.sizes, 10) - parseInt(a.sizes, 10))[0];
-  if (!maskable || !largestAny) throw new Error('the manifest needs an "any" and a "maskable" icon');
+  if (!maskable || !largestAny)
+    throw new Error('the manifest needs an "any" and a "maskable" icon');
   const text = { lang: manifest.lang ?? 'fa', dir: manifest.dir ?? 'rtl' };
   const name = escapeHtml(manifest.name);
   const shortName = escapeHtml(manifest.short_name);
   const shots = (formFactor: string) =>
     manifest.screenshots
       .filter((shot) => shot.form_factor === formFactor)
-      .map((shot) => `<figure><img class="shot" data-sizes="${shot.sizes}" src="${shot.src}" alt=""><figcaption lang="${text.lang}" dir="${text.dir}">${escapeHtml(shot.label ?? '')}</figcaption></figure>`)
+      .map(
+        (shot) =>
+          `<figure><img class="shot" data-sizes="${shot.sizes}" src="${shot.src}" alt=""><figcaption lang="${text.lang}" dir="${text.dir}">${escapeHtml(shot.label ?? '')}</figcaption></figure>`,
+      )
       .join('');
   const iconTile = (icon: ManifestImage) =>
     `<figure><img class="icon" data-sizes="${icon.sizes}" src="${icon.src}" alt=""><figcaption>${escapeHtml(icon.src)}<br>${icon.sizes} · ${icon.purpose ?? 'any'}</figcaption></figure>`;
@@ -115,18 +122,25 @@ figure { margin: 0; text-align: center; font-size: 11px; color: #5b6660; }
 }
 
 test('install sheet: name, icons and screenshots from the built manifest', async ({ page }) => {
-  const manifest = JSON.parse(readFileSync(path.join(DIST, 'manifest.webmanifest'), 'utf8')) as WebManifest;
+  const manifest = JSON.parse(
+    readFileSync(path.join(DIST, 'manifest.webmanifest'), 'utf8'),
+  ) as WebManifest;
   const indexHtml = readFileSync(path.join(DIST, 'index.html'), 'utf8');
   const appleIcon = /<link\s[^>]*rel="apple-touch-icon"[^>]*href="([^"]+)"/.exec(indexHtml)?.[1];
   expect(appleIcon).toBeDefined();
   const stylesheet = /<link\s[^>]*rel="stylesheet"[^>]*href="([^"]+)"/.exec(indexHtml)?.[1] ?? '';
   // The app's own @font-face rules, so the Persian text is set in Vazirmatn as in the app.
-  const fontFaces = (readFileSync(path.join(DIST, stylesheet), 'utf8').match(/@font-face\s*\{[^}]*\}/g) ?? []).join('\n');
+  const fontFaces = (
+    readFileSync(path.join(DIST, stylesheet), 'utf8').match(/@font-face\s*\{[^}]*\}/g) ?? []
+  ).join('\n');
 
   await page.route(`${ORIGIN}/**`, async (route) => {
     const { pathname } = new URL(route.request().url());
     if (pathname === '/__install-sheet') {
-      await route.fulfill({ contentType: 'text/html; charset=utf-8', body: sheetHtml(manifest, appleIcon ?? '', fontFaces) });
+      await route.fulfill({
+        contentType: 'text/html; charset=utf-8',
+        body: sheetHtml(manifest, appleIcon ?? '', fontFaces),
+      });
       return;
     }
     const file = path.join(DIST, decodeURIComponent(pathname));
@@ -141,14 +155,24 @@ test('install sheet: name, icons and screenshots from the built manifest', async
   await expect(page.locator('#short-name')).toHaveText(manifest.short_name);
 
   // Every image loaded, and the sized ones at the size the manifest declares.
-  const images = await page.locator('img').evaluateAll((elements) =>
-    (elements as HTMLImageElement[]).map((img) => ({ src: img.getAttribute('src'), sizes: img.dataset.sizes, complete: img.complete, width: img.naturalWidth, height: img.naturalHeight })),
-  );
+  const images = await page
+    .locator('img')
+    .evaluateAll((elements) =>
+      (elements as HTMLImageElement[]).map((img) => ({
+        src: img.getAttribute('src'),
+        sizes: img.dataset.sizes,
+        complete: img.complete,
+        width: img.naturalWidth,
+        height: img.naturalHeight,
+      })),
+    );
   for (const image of images) {
     expect(image.width, `${image.src} loaded`).toBeGreaterThan(0);
     if (image.sizes) expect(`${image.width}x${image.height}`, String(image.src)).toBe(image.sizes);
   }
-  expect(images.filter((image) => image.sizes && image.src?.startsWith('/screenshots/')).length).toBe(manifest.screenshots.length);
+  expect(
+    images.filter((image) => image.sizes && image.src?.startsWith('/screenshots/')).length,
+  ).toBe(manifest.screenshots.length);
 
   // Decodes a PNG in the page and reports the pixels a launcher's mask or iOS would spoil.
   const inspect = (src: string) =>
@@ -173,7 +197,9 @@ test('install sheet: name, icons and screenshots from the built manifest', async
             const i = (y * size + x) * 4;
             if (data[i + 3] !== 255) transparent += 1;
             if (Math.hypot(x + 0.5 - size / 2, y + 0.5 - size / 2) <= size * ratio) continue;
-            const off = Math.max(...corner.map((channel, c) => Math.abs((data[i + c] ?? 0) - (channel ?? 0))));
+            const off = Math.max(
+              ...corner.map((channel, c) => Math.abs((data[i + c] ?? 0) - (channel ?? 0))),
+            );
             if (off > 2) artworkOutsideSafeZone += 1;
           }
         }
@@ -181,10 +207,17 @@ test('install sheet: name, icons and screenshots from the built manifest', async
       },
       { src, ratio: SAFE_ZONE_RADIUS_RATIO },
     );
-  for (const icon of manifest.icons.filter((icon) => (icon.purpose ?? 'any').split(/\s+/).includes('maskable'))) {
-    expect(await inspect(icon.src), `${icon.src}: full-bleed, artwork inside the safe zone`).toEqual({ transparent: 0, artworkOutsideSafeZone: 0 });
+  for (const icon of manifest.icons.filter((icon) =>
+    (icon.purpose ?? 'any').split(/\s+/).includes('maskable'),
+  )) {
+    expect(
+      await inspect(icon.src),
+      `${icon.src}: full-bleed, artwork inside the safe zone`,
+    ).toEqual({ transparent: 0, artworkOutsideSafeZone: 0 });
   }
-  expect((await inspect(appleIcon ?? '')).transparent, 'iOS paints transparent pixels black').toBe(0);
+  expect((await inspect(appleIcon ?? '')).transparent, 'iOS paints transparent pixels black').toBe(
+    0,
+  );
 
   await page.screenshot({ path: 'test-results/screens/install-sheet.png', fullPage: true });
 });

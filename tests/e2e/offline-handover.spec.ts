@@ -2,7 +2,11 @@ import { expect, test } from './fixtures.ts';
 import { CounterPage } from './counter-page.ts';
 import { toPersianDigits } from '../../src/domain/digits.ts';
 
-test('hands over two cards with the endpoint down and the tablet offline; the registry gets each exactly once', async ({ page, context, registry }) => {
+test('hands over two cards with the endpoint down and the tablet offline; the registry gets each exactly once', async ({
+  page,
+  context,
+  registry,
+}) => {
   const counter = new CounterPage(page);
   const cards = await registry.readyCards(4);
   const [first, second] = [cards[0]!, cards[3]!];
@@ -23,14 +27,21 @@ test('hands over two cards with the endpoint down and the tablet offline; the re
   await counter.handOverOpenCard('تحویل گرفته شد');
 
   await counter.search(`${second.lastName} ${second.firstName}`);
-  await page.getByRole('link').filter({ hasText: toPersianDigits(second.nationalCode) }).click();
+  await page
+    .getByRole('link')
+    .filter({ hasText: toPersianDigits(second.nationalCode) })
+    .click();
   await counter.handOverOpenCard('کارت اول است (کارت قبلی ندارد)');
 
   await page.reload();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`کارت ${second.firstName} ${second.lastName}`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+    `کارت ${second.firstName} ${second.lastName}`,
+  );
   for (const card of [first, second]) {
     await page.goto(`${registry.url}/cards/${card.cardId}`);
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`کارت ${card.firstName} ${card.lastName}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+      `کارت ${card.firstName} ${card.lastName}`,
+    );
     await expect(page.getByText('این کارت قبلاً تحویل داده شده است.')).toBeVisible();
   }
   await page.getByRole('link', { name: 'تحویل‌های امروز' }).click();
@@ -44,7 +55,9 @@ test('hands over two cards with the endpoint down and the tablet offline; the re
   await expect(page.getByText(/در انتظار/)).toHaveCount(0);
 
   const accepted = await registry.acceptedEvents();
-  const ours = accepted.filter((event) => event.cardId === first.cardId || event.cardId === second.cardId);
+  const ours = accepted.filter(
+    (event) => event.cardId === first.cardId || event.cardId === second.cardId,
+  );
   expect(ours.map((event) => event.cardId).sort()).toEqual([first.cardId, second.cardId].sort());
   expect(new Set(accepted.map((event) => event.eventId)).size).toBe(accepted.length);
 

@@ -15,7 +15,11 @@ async function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -53,10 +57,22 @@ export class MockRegistry {
    * Starts (or restarts) the registry; `extraArgs` are more flags of server/main.ts (faults),
    * `appDir` the build it serves (dist-next is a second build, for the update test).
    */
-  async start(extraArgs: readonly string[] = [], { appDir = 'dist' }: { appDir?: string } = {}): Promise<void> {
+  async start(
+    extraArgs: readonly string[] = [],
+    { appDir = 'dist' }: { appDir?: string } = {},
+  ): Promise<void> {
     const child = spawn(
       path.join(ROOT, 'node_modules/.bin/tsx'),
-      ['server/main.ts', '--port', String(this.port), '--data', path.join(this.dataDir, 'mock.json'), '--serve-app', appDir, ...extraArgs],
+      [
+        'server/main.ts',
+        '--port',
+        String(this.port),
+        '--data',
+        path.join(this.dataDir, 'mock.json'),
+        '--serve-app',
+        appDir,
+        ...extraArgs,
+      ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child = child;
@@ -107,7 +123,10 @@ export class MockRegistry {
 
   /** What head office does between two syncs of a tablet: the card must never be handed over. */
   async revoke(cardId: string, centerId = 'DEMO-01'): Promise<void> {
-    const response = await fetch(`${this.url}/__mock/revoke`, { method: 'POST', body: JSON.stringify({ centerId, cardId }) });
+    const response = await fetch(`${this.url}/__mock/revoke`, {
+      method: 'POST',
+      body: JSON.stringify({ centerId, cardId }),
+    });
     if (!response.ok) throw new Error(`revoke: ${response.status} ${await response.text()}`);
   }
 

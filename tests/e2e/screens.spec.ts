@@ -5,7 +5,9 @@ import { expect, test } from './fixtures.ts';
 import { CounterPage } from './counter-page.ts';
 
 async function expectNoSidewaysOverflow(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
 }
 
@@ -36,11 +38,15 @@ for (const viewport of [
     await shoot(page, `${viewport.name}-fa-card`);
 
     await page.getByRole('link', { name: 'تحویل کارت' }).click();
-    await page.getByRole('checkbox', { name: 'هویت گیرنده با چهره و مدرک شناسایی تطبیق داده شد' }).check();
+    await page
+      .getByRole('checkbox', { name: 'هویت گیرنده با چهره و مدرک شناسایی تطبیق داده شد' })
+      .check();
     await page.getByRole('checkbox', { name: 'شناسنامه‌ی دارنده دیده شد' }).check();
     await shoot(page, `${viewport.name}-fa-handover`);
     await page.getByRole('checkbox', { name: 'هزینه دریافت شد' }).check();
-    await page.getByRole('checkbox', { name: 'تأیید زیست‌سنجی (اثر انگشت) در سامانه‌ی رسمی انجام شد' }).check();
+    await page
+      .getByRole('checkbox', { name: 'تأیید زیست‌سنجی (اثر انگشت) در سامانه‌ی رسمی انجام شد' })
+      .check();
     await page.getByRole('radio', { name: 'تحویل گرفته شد' }).check();
     await page.getByRole('button', { name: 'ثبت تحویل' }).click();
     await expect(page.getByText('تحویل ثبت و ذخیره شد.')).toBeVisible();
@@ -56,11 +62,13 @@ for (const viewport of [
 
     await page.getByRole('button', { name: 'Switch to English' }).click();
     await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
-    await expect(page.getByRole('heading', { level: 1 })).toContainText("Handovers today");
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('Handovers today');
     await shoot(page, `${viewport.name}-en-today`);
 
     await page.getByRole('link', { name: 'Search', exact: true }).click();
-    await page.getByRole('searchbox', { name: 'National code, tracking code or name' }).fill('كريمي');
+    await page
+      .getByRole('searchbox', { name: 'National code, tracking code or name' })
+      .fill('كريمي');
     await expect(page.getByRole('link', { name: /كريمي/ }).first()).toBeVisible();
     await shoot(page, `${viewport.name}-en-search`);
 

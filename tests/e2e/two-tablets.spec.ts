@@ -11,7 +11,12 @@ interface Tablet {
   counter: CounterPage;
 }
 
-async function openTablet(browser: Browser, registry: MockRegistry, staffId: string, staffName: string): Promise<Tablet> {
+async function openTablet(
+  browser: Browser,
+  registry: MockRegistry,
+  staffId: string,
+  staffName: string,
+): Promise<Tablet> {
   const context = await browser.newContext({
     locale: 'fa-IR',
     timezoneId: 'Asia/Tehran',
@@ -30,7 +35,10 @@ async function eventsOf(registry: MockRegistry, cardIds: string[]) {
 const HANDED_OVER = 'این کارت قبلاً تحویل داده شده است.';
 const ELSEWHERE = 'این تحویل در باجه‌ی دیگری ثبت شده است.';
 
-test('both tablets offline hand over different cards; after reconnecting each sees the other’s handover', async ({ browser, registry }) => {
+test('both tablets offline hand over different cards; after reconnecting each sees the other’s handover', async ({
+  browser,
+  registry,
+}) => {
   const a = await openTablet(browser, registry, 'S-01', 'مریم احمدی');
   const b = await openTablet(browser, registry, 'S-02', 'حسین رضایی');
   const [cardOfA, cardOfB] = (await registry.readyCards(2)) as [RegistryCard, RegistryCard];
@@ -48,7 +56,11 @@ test('both tablets offline hand over different cards; after reconnecting each se
   await b.context.setOffline(false);
   await a.counter.syncNow();
   await b.counter.syncNow();
-  await expect.poll(async () => (await eventsOf(registry, [cardOfA.cardId, cardOfB.cardId])).length, { timeout: 30_000 }).toBe(2);
+  await expect
+    .poll(async () => (await eventsOf(registry, [cardOfA.cardId, cardOfB.cardId])).length, {
+      timeout: 30_000,
+    })
+    .toBe(2);
   // Each tablet pulls once more after both pushes have landed.
   await a.counter.syncNow();
   await b.counter.syncNow();
@@ -64,13 +76,18 @@ test('both tablets offline hand over different cards; after reconnecting each se
   await expect(b.counter.page.getByText(/S-01/)).toBeVisible();
 
   const events = await eventsOf(registry, [cardOfA.cardId, cardOfB.cardId]);
-  expect(events.map((event) => event.cardId).sort()).toEqual([cardOfA.cardId, cardOfB.cardId].sort());
+  expect(events.map((event) => event.cardId).sort()).toEqual(
+    [cardOfA.cardId, cardOfB.cardId].sort(),
+  );
   expect(new Set(events.map((event) => event.deviceId)).size).toBe(2);
   await a.context.close();
   await b.context.close();
 });
 
-test('both tablets offline hand over the same card: one is accepted, the other waits in "needs attention" with the reason', async ({ browser, registry }) => {
+test('both tablets offline hand over the same card: one is accepted, the other waits in "needs attention" with the reason', async ({
+  browser,
+  registry,
+}) => {
   const a = await openTablet(browser, registry, 'S-01', 'مریم احمدی');
   const b = await openTablet(browser, registry, 'S-02', 'حسین رضایی');
   const [card] = await registry.readyCards(1, 5);
@@ -88,7 +105,9 @@ test('both tablets offline hand over the same card: one is accepted, the other w
 
   await a.context.setOffline(false);
   await a.counter.syncNow();
-  await expect.poll(async () => (await eventsOf(registry, [card!.cardId])).length, { timeout: 30_000 }).toBe(1);
+  await expect
+    .poll(async () => (await eventsOf(registry, [card!.cardId])).length, { timeout: 30_000 })
+    .toBe(1);
   await b.context.setOffline(false);
   await b.counter.syncNow();
 
@@ -109,9 +128,15 @@ test('both tablets offline hand over the same card: one is accepted, the other w
   await b.context.close();
 });
 
-test('a card revoked while the tablet was offline is refused after the next sync, and its offline handover needs attention', async ({ browser, registry }) => {
+test('a card revoked while the tablet was offline is refused after the next sync, and its offline handover needs attention', async ({
+  browser,
+  registry,
+}) => {
   const tablet = await openTablet(browser, registry, 'S-01', 'مریم احمدی');
-  const [handedOverOffline, stillOnShelf] = (await registry.readyCards(2, 8)) as [RegistryCard, RegistryCard];
+  const [handedOverOffline, stillOnShelf] = (await registry.readyCards(2, 8)) as [
+    RegistryCard,
+    RegistryCard,
+  ];
   const page = tablet.counter.page;
 
   await tablet.context.setOffline(true);

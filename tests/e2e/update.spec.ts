@@ -12,7 +12,10 @@ const NEXT_VERSION = 'next-e2e';
 // keeps that browser race from failing the suite; the assertions themselves are unchanged.
 test.describe.configure({ retries: 1 });
 
-test('an update waits for the open handover form, then keeps the outbox, which syncs', async ({ page, registry }) => {
+test('an update waits for the open handover form, then keeps the outbox, which syncs', async ({
+  page,
+  registry,
+}) => {
   const counter = new CounterPage(page);
   const [pendingCard, formCard] = await registry.readyCards(2, 3);
   await counter.setUp(registry.url, 'S-07', 'مریم احمدی');
@@ -30,7 +33,9 @@ test('an update waits for the open handover form, then keeps the outbox, which s
   // A clerk is in the middle of the next handover when the update arrives.
   await counter.findCard(formCard!);
   await page.getByRole('link', { name: 'تحویل کارت' }).click();
-  const firstCheck = page.getByRole('checkbox', { name: 'هویت گیرنده با چهره و مدرک شناسایی تطبیق داده شد' });
+  const firstCheck = page.getByRole('checkbox', {
+    name: 'هویت گیرنده با چهره و مدرک شناسایی تطبیق داده شد',
+  });
   await firstCheck.check();
   await page.evaluate(() => {
     (window as unknown as { pageBeforeUpdate: boolean }).pageBeforeUpdate = true;
@@ -47,13 +52,26 @@ test('an update waits for the open handover form, then keeps the outbox, which s
   await page.screenshot({ path: 'test-results/screens/update-held-fa.png' });
   // Give a reload every chance to happen: it must not.
   await page.waitForTimeout(3_000);
-  expect(await page.evaluate(() => (window as unknown as { pageBeforeUpdate?: boolean }).pageBeforeUpdate)).toBe(true);
+  expect(
+    await page.evaluate(
+      () => (window as unknown as { pageBeforeUpdate?: boolean }).pageBeforeUpdate,
+    ),
+  ).toBe(true);
   await expect(firstCheck).toBeChecked();
 
   // Leaving the form lets the update go ahead: the page reloads into the new version.
   await page.getByRole('link', { name: 'جستجو', exact: true }).click();
   await expect
-    .poll(() => page.evaluate(() => (window as unknown as { pageBeforeUpdate?: boolean }).pageBeforeUpdate ?? 'reloaded').catch(() => 'reloading'), { timeout: 30_000 })
+    .poll(
+      () =>
+        page
+          .evaluate(
+            () =>
+              (window as unknown as { pageBeforeUpdate?: boolean }).pageBeforeUpdate ?? 'reloaded',
+          )
+          .catch(() => 'reloading'),
+      { timeout: 30_000 },
+    )
     .toBe('reloaded');
   await expect(page.getByRole('searchbox')).toBeVisible();
   await page.getByRole('link', { name: 'تنظیمات' }).click();
@@ -67,6 +85,8 @@ test('an update waits for the open handover form, then keeps the outbox, which s
   await registry.start([], { appDir: 'dist-next' });
   await counter.syncNow();
   await expect(page.getByText('ارسال شده')).toHaveCount(1, { timeout: 30_000 });
-  const accepted = (await registry.acceptedEvents()).filter((event) => event.cardId === pendingCard!.cardId);
+  const accepted = (await registry.acceptedEvents()).filter(
+    (event) => event.cardId === pendingCard!.cardId,
+  );
   expect(accepted).toHaveLength(1);
 });

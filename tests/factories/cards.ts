@@ -12,7 +12,11 @@ export const FIXED_NOW = new Date('2026-11-25T10:31:07.512+03:30');
 /** A valid national code made from a running number, so each card gets its own. */
 export function nextNationalCode(): string {
   sequence++;
-  return completeNationalCode(String(100_000_000 + sequence * 7919).slice(-9).replace(/^(\d{3})000000/, '$1000001'));
+  return completeNationalCode(
+    String(100_000_000 + sequence * 7919)
+      .slice(-9)
+      .replace(/^(\d{3})000000/, '$1000001'),
+  );
 }
 
 export function createCard(overrides: Partial<Card> = {}): Card {
@@ -45,7 +49,10 @@ export const ALL_CHECKS: CounterChecks = {
 };
 
 /** A handover of `card` to its holder as another counter recorded it (the registry's copy). */
-export function handoverAtAnotherCounter(card: Card, overrides: Partial<HandoverEvent> = {}): HandoverEvent {
+export function handoverAtAnotherCounter(
+  card: Card,
+  overrides: Partial<HandoverEvent> = {},
+): HandoverEvent {
   return {
     eventId: `other-counter-${card.cardId}`,
     type: 'handover',
@@ -53,7 +60,11 @@ export function handoverAtAnotherCounter(card: Card, overrides: Partial<Handover
     occurredAt: '2026-11-25T09:15:00+03:30',
     staffId: 'S-03',
     deviceId: 'tablet-2',
-    recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: `${card.firstName} ${card.lastName}` },
+    recipient: {
+      kind: 'holder',
+      nationalCode: card.nationalCode,
+      fullName: `${card.firstName} ${card.lastName}`,
+    },
     checks: ALL_CHECKS,
     ...overrides,
   };
@@ -61,7 +72,12 @@ export function handoverAtAnotherCounter(card: Card, overrides: Partial<Handover
 
 /** The input of a handover to the card's holder with every counter check done. */
 export function holderHandover(card: Pick<Card, 'cardId' | 'nationalCode'>) {
-  return { cardId: card.cardId, proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder' as const, nationalCode: card.nationalCode, fullName: '' } };
+  return {
+    cardId: card.cardId,
+    proxyAllowed: false,
+    checks: ALL_CHECKS,
+    recipient: { kind: 'holder' as const, nationalCode: card.nationalCode, fullName: '' },
+  };
 }
 
 /** What a command needs at a test counter: clerk S-07 on shift, Tehran time, a fresh event id each time. */

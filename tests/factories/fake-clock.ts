@@ -32,7 +32,10 @@ export class FakeClock implements SyncClock {
 
   /** The delay of the next scheduled sync (request timeouts are cleared as requests finish). */
   nextDelay(): number | null {
-    const next = this.timers.reduce<number | null>((min, timer) => (min === null || timer.at < min ? timer.at : min), null);
+    const next = this.timers.reduce<number | null>(
+      (min, timer) => (min === null || timer.at < min ? timer.at : min),
+      null,
+    );
     return next === null ? null : next - this.nowMs;
   }
 }

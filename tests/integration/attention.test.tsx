@@ -4,28 +4,53 @@ import { describe, expect, it } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderApp } from './render-app.tsx';
-import { createCard, handoverAtAnotherCounter, holderHandover, testCommandContext } from '../factories/cards.ts';
+import {
+  createCard,
+  handoverAtAnotherCounter,
+  holderHandover,
+  testCommandContext,
+} from '../factories/cards.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { applyPushResults, claimPendingBatch } from '../../src/db/outbox.ts';
 import { upsertCards } from '../../src/db/cards.ts';
 import type { TahvilDatabase } from '../../src/db/database.ts';
 import type { Card } from '../../src/sync/protocol.ts';
 
-
-async function handOverAndRefuse(db: TahvilDatabase, card: Card, answer: 'conflict' | 'rejected', reason: string, registryCard?: Card) {
-  const event = await recordHandover(
-    db,
-    holderHandover(card),
-    testCommandContext(),
-  );
+async function handOverAndRefuse(
+  db: TahvilDatabase,
+  card: Card,
+  answer: 'conflict' | 'rejected',
+  reason: string,
+  registryCard?: Card,
+) {
+  const event = await recordHandover(db, holderHandover(card), testCommandContext());
   await claimPendingBatch(db, 10);
-  await applyPushResults(db, [{ eventId: event.eventId, status: answer, reason, ...(registryCard ? { card: registryCard } : {}) }]);
+  await applyPushResults(db, [
+    {
+      eventId: event.eventId,
+      status: answer,
+      reason,
+      ...(registryCard ? { card: registryCard } : {}),
+    },
+  ]);
   if (registryCard) await upsertCards(db, [registryCard]);
   return event;
 }
 
-const zahra = () => createCard({ cardId: 'C-0000301', nationalCode: '0012345679', firstName: 'زهرا', lastName: 'محمدی' });
-const reza = () => createCard({ cardId: 'C-0000302', nationalCode: '4445556661', firstName: 'رضا', lastName: 'رضایی' });
+const zahra = () =>
+  createCard({
+    cardId: 'C-0000301',
+    nationalCode: '0012345679',
+    firstName: 'زهرا',
+    lastName: 'محمدی',
+  });
+const reza = () =>
+  createCard({
+    cardId: 'C-0000302',
+    nationalCode: '4445556661',
+    firstName: 'رضا',
+    lastName: 'رضایی',
+  });
 
 describe('needs attention', () => {
   it('lists a conflict with the registry’s reason and who handed the card over at the other counter', async () => {
@@ -40,7 +65,9 @@ describe('needs attention', () => {
 
     const entry = await screen.findByRole('listitem', { name: /زهرا محمدی/ });
     expect(within(entry).getByText('تعارض')).toBeInTheDocument();
-    expect(within(entry).getByText(/دلیل سامانه: .*card C-0000301 is handed_over/)).toBeInTheDocument();
+    expect(
+      within(entry).getByText(/دلیل سامانه: .*card C-0000301 is handed_over/),
+    ).toBeInTheDocument();
     expect(await within(entry).findByText(/S-03/)).toBeInTheDocument();
     expect(within(entry).getByText('تحویل شده')).toBeInTheDocument();
     expect(await screen.findByRole('link', { name: /نیازمند رسیدگی: ۱/ })).toBeInTheDocument();
@@ -49,7 +76,12 @@ describe('needs attention', () => {
   it('voids a rejected handover with the supervisor’s note: the card is ready again and the list empties', async () => {
     const card = reza();
     const { db } = await renderApp({ cards: [card], route: '/attention' });
-    await handOverAndRefuse(db, card, 'rejected', 'recipient national code does not match the card');
+    await handOverAndRefuse(
+      db,
+      card,
+      'rejected',
+      'recipient national code does not match the card',
+    );
     const user = userEvent.setup();
     const entry = await screen.findByRole('listitem', { name: /رضا رضایی/ });
     const voidButton = within(entry).getByRole('button', { name: 'ابطال این تحویل' });
@@ -60,16 +92,28 @@ describe('needs attention', () => {
     expect(await screen.findByText('رسیدگی ثبت شد.')).toBeInTheDocument();
     expect(await screen.findByText('موردی برای رسیدگی نیست.')).toBeInTheDocument();
     expect(await db.cards.get(card.cardId)).toMatchObject({ status: 'ready', handover: null });
-    const resolution = (await db.events.toArray()).find((record) => record.type === 'attention_resolved');
-    expect(resolution).toMatchObject({ syncState: 'local', staffId: 'S-07', event: { resolution: 'voided', note: 'کارت اشتباه انتخاب شده بود' } });
+    const resolution = (await db.events.toArray()).find(
+      (record) => record.type === 'attention_resolved',
+    );
+    expect(resolution).toMatchObject({
+      syncState: 'local',
+      staffId: 'S-07',
+      event: { resolution: 'voided', note: 'کارت اشتباه انتخاب شده بود' },
+    });
   });
 
   it('marks a conflict resolved with a note, reached from the card, and the card’s history shows it', async () => {
     const card = zahra();
     const { db } = await renderApp({ cards: [card], route: `/cards/${card.cardId}` });
-    await handOverAndRefuse(db, card, 'conflict', 'card is revoked', { ...card, status: 'revoked', version: card.version + 1 });
+    await handOverAndRefuse(db, card, 'conflict', 'card is revoked', {
+      ...card,
+      status: 'revoked',
+      version: card.version + 1,
+    });
     const user = userEvent.setup();
-    const alert = await screen.findByText(/سامانه‌ی مرکزی رویدادی از این کارت را که در این دستگاه ثبت شده بود نپذیرفت/);
+    const alert = await screen.findByText(
+      /سامانه‌ی مرکزی رویدادی از این کارت را که در این دستگاه ثبت شده بود نپذیرفت/,
+    );
     await user.click(within(alert).getByRole('link', { name: 'نیازمند رسیدگی' }));
 
     const entry = await screen.findByRole('listitem', { name: /زهرا محمدی/ });
@@ -83,21 +127,34 @@ describe('needs attention', () => {
     await user.type(await screen.findByRole('searchbox'), card.nationalCode);
     await user.click(await screen.findByRole('link', { name: /زهرا محمدی/ }));
     expect(await screen.findByText(/رسیدگی سرپرست: .*با شهروند تماس گرفته شد/)).toBeInTheDocument();
-    expect(screen.queryByText(/سامانه‌ی مرکزی رویدادی از این کارت را که در این دستگاه ثبت شده بود نپذیرفت/)).not.toBeInTheDocument();
+    expect(
+      screen.queryByText(
+        /سامانه‌ی مرکزی رویدادی از این کارت را که در این دستگاه ثبت شده بود نپذیرفت/,
+      ),
+    ).not.toBeInTheDocument();
   });
 
   it('sends staff from the card screen to "needs attention" instead of offering a plain void', async () => {
     const card = reza();
     const { db } = await renderApp({ cards: [card], route: `/cards/${card.cardId}` });
     await handOverAndRefuse(db, card, 'rejected', 'bad recipient');
-    const alert = await screen.findByText(/سامانه‌ی مرکزی رویدادی از این کارت را که در این دستگاه ثبت شده بود نپذیرفت/);
-    expect(within(alert).getByRole('link', { name: 'نیازمند رسیدگی' })).toHaveAttribute('href', '/attention');
+    const alert = await screen.findByText(
+      /سامانه‌ی مرکزی رویدادی از این کارت را که در این دستگاه ثبت شده بود نپذیرفت/,
+    );
+    expect(within(alert).getByRole('link', { name: 'نیازمند رسیدگی' })).toHaveAttribute(
+      'href',
+      '/attention',
+    );
     expect(screen.queryByRole('button', { name: /ابطال/ })).not.toBeInTheDocument();
   });
 
   it('says on the card screen when the handover was recorded at another counter', async () => {
     const card = zahra();
-    const handedElsewhere = { ...card, status: 'handed_over' as const, handover: handoverAtAnotherCounter(card) };
+    const handedElsewhere = {
+      ...card,
+      status: 'handed_over' as const,
+      handover: handoverAtAnotherCounter(card),
+    };
     await renderApp({ cards: [handedElsewhere], route: `/cards/${card.cardId}` });
     expect(await screen.findByText('این تحویل در باجه‌ی دیگری ثبت شده است.')).toBeInTheDocument();
     await waitFor(() => expect(screen.getByText(/S-03/)).toBeInTheDocument());

@@ -6,12 +6,40 @@ import { ALL_CHECKS, createCard } from '../factories/cards.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { toPersianDigits } from '../../src/domain/digits.ts';
 
-const zahra = () => createCard({ cardId: 'C-0000101', nationalCode: '0012345679', firstName: 'زهرا', lastName: 'محمدی', box: 'B-017' });
-const ali = () => createCard({ cardId: 'C-0000102', nationalCode: '1234567891', firstName: 'علی', lastName: 'کریمی', fatherName: 'حسین' });
-const arabicSpelled = () => createCard({ cardId: 'C-0000103', nationalCode: '2719000000', firstName: 'علي', lastName: 'كاظمي' });
-const revoked = () => createCard({ cardId: 'C-0000104', nationalCode: '4445556661', firstName: 'رضا', lastName: 'رضایی', status: 'revoked' });
+const zahra = () =>
+  createCard({
+    cardId: 'C-0000101',
+    nationalCode: '0012345679',
+    firstName: 'زهرا',
+    lastName: 'محمدی',
+    box: 'B-017',
+  });
+const ali = () =>
+  createCard({
+    cardId: 'C-0000102',
+    nationalCode: '1234567891',
+    firstName: 'علی',
+    lastName: 'کریمی',
+    fatherName: 'حسین',
+  });
+const arabicSpelled = () =>
+  createCard({
+    cardId: 'C-0000103',
+    nationalCode: '2719000000',
+    firstName: 'علي',
+    lastName: 'كاظمي',
+  });
+const revoked = () =>
+  createCard({
+    cardId: 'C-0000104',
+    nationalCode: '4445556661',
+    firstName: 'رضا',
+    lastName: 'رضایی',
+    status: 'revoked',
+  });
 
-const toArabicIndic = (digits: string) => digits.replace(/[0-9]/g, (d) => String.fromCharCode(0x0660 + Number(d)));
+const toArabicIndic = (digits: string) =>
+  digits.replace(/[0-9]/g, (d) => String.fromCharCode(0x0660 + Number(d)));
 
 async function search(text: string) {
   const user = userEvent.setup();
@@ -52,7 +80,9 @@ describe('search', () => {
   });
 
   it('finds a name by word prefixes in either order', async () => {
-    await renderApp({ cards: [zahra(), ali(), createCard({ firstName: 'زهره', lastName: 'کریمی' })] });
+    await renderApp({
+      cards: [zahra(), ali(), createCard({ firstName: 'زهره', lastName: 'کریمی' })],
+    });
     await search('کری زهر');
     expect(await resultNames()).toEqual(['زهره کریمی']);
   });
@@ -73,29 +103,50 @@ describe('search', () => {
     expect(result).toHaveTextContent('آماده‌ی تحویل');
     await recordHandover(
       db,
-      { cardId: 'C-0000101', proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: '0012345679', fullName: '' } },
-      { deviceId: 'd', staff: { staffId: 'S-02', staffName: 'دیگری', startedAt: '' }, timeZone: 'Asia/Tehran', now: FIXED_NOW, makeEventId: () => 'elsewhere' },
+      {
+        cardId: 'C-0000101',
+        proxyAllowed: false,
+        checks: ALL_CHECKS,
+        recipient: { kind: 'holder', nationalCode: '0012345679', fullName: '' },
+      },
+      {
+        deviceId: 'd',
+        staff: { staffId: 'S-02', staffName: 'دیگری', startedAt: '' },
+        timeZone: 'Asia/Tehran',
+        now: FIXED_NOW,
+        makeEventId: () => 'elsewhere',
+      },
     );
-    await waitFor(() => expect(screen.getByRole('link', { name: /زهرا محمدی/ })).toHaveTextContent('تحویل شده'));
+    await waitFor(() =>
+      expect(screen.getByRole('link', { name: /زهرا محمدی/ })).toHaveTextContent('تحویل شده'),
+    );
   });
 
   it('explains why an invalid national code finds nothing', async () => {
     await renderApp({ cards: [zahra()] });
     await search('0012345678');
-    expect(await screen.findByRole('alert')).toHaveTextContent('رقم کنترل با بقیه‌ی ارقام نمی‌خواند');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'رقم کنترل با بقیه‌ی ارقام نمی‌خواند',
+    );
   });
 
   it('opens the card when a scanner types a code and Enter', async () => {
     await renderApp({ cards: [zahra(), ali()] });
     await search('1234567891{Enter}');
-    expect(await screen.findByRole('heading', { level: 1, name: 'کارت علی کریمی' })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('heading', { level: 1, name: 'کارت علی کریمی' }),
+    ).toBeInTheDocument();
   });
 
   it('renders a name containing markup as plain text', async () => {
     const hostile = '<img src=x onerror=alert(1)>';
-    const { container } = await renderApp({ cards: [createCard({ nationalCode: '3612345672', firstName: hostile, lastName: 'تست' })] });
+    const { container } = await renderApp({
+      cards: [createCard({ nationalCode: '3612345672', firstName: hostile, lastName: 'تست' })],
+    });
     await search('3612345672');
-    expect(await screen.findByRole('link', { name: new RegExp('onerror') })).toHaveTextContent(`${hostile} تست`);
+    expect(await screen.findByRole('link', { name: new RegExp('onerror') })).toHaveTextContent(
+      `${hostile} تست`,
+    );
     expect(container.querySelector('img[src="x"]')).toBeNull();
   });
 });
@@ -135,7 +186,13 @@ describe('handover', () => {
       dayKey: '1405-09-04',
       event: {
         recipient: { kind: 'holder', nationalCode: '0012345679' },
-        checks: { identityVerified: true, birthCertificateSeen: true, oldCard: 'collected', feeCollected: true, biometricConfirmed: true },
+        checks: {
+          identityVerified: true,
+          birthCertificateSeen: true,
+          oldCard: 'collected',
+          feeCollected: true,
+          biometricConfirmed: true,
+        },
         occurredAt: '2026-11-25T10:31:07.512+03:30',
         deviceId: 'device-test-0001',
       },
@@ -151,8 +208,19 @@ describe('handover', () => {
     // Another tab of the same counter hands the card over while this form is open.
     await recordHandover(
       db,
-      { cardId: 'C-0000101', proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: '0012345679', fullName: 'زهرا محمدی' } },
-      { deviceId: 'device-test-0001', staff: { staffId: 'S-02', staffName: 'کارمند دیگر', startedAt: '' }, timeZone: 'Asia/Tehran', now: FIXED_NOW, makeEventId: () => 'other-tab-event' },
+      {
+        cardId: 'C-0000101',
+        proxyAllowed: false,
+        checks: ALL_CHECKS,
+        recipient: { kind: 'holder', nationalCode: '0012345679', fullName: 'زهرا محمدی' },
+      },
+      {
+        deviceId: 'device-test-0001',
+        staff: { staffId: 'S-02', staffName: 'کارمند دیگر', startedAt: '' },
+        timeZone: 'Asia/Tehran',
+        now: FIXED_NOW,
+        makeEventId: () => 'other-tab-event',
+      },
     );
     await user.click(screen.getByRole('button', { name: 'ثبت تحویل' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('این کارت قبلاً تحویل داده شده است.');
@@ -161,10 +229,22 @@ describe('handover', () => {
 
   it('refuses a second handover in the storage command itself', async () => {
     const { db } = await renderApp({ cards: [zahra()] });
-    const context = { deviceId: 'd', staff: { staffId: 'S-07', staffName: 'م', startedAt: '' }, timeZone: 'Asia/Tehran', now: FIXED_NOW };
-    const input = { cardId: 'C-0000101', proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder' as const, nationalCode: '0012345679', fullName: 'زهرا محمدی' } };
+    const context = {
+      deviceId: 'd',
+      staff: { staffId: 'S-07', staffName: 'م', startedAt: '' },
+      timeZone: 'Asia/Tehran',
+      now: FIXED_NOW,
+    };
+    const input = {
+      cardId: 'C-0000101',
+      proxyAllowed: false,
+      checks: ALL_CHECKS,
+      recipient: { kind: 'holder' as const, nationalCode: '0012345679', fullName: 'زهرا محمدی' },
+    };
     await recordHandover(db, input, { ...context, makeEventId: () => 'first' });
-    await expect(recordHandover(db, input, { ...context, makeEventId: () => 'second' })).rejects.toMatchObject({ refusal: 'card-handed-over' });
+    await expect(
+      recordHandover(db, input, { ...context, makeEventId: () => 'second' }),
+    ).rejects.toMatchObject({ refusal: 'card-handed-over' });
     expect((await db.events.toArray()).map((record) => record.eventId)).toEqual(['first']);
   });
 
@@ -179,7 +259,9 @@ describe('handover', () => {
 
   it('refuses a revoked card and says why', async () => {
     const { db } = await renderApp({ cards: [revoked()], route: '/cards/C-0000104' });
-    expect(await screen.findByRole('alert')).toHaveTextContent('این کارت باطل شده است و نباید تحویل داده شود.');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'این کارت باطل شده است و نباید تحویل داده شود.',
+    );
     expect(screen.queryByRole('link', { name: 'تحویل کارت' })).toBeNull();
     expect(await db.events.count()).toBe(0);
   });
@@ -190,16 +272,26 @@ describe('handover', () => {
     expect(screen.queryByRole('radio', { name: 'وکیل یا نماینده' })).toBeNull();
     unmount();
 
-    const { db } = await renderApp({ cards: [zahra()], route: '/cards/C-0000101/handover', settings: { proxyAllowed: true } });
+    const { db } = await renderApp({
+      cards: [zahra()],
+      route: '/cards/C-0000101/handover',
+      settings: { proxyAllowed: true },
+    });
     const user = userEvent.setup();
     await user.click(await screen.findByRole('radio', { name: 'وکیل یا نماینده' }));
     await tickAllChecks(user);
     await user.click(screen.getByRole('radio', { name: 'ارائه نشد' }));
     await user.type(screen.getByRole('textbox', { name: 'کد ملی نماینده' }), '1234567890');
     expect(screen.getByRole('alert')).toHaveTextContent('این کد ملی معتبر نیست');
-    await user.type(screen.getByRole('textbox', { name: 'نام و نام خانوادگی نماینده' }), 'حسن محمدی');
+    await user.type(
+      screen.getByRole('textbox', { name: 'نام و نام خانوادگی نماینده' }),
+      'حسن محمدی',
+    );
     await user.type(screen.getByRole('textbox', { name: 'نسبت با دارنده‌ی کارت' }), 'پدر');
-    await user.type(screen.getByRole('textbox', { name: 'شماره‌ی وکالت‌نامه یا مدرک' }), 'V-1405-88');
+    await user.type(
+      screen.getByRole('textbox', { name: 'شماره‌ی وکالت‌نامه یا مدرک' }),
+      'V-1405-88',
+    );
     expect(screen.getByRole('button', { name: 'ثبت تحویل' })).toBeDisabled();
     await user.clear(screen.getByRole('textbox', { name: 'کد ملی نماینده' }));
     await user.type(screen.getByRole('textbox', { name: 'کد ملی نماینده' }), '۱۲۳۴۵۶۷۸۹۱');
@@ -207,7 +299,13 @@ describe('handover', () => {
     await screen.findByText('تحویل ثبت و ذخیره شد.');
     const [record] = await db.events.toArray();
     expect(record?.event).toMatchObject({
-      recipient: { kind: 'proxy', nationalCode: '1234567891', fullName: 'حسن محمدی', relation: 'پدر', documentRef: 'V-1405-88' },
+      recipient: {
+        kind: 'proxy',
+        nationalCode: '1234567891',
+        fullName: 'حسن محمدی',
+        relation: 'پدر',
+        documentRef: 'V-1405-88',
+      },
       checks: { oldCard: 'not_presented' },
     });
   });
@@ -224,7 +322,9 @@ describe('storage failures', () => {
       throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     });
     await user.click(screen.getByRole('button', { name: 'ثبت تحویل' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('فضای ذخیره‌سازی دستگاه پر است؛ چیزی ثبت نشد.');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'فضای ذخیره‌سازی دستگاه پر است؛ چیزی ثبت نشد.',
+    );
     expect(await db.events.count()).toBe(0);
     expect(await db.cards.toArray()).toEqual(before);
     expect(screen.getByRole('button', { name: 'ثبت تحویل' })).toBeEnabled();
@@ -245,12 +345,17 @@ describe('void', () => {
     await user.type(screen.getByRole('textbox', { name: 'دلیل ابطال' }), 'کارت اشتباه انتخاب شد');
     await user.click(voidButton);
 
-    expect(await screen.findByText('ابطال تحویل ثبت شد؛ کارت دوباره آماده‌ی تحویل است.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('ابطال تحویل ثبت شد؛ کارت دوباره آماده‌ی تحویل است.'),
+    ).toBeInTheDocument();
     expect(await screen.findByRole('link', { name: 'تحویل کارت' })).toBeInTheDocument();
     const events = await db.events.orderBy('seq').toArray();
     expect(events.map((record) => record.type)).toEqual(['handover', 'handover_void']);
     expect(events[0]?.voidedByEventId).toBe(events[1]?.eventId);
-    expect(events[1]?.event).toMatchObject({ handoverEventId: events[0]?.eventId, reason: 'کارت اشتباه انتخاب شد' });
+    expect(events[1]?.event).toMatchObject({
+      handoverEventId: events[0]?.eventId,
+      reason: 'کارت اشتباه انتخاب شد',
+    });
     expect((await db.cards.get('C-0000101'))?.status).toBe('ready');
   });
 });
@@ -272,9 +377,16 @@ describe('today and shift', () => {
     await screen.findByText('تحویل ثبت و ذخیره شد.');
 
     await user.click(screen.getByRole('link', { name: 'تحویل‌های امروز' }));
-    expect(await screen.findByRole('heading', { name: 'تحویل‌های امروز، ۴ آذر ۱۴۰۵' })).toBeInTheDocument();
-    const rows = within(await screen.findByRole('table')).getAllByRole('row').slice(1);
-    expect(rows.map((row) => within(row).getByRole('link').textContent)).toEqual(['علی کریمی', 'زهرا محمدی']);
+    expect(
+      await screen.findByRole('heading', { name: 'تحویل‌های امروز، ۴ آذر ۱۴۰۵' }),
+    ).toBeInTheDocument();
+    const rows = within(await screen.findByRole('table'))
+      .getAllByRole('row')
+      .slice(1);
+    expect(rows.map((row) => within(row).getByRole('link').textContent)).toEqual([
+      'علی کریمی',
+      'زهرا محمدی',
+    ]);
     expect(rows[0]).toHaveTextContent('۱۰:۳۱');
     expect(rows[0]).toHaveTextContent('مریم احمدی');
     expect(await db.events.count()).toBe(2);
@@ -286,7 +398,10 @@ describe('today and shift', () => {
     await user.click(await screen.findByRole('button', { name: 'شروع نوبت' }));
     expect(screen.getByRole('alert')).toHaveTextContent('شناسه‌ی متصدی را وارد کنید.');
     await user.type(screen.getByRole('textbox', { name: 'شناسه‌ی متصدی' }), 'S-11');
-    await user.type(screen.getByRole('textbox', { name: 'نام و نام خانوادگی متصدی' }), 'نرگس کاظمی');
+    await user.type(
+      screen.getByRole('textbox', { name: 'نام و نام خانوادگی متصدی' }),
+      'نرگس کاظمی',
+    );
     await user.click(screen.getByRole('button', { name: 'شروع نوبت' }));
     expect(await screen.findByRole('searchbox')).toBeInTheDocument();
     expect(screen.getByText('متصدی: نرگس کاظمی')).toBeInTheDocument();
@@ -296,7 +411,9 @@ describe('today and shift', () => {
     const { db } = await renderApp({ cards: [zahra()] });
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Switch to English' }));
-    expect(await screen.findByRole('searchbox', { name: 'National code, tracking code or name' })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('searchbox', { name: 'National code, tracking code or name' }),
+    ).toBeInTheDocument();
     await waitFor(() => expect(document.documentElement.dir).toBe('ltr'));
     expect((await db.settings.get('language'))?.value).toBe('en');
   });

@@ -23,11 +23,7 @@ afterEach(() => {
 });
 
 const handOver = (db: TahvilDatabase, card: ReturnType<typeof createCard>) =>
-  recordHandover(
-    db,
-    holderHandover(card),
-    testCommandContext(),
-  );
+  recordHandover(db, holderHandover(card), testCommandContext());
 
 describe('device storage', () => {
   it('asks for persistent storage at the first handover, once', async () => {
@@ -46,8 +42,14 @@ describe('device storage', () => {
   it('warns on the settings screen when storage may be cleared, says what to do, and can ask again', async () => {
     const storage = installFakeStorage({ persisted: false });
     await renderApp({ route: '/settings', settings: { language: 'en' } });
-    expect(await screen.findByText('Not persistent: if the device runs low on space, the browser may clear this app’s data.')).toBeInTheDocument();
-    expect(screen.getByText(/Install Tahvil on the home screen and press “Ask again”/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        'Not persistent: if the device runs low on space, the browser may clear this app’s data.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Install Tahvil on the home screen and press “Ask again”/),
+    ).toBeInTheDocument();
     expect(screen.getByText('42 MB of 1,024 MB used.')).toBeInTheDocument();
     await userEvent.setup().click(screen.getByRole('button', { name: 'Ask again' }));
     expect(storage.persist).toHaveBeenCalledTimes(1);
@@ -56,14 +58,18 @@ describe('device storage', () => {
   it('says so when storage is persistent', async () => {
     installFakeStorage({ persisted: true });
     await renderApp({ route: '/settings' });
-    expect(await screen.findByText('ماندگار: مرورگر داده‌های این برنامه را خودبه‌خود پاک نمی‌کند.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('ماندگار: مرورگر داده‌های این برنامه را خودبه‌خود پاک نمی‌کند.'),
+    ).toBeInTheDocument();
     expect(screen.getByText('۴۲ از ۱٬۰۲۴ مگابایت استفاده شده است.')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'درخواست دوباره' })).not.toBeInTheDocument();
   });
 
   it('explains installing from the browser menu where no install offer came', async () => {
     await renderApp({ route: '/settings', settings: { language: 'en' } });
-    expect(await screen.findByText(/open the browser menu and choose “Add to Home screen”/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/open the browser menu and choose “Add to Home screen”/),
+    ).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Install Tahvil' })).not.toBeInTheDocument();
     expect(screen.getByText('App version: test')).toBeInTheDocument();
   });
@@ -80,7 +86,9 @@ describe('a schema upgrade in another tab', () => {
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     });
-    const dialog = await screen.findByRole('alertdialog', { name: 'برنامه در زبانه‌ی دیگری به‌روز شد' });
+    const dialog = await screen.findByRole('alertdialog', {
+      name: 'برنامه در زبانه‌ی دیگری به‌روز شد',
+    });
     expect(dialog).toHaveTextContent('هیچ داده‌ی ذخیره‌شده‌ای از دست نمی‌رود');
     expect(screen.getByRole('button', { name: 'بارگذاری دوباره' })).toBeInTheDocument();
     expect(db.isOpen()).toBe(false);
@@ -95,12 +103,17 @@ describe('installing', () => {
     listenForInstallPrompt(window);
     await renderApp({ route: '/settings', settings: { language: 'en' } });
     const prompt = vi.fn(async () => undefined);
-    const offer = Object.assign(new Event('beforeinstallprompt', { cancelable: true }), { prompt, userChoice: Promise.resolve({ outcome: 'accepted' }) });
+    const offer = Object.assign(new Event('beforeinstallprompt', { cancelable: true }), {
+      prompt,
+      userChoice: Promise.resolve({ outcome: 'accepted' }),
+    });
     window.dispatchEvent(offer);
     expect(offer.defaultPrevented).toBe(true);
     await userEvent.setup().click(await screen.findByRole('button', { name: 'Install Tahvil' }));
     expect(prompt).toHaveBeenCalledTimes(1);
     window.dispatchEvent(new Event('appinstalled'));
-    expect(await screen.findByText('Tahvil is installed and opens from the home screen, even offline.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Tahvil is installed and opens from the home screen, even offline.'),
+    ).toBeInTheDocument();
   });
 });

@@ -4,7 +4,12 @@ import { render } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { TahvilApp } from '../../src/app/App.tsx';
 import { TahvilDatabase } from '../../src/db/database.ts';
-import { ensureDeviceIdentity, startShift, updateSettings, type Settings } from '../../src/db/settings.ts';
+import {
+  ensureDeviceIdentity,
+  startShift,
+  updateSettings,
+  type Settings,
+} from '../../src/db/settings.ts';
 import { upsertCards } from '../../src/db/cards.ts';
 import type { Services } from '../../src/services/services.tsx';
 import type { Card } from '../../src/sync/protocol.ts';
@@ -15,7 +20,6 @@ export { FIXED_NOW };
 
 let databaseCount = 0;
 let eventCount = 0;
-
 
 export interface AppSetup {
   cards?: Card[];
@@ -28,13 +32,22 @@ export interface AppSetup {
 
 export async function createTestDatabase(cards: Card[] = []): Promise<TahvilDatabase> {
   databaseCount++;
-  const db = new TahvilDatabase(`tahvil-test-${databaseCount}-${Math.random().toString(36).slice(2)}`);
+  const db = new TahvilDatabase(
+    `tahvil-test-${databaseCount}-${Math.random().toString(36).slice(2)}`,
+  );
   await ensureDeviceIdentity(db, () => 'device-test-0001');
   if (cards.length > 0) await upsertCards(db, cards);
   return db;
 }
 
-export async function renderApp({ cards = [], route = '/', settings = {}, withShift = true, now = FIXED_NOW, syncEngine = null }: AppSetup = {}) {
+export async function renderApp({
+  cards = [],
+  route = '/',
+  settings = {},
+  withShift = true,
+  now = FIXED_NOW,
+  syncEngine = null,
+}: AppSetup = {}) {
   const db = await createTestDatabase(cards);
   await updateSettings(db, settings);
   if (withShift) await startShift(db, 'S-07', 'مریم احمدی', now);

@@ -1,7 +1,13 @@
 // The sync engine against the real mock registry on a loopback socket, with a fake clock:
 // nothing waits on real timers, and every scheduled retry is inspected rather than slept.
 import { afterEach, describe, expect, it } from 'vitest';
-import { SyncEngine, BACKOFF_BASE_MS, BACKOFF_CAP_MS, SYNC_INTERVAL_MS, backoffDelayMs } from '../../src/sync/engine.ts';
+import {
+  SyncEngine,
+  BACKOFF_BASE_MS,
+  BACKOFF_CAP_MS,
+  SYNC_INTERVAL_MS,
+  backoffDelayMs,
+} from '../../src/sync/engine.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { updateSettings } from '../../src/db/settings.ts';
 import { readCounters } from '../../src/db/counters.ts';
@@ -10,7 +16,6 @@ import { createTestDatabase, FIXED_NOW } from './render-app.tsx';
 import { ALL_CHECKS } from '../factories/cards.ts';
 import type { TahvilDatabase } from '../../src/db/database.ts';
 import { FakeClock } from '../factories/fake-clock.ts';
-
 
 let registry: RunningRegistry | null = null;
 let running: SyncEngine | null = null;
@@ -25,7 +30,12 @@ async function setup(options: Parameters<typeof startRegistry>[0] = {}) {
   const db = await createTestDatabase();
   await updateSettings(db, { registryUrl: registry.base });
   const clock = new FakeClock(FIXED_NOW.getTime());
-  const engine = new SyncEngine({ db, fetch: (...args) => fetch(...args), clock, random: () => 0.5 });
+  const engine = new SyncEngine({
+    db,
+    fetch: (...args) => fetch(...args),
+    clock,
+    random: () => 0.5,
+  });
   running = engine;
   return { db, clock, engine, registry };
 }
@@ -35,7 +45,12 @@ async function handOver(db: TahvilDatabase, cardId: string) {
   const card = await db.cards.get(cardId);
   return recordHandover(
     db,
-    { cardId, proxyAllowed: false, checks: ALL_CHECKS, recipient: { kind: 'holder', nationalCode: card!.nationalCode, fullName: '' } },
+    {
+      cardId,
+      proxyAllowed: false,
+      checks: ALL_CHECKS,
+      recipient: { kind: 'holder', nationalCode: card!.nationalCode, fullName: '' },
+    },
     {
       deviceId: 'device-test-0001',
       staff: { staffId: 'S-07', staffName: 'مریم', startedAt: '' },
@@ -48,7 +63,9 @@ async function handOver(db: TahvilDatabase, cardId: string) {
 
 async function acceptedEventIds(base: string): Promise<string[]> {
   const response = await fetch(`${base}/__mock/events?centerId=DEMO-01`);
-  return ((await response.json()) as { events: Array<{ eventId: string }> }).events.map((event) => event.eventId);
+  return ((await response.json()) as { events: Array<{ eventId: string }> }).events.map(
+    (event) => event.eventId,
+  );
 }
 
 describe('SyncEngine', () => {
@@ -68,7 +85,10 @@ describe('SyncEngine', () => {
     await engine.syncNow();
     expect((await db.events.toArray()).map((record) => record.syncState)).toEqual(['synced']);
     expect(await acceptedEventIds(registry.base)).toEqual([event.eventId]);
-    expect(await db.cards.get('C-0000001')).toMatchObject({ status: 'handed_over', handover: { eventId: event.eventId } });
+    expect(await db.cards.get('C-0000001')).toMatchObject({
+      status: 'handed_over',
+      handover: { eventId: event.eventId },
+    });
     await engine.syncNow();
     expect(await acceptedEventIds(registry.base)).toEqual([event.eventId]);
   });
@@ -120,7 +140,10 @@ describe('SyncEngine', () => {
   it('keeps a conflicting handover for staff with the registry reason', async () => {
     const { db, engine, registry } = await setup();
     await engine.start();
-    await fetch(`${registry.base}/__mock/revoke`, { method: 'POST', body: JSON.stringify({ centerId: 'DEMO-01', cardId: 'C-0000001' }) });
+    await fetch(`${registry.base}/__mock/revoke`, {
+      method: 'POST',
+      body: JSON.stringify({ centerId: 'DEMO-01', cardId: 'C-0000001' }),
+    });
     await handOver(db, 'C-0000001');
     await engine.syncNow();
     const [record] = await db.events.toArray();

@@ -9,13 +9,21 @@ import { IDLE_SYNC_STATE, type SyncEngine, type SyncState } from '../../src/sync
 
 function engineShowing(state: Partial<SyncState>) {
   const current: SyncState = { ...IDLE_SYNC_STATE, ...state };
-  return { syncSoon: () => undefined, syncNow: async () => undefined, subscribe: () => () => undefined, getState: () => current } as unknown as SyncEngine;
+  return {
+    syncSoon: () => undefined,
+    syncNow: async () => undefined,
+    subscribe: () => () => undefined,
+    getState: () => current,
+  } as unknown as SyncEngine;
 }
 
 describe('sync indicator', () => {
   it('shows the pending count and how long the oldest has waited', async () => {
     const card = createCard();
-    const { db } = await renderApp({ cards: [card], syncEngine: engineShowing({ status: 'offline', problem: 'unreachable' }) });
+    const { db } = await renderApp({
+      cards: [card],
+      syncEngine: engineShowing({ status: 'offline', problem: 'unreachable' }),
+    });
     await recordHandover(
       db,
       holderHandover(card),
@@ -30,32 +38,56 @@ describe('sync indicator', () => {
 
   it('says "connected", not "in sync", while handovers still wait', async () => {
     const card = createCard();
-    const { db } = await renderApp({ cards: [card], syncEngine: engineShowing({ status: 'idle' }) });
+    const { db } = await renderApp({
+      cards: [card],
+      syncEngine: engineShowing({ status: 'idle' }),
+    });
     expect(await screen.findByText('همگام')).toBeInTheDocument();
-    await recordHandover(
-      db,
-      holderHandover(card),
-      testCommandContext(),
-    );
+    await recordHandover(db, holderHandover(card), testCommandContext());
     expect(await screen.findByText('متصل')).toBeInTheDocument();
     expect(screen.getByText('قدیمی‌ترین: همین حالا')).toBeInTheDocument();
   });
 
   it('shows a progress bar in cards while the first inventory arrives', async () => {
-    await renderApp({ syncEngine: engineShowing({ status: 'syncing', firstPull: true, pulledCards: 24_000, pullTotal: 100_000 }) });
-    const bar = await screen.findByRole('progressbar', { name: 'دریافت موجودی مرکز: ۲۴٬۰۰۰ از ۱۰۰٬۰۰۰ کارت' });
+    await renderApp({
+      syncEngine: engineShowing({
+        status: 'syncing',
+        firstPull: true,
+        pulledCards: 24_000,
+        pullTotal: 100_000,
+      }),
+    });
+    const bar = await screen.findByRole('progressbar', {
+      name: 'دریافت موجودی مرکز: ۲۴٬۰۰۰ از ۱۰۰٬۰۰۰ کارت',
+    });
     expect(bar).toHaveAttribute('value', '24000');
     expect(bar).toHaveAttribute('max', '100000');
   });
 
   it('shows an indeterminate bar with the count so far when the registry gives no total', async () => {
-    await renderApp({ syncEngine: engineShowing({ status: 'syncing', firstPull: true, pulledCards: 2_000, pullTotal: null }) });
-    const bar = await screen.findByRole('progressbar', { name: 'دریافت موجودی مرکز: ۲٬۰۰۰ کارت تا این لحظه' });
+    await renderApp({
+      syncEngine: engineShowing({
+        status: 'syncing',
+        firstPull: true,
+        pulledCards: 2_000,
+        pullTotal: null,
+      }),
+    });
+    const bar = await screen.findByRole('progressbar', {
+      name: 'دریافت موجودی مرکز: ۲٬۰۰۰ کارت تا این لحظه',
+    });
     expect(bar).not.toHaveAttribute('value');
   });
 
   it('asks for re-registration in words when the registry refuses the device', async () => {
-    await renderApp({ syncEngine: engineShowing({ status: 'error', problem: 'not-registered' }), settings: { language: 'en' } });
-    expect(await screen.findByText('This device is not registered or its token is not valid; call support.')).toBeInTheDocument();
+    await renderApp({
+      syncEngine: engineShowing({ status: 'error', problem: 'not-registered' }),
+      settings: { language: 'en' },
+    });
+    expect(
+      await screen.findByText(
+        'This device is not registered or its token is not valid; call support.',
+      ),
+    ).toBeInTheDocument();
   });
 });

@@ -24,11 +24,13 @@ describe('sync triggers', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(engine.syncSoon).not.toHaveBeenCalled();
 
-    await recordHandover(
-      db,
-      holderHandover(card),
-      { deviceId: 'd', staff: { staffId: 'S-07', staffName: 'م', startedAt: '' }, timeZone: 'Asia/Tehran', now: FIXED_NOW, makeEventId: () => 'new-event' },
-    );
+    await recordHandover(db, holderHandover(card), {
+      deviceId: 'd',
+      staff: { staffId: 'S-07', staffName: 'م', startedAt: '' },
+      timeZone: 'Asia/Tehran',
+      now: FIXED_NOW,
+      makeEventId: () => 'new-event',
+    });
     await waitFor(() => expect(engine.syncSoon).toHaveBeenCalledTimes(1));
 
     await claimPendingBatch(db, 10);

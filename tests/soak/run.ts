@@ -8,7 +8,12 @@ const DEFAULT_RUNS = 200;
 /** Fixed, so CI runs the same schedules every time; pass --seed to explore others. */
 const DEFAULT_SEED = 20261125;
 
-function integerOption(value: string | undefined, name: string, fallback: number, minimum: number): number {
+function integerOption(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  minimum: number,
+): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (!Number.isSafeInteger(parsed) || parsed < minimum) {
@@ -21,7 +26,10 @@ function integerOption(value: string | undefined, name: string, fallback: number
 function printTotals(totals: SoakTotals): void {
   const rows: Array<[string, number | string]> = [
     ['runs', totals.runs],
-    ['handovers', `${totals.handovers} (${totals.sameCardHandovers} of a card the other tablet had)`],
+    [
+      'handovers',
+      `${totals.handovers} (${totals.sameCardHandovers} of a card the other tablet had)`,
+    ],
     ['voids', totals.voids],
     ['refused at the counter', totals.refusedAtCounter],
     ['pushes / requests', `${totals.pushes} / ${totals.requests}`],
@@ -52,7 +60,9 @@ printTotals(totals);
 
 const failure = totals.failure;
 if (failure) {
-  console.error(`\nFAILED: run ${failure.run} (seed ${failure.seed}): the registry and the tablets disagree`);
+  console.error(
+    `\nFAILED: run ${failure.run} (seed ${failure.seed}): the registry and the tablets disagree`,
+  );
   console.error(`replay it alone: npm run soak -- --runs 1 --seed ${failure.seed}`);
   console.error('\n--- a tablet\n+++ the registry\n!   anything else');
   for (const line of failure.problems) console.error(line);
@@ -60,5 +70,7 @@ if (failure) {
   for (const line of failure.trace) console.error(`  ${line}`);
   process.exitCode = 1;
 } else {
-  console.log(`\nok: after every run the registry held exactly the tablets' synced events, each once`);
+  console.log(
+    `\nok: after every run the registry held exactly the tablets' synced events, each once`,
+  );
 }

@@ -10,7 +10,13 @@ import { recordHandover, voidHandover, type CommandContext } from '../../src/db/
 import { readCounters, recountStatuses } from '../../src/db/counters.ts';
 import type { OutboxRecord, StaffOnShift } from '../../src/db/records.ts';
 import { SyncEngine, type SyncClock, type SyncState } from '../../src/sync/engine.ts';
-import { DEMO_CENTER_ID, type Card, type CardStatus, type ProtocolEvent, type PushResponse } from '../../src/sync/protocol.ts';
+import {
+  DEMO_CENTER_ID,
+  type Card,
+  type CardStatus,
+  type ProtocolEvent,
+  type PushResponse,
+} from '../../src/sync/protocol.ts';
 import { startRegistry, type RunningRegistry } from '../../server/test-helpers.ts';
 import { mulberry32 } from '../../server/demo-inventory.ts';
 import { holderHandover } from '../factories/cards.ts';
@@ -148,7 +154,9 @@ function eventCount(body: RequestInit['body']): string {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    const entries = Object.entries(value as Record<string, unknown>).filter(
+      ([, v]) => v !== undefined,
+    );
     return `{${entries
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
@@ -172,7 +180,8 @@ class SoakClock {
       now: () => this.nowMs,
       setTimeout: (callback, ms) => {
         const id = this.nextId++;
-        if (!this.deadOwners.has(owner)) this.timers.push({ id, at: this.nowMs + ms, owner, callback });
+        if (!this.deadOwners.has(owner))
+          this.timers.push({ id, at: this.nowMs + ms, owner, callback });
         return id;
       },
       clearTimeout: (handle) => {
@@ -242,11 +251,20 @@ class RunContext {
    * The fetch every engine gets. Health probes, pushes and pulls are all treated alike: while
    * offline each throws a TypeError as a browser's fetch does, and a crash can hit any of them.
    */
-  async send(tablet: Tablet, generation: number, input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+  async send(
+    tablet: Tablet,
+    generation: number,
+    input: RequestInfo | URL,
+    init: RequestInit = {},
+  ): Promise<Response> {
     // A tab that crashed runs no more code; should its engine still ask, it never hears back.
     if (generation !== tablet.generation) return NEVER;
     const url = new URL(input instanceof Request ? input.url : String(input));
-    const kind: RequestKind = url.pathname.endsWith('/health') ? 'health' : init.method === 'POST' ? 'push' : 'pull';
+    const kind: RequestKind = url.pathname.endsWith('/health')
+      ? 'health'
+      : init.method === 'POST'
+        ? 'push'
+        : 'pull';
     const isPush = kind === 'push';
     this.counts.requests++;
     if (isPush) this.counts.pushes++;
@@ -257,7 +275,9 @@ class RunContext {
       const moment = tablet.offline ? 'before-send' : crash.moment;
       if (moment === 'after-send') {
         // The request leaves and the registry commits it, but the tab that would read the answer is gone.
-        this.keep(fetch(input, { ...init, signal: null }).then((response) => response.arrayBuffer()));
+        this.keep(
+          fetch(input, { ...init, signal: null }).then((response) => response.arrayBuffer()),
+        );
       }
       if (isPush) this.counts.crashesMidPush++;
       this.note(`${tablet.name} tab crashed during its ${kind} (${moment})`);
@@ -269,7 +289,9 @@ class RunContext {
       this.note(`${tablet.name} ${kind}: offline`);
       throw new TypeError('Failed to fetch');
     }
-    const what = isPush ? `${tablet.name} push of ${eventCount(init.body)}` : `${tablet.name} ${kind}`;
+    const what = isPush
+      ? `${tablet.name} push of ${eventCount(init.body)}`
+      : `${tablet.name} ${kind}`;
     let response: Response;
     try {
       response = await this.keep(fetch(input, init));
@@ -289,9 +311,12 @@ class RunContext {
         .json()
         .catch(() => null)) as PushResponse | null;
       const answers = new Map<string, number>();
-      for (const result of body?.results ?? []) answers.set(result.status, (answers.get(result.status) ?? 0) + 1);
+      for (const result of body?.results ?? [])
+        answers.set(result.status, (answers.get(result.status) ?? 0) + 1);
       this.counts.duplicatesAnswered += answers.get('duplicate') ?? 0;
-      this.note(`${what}: ${[...answers].map(([status, count]) => `${count} ${status}`).join(', ')}`);
+      this.note(
+        `${what}: ${[...answers].map(([status, count]) => `${count} ${status}`).join(', ')}`,
+      );
     }
     return response;
   }
@@ -335,7 +360,12 @@ class Tablet {
     const db = this.open();
     await ensureDeviceIdentity(db, () => this.deviceId);
     await updateSettings(db, { registryUrl: this.context.base });
-    this.staff = await startShift(db, `S-0${this.index + 1}`, `کارمند ${this.name}`, new Date(this.context.clock.nowMs));
+    this.staff = await startShift(
+      db,
+      `S-0${this.index + 1}`,
+      `کارمند ${this.name}`,
+      new Date(this.context.clock.nowMs),
+    );
     this.boot(db);
     await this.engine.start();
   }
@@ -416,7 +446,10 @@ class Tablet {
         if (this.runs.size === 0) return;
       }
       const left = SETTLE_LIMIT_MS - (Date.now() - started);
-      if (left <= 0) throw new Error(`tablet ${this.name}: a sync did not finish within ${SETTLE_LIMIT_MS} ms of real time`);
+      if (left <= 0)
+        throw new Error(
+          `tablet ${this.name}: a sync did not finish within ${SETTLE_LIMIT_MS} ms of real time`,
+        );
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         Promise.allSettled([...this.runs]),
@@ -433,7 +466,8 @@ class Tablet {
       staff: this.staff,
       timeZone: TIME_ZONE,
       now: new Date(this.context.clock.nowMs),
-      makeEventId: () => `${hex(this.context.seed, 8)}-${hex(this.index, 4)}-7000-8000-${hex(++this.eventCount, 12)}`,
+      makeEventId: () =>
+        `${hex(this.context.seed, 8)}-${hex(this.index, 4)}-7000-8000-${hex(++this.eventCount, 12)}`,
     };
   }
 
@@ -486,18 +520,18 @@ async function handOver(context: RunContext, tablet: Tablet, other: Tablet): Pro
   if (candidates.length === 0) return;
   const card = pick(random, candidates);
   try {
-    const event = await recordHandover(
-      tablet.db,
-      holderHandover(card),
-      tablet.commandContext(),
-    );
+    const event = await recordHandover(tablet.db, holderHandover(card), tablet.commandContext());
     context.counts.handovers++;
     if (sameCard) context.counts.sameCardHandovers++;
-    context.note(`${tablet.name} handover ${card.cardId} ${event.eventId}${sameCard ? ' (same card as the other tablet)' : ''}`);
+    context.note(
+      `${tablet.name} handover ${card.cardId} ${event.eventId}${sameCard ? ' (same card as the other tablet)' : ''}`,
+    );
   } catch (error) {
     if (!isCommandRefused(error)) throw error;
     context.counts.refusedAtCounter++;
-    context.note(`${tablet.name} handover ${card.cardId} refused at the counter (${(error as Error).message})`);
+    context.note(
+      `${tablet.name} handover ${card.cardId} refused at the counter (${(error as Error).message})`,
+    );
   }
 }
 
@@ -506,18 +540,30 @@ async function voidOne(context: RunContext, tablet: Tablet): Promise<void> {
   if (handovers.length === 0) return;
   const original = pick(context.random, handovers);
   try {
-    const event = await voidHandover(tablet.db, { handoverEventId: original.eventId, reason: 'wrong card selected' }, tablet.commandContext());
+    const event = await voidHandover(
+      tablet.db,
+      { handoverEventId: original.eventId, reason: 'wrong card selected' },
+      tablet.commandContext(),
+    );
     context.counts.voids++;
-    context.note(`${tablet.name} void of ${original.eventId} (${original.cardId}, ${original.syncState}) ${event.eventId}`);
+    context.note(
+      `${tablet.name} void of ${original.eventId} (${original.cardId}, ${original.syncState}) ${event.eventId}`,
+    );
   } catch (error) {
     if (!isCommandRefused(error)) throw error;
     context.counts.refusedAtCounter++;
-    context.note(`${tablet.name} void of ${original.eventId} refused at the counter (${(error as Error).message})`);
+    context.note(
+      `${tablet.name} void of ${original.eventId} refused at the counter (${(error as Error).message})`,
+    );
   }
 }
 
 /** One random step of a run: the counter, the network, time, or a crash. */
-async function step(context: RunContext, registry: RunningRegistry, tablets: readonly [Tablet, Tablet]): Promise<void> {
+async function step(
+  context: RunContext,
+  registry: RunningRegistry,
+  tablets: readonly [Tablet, Tablet],
+): Promise<void> {
   const random = context.random;
   const which = random() < 0.5 ? 0 : 1;
   const tablet = tablets[which];
@@ -551,7 +597,9 @@ async function step(context: RunContext, registry: RunningRegistry, tablets: rea
     // Mostly mid-push, where events sit in "sending"; the crash waits for a request of its kind.
     const on = random() < 0.6 ? 'push' : pick(random, ['pull', 'health', 'any'] as const);
     tablet.crashArmed = { on, moment: random() < 0.5 ? 'before-send' : 'after-send' };
-    context.note(`${tablet.name} will crash on its next ${on === 'any' ? 'request' : on} (${tablet.crashArmed.moment})`);
+    context.note(
+      `${tablet.name} will crash on its next ${on === 'any' ? 'request' : on} (${tablet.crashArmed.moment})`,
+    );
     if (random() < 0.5) await tablet.sync();
     else void tablet.sync();
   } else if (roll < 95) {
@@ -566,7 +614,11 @@ async function step(context: RunContext, registry: RunningRegistry, tablets: rea
 }
 
 /** Faults off, everyone online: sync until no tablet has anything unsent, then once more so both have pulled. */
-async function finalSync(context: RunContext, registry: RunningRegistry, tablets: readonly Tablet[]): Promise<void> {
+async function finalSync(
+  context: RunContext,
+  registry: RunningRegistry,
+  tablets: readonly Tablet[],
+): Promise<void> {
   registry.handler.setFaults({ failRate: 0, dropRate: 0, retryAfter429Rate: 0, latencyMs: 0 });
   for (const tablet of tablets) {
     tablet.crashArmed = null;
@@ -582,7 +634,9 @@ async function finalSync(context: RunContext, registry: RunningRegistry, tablets
       await tablet.settle();
     }
     const unsent = await Promise.all(tablets.map((tablet) => tablet.unsentCount()));
-    const clean = unsent.every((count) => count === 0) && tablets.every((tablet) => tablet.engine.getState().status === 'idle');
+    const clean =
+      unsent.every((count) => count === 0) &&
+      tablets.every((tablet) => tablet.engine.getState().status === 'idle');
     cleanRounds = clean ? cleanRounds + 1 : 0;
     if (cleanRounds === 2) return;
   }
@@ -611,16 +665,27 @@ function describePosition(where: CardPosition | undefined): string {
 }
 
 /** The checks (a)–(e) of the soak, plus each tablet's view and counters once both have pulled. */
-async function check(context: RunContext, tablets: readonly Tablet[], initialCards: readonly Card[]): Promise<void> {
+async function check(
+  context: RunContext,
+  tablets: readonly Tablet[],
+  initialCards: readonly Card[],
+): Promise<void> {
   const problems = context.problems;
-  const accepted = (await mockGet<{ events: ProtocolEvent[] }>(context.base, `/__mock/events?centerId=${DEMO_CENTER_ID}`)).events;
+  const accepted = (
+    await mockGet<{ events: ProtocolEvent[] }>(
+      context.base,
+      `/__mock/events?centerId=${DEMO_CENTER_ID}`,
+    )
+  ).events;
   const finalCards = await registryCards(context.base);
   context.counts.acceptedEvents += accepted.length;
 
   const onRegistry = new Map<string, ProtocolEvent[]>();
-  for (const event of accepted) onRegistry.set(event.eventId, [...(onRegistry.get(event.eventId) ?? []), event]);
+  for (const event of accepted)
+    onRegistry.set(event.eventId, [...(onRegistry.get(event.eventId) ?? []), event]);
   // (c) the registry holds no event twice.
-  for (const [eventId, copies] of onRegistry) if (copies.length > 1) problems.push(`+ ${eventId} is on the registry ${copies.length} times`);
+  for (const [eventId, copies] of onRegistry)
+    if (copies.length > 1) problems.push(`+ ${eventId} is on the registry ${copies.length} times`);
 
   const local = new Map<string, { tablet: Tablet; record: OutboxRecord }>();
   for (const tablet of tablets) {
@@ -629,30 +694,45 @@ async function check(context: RunContext, tablets: readonly Tablet[], initialCar
       const label = `${tablet.name} ${record.event.type} ${record.eventId} (${record.cardId})`;
       const copies = onRegistry.get(record.eventId) ?? [];
       if (!isProtocolRecord(record)) {
-        if (copies.length > 0) problems.push(`+ ${label}: a local-only ${record.syncState} event reached the registry`);
+        if (copies.length > 0)
+          problems.push(`+ ${label}: a local-only ${record.syncState} event reached the registry`);
         continue;
       }
       if (record.syncState === 'synced') {
         // (a) synced means on the registry, once, as recorded.
         if (copies.length === 0) problems.push(`- ${label}: synced here, missing on the registry`);
         else if (canonical(copies[0]) !== canonical(record.event)) {
-          problems.push(`- ${label}: ${canonical(record.event)}`, `+ ${label}: ${canonical(copies[0])}`);
+          problems.push(
+            `- ${label}: ${canonical(record.event)}`,
+            `+ ${label}: ${canonical(copies[0])}`,
+          );
         }
       } else if (record.syncState === 'conflict' || record.syncState === 'rejected') {
         // (d) a refused event stays refused: kept here, absent there.
         if (record.syncState === 'conflict') context.counts.conflicts++;
         else context.counts.rejected++;
-        if (copies.length > 0) problems.push(`+ ${label}: ${record.syncState} here (${record.serverReason ?? 'no reason'}) but accepted on the registry`);
+        if (copies.length > 0)
+          problems.push(
+            `+ ${label}: ${record.syncState} here (${record.serverReason ?? 'no reason'}) but accepted on the registry`,
+          );
       } else {
-        problems.push(`- ${label}: still ${record.syncState} after the final sync${copies.length > 0 ? ' (the registry has it)' : ''}`);
+        problems.push(
+          `- ${label}: still ${record.syncState} after the final sync${copies.length > 0 ? ' (the registry has it)' : ''}`,
+        );
       }
     }
   }
   // (b) everything the registry accepted was recorded by a tablet, and by that tablet's device.
   for (const event of accepted) {
     const mine = local.get(event.eventId);
-    if (!mine) problems.push(`+ ${event.eventId} ${event.type} (${event.cardId}) accepted, but no tablet recorded it`);
-    else if (mine.record.event.deviceId !== event.deviceId) problems.push(`+ ${event.eventId}: accepted with device ${event.deviceId}, recorded on ${mine.tablet.name}`);
+    if (!mine)
+      problems.push(
+        `+ ${event.eventId} ${event.type} (${event.cardId}) accepted, but no tablet recorded it`,
+      );
+    else if (mine.record.event.deviceId !== event.deviceId)
+      problems.push(
+        `+ ${event.eventId}: accepted with device ${event.deviceId}, recorded on ${mine.tablet.name}`,
+      );
   }
 
   // (e) replaying the accepted events over the starting inventory gives the registry's cards.
@@ -664,11 +744,16 @@ async function check(context: RunContext, tablets: readonly Tablet[], initialCar
       continue;
     }
     if (event.type === 'handover') {
-      if (card.status !== 'ready') problems.push(`+ handover ${event.eventId} of ${event.cardId} accepted while it was ${describePosition(card)}`);
+      if (card.status !== 'ready')
+        problems.push(
+          `+ handover ${event.eventId} of ${event.cardId} accepted while it was ${describePosition(card)}`,
+        );
       expected.set(event.cardId, { status: 'handed_over', handoverEventId: event.eventId });
     } else {
       if (card.status !== 'handed_over' || card.handoverEventId !== event.handoverEventId) {
-        problems.push(`+ void ${event.eventId} of ${event.handoverEventId} (${event.cardId}) accepted while the card was ${describePosition(card)}`);
+        problems.push(
+          `+ void ${event.eventId} of ${event.handoverEventId} (${event.cardId}) accepted while the card was ${describePosition(card)}`,
+        );
       }
       expected.set(event.cardId, { status: 'ready', handoverEventId: null });
     }
@@ -677,7 +762,10 @@ async function check(context: RunContext, tablets: readonly Tablet[], initialCar
   for (const [cardId, want] of expected) {
     const got = registryPositions.get(cardId);
     if (describePosition(got) !== describePosition(want)) {
-      problems.push(`- ${cardId}: the accepted events leave it ${describePosition(want)}`, `+ ${cardId}: the registry has it ${describePosition(got)}`);
+      problems.push(
+        `- ${cardId}: the accepted events leave it ${describePosition(want)}`,
+        `+ ${cardId}: the registry has it ${describePosition(got)}`,
+      );
     }
   }
 
@@ -689,19 +777,33 @@ async function check(context: RunContext, tablets: readonly Tablet[], initialCar
     for (const [cardId, there] of registryPositions) {
       const here = mine.get(cardId);
       if (describePosition(here) !== describePosition(there)) {
-        problems.push(`- ${cardId}: tablet ${tablet.name} shows ${describePosition(here)}`, `+ ${cardId}: the registry has it ${describePosition(there)}`);
+        problems.push(
+          `- ${cardId}: tablet ${tablet.name} shows ${describePosition(here)}`,
+          `+ ${cardId}: the registry has it ${describePosition(there)}`,
+        );
       }
     }
     const recount = await recountStatuses(tablet.db);
     const counters = await readCounters(tablet.db, '');
-    const kept = { ready: counters.ready, handed_over: counters.handedOver, revoked: counters.revoked, returned: counters.returned };
+    const kept = {
+      ready: counters.ready,
+      handed_over: counters.handedOver,
+      revoked: counters.revoked,
+      returned: counters.returned,
+    };
     if (canonical(kept) !== canonical(recount)) {
-      problems.push(`! tablet ${tablet.name}: status counters say ${canonical(kept)}, a recount of its cards gives ${canonical(recount)}`);
+      problems.push(
+        `! tablet ${tablet.name}: status counters say ${canonical(kept)}, a recount of its cards gives ${canonical(recount)}`,
+      );
     }
   }
 }
 
-async function soakRun(registry: RunningRegistry, faultSource: { random: Random }, seed: number): Promise<RunContext> {
+async function soakRun(
+  registry: RunningRegistry,
+  faultSource: { random: Random },
+  seed: number,
+): Promise<RunContext> {
   const context = new RunContext(registry.base, seed, mulberry32(seed));
   const random = context.random;
   // The registry's fault draws are seeded per run too; only socket timing is outside the seed.
@@ -726,7 +828,9 @@ async function soakRun(registry: RunningRegistry, faultSource: { random: Random 
     await context.quiet();
     await check(context, tablets, initialCards);
   } catch (error) {
-    context.problems.push(`! the run threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    context.problems.push(
+      `! the run threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
   } finally {
     // Abandoned requests must land before the registry is reset for the next run.
     await context.quiet();
@@ -744,12 +848,20 @@ function addCounts(totals: SoakTotals, counts: Counts): void {
  * once saved under a fifth of the time, and a failing run replays more faithfully alone).
  * Stops at the first run whose registry and tablets disagree; returns the totals either way.
  */
-export async function runSoak({ runs, seed, log = () => undefined }: SoakOptions): Promise<SoakTotals> {
+export async function runSoak({
+  runs,
+  seed,
+  log = () => undefined,
+}: SoakOptions): Promise<SoakTotals> {
   const started = performance.now();
   const totals: SoakTotals = { runs: 0, ...zeroCounts(), wallTimeMs: 0, failure: null };
   const progressEvery = Math.max(1, Math.ceil(runs / 10));
   const faultSource = { random: mulberry32(seed) };
-  const registry = await startRegistry({ seedCards: SEED_CARDS, seed, random: () => faultSource.random() });
+  const registry = await startRegistry({
+    seedCards: SEED_CARDS,
+    seed,
+    random: () => faultSource.random(),
+  });
   try {
     for (let run = 0; run < runs; run++) {
       const runSeed = seed + run;
@@ -762,7 +874,9 @@ export async function runSoak({ runs, seed, log = () => undefined }: SoakOptions
       }
       if (totals.runs % progressEvery === 0 || totals.runs === runs) {
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
-        log(`run ${totals.runs}/${runs} ok · ${totals.handovers} handovers, ${totals.requests} requests so far · ${seconds} s`);
+        log(
+          `run ${totals.runs}/${runs} ok · ${totals.handovers} handovers, ${totals.requests} requests so far · ${seconds} s`,
+        );
       }
     }
   } finally {

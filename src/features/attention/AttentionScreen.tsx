@@ -39,7 +39,13 @@ export function AttentionScreen() {
   );
 }
 
-function AttentionEntry({ item, onResolved }: { item: AttentionItem; onResolved: (eventId: string) => void }) {
+function AttentionEntry({
+  item,
+  onResolved,
+}: {
+  item: AttentionItem;
+  onResolved: (eventId: string) => void;
+}) {
   const i18n = useI18n();
   const { t, language } = i18n;
   const { db } = useServices();
@@ -58,7 +64,11 @@ function AttentionEntry({ item, onResolved }: { item: AttentionItem; onResolved:
     setSaving(true);
     setError(null);
     try {
-      const saved = await resolveAttention(db, { eventId: record.eventId, resolution, note }, commandContext());
+      const saved = await resolveAttention(
+        db,
+        { eventId: record.eventId, resolution, note },
+        commandContext(),
+      );
       onResolved(saved.eventId);
     } catch (failure) {
       setError(describeCommandError(failure, i18n));
@@ -91,18 +101,26 @@ function AttentionEntry({ item, onResolved }: { item: AttentionItem; onResolved:
         })}
       </p>
       <p className="attention-reason">
-        {record.serverReason ? t('attentionRegistryReason', { reason: record.serverReason }) : t('attentionNoReason')}
+        {record.serverReason
+          ? t('attentionRegistryReason', { reason: record.serverReason })
+          : t('attentionNoReason')}
       </p>
       <div className="attention-card-now">
         <h3>{t('attentionCardNow')}</h3>
         {card ? (
           <>
             <CardStatusBadge status={card.status} />
-            {card.status === 'handed_over' && card.handover && card.handover.eventId !== record.eventId ? (
+            {card.status === 'handed_over' &&
+            card.handover &&
+            card.handover.eventId !== record.eventId ? (
               <p>
                 {t('cardHandedOverTo', {
                   name: card.handover.recipient.fullName,
-                  kind: t(card.handover.recipient.kind === 'holder' ? 'recipientHolder' : 'recipientProxy'),
+                  kind: t(
+                    card.handover.recipient.kind === 'holder'
+                      ? 'recipientHolder'
+                      : 'recipientProxy',
+                  ),
                   date: formatJalaliDate(new Date(card.handover.occurredAt), language, timeZone),
                   time: formatClockTime(new Date(card.handover.occurredAt), language, timeZone),
                   staff: card.handover.staffId,
@@ -118,16 +136,32 @@ function AttentionEntry({ item, onResolved }: { item: AttentionItem; onResolved:
       <form className="attention-form" onSubmit={submit}>
         <label className="field">
           <span>{t('attentionNoteLabel')}</span>
-          <textarea value={note} onChange={(change) => setNote(change.target.value)} rows={2} placeholder={t('attentionNoteHint')} required />
+          <textarea
+            value={note}
+            onChange={(change) => setNote(change.target.value)}
+            rows={2}
+            placeholder={t('attentionNoteHint')}
+            required
+          />
         </label>
         <ErrorNotice message={error} />
         <div className="actions">
           {canVoid ? (
-            <button type="button" className="button button-danger" onClick={() => void resolve('voided')} disabled={saving || note.trim() === ''}>
+            <button
+              type="button"
+              className="button button-danger"
+              onClick={() => void resolve('voided')}
+              disabled={saving || note.trim() === ''}
+            >
               {t('attentionVoid')}
             </button>
           ) : null}
-          <button type="button" className="button" onClick={() => void resolve('noted')} disabled={saving || note.trim() === ''}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => void resolve('noted')}
+            disabled={saving || note.trim() === ''}
+          >
             {t('attentionMarkResolved')}
           </button>
         </div>

@@ -36,10 +36,14 @@ export function CardScreen() {
     );
   }
   const activeLocalHandover = history?.find(
-    (record) => record.type === 'handover' && !record.voidedByEventId && card.handover?.eventId === record.eventId,
+    (record) =>
+      record.type === 'handover' &&
+      !record.voidedByEventId &&
+      card.handover?.eventId === record.eventId,
   );
   const refusedHere = history?.some(needsAttention) ?? false;
-  const activeHandoverRefused = activeLocalHandover !== undefined && needsAttention(activeLocalHandover);
+  const activeHandoverRefused =
+    activeLocalHandover !== undefined && needsAttention(activeLocalHandover);
 
   return (
     <section className="screen card-screen" aria-labelledby="card-title">
@@ -56,7 +60,9 @@ export function CardScreen() {
           {t('cardNeedsAttention')} <Link to="/attention">{t('navAttention')}</Link>
         </p>
       ) : null}
-      {activeLocalHandover && !activeHandoverRefused ? <VoidForm handover={activeLocalHandover} /> : null}
+      {activeLocalHandover && !activeHandoverRefused ? (
+        <VoidForm handover={activeLocalHandover} />
+      ) : null}
       <section aria-labelledby="history-title" className="panel">
         <h2 id="history-title">{t('cardHistory')}</h2>
         {history && history.length > 0 ? (
@@ -77,12 +83,39 @@ function CardDetails({ card }: { card: StoredCard }) {
   const { t, digits } = useI18n();
   const rows: Array<[string, React.ReactNode]> = [
     [t('fieldStatus'), <CardStatusBadge key="status" status={card.status} />],
-    [t('fieldBox'), <bdi key="box" className="box-label">{card.box ? digits(card.box) : t('notRecorded')}</bdi>],
-    [t('fieldNationalCode'), <bdi key="nc" className="code">{digits(card.nationalCode)}</bdi>],
+    [
+      t('fieldBox'),
+      <bdi key="box" className="box-label">
+        {card.box ? digits(card.box) : t('notRecorded')}
+      </bdi>,
+    ],
+    [
+      t('fieldNationalCode'),
+      <bdi key="nc" className="code">
+        {digits(card.nationalCode)}
+      </bdi>,
+    ],
     [t('fieldFatherName'), card.fatherName || t('notRecorded')],
-    [t('fieldBirthDate'), card.birthDate ? <bdi key="bd">{digits(card.birthDate)}</bdi> : t('notRecorded')],
-    [t('fieldTrackingCode'), card.trackingCode ? <bdi key="tc" className="code">{digits(card.trackingCode)}</bdi> : t('notRecorded')],
-    [t('fieldCardId'), <bdi key="id" className="code">{card.cardId}</bdi>],
+    [
+      t('fieldBirthDate'),
+      card.birthDate ? <bdi key="bd">{digits(card.birthDate)}</bdi> : t('notRecorded'),
+    ],
+    [
+      t('fieldTrackingCode'),
+      card.trackingCode ? (
+        <bdi key="tc" className="code">
+          {digits(card.trackingCode)}
+        </bdi>
+      ) : (
+        t('notRecorded')
+      ),
+    ],
+    [
+      t('fieldCardId'),
+      <bdi key="id" className="code">
+        {card.cardId}
+      </bdi>,
+    ],
   ];
   return (
     <dl className="details panel">
@@ -101,7 +134,10 @@ function CardActions({ card }: { card: StoredCard }) {
   const { timeZone, deviceId } = useSettings();
   if (card.status === 'ready') {
     return (
-      <Link className="button button-primary button-large" to={`/cards/${encodeURIComponent(card.cardId)}/handover`}>
+      <Link
+        className="button button-primary button-large"
+        to={`/cards/${encodeURIComponent(card.cardId)}/handover`}
+      >
         {t('cardHandOver')}
       </Link>
     );
@@ -123,7 +159,9 @@ function CardActions({ card }: { card: StoredCard }) {
             })}
           </p>
         ) : null}
-        {handover && deviceId && handover.deviceId !== deviceId ? <p>{t('cardHandedOverElsewhere')}</p> : null}
+        {handover && deviceId && handover.deviceId !== deviceId ? (
+          <p>{t('cardHandedOverElsewhere')}</p>
+        ) : null}
       </div>
     );
   }
@@ -163,7 +201,9 @@ function describeEvent(event: StoredEvent, t: I18n['t']): string {
     case 'handover_void':
       return t('historyVoid', { reason: event.reason });
     case 'attention_resolved':
-      return t(event.resolution === 'voided' ? 'historyResolvedVoided' : 'historyResolvedNoted', { note: event.note });
+      return t(event.resolution === 'voided' ? 'historyResolvedVoided' : 'historyResolvedNoted', {
+        note: event.note,
+      });
   }
 }
 
@@ -199,10 +239,19 @@ function VoidForm({ handover }: { handover: OutboxRecord }) {
       <p className="muted">{t('voidIntro')}</p>
       <label className="field">
         <span>{t('voidReason')}</span>
-        <textarea value={reason} onChange={(event) => setReason(event.target.value)} rows={2} required />
+        <textarea
+          value={reason}
+          onChange={(event) => setReason(event.target.value)}
+          rows={2}
+          required
+        />
       </label>
       <ErrorNotice message={error} />
-      <button type="submit" className="button button-danger" disabled={saving || reason.trim() === ''}>
+      <button
+        type="submit"
+        className="button button-danger"
+        disabled={saving || reason.trim() === ''}
+      >
         {t('voidConfirm')}
       </button>
     </form>

@@ -12,7 +12,8 @@ import { describeCommandError } from '../../ui/command-error.ts';
 import type { CardScreenNotice } from './CardScreen.tsx';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
 
-type CheckName = 'identityVerified' | 'birthCertificateSeen' | 'feeCollected' | 'biometricConfirmed';
+type CheckName =
+  'identityVerified' | 'birthCertificateSeen' | 'feeCollected' | 'biometricConfirmed';
 
 const CHECKS: Array<[CheckName, MessageKey]> = [
   ['identityVerified', 'handoverIdentity'],
@@ -48,7 +49,12 @@ export function HandoverScreen() {
   const [recipientKind, setRecipientKind] = useState<RecipientKind>('holder');
   const [checks, setChecks] = useState(NO_CHECKS);
   const [oldCard, setOldCard] = useState<OldCardState | null>(null);
-  const [proxy, setProxy] = useState({ nationalCode: '', fullName: '', relation: '', documentRef: '' });
+  const [proxy, setProxy] = useState({
+    nationalCode: '',
+    fullName: '',
+    relation: '',
+    documentRef: '',
+  });
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -69,9 +75,14 @@ export function HandoverScreen() {
   }
 
   const isProxy = recipientKind === 'proxy' && settings.proxyAllowed;
-  const proxyCode = isProxy && proxy.nationalCode.trim() !== '' ? parseNationalCode(proxy.nationalCode) : null;
+  const proxyCode =
+    isProxy && proxy.nationalCode.trim() !== '' ? parseNationalCode(proxy.nationalCode) : null;
   const proxyComplete =
-    !isProxy || (proxyCode?.ok === true && proxy.fullName.trim() !== '' && proxy.relation.trim() !== '' && proxy.documentRef.trim() !== '');
+    !isProxy ||
+    (proxyCode?.ok === true &&
+      proxy.fullName.trim() !== '' &&
+      proxy.relation.trim() !== '' &&
+      proxy.documentRef.trim() !== '');
   const allChecks = { ...checks, oldCard: oldCard ?? 'none' };
   const ready = oldCard !== null && checksComplete(allChecks) && proxyComplete;
   const holderName = `${card.firstName} ${card.lastName}`;
@@ -118,8 +129,16 @@ export function HandoverScreen() {
             <legend>{t('handoverRecipient')}</legend>
             {(['holder', 'proxy'] as const).map((kind) => (
               <label key={kind} className="choice">
-                <input type="radio" name="recipient-kind" value={kind} checked={recipientKind === kind} onChange={() => setRecipientKind(kind)} />
-                <span>{t(kind === 'holder' ? 'handoverRecipientHolder' : 'handoverRecipientProxy')}</span>
+                <input
+                  type="radio"
+                  name="recipient-kind"
+                  value={kind}
+                  checked={recipientKind === kind}
+                  onChange={() => setRecipientKind(kind)}
+                />
+                <span>
+                  {t(kind === 'holder' ? 'handoverRecipientHolder' : 'handoverRecipientProxy')}
+                </span>
               </label>
             ))}
             {isProxy ? (
@@ -135,20 +154,40 @@ export function HandoverScreen() {
                     onChange={(event) => setProxy({ ...proxy, nationalCode: event.target.value })}
                   />
                 </label>
-                <p id={`${formId}-proxy-code-error`} className="field-error" role={proxyCode?.ok === false ? 'alert' : undefined}>
-                  {proxyCode && !proxyCode.ok ? t('searchInvalidCode', { reason: t(NATIONAL_CODE_PROBLEM_MESSAGE[proxyCode.problem]) }) : ''}
+                <p
+                  id={`${formId}-proxy-code-error`}
+                  className="field-error"
+                  role={proxyCode?.ok === false ? 'alert' : undefined}
+                >
+                  {proxyCode && !proxyCode.ok
+                    ? t('searchInvalidCode', {
+                        reason: t(NATIONAL_CODE_PROBLEM_MESSAGE[proxyCode.problem]),
+                      })
+                    : ''}
                 </p>
                 <label className="field">
                   <span>{t('handoverProxyName')}</span>
-                  <input autoComplete="off" value={proxy.fullName} onChange={(event) => setProxy({ ...proxy, fullName: event.target.value })} />
+                  <input
+                    autoComplete="off"
+                    value={proxy.fullName}
+                    onChange={(event) => setProxy({ ...proxy, fullName: event.target.value })}
+                  />
                 </label>
                 <label className="field">
                   <span>{t('handoverProxyRelation')}</span>
-                  <input autoComplete="off" value={proxy.relation} onChange={(event) => setProxy({ ...proxy, relation: event.target.value })} />
+                  <input
+                    autoComplete="off"
+                    value={proxy.relation}
+                    onChange={(event) => setProxy({ ...proxy, relation: event.target.value })}
+                  />
                 </label>
                 <label className="field">
                   <span>{t('handoverProxyDocument')}</span>
-                  <input autoComplete="off" value={proxy.documentRef} onChange={(event) => setProxy({ ...proxy, documentRef: event.target.value })} />
+                  <input
+                    autoComplete="off"
+                    value={proxy.documentRef}
+                    onChange={(event) => setProxy({ ...proxy, documentRef: event.target.value })}
+                  />
                 </label>
               </div>
             ) : null}
@@ -158,7 +197,11 @@ export function HandoverScreen() {
           <legend>{t('handoverChecks')}</legend>
           {CHECKS.map(([name, label]) => (
             <label key={name} className="choice">
-              <input type="checkbox" checked={checks[name]} onChange={(event) => setChecks({ ...checks, [name]: event.target.checked })} />
+              <input
+                type="checkbox"
+                checked={checks[name]}
+                onChange={(event) => setChecks({ ...checks, [name]: event.target.checked })}
+              />
               <span>{t(label)}</span>
             </label>
           ))}
@@ -167,7 +210,13 @@ export function HandoverScreen() {
           <legend>{t('handoverOldCard')}</legend>
           {OLD_CARD_CHOICES.map(([value, label]) => (
             <label key={value} className="choice">
-              <input type="radio" name="old-card" value={value} checked={oldCard === value} onChange={() => setOldCard(value)} />
+              <input
+                type="radio"
+                name="old-card"
+                value={value}
+                checked={oldCard === value}
+                onChange={() => setOldCard(value)}
+              />
               <span>{t(label)}</span>
             </label>
           ))}
@@ -175,7 +224,11 @@ export function HandoverScreen() {
         {!ready ? <p className="muted">{t('handoverIncomplete')}</p> : null}
         <ErrorNotice message={error} />
         <div className="actions">
-          <button type="submit" className="button button-primary button-large" disabled={!ready || saving}>
+          <button
+            type="submit"
+            className="button button-primary button-large"
+            disabled={!ready || saving}
+          >
             {saving ? t('handoverSaving') : t('handoverConfirm')}
           </button>
           <Link className="button" to={cardPath}>

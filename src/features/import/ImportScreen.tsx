@@ -7,7 +7,14 @@ import { CSV_MIME_TYPE, saveFile } from '../../ui/save-file.ts';
 import { REQUIRED_MANIFEST_COLUMNS, MANIFEST_COLUMNS } from '../../domain/manifest.ts';
 import { useServices, useSettings } from '../../services/services.tsx';
 import type { UiLanguage } from '../../domain/jalali.ts';
-import { EMPTY_IMPORT_COUNTS, importManifestFile, type ImportCounts, type ImportOutcome, type ImportProgress, type RejectedImportRow } from './run-manifest-import.ts';
+import {
+  EMPTY_IMPORT_COUNTS,
+  importManifestFile,
+  type ImportCounts,
+  type ImportOutcome,
+  type ImportProgress,
+  type RejectedImportRow,
+} from './run-manifest-import.ts';
 import { describeImportProblem } from './import-problem.ts';
 import { importRunningNow, setImportState, useImportState } from './import-store.ts';
 import { rejectedRowsCsv, rejectedRowsFileName } from './rejected-rows-file.ts';
@@ -31,7 +38,11 @@ export function ImportScreen() {
     if (importRunningNow(db)) return;
     const fileName = file.name;
     // Marked running before anything is awaited: a second drop while the worker starts is ignored.
-    setImportState(db, { phase: 'running', fileName, progress: { ...EMPTY_IMPORT_COUNTS, bytesRead: 0, totalBytes: file.size } });
+    setImportState(db, {
+      phase: 'running',
+      fileName,
+      progress: { ...EMPTY_IMPORT_COUNTS, bytesRead: 0, totalBytes: file.size },
+    });
     let outcome: ImportOutcome;
     try {
       outcome = await importManifestFile({
@@ -69,7 +80,11 @@ export function ImportScreen() {
         <div>
           <dt>{t('importOptionalColumns')}</dt>
           <dd>
-            <ColumnNames columns={MANIFEST_COLUMNS.filter((column) => !REQUIRED_MANIFEST_COLUMNS.includes(column))} />
+            <ColumnNames
+              columns={MANIFEST_COLUMNS.filter(
+                (column) => !REQUIRED_MANIFEST_COLUMNS.includes(column),
+              )}
+            />
           </dd>
         </div>
       </dl>
@@ -83,7 +98,10 @@ export function ImportScreen() {
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
       >
-        <label className="button button-primary button-large file-button" aria-disabled={running || undefined}>
+        <label
+          className="button button-primary button-large file-button"
+          aria-disabled={running || undefined}
+        >
           {t('importChooseFile')}
           <input
             ref={fileInput}
@@ -100,8 +118,12 @@ export function ImportScreen() {
         <p className="muted">{t('importDropHint')}</p>
       </div>
 
-      {state.phase === 'running' ? <ImportRunning fileName={state.fileName} progress={state.progress} /> : null}
-      {state.phase === 'finished' ? <ImportResult fileName={state.fileName} outcome={state.outcome} /> : null}
+      {state.phase === 'running' ? (
+        <ImportRunning fileName={state.fileName} progress={state.progress} />
+      ) : null}
+      {state.phase === 'finished' ? (
+        <ImportResult fileName={state.fileName} outcome={state.outcome} />
+      ) : null}
     </section>
   );
 }
@@ -123,8 +145,14 @@ function ImportRunning({ fileName, progress }: { fileName: string; progress: Imp
   const { t, count } = useI18n();
   return (
     <div className="import-progress">
-      <p id="import-progress-label">{t('importReading', { file: fileName, count: count(progress.rowsRead) })}</p>
-      <progress aria-labelledby="import-progress-label" max={Math.max(progress.totalBytes, 1)} value={progress.bytesRead} />
+      <p id="import-progress-label">
+        {t('importReading', { file: fileName, count: count(progress.rowsRead) })}
+      </p>
+      <progress
+        aria-labelledby="import-progress-label"
+        max={Math.max(progress.totalBytes, 1)}
+        value={progress.bytesRead}
+      />
       <ImportCountsList counts={progress} />
     </div>
   );
@@ -136,18 +164,32 @@ function ImportResult({ fileName, outcome }: { fileName: string; outcome: Import
   const list = listSeparator(i18n.language);
   if (outcome.kind === 'refused') {
     const problems = [
-      outcome.missing.length > 0 ? t('importMissingColumns', { columns: outcome.missing.join(list) }) : null,
-      outcome.duplicate.length > 0 ? t('importDuplicateColumns', { columns: outcome.duplicate.join(list) }) : null,
+      outcome.missing.length > 0
+        ? t('importMissingColumns', { columns: outcome.missing.join(list) })
+        : null,
+      outcome.duplicate.length > 0
+        ? t('importDuplicateColumns', { columns: outcome.duplicate.join(list) })
+        : null,
     ].filter((line): line is string => line !== null);
-    return <ErrorNotice message={`${t('importRefused', { file: fileName })} ${problems.join(' ')}`} />;
+    return (
+      <ErrorNotice message={`${t('importRefused', { file: fileName })} ${problems.join(' ')}`} />
+    );
   }
-  if (outcome.kind === 'unreadable') return <ErrorNotice message={t('importNotUtf8', { file: fileName })} />;
+  if (outcome.kind === 'unreadable')
+    return <ErrorNotice message={t('importNotUtf8', { file: fileName })} />;
   return (
     <div className="import-result" role="status" aria-labelledby="import-summary-title">
       {outcome.kind === 'failed' ? (
-        <ErrorNotice message={t('importFailed', { reason: describeCommandError(outcome.error, i18n), count: count(outcome.counts.added + outcome.counts.updated) })} />
+        <ErrorNotice
+          message={t('importFailed', {
+            reason: describeCommandError(outcome.error, i18n),
+            count: count(outcome.counts.added + outcome.counts.updated),
+          })}
+        />
       ) : (
-        <p className="notice notice-success">{t('importDone', { file: fileName, count: count(outcome.counts.rowsRead) })}</p>
+        <p className="notice notice-success">
+          {t('importDone', { file: fileName, count: count(outcome.counts.rowsRead) })}
+        </p>
       )}
       <h2 id="import-summary-title" className="visually-hidden">
         {t('importSummary')}
@@ -167,7 +209,11 @@ function ImportCountsList({ counts }: { counts: ImportCounts }) {
         { label: t('importUpdated'), value: count(counts.updated) },
         { label: t('importUnchanged'), value: count(counts.unchanged) },
         { label: t('importNotReady'), value: count(counts.notReady) },
-        { label: t('importRejected'), value: count(counts.rejected), tone: counts.rejected > 0 ? 'danger' : undefined },
+        {
+          label: t('importRejected'),
+          value: count(counts.rejected),
+          tone: counts.rejected > 0 ? 'danger' : undefined,
+        },
       ]}
     />
   );
@@ -185,12 +231,21 @@ function RejectedRows({ fileName, rows }: { fileName: string; rows: RejectedImpo
         <button
           type="button"
           className="button"
-          onClick={() => saveFile(new Blob([rejectedRowsCsv(rows, i18n)], { type: CSV_MIME_TYPE }), rejectedRowsFileName(fileName))}
+          onClick={() =>
+            saveFile(
+              new Blob([rejectedRowsCsv(rows, i18n)], { type: CSV_MIME_TYPE }),
+              rejectedRowsFileName(fileName),
+            )
+          }
         >
           {t('importDownloadRejected')}
         </button>
       </div>
-      {rows.length > shown.length ? <p className="muted">{t('importRejectedShown', { shown: count(shown.length), total: count(rows.length) })}</p> : null}
+      {rows.length > shown.length ? (
+        <p className="muted">
+          {t('importRejectedShown', { shown: count(shown.length), total: count(rows.length) })}
+        </p>
+      ) : null}
       <table className="rejected-table">
         <thead>
           <tr>

@@ -4,7 +4,12 @@
 // broadcast; the page itself only receives progress and the outcome.
 import { TahvilDatabase } from '../../db/database.ts';
 import { parseManifestFile } from './manifest-parse.ts';
-import { runManifestImport, type ImportOutcome, type ImportProgress, type RejectedImportRow } from './run-manifest-import.ts';
+import {
+  runManifestImport,
+  type ImportOutcome,
+  type ImportProgress,
+  type RejectedImportRow,
+} from './run-manifest-import.ts';
 
 export interface WorkerImportRequest {
   file: Blob;
@@ -23,7 +28,9 @@ export interface ClonedError {
 export type WorkerOutcome =
   | Exclude<ImportOutcome, { kind: 'failed' | 'done' }>
   | Omit<Extract<ImportOutcome, { kind: 'done' }>, 'rejectedRows'>
-  | (Omit<Extract<ImportOutcome, { kind: 'failed' }>, 'error' | 'rejectedRows'> & { error: ClonedError });
+  | (Omit<Extract<ImportOutcome, { kind: 'failed' }>, 'error' | 'rejectedRows'> & {
+      error: ClonedError;
+    });
 
 export type WorkerReply =
   | { type: 'progress'; progress: ImportProgress }
@@ -32,18 +39,24 @@ export type WorkerReply =
   | { type: 'crashed'; error: ClonedError };
 
 function withoutRows(outcome: ImportOutcome): WorkerOutcome {
-  if (outcome.kind === 'failed') return { kind: 'failed', counts: outcome.counts, error: cloneError(outcome.error) };
+  if (outcome.kind === 'failed')
+    return { kind: 'failed', counts: outcome.counts, error: cloneError(outcome.error) };
   if (outcome.kind === 'done') return { kind: 'done', counts: outcome.counts };
   return outcome;
 }
 
-const scope = self as unknown as { postMessage(message: WorkerReply): void; onmessage: ((event: MessageEvent<WorkerImportRequest>) => void) | null };
+const scope = self as unknown as {
+  postMessage(message: WorkerReply): void;
+  onmessage: ((event: MessageEvent<WorkerImportRequest>) => void) | null;
+};
 
 function cloneError(error: unknown): ClonedError {
   // Dexie wraps a full disk as its own error with the browser's QuotaExceededError inside.
   const inner = (error as { inner?: { name?: string; message?: string } } | null)?.inner;
-  if (inner?.name === 'QuotaExceededError') return { name: inner.name, message: inner.message ?? '' };
-  if (error instanceof Error || error instanceof DOMException) return { name: error.name, message: error.message };
+  if (inner?.name === 'QuotaExceededError')
+    return { name: inner.name, message: inner.message ?? '' };
+  if (error instanceof Error || error instanceof DOMException)
+    return { name: error.name, message: error.message };
   return { name: 'Error', message: String(error) };
 }
 

@@ -3,7 +3,14 @@
 // stay true: the next slice is read only after every batch of the previous one has been handed
 // over and written, so a 100,000-row file never sits in memory whole.
 import { createManifestCsvReader } from '../../domain/manifest-csv.ts';
-import { createManifestRowChecker, mapManifestHeader, type ManifestCardDraft, type ManifestColumn, type ManifestProblem, type ManifestRowChecker } from '../../domain/manifest.ts';
+import {
+  createManifestRowChecker,
+  mapManifestHeader,
+  type ManifestCardDraft,
+  type ManifestColumn,
+  type ManifestProblem,
+  type ManifestRowChecker,
+} from '../../domain/manifest.ts';
 
 /** Bytes read per slice; decoding keeps a character split between slices whole. */
 export const MANIFEST_SLICE_BYTES = 256 * 1024;
@@ -34,7 +41,10 @@ export type ManifestParseEnd =
   | { kind: 'unreadable'; reason: 'not-utf8' };
 
 /** Reads `file` and hands each batch to `onBatch`, waiting for it before reading on. */
-export async function parseManifestFile(file: Blob, onBatch: (batch: ManifestBatch) => Promise<void>): Promise<ManifestParseEnd> {
+export async function parseManifestFile(
+  file: Blob,
+  onBatch: (batch: ManifestBatch) => Promise<void>,
+): Promise<ManifestParseEnd> {
   const reader = createManifestCsvReader();
   // fatal: a file that is not UTF-8 is refused instead of imported as mojibake.
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -44,13 +54,20 @@ export async function parseManifestFile(file: Blob, onBatch: (batch: ManifestBat
 
   // Batches filled by the slice just read; each is handed over (and written) before the next slice is read.
   const full: ManifestBatch[] = [];
-  const newBatch = (): ManifestBatch => ({ cards: [], rejected: [], rowsRead, bytesRead: 0, totalBytes: file.size });
+  const newBatch = (): ManifestBatch => ({
+    cards: [],
+    rejected: [],
+    rowsRead,
+    bytesRead: 0,
+    totalBytes: file.size,
+  });
   let batch = newBatch();
 
   const take = (piece: ReturnType<typeof reader.push>): ManifestParseEnd | null => {
     if (piece.header !== undefined) {
       const header = mapManifestHeader(piece.header);
-      if (!header.ok) return { kind: 'refused', missing: header.missing, duplicate: header.duplicate };
+      if (!header.ok)
+        return { kind: 'refused', missing: header.missing, duplicate: header.duplicate };
       check = createManifestRowChecker(header);
       cardIdKey = header.columns.card_id ?? '';
     }
@@ -60,7 +77,12 @@ export async function parseManifestFile(file: Blob, onBatch: (batch: ManifestBat
       if (result.kind === 'blank') continue;
       rowsRead++;
       if (result.kind === 'card') batch.cards.push({ line: result.line, card: result.card });
-      else batch.rejected.push({ line: result.line, cardId: row.record[cardIdKey] ?? '', problems: result.problems });
+      else
+        batch.rejected.push({
+          line: result.line,
+          cardId: row.record[cardIdKey] ?? '',
+          problems: result.problems,
+        });
       if (batch.cards.length + batch.rejected.length === MANIFEST_BATCH_ROWS) {
         batch.rowsRead = rowsRead;
         full.push(batch);
@@ -105,7 +127,8 @@ export async function parseManifestFile(file: Blob, onBatch: (batch: ManifestBat
   if (check === null) {
     // An empty file has no header at all: every required column is missing.
     const header = mapManifestHeader(reader.header ?? []);
-    if (!header.ok) return { kind: 'refused', missing: header.missing, duplicate: header.duplicate };
+    if (!header.ok)
+      return { kind: 'refused', missing: header.missing, duplicate: header.duplicate };
   }
   await handOver(file.size, true);
   return { kind: 'done', rowsRead };

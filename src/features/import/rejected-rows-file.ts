@@ -6,11 +6,25 @@ import type { I18n } from '../../ui/i18n.tsx';
 import { describeImportProblem } from './import-problem.ts';
 import type { RejectedImportRow } from './run-manifest-import.ts';
 
-export const REJECTED_ROWS_COLUMNS = ['line', 'card_id', 'column', 'reason', 'detail', 'message'] as const;
+export const REJECTED_ROWS_COLUMNS = [
+  'line',
+  'card_id',
+  'column',
+  'reason',
+  'detail',
+  'message',
+] as const;
 
 export function rejectedRowsCsv(rows: readonly RejectedImportRow[], i18n: I18n): string {
   const lines = rows.flatMap((row) =>
-    row.problems.map((problem) => [String(row.line), row.cardId, problem.column ?? '', problem.reason, problem.detail ?? '', describeImportProblem(problem, i18n)]),
+    row.problems.map((problem) => [
+      String(row.line),
+      row.cardId,
+      problem.column ?? '',
+      problem.reason,
+      problem.detail ?? '',
+      describeImportProblem(problem, i18n),
+    ]),
   );
   return csvDocument(REJECTED_ROWS_COLUMNS, lines);
 }

@@ -4,13 +4,20 @@
 // every batch written stays written whatever happens later (a full disk, a closed tab), and
 // importing the file again finishes the job without changing what is already there.
 import type { TahvilDatabase } from '../../db/database.ts';
-import { importManifestCards, type ManifestCardRefusal, type ManifestWriteContext } from '../../db/manifest-import.ts';
+import {
+  importManifestCards,
+  type ManifestCardRefusal,
+  type ManifestWriteContext,
+} from '../../db/manifest-import.ts';
 import type { ManifestColumn, ManifestProblem } from '../../domain/manifest.ts';
 import type { ManifestBatch, ManifestParseEnd } from './manifest-parse.ts';
 import type { ClonedError, WorkerImportRequest, WorkerReply } from './manifest-import.worker.ts';
 
 /** Reads a file and hands each batch over, waiting for it to be written before reading on. */
-export type ManifestFileParser = (file: Blob, onBatch: (batch: ManifestBatch) => Promise<void>) => Promise<ManifestParseEnd>;
+export type ManifestFileParser = (
+  file: Blob,
+  onBatch: (batch: ManifestBatch) => Promise<void>,
+) => Promise<ManifestParseEnd>;
 
 export type ImportProblemReason = ManifestProblem['reason'] | ManifestCardRefusal;
 
@@ -58,9 +65,23 @@ export interface ManifestImportOptions {
   onRejected?: (rows: readonly RejectedImportRow[]) => void;
 }
 
-export const EMPTY_IMPORT_COUNTS: Readonly<ImportCounts> = { rowsRead: 0, added: 0, updated: 0, unchanged: 0, notReady: 0, rejected: 0 };
+export const EMPTY_IMPORT_COUNTS: Readonly<ImportCounts> = {
+  rowsRead: 0,
+  added: 0,
+  updated: 0,
+  unchanged: 0,
+  notReady: 0,
+  rejected: 0,
+};
 
-export async function runManifestImport({ db, file, context, parse, onProgress, onRejected }: ManifestImportOptions): Promise<ImportOutcome> {
+export async function runManifestImport({
+  db,
+  file,
+  context,
+  parse,
+  onProgress,
+  onRejected,
+}: ManifestImportOptions): Promise<ImportOutcome> {
   const counts: ImportCounts = { ...EMPTY_IMPORT_COUNTS };
   const rejectedRows: RejectedImportRow[] = [];
   onProgress?.({ ...counts, bytesRead: 0, totalBytes: file.size });
@@ -70,7 +91,9 @@ export async function runManifestImport({ db, file, context, parse, onProgress, 
     const refusedRows: RejectedImportRow[] = written.refused.map((refusal) => ({
       line: refusal.line,
       cardId: refusal.cardId,
-      problems: [{ column: refusal.reason === 'card-id-taken' ? 'card_id' : null, reason: refusal.reason }],
+      problems: [
+        { column: refusal.reason === 'card-id-taken' ? 'card_id' : null, reason: refusal.reason },
+      ],
     }));
     const rejectedInBatch = mergeByLine(batch.rejected, refusedRows);
     rejectedRows.push(...rejectedInBatch);
@@ -90,13 +113,17 @@ export async function runManifestImport({ db, file, context, parse, onProgress, 
   } catch (error) {
     return { kind: 'failed', error, counts, rejectedRows };
   }
-  if (end.kind === 'refused') return { kind: 'refused', missing: end.missing, duplicate: end.duplicate };
+  if (end.kind === 'refused')
+    return { kind: 'refused', missing: end.missing, duplicate: end.duplicate };
   if (end.kind === 'unreadable') return { kind: 'unreadable' };
   return { kind: 'done', counts, rejectedRows };
 }
 
 /** The file's own problems and the database's refusals of one batch, in file order. */
-function mergeByLine(fromFile: readonly RejectedImportRow[], fromDatabase: readonly RejectedImportRow[]): RejectedImportRow[] {
+function mergeByLine(
+  fromFile: readonly RejectedImportRow[],
+  fromDatabase: readonly RejectedImportRow[],
+): RejectedImportRow[] {
   if (fromDatabase.length === 0) return [...fromFile];
   return [...fromFile, ...fromDatabase].sort((a, b) => a.line - b.line);
 }
@@ -106,9 +133,16 @@ function errorFromWorker({ name, message }: ClonedError): Error {
 }
 
 /** Runs the import in a module worker that writes through its own connection to `db`'s database. */
-function importInWorker({ db, file, context, onProgress }: Omit<ManifestImportOptions, 'parse'>): Promise<ImportOutcome> {
+function importInWorker({
+  db,
+  file,
+  context,
+  onProgress,
+}: Omit<ManifestImportOptions, 'parse'>): Promise<ImportOutcome> {
   return new Promise<ImportOutcome>((resolve) => {
-    const worker = new Worker(new URL('./manifest-import.worker.ts', import.meta.url), { type: 'module' });
+    const worker = new Worker(new URL('./manifest-import.worker.ts', import.meta.url), {
+      type: 'module',
+    });
     let progress: ImportProgress = { ...EMPTY_IMPORT_COUNTS, bytesRead: 0, totalBytes: file.size };
     // Kept here as they come, so a worker that dies still leaves the list of rows it rejected.
     const rejectedSoFar: RejectedImportRow[] = [];
@@ -118,7 +152,8 @@ function importInWorker({ db, file, context, onProgress }: Omit<ManifestImportOp
     };
     // A worker that dies takes no batch with it half-written (each is one transaction); what it
     // wrote stays, and the counts so far say how much.
-    const crashed = (error: Error) => finish({ kind: 'failed', error, counts: progress, rejectedRows: rejectedSoFar });
+    const crashed = (error: Error) =>
+      finish({ kind: 'failed', error, counts: progress, rejectedRows: rejectedSoFar });
     worker.onmessage = (event: MessageEvent<WorkerReply>) => {
       const reply = event.data;
       if (reply.type === 'progress') {
@@ -126,13 +161,25 @@ function importInWorker({ db, file, context, onProgress }: Omit<ManifestImportOp
         onProgress?.(reply.progress);
       } else if (reply.type === 'rejected') rejectedSoFar.push(...reply.rows);
       else if (reply.type === 'crashed') crashed(errorFromWorker(reply.error));
-      else if (reply.outcome.kind === 'failed') finish({ ...reply.outcome, error: errorFromWorker(reply.outcome.error), rejectedRows: rejectedSoFar });
+      else if (reply.outcome.kind === 'failed')
+        finish({
+          ...reply.outcome,
+          error: errorFromWorker(reply.outcome.error),
+          rejectedRows: rejectedSoFar,
+        });
       // The outcome carries no rows: they came batch by batch, and each crosses once.
-      else if (reply.outcome.kind === 'done') finish({ ...reply.outcome, rejectedRows: rejectedSoFar });
+      else if (reply.outcome.kind === 'done')
+        finish({ ...reply.outcome, rejectedRows: rejectedSoFar });
       else finish(reply.outcome);
     };
-    worker.onerror = (event) => crashed(new Error(event.message || 'manifest import worker failed'));
-    const request: WorkerImportRequest = { file, databaseName: db.name, centerId: context.centerId, nowMs: context.now.getTime() };
+    worker.onerror = (event) =>
+      crashed(new Error(event.message || 'manifest import worker failed'));
+    const request: WorkerImportRequest = {
+      file,
+      databaseName: db.name,
+      centerId: context.centerId,
+      nowMs: context.now.getTime(),
+    };
     worker.postMessage(request);
   });
 }
@@ -141,7 +188,9 @@ function importInWorker({ db, file, context, onProgress }: Omit<ManifestImportOp
  * The app's import: in a worker where there are workers, in-process elsewhere (jsdom in tests).
  * The parser (and Papa Parse with it) is loaded only there, not with the counter's first screen.
  */
-export async function importManifestFile(options: Omit<ManifestImportOptions, 'parse'>): Promise<ImportOutcome> {
+export async function importManifestFile(
+  options: Omit<ManifestImportOptions, 'parse'>,
+): Promise<ImportOutcome> {
   if (typeof Worker !== 'undefined') return importInWorker(options);
   const { parseManifestFile } = await import('./manifest-parse.ts');
   return runManifestImport({ ...options, parse: parseManifestFile });

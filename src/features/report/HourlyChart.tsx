@@ -13,22 +13,47 @@ export default function HourlyChart({ byHour }: { byHour: readonly number[] }) {
   const busy = byHour.flatMap((value, hour) => (value > 0 ? [hour] : []));
   const first = Math.min(WORKDAY_FIRST_HOUR, ...busy);
   const last = Math.max(WORKDAY_LAST_HOUR, ...busy);
-  const data = byHour.slice(first, last + 1).map((handovers, i) => ({ hour: first + i, handovers }));
-  const peak = data.reduce((best, entry) => (entry.handovers > best.handovers ? entry : best), data[0]!);
+  const data = byHour
+    .slice(first, last + 1)
+    .map((handovers, i) => ({ hour: first + i, handovers }));
+  const peak = data.reduce(
+    (best, entry) => (entry.handovers > best.handovers ? entry : best),
+    data[0]!,
+  );
   const hourLabel = (hour: number) => digits(String(hour).padStart(2, '0'));
-  const summary = peak.handovers === 0 ? t('reportByHourNone') : t('reportByHourSummary', { hour: hourLabel(peak.hour), count: peak.handovers });
+  const summary =
+    peak.handovers === 0
+      ? t('reportByHourNone')
+      : t('reportByHourSummary', { hour: hourLabel(peak.hour), count: peak.handovers });
 
   return (
     <div className="hourly-chart">
       <div role="img" aria-label={summary}>
         <ResponsiveContainer width="100%" height={240}>
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
-          <CartesianGrid vertical={false} stroke="#d9dfdc" />
-          {/* In Persian, time runs from right to left like the text. */}
-          <XAxis dataKey="hour" reversed={dir === 'rtl'} tickFormatter={hourLabel} interval={0} tick={{ fontSize: 12 }} />
-          <YAxis allowDecimals={false} orientation={dir === 'rtl' ? 'right' : 'left'} tickFormatter={(value: number) => digits(value)} width={36} tick={{ fontSize: 12 }} />
-          <Bar dataKey="handovers" fill="#0f6b4f" radius={[4, 4, 0, 0]} isAnimationActive={false} />
-        </BarChart>
+          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
+            <CartesianGrid vertical={false} stroke="#d9dfdc" />
+            {/* In Persian, time runs from right to left like the text. */}
+            <XAxis
+              dataKey="hour"
+              reversed={dir === 'rtl'}
+              tickFormatter={hourLabel}
+              interval={0}
+              tick={{ fontSize: 12 }}
+            />
+            <YAxis
+              allowDecimals={false}
+              orientation={dir === 'rtl' ? 'right' : 'left'}
+              tickFormatter={(value: number) => digits(value)}
+              width={36}
+              tick={{ fontSize: 12 }}
+            />
+            <Bar
+              dataKey="handovers"
+              fill="#0f6b4f"
+              radius={[4, 4, 0, 0]}
+              isAnimationActive={false}
+            />
+          </BarChart>
         </ResponsiveContainer>
       </div>
       {/* The same sentence for sighted readers; hidden from screen readers, who heard it as the chart's name. */}

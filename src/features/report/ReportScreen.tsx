@@ -1,7 +1,21 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { daysWaiting, handoverRecordsOnDay, handoverReportFileName, handoverReportRow, overdueCards, overdueReportFileName, overdueReportRow, type DaySummary } from '../../db/report.ts';
-import { formatJalaliDate, jalaliDayKey, jalaliMonthNames, weekdayNames } from '../../domain/jalali.ts';
+import {
+  daysWaiting,
+  handoverRecordsOnDay,
+  handoverReportFileName,
+  handoverReportRow,
+  overdueCards,
+  overdueReportFileName,
+  overdueReportRow,
+  type DaySummary,
+} from '../../db/report.ts';
+import {
+  formatJalaliDate,
+  jalaliDayKey,
+  jalaliMonthNames,
+  weekdayNames,
+} from '../../domain/jalali.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
 import { FigureTiles } from '../../ui/figure-tiles.tsx';
@@ -36,7 +50,10 @@ export function ReportScreen() {
       previousMonth: t('pickerPreviousMonth'),
       nextMonth: t('pickerNextMonth'),
       weekdays: weekdayNames(language, 'long') as unknown as JalaliDatePickerLabels['weekdays'],
-      weekdaysShort: weekdayNames(language, 'narrow') as unknown as JalaliDatePickerLabels['weekdaysShort'],
+      weekdaysShort: weekdayNames(
+        language,
+        'narrow',
+      ) as unknown as JalaliDatePickerLabels['weekdaysShort'],
       monthNames: jalaliMonthNames(language) as unknown as JalaliDatePickerLabels['monthNames'],
     }),
     [t, language],
@@ -46,9 +63,12 @@ export function ReportScreen() {
     setExportError(null);
     try {
       // Read again at the moment of the download: the file holds what is stored now.
-      const rows = (await handoverRecordsOnDay(db, dayKey)).map((record) => handoverReportRow(record, timeZone));
+      const rows = (await handoverRecordsOnDay(db, dayKey)).map((record) =>
+        handoverReportRow(record, timeZone),
+      );
       const fileName = handoverReportFileName(centerId, dayKey, format);
-      if (format === 'csv') saveFile(new Blob([handoverReportCsv(rows)], { type: CSV_MIME_TYPE }), fileName);
+      if (format === 'csv')
+        saveFile(new Blob([handoverReportCsv(rows)], { type: CSV_MIME_TYPE }), fileName);
       else {
         const { handoverReportXlsx } = await import('./report-xlsx.ts');
         saveFile(new Blob([await handoverReportXlsx(rows)], { type: XLSX_MIME_TYPE }), fileName);
@@ -62,9 +82,19 @@ export function ReportScreen() {
     <section className="screen report-screen" aria-labelledby="report-title">
       <h1 id="report-title">{t('reportTitle')}</h1>
       <div className="report-toolbar">
-        <JalaliDatePicker value={dayKey} max={today} onChange={setDay} language={language} labels={labels} />
+        <JalaliDatePicker
+          value={dayKey}
+          max={today}
+          onChange={setDay}
+          language={language}
+          labels={labels}
+        />
         <div className="report-exports">
-          <button type="button" className="button button-primary" onClick={() => void exportDay('csv')}>
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => void exportDay('csv')}
+          >
             {t('reportDownloadCsv')}
           </button>
           <button type="button" className="button" onClick={() => void exportDay('xlsx')}>
@@ -81,7 +111,14 @@ export function ReportScreen() {
         <DayFigures summary={report.summary} />
       )}
 
-      <BacklogSection key={today} retentionDays={retentionDays} timeZone={timeZone} centerId={centerId} today={today} onError={setExportError} />
+      <BacklogSection
+        key={today}
+        retentionDays={retentionDays}
+        timeZone={timeZone}
+        centerId={centerId}
+        today={today}
+        onError={setExportError}
+      />
     </section>
   );
 }
@@ -97,8 +134,16 @@ function DayFigures({ summary }: { summary: DaySummary }) {
           { label: t('reportToHolder'), value: count(summary.toHolder) },
           { label: t('reportToProxy'), value: count(summary.toProxy) },
           { label: t('reportVoided'), value: count(summary.voided) },
-          { label: t('reportPendingSync'), value: count(summary.pendingSync), tone: warnWhen(summary.pendingSync, 'warning') },
-          { label: t('reportNeedsAttention'), value: count(summary.needsAttention), tone: warnWhen(summary.needsAttention, 'danger') },
+          {
+            label: t('reportPendingSync'),
+            value: count(summary.pendingSync),
+            tone: warnWhen(summary.pendingSync, 'warning'),
+          },
+          {
+            label: t('reportNeedsAttention'),
+            value: count(summary.needsAttention),
+            tone: warnWhen(summary.needsAttention, 'danger'),
+          },
         ]}
       />
       <p className="muted">{t('reportRecorded', { count: count(summary.recorded) })}</p>
@@ -148,7 +193,13 @@ interface BacklogSectionProps {
   onError: (message: string | null) => void;
 }
 
-function BacklogSection({ retentionDays, timeZone, centerId, today, onError }: BacklogSectionProps) {
+function BacklogSection({
+  retentionDays,
+  timeZone,
+  centerId,
+  today,
+  onError,
+}: BacklogSectionProps) {
   const i18n = useI18n();
   const { t, count, language } = i18n;
   const { db, now } = useServices();
@@ -160,8 +211,13 @@ function BacklogSection({ retentionDays, timeZone, centerId, today, onError }: B
   async function exportOverdue(at: Date) {
     onError(null);
     try {
-      const rows = (await overdueCards(db, at, retentionDays)).map((card) => overdueReportRow(card, at, timeZone));
-      saveFile(new Blob([overdueReportCsv(rows)], { type: CSV_MIME_TYPE }), overdueReportFileName(centerId, today));
+      const rows = (await overdueCards(db, at, retentionDays)).map((card) =>
+        overdueReportRow(card, at, timeZone),
+      );
+      saveFile(
+        new Blob([overdueReportCsv(rows)], { type: CSV_MIME_TYPE }),
+        overdueReportFileName(centerId, today),
+      );
     } catch (error) {
       onError(t('reportExportFailed', { reason: describeCommandError(error, i18n) }));
     }
@@ -174,23 +230,45 @@ function BacklogSection({ retentionDays, timeZone, centerId, today, onError }: B
       <FigureTiles
         figures={[
           { label: t('reportBacklogReady'), value: count(backlog.ready) },
-          { label: t('reportBacklogOverdue', { days: retentionDays }), value: count(backlog.overdue), tone: backlog.overdue > 0 ? 'warning' : undefined },
+          {
+            label: t('reportBacklogOverdue', { days: retentionDays }),
+            value: count(backlog.overdue),
+            tone: backlog.overdue > 0 ? 'warning' : undefined,
+          },
         ]}
       />
       {backlog.oldestWaitingSince ? (
-        <p className="muted">{t('reportBacklogOldest', { date: formatJalaliDate(new Date(backlog.oldestWaitingSince), language, timeZone) })}</p>
+        <p className="muted">
+          {t('reportBacklogOldest', {
+            date: formatJalaliDate(new Date(backlog.oldestWaitingSince), language, timeZone),
+          })}
+        </p>
       ) : null}
       <p className="muted">
-        {t('reportBacklogRetention', { days: retentionDays })} <Link to="/settings">{t('navSettings')}</Link>
+        {t('reportBacklogRetention', { days: retentionDays })}{' '}
+        <Link to="/settings">{t('navSettings')}</Link>
       </p>
-      <OverdueList backlog={backlog} timeZone={timeZone} onExport={() => void exportOverdue(backlog.at)} />
+      <OverdueList
+        backlog={backlog}
+        timeZone={timeZone}
+        onExport={() => void exportOverdue(backlog.at)}
+      />
     </section>
   );
 }
 
-function OverdueList({ backlog, timeZone, onExport }: { backlog: Backlog; timeZone: string; onExport: () => void }) {
+function OverdueList({
+  backlog,
+  timeZone,
+  onExport,
+}: {
+  backlog: Backlog;
+  timeZone: string;
+  onExport: () => void;
+}) {
   const { t, count, digits, language } = useI18n();
-  if (backlog.overdue === 0) return <p className="notice notice-success">{t('reportOverdueNone')}</p>;
+  if (backlog.overdue === 0)
+    return <p className="notice notice-success">{t('reportOverdueNone')}</p>;
   return (
     <section aria-labelledby="report-overdue-title">
       <div className="section-heading">
@@ -200,7 +278,12 @@ function OverdueList({ backlog, timeZone, onExport }: { backlog: Backlog; timeZo
         </button>
       </div>
       {backlog.overdue > backlog.overdueShown.length ? (
-        <p className="muted">{t('reportOverdueShown', { shown: count(backlog.overdueShown.length), total: count(backlog.overdue) })}</p>
+        <p className="muted">
+          {t('reportOverdueShown', {
+            shown: count(backlog.overdueShown.length),
+            total: count(backlog.overdue),
+          })}
+        </p>
       ) : null}
       <table className="report-table">
         <thead>

@@ -5,9 +5,19 @@ import { TahvilDatabase } from '../../db/database.ts';
 import { upsertCards } from '../../db/cards.ts';
 import { recordHandover, voidHandover } from '../../db/handovers.ts';
 import { applyPushResults, claimPendingBatch } from '../../db/outbox.ts';
-import { HANDOVER_REPORT_COLUMNS, handoverRecordsOnDay, handoverReportFileName, handoverReportRow } from '../../db/report.ts';
+import {
+  HANDOVER_REPORT_COLUMNS,
+  handoverRecordsOnDay,
+  handoverReportFileName,
+  handoverReportRow,
+} from '../../db/report.ts';
 import type { HandoverEvent } from '../../sync/protocol.ts';
-import { ALL_CHECKS, createCard, holderHandover, testCommandContext } from '../../../tests/factories/cards.ts';
+import {
+  ALL_CHECKS,
+  createCard,
+  holderHandover,
+  testCommandContext,
+} from '../../../tests/factories/cards.ts';
 import { handoverReportCsv } from './report-files.ts';
 import { handoverReportXlsx } from './report-xlsx.ts';
 
@@ -17,9 +27,24 @@ const TEHRAN = 'Asia/Tehran';
 
 /** A day at the counter: a holder, a proxy with awkward text, a voided handover, one synced. */
 async function recordDay(db: TahvilDatabase) {
-  const zahra = createCard({ cardId: 'C-0000001', nationalCode: '0012345679', firstName: 'زهرا', lastName: 'محمدی' });
-  const ali = createCard({ cardId: 'C-0000002', nationalCode: '0084575948', firstName: 'علی, "کوچک"', lastName: '=محمدی' });
-  const reza = createCard({ cardId: 'C-0000003', nationalCode: '0499370899', firstName: 'محمد\u200cرضا', lastName: 'كريمي' });
+  const zahra = createCard({
+    cardId: 'C-0000001',
+    nationalCode: '0012345679',
+    firstName: 'زهرا',
+    lastName: 'محمدی',
+  });
+  const ali = createCard({
+    cardId: 'C-0000002',
+    nationalCode: '0084575948',
+    firstName: 'علی, "کوچک"',
+    lastName: '=محمدی',
+  });
+  const reza = createCard({
+    cardId: 'C-0000003',
+    nationalCode: '0499370899',
+    firstName: 'محمد\u200cرضا',
+    lastName: 'كريمي',
+  });
   await upsertCards(db, [zahra, ali, reza]);
   const at = (time: string) => testCommandContext({ now: new Date(`2026-11-25T${time}+03:30`) });
   await recordHandover(db, holderHandover(zahra), at('08:05:09'));
@@ -29,12 +54,22 @@ async function recordDay(db: TahvilDatabase) {
       cardId: ali.cardId,
       proxyAllowed: true,
       checks: { ...ALL_CHECKS, oldCard: 'not_presented', feeCollected: true },
-      recipient: { kind: 'proxy', nationalCode: '0012345679', fullName: 'زهرا محمدی', relation: 'مادر، سرپرست', documentRef: '+وکالت\n۱۲۳' },
+      recipient: {
+        kind: 'proxy',
+        nationalCode: '0012345679',
+        fullName: 'زهرا محمدی',
+        relation: 'مادر، سرپرست',
+        documentRef: '+وکالت\n۱۲۳',
+      },
     },
     at('10:31:07'),
   );
   const voided = await recordHandover(db, holderHandover(reza), at('12:00:00'));
-  await voidHandover(db, { handoverEventId: voided.eventId, reason: 'اشتباه در کارت' }, at('12:05:00'));
+  await voidHandover(
+    db,
+    { handoverEventId: voided.eventId, reason: 'اشتباه در کارت' },
+    at('12:05:00'),
+  );
   // The first handover reached the registry; the rest are still waiting.
   const [first] = await claimPendingBatch(db, 1);
   await applyPushResults(db, [{ eventId: first!.eventId, status: 'accepted' }]);
@@ -47,10 +82,15 @@ describe('the daily report file', () => {
     const records = await handoverRecordsOnDay(db, '1405-09-04');
     const text = handoverReportCsv(records.map((record) => handoverReportRow(record, TEHRAN)));
 
-    expect(text.startsWith('\ufeffevent_id,card_id,national_code,holder_name,recipient_kind,')).toBe(true);
+    expect(
+      text.startsWith('\ufeffevent_id,card_id,national_code,holder_name,recipient_kind,'),
+    ).toBe(true);
     expect(text.split('\r\n')[0]).toBe(`\ufeff${HANDOVER_REPORT_COLUMNS.join(',')}`);
 
-    const parsed = Papa.parse<Record<string, string>>(text.slice(1), { header: true, skipEmptyLines: true });
+    const parsed = Papa.parse<Record<string, string>>(text.slice(1), {
+      header: true,
+      skipEmptyLines: true,
+    });
     expect(parsed.errors).toEqual([]);
     expect(parsed.meta.fields).toEqual([...HANDOVER_REPORT_COLUMNS]);
     expect(parsed.data).toHaveLength(3);
@@ -76,16 +116,20 @@ describe('the daily report file', () => {
         device_id: event.deviceId,
         // The event keeps milliseconds; the file has whole seconds, as the contract's example.
         occurred_at: event.occurredAt.replace(/\.\d{3}(?=[+-])/, ''),
-        occurred_at_jalali: expect.stringMatching(/^1405-09-04 \d\d:\d\d:\d\d$/) as unknown as string,
+        occurred_at_jalali: expect.stringMatching(
+          /^1405-09-04 \d\d:\d\d:\d\d$/,
+        ) as unknown as string,
         sync_status: record.syncState === 'synced' ? 'synced' : 'pending',
         voided: record.voidedByEventId ? 'yes' : 'no',
       });
     });
-    expect(parsed.data.map((row) => [row.occurred_at_jalali, row.sync_status, row.voided])).toEqual([
-      ['1405-09-04 08:05:09', 'synced', 'no'],
-      ['1405-09-04 10:31:07', 'pending', 'no'],
-      ['1405-09-04 12:00:00', 'pending', 'yes'],
-    ]);
+    expect(parsed.data.map((row) => [row.occurred_at_jalali, row.sync_status, row.voided])).toEqual(
+      [
+        ['1405-09-04 08:05:09', 'synced', 'no'],
+        ['1405-09-04 10:31:07', 'pending', 'no'],
+        ['1405-09-04 12:00:00', 'pending', 'yes'],
+      ],
+    );
     // Leading zeros survive; a cell starting with "+" is guarded; commas and quotes stay inside their cell.
     expect(parsed.data[0]!.national_code).toBe('0012345679');
     expect(parsed.data[1]!.document_ref).toBe("'+وکالت ۱۲۳");
@@ -96,7 +140,11 @@ describe('the daily report file', () => {
   it('ends every line with CRLF, line breaks inside quoted cells aside', async () => {
     const db = freshDb();
     await recordDay(db);
-    const text = handoverReportCsv((await handoverRecordsOnDay(db, '1405-09-04')).map((record) => handoverReportRow(record, TEHRAN)));
+    const text = handoverReportCsv(
+      (await handoverRecordsOnDay(db, '1405-09-04')).map((record) =>
+        handoverReportRow(record, TEHRAN),
+      ),
+    );
     expect(text.endsWith('\r\n')).toBe(true);
     const outsideQuotes = text.replace(/"(?:[^"]|"")*"/g, '');
     expect(outsideQuotes.match(/\n/g)?.length).toBe(4);
@@ -108,37 +156,65 @@ describe('the daily report file', () => {
     const before = createCard({ nationalCode: '0012345679' });
     const after = createCard({ nationalCode: '0084575948' });
     await upsertCards(db, [before, after]);
-    await recordHandover(db, holderHandover(before), testCommandContext({ now: new Date('2026-11-25T23:59:59+03:30') }));
-    await recordHandover(db, holderHandover(after), testCommandContext({ now: new Date('2026-11-26T00:00:00+03:30') }));
-    const rowsOf = async (dayKey: string) => (await handoverRecordsOnDay(db, dayKey)).map((record) => handoverReportRow(record, TEHRAN));
+    await recordHandover(
+      db,
+      holderHandover(before),
+      testCommandContext({ now: new Date('2026-11-25T23:59:59+03:30') }),
+    );
+    await recordHandover(
+      db,
+      holderHandover(after),
+      testCommandContext({ now: new Date('2026-11-26T00:00:00+03:30') }),
+    );
+    const rowsOf = async (dayKey: string) =>
+      (await handoverRecordsOnDay(db, dayKey)).map((record) => handoverReportRow(record, TEHRAN));
 
-    expect((await rowsOf('1405-09-04')).map((row) => [row.card_id, row.occurred_at, row.occurred_at_jalali])).toEqual([
-      [before.cardId, '2026-11-25T23:59:59+03:30', '1405-09-04 23:59:59'],
-    ]);
-    expect((await rowsOf('1405-09-05')).map((row) => [row.card_id, row.occurred_at, row.occurred_at_jalali])).toEqual([
-      [after.cardId, '2026-11-26T00:00:00+03:30', '1405-09-05 00:00:00'],
-    ]);
+    expect(
+      (await rowsOf('1405-09-04')).map((row) => [
+        row.card_id,
+        row.occurred_at,
+        row.occurred_at_jalali,
+      ]),
+    ).toEqual([[before.cardId, '2026-11-25T23:59:59+03:30', '1405-09-04 23:59:59']]);
+    expect(
+      (await rowsOf('1405-09-05')).map((row) => [
+        row.card_id,
+        row.occurred_at,
+        row.occurred_at_jalali,
+      ]),
+    ).toEqual([[after.cardId, '2026-11-26T00:00:00+03:30', '1405-09-05 00:00:00']]);
   });
 
   it('names the file after the center and the Jalali day', () => {
-    expect(handoverReportFileName('DEMO-01', '1405-09-04', 'csv')).toBe('handovers-DEMO-01-1405-09-04.csv');
-    expect(handoverReportFileName('TEH/12 north', '1405-09-04', 'xlsx')).toBe('handovers-TEH_12_north-1405-09-04.xlsx');
+    expect(handoverReportFileName('DEMO-01', '1405-09-04', 'csv')).toBe(
+      'handovers-DEMO-01-1405-09-04.csv',
+    );
+    expect(handoverReportFileName('TEH/12 north', '1405-09-04', 'xlsx')).toBe(
+      'handovers-TEH_12_north-1405-09-04.xlsx',
+    );
   });
 });
 
 /** The cells of the first sheet: reference → { type attribute, text }. */
 function readSheetCells(bytes: Uint8Array): Map<string, { type: string | null; text: string }> {
   const files = unzipSync(bytes);
-  const shared = [...strFromU8(files['xl/sharedStrings.xml'] ?? new Uint8Array()).matchAll(/<si>([\s\S]*?)<\/si>/g)].map((match) =>
-    [...match[1]!.matchAll(/<t[^>]*>([\s\S]*?)<\/t>/g)].map((t) => t[1]).join(''),
-  );
+  const shared = [
+    ...strFromU8(files['xl/sharedStrings.xml'] ?? new Uint8Array()).matchAll(
+      /<si>([\s\S]*?)<\/si>/g,
+    ),
+  ].map((match) => [...match[1]!.matchAll(/<t[^>]*>([\s\S]*?)<\/t>/g)].map((t) => t[1]).join(''));
   const sheet = strFromU8(files['xl/worksheets/sheet1.xml']!);
   const cells = new Map<string, { type: string | null; text: string }>();
   for (const match of sheet.matchAll(/<c r="([A-Z]+\d+)"([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
     const type = /\st="([^"]+)"/.exec(match[2]!)?.[1] ?? null;
     const body = match[3] ?? '';
-    const value = /<v>([\s\S]*?)<\/v>/.exec(body)?.[1] ?? /<t[^>]*>([\s\S]*?)<\/t>/.exec(body)?.[1] ?? '';
-    const text = (type === 's' ? shared[Number(value)]! : value).replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const value =
+      /<v>([\s\S]*?)<\/v>/.exec(body)?.[1] ?? /<t[^>]*>([\s\S]*?)<\/t>/.exec(body)?.[1] ?? '';
+    const text = (type === 's' ? shared[Number(value)]! : value)
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
     cells.set(match[1]!, { type, text });
   }
   return cells;
@@ -148,12 +224,17 @@ describe('the daily report workbook', () => {
   it('holds the same rows as the CSV, every code cell typed as text', async () => {
     const db = freshDb();
     await recordDay(db);
-    const rows = (await handoverRecordsOnDay(db, '1405-09-04')).map((record) => handoverReportRow(record, TEHRAN));
+    const rows = (await handoverRecordsOnDay(db, '1405-09-04')).map((record) =>
+      handoverReportRow(record, TEHRAN),
+    );
     const blob = await handoverReportXlsx(rows);
     const cells = readSheetCells(new Uint8Array(await blob.arrayBuffer()));
 
-    const columnLetter = (column: (typeof HANDOVER_REPORT_COLUMNS)[number]) => String.fromCharCode(65 + HANDOVER_REPORT_COLUMNS.indexOf(column));
-    expect(HANDOVER_REPORT_COLUMNS.map((column) => cells.get(`${columnLetter(column)}1`)?.text)).toEqual([...HANDOVER_REPORT_COLUMNS]);
+    const columnLetter = (column: (typeof HANDOVER_REPORT_COLUMNS)[number]) =>
+      String.fromCharCode(65 + HANDOVER_REPORT_COLUMNS.indexOf(column));
+    expect(
+      HANDOVER_REPORT_COLUMNS.map((column) => cells.get(`${columnLetter(column)}1`)?.text),
+    ).toEqual([...HANDOVER_REPORT_COLUMNS]);
     rows.forEach((row, i) => {
       for (const column of HANDOVER_REPORT_COLUMNS) {
         const cell = cells.get(`${columnLetter(column)}${i + 2}`);
@@ -164,15 +245,23 @@ describe('the daily report workbook', () => {
         expect(cell!.text, `${column} row ${i + 2}`).toBe(row[column]);
       }
     });
-    expect(cells.get(`${columnLetter('national_code')}2`)).toEqual({ type: expect.stringMatching(/^(s|inlineStr)$/) as unknown as string, text: '0012345679' });
+    expect(cells.get(`${columnLetter('national_code')}2`)).toEqual({
+      type: expect.stringMatching(/^(s|inlineStr)$/) as unknown as string,
+      text: '0012345679',
+    });
   });
 
   it('drops characters XML cannot hold, so the workbook opens without repair', async () => {
     const db = freshDb();
     await recordDay(db);
-    const [row] = (await handoverRecordsOnDay(db, '1405-09-04')).map((record) => handoverReportRow(record, TEHRAN));
+    const [row] = (await handoverRecordsOnDay(db, '1405-09-04')).map((record) =>
+      handoverReportRow(record, TEHRAN),
+    );
     const blob = await handoverReportXlsx([{ ...row!, holder_name: 'زهرا\u0001 محمدی\u001f' }]);
     const cells = readSheetCells(new Uint8Array(await blob.arrayBuffer()));
-    expect(cells.get(`${String.fromCharCode(65 + HANDOVER_REPORT_COLUMNS.indexOf('holder_name'))}2`)?.text).toBe('زهرا محمدی');
+    expect(
+      cells.get(`${String.fromCharCode(65 + HANDOVER_REPORT_COLUMNS.indexOf('holder_name'))}2`)
+        ?.text,
+    ).toBe('زهرا محمدی');
   });
 });

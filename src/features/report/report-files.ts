@@ -1,7 +1,12 @@
 // The CSV files the report screen hands to the manager: the day's handovers and the overdue
 // cards, both through the one writer (domain/csv.ts), columns in the contract's order.
 import { csvDocument } from '../../domain/csv.ts';
-import { HANDOVER_REPORT_COLUMNS, OVERDUE_REPORT_COLUMNS, type HandoverReportRow, type OverdueReportRow } from '../../db/report.ts';
+import {
+  HANDOVER_REPORT_COLUMNS,
+  OVERDUE_REPORT_COLUMNS,
+  type HandoverReportRow,
+  type OverdueReportRow,
+} from '../../db/report.ts';
 
 export function handoverReportCsv(rows: readonly HandoverReportRow[]): string {
   return csvDocument(

@@ -28,7 +28,8 @@ function xmlSafe(value: string): string {
 export function handoverReportXlsx(rows: readonly HandoverReportRow[]): Promise<Blob> {
   // Cells are typed String: a spreadsheet shows "0012345679" as written instead of guessing a
   // number, and a string cell is never evaluated, so the CSV's formula guard is not needed here.
-  const textRow = (values: readonly string[]) => values.map((value) => ({ value: xmlSafe(value), type: String }));
+  const textRow = (values: readonly string[]) =>
+    values.map((value) => ({ value: xmlSafe(value), type: String }));
   const sheetData: SheetData = [
     textRow(HANDOVER_REPORT_COLUMNS),
     ...rows.map((row) => textRow(HANDOVER_REPORT_COLUMNS.map((column) => row[column]))),

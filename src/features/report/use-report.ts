@@ -1,6 +1,13 @@
 import { useMemo } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { backlogSummary, handoverRecordsOnDay, overdueCards, summarizeDay, type BacklogSummary, type DaySummary } from '../../db/report.ts';
+import {
+  backlogSummary,
+  handoverRecordsOnDay,
+  overdueCards,
+  summarizeDay,
+  type BacklogSummary,
+  type DaySummary,
+} from '../../db/report.ts';
 import type { OutboxRecord, StoredCard } from '../../db/records.ts';
 import { useServices } from '../../services/services.tsx';
 
@@ -16,7 +23,10 @@ export interface DayReport {
 export function useDayReport(dayKey: string, timeZone: string): DayReport | undefined {
   const { db } = useServices();
   const records = useLiveQuery(() => handoverRecordsOnDay(db, dayKey), [db, dayKey]);
-  return useMemo(() => (records ? { records, summary: summarizeDay(records, timeZone) } : undefined), [records, timeZone]);
+  return useMemo(
+    () => (records ? { records, summary: summarizeDay(records, timeZone) } : undefined),
+    [records, timeZone],
+  );
 }
 
 export interface Backlog extends BacklogSummary {
@@ -29,7 +39,10 @@ export interface Backlog extends BacklogSummary {
 export function useBacklog(at: Date, retentionDays: number): Backlog | undefined {
   const { db } = useServices();
   return useLiveQuery(async () => {
-    const [summary, overdueShown] = await Promise.all([backlogSummary(db, at, retentionDays), overdueCards(db, at, retentionDays, OVERDUE_CARDS_SHOWN)]);
+    const [summary, overdueShown] = await Promise.all([
+      backlogSummary(db, at, retentionDays),
+      overdueCards(db, at, retentionDays, OVERDUE_CARDS_SHOWN),
+    ]);
     return { ...summary, overdueShown, at };
   }, [db, at, retentionDays]);
 }

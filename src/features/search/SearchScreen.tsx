@@ -36,7 +36,13 @@ export function SearchScreen() {
     event.preventDefault();
     const fresh = await searchCards(db, query);
     const first = fresh.cards[0];
-    if (first && (fresh.cards.length === 1 || fresh.kind === 'national-code' || fresh.kind === 'tracking-code' || fresh.kind === 'card-id')) {
+    if (
+      first &&
+      (fresh.cards.length === 1 ||
+        fresh.kind === 'national-code' ||
+        fresh.kind === 'tracking-code' ||
+        fresh.kind === 'card-id')
+    ) {
       void navigate(`/cards/${encodeURIComponent(first.cardId)}`);
     }
   };
@@ -83,7 +89,11 @@ export function SearchScreen() {
   );
 }
 
-function pickAnswer(query: string, live: SearchAnswer | undefined, eager: SearchAnswer | undefined): SearchAnswer | undefined {
+function pickAnswer(
+  query: string,
+  live: SearchAnswer | undefined,
+  eager: SearchAnswer | undefined,
+): SearchAnswer | undefined {
   if (live?.query === query) return live;
   if (eager?.query === query) return eager;
   return live ?? eager;
@@ -91,10 +101,19 @@ function pickAnswer(query: string, live: SearchAnswer | undefined, eager: Search
 
 function sameAnswer(a: SearchAnswer | undefined, b: SearchAnswer | undefined): boolean {
   if (a === b) return true;
-  if (!a || !b || a.query !== b.query || a.outcome.kind !== b.outcome.kind || a.outcome.cards.length !== b.outcome.cards.length) return false;
+  if (
+    !a ||
+    !b ||
+    a.query !== b.query ||
+    a.outcome.kind !== b.outcome.kind ||
+    a.outcome.cards.length !== b.outcome.cards.length
+  )
+    return false;
   return a.outcome.cards.every((card, i) => {
     const other = b.outcome.cards[i]!;
-    return card.cardId === other.cardId && card.version === other.version && card.status === other.status;
+    return (
+      card.cardId === other.cardId && card.version === other.version && card.status === other.status
+    );
   });
 }
 
@@ -102,54 +121,62 @@ function sameAnswer(a: SearchAnswer | undefined, b: SearchAnswer | undefined): b
  * Memoised on the answer's content: a keystroke re-renders the box at once, and the fifty result
  * rows only when the answer for the new query arrives.
  */
-const SearchResults = memo(function SearchResults({ answer }: { answer: SearchAnswer | undefined }) {
-  const { t, digits } = useI18n();
-  const outcome = answer?.outcome;
-  const cards = outcome?.cards ?? [];
-  return (
-    <div className="search-results" data-query={answer?.query ?? ''}>
-      {outcome?.kind === 'empty' || !outcome ? (
-        <p className="muted">{t('searchStartTyping')}</p>
-      ) : outcome.kind === 'keep-typing' ? (
-        <p className="muted">{t('searchKeepTyping', { count: MIN_CODE_PREFIX_DIGITS })}</p>
-      ) : outcome.kind === 'invalid-national-code' ? (
-        <p className="notice notice-warning" role="alert">
-          {t('searchInvalidCode', { reason: t(NATIONAL_CODE_PROBLEM_MESSAGE[outcome.problem]) })}
-        </p>
-      ) : cards.length === 0 ? (
-        <p className="notice">{t('searchNoResults')}</p>
-      ) : (
-        <>
-          <h2 className="visually-hidden">{t('searchResults')}</h2>
-          <p className="muted result-count" role="status">{t('searchResultCount', { count: cards.length })}</p>
-          <ul className="result-list">
-            {cards.map((card) => (
-              <li key={card.cardId}>
-                <Link className="result" to={`/cards/${encodeURIComponent(card.cardId)}`}>
-                  <span className="result-name">
-                    {card.firstName} {card.lastName}
-                  </span>
-                  <CardStatusBadge status={card.status} />
-                  <span className="result-meta">
-                    {card.fatherName ? (
+const SearchResults = memo(
+  function SearchResults({ answer }: { answer: SearchAnswer | undefined }) {
+    const { t, digits } = useI18n();
+    const outcome = answer?.outcome;
+    const cards = outcome?.cards ?? [];
+    return (
+      <div className="search-results" data-query={answer?.query ?? ''}>
+        {outcome?.kind === 'empty' || !outcome ? (
+          <p className="muted">{t('searchStartTyping')}</p>
+        ) : outcome.kind === 'keep-typing' ? (
+          <p className="muted">{t('searchKeepTyping', { count: MIN_CODE_PREFIX_DIGITS })}</p>
+        ) : outcome.kind === 'invalid-national-code' ? (
+          <p className="notice notice-warning" role="alert">
+            {t('searchInvalidCode', { reason: t(NATIONAL_CODE_PROBLEM_MESSAGE[outcome.problem]) })}
+          </p>
+        ) : cards.length === 0 ? (
+          <p className="notice">{t('searchNoResults')}</p>
+        ) : (
+          <>
+            <h2 className="visually-hidden">{t('searchResults')}</h2>
+            <p className="muted result-count" role="status">
+              {t('searchResultCount', { count: cards.length })}
+            </p>
+            <ul className="result-list">
+              {cards.map((card) => (
+                <li key={card.cardId}>
+                  <Link className="result" to={`/cards/${encodeURIComponent(card.cardId)}`}>
+                    <span className="result-name">
+                      {card.firstName} {card.lastName}
+                    </span>
+                    <CardStatusBadge status={card.status} />
+                    <span className="result-meta">
+                      {card.fatherName ? (
+                        <span>
+                          {t('fieldFatherName')}: {card.fatherName}
+                        </span>
+                      ) : null}
                       <span>
-                        {t('fieldFatherName')}: {card.fatherName}
+                        {t('fieldNationalCode')}:{' '}
+                        <bdi className="code">{digits(card.nationalCode)}</bdi>
                       </span>
-                    ) : null}
-                    <span>
-                      {t('fieldNationalCode')}: <bdi className="code">{digits(card.nationalCode)}</bdi>
+                      <span>
+                        {t('fieldBox')}: <bdi>{card.box ? digits(card.box) : t('notRecorded')}</bdi>
+                      </span>
                     </span>
-                    <span>
-                      {t('fieldBox')}: <bdi>{card.box ? digits(card.box) : t('notRecorded')}</bdi>
-                    </span>
-                  </span>
-                </Link>
-              </li>
-            ))}
-          </ul>
-          {cards.length >= SEARCH_RESULT_LIMIT ? <p className="muted">{t('searchMoreResults', { count: SEARCH_RESULT_LIMIT })}</p> : null}
-        </>
-      )}
-    </div>
-  );
-}, (before, after) => sameAnswer(before.answer, after.answer));
+                  </Link>
+                </li>
+              ))}
+            </ul>
+            {cards.length >= SEARCH_RESULT_LIMIT ? (
+              <p className="muted">{t('searchMoreResults', { count: SEARCH_RESULT_LIMIT })}</p>
+            ) : null}
+          </>
+        )}
+      </div>
+    );
+  },
+  (before, after) => sameAnswer(before.answer, after.answer),
+);

@@ -22,7 +22,10 @@ export function SettingsScreen({ children }: { children?: ReactNode }) {
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
-    await updateSettings(db, { centerId: values.centerId.trim(), deviceToken: values.deviceToken.trim() });
+    await updateSettings(db, {
+      centerId: values.centerId.trim(),
+      deviceToken: values.deviceToken.trim(),
+    });
     setDraft(null);
     setSaved(true);
   };
@@ -34,7 +37,12 @@ export function SettingsScreen({ children }: { children?: ReactNode }) {
         <legend>{t('settingsLanguage')}</legend>
         {(['fa', 'en'] as const).map((language) => (
           <label key={language} className="choice">
-            <input type="radio" name="language" checked={settings.language === language} onChange={() => void updateSettings(db, { language })} />
+            <input
+              type="radio"
+              name="language"
+              checked={settings.language === language}
+              onChange={() => void updateSettings(db, { language })}
+            />
             <span lang={language}>{language === 'fa' ? 'فارسی' : 'English'}</span>
           </label>
         ))}
@@ -56,11 +64,25 @@ export function SettingsScreen({ children }: { children?: ReactNode }) {
       <form className="panel" onSubmit={save}>
         <label className="field">
           <span>{t('settingsCenterId')}</span>
-          <input value={values.centerId} onChange={(event) => (setSaved(false), setDraft({ ...values, centerId: event.target.value }))} dir="ltr" />
+          <input
+            value={values.centerId}
+            onChange={(event) => (
+              setSaved(false),
+              setDraft({ ...values, centerId: event.target.value })
+            )}
+            dir="ltr"
+          />
         </label>
         <label className="field">
           <span>{t('settingsDeviceToken')}</span>
-          <input value={values.deviceToken} onChange={(event) => (setSaved(false), setDraft({ ...values, deviceToken: event.target.value }))} dir="ltr" />
+          <input
+            value={values.deviceToken}
+            onChange={(event) => (
+              setSaved(false),
+              setDraft({ ...values, deviceToken: event.target.value })
+            )}
+            dir="ltr"
+          />
         </label>
         <p>
           {t('settingsDeviceId')}: <bdi className="code">{settings.deviceId}</bdi>

@@ -33,7 +33,11 @@ export function ShiftScreen() {
           <ul className="recent-staff">
             {recentStaff.map((staff) => (
               <li key={staff.staffId}>
-                <button type="button" className="button" onClick={() => void begin(staff.staffId, staff.staffName)}>
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() => void begin(staff.staffId, staff.staffName)}
+                >
                   {staff.staffName} (<bdi>{digits(staff.staffId)}</bdi>)
                 </button>
               </li>
@@ -44,11 +48,19 @@ export function ShiftScreen() {
       <form className="panel" onSubmit={submit}>
         <label className="field">
           <span>{t('shiftStaffId')}</span>
-          <input autoComplete="off" value={staffId} onChange={(event) => setStaffId(event.target.value)} />
+          <input
+            autoComplete="off"
+            value={staffId}
+            onChange={(event) => setStaffId(event.target.value)}
+          />
         </label>
         <label className="field">
           <span>{t('shiftStaffName')}</span>
-          <input autoComplete="name" value={staffName} onChange={(event) => setStaffName(event.target.value)} />
+          <input
+            autoComplete="name"
+            value={staffName}
+            onChange={(event) => setStaffName(event.target.value)}
+          />
         </label>
         {problem ? (
           <p className="notice notice-warning" role="alert">

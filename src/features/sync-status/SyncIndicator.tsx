@@ -58,35 +58,55 @@ export function SyncIndicator() {
   const storedLastSync = useLiveQuery(async () => (await readSyncMeta(db)).lastSyncAt, [db]);
   const nowMs = useTickingNow();
   const pending = summary?.pending ?? 0;
-  const lastSuccessAt = Math.max(state.lastSuccessAt ?? 0, storedLastSync ? Date.parse(storedLastSync) : 0) || null;
+  const lastSuccessAt =
+    Math.max(state.lastSuccessAt ?? 0, storedLastSync ? Date.parse(storedLastSync) : 0) || null;
 
   return (
-    <div className={`sync-indicator sync-${state.status}`} role="region" aria-label={t('syncRegionLabel')}>
+    <div
+      className={`sync-indicator sync-${state.status}`}
+      role="region"
+      aria-label={t('syncRegionLabel')}
+    >
       <span className="sync-dot" aria-hidden="true" />
       <span className="sync-text">
         {/* Only the state and its problem are announced: ages and progress change too often. */}
         {/* "In sync" would be untrue while handovers wait: idle with a queue is only "connected". */}
-        <strong role="status">{t(state.status === 'idle' && pending > 0 ? 'syncConnected' : STATUS_LABEL[state.status])}</strong>
-        {pending > 0 ? <span className="sync-pending">{t('syncPendingCount', { count: pending })}</span> : null}
+        <strong role="status">
+          {t(state.status === 'idle' && pending > 0 ? 'syncConnected' : STATUS_LABEL[state.status])}
+        </strong>
+        {pending > 0 ? (
+          <span className="sync-pending">{t('syncPendingCount', { count: pending })}</span>
+        ) : null}
         {pending > 0 && summary?.oldestPendingAtMs != null ? (
-          <span>{t('syncOldestPending', { age: describeAge(nowMs - summary.oldestPendingAtMs, i18n) })}</span>
+          <span>
+            {t('syncOldestPending', { age: describeAge(nowMs - summary.oldestPendingAtMs, i18n) })}
+          </span>
         ) : null}
         {summary && summary.needsAttention > 0 ? (
           <Link className="sync-attention" to="/attention">
             {t('syncAttentionCount', { count: summary.needsAttention })}
           </Link>
         ) : null}
-        {state.status === 'syncing' && state.pulledCards > 0 && !state.firstPull ? <span>{t('syncPulling', { count: state.pulledCards })}</span> : null}
+        {state.status === 'syncing' && state.pulledCards > 0 && !state.firstPull ? (
+          <span>{t('syncPulling', { count: state.pulledCards })}</span>
+        ) : null}
         <span className="sync-detail" aria-live="polite">
           {state.problem
             ? t(PROBLEM_LABEL[state.problem])
             : lastSuccessAt
-              ? t('syncLastSuccess', { time: formatClockTime(new Date(lastSuccessAt), language, timeZone) })
+              ? t('syncLastSuccess', {
+                  time: formatClockTime(new Date(lastSuccessAt), language, timeZone),
+                })
               : t('syncNever')}
         </span>
       </span>
       {syncEngine ? (
-        <button type="button" className="button button-small" onClick={() => void syncEngine.syncNow()} disabled={state.status === 'syncing'}>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => void syncEngine.syncNow()}
+          disabled={state.status === 'syncing'}
+        >
           {t('syncNow')}
         </button>
       ) : null}
@@ -106,7 +126,11 @@ function FirstPullProgress({ state }: { state: SyncState }) {
     <div className="first-pull">
       <span id="first-pull-label">{label}</span>
       {/* Without a total (a registry that sends no hint) the bar is indeterminate. */}
-      <progress aria-labelledby="first-pull-label" max={state.pullTotal ?? undefined} value={state.pullTotal !== null ? state.pulledCards : undefined} />
+      <progress
+        aria-labelledby="first-pull-label"
+        max={state.pullTotal ?? undefined}
+        value={state.pullTotal !== null ? state.pulledCards : undefined}
+      />
     </div>
   );
 }

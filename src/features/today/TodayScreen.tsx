@@ -13,12 +13,17 @@ export function TodayScreen() {
   const today = now();
   const dayKey = jalaliDayKey(today, timeZone);
   // Newest first: the clerk looks for the handover just made.
-  const handovers = useLiveQuery(async () => (await handoverRecordsOnDay(db, dayKey)).reverse(), [db, dayKey]);
+  const handovers = useLiveQuery(
+    async () => (await handoverRecordsOnDay(db, dayKey)).reverse(),
+    [db, dayKey],
+  );
   const active = handovers?.filter((record) => !record.voidedByEventId).length ?? 0;
 
   return (
     <section className="screen today-screen" aria-labelledby="today-title">
-      <h1 id="today-title">{t('todayTitle', { date: formatJalaliDate(today, language, timeZone) })}</h1>
+      <h1 id="today-title">
+        {t('todayTitle', { date: formatJalaliDate(today, language, timeZone) })}
+      </h1>
       {handovers === undefined ? null : handovers.length === 0 ? (
         <p className="muted">{t('todayEmpty')}</p>
       ) : (
@@ -42,20 +47,28 @@ export function TodayScreen() {
                     <bdi>{formatClockTime(new Date(record.occurredAtMs), language, timeZone)}</bdi>
                   </td>
                   <td>
-                    <Link to={`/cards/${encodeURIComponent(record.cardId)}`}>{record.holderName}</Link>
+                    <Link to={`/cards/${encodeURIComponent(record.cardId)}`}>
+                      {record.holderName}
+                    </Link>
                   </td>
                   <td>
                     <bdi className="code">{digits(record.holderNationalCode)}</bdi>
                   </td>
                   <td>
                     {record.event.type === 'handover'
-                      ? t(record.event.recipient.kind === 'holder' ? 'recipientHolder' : 'recipientProxy')
+                      ? t(
+                          record.event.recipient.kind === 'holder'
+                            ? 'recipientHolder'
+                            : 'recipientProxy',
+                        )
                       : null}
                   </td>
                   <td>{record.staffName}</td>
                   <td>
                     <SyncStateBadge state={record.syncState} />
-                    {record.voidedByEventId ? <span className="badge badge-voided">{t('voided')}</span> : null}
+                    {record.voidedByEventId ? (
+                      <span className="badge badge-voided">{t('voided')}</span>
+                    ) : null}
                   </td>
                 </tr>
               ))}
