@@ -1,5 +1,6 @@
 // Lint rules, including the import direction of ../shared/conventions.md:
-// domain ← db ← sync ← features ← app, features never import each other, ui only uses domain.
+// protocol ← domain ← db ← sync ← services ← features ← app; features never import each other,
+// ui only uses domain and the protocol.
 import fs from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -13,77 +14,30 @@ const features = fs
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name);
 
-// src/sync/protocol.ts is a leaf of types and constants: the wire contract every layer and
-// the server speak, so it may be imported from anywhere (see docs/decisions/002).
-const PROTOCOL = ['./protocol.ts'];
+// What each layer may import (folders under src/, and server/). src/protocol is the wire
+// contract (types, value lists, paths): the lowest layer, importing nothing, so every layer may
+// import it and no zone needs an exception (decision 010).
+const MAY_IMPORT = {
+  protocol: [],
+  domain: ['protocol'],
+  db: ['protocol', 'domain'],
+  sync: ['protocol', 'domain', 'db'],
+  services: ['protocol', 'domain', 'db', 'sync'],
+  ui: ['protocol', 'domain'],
+  pwa: ['protocol', 'domain', 'ui'],
+  features: ['protocol', 'domain', 'db', 'sync', 'services', 'ui'],
+  app: ['protocol', 'domain', 'db', 'sync', 'services', 'ui', 'features', 'pwa'],
+  server: ['protocol', 'domain'],
+};
+const layerPath = (layer) => (layer === 'server' ? './server' : `./src/${layer}`);
 const layerZones = [
-  {
-    target: './src/domain',
-    from: [
-      './src/db',
-      './src/sync',
-      './src/services',
-      './src/features',
-      './src/app',
-      './src/pwa',
-      './src/ui',
-      './server',
-    ],
-    message: 'domain is pure: it imports no other layer.',
-  },
-  {
-    target: './src/db',
-    from: ['./src/services', './src/features', './src/app', './src/pwa', './src/ui', './server'],
-    message: 'db imports only domain and the protocol.',
-  },
-  {
-    target: './src/db',
-    from: './src/sync',
-    except: PROTOCOL,
-    message: 'db imports only domain and the protocol.',
-  },
-  {
-    target: './src/sync',
-    from: ['./src/services', './src/features', './src/app', './src/pwa', './src/ui', './server'],
-    message: 'sync imports only domain and db.',
-  },
-  {
-    target: './src/services',
-    from: ['./src/features', './src/app', './src/pwa', './src/ui', './server'],
-    message: 'services compose db and sync for features.',
-  },
-  {
-    target: './src/ui',
-    from: ['./src/db', './src/services', './src/features', './src/app', './src/pwa', './server'],
-    message: 'ui is presentational: domain and the protocol only.',
-  },
-  {
-    target: './src/ui',
-    from: './src/sync',
-    except: PROTOCOL,
-    message: 'ui is presentational: domain and the protocol only.',
-  },
-  {
-    target: './src/features',
-    from: ['./src/app', './src/pwa', './server'],
-    message: 'features do not reach into app composition.',
-  },
-  {
-    target: './src/pwa',
-    from: ['./src/db', './src/sync', './src/services', './src/features', './src/app', './server'],
-    message: 'pwa is service-worker plumbing only.',
-  },
-  {
-    target: './server',
-    from: ['./src/db', './src/services', './src/features', './src/app', './src/pwa', './src/ui'],
-    message: 'server shares only domain and the protocol.',
-  },
-  {
-    target: './server',
-    from: './src/sync',
-    except: PROTOCOL,
-    message: 'server shares only domain and the protocol.',
-  },
+  ...Object.entries(MAY_IMPORT).map(([layer, allowed]) => ({
+    target: layerPath(layer),
+    from: Object.keys(MAY_IMPORT)
+      .filter((other) => other !== layer && !allowed.includes(other))
+      .map(layerPath),
+    message: `${layer} may import only: ${allowed.join(', ') || 'nothing'} (docs/architecture.md).`,
+  })),
   ...features.map((feature) => ({
     target: `./src/features/${feature}`,
     from: './src/features',

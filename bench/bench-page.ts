@@ -27,7 +27,7 @@ import {
   type Card,
   type CardStatus,
   type HandoverEvent,
-} from '../src/sync/protocol.ts';
+} from '../src/protocol/protocol.ts';
 import { PULL_PAGE_LIMIT, SyncEngine, type SyncClock } from '../src/sync/engine.ts';
 import { completeNationalCode } from '../src/domain/national-code.ts';
 import { CSV_BYTE_ORDER_MARK, csvLine } from '../src/domain/csv.ts';

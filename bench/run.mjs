@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { BENCH_BASE, startStaticServer } from './static-server.ts';
 import { installKeystrokeProbe } from './keystroke-probe.mjs';
 import { createRegistryHandler } from '../server/handler.ts';
-import { DEMO_CENTER_ID } from '../src/sync/protocol.ts';
+import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(benchDir, '..');

@@ -3,7 +3,7 @@
 // every flag and variable there is (a test compares USAGE with OPTIONS and FAULT_ENV).
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_CENTER_ID } from '../src/sync/protocol.ts';
+import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
 import type { FaultOptions, RegistryHandlerOptions } from './handler.ts';
 
 export const DEFAULT_PORT = 8787;

@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Card, ProtocolEvent, PullResponse, PushResponse } from '../src/sync/protocol.ts';
-import { DEMO_CENTER_ID } from '../src/sync/protocol.ts';
+import type { Card, ProtocolEvent, PullResponse, PushResponse } from '../src/protocol/protocol.ts';
+import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
 import { handoverEvent, pullPath, pushPath, voidEvent, DEVICE_ID } from './test-helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -129,18 +129,16 @@ describe('a kill in the middle of a batch', () => {
     const ready = (await pullAll(first.base)).filter((card) => card.status === 'ready');
     const batches: ProtocolEvent[][] = [];
     for (let start = 0; start + BATCH_EVENTS <= ready.length; start += BATCH_EVENTS) {
-      const events: ProtocolEvent[] = ready
-        .slice(start, start + BATCH_EVENTS)
-        .map((card) =>
-          handoverEvent({
-            cardId: card.cardId,
-            recipient: {
-              kind: 'holder',
-              nationalCode: card.nationalCode,
-              fullName: card.firstName,
-            },
-          }),
-        );
+      const events: ProtocolEvent[] = ready.slice(start, start + BATCH_EVENTS).map((card) =>
+        handoverEvent({
+          cardId: card.cardId,
+          recipient: {
+            kind: 'holder',
+            nationalCode: card.nationalCode,
+            fullName: card.firstName,
+          },
+        }),
+      );
       // In-order application matters: the batch voids its own first handover after making it.
       const voided = events[0] as ProtocolEvent;
       events.splice(1, 0, voidEvent(voided.eventId, { cardId: voided.cardId }));

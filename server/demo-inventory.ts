@@ -2,7 +2,7 @@
 // yields byte-identical cards, so tests, demos and benchmarks can name cards they rely on.
 // Must stay true: every national code passes parseNationalCode, codes and card ids are unique,
 // and nothing here reads the clock or Math.random.
-import type { Card, CardStatus } from '../src/sync/protocol.ts';
+import type { Card, CardStatus } from '../src/protocol/protocol.ts';
 import { completeNationalCode } from '../src/domain/national-code.ts';
 
 export const DEFAULT_DEMO_SEED = 20261124;

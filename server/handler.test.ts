@@ -9,8 +9,8 @@ import type {
   ProtocolEvent,
   PullResponse,
   PushResponse,
-} from '../src/sync/protocol.ts';
-import { DEMO_CENTER_ID, MAX_PUSH_EVENTS } from '../src/sync/protocol.ts';
+} from '../src/protocol/protocol.ts';
+import { DEMO_CENTER_ID, MAX_PUSH_EVENTS } from '../src/protocol/protocol.ts';
 import { DEMO_CARDS, mulberry32 } from './demo-inventory.ts';
 import { journalPathOf, loadRegistryFile } from './persistence.ts';
 import type { RunningRegistry } from './test-helpers.ts';

@@ -3,19 +3,15 @@
 // changes state is answered only after the change is on disk; every error body is
 // { error: { code, message } }; faults draw from the injected random source only.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type {
-  Card,
-  CardStatus,
-  ErrorBody,
-  PullResponse,
-  PushResponse,
-} from '../src/sync/protocol.ts';
+import type { Card, ErrorBody, PullResponse, PushResponse } from '../src/protocol/protocol.ts';
 import {
+  CARD_STATUSES,
   DEMO_CENTER_ID,
   HEALTH_PATH,
   MAX_PUSH_EVENTS,
   PROTOCOL_BASE_PATH,
-} from '../src/sync/protocol.ts';
+  isOneOf,
+} from '../src/protocol/protocol.ts';
 import { checkManifest } from '../src/domain/manifest.ts';
 import { parseNationalCode } from '../src/domain/national-code.ts';
 import {
@@ -28,13 +24,7 @@ import {
 } from './demo-inventory.ts';
 import { readManifestCsv } from '../src/domain/manifest-csv.ts';
 import { RegistryPersister, loadRegistryFile } from './persistence.ts';
-import {
-  CARD_STATUSES,
-  RegistryInputError,
-  RegistryState,
-  parseEvent,
-  parsePullLimit,
-} from './registry-state.ts';
+import { RegistryInputError, RegistryState, parseEvent, parsePullLimit } from './registry-state.ts';
 import { createStaticHandler } from './static-files.ts';
 
 export interface FaultOptions {
@@ -262,8 +252,7 @@ function completeCard(
     handover = parsed.event;
   }
   const status = partial.status ?? (handover ? 'handed_over' : 'ready');
-  if (!CARD_STATUSES.includes(status as CardStatus))
-    throw malformed(`cards: ${cardId} has an unknown status`);
+  if (!isOneOf(CARD_STATUSES, status)) throw malformed(`cards: ${cardId} has an unknown status`);
   if (status === 'handed_over' && !handover)
     throw malformed(`cards: ${cardId} is handed_over without its handover event`);
   const pick = (field: string, fallback: string | null): string | null => {
@@ -280,7 +269,7 @@ function completeCard(
     birthDate: pick('birthDate', person.birthDate),
     trackingCode: pick('trackingCode', person.trackingCode),
     box: pick('box', demoBox(fallbackIndex)),
-    status: status as CardStatus,
+    status,
     version: 0,
     updatedAt: '',
     handover,

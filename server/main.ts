@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname } from 'node:path';
-import { DEMO_CENTER_ID } from '../src/sync/protocol.ts';
+import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
 import { CommandLineError, USAGE, parseCommandLine } from './cli-options.ts';
 import { createRegistryHandler } from './handler.ts';
 

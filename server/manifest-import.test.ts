@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Card, ErrorBody, PullResponse } from '../src/sync/protocol.ts';
-import { DEMO_CENTER_ID } from '../src/sync/protocol.ts';
+import type { Card, ErrorBody, PullResponse } from '../src/protocol/protocol.ts';
+import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
 import type { RunningRegistry } from './test-helpers.ts';
 import { authHeaders, handoverEvent, pullPath, pushPath, startRegistry } from './test-helpers.ts';
 

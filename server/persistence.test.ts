@@ -12,8 +12,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PushResponse } from '../src/sync/protocol.ts';
-import { DEMO_CENTER_ID } from '../src/sync/protocol.ts';
+import type { PushResponse } from '../src/protocol/protocol.ts';
+import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
 import { createRegistryHandler } from './handler.ts';
 import { journalPathOf, loadRegistryFile } from './persistence.ts';
 import { authHeaders, handoverEvent, pushPath, startRegistry, voidEvent } from './test-helpers.ts';

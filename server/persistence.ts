@@ -7,9 +7,10 @@
 import { readFileSync, truncateSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Card, CardStatus, HandoverEvent, ProtocolEvent } from '../src/sync/protocol.ts';
+import type { Card, CardStatus, HandoverEvent, ProtocolEvent } from '../src/protocol/protocol.ts';
 import type { CenterSnapshot, ChangeSet, RegistryStateOptions } from './registry-state.ts';
-import { CARD_STATUSES, RegistryState } from './registry-state.ts';
+import { RegistryState } from './registry-state.ts';
+import { CARD_STATUSES, isOneOf } from '../src/protocol/protocol.ts';
 
 const FORMAT = 'tahvil-mock-registry';
 const FORMAT_VERSION = 1;
@@ -106,7 +107,7 @@ function rowToCard(centerId: string, row: unknown, findLogged: FindLogged): Card
   if (
     typeof cardId !== 'string' ||
     typeof version !== 'number' ||
-    !CARD_STATUSES.includes(status)
+    !isOneOf(CARD_STATUSES, status)
   ) {
     throw new Error(`card row ${String(cardId)} is invalid`);
   }

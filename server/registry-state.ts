@@ -12,13 +12,16 @@ import type {
   ProtocolEvent,
   PullResponse,
   PushResult,
-} from '../src/sync/protocol.ts';
+} from '../src/protocol/protocol.ts';
 import {
   DEFAULT_PULL_LIMIT,
+  EVENT_TYPES,
+  OLD_CARD_STATES,
+  isOneOf,
   DEMO_CENTER_ID,
   DEMO_DEVICE_TOKEN,
   MAX_PULL_LIMIT,
-} from '../src/sync/protocol.ts';
+} from '../src/protocol/protocol.ts';
 import type { ManifestCardDraft } from '../src/domain/manifest.ts';
 import { parseNationalCode } from '../src/domain/national-code.ts';
 
@@ -57,8 +60,6 @@ interface CenterState {
   accepted: Map<string, ProtocolEvent>;
   log: ProtocolEvent[];
 }
-
-export const CARD_STATUSES: readonly CardStatus[] = ['ready', 'handed_over', 'revoked', 'returned'];
 
 /** The token a center gets unless one is configured; DEMO-01's is the app's built-in demo token. */
 export function defaultCenterToken(centerId: string): string {
@@ -602,7 +603,6 @@ const MAX_ID_LENGTH = 128;
 const MAX_TEXT_LENGTH = 500;
 const OCCURRED_AT_PATTERN =
   /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const OLD_CARD_STATES = ['collected', 'not_presented', 'none'] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -666,13 +666,13 @@ function parseRecipient(value: unknown): HandoverRecipient {
 function parseChecks(value: unknown): CounterChecks {
   if (!isRecord(value)) throw new EventProblem('missing checks');
   const oldCard = value.oldCard;
-  if (!OLD_CARD_STATES.includes(oldCard as (typeof OLD_CARD_STATES)[number])) {
-    throw new EventProblem('checks.oldCard must be collected, not_presented or none');
+  if (!isOneOf(OLD_CARD_STATES, oldCard)) {
+    throw new EventProblem(`checks.oldCard must be ${OLD_CARD_STATES.join(', ')}`);
   }
   return {
     identityVerified: flag(value, 'identityVerified'),
     birthCertificateSeen: flag(value, 'birthCertificateSeen'),
-    oldCard: oldCard as CounterChecks['oldCard'],
+    oldCard,
     feeCollected: flag(value, 'feeCollected'),
     biometricConfirmed: flag(value, 'biometricConfirmed'),
   };
@@ -687,8 +687,8 @@ export function parseEvent(raw: unknown): ParsedEvent {
     if (!isRecord(raw)) throw new EventProblem('event must be an object');
     const eventId = text(raw, 'eventId', MAX_ID_LENGTH);
     const type = raw.type;
-    if (type !== 'handover' && type !== 'handover_void')
-      throw new EventProblem('type must be handover or handover_void');
+    if (!isOneOf(EVENT_TYPES, type))
+      throw new EventProblem(`type must be ${EVENT_TYPES.join(' or ')}`);
     const cardId = text(raw, 'cardId', MAX_ID_LENGTH);
     const when = occurredAt(raw);
     const staffId = text(raw, 'staffId', MAX_ID_LENGTH);

@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HandoverEvent, HandoverVoidEvent } from '../src/sync/protocol.ts';
-import { DEMO_CENTER_ID, DEMO_DEVICE_TOKEN } from '../src/sync/protocol.ts';
+import type { HandoverEvent, HandoverVoidEvent } from '../src/protocol/protocol.ts';
+import { DEMO_CENTER_ID, DEMO_DEVICE_TOKEN } from '../src/protocol/protocol.ts';
 import type { RegistryHandler, RegistryHandlerOptions } from './handler.ts';
 import { createRegistryHandler } from './handler.ts';
 

@@ -7,7 +7,7 @@ import { applyPushResults, claimPendingBatch, outboxSummary } from './outbox.ts'
 import { attentionItems, resolveAttention } from './attention.ts';
 import { CommandRefused } from '../domain/refusals.ts';
 import { createCard, holderHandover } from '../../tests/factories/cards.ts';
-import type { Card } from '../sync/protocol.ts';
+import type { Card } from '../protocol/protocol.ts';
 
 let dbCount = 0;
 const NOW = new Date('2026-11-25T10:31:07.512+03:30');

@@ -3,7 +3,7 @@
 // Status counters move in the same transaction as the cards they count.
 import type { TahvilDatabase } from './database.ts';
 import type { StoredCard } from './records.ts';
-import type { Card } from '../sync/protocol.ts';
+import type { Card } from '../protocol/protocol.ts';
 import { namePairKeys, nameTokens } from '../domain/persian-text.ts';
 import { addDelta, adjustCounters, statusCounterKey } from './counters.ts';
 

@@ -2,7 +2,7 @@
 // write, inside the same transaction, instead of being recounted: a count() over 100,000 cards
 // costs hundreds of milliseconds. Every command that changes a card's status adjusts them.
 import type { TahvilDatabase } from './database.ts';
-import type { CardStatus } from '../sync/protocol.ts';
+import type { CardStatus } from '../protocol/protocol.ts';
 
 export const statusCounterKey = (status: CardStatus) => `cards:${status}`;
 export const handoversOnDayKey = (dayKey: string) => `handovers:${dayKey}`;

@@ -9,7 +9,7 @@ import type {
   HandoverEvent,
   HandoverRecipient,
   HandoverVoidEvent,
-} from '../sync/protocol.ts';
+} from '../protocol/protocol.ts';
 import { parseNationalCode } from '../domain/national-code.ts';
 import { CommandRefused, type HandoverRefusal } from '../domain/refusals.ts';
 import { isoWithOffset, jalaliDayKey } from '../domain/jalali.ts';

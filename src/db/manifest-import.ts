@@ -5,7 +5,7 @@
 // move in the transaction that moves the cards.
 import type { TahvilDatabase } from './database.ts';
 import type { StoredCard } from './records.ts';
-import type { Card } from '../sync/protocol.ts';
+import type { Card } from '../protocol/protocol.ts';
 import type { ManifestCardDraft } from '../domain/manifest.ts';
 import { addDelta, adjustCounters, statusCounterKey } from './counters.ts';
 import { toStoredCard } from './cards.ts';

@@ -3,7 +3,7 @@
 // "sending" when a tab died mid-request go back to pending; their replay is safe by eventId.
 import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord, SyncState } from './records.ts';
-import type { PushResult } from '../sync/protocol.ts';
+import type { PushResult } from '../protocol/protocol.ts';
 import { needsAttention } from './attention.ts';
 
 /** Oldest unsent events, marked "sending" in the same transaction that reads them. */

@@ -1,7 +1,7 @@
 // Shapes of what the tablet stores. Cards mirror the registry's Card plus stored search keys;
 // outbox records wrap each immutable protocol event with its local sync state. Display text
 // is kept as written; only the `nameTokens` key is folded.
-import type { Card, HandoverEvent, ProtocolEvent } from '../sync/protocol.ts';
+import type { Card, HandoverEvent, ProtocolEvent } from '../protocol/protocol.ts';
 
 export interface StoredCard extends Card {
   /** Folded words of the first and last name: the one-word search index (multiEntry). */

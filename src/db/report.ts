@@ -5,7 +5,7 @@
 import Dexie from 'dexie';
 import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord, StoredCard, SyncState } from './records.ts';
-import type { HandoverEvent } from '../sync/protocol.ts';
+import type { HandoverEvent } from '../protocol/protocol.ts';
 import { isoWithOffset, jalaliDateTime } from '../domain/jalali.ts';
 import { needsAttention } from './attention.ts';
 

@@ -3,7 +3,7 @@
 import type { TahvilDatabase } from './database.ts';
 import type { StaffOnShift } from './records.ts';
 import { DEFAULT_TIME_ZONE, type UiLanguage } from '../domain/jalali.ts';
-import { DEMO_CENTER_ID, DEMO_DEVICE_TOKEN } from '../sync/protocol.ts';
+import { DEMO_CENTER_ID, DEMO_DEVICE_TOKEN } from '../protocol/protocol.ts';
 
 export interface Settings {
   deviceId: string;

@@ -25,7 +25,7 @@ import {
 } from '../db/settings.ts';
 import { attentionItems } from '../db/attention.ts';
 import { createCard, holderHandover, testCommandContext } from '../../tests/factories/cards.ts';
-import type { Card, PullResponse, PushRequest, PushResponse } from './protocol.ts';
+import type { Card, PullResponse, PushRequest, PushResponse } from '../protocol/protocol.ts';
 import { FakeClock } from '../../tests/factories/fake-clock.ts';
 
 const START_MS = Date.parse('2026-11-25T10:31:07.512+03:30');

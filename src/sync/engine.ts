@@ -15,7 +15,7 @@ import {
   type PullResponse,
   type PushResponse,
   type PushResultStatus,
-} from './protocol.ts';
+} from '../protocol/protocol.ts';
 
 const PUSH_RESULT_STATUSES: readonly PushResultStatus[] = [
   'accepted',

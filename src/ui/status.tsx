@@ -1,4 +1,4 @@
-import type { CardStatus } from '../sync/protocol.ts';
+import type { CardStatus } from '../protocol/protocol.ts';
 import type { MessageKey } from './i18n.tsx';
 import { useI18n } from './i18n.tsx';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEMO_DEVICE_TOKEN } from '../../src/sync/protocol.ts';
+import { DEMO_DEVICE_TOKEN } from '../../src/protocol/protocol.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 

@@ -1,5 +1,5 @@
 // Test data shared by unit, integration and end-to-end tests: registry cards with valid codes.
-import type { Card, CounterChecks, HandoverEvent } from '../../src/sync/protocol.ts';
+import type { Card, CounterChecks, HandoverEvent } from '../../src/protocol/protocol.ts';
 import type { CommandContext } from '../../src/db/handovers.ts';
 import { completeNationalCode } from '../../src/domain/national-code.ts';
 

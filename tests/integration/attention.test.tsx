@@ -14,7 +14,7 @@ import { recordHandover } from '../../src/db/handovers.ts';
 import { applyPushResults, claimPendingBatch } from '../../src/db/outbox.ts';
 import { upsertCards } from '../../src/db/cards.ts';
 import type { TahvilDatabase } from '../../src/db/database.ts';
-import type { Card } from '../../src/sync/protocol.ts';
+import type { Card } from '../../src/protocol/protocol.ts';
 
 async function handOverAndRefuse(
   db: TahvilDatabase,

@@ -12,7 +12,7 @@ import {
 } from '../../src/db/settings.ts';
 import { upsertCards } from '../../src/db/cards.ts';
 import type { Services } from '../../src/services/services.tsx';
-import type { Card } from '../../src/sync/protocol.ts';
+import type { Card } from '../../src/protocol/protocol.ts';
 import type { SyncEngine } from '../../src/sync/engine.ts';
 import { FIXED_NOW } from '../factories/cards.ts';
 

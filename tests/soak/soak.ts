@@ -16,7 +16,7 @@ import {
   type CardStatus,
   type ProtocolEvent,
   type PushResponse,
-} from '../../src/sync/protocol.ts';
+} from '../../src/protocol/protocol.ts';
 import { startRegistry, type RunningRegistry } from '../../server/test-helpers.ts';
 import { mulberry32 } from '../../server/demo-inventory.ts';
 import { holderHandover } from '../factories/cards.ts';

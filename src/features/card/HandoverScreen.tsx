@@ -5,7 +5,7 @@ import { NATIONAL_CODE_PROBLEM_MESSAGE } from '../../ui/code-problem.ts';
 import { parseNationalCode } from '../../domain/national-code.ts';
 import { checksComplete, recordHandover, refusalForCard } from '../../db/handovers.ts';
 import { CommandRefused } from '../../domain/refusals.ts';
-import type { OldCardState, RecipientKind } from '../../sync/protocol.ts';
+import type { OldCardState, RecipientKind } from '../../protocol/protocol.ts';
 import { useCommandContext, useServices, useSettings } from '../../services/services.tsx';
 import { useCard } from './use-card.ts';
 import { describeCommandError } from '../../ui/command-error.ts';

@@ -11,7 +11,7 @@ import {
   handoverReportFileName,
   handoverReportRow,
 } from '../../db/report.ts';
-import type { HandoverEvent } from '../../sync/protocol.ts';
+import type { HandoverEvent } from '../../protocol/protocol.ts';
 import {
   ALL_CHECKS,
   createCard,

@@ -1,15 +1,32 @@
-// The wire contract of sync protocol v1 (../shared/sync-protocol.md), the single source of
-// its types for both the tablet app and server/. Change it only together with the shared
-// document and a decision record: a real registry must be able to replace the mock.
+// The wire contract of sync protocol v1 (docs/protocol.md) in code: the single source of its
+// types and value lists for the tablet app, server/ and the tests. It is the lowest layer: it
+// imports nothing, and every other layer may import it (decision 010). Change it only together
+// with docs/protocol.md and a decision record: a real registry must be able to replace the mock.
 
 export const PROTOCOL_BASE_PATH = '/api/v1';
 export const MAX_PUSH_EVENTS = 500;
 export const DEFAULT_PULL_LIMIT = 1000;
 export const MAX_PULL_LIMIT = 5000;
 
-export type CardStatus = 'ready' | 'handed_over' | 'revoked' | 'returned';
-export type OldCardState = 'collected' | 'not_presented' | 'none';
-export type RecipientKind = 'holder' | 'proxy';
+export const CARD_STATUSES = ['ready', 'handed_over', 'revoked', 'returned'] as const;
+export type CardStatus = (typeof CARD_STATUSES)[number];
+
+export const OLD_CARD_STATES = ['collected', 'not_presented', 'none'] as const;
+export type OldCardState = (typeof OLD_CARD_STATES)[number];
+
+export const RECIPIENT_KINDS = ['holder', 'proxy'] as const;
+export type RecipientKind = (typeof RECIPIENT_KINDS)[number];
+
+export const EVENT_TYPES = ['handover', 'handover_void'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** True when `value` is one of `values` (a list above): how a reader checks a wire field. */
+export function isOneOf<Value extends string>(
+  values: readonly Value[],
+  value: unknown,
+): value is Value {
+  return (values as readonly unknown[]).includes(value);
+}
 
 export interface HandoverRecipient {
   kind: RecipientKind;
@@ -84,7 +101,8 @@ export interface PushRequest {
   events: ProtocolEvent[];
 }
 
-export type PushResultStatus = 'accepted' | 'duplicate' | 'conflict' | 'rejected';
+export const PUSH_RESULT_STATUSES = ['accepted', 'duplicate', 'conflict', 'rejected'] as const;
+export type PushResultStatus = (typeof PUSH_RESULT_STATUSES)[number];
 
 export interface PushResult {
   eventId: string;
@@ -97,15 +115,17 @@ export interface PushResponse {
   results: PushResult[];
 }
 
-export type ErrorCode =
-  | 'malformed'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'batch_too_large'
-  | 'rate_limited'
-  | 'unavailable'
-  | 'internal';
+export const ERROR_CODES = [
+  'malformed',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'batch_too_large',
+  'rate_limited',
+  'unavailable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ErrorBody {
   error: { code: ErrorCode | string; message: string };
