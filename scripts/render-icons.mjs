@@ -50,12 +50,10 @@ async function renderIcons() {
       );
       await page.locator('img').evaluate((img) => img.decode());
       if (icon.maskable) {
-        const leaks = await page
-          .locator('img')
-          .evaluate(countPixelsOutsideSafeZone, {
-            ratio: SAFE_ZONE_RADIUS_RATIO,
-            background: BRAND_RGB,
-          });
+        const leaks = await page.locator('img').evaluate(countPixelsOutsideSafeZone, {
+          ratio: SAFE_ZONE_RADIUS_RATIO,
+          background: BRAND_RGB,
+        });
         if (leaks > 0)
           throw new Error(`${icon.svg}: ${leaks} pixels of artwork outside the maskable safe zone`);
       }

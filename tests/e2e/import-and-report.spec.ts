@@ -75,13 +75,11 @@ test('imports a manifest through the file picker, hands over two of its cards, a
 
   // Import, through the file picker.
   await page.getByRole('link', { name: 'ورود فهرست' }).click();
-  await page
-    .getByLabel('انتخاب فایل فهرست')
-    .setInputFiles({
-      name: 'shipment-0904.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(MANIFEST, 'utf8'),
-    });
+  await page.getByLabel('انتخاب فایل فهرست').setInputFiles({
+    name: 'shipment-0904.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(MANIFEST, 'utf8'),
+  });
   const summary = page.getByRole('status', { name: 'خلاصه‌ی ورود' });
   await expect(summary).toContainText('۶ ردیف خوانده شد');
   const figure = (label: string) =>
@@ -180,13 +178,11 @@ test('imports a manifest through the file picker, hands over two of its cards, a
   await expect(page.getByRole('heading', { level: 1, name: 'Daily report' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/report-en.png', fullPage: true });
   await page.getByRole('link', { name: 'Import manifest' }).click();
-  await page
-    .getByLabel('Choose manifest file')
-    .setInputFiles({
-      name: 'shipment-0904.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(MANIFEST, 'utf8'),
-    });
+  await page.getByLabel('Choose manifest file').setInputFiles({
+    name: 'shipment-0904.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(MANIFEST, 'utf8'),
+  });
   const again = page.getByRole('status', { name: 'Import summary' });
   await expect(again).toContainText('6 rows read');
   // Imported again: nothing new, the two handed-over cards left as they are.
