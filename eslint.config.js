@@ -8,6 +8,7 @@ import importX from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import prettierConfig from 'eslint-config-prettier';
+import tahvil from './lint/file-name.js';
 
 const features = fs
   .readdirSync(new URL('./src/features', import.meta.url), { withFileTypes: true })
@@ -63,6 +64,12 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.{js,mjs}'], languageOptions: { globals: { ...globals.node } } },
+  // Component files in PascalCase after their component, every other file kebab-case.
+  {
+    files: ['**/*.{js,mjs,ts,tsx}'],
+    plugins: { tahvil },
+    rules: { 'tahvil/file-name': 'error' },
+  },
   // Playwright reads a fixture's dependencies from its first parameter, which may be `{}`.
   { files: ['tests/e2e/**/*.ts'], rules: { 'no-empty-pattern': 'off' } },
   // Benchmark runners ship functions into the page with page.evaluate.
@@ -72,10 +79,25 @@ export default tseslint.config(
   },
   {
     files: ['**/*.{ts,tsx}'],
-    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    languageOptions: {
+      globals: { ...globals.browser, ...globals.node },
+      // Type information for the rules that need it (no-floating-promises).
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     plugins: { 'import-x': importX, 'react-hooks': reactHooks },
+    settings: {
+      // no-cycle reads every imported module: with TypeScript's parser, through the explicit
+      // `.ts` paths the code imports.
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [importX.createNodeResolver()],
+    },
     rules: {
       'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+      'import-x/no-cycle': 'error',
+      // A promise nobody awaits loses its error, and a handover's save may fail unseen; write
+      // `void` where letting it run is the intent.
+      '@typescript-eslint/no-floating-promises': 'error',
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],

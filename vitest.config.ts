@@ -10,6 +10,7 @@ export default defineConfig({
     include: [
       'src/**/*.test.{ts,tsx}',
       'server/**/*.test.ts',
+      'lint/**/*.test.ts',
       'tests/integration/**/*.test.{ts,tsx}',
     ],
     testTimeout: 20_000,

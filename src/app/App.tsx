@@ -23,11 +23,12 @@ import { useImportRunning } from '../features/import/import-store.ts';
 import { ReportScreen } from '../features/report/ReportScreen.tsx';
 import type { UpdateHandle } from '../pwa/register-service-worker.ts';
 import { UpdateBanner, type UpdateHold } from '../pwa/UpdateBanner.tsx';
-import { InstallPanel, StoragePanel } from '../pwa/DevicePanels.tsx';
+import { InstallPanel } from '../pwa/InstallPanel.tsx';
+import { StoragePanel } from '../pwa/StoragePanel.tsx';
 import { requestPersistentStorage } from '../pwa/storage-persistence.ts';
 import { onAppInstalled } from '../pwa/install-prompt.ts';
 
-export function TahvilApp({ services, updates }: { services: Services; updates?: UpdateHandle }) {
+export function App({ services, updates }: { services: Services; updates?: UpdateHandle }) {
   return (
     <ServicesProvider services={services}>
       <LocalizedShell updates={updates} />

@@ -11,7 +11,7 @@ import { withSyncLock } from '../sync/tab-lock.ts';
 import { createServices } from '../services/services.tsx';
 import { registerServiceWorker } from '../pwa/register-service-worker.ts';
 import { listenForInstallPrompt } from '../pwa/install-prompt.ts';
-import { TahvilApp } from './App.tsx';
+import { App } from './App.tsx';
 
 async function boot() {
   listenForInstallPrompt();
@@ -38,7 +38,7 @@ async function boot() {
   root.render(
     <StrictMode>
       <BrowserRouter>
-        <TahvilApp services={createServices(db, syncEngine)} updates={updates} />
+        <App services={createServices(db, syncEngine)} updates={updates} />
       </BrowserRouter>
     </StrictMode>,
   );

@@ -2,7 +2,7 @@
 // sync engine, so integration tests act as a clerk would and read what the clerk would see.
 import { render } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
-import { TahvilApp } from '../../src/app/App.tsx';
+import { App } from '../../src/app/App.tsx';
 import { TahvilDatabase } from '../../src/db/database.ts';
 import {
   ensureDeviceIdentity,
@@ -59,7 +59,7 @@ export async function renderApp({
   };
   const view = render(
     <MemoryRouter initialEntries={[route]}>
-      <TahvilApp services={services} />
+      <App services={services} />
     </MemoryRouter>,
   );
   return { db, ...view };

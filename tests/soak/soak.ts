@@ -275,7 +275,8 @@ class RunContext {
       const moment = tablet.offline ? 'before-send' : crash.moment;
       if (moment === 'after-send') {
         // The request leaves and the registry commits it, but the tab that would read the answer is gone.
-        this.keep(
+        // Nobody reads the answer; keep() still waits for it before the run's final check.
+        void this.keep(
           fetch(input, { ...init, signal: null }).then((response) => response.arrayBuffer()),
         );
       }

@@ -8,7 +8,7 @@ import { useI18n } from '../../ui/i18n.tsx';
 import { CardStatusBadge, SyncStateBadge } from '../../ui/status.tsx';
 import { describeCommandError } from '../../ui/command-error.ts';
 import { useCommandContext, useServices, useSettings } from '../../services/services.tsx';
-import { ErrorNotice } from '../../ui/error-notice.tsx';
+import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 
 /** Events the registry refused, kept in front of staff until a supervisor settles each one. */
 export function AttentionScreen() {

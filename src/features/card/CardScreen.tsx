@@ -9,7 +9,7 @@ import { needsAttention } from '../../db/attention.ts';
 import { useCommandContext, useServices, useSettings } from '../../services/services.tsx';
 import { useCard, useCardHistory } from './use-card.ts';
 import { describeCommandError } from '../../ui/command-error.ts';
-import { ErrorNotice } from '../../ui/error-notice.tsx';
+import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 
 export interface CardScreenNotice {
   saved?: 'handover' | 'void';

@@ -10,7 +10,7 @@ import { useCommandContext, useServices, useSettings } from '../../services/serv
 import { useCard } from './use-card.ts';
 import { describeCommandError } from '../../ui/command-error.ts';
 import type { CardScreenNotice } from './CardScreen.tsx';
-import { ErrorNotice } from '../../ui/error-notice.tsx';
+import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 
 type CheckName =
   'identityVerified' | 'birthCertificateSeen' | 'feeCollected' | 'biometricConfirmed';

@@ -1,7 +1,7 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { useI18n } from '../../ui/i18n.tsx';
-import { ErrorNotice } from '../../ui/error-notice.tsx';
-import { FigureTiles } from '../../ui/figure-tiles.tsx';
+import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
+import { FigureTiles } from '../../ui/FigureTiles.tsx';
 import { describeCommandError } from '../../ui/command-error.ts';
 import { CSV_MIME_TYPE, saveFile } from '../../ui/save-file.ts';
 import { REQUIRED_MANIFEST_COLUMNS, MANIFEST_COLUMNS } from '../../domain/manifest.ts';

@@ -17,8 +17,8 @@ import {
   weekdayNames,
 } from '../../domain/jalali.ts';
 import { useI18n } from '../../ui/i18n.tsx';
-import { ErrorNotice } from '../../ui/error-notice.tsx';
-import { FigureTiles } from '../../ui/figure-tiles.tsx';
+import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
+import { FigureTiles } from '../../ui/FigureTiles.tsx';
 import { describeCommandError } from '../../ui/command-error.ts';
 import { CSV_MIME_TYPE, saveFile, XLSX_MIME_TYPE } from '../../ui/save-file.ts';
 import { JalaliDatePicker, type JalaliDatePickerLabels } from '../../ui/JalaliDatePicker.tsx';

@@ -5,7 +5,6 @@ import {
   requestPersistentStorage,
   type StorageStatus,
 } from './storage-persistence.ts';
-import { promptInstall, useInstallState } from './install-prompt.ts';
 
 const BYTES_PER_MB = 1024 * 1024;
 
@@ -53,33 +52,6 @@ export function StoragePanel() {
           {t('storageAskAgain')}
         </button>
       ) : null}
-    </section>
-  );
-}
-
-/** The browser's install offer where it makes one, and the menu route where it does not. */
-export function InstallPanel() {
-  const { t } = useI18n();
-  const { canPrompt, installed } = useInstallState();
-  return (
-    <section className="panel device-panel" aria-labelledby="install-title">
-      <h2 id="install-title">{t('installTitle')}</h2>
-      {installed ? (
-        <p className="notice notice-success">{t('installDone')}</p>
-      ) : (
-        <>
-          {canPrompt ? (
-            <button
-              type="button"
-              className="button button-primary"
-              onClick={() => void promptInstall()}
-            >
-              {t('installButton')}
-            </button>
-          ) : null}
-          <p className="muted">{t('installMenuNote')}</p>
-        </>
-      )}
     </section>
   );
 }
