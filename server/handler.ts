@@ -1,9 +1,16 @@
-// The mock registry's HTTP face: sync protocol v1 (../shared/sync-protocol.md), the /__mock/
+// The mock registry's HTTP face: sync protocol v1 (docs/protocol.md), the /__mock/
 // test controls, fault injection and, optionally, the built app. Must stay true: a request that
 // changes state is answered only after the change is on disk; every error body is
 // { error: { code, message } }; faults draw from the injected random source only.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Card, ErrorBody, PullResponse, PushResponse } from '../src/protocol/protocol.ts';
+import type {
+  Card,
+  ErrorBody,
+  ErrorCode,
+  ProtocolEvent,
+  PullResponse,
+  PushResponse,
+} from '../src/protocol/protocol.ts';
 import {
   CARD_STATUSES,
   DEMO_CENTER_ID,
@@ -26,6 +33,11 @@ import { readManifestCsv } from '../src/domain/manifest-csv.ts';
 import { RegistryPersister, loadRegistryFile } from './persistence.ts';
 import { RegistryInputError, RegistryState, parseEvent, parsePullLimit } from './registry-state.ts';
 import { createStaticHandler } from './static-files.ts';
+
+/** What `GET /__mock/events` answers: the center's accepted events, in acceptance order. */
+export interface MockEventsResponse {
+  events: readonly ProtocolEvent[];
+}
 
 export interface FaultOptions {
   /** Delay before every protocol request is handled (health excepted). */
@@ -80,7 +92,7 @@ const CENTER_ROUTE = new RegExp(`^${PROTOCOL_BASE_PATH}/centers/([^/]+)/(cards|e
 class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {
@@ -579,7 +591,8 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
       case 'events': {
         requireMethod('GET');
         const centerId = centerOf(url.searchParams.get('centerId') ?? DEMO_CENTER_ID);
-        sendJson(res, 200, { events: state.acceptedEvents(centerId) });
+        const answer: MockEventsResponse = { events: state.acceptedEvents(centerId) };
+        sendJson(res, 200, answer);
         return;
       }
       case 'faults': {

@@ -1,5 +1,5 @@
 // The mock registry's state and the protocol's rules over it, with no I/O (see
-// ../shared/sync-protocol.md). Must stay true: every change to a card takes the next value of
+// docs/protocol.md). Must stay true: every change to a card takes the next value of
 // its center's version counter, so pulls ordered by version never miss a change; an accepted
 // eventId is remembered forever, so a replay answers `duplicate` and changes nothing.
 import type {
@@ -17,6 +17,7 @@ import {
   DEFAULT_PULL_LIMIT,
   EVENT_TYPES,
   OLD_CARD_STATES,
+  RECIPIENT_KINDS,
   isOneOf,
   DEMO_CENTER_ID,
   DEMO_DEVICE_TOKEN,
@@ -649,8 +650,8 @@ function nationalCode(record: Record<string, unknown>): string {
 function parseRecipient(value: unknown): HandoverRecipient {
   if (!isRecord(value)) throw new EventProblem('missing recipient');
   const kind = value.kind;
-  if (kind !== 'holder' && kind !== 'proxy')
-    throw new EventProblem('recipient.kind must be holder or proxy');
+  if (!isOneOf(RECIPIENT_KINDS, kind))
+    throw new EventProblem(`recipient.kind must be ${RECIPIENT_KINDS.join(' or ')}`);
   const recipient: HandoverRecipient = {
     kind,
     nationalCode: nationalCode(value),

@@ -1,4 +1,4 @@
-// The one CSV writer (../../shared/formats.md): UTF-8 with a byte-order mark, CRLF line ends,
+// The one CSV writer (docs/formats.md): UTF-8 with a byte-order mark, CRLF line ends,
 // RFC 4180 quoting, and a leading `'` on any cell a spreadsheet would run as a formula. Every
 // file the app writes goes through it, so all of them open in Excel and LibreOffice alike.
 

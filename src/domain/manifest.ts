@@ -1,7 +1,8 @@
-// The rules of the inventory manifest (../../shared/formats.md), apart from any CSV parser: the
+// The rules of the inventory manifest (docs/formats.md), apart from any CSV parser: the
 // caller parses the file and hands over the header row and each row as a record keyed by header
 // cell. Pure and synchronous, so the app's import can run it in a web worker and the mock registry
 // on Node. Problems are reason codes, never prose: the screen that shows them translates them.
+import type { Card } from '../protocol/protocol.ts';
 import { toAsciiDigits } from './digits.ts';
 import { normalizeJalaliDate } from './jalali.ts';
 import type { NationalCodeProblem } from './national-code.ts';
@@ -82,16 +83,17 @@ export interface ManifestProblem {
  * A card as the file describes it, normalized. An optional field is undefined when the file has
  * no such column (an update keeps what the card had) and null when its cell is empty (cleared).
  */
-export interface ManifestCardDraft {
-  cardId: string;
-  nationalCode: string;
-  firstName: string;
-  lastName: string;
-  fatherName?: string | null;
-  birthDate?: string | null;
-  trackingCode?: string | null;
-  box?: string | null;
-}
+export type ManifestCardDraft = Pick<
+  Card,
+  | 'cardId'
+  | 'nationalCode'
+  | 'firstName'
+  | 'lastName'
+  | 'fatherName'
+  | 'birthDate'
+  | 'trackingCode'
+  | 'box'
+>;
 
 export type ManifestRowResult =
   | { kind: 'card'; line: number; card: ManifestCardDraft }

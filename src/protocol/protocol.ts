@@ -120,6 +120,7 @@ export const ERROR_CODES = [
   'unauthorized',
   'forbidden',
   'not_found',
+  'method_not_allowed',
   'batch_too_large',
   'rate_limited',
   'unavailable',

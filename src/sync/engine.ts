@@ -14,15 +14,9 @@ import {
   type ErrorBody,
   type PullResponse,
   type PushResponse,
-  type PushResultStatus,
+  PUSH_RESULT_STATUSES,
+  isOneOf,
 } from '../protocol/protocol.ts';
-
-const PUSH_RESULT_STATUSES: readonly PushResultStatus[] = [
-  'accepted',
-  'duplicate',
-  'conflict',
-  'rejected',
-];
 
 export type SyncStatus = 'idle' | 'syncing' | 'offline' | 'error';
 export type SyncProblem =
@@ -256,7 +250,7 @@ export class SyncEngine {
         if (!Array.isArray(response.results)) throw new SyncFailure('bad-response');
         const results = response.results.filter(
           (result) =>
-            eventIds.includes(result?.eventId) && PUSH_RESULT_STATUSES.includes(result.status),
+            eventIds.includes(result?.eventId) && isOneOf(PUSH_RESULT_STATUSES, result.status),
         );
         await applyPushResults(this.deps.db, results);
         // A refused event's answer carries the card as the registry has it: show that at once

@@ -5,6 +5,16 @@ import type { UiLanguage } from '../domain/jalali.ts';
 
 export type { MessageKey };
 
+/** `{name}` in a message: where `t` inserts the parameter of that name. */
+const PLACEHOLDER_PATTERN = /\{(\w+)\}/g;
+
+/** The placeholder names a message uses, sorted, each once. */
+export function placeholdersOf(message: string): string[] {
+  return [
+    ...new Set(Array.from(message.matchAll(PLACEHOLDER_PATTERN), (match) => match[1]!)),
+  ].sort();
+}
+
 export interface I18n {
   language: UiLanguage;
   dir: 'rtl' | 'ltr';
@@ -44,7 +54,7 @@ export function createI18n(language: UiLanguage): I18n {
       if (!params) return message;
       // One pass with a function: a value is inserted as it is, so a registry reason holding "$&"
       // or a name holding "{staff}" is never read as a pattern or a placeholder.
-      return message.replace(/\{(\w+)\}/g, (placeholder, name: string) => {
+      return message.replace(PLACEHOLDER_PATTERN, (placeholder, name: string) => {
         const value = params[name];
         if (value === undefined) return placeholder;
         return typeof value === 'number' ? digits(value) : isolateIfForeign(value, language);

@@ -7,7 +7,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { CounterPage } from './counter-page.ts';
-import type { RegistryCard } from './registry.ts';
+import type { Card } from '../../src/protocol/protocol.ts';
 
 type AxeResults = Awaited<ReturnType<AxeBuilder['analyze']>>;
 type Violation = AxeResults['violations'][number];
@@ -61,7 +61,7 @@ async function scan(page: Page, screen: string): Promise<void> {
 }
 
 /** A title with the holder's name in it, which may be wrapped in Unicode isolates (U+2068 … U+2069). */
-function titleWithName(prefix: string, card: RegistryCard): RegExp {
+function titleWithName(prefix: string, card: Card): RegExp {
   return new RegExp(`^${prefix}\u2068?${card.firstName} ${card.lastName}\u2069?$`);
 }
 
@@ -73,7 +73,7 @@ interface Words {
   navToday: string;
   navAttention: string;
   navSettings: string;
-  cardTitle: (card: RegistryCard) => RegExp;
+  cardTitle: (card: Card) => RegExp;
   handOver: string;
   recipientProxy: string;
   proxyCode: string;
@@ -148,7 +148,7 @@ async function switchLanguage(page: Page, from: Words, to: Words): Promise<void>
 }
 
 /** Opens a card from the search box by its national code, in whichever language is on. */
-async function openCard(page: Page, words: Words, card: RegistryCard): Promise<void> {
+async function openCard(page: Page, words: Words, card: Card): Promise<void> {
   await page.getByRole('link', { name: words.navSearch, exact: true }).click();
   await page.getByRole('searchbox').fill(card.nationalCode);
   await page
@@ -179,9 +179,9 @@ test('the main screens have no serious or critical accessibility violations, in 
   await counter.waitForInventory(4900);
   await counter.waitForServiceWorker();
   const [refusedCard, handedOverCard, readyCard] = (await registry.readyCards(3, 10)) as [
-    RegistryCard,
-    RegistryCard,
-    RegistryCard,
+    Card,
+    Card,
+    Card,
   ];
 
   // A "needs attention" item: head office revokes a card while the tablet is offline, and the

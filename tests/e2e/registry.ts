@@ -5,7 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEMO_DEVICE_TOKEN } from '../../src/protocol/protocol.ts';
+import type { Card, ProtocolEvent, PullResponse } from '../../src/protocol/protocol.ts';
+import { DEMO_DEVICE_TOKEN, cardsPath } from '../../src/protocol/protocol.ts';
+import type { MockEventsResponse } from '../../server/handler.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -22,21 +24,6 @@ async function freePort(): Promise<number> {
       );
     });
   });
-}
-
-export interface MockEvent {
-  eventId: string;
-  type: string;
-  cardId: string;
-  deviceId: string;
-}
-
-export interface RegistryCard {
-  cardId: string;
-  nationalCode: string;
-  firstName: string;
-  lastName: string;
-  status: string;
 }
 
 export class MockRegistry {
@@ -103,19 +90,18 @@ export class MockRegistry {
     });
   }
 
-  async acceptedEvents(centerId = 'DEMO-01'): Promise<MockEvent[]> {
+  async acceptedEvents(centerId = 'DEMO-01'): Promise<readonly ProtocolEvent[]> {
     const response = await fetch(`${this.url}/__mock/events?centerId=${centerId}`);
     if (!response.ok) throw new Error(`events: ${response.status}`);
-    const body = (await response.json()) as { events: MockEvent[] } | MockEvent[];
-    return Array.isArray(body) ? body : body.events;
+    return ((await response.json()) as MockEventsResponse).events;
   }
 
   /** Ready cards of the demo center, from its first page, skipping `skip` of them. */
-  async readyCards(count: number, skip = 0): Promise<RegistryCard[]> {
-    const response = await fetch(`${this.url}/api/v1/centers/DEMO-01/cards?limit=200`, {
+  async readyCards(count: number, skip = 0): Promise<Card[]> {
+    const response = await fetch(`${this.url}${cardsPath('DEMO-01')}?limit=200`, {
       headers: { Authorization: `Bearer ${DEMO_DEVICE_TOKEN}`, 'X-Device-Id': 'e2e-probe' },
     });
-    const { items } = (await response.json()) as { items: RegistryCard[] };
+    const { items } = (await response.json()) as PullResponse;
     const ready = items.filter((card) => card.status === 'ready').slice(skip, skip + count);
     if (ready.length < count) throw new Error(`only ${ready.length} ready cards`);
     return ready;

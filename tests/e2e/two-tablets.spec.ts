@@ -4,7 +4,8 @@
 import type { Browser, BrowserContext } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { CounterPage } from './counter-page.ts';
-import type { MockRegistry, RegistryCard } from './registry.ts';
+import type { Card } from '../../src/protocol/protocol.ts';
+import type { MockRegistry } from './registry.ts';
 
 interface Tablet {
   context: BrowserContext;
@@ -41,7 +42,7 @@ test('both tablets offline hand over different cards; after reconnecting each se
 }) => {
   const a = await openTablet(browser, registry, 'S-01', 'مریم احمدی');
   const b = await openTablet(browser, registry, 'S-02', 'حسین رضایی');
-  const [cardOfA, cardOfB] = (await registry.readyCards(2)) as [RegistryCard, RegistryCard];
+  const [cardOfA, cardOfB] = (await registry.readyCards(2)) as [Card, Card];
 
   await registry.stop();
   await a.context.setOffline(true);
@@ -133,10 +134,7 @@ test('a card revoked while the tablet was offline is refused after the next sync
   registry,
 }) => {
   const tablet = await openTablet(browser, registry, 'S-01', 'مریم احمدی');
-  const [handedOverOffline, stillOnShelf] = (await registry.readyCards(2, 8)) as [
-    RegistryCard,
-    RegistryCard,
-  ];
+  const [handedOverOffline, stillOnShelf] = (await registry.readyCards(2, 8)) as [Card, Card];
   const page = tablet.counter.page;
 
   await tablet.context.setOffline(true);
