@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import Dexie from 'dexie';
-import { DATABASE_NAME, TahvilDatabase } from './database.ts';
+import { TahvilDatabase } from './database.ts';
 import { toStoredCard, upsertCards } from './cards.ts';
 import { recordHandover, voidHandover } from './handovers.ts';
 import { applyPushResults, claimPendingBatch } from './outbox.ts';
@@ -21,7 +20,7 @@ import {
 } from '../../tests/factories/cards.ts';
 
 let dbCount = 0;
-const freshDb = (name = `report-test-${++dbCount}`) => new TahvilDatabase(name);
+const freshDb = () => new TahvilDatabase(`report-test-${++dbCount}`);
 const TEHRAN = 'Asia/Tehran';
 const at = (time: string, staff = { staffId: 'S-07', staffName: 'مریم احمدی', startedAt: '' }) =>
   testCommandContext({ now: new Date(`2026-11-25T${time}+03:30`), staff });
@@ -174,33 +173,5 @@ describe('backlog', () => {
       waiting_since_jalali: '1405-06-10',
       days_waiting: '85',
     });
-  });
-});
-
-describe('schema version 2', () => {
-  it('opens a version 1 database with its cards and events, and the backlog index covers them', async () => {
-    const name = `report-upgrade-test-${++dbCount}`;
-    // Version 1 exactly as shipped.
-    const v1 = new Dexie(name);
-    v1.version(1).stores({
-      cards: 'cardId, nationalCode, trackingCode, box, status, *nameTokens, *namePairs',
-      events: '++seq, &eventId, cardId, syncState, dayKey, [dayKey+type]',
-      settings: 'key',
-      counters: 'key',
-    });
-    const old = toStoredCard(createCard({ cardId: 'C-v1', updatedAt: '2026-01-01T00:00:00.000Z' }));
-    await v1.table('cards').put(old);
-    await v1.table('settings').put({ key: 'centerId', value: 'TEH-7' });
-    v1.close();
-
-    const db = freshDb(name);
-    await db.open();
-    expect(db.verno).toBe(2);
-    expect(await db.cards.get('C-v1')).toEqual(old);
-    expect(await db.settings.get('centerId')).toEqual({ key: 'centerId', value: 'TEH-7' });
-    expect(
-      (await overdueCards(db, new Date('2026-11-25T00:00:00Z'), 60)).map((card) => card.cardId),
-    ).toEqual(['C-v1']);
-    expect(DATABASE_NAME).toBe('tahvil');
   });
 });

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { TahvilDatabase } from './database.ts';
+import { upsertCards } from './cards.ts';
+import { readCounters, recountStatuses } from './counters.ts';
+import { recordHandover, type CommandContext } from './handovers.ts';
+import { ALL_CHECKS, createCard } from '../../tests/factories/cards.ts';
+
+let dbCount = 0;
+const freshDb = () => new TahvilDatabase(`cards-test-${++dbCount}`);
+const NOW = new Date('2026-11-25T10:31:07.512+03:30');
+let ids = 0;
+const context = (): CommandContext => ({
+  deviceId: 'device-1',
+  staff: { staffId: 'S-07', staffName: 'مریم', startedAt: '' },
+  timeZone: 'Asia/Tehran',
+  now: NOW,
+  makeEventId: () => `event-${++ids}`,
+});
+const holderInput = (cardId: string, nationalCode: string) => ({
+  cardId,
+  proxyAllowed: false,
+  checks: ALL_CHECKS,
+  recipient: { kind: 'holder' as const, nationalCode, fullName: '' },
+});
+
+describe('upsertCards', () => {
+  it('keeps status counters equal to a recount through inserts, updates and stale versions', async () => {
+    const db = freshDb();
+    const cards = [createCard(), createCard(), createCard({ status: 'revoked' })];
+    await upsertCards(db, cards);
+    const newer = { ...cards[0]!, status: 'returned' as const, version: cards[0]!.version + 100 };
+    const stale = { ...cards[1]!, status: 'revoked' as const, version: cards[1]!.version - 1 };
+    const summary = await upsertCards(db, [newer, stale]);
+    expect(summary).toEqual({ written: 1, unchanged: 1, keptLocal: 0 });
+    const counters = await readCounters(db, '1405-09-04');
+    expect(await recountStatuses(db)).toEqual({
+      ready: 1,
+      handed_over: 0,
+      revoked: 1,
+      returned: 1,
+    });
+    expect(counters).toMatchObject({ ready: 1, revoked: 1, returned: 1, handedOver: 0 });
+  });
+
+  it('reads stored copies by id when updates are scattered over a wider id range', async () => {
+    const db = freshDb();
+    const cards = Array.from({ length: 6 }, () => createCard());
+    await upsertCards(db, cards);
+    const first = { ...cards[0]!, status: 'revoked' as const, version: 1_000 };
+    const last = { ...cards[5]!, status: 'returned' as const, version: 1_001 };
+    expect(await upsertCards(db, [first, last])).toEqual({
+      written: 2,
+      unchanged: 0,
+      keptLocal: 0,
+    });
+    expect(await upsertCards(db, [first, last])).toEqual({
+      written: 0,
+      unchanged: 2,
+      keptLocal: 0,
+    });
+    expect(await recountStatuses(db)).toEqual({
+      ready: 4,
+      handed_over: 0,
+      revoked: 1,
+      returned: 1,
+    });
+    expect(await readCounters(db, '1405-09-04')).toMatchObject({
+      ready: 4,
+      revoked: 1,
+      returned: 1,
+    });
+  });
+
+  it('does not overwrite a card whose local handover the registry has not answered', async () => {
+    const db = freshDb();
+    const card = createCard();
+    await upsertCards(db, [card]);
+    await recordHandover(db, holderInput(card.cardId, card.nationalCode), context());
+    const summary = await upsertCards(db, [
+      { ...card, status: 'ready', version: card.version + 10 },
+    ]);
+    expect(summary.keptLocal).toBe(1);
+    expect((await db.cards.get(card.cardId))?.status).toBe('handed_over');
+  });
+
+  it('keeps local handovers when the outbox holds more unsent events than the pulled chunk has cards', async () => {
+    const db = freshDb();
+    const cards = [createCard(), createCard(), createCard(), createCard()];
+    await upsertCards(db, cards);
+    for (const card of cards.slice(0, 3))
+      await recordHandover(db, holderInput(card.cardId, card.nationalCode), context());
+    const pulled = [cards[1]!, cards[3]!].map((card) => ({
+      ...card,
+      status: 'revoked' as const,
+      version: card.version + 10,
+    }));
+    expect(await upsertCards(db, pulled)).toEqual({ written: 1, unchanged: 0, keptLocal: 1 });
+    expect((await db.cards.get(cards[1]!.cardId))?.status).toBe('handed_over');
+    expect((await db.cards.get(cards[3]!.cardId))?.status).toBe('revoked');
+  });
+
+  it('keeps the counters right when one call carries two versions of the same card', async () => {
+    const db = freshDb();
+    const card = createCard();
+    await upsertCards(db, [card]);
+    const handedOver = { ...card, status: 'handed_over' as const, version: card.version + 1 };
+    const readyAgain = { ...card, status: 'ready' as const, version: card.version + 2 };
+    expect(await upsertCards(db, [handedOver, readyAgain])).toEqual({
+      written: 1,
+      unchanged: 1,
+      keptLocal: 0,
+    });
+    expect((await db.cards.get(card.cardId))?.version).toBe(card.version + 2);
+    expect(await recountStatuses(db)).toEqual({
+      ready: 1,
+      handed_over: 0,
+      revoked: 0,
+      returned: 0,
+    });
+    expect(await readCounters(db, '1405-09-04')).toMatchObject({ ready: 1, handedOver: 0 });
+    expect(await upsertCards(db, [readyAgain, handedOver])).toEqual({
+      written: 0,
+      unchanged: 2,
+      keptLocal: 0,
+    });
+  });
+
+  it('stores folded name tokens so either spelling finds the card', async () => {
+    const db = freshDb();
+    await upsertCards(db, [
+      createCard({ firstName: 'علي‌اكبر', lastName: 'كريمي', fatherName: 'علی' }),
+    ]);
+    expect((await db.cards.toArray())[0]?.nameTokens).toEqual(['علی', 'اکبر', 'کریمی']);
+  });
+});
