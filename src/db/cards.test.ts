@@ -1,38 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { TahvilDatabase } from './database.ts';
 import { upsertCards } from './cards.ts';
 import { readCounters, recountStatuses } from './counters.ts';
-import { recordHandover, type CommandContext } from './handovers.ts';
-import { ALL_CHECKS, createCard } from '../../tests/factories/cards.ts';
-
-let dbCount = 0;
-const freshDb = () => new TahvilDatabase(`cards-test-${++dbCount}`);
-const NOW = new Date('2026-11-25T10:31:07.512+03:30');
-let ids = 0;
-const context = (): CommandContext => ({
-  deviceId: 'device-1',
-  staff: { staffId: 'S-07', staffName: 'مریم', startedAt: '' },
-  timeZone: 'Asia/Tehran',
-  now: NOW,
-  makeEventId: () => `event-${++ids}`,
-});
-const holderInput = (cardId: string, nationalCode: string) => ({
-  cardId,
-  proxyAllowed: false,
-  checks: ALL_CHECKS,
-  recipient: { kind: 'holder' as const, nationalCode, fullName: '' },
-});
+import { recordHandover } from './handovers.ts';
+import { createCard, holderHandover } from '../../tests/factories/cards.ts';
+import { testCommandContext } from '../../tests/factories/context.ts';
+import { createTestDatabase } from '../../tests/factories/database.ts';
+import { TEST_DAY_KEY } from '../../tests/factories/time.ts';
 
 describe('upsertCards', () => {
   it('keeps status counters equal to a recount through inserts, updates and stale versions', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const cards = [createCard(), createCard(), createCard({ status: 'revoked' })];
     await upsertCards(db, cards);
     const newer = { ...cards[0]!, status: 'returned' as const, version: cards[0]!.version + 100 };
     const stale = { ...cards[1]!, status: 'revoked' as const, version: cards[1]!.version - 1 };
     const summary = await upsertCards(db, [newer, stale]);
     expect(summary).toEqual({ written: 1, unchanged: 1, keptLocal: 0 });
-    const counters = await readCounters(db, '1405-09-04');
+    const counters = await readCounters(db, TEST_DAY_KEY);
     expect(await recountStatuses(db)).toEqual({
       ready: 1,
       handed_over: 0,
@@ -43,7 +27,7 @@ describe('upsertCards', () => {
   });
 
   it('reads stored copies by id when updates are scattered over a wider id range', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const cards = Array.from({ length: 6 }, () => createCard());
     await upsertCards(db, cards);
     const first = { ...cards[0]!, status: 'revoked' as const, version: 1_000 };
@@ -64,7 +48,7 @@ describe('upsertCards', () => {
       revoked: 1,
       returned: 1,
     });
-    expect(await readCounters(db, '1405-09-04')).toMatchObject({
+    expect(await readCounters(db, TEST_DAY_KEY)).toMatchObject({
       ready: 4,
       revoked: 1,
       returned: 1,
@@ -72,10 +56,10 @@ describe('upsertCards', () => {
   });
 
   it('does not overwrite a card whose local handover the registry has not answered', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const card = createCard();
     await upsertCards(db, [card]);
-    await recordHandover(db, holderInput(card.cardId, card.nationalCode), context());
+    await recordHandover(db, holderHandover(card), testCommandContext());
     const summary = await upsertCards(db, [
       { ...card, status: 'ready', version: card.version + 10 },
     ]);
@@ -84,11 +68,11 @@ describe('upsertCards', () => {
   });
 
   it('keeps local handovers when the outbox holds more unsent events than the pulled chunk has cards', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const cards = [createCard(), createCard(), createCard(), createCard()];
     await upsertCards(db, cards);
     for (const card of cards.slice(0, 3))
-      await recordHandover(db, holderInput(card.cardId, card.nationalCode), context());
+      await recordHandover(db, holderHandover(card), testCommandContext());
     const pulled = [cards[1]!, cards[3]!].map((card) => ({
       ...card,
       status: 'revoked' as const,
@@ -100,7 +84,7 @@ describe('upsertCards', () => {
   });
 
   it('keeps the counters right when one call carries two versions of the same card', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const card = createCard();
     await upsertCards(db, [card]);
     const handedOver = { ...card, status: 'handed_over' as const, version: card.version + 1 };
@@ -117,7 +101,7 @@ describe('upsertCards', () => {
       revoked: 0,
       returned: 0,
     });
-    expect(await readCounters(db, '1405-09-04')).toMatchObject({ ready: 1, handedOver: 0 });
+    expect(await readCounters(db, TEST_DAY_KEY)).toMatchObject({ ready: 1, handedOver: 0 });
     expect(await upsertCards(db, [readyAgain, handedOver])).toEqual({
       written: 0,
       unchanged: 2,
@@ -126,7 +110,7 @@ describe('upsertCards', () => {
   });
 
   it('stores folded name tokens so either spelling finds the card', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     await upsertCards(db, [
       createCard({ firstName: 'علي‌اكبر', lastName: 'كريمي', fatherName: 'علی' }),
     ]);

@@ -1,45 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { TahvilDatabase } from './database.ts';
 import { upsertCards } from './cards.ts';
 import { readCounters, recountStatuses } from './counters.ts';
-import { recordHandover, voidHandover, type CommandContext } from './handovers.ts';
-import { ALL_CHECKS, createCard } from '../../tests/factories/cards.ts';
-
-let dbCount = 0;
-const freshDb = () => new TahvilDatabase(`handovers-test-${++dbCount}`);
-const NOW = new Date('2026-11-25T10:31:07.512+03:30');
-let ids = 0;
-const context = (): CommandContext => ({
-  deviceId: 'device-1',
-  staff: { staffId: 'S-07', staffName: 'مریم', startedAt: '' },
-  timeZone: 'Asia/Tehran',
-  now: NOW,
-  makeEventId: () => `event-${++ids}`,
-});
-const holderInput = (cardId: string, nationalCode: string) => ({
-  cardId,
-  proxyAllowed: false,
-  checks: ALL_CHECKS,
-  recipient: { kind: 'holder' as const, nationalCode, fullName: '' },
-});
+import { recordHandover, voidHandover } from './handovers.ts';
+import { ALL_CHECKS, createCard, holderHandover } from '../../tests/factories/cards.ts';
+import { testCommandContext } from '../../tests/factories/context.ts';
+import { createTestDatabase } from '../../tests/factories/database.ts';
+import { TEST_DAY_KEY } from '../../tests/factories/time.ts';
 
 describe('handover commands', () => {
   it('moves the counters with a handover and back with its void', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const card = createCard();
     await upsertCards(db, [card, createCard()]);
-    const handover = await recordHandover(
-      db,
-      holderInput(card.cardId, card.nationalCode),
-      context(),
-    );
-    expect(await readCounters(db, '1405-09-04')).toMatchObject({
+    const handover = await recordHandover(db, holderHandover(card), testCommandContext());
+    expect(await readCounters(db, TEST_DAY_KEY)).toMatchObject({
       ready: 1,
       handedOver: 1,
       handoversToday: 1,
     });
-    await voidHandover(db, { handoverEventId: handover.eventId, reason: 'اشتباه' }, context());
-    expect(await readCounters(db, '1405-09-04')).toMatchObject({
+    await voidHandover(
+      db,
+      { handoverEventId: handover.eventId, reason: 'اشتباه' },
+      testCommandContext(),
+    );
+    expect(await readCounters(db, TEST_DAY_KEY)).toMatchObject({
       ready: 2,
       handedOver: 0,
       handoversToday: 0,
@@ -52,11 +36,11 @@ describe('handover commands', () => {
     ['returned', 'card-returned'],
     ['handed_over', 'card-handed-over'],
   ] as const)('refuses a %s card and writes nothing', async (status, refusal) => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const card = createCard({ status });
     await upsertCards(db, [card]);
     await expect(
-      recordHandover(db, holderInput(card.cardId, card.nationalCode), context()),
+      recordHandover(db, holderHandover(card), testCommandContext()),
     ).rejects.toMatchObject({ refusal });
     expect(await db.events.count()).toBe(0);
     expect((await db.cards.get(card.cardId))?.status).toBe(status);
@@ -106,27 +90,27 @@ describe('handover commands', () => {
       'proxy-details-missing',
     ],
   ])('refuses %s', async (_name, change, refusal) => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const card = createCard({ nationalCode: '0012345679' });
     await upsertCards(db, [card]);
     await expect(
-      recordHandover(db, { ...holderInput(card.cardId, card.nationalCode), ...change }, context()),
+      recordHandover(db, { ...holderHandover(card), ...change }, testCommandContext()),
     ).rejects.toMatchObject({ refusal });
     expect(await db.events.count()).toBe(0);
   });
 
   it('refuses to void a handover twice', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const card = createCard();
     await upsertCards(db, [card]);
-    const handover = await recordHandover(
+    const handover = await recordHandover(db, holderHandover(card), testCommandContext());
+    await voidHandover(
       db,
-      holderInput(card.cardId, card.nationalCode),
-      context(),
+      { handoverEventId: handover.eventId, reason: 'اشتباه' },
+      testCommandContext(),
     );
-    await voidHandover(db, { handoverEventId: handover.eventId, reason: 'اشتباه' }, context());
     await expect(
-      voidHandover(db, { handoverEventId: handover.eventId, reason: 'باز' }, context()),
+      voidHandover(db, { handoverEventId: handover.eventId, reason: 'باز' }, testCommandContext()),
     ).rejects.toMatchObject({
       refusal: 'handover-already-voided',
     });

@@ -1,35 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { TahvilDatabase } from './database.ts';
 import { upsertCards } from './cards.ts';
-import { recordHandover, type CommandContext } from './handovers.ts';
+import { recordHandover } from './handovers.ts';
 import { applyPushResults, claimPendingBatch, outboxSummary, releaseUnanswered } from './outbox.ts';
-import { ALL_CHECKS, createCard } from '../../tests/factories/cards.ts';
-
-let dbCount = 0;
-const freshDb = () => new TahvilDatabase(`outbox-test-${++dbCount}`);
-const NOW = new Date('2026-11-25T10:31:07.512+03:30');
-let ids = 0;
-const context = (): CommandContext => ({
-  deviceId: 'device-1',
-  staff: { staffId: 'S-07', staffName: 'مریم', startedAt: '' },
-  timeZone: 'Asia/Tehran',
-  now: NOW,
-  makeEventId: () => `event-${++ids}`,
-});
-const holderInput = (cardId: string, nationalCode: string) => ({
-  cardId,
-  proxyAllowed: false,
-  checks: ALL_CHECKS,
-  recipient: { kind: 'holder' as const, nationalCode, fullName: '' },
-});
+import { createCard, holderHandover } from '../../tests/factories/cards.ts';
+import { testCommandContext } from '../../tests/factories/context.ts';
+import { createTestDatabase } from '../../tests/factories/database.ts';
+import { FIXED_NOW } from '../../tests/factories/time.ts';
 
 describe('outbox', () => {
   it('sends oldest first, keeps refused events and returns unanswered ones to pending', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const cards = [createCard(), createCard(), createCard()];
     await upsertCards(db, cards);
-    for (const card of cards)
-      await recordHandover(db, holderInput(card.cardId, card.nationalCode), context());
+    for (const card of cards) await recordHandover(db, holderHandover(card), testCommandContext());
     const batch = await claimPendingBatch(db, 2);
     expect(batch.map((record) => record.cardId)).toEqual([cards[0]!.cardId, cards[1]!.cardId]);
     await applyPushResults(db, [{ eventId: batch[0]!.eventId, status: 'accepted' }]);
@@ -52,7 +35,7 @@ describe('outbox', () => {
     expect(await outboxSummary(db)).toMatchObject({
       pending: 1,
       needsAttention: 1,
-      oldestPendingAtMs: NOW.getTime(),
+      oldestPendingAtMs: FIXED_NOW.getTime(),
     });
     expect((await db.events.orderBy('seq').toArray()).map((record) => record.syncState)).toEqual([
       'synced',

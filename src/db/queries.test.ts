@@ -1,18 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TahvilDatabase } from './database.ts';
+import type { TahvilDatabase } from './database.ts';
 import { upsertCards } from './cards.ts';
 import { searchCards } from './queries.ts';
 import { nameTokens, searchTokens, wordsMatchName } from '../domain/persian-text.ts';
 import { createCard } from '../../tests/factories/cards.ts';
-
-let dbCount = 0;
-const freshDb = () => new TahvilDatabase(`queries-test-${++dbCount}`);
+import { createTestDatabase } from '../../tests/factories/database.ts';
 
 describe('searchCards', () => {
   it.each([['8-digit code with lost leading zeros', '12345679', 'national-code-or-prefix']])(
     'pads a %s',
     async () => {
-      const db = freshDb();
+      const db = await createTestDatabase();
       await upsertCards(db, [createCard({ nationalCode: '0012345679' })]);
       const outcome = await searchCards(db, '12345679');
       expect(outcome.cards.map((card) => card.nationalCode)).toEqual(['0012345679']);
@@ -20,7 +18,7 @@ describe('searchCards', () => {
   );
 
   it('finds a card by tracking code and by card id', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const card = createCard({ trackingCode: '140309221234567', cardId: 'C-0042001' });
     await upsertCards(db, [card, createCard()]);
     expect((await searchCards(db, '۱۴۰۳۰۹۲۲۱۲۳۴۵۶۷')).cards.map((found) => found.cardId)).toEqual([
@@ -37,7 +35,7 @@ describe('searchCards', () => {
   it.each(['1', '12', '۱۲۳'])(
     'asks for more digits before listing cards for the code prefix %s',
     async (query) => {
-      const db = freshDb();
+      const db = await createTestDatabase();
       await upsertCards(db, [createCard({ nationalCode: '1234567891' })]);
       expect(await searchCards(db, query)).toEqual({ kind: 'keep-typing', cards: [] });
       expect((await searchCards(db, '1234')).cards.map((card) => card.nationalCode)).toEqual([
@@ -47,7 +45,7 @@ describe('searchCards', () => {
   );
 
   it('reports the problem with a complete but invalid national code', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     expect(await searchCards(db, '1230000003')).toEqual({
       kind: 'invalid-national-code',
       problem: 'zero-middle',
@@ -56,7 +54,7 @@ describe('searchCards', () => {
   });
 
   it('returns each card once even when several of its words match', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     await upsertCards(db, [
       createCard({ firstName: 'محمد', lastName: 'محمدی', fatherName: 'محمود' }),
     ]);
@@ -69,7 +67,7 @@ describe('searchCards', () => {
 const FIRST = ['محمد', 'محمدرضا', 'مریم', 'زهرا', 'زهره', 'علی', 'علیرضا', 'فاطمه'];
 const LAST = ['محمدی', 'مرادی', 'زمانی', 'علوی', 'کریمی', 'کاظمی', 'حسین‌زاده', 'محمدزاده'];
 
-const oracleDb = new TahvilDatabase('name-search-oracle');
+let oracleDb: TahvilDatabase;
 const cards = Array.from({ length: 240 }, (_, i) =>
   createCard({
     firstName: FIRST[(i * 7) % FIRST.length]!,
@@ -79,7 +77,7 @@ const cards = Array.from({ length: 240 }, (_, i) =>
 );
 
 beforeAll(async () => {
-  await upsertCards(oracleDb, cards);
+  oracleDb = await createTestDatabase(cards);
 });
 
 function scan(query: string): string[] {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { TahvilDatabase } from './database.ts';
 import { toStoredCard, upsertCards } from './cards.ts';
 import { recordHandover, voidHandover } from './handovers.ts';
 import { applyPushResults, claimPendingBatch } from './outbox.ts';
@@ -12,25 +11,19 @@ import {
   overdueReportRow,
   summarizeDay,
 } from './report.ts';
-import {
-  ALL_CHECKS,
-  createCard,
-  holderHandover,
-  testCommandContext,
-} from '../../tests/factories/cards.ts';
+import { ALL_CHECKS, createCard, holderHandover } from '../../tests/factories/cards.ts';
+import { testCommandContextAt, testStaff } from '../../tests/factories/context.ts';
+import { createTestDatabase } from '../../tests/factories/database.ts';
+import { FIXED_NOW, TEST_DAY_KEY, TEST_TIME_ZONE, daysBefore } from '../../tests/factories/time.ts';
 
-let dbCount = 0;
-const freshDb = () => new TahvilDatabase(`report-test-${++dbCount}`);
-const TEHRAN = 'Asia/Tehran';
-const at = (time: string, staff = { staffId: 'S-07', staffName: 'مریم احمدی', startedAt: '' }) =>
-  testCommandContext({ now: new Date(`2026-11-25T${time}+03:30`), staff });
+const at = (time: string, staff = testStaff()) => testCommandContextAt(time, { staff });
 
 describe('summarizeDay', () => {
   it('counts holders, proxies, voids, pending, refused and clerks, and files each handover under its Tehran hour', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const cards = Array.from({ length: 6 }, () => createCard());
     await upsertCards(db, cards);
-    const reza = { staffId: 'S-02', staffName: 'رضا کریمی', startedAt: '' };
+    const reza = testStaff({ staffId: 'S-02', staffName: 'رضا کریمی' });
     await recordHandover(db, holderHandover(cards[0]!), at('08:59:59'));
     await recordHandover(db, holderHandover(cards[1]!), at('09:00:00'));
     await recordHandover(
@@ -70,7 +63,7 @@ describe('summarizeDay', () => {
       at('23:59:59'),
     );
 
-    const summary = summarizeDay(await handoverRecordsOnDay(db, '1405-09-04'), TEHRAN);
+    const summary = summarizeDay(await handoverRecordsOnDay(db, TEST_DAY_KEY), TEST_TIME_ZONE);
     const byHour = Array.from({ length: 24 }, () => 0);
     byHour[8] = 1;
     byHour[9] = 2;
@@ -93,7 +86,7 @@ describe('summarizeDay', () => {
   });
 
   it('is all zeros for a day without handovers', () => {
-    expect(summarizeDay([], TEHRAN)).toMatchObject({
+    expect(summarizeDay([], TEST_TIME_ZONE)).toMatchObject({
       recorded: 0,
       handedOver: 0,
       byStaff: [],
@@ -102,12 +95,12 @@ describe('summarizeDay', () => {
   });
 
   it('lists the day oldest first even when the clock was set back between two handovers', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const [first, second] = [createCard(), createCard()];
     await upsertCards(db, [first!, second!]);
     await recordHandover(db, holderHandover(first!), at('10:00:00'));
     await recordHandover(db, holderHandover(second!), at('09:00:00'));
-    expect((await handoverRecordsOnDay(db, '1405-09-04')).map((record) => record.cardId)).toEqual([
+    expect((await handoverRecordsOnDay(db, TEST_DAY_KEY)).map((record) => record.cardId)).toEqual([
       second!.cardId,
       first!.cardId,
     ]);
@@ -115,35 +108,33 @@ describe('summarizeDay', () => {
 });
 
 describe('backlog', () => {
-  const NOW = new Date('2026-11-25T10:00:00Z');
-  const daysAgo = (days: number, extraMs = 0) =>
-    new Date(NOW.getTime() - days * 86_400_000 - extraMs).toISOString();
-
   it('counts ready cards and those waiting longer than the retention period, through the index', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     await upsertCards(db, [
-      createCard({ cardId: 'C-old', updatedAt: daysAgo(90) }),
-      createCard({ cardId: 'C-edge-over', updatedAt: daysAgo(60, 1) }),
-      createCard({ cardId: 'C-edge-at', updatedAt: daysAgo(60) }),
-      createCard({ cardId: 'C-new', updatedAt: daysAgo(3) }),
-      createCard({ cardId: 'C-gone', updatedAt: daysAgo(200), status: 'handed_over' }),
-      createCard({ cardId: 'C-revoked', updatedAt: daysAgo(200), status: 'revoked' }),
+      createCard({ cardId: 'C-old', updatedAt: daysBefore(90) }),
+      createCard({ cardId: 'C-edge-over', updatedAt: daysBefore(60, 1) }),
+      createCard({ cardId: 'C-edge-at', updatedAt: daysBefore(60) }),
+      createCard({ cardId: 'C-new', updatedAt: daysBefore(3) }),
+      createCard({ cardId: 'C-gone', updatedAt: daysBefore(200), status: 'handed_over' }),
+      createCard({ cardId: 'C-revoked', updatedAt: daysBefore(200), status: 'revoked' }),
     ]);
-    expect(await backlogSummary(db, NOW, 60)).toEqual({
+    expect(await backlogSummary(db, FIXED_NOW, 60)).toEqual({
       ready: 4,
       overdue: 2,
-      oldestWaitingSince: daysAgo(90),
+      oldestWaitingSince: daysBefore(90),
     });
-    expect((await overdueCards(db, NOW, 60)).map((card) => card.cardId)).toEqual([
+    expect((await overdueCards(db, FIXED_NOW, 60)).map((card) => card.cardId)).toEqual([
       'C-old',
       'C-edge-over',
     ]);
-    expect((await overdueCards(db, NOW, 60, 1)).map((card) => card.cardId)).toEqual(['C-old']);
-    expect(await backlogSummary(db, NOW, 100)).toMatchObject({ overdue: 0 });
+    expect((await overdueCards(db, FIXED_NOW, 60, 1)).map((card) => card.cardId)).toEqual([
+      'C-old',
+    ]);
+    expect(await backlogSummary(db, FIXED_NOW, 100)).toMatchObject({ overdue: 0 });
   });
 
   it('has no oldest card when nothing is waiting', async () => {
-    expect(await backlogSummary(freshDb(), NOW, 60)).toEqual({
+    expect(await backlogSummary(await createTestDatabase(), FIXED_NOW, 60)).toEqual({
       ready: 0,
       overdue: 0,
       oldestWaitingSince: null,
@@ -162,8 +153,8 @@ describe('backlog', () => {
         updatedAt: '2026-09-01T06:00:00.000Z',
       }),
     );
-    expect(daysWaiting(card, NOW)).toBe(85);
-    expect(overdueReportRow(card, NOW, TEHRAN)).toEqual({
+    expect(daysWaiting(card, FIXED_NOW)).toBe(85);
+    expect(overdueReportRow(card, FIXED_NOW, TEST_TIME_ZONE)).toEqual({
       card_id: 'C-0000042',
       national_code: '0012345679',
       holder_name: 'زهرا محمدی',

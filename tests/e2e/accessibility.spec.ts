@@ -260,13 +260,11 @@ test('the main screens have no serious or critical accessibility violations, in 
     await scan(page, `daily report with the calendar open ${tag}`);
 
     await page.getByRole('link', { name: words.navImport, exact: true }).click();
-    await page
-      .getByLabel(words.chooseManifest)
-      .setInputFiles({
-        name: 'small.csv',
-        mimeType: 'text/csv',
-        buffer: Buffer.from(SMALL_MANIFEST, 'utf8'),
-      });
+    await page.getByLabel(words.chooseManifest).setInputFiles({
+      name: 'small.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(SMALL_MANIFEST, 'utf8'),
+    });
     await expect(page.getByRole('status', { name: words.importSummary })).toBeVisible();
     await expect(page.getByRole('table').getByRole('row')).toHaveCount(2);
     await scan(page, `manifest import summary with a rejected row ${tag}`);

@@ -11,33 +11,34 @@ import { HANDOVER_REPORT_COLUMNS } from '../../src/db/report.ts';
 import { jalaliDayKey } from '../../src/domain/jalali.ts';
 import { toPersianDigits } from '../../src/domain/digits.ts';
 import { completeNationalCode } from '../../src/domain/national-code.ts';
+import { createCard } from '../factories/cards.ts';
 
 // Codes the demo inventory does not use, each with leading zeros a spreadsheet would drop.
 const MANIFEST_ROWS = [
-  {
+  createCard({
     cardId: 'M-0000001',
     nationalCode: completeNationalCode('007310452'),
     firstName: 'زهره',
     lastName: 'امینی',
-  },
-  {
+  }),
+  createCard({
     cardId: 'M-0000002',
     nationalCode: completeNationalCode('008820173'),
     firstName: 'کاوه',
     lastName: 'رستمی',
-  },
-  {
+  }),
+  createCard({
     cardId: 'M-0000003',
     nationalCode: completeNationalCode('009140068'),
     firstName: 'نسرین',
     lastName: 'توکلی',
-  },
-  {
+  }),
+  createCard({
     cardId: 'M-0000004',
     nationalCode: completeNationalCode('006655210'),
     firstName: 'بهرام',
     lastName: 'شریفی',
-  },
+  }),
 ];
 
 type ManifestRow = (typeof MANIFEST_ROWS)[number];
@@ -75,13 +76,11 @@ test('imports a manifest through the file picker, hands over two of its cards, a
 
   // Import, through the file picker.
   await page.getByRole('link', { name: 'ورود فهرست' }).click();
-  await page
-    .getByLabel('انتخاب فایل فهرست')
-    .setInputFiles({
-      name: 'shipment-0904.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(MANIFEST, 'utf8'),
-    });
+  await page.getByLabel('انتخاب فایل فهرست').setInputFiles({
+    name: 'shipment-0904.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(MANIFEST, 'utf8'),
+  });
   const summary = page.getByRole('status', { name: 'خلاصه‌ی ورود' });
   await expect(summary).toContainText('۶ ردیف خوانده شد');
   const figure = (label: string) =>
@@ -180,13 +179,11 @@ test('imports a manifest through the file picker, hands over two of its cards, a
   await expect(page.getByRole('heading', { level: 1, name: 'Daily report' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/report-en.png', fullPage: true });
   await page.getByRole('link', { name: 'Import manifest' }).click();
-  await page
-    .getByLabel('Choose manifest file')
-    .setInputFiles({
-      name: 'shipment-0904.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(MANIFEST, 'utf8'),
-    });
+  await page.getByLabel('Choose manifest file').setInputFiles({
+    name: 'shipment-0904.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(MANIFEST, 'utf8'),
+  });
   const again = page.getByRole('status', { name: 'Import summary' });
   await expect(again).toContainText('6 rows read');
   // Imported again: nothing new, the two handed-over cards left as they are.

@@ -155,17 +155,15 @@ test('install sheet: name, icons and screenshots from the built manifest', async
   await expect(page.locator('#short-name')).toHaveText(manifest.short_name);
 
   // Every image loaded, and the sized ones at the size the manifest declares.
-  const images = await page
-    .locator('img')
-    .evaluateAll((elements) =>
-      (elements as HTMLImageElement[]).map((img) => ({
-        src: img.getAttribute('src'),
-        sizes: img.dataset.sizes,
-        complete: img.complete,
-        width: img.naturalWidth,
-        height: img.naturalHeight,
-      })),
-    );
+  const images = await page.locator('img').evaluateAll((elements) =>
+    (elements as HTMLImageElement[]).map((img) => ({
+      src: img.getAttribute('src'),
+      sizes: img.dataset.sizes,
+      complete: img.complete,
+      width: img.naturalWidth,
+      height: img.naturalHeight,
+    })),
+  );
   for (const image of images) {
     expect(image.width, `${image.src} loaded`).toBeGreaterThan(0);
     if (image.sizes) expect(`${image.width}x${image.height}`, String(image.src)).toBe(image.sizes);
