@@ -4,7 +4,7 @@
 import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord, SyncState } from './records.ts';
 import type { PushResult } from '../protocol/protocol.ts';
-import { needsAttention } from './attention.ts';
+import { needsAttention } from '../domain/event-sync.ts';
 
 /** Oldest unsent events, marked "sending" in the same transaction that reads them. */
 export async function claimPendingBatch(

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { toStoredCard, upsertCards } from './cards.ts';
+import { upsertCards } from './cards.ts';
 import { recordHandover, voidHandover } from './handovers.ts';
 import { applyPushResults, claimPendingBatch } from './outbox.ts';
 import { resolveAttention } from './attention.ts';
-import {
-  backlogSummary,
-  daysWaiting,
-  handoverRecordsOnDay,
-  overdueCards,
-  overdueReportRow,
-  summarizeDay,
-} from './report.ts';
+import { backlogSummary, handoverRecordsOnDay, overdueCards } from './report.ts';
+import { summarizeDay } from '../domain/daily-report.ts';
 import { ALL_CHECKS, createCard, holderHandover } from '../../tests/factories/cards.ts';
 import { testCommandContextAt, testStaff } from '../../tests/factories/context.ts';
 import { createTestDatabase } from '../../tests/factories/database.ts';
@@ -18,7 +12,7 @@ import { FIXED_NOW, TEST_DAY_KEY, TEST_TIME_ZONE, daysBefore } from '../../tests
 
 const at = (time: string, staff = testStaff()) => testCommandContextAt(time, { staff });
 
-describe('summarizeDay', () => {
+describe('the day’s handover records', () => {
   it('counts holders, proxies, voids, pending, refused and clerks, and files each handover under its Tehran hour', async () => {
     const db = await createTestDatabase();
     const cards = Array.from({ length: 6 }, () => createCard());
@@ -85,15 +79,6 @@ describe('summarizeDay', () => {
     });
   });
 
-  it('is all zeros for a day without handovers', () => {
-    expect(summarizeDay([], TEST_TIME_ZONE)).toMatchObject({
-      recorded: 0,
-      handedOver: 0,
-      byStaff: [],
-      byHour: Array.from({ length: 24 }, () => 0),
-    });
-  });
-
   it('lists the day oldest first even when the clock was set back between two handovers', async () => {
     const db = await createTestDatabase();
     const [first, second] = [createCard(), createCard()];
@@ -138,31 +123,6 @@ describe('backlog', () => {
       ready: 0,
       overdue: 0,
       oldestWaitingSince: null,
-    });
-  });
-
-  it('writes an overdue card as a row with its codes, shelf and whole days waited', () => {
-    const card = toStoredCard(
-      createCard({
-        cardId: 'C-0000042',
-        nationalCode: '0012345679',
-        firstName: 'زهرا',
-        lastName: 'محمدی',
-        trackingCode: '0140309',
-        box: 'B-3',
-        updatedAt: '2026-09-01T06:00:00.000Z',
-      }),
-    );
-    expect(daysWaiting(card, FIXED_NOW)).toBe(85);
-    expect(overdueReportRow(card, FIXED_NOW, TEST_TIME_ZONE)).toEqual({
-      card_id: 'C-0000042',
-      national_code: '0012345679',
-      holder_name: 'زهرا محمدی',
-      tracking_code: '0140309',
-      box: 'B-3',
-      waiting_since: '2026-09-01T09:30:00+03:30',
-      waiting_since_jalali: '1405-06-10',
-      days_waiting: '85',
     });
   });
 });

@@ -7,7 +7,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import type { Download, Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { CounterPage } from './counter-page.ts';
-import { HANDOVER_REPORT_COLUMNS } from '../../src/db/report.ts';
+import { HANDOVER_REPORT_COLUMNS } from '../../src/domain/daily-report.ts';
 import { jalaliDayKey } from '../../src/domain/jalali.ts';
 import { toPersianDigits } from '../../src/domain/digits.ts';
 import { completeNationalCode } from '../../src/domain/national-code.ts';

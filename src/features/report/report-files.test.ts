@@ -5,12 +5,8 @@ import type { TahvilDatabase } from '../../db/database.ts';
 import { upsertCards } from '../../db/cards.ts';
 import { recordHandover, voidHandover } from '../../db/handovers.ts';
 import { applyPushResults, claimPendingBatch } from '../../db/outbox.ts';
-import {
-  HANDOVER_REPORT_COLUMNS,
-  handoverRecordsOnDay,
-  handoverReportFileName,
-  handoverReportRow,
-} from '../../db/report.ts';
+import { handoverRecordsOnDay } from '../../db/report.ts';
+import { HANDOVER_REPORT_COLUMNS, handoverReportRow } from '../../domain/daily-report.ts';
 import type { HandoverEvent } from '../../protocol/protocol.ts';
 import { ALL_CHECKS, createCard, holderHandover } from '../../../tests/factories/cards.ts';
 import { testCommandContext, testCommandContextAt } from '../../../tests/factories/context.ts';
@@ -176,15 +172,6 @@ describe('the daily report file', () => {
         row.occurred_at_jalali,
       ]),
     ).toEqual([[after.cardId, '2026-11-26T00:00:00+03:30', '1405-09-05 00:00:00']]);
-  });
-
-  it('names the file after the center and the Jalali day', () => {
-    expect(handoverReportFileName('DEMO-01', '1405-09-04', 'csv')).toBe(
-      'handovers-DEMO-01-1405-09-04.csv',
-    );
-    expect(handoverReportFileName('TEH/12 north', '1405-09-04', 'xlsx')).toBe(
-      'handovers-TEH_12_north-1405-09-04.xlsx',
-    );
   });
 });
 
