@@ -98,3 +98,13 @@ export async function outboxSummary(db: TahvilDatabase): Promise<OutboxSummary> 
     oldestPendingAtMs: oldestTimes.length > 0 ? Math.min(...oldestTimes) : null,
   };
 }
+
+/**
+ * The seq of the newest event recorded here, 0 with none. It grows with every event recorded,
+ * in this tab or another, and never with a change of sync state: watched live, it says "a new
+ * event to send" without reacting to a failed push putting events back to pending.
+ */
+export async function newestEventSeq(db: TahvilDatabase): Promise<number> {
+  const newest = await db.events.orderBy('seq').lastKey();
+  return typeof newest === 'number' ? newest : 0;
+}
