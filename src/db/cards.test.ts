@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { upsertCards } from './cards.ts';
+import { toStoredCard, upsertCards } from './cards.ts';
 import { readCounters, recountStatuses } from './counters.ts';
 import { recordHandover } from './handovers.ts';
+import { applyPushResults, claimPendingBatch } from './outbox.ts';
 import { createCard, holderHandover } from '../../tests/factories/cards.ts';
 import { testCommandContext } from '../../tests/factories/context.ts';
 import { createTestDatabase } from '../../tests/factories/database.ts';
@@ -115,5 +116,46 @@ describe('upsertCards', () => {
       createCard({ firstName: 'علي‌اكبر', lastName: 'كريمي', fatherName: 'علی' }),
     ]);
     expect((await db.cards.toArray())[0]?.nameTokens).toEqual(['علی', 'اکبر', 'کریمی']);
+  });
+});
+
+describe('toStoredCard', () => {
+  it('keeps the registry’s card as it is and adds the folded search keys', () => {
+    const card = createCard({ firstName: 'محمد\u200cرضا', lastName: 'كريمي' });
+    const stored = toStoredCard(card);
+    expect(stored).toMatchObject(card);
+    expect(stored.firstName).toBe('محمد\u200cرضا');
+    expect(stored.nameTokens).toEqual(['محمد', 'رضا', 'کریمی']);
+    expect(stored.namePairs.length).toBeGreaterThan(0);
+  });
+});
+
+describe('upsertCards against the registry', () => {
+  it('takes any version when told the registry started its versions again', async () => {
+    const card = createCard({ version: 50 });
+    const db = await createTestDatabase([card]);
+    const replaced = { ...card, status: 'returned' as const, version: 1 };
+    expect(await upsertCards(db, [replaced])).toMatchObject({ written: 0, unchanged: 1 });
+    expect(await upsertCards(db, [replaced], { anyVersion: true })).toMatchObject({ written: 1 });
+    expect(await db.cards.get(card.cardId)).toMatchObject({ status: 'returned', version: 1 });
+    expect(await recountStatuses(db)).toMatchObject({ ready: 0, returned: 1 });
+    expect(await readCounters(db, TEST_DAY_KEY)).toMatchObject({ ready: 0, returned: 1 });
+  });
+
+  it('puts the registry’s copy back over a refused local handover of the same version', async () => {
+    const card = createCard();
+    const db = await createTestDatabase([card]);
+    const handover = await recordHandover(db, holderHandover(card), testCommandContext());
+    await claimPendingBatch(db, 10);
+    await applyPushResults(db, [{ eventId: handover.eventId, status: 'rejected', reason: 'no' }]);
+    expect(await upsertCards(db, [card])).toEqual({ written: 1, unchanged: 0, keptLocal: 0 });
+    expect(await db.cards.get(card.cardId)).toMatchObject({ status: 'ready', handover: null });
+    expect(await readCounters(db, TEST_DAY_KEY)).toMatchObject({ ready: 1, handedOver: 0 });
+  });
+
+  it('writes nothing for an empty page', async () => {
+    const db = await createTestDatabase();
+    expect(await upsertCards(db, [])).toEqual({ written: 0, unchanged: 0, keptLocal: 0 });
+    expect(await db.counters.count()).toBe(0);
   });
 });

@@ -1,9 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TahvilDatabase } from './database.ts';
 import { upsertCards } from './cards.ts';
-import { searchCards } from './queries.ts';
+import { cardHistory, getCard, searchCards } from './queries.ts';
+import { recordHandover, voidHandover } from './handovers.ts';
 import { nameTokens, searchTokens, wordsMatchName } from '../domain/persian-text.ts';
-import { createCard } from '../../tests/factories/cards.ts';
+import { createCard, holderHandover } from '../../tests/factories/cards.ts';
+import { testCommandContext } from '../../tests/factories/context.ts';
 import { createTestDatabase } from '../../tests/factories/database.ts';
 
 describe('searchCards', () => {
@@ -59,6 +61,74 @@ describe('searchCards', () => {
       createCard({ firstName: 'محمد', lastName: 'محمدی', fatherName: 'محمود' }),
     ]);
     expect((await searchCards(db, 'مح')).cards).toHaveLength(1);
+  });
+});
+
+describe('searchCards by kind of query', () => {
+  it.each(['', '   ', '-'])('finds nothing for the empty query %j', async (query) => {
+    const db = await createTestDatabase([createCard()]);
+    expect(await searchCards(db, query)).toEqual({ kind: 'empty', cards: [] });
+  });
+
+  it('finds a card by its whole national code, in any digits', async () => {
+    const card = createCard({ nationalCode: '0012345679' });
+    const db = await createTestDatabase([card, createCard()]);
+    expect(await searchCards(db, '۰۰۱۲۳۴۵۶۷۹')).toMatchObject({
+      kind: 'national-code',
+      code: '0012345679',
+      cards: [{ cardId: card.cardId }],
+    });
+  });
+
+  it('reads more than ten digits as the start of a tracking code', async () => {
+    const card = createCard({ trackingCode: '140309221234567' });
+    const db = await createTestDatabase([card, createCard()]);
+    expect(await searchCards(db, '14030922123')).toMatchObject({
+      kind: 'tracking-code',
+      cards: [{ cardId: card.cardId }],
+    });
+  });
+
+  it('lists cards whose id starts with a partial card id', async () => {
+    const db = await createTestDatabase([
+      createCard({ cardId: 'C-0042001' }),
+      createCard({ cardId: 'C-0042002' }),
+      createCard({ cardId: 'C-0043001' }),
+    ]);
+    const outcome = await searchCards(db, 'c-0042');
+    expect(outcome.kind).toBe('card-id');
+    expect(outcome.cards.map((card) => card.cardId)).toEqual(['C-0042001', 'C-0042002']);
+  });
+
+  it('stops at the limit', async () => {
+    const db = await createTestDatabase(Array.from({ length: 5 }, () => createCard()));
+    expect((await searchCards(db, 'زهرا', 3)).cards).toHaveLength(3);
+  });
+});
+
+describe('getCard and cardHistory', () => {
+  it('reads a card by id, and nothing for an id not held', async () => {
+    const card = createCard();
+    const db = await createTestDatabase([card]);
+    expect(await getCard(db, card.cardId)).toMatchObject(card);
+    expect(await getCard(db, 'C-9999999')).toBeUndefined();
+  });
+
+  it('lists every event recorded here for a card, oldest first', async () => {
+    const [card, other] = [createCard(), createCard()];
+    const db = await createTestDatabase([card, other]);
+    const handover = await recordHandover(db, holderHandover(card), testCommandContext());
+    await recordHandover(db, holderHandover(other), testCommandContext());
+    const undo = await voidHandover(
+      db,
+      { handoverEventId: handover.eventId, reason: 'اشتباه' },
+      testCommandContext(),
+    );
+    expect((await cardHistory(db, card.cardId)).map((record) => record.eventId)).toEqual([
+      handover.eventId,
+      undo.eventId,
+    ]);
+    expect(await cardHistory(db, 'C-9999999')).toEqual([]);
   });
 });
 
