@@ -5,18 +5,10 @@ import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
 import type { RunningRegistry } from './test-helpers.ts';
 import { authHeaders, pullPath, pushPath, startRegistry } from './test-helpers.ts';
 import { createHandoverEvent } from '../tests/factories/events.ts';
+import { MANIFEST_COLUMNS } from '../src/domain/manifest.ts';
 
 const CENTER = 'TBZ-004';
-const HEADER = [
-  'card_id',
-  'national_code',
-  'first_name',
-  'last_name',
-  'father_name',
-  'birth_date',
-  'tracking_code',
-  'box',
-];
+const HEADER = [...MANIFEST_COLUMNS];
 const ZAHRA = [
   'M-1',
   '0012345679',

@@ -2,7 +2,7 @@
 // registry's tests, for cards the registry answers with, and for pure tests of what the tablet
 // makes of its records (the report).
 import type { Card, HandoverEvent, HandoverVoidEvent } from '../../src/protocol/protocol.ts';
-import type { OutboxRecord, SyncState } from '../../src/db/records.ts';
+import type { OutboxRecord } from '../../src/db/records.ts';
 import { newEventRecord } from '../../src/db/handovers.ts';
 import { isoWithOffset, jalaliDayKey } from '../../src/domain/jalali.ts';
 import { ALL_CHECKS } from './cards.ts';
@@ -71,7 +71,7 @@ export function handoverAtAnotherCounter(
  */
 export function createHandoverRecord(
   event: Partial<HandoverEvent> = {},
-  record: Partial<Omit<OutboxRecord, 'event'>> & { syncState?: SyncState } = {},
+  record: Partial<Omit<OutboxRecord, 'event'>> = {},
 ): OutboxRecord {
   const handover = createHandoverEvent(event);
   const occurredAt = new Date(handover.occurredAt);
@@ -86,7 +86,7 @@ export function createHandoverRecord(
         holderName: 'زهرا محمدی',
         holderNationalCode: '0012345679',
       },
-      record.syncState ?? 'pending',
+      'pending',
     ),
     ...record,
   };
