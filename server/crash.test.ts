@@ -11,7 +11,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Card, ProtocolEvent, PullResponse, PushResponse } from '../src/protocol/protocol.ts';
 import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
-import { handoverEvent, pullPath, pushPath, voidEvent, DEVICE_ID } from './test-helpers.ts';
+import { pullPath, pushPath } from './test-helpers.ts';
+import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
+import { TEST_DEVICE_ID } from '../tests/factories/context.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TOKEN = 'crash-test-token';
@@ -78,7 +80,7 @@ async function startServer(): Promise<Started> {
 
 const headers = {
   Authorization: `Bearer ${TOKEN}`,
-  'X-Device-Id': DEVICE_ID,
+  'X-Device-Id': TEST_DEVICE_ID,
   'Content-Type': 'application/json',
 };
 
@@ -130,7 +132,7 @@ describe('a kill in the middle of a batch', () => {
     const batches: ProtocolEvent[][] = [];
     for (let start = 0; start + BATCH_EVENTS <= ready.length; start += BATCH_EVENTS) {
       const events: ProtocolEvent[] = ready.slice(start, start + BATCH_EVENTS).map((card) =>
-        handoverEvent({
+        createHandoverEvent({
           cardId: card.cardId,
           recipient: {
             kind: 'holder',
@@ -141,7 +143,7 @@ describe('a kill in the middle of a batch', () => {
       );
       // In-order application matters: the batch voids its own first handover after making it.
       const voided = events[0] as ProtocolEvent;
-      events.splice(1, 0, voidEvent(voided.eventId, { cardId: voided.cardId }));
+      events.splice(1, 0, createVoidEvent(voided.eventId, { cardId: voided.cardId }));
       batches.push(events);
     }
 

@@ -14,14 +14,8 @@ import { DEMO_CENTER_ID, MAX_PUSH_EVENTS } from '../src/protocol/protocol.ts';
 import { DEMO_CARDS, mulberry32 } from './demo-inventory.ts';
 import { journalPathOf, loadRegistryFile } from './persistence.ts';
 import type { RunningRegistry } from './test-helpers.ts';
-import {
-  authHeaders,
-  handoverEvent,
-  pullPath,
-  pushPath,
-  startRegistry,
-  voidEvent,
-} from './test-helpers.ts';
+import { authHeaders, pullPath, pushPath, startRegistry } from './test-helpers.ts';
+import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
 
 const SEED_CARDS = 1234;
 const OTHER_CENTER = 'THR-012';
@@ -165,7 +159,7 @@ describe('transport', () => {
   });
 
   it(`refuses more than ${MAX_PUSH_EVENTS} events with 413 and applies none`, async () => {
-    const events = Array.from({ length: MAX_PUSH_EVENTS + 1 }, () => handoverEvent());
+    const events = Array.from({ length: MAX_PUSH_EVENTS + 1 }, () => createHandoverEvent());
     const response = await fetch(registry.base + pushPath(), {
       method: 'POST',
       headers: authHeaders(),
@@ -215,7 +209,7 @@ describe('transport', () => {
       const response = await fetch(registry.base + pushPath(), {
         method: 'POST',
         headers: authHeaders(),
-        body: JSON.stringify({ events: [handoverEvent()] }),
+        body: JSON.stringify({ events: [createHandoverEvent()] }),
       });
       await expectError(response, 500, 'internal');
     } finally {
@@ -225,7 +219,7 @@ describe('transport', () => {
 
   it('after a failed save, answers the replay only once the event is on disk', async () => {
     const journal = journalPathOf(join(dir, 'registry.json'));
-    const event = handoverEvent();
+    const event = createHandoverEvent();
     mkdirSync(journal);
     try {
       const failed = await fetch(registry.base + pushPath(), {
@@ -277,7 +271,7 @@ describe('pull', () => {
     ).json()) as PullResponse;
     expect(empty).toEqual({ items: [], cursor, hasMore: false, remaining: 0 });
 
-    await push([handoverEvent()]);
+    await push([createHandoverEvent()]);
     const next = (await (
       await fetch(`${registry.base}${pullPath()}?cursor=${cursor}`, { headers: authHeaders() })
     ).json()) as PullResponse;
@@ -301,7 +295,7 @@ describe('pull', () => {
   it('counts a card changed after it was pulled among the cards remaining', async () => {
     const first = await pullPage('', 3);
     expect(first.remaining).toBe(SEED_CARDS - 3);
-    await push([handoverEvent()]); // C-0000001, already pulled, moves past the cursor
+    await push([createHandoverEvent()]); // C-0000001, already pulled, moves past the cursor
     const second = await pullPage(first.cursor, 3);
     expect(second.remaining).toBe(SEED_CARDS - 6 + 1);
   });
@@ -328,7 +322,7 @@ describe('pull', () => {
         pick(ready.filter((c) => seen.has(c.cardId))),
         pick(ready.filter((c) => !seen.has(c.cardId))),
       ]) {
-        const event = handoverEvent({
+        const event = createHandoverEvent({
           cardId: card.cardId,
           recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: card.firstName },
         });
@@ -382,7 +376,7 @@ describe('pull', () => {
 
 describe('push', () => {
   it('accepts a handover of a ready card and records it on the card', async () => {
-    const event = handoverEvent();
+    const event = createHandoverEvent();
     const { results } = await push([event]);
     expect(results).toEqual([
       {
@@ -398,8 +392,8 @@ describe('push', () => {
 
   it('answers a replayed batch with duplicate and changes nothing', async () => {
     const batch = [
-      handoverEvent(),
-      handoverEvent({
+      createHandoverEvent(),
+      createHandoverEvent({
         cardId: 'C-0000006',
         recipient: {
           kind: 'proxy',
@@ -426,8 +420,8 @@ describe('push', () => {
   });
 
   it('answers a replay of a voided handover and of its void with duplicate, leaving the card ready', async () => {
-    const handover = handoverEvent();
-    const annul = voidEvent(handover.eventId);
+    const handover = createHandoverEvent();
+    const annul = createVoidEvent(handover.eventId);
     await push([handover, annul]);
     const { results } = await push([handover, annul]);
     expect(results.map((result) => result.status)).toEqual(['duplicate', 'duplicate']);
@@ -436,9 +430,9 @@ describe('push', () => {
   });
 
   it('answers a second handover of the same card with conflict and the current card', async () => {
-    const first = handoverEvent();
+    const first = createHandoverEvent();
     await push([first]);
-    const second = handoverEvent({ staffId: 'S-11' });
+    const second = createHandoverEvent({ staffId: 'S-11' });
     const [result] = (await push([second])).results;
     expect(result).toMatchObject({ eventId: second.eventId, status: 'conflict' });
     expect(result?.reason).toBeTruthy();
@@ -450,7 +444,7 @@ describe('push', () => {
   });
 
   it('rejects a holder handover whose national code is not the card holder’s', async () => {
-    const event = handoverEvent({
+    const event = createHandoverEvent({
       recipient: {
         kind: 'holder',
         nationalCode: DEMO_CARDS.revoked.nationalCode,
@@ -466,7 +460,7 @@ describe('push', () => {
   });
 
   it('rejects a handover of an unknown card', async () => {
-    const [result] = (await push([handoverEvent({ cardId: 'C-9999999' })])).results;
+    const [result] = (await push([createHandoverEvent({ cardId: 'C-9999999' })])).results;
     expect(result).toMatchObject({
       status: 'rejected',
       reason: expect.stringContaining('unknown card'),
@@ -496,14 +490,14 @@ describe('push', () => {
     ['missing checks', { checks: undefined }],
     ['a time without offset', { occurredAt: '2026-11-25 10:31' }],
   ])('rejects an event with %s', async (_name, overrides) => {
-    const [result] = (await push([{ ...handoverEvent(), ...overrides }])).results;
+    const [result] = (await push([{ ...createHandoverEvent(), ...overrides }])).results;
     expect(result?.status).toBe('rejected');
     expect(result?.reason).toBeTruthy();
     expect((await pullCard('C-0000001')).status).toBe('ready');
   });
 
   it('answers a handover of a revoked card with conflict', async () => {
-    const event = handoverEvent({
+    const event = createHandoverEvent({
       cardId: DEMO_CARDS.revoked.cardId,
       recipient: {
         kind: 'holder',
@@ -516,17 +510,21 @@ describe('push', () => {
   });
 
   it('applies each event on its own: one rejection does not fail the batch', async () => {
-    const good = handoverEvent();
-    const { results } = await push([handoverEvent({ cardId: 'C-9999999' }), 'not an event', good]);
+    const good = createHandoverEvent();
+    const { results } = await push([
+      createHandoverEvent({ cardId: 'C-9999999' }),
+      'not an event',
+      good,
+    ]);
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'accepted']);
     expect(results[2]?.eventId).toBe(good.eventId);
   });
 
   it('a void puts the card back to ready with a higher version', async () => {
-    const handover = handoverEvent();
+    const handover = createHandoverEvent();
     await push([handover]);
     const handedOver = await pullCard('C-0000001');
-    const [result] = (await push([voidEvent(handover.eventId)])).results;
+    const [result] = (await push([createVoidEvent(handover.eventId)])).results;
     expect(result?.status).toBe('accepted');
     const card = await pullCard('C-0000001');
     expect(card).toMatchObject({ status: 'ready', handover: null });
@@ -538,24 +536,24 @@ describe('push', () => {
   });
 
   it('applies a batch in order: a handover and its void in one batch are both accepted', async () => {
-    const handover = handoverEvent();
-    const { results } = await push([handover, voidEvent(handover.eventId)]);
+    const handover = createHandoverEvent();
+    const { results } = await push([handover, createVoidEvent(handover.eventId)]);
     expect(results.map((result) => result.status)).toEqual(['accepted', 'accepted']);
     expect((await pullCard('C-0000001')).status).toBe('ready');
   });
 
   it('answers a second void of the same handover with conflict', async () => {
-    const handover = handoverEvent();
-    await push([handover, voidEvent(handover.eventId)]);
-    const [result] = (await push([voidEvent(handover.eventId)])).results;
+    const handover = createHandoverEvent();
+    await push([handover, createVoidEvent(handover.eventId)]);
+    const [result] = (await push([createVoidEvent(handover.eventId)])).results;
     expect(result).toMatchObject({ status: 'conflict', card: { status: 'ready' } });
   });
 
   it('answers a void of a superseded handover with conflict, keeping the newer one', async () => {
-    const first = handoverEvent();
-    const second = handoverEvent();
-    await push([first, voidEvent(first.eventId), second]);
-    const [result] = (await push([voidEvent(first.eventId)])).results;
+    const first = createHandoverEvent();
+    const second = createHandoverEvent();
+    await push([first, createVoidEvent(first.eventId), second]);
+    const [result] = (await push([createVoidEvent(first.eventId)])).results;
     expect(result).toMatchObject({
       status: 'conflict',
       card: { status: 'handed_over', handover: { eventId: second.eventId } },
@@ -563,21 +561,23 @@ describe('push', () => {
   });
 
   it('rejects a void of a handover the registry never accepted', async () => {
-    const [result] = (await push([voidEvent('00000000-0000-4000-8000-000000000000')])).results;
+    const [result] = (await push([createVoidEvent('00000000-0000-4000-8000-000000000000')]))
+      .results;
     expect(result?.status).toBe('rejected');
   });
 
   it('rejects an eventId reused for a different event', async () => {
-    const event = handoverEvent();
+    const event = createHandoverEvent();
     await push([event]);
-    const [result] = (await push([handoverEvent({ eventId: event.eventId, cardId: 'C-0000006' })]))
-      .results;
+    const [result] = (
+      await push([createHandoverEvent({ eventId: event.eventId, cardId: 'C-0000006' })])
+    ).results;
     expect(result?.status).toBe('rejected');
   });
 
   it('commits an event whose answer is lost, and answers its replay with duplicate', async () => {
     registry.handler.setFaults({ dropRate: 1 });
-    const event = handoverEvent();
+    const event = createHandoverEvent();
     await expect(
       fetch(registry.base + pushPath(), {
         method: 'POST',
@@ -600,7 +600,7 @@ describe('persistence', () => {
   it('a new handler over the same data file still knows an accepted event', async () => {
     const dataFile = join(dir, 'restart.json');
     const first = await startRegistry({ dataFile, seedCards: 50 });
-    const event = handoverEvent();
+    const event = createHandoverEvent();
     const response = await fetch(first.base + pushPath(), {
       method: 'POST',
       headers: authHeaders(),
@@ -637,12 +637,12 @@ describe('restart', () => {
     };
     const eventsOf = async (base: string) =>
       ((await (await fetch(`${base}/__mock/events`)).json()) as { events: ProtocolEvent[] }).events;
-    const voided = handoverEvent();
+    const voided = createHandoverEvent();
     const events = [
       voided,
-      voidEvent(voided.eventId),
-      handoverEvent(),
-      handoverEvent({ staffId: 'S-02' }),
+      createVoidEvent(voided.eventId),
+      createHandoverEvent(),
+      createHandoverEvent({ staffId: 'S-02' }),
     ];
     const response = await fetch(before.base + pushPath(), {
       method: 'POST',
@@ -671,7 +671,7 @@ describe('restart', () => {
 
 describe('/__mock/', () => {
   it('reset reseeds the demo center deterministically and forgets events', async () => {
-    await push([handoverEvent()]);
+    await push([createHandoverEvent()]);
     const response = await fetch(`${registry.base}/__mock/reset`, {
       method: 'POST',
       body: JSON.stringify({ seedCards: 20 }),
@@ -722,7 +722,7 @@ describe('/__mock/', () => {
       body: JSON.stringify({ centerId: DEMO_CENTER_ID, cardId: 'C-0000001' }),
     });
     expect(((await revoke.json()) as { card: Card }).card.status).toBe('revoked');
-    const [result] = (await push([handoverEvent()])).results;
+    const [result] = (await push([createHandoverEvent()])).results;
     expect(result).toMatchObject({ status: 'conflict', card: { status: 'revoked' } });
   });
 });

@@ -3,19 +3,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Card, ErrorBody, PullResponse } from '../src/protocol/protocol.ts';
 import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
 import type { RunningRegistry } from './test-helpers.ts';
-import { authHeaders, handoverEvent, pullPath, pushPath, startRegistry } from './test-helpers.ts';
+import { authHeaders, pullPath, pushPath, startRegistry } from './test-helpers.ts';
+import { createHandoverEvent } from '../tests/factories/events.ts';
+import { MANIFEST_COLUMNS } from '../src/domain/manifest.ts';
 
 const CENTER = 'TBZ-004';
-const HEADER = [
-  'card_id',
-  'national_code',
-  'first_name',
-  'last_name',
-  'father_name',
-  'birth_date',
-  'tracking_code',
-  'box',
-];
+const HEADER = [...MANIFEST_COLUMNS];
 const ZAHRA = [
   'M-1',
   '0012345679',
@@ -183,7 +176,7 @@ describe('POST /__mock/cards with a manifest CSV', () => {
 
   it('never overwrites a handed-over card, and counts its row as kept', async () => {
     const { token } = await importManifest(csv([HEADER, ZAHRA]));
-    const event = handoverEvent({ cardId: 'M-1' });
+    const event = createHandoverEvent({ cardId: 'M-1' });
     const pushed = await fetch(registry.base + pushPath(CENTER), {
       method: 'POST',
       headers: authHeaders(token),

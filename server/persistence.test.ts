@@ -16,7 +16,8 @@ import type { PushResponse } from '../src/protocol/protocol.ts';
 import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
 import { createRegistryHandler } from './handler.ts';
 import { journalPathOf, loadRegistryFile } from './persistence.ts';
-import { authHeaders, handoverEvent, pushPath, startRegistry, voidEvent } from './test-helpers.ts';
+import { authHeaders, pushPath, startRegistry } from './test-helpers.ts';
+import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'tahvil-persist-'));
 let dataFile: string;
@@ -45,11 +46,11 @@ describe('registry data file', () => {
     const handler = createRegistryHandler({ dataFile, seedCards: 30 });
     await handler.flush();
     const snapshotBefore = readFileSync(dataFile, 'utf8');
-    const handover = handoverEvent();
+    const handover = createHandoverEvent();
     handler.state.applyEvents(DEMO_CENTER_ID, [
       handover,
-      voidEvent(handover.eventId),
-      handoverEvent({ staffId: 'S-02' }),
+      createVoidEvent(handover.eventId),
+      createHandoverEvent({ staffId: 'S-02' }),
     ]);
     await handler.flush();
 
@@ -66,7 +67,7 @@ describe('registry data file', () => {
   it('ignores a torn last journal line, and later writes still load', async () => {
     const handler = createRegistryHandler({ dataFile, seedCards: 30 });
     await handler.flush();
-    const first = handoverEvent();
+    const first = createHandoverEvent();
     handler.state.applyEvents(DEMO_CENTER_ID, [first]);
     await handler.flush();
     appendFileSync(journalPathOf(dataFile), '{"seq":99,"centers":[{"centerId":"DEMO-01","tok');
@@ -75,7 +76,7 @@ describe('registry data file', () => {
     expect(reopened.state.acceptedEvents(DEMO_CENTER_ID).map((event) => event.eventId)).toEqual([
       first.eventId,
     ]);
-    const second = handoverEvent({
+    const second = createHandoverEvent({
       cardId: 'C-0000003',
       recipient: { kind: 'holder', nationalCode: '0499370899', fullName: 'علی کریمی' },
     });
@@ -91,7 +92,7 @@ describe('registry data file', () => {
   it('never replays journal lines that a newer snapshot already holds', async () => {
     const handler = createRegistryHandler({ dataFile, seedCards: 30 });
     await handler.flush();
-    handler.state.applyEvents(DEMO_CENTER_ID, [handoverEvent()]);
+    handler.state.applyEvents(DEMO_CENTER_ID, [createHandoverEvent()]);
     await handler.flush();
     const staleJournal = join(root, 'stale.journal');
     copyFileSync(journalPathOf(dataFile), staleJournal);
@@ -114,7 +115,7 @@ describe('registry data file', () => {
   it('refuses a journal damaged in the middle', async () => {
     const handler = createRegistryHandler({ dataFile, seedCards: 30 });
     await handler.flush();
-    handler.state.applyEvents(DEMO_CENTER_ID, [handoverEvent()]);
+    handler.state.applyEvents(DEMO_CENTER_ID, [createHandoverEvent()]);
     await handler.flush();
     const journal = readFileSync(journalPathOf(dataFile), 'utf8');
     writeFileSync(journalPathOf(dataFile), `{"seq":2,"cen\n${journal}`);
@@ -128,7 +129,7 @@ describe('registry data file', () => {
       .filter((card) => card.status === 'ready')
       .slice(5, 45);
     const events = readyCards.map((card) =>
-      handoverEvent({
+      createHandoverEvent({
         cardId: card.cardId,
         recipient: {
           kind: 'holder',
@@ -167,10 +168,10 @@ describe('registry data file', () => {
     for (let round = 0; round < 40; round++) {
       const batch = [];
       for (let i = 0; i < 250; i++) {
-        const handover = handoverEvent({
+        const handover = createHandoverEvent({
           recipient: { kind: 'holder', nationalCode: '0012345679', fullName: bulky },
         });
-        batch.push(handover, voidEvent(handover.eventId, { reason: bulky }));
+        batch.push(handover, createVoidEvent(handover.eventId, { reason: bulky }));
         firstEventId ||= handover.eventId;
       }
       handler.state.applyEvents(DEMO_CENTER_ID, batch);

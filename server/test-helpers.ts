@@ -1,11 +1,11 @@
-// Shared by the server tests: a registry on a real socket, and protocol events to push at it.
-import { randomUUID } from 'node:crypto';
+// Shared by the server tests (and the soak and sync integration tests): a registry on a real
+// socket and the requests a tablet sends it. The events to push come from tests/factories.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HandoverEvent, HandoverVoidEvent } from '../src/protocol/protocol.ts';
 import { DEMO_CENTER_ID, DEMO_DEVICE_TOKEN } from '../src/protocol/protocol.ts';
 import type { RegistryHandler, RegistryHandlerOptions } from './handler.ts';
 import { createRegistryHandler } from './handler.ts';
+import { TEST_DEVICE_ID } from '../tests/factories/context.ts';
 
 export interface RunningRegistry {
   base: string;
@@ -32,50 +32,11 @@ export async function startRegistry(
   };
 }
 
-export const DEVICE_ID = '7d0c7a3e-2f1b-4c53-9d55-0c1f4b1e2a77';
-
 export function authHeaders(token = DEMO_DEVICE_TOKEN): Record<string, string> {
   return {
     Authorization: `Bearer ${token}`,
-    'X-Device-Id': DEVICE_ID,
+    'X-Device-Id': TEST_DEVICE_ID,
     'Content-Type': 'application/json',
-  };
-}
-
-export function handoverEvent(overrides: Partial<HandoverEvent> = {}): HandoverEvent {
-  return {
-    eventId: randomUUID(),
-    type: 'handover',
-    cardId: 'C-0000001',
-    occurredAt: '2026-11-25T10:31:07.512+03:30',
-    staffId: 'S-07',
-    deviceId: DEVICE_ID,
-    recipient: { kind: 'holder', nationalCode: '0012345679', fullName: 'زهرا محمدی' },
-    checks: {
-      identityVerified: true,
-      birthCertificateSeen: true,
-      oldCard: 'collected',
-      feeCollected: true,
-      biometricConfirmed: true,
-    },
-    ...overrides,
-  };
-}
-
-export function voidEvent(
-  handoverEventId: string,
-  overrides: Partial<HandoverVoidEvent> = {},
-): HandoverVoidEvent {
-  return {
-    eventId: randomUUID(),
-    type: 'handover_void',
-    handoverEventId,
-    cardId: 'C-0000001',
-    reason: 'wrong card selected',
-    occurredAt: '2026-11-25T10:33:00.000+03:30',
-    staffId: 'S-07',
-    deviceId: DEVICE_ID,
-    ...overrides,
   };
 }
 

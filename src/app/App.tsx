@@ -10,6 +10,7 @@ import {
   type Services,
 } from '../services/services.tsx';
 import { updateSettings } from '../db/settings.ts';
+import { newestEventSeq } from '../db/outbox.ts';
 import { SearchScreen } from '../features/search/SearchScreen.tsx';
 import { CardScreen } from '../features/card/CardScreen.tsx';
 import { HandoverScreen } from '../features/card/HandoverScreen.tsx';
@@ -140,9 +141,8 @@ function DatabaseChangedNotice({ change }: { change: DatabaseChange }) {
  */
 function subscribeToNewEvents(db: Services['db'], onNewEvent: () => void): () => void {
   let newestSeen: number | undefined;
-  const subscription = liveQuery(() => db.events.orderBy('seq').lastKey()).subscribe({
-    next: (newest) => {
-      const seq = typeof newest === 'number' ? newest : 0;
+  const subscription = liveQuery(() => newestEventSeq(db)).subscribe({
+    next: (seq) => {
       if (newestSeen !== undefined && seq > newestSeen) onNewEvent();
       newestSeen = seq;
     },

@@ -1,31 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { TahvilDatabase } from './database.ts';
+import type { TahvilDatabase } from './database.ts';
 import { upsertCards } from './cards.ts';
 import { readCounters, recountStatuses } from './counters.ts';
-import { recordHandover, voidHandover, type CommandContext } from './handovers.ts';
+import { recordHandover, voidHandover } from './handovers.ts';
 import { applyPushResults, claimPendingBatch, outboxSummary } from './outbox.ts';
 import { attentionItems, resolveAttention } from './attention.ts';
 import { CommandRefused } from '../domain/refusals.ts';
 import { createCard, holderHandover } from '../../tests/factories/cards.ts';
+import { testCommandContext, testStaff } from '../../tests/factories/context.ts';
+import { createTestDatabase } from '../../tests/factories/database.ts';
+import { TEST_DAY_KEY } from '../../tests/factories/time.ts';
 import type { Card } from '../protocol/protocol.ts';
 
-let dbCount = 0;
-const NOW = new Date('2026-11-25T10:31:07.512+03:30');
-const DAY = '1405-09-04';
-let ids = 0;
-const context = (): CommandContext => ({
-  deviceId: 'device-1',
-  staff: { staffId: 'S-01', staffName: 'سرپرست', startedAt: '' },
-  timeZone: 'Asia/Tehran',
-  now: NOW,
-  makeEventId: () => `event-${++ids}`,
-});
+/** The supervisor who settles refused events. */
+const context = () =>
+  testCommandContext({ staff: testStaff({ staffId: 'S-01', staffName: 'سرپرست' }) });
 
 /** A tablet with one card handed over here, its event in flight to the registry. */
 async function handoverInFlight() {
-  const db = new TahvilDatabase(`attention-test-${++dbCount}`);
   const card = createCard();
-  await upsertCards(db, [card]);
+  const db = await createTestDatabase([card]);
   const handover = await recordHandover(db, holderHandover(card), context());
   await claimPendingBatch(db, 10);
   return { db, card, handover };
@@ -59,7 +53,7 @@ const revokedOnRegistry = (card: Card): Card => ({
 /** The kept counters agree with a recount of the cards. */
 async function expectCountersMatchRecount(db: TahvilDatabase) {
   const recount = await recountStatuses(db);
-  const counters = await readCounters(db, DAY);
+  const counters = await readCounters(db, TEST_DAY_KEY);
   expect({
     ready: counters.ready,
     handed_over: counters.handedOver,
@@ -84,14 +78,14 @@ describe('needs attention', () => {
 
   it('voiding a rejected handover puts the card back on the shelf and off the day count', async () => {
     const { db, handover, card } = await refusedHandover('rejected');
-    expect((await readCounters(db, DAY)).handoversToday).toBe(1);
+    expect((await readCounters(db, TEST_DAY_KEY)).handoversToday).toBe(1);
     const resolution = await resolveAttention(
       db,
       { eventId: handover.eventId, resolution: 'voided', note: 'wrong card picked' },
       context(),
     );
     expect(await db.cards.get(card.cardId)).toMatchObject({ status: 'ready', handover: null });
-    expect((await readCounters(db, DAY)).handoversToday).toBe(0);
+    expect((await readCounters(db, TEST_DAY_KEY)).handoversToday).toBe(0);
     expect(await recountStatuses(db)).toMatchObject({ ready: 1, handed_over: 0 });
     await expectCountersMatchRecount(db);
     const original = await db.events.where('eventId').equals(handover.eventId).first();
@@ -147,7 +141,7 @@ describe('needs attention', () => {
       context(),
     );
     expect((await db.cards.get(card.cardId))?.status).toBe('handed_over');
-    expect((await readCounters(db, DAY)).handoversToday).toBe(1);
+    expect((await readCounters(db, TEST_DAY_KEY)).handoversToday).toBe(1);
   });
 
   it.each([

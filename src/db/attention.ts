@@ -8,19 +8,16 @@ import { newEventRecord, type CommandContext } from './handovers.ts';
 import { CommandRefused } from '../domain/refusals.ts';
 import { isoWithOffset, jalaliDayKey } from '../domain/jalali.ts';
 import { tidyDisplayText } from '../domain/persian-text.ts';
+import { needsAttention } from '../domain/event-sync.ts';
 import { addDelta, adjustCounters, handoversOnDayKey, statusCounterKey } from './counters.ts';
+
+// The screens ask the same question of the records they list.
+export { needsAttention };
 
 export interface AttentionItem {
   record: OutboxRecord;
   /** The card as this tablet has it now (the registry's copy once the answer or a pull brought it). */
   card: StoredCard | null;
-}
-
-export function needsAttention(record: OutboxRecord): boolean {
-  return (
-    (record.syncState === 'conflict' || record.syncState === 'rejected') &&
-    !record.resolvedByEventId
-  );
 }
 
 /** Refused events nobody has resolved yet, oldest first, each with its card's current state. */

@@ -4,7 +4,7 @@
 import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord, SyncState } from './records.ts';
 import type { PushResult } from '../protocol/protocol.ts';
-import { needsAttention } from './attention.ts';
+import { needsAttention } from '../domain/event-sync.ts';
 
 /** Oldest unsent events, marked "sending" in the same transaction that reads them. */
 export async function claimPendingBatch(
@@ -97,4 +97,14 @@ export async function outboxSummary(db: TahvilDatabase): Promise<OutboxSummary> 
     needsAttention: needingAttention,
     oldestPendingAtMs: oldestTimes.length > 0 ? Math.min(...oldestTimes) : null,
   };
+}
+
+/**
+ * The seq of the newest event recorded here, 0 with none. It grows with every event recorded,
+ * in this tab or another, and never with a change of sync state: watched live, it says "a new
+ * event to send" without reacting to a failed push putting events back to pending.
+ */
+export async function newestEventSeq(db: TahvilDatabase): Promise<number> {
+  const newest = await db.events.orderBy('seq').lastKey();
+  return typeof newest === 'number' ? newest : 0;
 }

@@ -2,6 +2,7 @@
 // outbox records wrap each immutable protocol event with its local sync state. Display text
 // is kept as written; only the `nameTokens` key is folded.
 import type { Card, HandoverEvent, ProtocolEvent } from '../protocol/protocol.ts';
+import type { SyncState } from '../domain/event-sync.ts';
 
 export interface StoredCard extends Card {
   /** Folded words of the first and last name: the one-word search index (multiEntry). */
@@ -9,14 +10,6 @@ export interface StoredCard extends Card {
   /** Two-word search keys from `namePairKeys` (multiEntry). */
   namePairs: string[];
 }
-
-/**
- * pending: waiting to be sent; sending: a request carrying it is in flight (or was, when the
- * tab closed); synced: the registry answered accepted or duplicate; conflict / rejected: the
- * registry refused it and staff must see it; local: an audit event that never goes on the
- * wire (decision 006).
- */
-export type SyncState = 'pending' | 'sending' | 'synced' | 'conflict' | 'rejected' | 'local';
 
 /**
  * A supervisor's answer to an event the registry refused (decision 006). `voided` takes the
@@ -81,4 +74,4 @@ export interface CounterRecord {
   value: number;
 }
 
-export type { Card, HandoverEvent, ProtocolEvent };
+export type { Card, HandoverEvent, ProtocolEvent, SyncState };

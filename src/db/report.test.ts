@@ -1,37 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import Dexie from 'dexie';
-import { DATABASE_NAME, TahvilDatabase } from './database.ts';
-import { toStoredCard, upsertCards } from './cards.ts';
+import { upsertCards } from './cards.ts';
 import { recordHandover, voidHandover } from './handovers.ts';
 import { applyPushResults, claimPendingBatch } from './outbox.ts';
 import { resolveAttention } from './attention.ts';
-import {
-  backlogSummary,
-  daysWaiting,
-  handoverRecordsOnDay,
-  overdueCards,
-  overdueReportRow,
-  summarizeDay,
-} from './report.ts';
-import {
-  ALL_CHECKS,
-  createCard,
-  holderHandover,
-  testCommandContext,
-} from '../../tests/factories/cards.ts';
+import { backlogSummary, handoverRecordsOnDay, overdueCards } from './report.ts';
+import { summarizeDay } from '../domain/daily-report.ts';
+import { ALL_CHECKS, createCard, holderHandover } from '../../tests/factories/cards.ts';
+import { testCommandContextAt, testStaff } from '../../tests/factories/context.ts';
+import { createTestDatabase } from '../../tests/factories/database.ts';
+import { FIXED_NOW, TEST_DAY_KEY, TEST_TIME_ZONE, daysBefore } from '../../tests/factories/time.ts';
 
-let dbCount = 0;
-const freshDb = (name = `report-test-${++dbCount}`) => new TahvilDatabase(name);
-const TEHRAN = 'Asia/Tehran';
-const at = (time: string, staff = { staffId: 'S-07', staffName: 'مریم احمدی', startedAt: '' }) =>
-  testCommandContext({ now: new Date(`2026-11-25T${time}+03:30`), staff });
+const at = (time: string, staff = testStaff()) => testCommandContextAt(time, { staff });
 
-describe('summarizeDay', () => {
+describe('the day’s handover records', () => {
   it('counts holders, proxies, voids, pending, refused and clerks, and files each handover under its Tehran hour', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const cards = Array.from({ length: 6 }, () => createCard());
     await upsertCards(db, cards);
-    const reza = { staffId: 'S-02', staffName: 'رضا کریمی', startedAt: '' };
+    const reza = testStaff({ staffId: 'S-02', staffName: 'رضا کریمی' });
     await recordHandover(db, holderHandover(cards[0]!), at('08:59:59'));
     await recordHandover(db, holderHandover(cards[1]!), at('09:00:00'));
     await recordHandover(
@@ -71,7 +57,7 @@ describe('summarizeDay', () => {
       at('23:59:59'),
     );
 
-    const summary = summarizeDay(await handoverRecordsOnDay(db, '1405-09-04'), TEHRAN);
+    const summary = summarizeDay(await handoverRecordsOnDay(db, TEST_DAY_KEY), TEST_TIME_ZONE);
     const byHour = Array.from({ length: 24 }, () => 0);
     byHour[8] = 1;
     byHour[9] = 2;
@@ -93,22 +79,13 @@ describe('summarizeDay', () => {
     });
   });
 
-  it('is all zeros for a day without handovers', () => {
-    expect(summarizeDay([], TEHRAN)).toMatchObject({
-      recorded: 0,
-      handedOver: 0,
-      byStaff: [],
-      byHour: Array.from({ length: 24 }, () => 0),
-    });
-  });
-
   it('lists the day oldest first even when the clock was set back between two handovers', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const [first, second] = [createCard(), createCard()];
     await upsertCards(db, [first!, second!]);
     await recordHandover(db, holderHandover(first!), at('10:00:00'));
     await recordHandover(db, holderHandover(second!), at('09:00:00'));
-    expect((await handoverRecordsOnDay(db, '1405-09-04')).map((record) => record.cardId)).toEqual([
+    expect((await handoverRecordsOnDay(db, TEST_DAY_KEY)).map((record) => record.cardId)).toEqual([
       second!.cardId,
       first!.cardId,
     ]);
@@ -116,91 +93,36 @@ describe('summarizeDay', () => {
 });
 
 describe('backlog', () => {
-  const NOW = new Date('2026-11-25T10:00:00Z');
-  const daysAgo = (days: number, extraMs = 0) =>
-    new Date(NOW.getTime() - days * 86_400_000 - extraMs).toISOString();
-
   it('counts ready cards and those waiting longer than the retention period, through the index', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     await upsertCards(db, [
-      createCard({ cardId: 'C-old', updatedAt: daysAgo(90) }),
-      createCard({ cardId: 'C-edge-over', updatedAt: daysAgo(60, 1) }),
-      createCard({ cardId: 'C-edge-at', updatedAt: daysAgo(60) }),
-      createCard({ cardId: 'C-new', updatedAt: daysAgo(3) }),
-      createCard({ cardId: 'C-gone', updatedAt: daysAgo(200), status: 'handed_over' }),
-      createCard({ cardId: 'C-revoked', updatedAt: daysAgo(200), status: 'revoked' }),
+      createCard({ cardId: 'C-old', updatedAt: daysBefore(90) }),
+      createCard({ cardId: 'C-edge-over', updatedAt: daysBefore(60, 1) }),
+      createCard({ cardId: 'C-edge-at', updatedAt: daysBefore(60) }),
+      createCard({ cardId: 'C-new', updatedAt: daysBefore(3) }),
+      createCard({ cardId: 'C-gone', updatedAt: daysBefore(200), status: 'handed_over' }),
+      createCard({ cardId: 'C-revoked', updatedAt: daysBefore(200), status: 'revoked' }),
     ]);
-    expect(await backlogSummary(db, NOW, 60)).toEqual({
+    expect(await backlogSummary(db, FIXED_NOW, 60)).toEqual({
       ready: 4,
       overdue: 2,
-      oldestWaitingSince: daysAgo(90),
+      oldestWaitingSince: daysBefore(90),
     });
-    expect((await overdueCards(db, NOW, 60)).map((card) => card.cardId)).toEqual([
+    expect((await overdueCards(db, FIXED_NOW, 60)).map((card) => card.cardId)).toEqual([
       'C-old',
       'C-edge-over',
     ]);
-    expect((await overdueCards(db, NOW, 60, 1)).map((card) => card.cardId)).toEqual(['C-old']);
-    expect(await backlogSummary(db, NOW, 100)).toMatchObject({ overdue: 0 });
+    expect((await overdueCards(db, FIXED_NOW, 60, 1)).map((card) => card.cardId)).toEqual([
+      'C-old',
+    ]);
+    expect(await backlogSummary(db, FIXED_NOW, 100)).toMatchObject({ overdue: 0 });
   });
 
   it('has no oldest card when nothing is waiting', async () => {
-    expect(await backlogSummary(freshDb(), NOW, 60)).toEqual({
+    expect(await backlogSummary(await createTestDatabase(), FIXED_NOW, 60)).toEqual({
       ready: 0,
       overdue: 0,
       oldestWaitingSince: null,
     });
-  });
-
-  it('writes an overdue card as a row with its codes, shelf and whole days waited', () => {
-    const card = toStoredCard(
-      createCard({
-        cardId: 'C-0000042',
-        nationalCode: '0012345679',
-        firstName: 'زهرا',
-        lastName: 'محمدی',
-        trackingCode: '0140309',
-        box: 'B-3',
-        updatedAt: '2026-09-01T06:00:00.000Z',
-      }),
-    );
-    expect(daysWaiting(card, NOW)).toBe(85);
-    expect(overdueReportRow(card, NOW, TEHRAN)).toEqual({
-      card_id: 'C-0000042',
-      national_code: '0012345679',
-      holder_name: 'زهرا محمدی',
-      tracking_code: '0140309',
-      box: 'B-3',
-      waiting_since: '2026-09-01T09:30:00+03:30',
-      waiting_since_jalali: '1405-06-10',
-      days_waiting: '85',
-    });
-  });
-});
-
-describe('schema version 2', () => {
-  it('opens a version 1 database with its cards and events, and the backlog index covers them', async () => {
-    const name = `report-upgrade-test-${++dbCount}`;
-    // Version 1 exactly as shipped.
-    const v1 = new Dexie(name);
-    v1.version(1).stores({
-      cards: 'cardId, nationalCode, trackingCode, box, status, *nameTokens, *namePairs',
-      events: '++seq, &eventId, cardId, syncState, dayKey, [dayKey+type]',
-      settings: 'key',
-      counters: 'key',
-    });
-    const old = toStoredCard(createCard({ cardId: 'C-v1', updatedAt: '2026-01-01T00:00:00.000Z' }));
-    await v1.table('cards').put(old);
-    await v1.table('settings').put({ key: 'centerId', value: 'TEH-7' });
-    v1.close();
-
-    const db = freshDb(name);
-    await db.open();
-    expect(db.verno).toBe(2);
-    expect(await db.cards.get('C-v1')).toEqual(old);
-    expect(await db.settings.get('centerId')).toEqual({ key: 'centerId', value: 'TEH-7' });
-    expect(
-      (await overdueCards(db, new Date('2026-11-25T00:00:00Z'), 60)).map((card) => card.cardId),
-    ).toEqual(['C-v1']);
-    expect(DATABASE_NAME).toBe('tahvil');
   });
 });

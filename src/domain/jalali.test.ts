@@ -15,6 +15,7 @@ import {
   utcOffset,
   weekdayNames,
 } from './jalali.ts';
+import { FIXED_NOW, FIXED_NOW_ISO } from '../../tests/factories/time.ts';
 
 // Every instant is written with an explicit offset, and every call names or defaults to a zone,
 // so nothing here depends on the machine's TZ.
@@ -33,7 +34,6 @@ import {
 // - Weekdays from the Gregorian dates: 2026-01-01 is a Thursday, so 2026-03-20 (day 79) is a
 //   Friday, 2026-11-22 (day 326) a Sunday and 2026-11-25 a Wednesday; 2025-03-20 is a Thursday
 //   and 2027-03-20 a Saturday.
-const HANDOVER = new Date('2026-11-25T10:31:07.512+03:30');
 
 describe('jalaliDayKey', () => {
   it.each([
@@ -89,7 +89,7 @@ describe('jalaliDateTime', () => {
   });
 
   it('defaults to Asia/Tehran', () => {
-    expect(jalaliDateTime(HANDOVER)).toBe('1405-09-04 10:31:07');
+    expect(jalaliDateTime(FIXED_NOW)).toBe('1405-09-04 10:31:07');
   });
 });
 
@@ -174,13 +174,13 @@ describe('isoWithOffset', () => {
   });
 
   it('defaults to Asia/Tehran', () => {
-    expect(isoWithOffset(HANDOVER)).toBe('2026-11-25T10:31:07.512+03:30');
+    expect(isoWithOffset(FIXED_NOW)).toBe(FIXED_NOW_ISO);
   });
 
   it.each(['Asia/Tehran', 'UTC', 'America/St_Johns', 'Asia/Kathmandu'])(
     'parses back to the same instant in %s',
     (zone) => {
-      expect(new Date(isoWithOffset(HANDOVER, zone)).getTime()).toBe(HANDOVER.getTime());
+      expect(new Date(isoWithOffset(FIXED_NOW, zone)).getTime()).toBe(FIXED_NOW.getTime());
     },
   );
 });
@@ -210,7 +210,7 @@ describe('formatJalaliDate', () => {
   });
 
   it('writes no ASCII digits in Persian', () => {
-    expect(formatJalaliDate(HANDOVER, 'fa')).not.toMatch(/[0-9]/);
+    expect(formatJalaliDate(FIXED_NOW, 'fa')).not.toMatch(/[0-9]/);
   });
 
   it('defaults to Asia/Tehran', () => {

@@ -13,22 +13,17 @@ import {
   backoffDelayMs,
   type SyncState,
 } from './engine.ts';
-import { TahvilDatabase } from '../db/database.ts';
-import { upsertCards } from '../db/cards.ts';
+import type { TahvilDatabase } from '../db/database.ts';
 import { recordHandover } from '../db/handovers.ts';
 import { claimPendingBatch } from '../db/outbox.ts';
-import {
-  ensureDeviceIdentity,
-  readSyncMeta,
-  updateSettings,
-  writeSyncMeta,
-} from '../db/settings.ts';
+import { readSyncMeta, updateSettings, writeSyncMeta } from '../db/settings.ts';
 import { attentionItems } from '../db/attention.ts';
-import { createCard, holderHandover, testCommandContext } from '../../tests/factories/cards.ts';
+import { createCard, holderHandover } from '../../tests/factories/cards.ts';
+import { TEST_DEVICE_ID, testCommandContext } from '../../tests/factories/context.ts';
+import { createTestDatabase } from '../../tests/factories/database.ts';
+import { FIXED_NOW } from '../../tests/factories/time.ts';
 import type { Card, PullResponse, PushRequest, PushResponse } from '../protocol/protocol.ts';
 import { FakeClock } from '../../tests/factories/fake-clock.ts';
-
-const START_MS = Date.parse('2026-11-25T10:31:07.512+03:30');
 
 type Route = 'health' | 'events' | 'cards';
 type Responder = (request: {
@@ -81,17 +76,13 @@ const healthyRegistry: Responder = ({ route, body }) => {
   return json(emptyPage());
 };
 
-let dbCount = 0;
-
 async function setup(
   respond: Responder,
   { cards = [createCard({ cardId: 'C-0000001', version: 5 })], random = 1 } = {},
 ) {
-  const db = new TahvilDatabase(`engine-test-${++dbCount}`);
-  await ensureDeviceIdentity(db, () => 'device-engine-test');
+  const db = await createTestDatabase(cards);
   await updateSettings(db, { registryUrl: 'http://registry.test' });
-  await upsertCards(db, cards);
-  const clock = new FakeClock(START_MS);
+  const clock = new FakeClock(FIXED_NOW.getTime());
   const scripted = scriptedFetch(respond);
   const connectivity = new EventTarget();
   const engine = new SyncEngine({
@@ -106,11 +97,7 @@ async function setup(
 
 async function handOver(db: TahvilDatabase, { cardId }: Pick<Card, 'cardId'>) {
   const card = (await db.cards.get(cardId))!;
-  return recordHandover(
-    db,
-    holderHandover(card),
-    testCommandContext({ deviceId: 'device-engine-test', now: new Date(START_MS) }),
-  );
+  return recordHandover(db, holderHandover(card), testCommandContext());
 }
 
 const storeCursor = (db: TahvilDatabase, pullCursor: string) =>
@@ -159,7 +146,7 @@ describe('SyncEngine schedule', () => {
     expect(engine.getState()).toMatchObject({
       status: 'idle',
       problem: null,
-      lastSuccessAt: START_MS,
+      lastSuccessAt: FIXED_NOW.getTime(),
     });
     expect(clock.nextDelay()).toBe(SYNC_INTERVAL_MS);
     failing = true;
@@ -286,7 +273,7 @@ describe('SyncEngine connectivity', () => {
     const [health, pull] = requests;
     expect(health?.headers.get('Authorization')).toBeNull();
     expect(pull?.headers.get('Authorization')).toBe('Bearer demo-token-DEMO-01');
-    expect(pull?.headers.get('X-Device-Id')).toBe('device-engine-test');
+    expect(pull?.headers.get('X-Device-Id')).toBe(TEST_DEVICE_ID);
   });
 
   it('tries again at once when the device says it is online, without waiting out the backoff', async () => {
@@ -371,12 +358,11 @@ describe('SyncEngine connectivity', () => {
         listening.delete(listener)
       ),
     };
-    const db = new TahvilDatabase(`engine-test-${++dbCount}`);
-    await ensureDeviceIdentity(db, () => 'device-engine-test');
+    const db = await createTestDatabase();
     const engine = new SyncEngine({
       db,
       fetch: scriptedFetch(healthyRegistry).fetch,
-      clock: new FakeClock(START_MS),
+      clock: new FakeClock(FIXED_NOW.getTime()),
       connectivity,
     });
     await engine.start();

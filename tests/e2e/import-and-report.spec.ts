@@ -7,37 +7,38 @@ import { strFromU8, unzipSync } from 'fflate';
 import type { Download, Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { CounterPage } from './counter-page.ts';
-import { HANDOVER_REPORT_COLUMNS } from '../../src/db/report.ts';
+import { HANDOVER_REPORT_COLUMNS } from '../../src/domain/daily-report.ts';
 import { jalaliDayKey } from '../../src/domain/jalali.ts';
 import { toPersianDigits } from '../../src/domain/digits.ts';
 import { completeNationalCode } from '../../src/domain/national-code.ts';
+import { createCard } from '../factories/cards.ts';
 
 // Codes the demo inventory does not use, each with leading zeros a spreadsheet would drop.
 const MANIFEST_ROWS = [
-  {
+  createCard({
     cardId: 'M-0000001',
     nationalCode: completeNationalCode('007310452'),
     firstName: 'زهره',
     lastName: 'امینی',
-  },
-  {
+  }),
+  createCard({
     cardId: 'M-0000002',
     nationalCode: completeNationalCode('008820173'),
     firstName: 'کاوه',
     lastName: 'رستمی',
-  },
-  {
+  }),
+  createCard({
     cardId: 'M-0000003',
     nationalCode: completeNationalCode('009140068'),
     firstName: 'نسرین',
     lastName: 'توکلی',
-  },
-  {
+  }),
+  createCard({
     cardId: 'M-0000004',
     nationalCode: completeNationalCode('006655210'),
     firstName: 'بهرام',
     lastName: 'شریفی',
-  },
+  }),
 ];
 
 type ManifestRow = (typeof MANIFEST_ROWS)[number];

@@ -1,13 +1,9 @@
-// Test data shared by unit, integration and end-to-end tests: registry cards with valid codes.
-import type { Card, CounterChecks, HandoverEvent } from '../../src/protocol/protocol.ts';
-import type { CommandContext } from '../../src/db/handovers.ts';
+// Registry cards with valid codes, and the counter's input to hand one over. Shared by unit,
+// integration, soak and end-to-end tests (and the benchmark page, which runs in a browser).
+import type { Card, CounterChecks } from '../../src/protocol/protocol.ts';
 import { completeNationalCode } from '../../src/domain/national-code.ts';
 
 let sequence = 0;
-let eventSequence = 0;
-
-/** The moment tests stand at: a Wednesday morning at the counter, Tehran time. */
-export const FIXED_NOW = new Date('2026-11-25T10:31:07.512+03:30');
 
 /** A valid national code made from a running number, so each card gets its own. */
 export function nextNationalCode(): string {
@@ -48,28 +44,6 @@ export const ALL_CHECKS: CounterChecks = {
   biometricConfirmed: true,
 };
 
-/** A handover of `card` to its holder as another counter recorded it (the registry's copy). */
-export function handoverAtAnotherCounter(
-  card: Card,
-  overrides: Partial<HandoverEvent> = {},
-): HandoverEvent {
-  return {
-    eventId: `other-counter-${card.cardId}`,
-    type: 'handover',
-    cardId: card.cardId,
-    occurredAt: '2026-11-25T09:15:00+03:30',
-    staffId: 'S-03',
-    deviceId: 'tablet-2',
-    recipient: {
-      kind: 'holder',
-      nationalCode: card.nationalCode,
-      fullName: `${card.firstName} ${card.lastName}`,
-    },
-    checks: ALL_CHECKS,
-    ...overrides,
-  };
-}
-
 /** The input of a handover to the card's holder with every counter check done. */
 export function holderHandover(card: Pick<Card, 'cardId' | 'nationalCode'>) {
   return {
@@ -77,17 +51,5 @@ export function holderHandover(card: Pick<Card, 'cardId' | 'nationalCode'>) {
     proxyAllowed: false,
     checks: ALL_CHECKS,
     recipient: { kind: 'holder' as const, nationalCode: card.nationalCode, fullName: '' },
-  };
-}
-
-/** What a command needs at a test counter: clerk S-07 on shift, Tehran time, a fresh event id each time. */
-export function testCommandContext(overrides: Partial<CommandContext> = {}): CommandContext {
-  return {
-    deviceId: 'device-test-0001',
-    staff: { staffId: 'S-07', staffName: 'مریم احمدی', startedAt: '' },
-    timeZone: 'Asia/Tehran',
-    now: FIXED_NOW,
-    makeEventId: () => `0193f000-0000-7000-8000-${String(++eventSequence).padStart(12, '0')}`,
-    ...overrides,
   };
 }

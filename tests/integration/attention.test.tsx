@@ -4,12 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderApp } from './render-app.tsx';
-import {
-  createCard,
-  handoverAtAnotherCounter,
-  holderHandover,
-  testCommandContext,
-} from '../factories/cards.ts';
+import { createCard, holderHandover } from '../factories/cards.ts';
+import { testCommandContext } from '../factories/context.ts';
+import { handoverAtAnotherCounter } from '../factories/events.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { applyPushResults, claimPendingBatch } from '../../src/db/outbox.ts';
 import { upsertCards } from '../../src/db/cards.ts';

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { FIXED_NOW, renderApp } from './render-app.tsx';
-import { ALL_CHECKS, createCard } from '../factories/cards.ts';
+import { renderApp } from './render-app.tsx';
+import { createCard, holderHandover } from '../factories/cards.ts';
+import { TEST_DEVICE_ID, testCommandContext, testStaff } from '../factories/context.ts';
+import { FIXED_NOW_ISO } from '../factories/time.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { toPersianDigits } from '../../src/domain/digits.ts';
 
@@ -103,19 +105,11 @@ describe('search', () => {
     expect(result).toHaveTextContent('آماده‌ی تحویل');
     await recordHandover(
       db,
-      {
-        cardId: 'C-0000101',
-        proxyAllowed: false,
-        checks: ALL_CHECKS,
-        recipient: { kind: 'holder', nationalCode: '0012345679', fullName: '' },
-      },
-      {
-        deviceId: 'd',
-        staff: { staffId: 'S-02', staffName: 'دیگری', startedAt: '' },
-        timeZone: 'Asia/Tehran',
-        now: FIXED_NOW,
-        makeEventId: () => 'elsewhere',
-      },
+      holderHandover(zahra()),
+      testCommandContext({
+        deviceId: 'another-tablet',
+        staff: testStaff({ staffId: 'S-02', staffName: 'دیگری' }),
+      }),
     );
     await waitFor(() =>
       expect(screen.getByRole('link', { name: /زهرا محمدی/ })).toHaveTextContent('تحویل شده'),
@@ -193,8 +187,8 @@ describe('handover', () => {
           feeCollected: true,
           biometricConfirmed: true,
         },
-        occurredAt: '2026-11-25T10:31:07.512+03:30',
-        deviceId: 'device-test-0001',
+        occurredAt: FIXED_NOW_ISO,
+        deviceId: TEST_DEVICE_ID,
       },
     });
     expect((await db.cards.get('C-0000101'))?.status).toBe('handed_over');
@@ -208,19 +202,11 @@ describe('handover', () => {
     // Another tab of the same counter hands the card over while this form is open.
     await recordHandover(
       db,
-      {
-        cardId: 'C-0000101',
-        proxyAllowed: false,
-        checks: ALL_CHECKS,
-        recipient: { kind: 'holder', nationalCode: '0012345679', fullName: 'زهرا محمدی' },
-      },
-      {
-        deviceId: 'device-test-0001',
-        staff: { staffId: 'S-02', staffName: 'کارمند دیگر', startedAt: '' },
-        timeZone: 'Asia/Tehran',
-        now: FIXED_NOW,
+      holderHandover(zahra()),
+      testCommandContext({
+        staff: testStaff({ staffId: 'S-02', staffName: 'کارمند دیگر' }),
         makeEventId: () => 'other-tab-event',
-      },
+      }),
     );
     await user.click(screen.getByRole('button', { name: 'ثبت تحویل' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('این کارت قبلاً تحویل داده شده است.');
@@ -229,21 +215,10 @@ describe('handover', () => {
 
   it('refuses a second handover in the storage command itself', async () => {
     const { db } = await renderApp({ cards: [zahra()] });
-    const context = {
-      deviceId: 'd',
-      staff: { staffId: 'S-07', staffName: 'م', startedAt: '' },
-      timeZone: 'Asia/Tehran',
-      now: FIXED_NOW,
-    };
-    const input = {
-      cardId: 'C-0000101',
-      proxyAllowed: false,
-      checks: ALL_CHECKS,
-      recipient: { kind: 'holder' as const, nationalCode: '0012345679', fullName: 'زهرا محمدی' },
-    };
-    await recordHandover(db, input, { ...context, makeEventId: () => 'first' });
+    const input = holderHandover(zahra());
+    await recordHandover(db, input, testCommandContext({ makeEventId: () => 'first' }));
     await expect(
-      recordHandover(db, input, { ...context, makeEventId: () => 'second' }),
+      recordHandover(db, input, testCommandContext({ makeEventId: () => 'second' })),
     ).rejects.toMatchObject({ refusal: 'card-handed-over' });
     expect((await db.events.toArray()).map((record) => record.eventId)).toEqual(['first']);
   });

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderApp } from './render-app.tsx';
-import { createCard, holderHandover, testCommandContext } from '../factories/cards.ts';
+import { createCard, holderHandover } from '../factories/cards.ts';
+import { testCommandContext } from '../factories/context.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import type { TahvilDatabase } from '../../src/db/database.ts';
 

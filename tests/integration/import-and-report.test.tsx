@@ -7,7 +7,9 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import Papa from 'papaparse';
 import { renderApp } from './render-app.tsx';
-import { createCard, holderHandover, testCommandContext } from '../factories/cards.ts';
+import { createCard, holderHandover } from '../factories/cards.ts';
+import { testCommandContext, testCommandContextAt } from '../factories/context.ts';
+import { onTestDay } from '../factories/time.ts';
 import { recordHandover, voidHandover } from '../../src/db/handovers.ts';
 import { searchCards } from '../../src/db/queries.ts';
 
@@ -179,19 +181,22 @@ describe('daily report screen', () => {
       }),
     ];
     const view = await renderApp({ cards, route: '/report' });
-    const at = (time: string) => testCommandContext({ now: new Date(`2026-11-25T${time}+03:30`) });
-    await recordHandover(view.db, holderHandover(cards[0]!), at('09:10:00'));
-    const undone = await recordHandover(view.db, holderHandover(cards[1]!), at('10:20:00'));
+    await recordHandover(view.db, holderHandover(cards[0]!), testCommandContextAt('09:10:00'));
+    const undone = await recordHandover(
+      view.db,
+      holderHandover(cards[1]!),
+      testCommandContextAt('10:20:00'),
+    );
     await voidHandover(
       view.db,
       { handoverEventId: undone.eventId, reason: 'اشتباه' },
-      at('10:25:00'),
+      testCommandContextAt('10:25:00'),
     );
     // Yesterday, just before midnight.
     await recordHandover(
       view.db,
       holderHandover(cards[2]!),
-      testCommandContext({ now: new Date('2026-11-24T23:59:59+03:30') }),
+      testCommandContext({ now: onTestDay('23:59:59', -1) }),
     );
     return view;
   }

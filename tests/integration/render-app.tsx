@@ -3,23 +3,13 @@
 import { render } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { App } from '../../src/app/App.tsx';
-import { TahvilDatabase } from '../../src/db/database.ts';
-import {
-  ensureDeviceIdentity,
-  startShift,
-  updateSettings,
-  type Settings,
-} from '../../src/db/settings.ts';
-import { upsertCards } from '../../src/db/cards.ts';
+import { startShift, updateSettings, type Settings } from '../../src/db/settings.ts';
 import type { Services } from '../../src/services/services.tsx';
 import type { Card } from '../../src/protocol/protocol.ts';
 import type { SyncEngine } from '../../src/sync/engine.ts';
-import { FIXED_NOW } from '../factories/cards.ts';
-
-export { FIXED_NOW };
-
-let databaseCount = 0;
-let eventCount = 0;
+import { createTestDatabase } from '../factories/database.ts';
+import { nextTestEventId, testStaff } from '../factories/context.ts';
+import { FIXED_NOW } from '../factories/time.ts';
 
 export interface AppSetup {
   cards?: Card[];
@@ -28,16 +18,6 @@ export interface AppSetup {
   withShift?: boolean;
   now?: Date;
   syncEngine?: SyncEngine | null;
-}
-
-export async function createTestDatabase(cards: Card[] = []): Promise<TahvilDatabase> {
-  databaseCount++;
-  const db = new TahvilDatabase(
-    `tahvil-test-${databaseCount}-${Math.random().toString(36).slice(2)}`,
-  );
-  await ensureDeviceIdentity(db, () => 'device-test-0001');
-  if (cards.length > 0) await upsertCards(db, cards);
-  return db;
 }
 
 export async function renderApp({
@@ -50,12 +30,13 @@ export async function renderApp({
 }: AppSetup = {}) {
   const db = await createTestDatabase(cards);
   await updateSettings(db, settings);
-  if (withShift) await startShift(db, 'S-07', 'مریم احمدی', now);
+  const clerk = testStaff();
+  if (withShift) await startShift(db, clerk.staffId, clerk.staffName, now);
   const services: Services = {
     db,
     syncEngine,
     now: () => now,
-    makeEventId: () => `00000000-0000-7000-8000-${String(++eventCount).padStart(12, '0')}`,
+    makeEventId: nextTestEventId,
   };
   const view = render(
     <MemoryRouter initialEntries={[route]}>

@@ -12,8 +12,10 @@ import { recordHandover } from '../../src/db/handovers.ts';
 import { updateSettings } from '../../src/db/settings.ts';
 import { readCounters } from '../../src/db/counters.ts';
 import { startRegistry, type RunningRegistry } from '../../server/test-helpers.ts';
-import { createTestDatabase, FIXED_NOW } from './render-app.tsx';
-import { ALL_CHECKS } from '../factories/cards.ts';
+import { createTestDatabase } from '../factories/database.ts';
+import { holderHandover } from '../factories/cards.ts';
+import { testCommandContext } from '../factories/context.ts';
+import { FIXED_NOW } from '../factories/time.ts';
 import type { TahvilDatabase } from '../../src/db/database.ts';
 import { FakeClock } from '../factories/fake-clock.ts';
 
@@ -40,25 +42,9 @@ async function setup(options: Parameters<typeof startRegistry>[0] = {}) {
   return { db, clock, engine, registry };
 }
 
-let eventNumber = 0;
 async function handOver(db: TahvilDatabase, cardId: string) {
   const card = await db.cards.get(cardId);
-  return recordHandover(
-    db,
-    {
-      cardId,
-      proxyAllowed: false,
-      checks: ALL_CHECKS,
-      recipient: { kind: 'holder', nationalCode: card!.nationalCode, fullName: '' },
-    },
-    {
-      deviceId: 'device-test-0001',
-      staff: { staffId: 'S-07', staffName: 'مریم', startedAt: '' },
-      timeZone: 'Asia/Tehran',
-      now: FIXED_NOW,
-      makeEventId: () => `0193a000-0000-7000-8000-${String(++eventNumber).padStart(12, '0')}`,
-    },
-  );
+  return recordHandover(db, holderHandover(card!), testCommandContext());
 }
 
 async function acceptedEventIds(base: string): Promise<string[]> {

@@ -2,8 +2,10 @@
 // refused, how far the first inventory pull is, and the registry's trouble in words.
 import { describe, expect, it } from 'vitest';
 import { screen } from '@testing-library/react';
-import { FIXED_NOW, renderApp } from './render-app.tsx';
-import { createCard, holderHandover, testCommandContext } from '../factories/cards.ts';
+import { renderApp } from './render-app.tsx';
+import { createCard, holderHandover } from '../factories/cards.ts';
+import { testCommandContext } from '../factories/context.ts';
+import { FIXED_NOW } from '../factories/time.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { IDLE_SYNC_STATE, type SyncEngine, type SyncState } from '../../src/sync/engine.ts';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { waitFor } from '@testing-library/react';
-import { renderApp, FIXED_NOW } from './render-app.tsx';
+import { renderApp } from './render-app.tsx';
 import { createCard, holderHandover } from '../factories/cards.ts';
+import { testCommandContext } from '../factories/context.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { claimPendingBatch, releaseUnanswered } from '../../src/db/outbox.ts';
 import { IDLE_SYNC_STATE, type SyncEngine, type SyncState } from '../../src/sync/engine.ts';
@@ -24,13 +25,7 @@ describe('sync triggers', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(engine.syncSoon).not.toHaveBeenCalled();
 
-    await recordHandover(db, holderHandover(card), {
-      deviceId: 'd',
-      staff: { staffId: 'S-07', staffName: 'م', startedAt: '' },
-      timeZone: 'Asia/Tehran',
-      now: FIXED_NOW,
-      makeEventId: () => 'new-event',
-    });
+    await recordHandover(db, holderHandover(card), testCommandContext());
     await waitFor(() => expect(engine.syncSoon).toHaveBeenCalledTimes(1));
 
     await claimPendingBatch(db, 10);

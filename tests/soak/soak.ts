@@ -20,6 +20,8 @@ import {
 import { startRegistry, type RunningRegistry } from '../../server/test-helpers.ts';
 import { mulberry32 } from '../../server/demo-inventory.ts';
 import { holderHandover } from '../factories/cards.ts';
+import { testCommandContext } from '../factories/context.ts';
+import { FIXED_NOW } from '../factories/time.ts';
 
 export interface SoakOptions {
   runs: number;
@@ -105,8 +107,7 @@ const FINAL_SYNC_ROUNDS = 6;
 /** Real time a tablet may take to finish its syncs before the run counts as stuck. */
 const SETTLE_LIMIT_MS = 15_000;
 const TRACE_LINES = 60;
-const START_MS = Date.parse('2026-11-25T10:31:07.512+03:30');
-const TIME_ZONE = 'Asia/Tehran';
+const START_MS = FIXED_NOW.getTime();
 
 type Random = () => number;
 type RequestKind = 'health' | 'push' | 'pull';
@@ -462,14 +463,13 @@ class Tablet {
   }
 
   commandContext(): CommandContext {
-    return {
+    return testCommandContext({
       deviceId: this.deviceId,
       staff: this.staff,
-      timeZone: TIME_ZONE,
       now: new Date(this.context.clock.nowMs),
       makeEventId: () =>
         `${hex(this.context.seed, 8)}-${hex(this.index, 4)}-7000-8000-${hex(++this.eventCount, 12)}`,
-    };
+    });
   }
 
   async ownHandovers(): Promise<OutboxRecord[]> {

@@ -1,17 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { TahvilDatabase } from '../../db/database.ts';
+import type { TahvilDatabase } from '../../db/database.ts';
 import { upsertCards } from '../../db/cards.ts';
 import { readCounters, recountStatuses } from '../../db/counters.ts';
 import { recordHandover } from '../../db/handovers.ts';
 import { searchCards } from '../../db/queries.ts';
-import {
-  createCard,
-  FIXED_NOW,
-  holderHandover,
-  testCommandContext,
-} from '../../../tests/factories/cards.ts';
+import { createCard, holderHandover } from '../../../tests/factories/cards.ts';
+import { testCommandContext } from '../../../tests/factories/context.ts';
+import { createTestDatabase } from '../../../tests/factories/database.ts';
+import { FIXED_NOW, TEST_DAY_KEY } from '../../../tests/factories/time.ts';
 import { MANIFEST_BATCH_ROWS, parseManifestFile } from './manifest-parse.ts';
 import {
   runManifestImport,
@@ -19,8 +17,6 @@ import {
   type ImportProgress,
 } from './run-manifest-import.ts';
 
-let dbCount = 0;
-const freshDb = () => new TahvilDatabase(`manifest-import-test-${++dbCount}`);
 const CONTEXT = { centerId: 'DEMO-01', now: FIXED_NOW };
 const HEADER =
   'card_id,national_code,first_name,last_name,father_name,birth_date,tracking_code,box';
@@ -59,7 +55,7 @@ async function snapshot(db: TahvilDatabase) {
 
 describe('manifest import: file to inventory', () => {
   it('imports good rows, lists bad ones with line, column and reason, and counts each', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const outcome = done(
       await importFile(
         db,
@@ -119,14 +115,14 @@ describe('manifest import: file to inventory', () => {
       version: 0,
     });
     expect(await recountStatuses(db)).toMatchObject({ ready: 2 });
-    expect((await readCounters(db, '1405-09-04')).ready).toBe(2);
+    expect((await readCounters(db, TEST_DAY_KEY)).ready).toBe(2);
   });
 
   it.each([
     ['with a BOM and CRLF', { bom: true, lineEnd: '\r\n' }],
     ['without a BOM, LF', { bom: false, lineEnd: '\n' }],
   ])('reads a file %s, columns in any order, unknown columns ignored', async (_, format) => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const outcome = done(
       await importFile(
         db,
@@ -149,7 +145,7 @@ describe('manifest import: file to inventory', () => {
   });
 
   it('keeps leading zeros and pads an 8-digit code a spreadsheet cut, then checks it', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const outcome = done(
       await importFile(
         db,
@@ -166,7 +162,7 @@ describe('manifest import: file to inventory', () => {
   });
 
   it('keeps display text as written while Arabic letters and ZWNJ fold for search', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     done(await importFile(db, csvFile([HEADER, 'C-1,0012345679,علي,كريمي\u200cزاده,,,,'])));
     expect(await db.cards.get('C-1')).toMatchObject({
       firstName: 'علي',
@@ -177,7 +173,7 @@ describe('manifest import: file to inventory', () => {
   });
 
   it('refuses a file that lacks a required column by name, and writes nothing', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const outcome = await importFile(db, csvFile(['card_id,first_name,box', 'C-1,زهرا,B-1']));
     expect(outcome).toEqual({
       kind: 'refused',
@@ -188,7 +184,7 @@ describe('manifest import: file to inventory', () => {
   });
 
   it('refuses an empty file and a file that is not UTF-8', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     expect(await importFile(db, new Blob([]))).toMatchObject({
       kind: 'refused',
       missing: ['card_id', 'national_code', 'first_name', 'last_name'],
@@ -208,7 +204,7 @@ describe('manifest import: file to inventory', () => {
   });
 
   it('never overwrites a card already handed over, and says how many it left alone', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const card = createCard({ cardId: 'C-1', nationalCode: '0012345679' });
     await upsertCards(db, [card]);
     await recordHandover(db, holderHandover(card), testCommandContext());
@@ -227,7 +223,7 @@ describe('manifest import: file to inventory', () => {
   });
 
   it('refuses a row whose card id the center holds for another national code', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     await upsertCards(db, [createCard({ cardId: 'C-1', nationalCode: '0012345679' })]);
     const before = await snapshot(db);
     const outcome = done(await importFile(db, csvFile([HEADER, 'C-1,0084575948,زهرا,محمدی,,,,'])));
@@ -238,7 +234,7 @@ describe('manifest import: file to inventory', () => {
   });
 
   it('updates a card an earlier manifest brought when a later one describes it differently, keeping its waiting time', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     done(await importFile(db, csvFile([HEADER, 'C-1,0012345679,زهرا,محمدی,علی,,,B-1'])));
     const before = await db.cards.get('C-1');
     const later = { centerId: 'DEMO-01', now: new Date(FIXED_NOW.getTime() + 86_400_000) };
@@ -263,7 +259,7 @@ describe('manifest import: file to inventory', () => {
   });
 
   it('leaves a card the registry sent as the registry has it, and reports the row', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const card = createCard({ cardId: 'C-1', nationalCode: '0012345679', box: 'B-1' });
     await upsertCards(db, [card]);
     const before = await snapshot(db);
@@ -284,7 +280,7 @@ describe('manifest import: file to inventory', () => {
   });
 
   it('changes nothing when the same file is imported a second time', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const file = csvFile([
       HEADER,
       'C-1,0012345679,زهرا,محمدی,علی,1368/04/21,14030922,B-01',
@@ -307,7 +303,7 @@ describe('manifest import: file to inventory', () => {
   });
 
   it('writes a large file in batches and reports progress up to every byte', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const rows = MANIFEST_BATCH_ROWS * 2 + 17;
     const codes = ['0012345679', '0084575948', '0499370899'];
     const lines = [
@@ -329,7 +325,7 @@ describe('manifest import: file to inventory', () => {
   });
 
   it('keeps the batches already stored when the disk fills in a later one, and a second import finishes the job', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const rows = MANIFEST_BATCH_ROWS + 10;
     const lines = [
       HEADER,
@@ -357,18 +353,18 @@ describe('manifest import: file to inventory', () => {
     expect((failing as { error: unknown }).error).toMatchObject({ name: 'QuotaExceededError' });
     expect(await db.cards.count()).toBe(MANIFEST_BATCH_ROWS);
     // The failed batch's counter change rolled back with its cards.
-    expect((await readCounters(db, '1405-09-04')).ready).toBe(MANIFEST_BATCH_ROWS);
+    expect((await readCounters(db, TEST_DAY_KEY)).ready).toBe(MANIFEST_BATCH_ROWS);
     const retry = done(await importFile(db, file));
     expect(retry.counts).toMatchObject({ added: 10, unchanged: MANIFEST_BATCH_ROWS });
     expect(await recountStatuses(db)).toMatchObject({ ready: rows });
-    expect((await readCounters(db, '1405-09-04')).ready).toBe(rows);
+    expect((await readCounters(db, TEST_DAY_KEY)).ready).toBe(rows);
   });
 });
 
 describe('the sample manifest the README points to', () => {
   it('imports four cards and rejects four rows, each for its own reason', async () => {
     const bytes = readFileSync(path.join(process.cwd(), 'docs/samples/manifest-example.csv'));
-    const db = freshDb();
+    const db = await createTestDatabase();
     const outcome = done(await importFile(db, new Blob([bytes])));
     expect(outcome.counts).toMatchObject({ added: 4, rejected: 4 });
     expect(

@@ -1,7 +1,7 @@
 // The rejected rows of an import as a CSV the manager can open beside the manifest and fix:
 // one line per problem, with the stable reason code and the same words the screen shows.
 import { csvDocument } from '../../domain/csv.ts';
-import { fileNamePart } from '../../db/report.ts';
+import { fileNamePart } from '../../domain/daily-report.ts';
 import type { I18n } from '../../ui/i18n.tsx';
 import { describeImportProblem } from './import-problem.ts';
 import type { RejectedImportRow } from './run-manifest-import.ts';

@@ -1,15 +1,14 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link } from 'react-router';
+import { handoverRecordsOnDay, overdueCards } from '../../db/report.ts';
 import {
   daysWaiting,
-  handoverRecordsOnDay,
   handoverReportFileName,
   handoverReportRow,
-  overdueCards,
   overdueReportFileName,
   overdueReportRow,
   type DaySummary,
-} from '../../db/report.ts';
+} from '../../domain/daily-report.ts';
 import {
   formatJalaliDate,
   jalaliDayKey,

@@ -1,29 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import Papa from 'papaparse';
 import { strFromU8, unzipSync } from 'fflate';
-import { TahvilDatabase } from '../../db/database.ts';
+import type { TahvilDatabase } from '../../db/database.ts';
 import { upsertCards } from '../../db/cards.ts';
 import { recordHandover, voidHandover } from '../../db/handovers.ts';
 import { applyPushResults, claimPendingBatch } from '../../db/outbox.ts';
-import {
-  HANDOVER_REPORT_COLUMNS,
-  handoverRecordsOnDay,
-  handoverReportFileName,
-  handoverReportRow,
-} from '../../db/report.ts';
+import { handoverRecordsOnDay } from '../../db/report.ts';
+import { HANDOVER_REPORT_COLUMNS, handoverReportRow } from '../../domain/daily-report.ts';
 import type { HandoverEvent } from '../../protocol/protocol.ts';
-import {
-  ALL_CHECKS,
-  createCard,
-  holderHandover,
-  testCommandContext,
-} from '../../../tests/factories/cards.ts';
+import { ALL_CHECKS, createCard, holderHandover } from '../../../tests/factories/cards.ts';
+import { testCommandContext, testCommandContextAt } from '../../../tests/factories/context.ts';
+import { createTestDatabase } from '../../../tests/factories/database.ts';
+import { TEST_DAY_KEY, TEST_TIME_ZONE, onTestDay } from '../../../tests/factories/time.ts';
 import { handoverReportCsv } from './report-files.ts';
 import { handoverReportXlsx } from './report-xlsx.ts';
-
-let dbCount = 0;
-const freshDb = () => new TahvilDatabase(`report-files-test-${++dbCount}`);
-const TEHRAN = 'Asia/Tehran';
 
 /** A day at the counter: a holder, a proxy with awkward text, a voided handover, one synced. */
 async function recordDay(db: TahvilDatabase) {
@@ -46,8 +36,7 @@ async function recordDay(db: TahvilDatabase) {
     lastName: 'كريمي',
   });
   await upsertCards(db, [zahra, ali, reza]);
-  const at = (time: string) => testCommandContext({ now: new Date(`2026-11-25T${time}+03:30`) });
-  await recordHandover(db, holderHandover(zahra), at('08:05:09'));
+  await recordHandover(db, holderHandover(zahra), testCommandContextAt('08:05:09'));
   await recordHandover(
     db,
     {
@@ -62,13 +51,13 @@ async function recordDay(db: TahvilDatabase) {
         documentRef: '+وکالت\n۱۲۳',
       },
     },
-    at('10:31:07'),
+    testCommandContextAt('10:31:07'),
   );
-  const voided = await recordHandover(db, holderHandover(reza), at('12:00:00'));
+  const voided = await recordHandover(db, holderHandover(reza), testCommandContextAt('12:00:00'));
   await voidHandover(
     db,
     { handoverEventId: voided.eventId, reason: 'اشتباه در کارت' },
-    at('12:05:00'),
+    testCommandContextAt('12:05:00'),
   );
   // The first handover reached the registry; the rest are still waiting.
   const [first] = await claimPendingBatch(db, 1);
@@ -77,10 +66,12 @@ async function recordDay(db: TahvilDatabase) {
 
 describe('the daily report file', () => {
   it('reads back through papaparse equal, field by field, to the events in the database', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     await recordDay(db);
-    const records = await handoverRecordsOnDay(db, '1405-09-04');
-    const text = handoverReportCsv(records.map((record) => handoverReportRow(record, TEHRAN)));
+    const records = await handoverRecordsOnDay(db, TEST_DAY_KEY);
+    const text = handoverReportCsv(
+      records.map((record) => handoverReportRow(record, TEST_TIME_ZONE)),
+    );
 
     expect(
       text.startsWith('\ufeffevent_id,card_id,national_code,holder_name,recipient_kind,'),
@@ -138,11 +129,11 @@ describe('the daily report file', () => {
   });
 
   it('ends every line with CRLF, line breaks inside quoted cells aside', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     await recordDay(db);
     const text = handoverReportCsv(
-      (await handoverRecordsOnDay(db, '1405-09-04')).map((record) =>
-        handoverReportRow(record, TEHRAN),
+      (await handoverRecordsOnDay(db, TEST_DAY_KEY)).map((record) =>
+        handoverReportRow(record, TEST_TIME_ZONE),
       ),
     );
     expect(text.endsWith('\r\n')).toBe(true);
@@ -152,22 +143,20 @@ describe('the daily report file', () => {
   });
 
   it('files events at 23:59:59 and 00:00:00 Tehran time under their own days', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     const before = createCard({ nationalCode: '0012345679' });
     const after = createCard({ nationalCode: '0084575948' });
     await upsertCards(db, [before, after]);
-    await recordHandover(
-      db,
-      holderHandover(before),
-      testCommandContext({ now: new Date('2026-11-25T23:59:59+03:30') }),
-    );
+    await recordHandover(db, holderHandover(before), testCommandContextAt('23:59:59'));
     await recordHandover(
       db,
       holderHandover(after),
-      testCommandContext({ now: new Date('2026-11-26T00:00:00+03:30') }),
+      testCommandContext({ now: onTestDay('00:00:00', 1) }),
     );
     const rowsOf = async (dayKey: string) =>
-      (await handoverRecordsOnDay(db, dayKey)).map((record) => handoverReportRow(record, TEHRAN));
+      (await handoverRecordsOnDay(db, dayKey)).map((record) =>
+        handoverReportRow(record, TEST_TIME_ZONE),
+      );
 
     expect(
       (await rowsOf('1405-09-04')).map((row) => [
@@ -183,15 +172,6 @@ describe('the daily report file', () => {
         row.occurred_at_jalali,
       ]),
     ).toEqual([[after.cardId, '2026-11-26T00:00:00+03:30', '1405-09-05 00:00:00']]);
-  });
-
-  it('names the file after the center and the Jalali day', () => {
-    expect(handoverReportFileName('DEMO-01', '1405-09-04', 'csv')).toBe(
-      'handovers-DEMO-01-1405-09-04.csv',
-    );
-    expect(handoverReportFileName('TEH/12 north', '1405-09-04', 'xlsx')).toBe(
-      'handovers-TEH_12_north-1405-09-04.xlsx',
-    );
   });
 });
 
@@ -222,10 +202,10 @@ function readSheetCells(bytes: Uint8Array): Map<string, { type: string | null; t
 
 describe('the daily report workbook', () => {
   it('holds the same rows as the CSV, every code cell typed as text', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     await recordDay(db);
-    const rows = (await handoverRecordsOnDay(db, '1405-09-04')).map((record) =>
-      handoverReportRow(record, TEHRAN),
+    const rows = (await handoverRecordsOnDay(db, TEST_DAY_KEY)).map((record) =>
+      handoverReportRow(record, TEST_TIME_ZONE),
     );
     const blob = await handoverReportXlsx(rows);
     const cells = readSheetCells(new Uint8Array(await blob.arrayBuffer()));
@@ -252,10 +232,10 @@ describe('the daily report workbook', () => {
   });
 
   it('drops characters XML cannot hold, so the workbook opens without repair', async () => {
-    const db = freshDb();
+    const db = await createTestDatabase();
     await recordDay(db);
-    const [row] = (await handoverRecordsOnDay(db, '1405-09-04')).map((record) =>
-      handoverReportRow(record, TEHRAN),
+    const [row] = (await handoverRecordsOnDay(db, TEST_DAY_KEY)).map((record) =>
+      handoverReportRow(record, TEST_TIME_ZONE),
     );
     const blob = await handoverReportXlsx([{ ...row!, holder_name: 'زهرا\u0001 محمدی\u001f' }]);
     const cells = readSheetCells(new Uint8Array(await blob.arrayBuffer()));

@@ -6,7 +6,7 @@ import {
   OVERDUE_REPORT_COLUMNS,
   type HandoverReportRow,
   type OverdueReportRow,
-} from '../../db/report.ts';
+} from '../../domain/daily-report.ts';
 
 export function handoverReportCsv(rows: readonly HandoverReportRow[]): string {
   return csvDocument(

@@ -3,7 +3,7 @@
 // formula. Loaded only when the manager asks for the workbook.
 import writeXlsxFile from 'write-excel-file/universal';
 import type { SheetData } from 'write-excel-file/universal';
-import { HANDOVER_REPORT_COLUMNS, type HandoverReportRow } from '../../db/report.ts';
+import { HANDOVER_REPORT_COLUMNS, type HandoverReportRow } from '../../domain/daily-report.ts';
 
 /** Widths in characters, so a code column shows all its digits without resizing. */
 const XLSX_COLUMN_WIDTH: Partial<Record<(typeof HANDOVER_REPORT_COLUMNS)[number], number>> = {

@@ -4,10 +4,9 @@ import {
   backlogSummary,
   handoverRecordsOnDay,
   overdueCards,
-  summarizeDay,
   type BacklogSummary,
-  type DaySummary,
 } from '../../db/report.ts';
+import { summarizeDay, type DaySummary } from '../../domain/daily-report.ts';
 import type { OutboxRecord, StoredCard } from '../../db/records.ts';
 import { useServices } from '../../services/services.tsx';
 

@@ -1,0 +1,145 @@
+// One test per schema version ever shipped: a database built by hand as that version left it on a
+// tablet, with data in it, opened with today's TahvilDatabase. Whatever the upgrade does, every
+// card, event, setting and counter must still be there, and every index of today must cover them.
+// A new version adds its own test here, and the older ones stay.
+import { describe, expect, it } from 'vitest';
+import Dexie from 'dexie';
+import { DATABASE_NAME, TahvilDatabase, appDatabase } from './database.ts';
+import { toStoredCard } from './cards.ts';
+import { readCounters, handoversOnDayKey, statusCounterKey } from './counters.ts';
+import { claimPendingBatch } from './outbox.ts';
+import { searchCards } from './queries.ts';
+import { handoverRecordsOnDay, overdueCards } from './report.ts';
+import { readSettings } from './settings.ts';
+import { createCard } from '../../tests/factories/cards.ts';
+import { testDatabaseName } from '../../tests/factories/database.ts';
+import { createHandoverRecord } from '../../tests/factories/events.ts';
+import { FIXED_NOW, TEST_DAY_KEY } from '../../tests/factories/time.ts';
+
+/** Opens `name` at raw IndexedDB version `version`, letting `upgrade` create its stores. */
+function openByHand(
+  name: string,
+  version: number,
+  upgrade: (db: IDBDatabase) => void,
+): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(name, version);
+    request.onupgradeneeded = () => upgrade(request.result);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error(`cannot open ${name}`));
+  });
+}
+
+/** Writes `rows` into the stores of `db` in one transaction, as the app had written them. */
+function putByHand(db: IDBDatabase, rows: Record<string, readonly object[]>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const transaction = db.transaction(Object.keys(rows), 'readwrite');
+    for (const [store, values] of Object.entries(rows))
+      for (const value of values) transaction.objectStore(store).put(value);
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = () => reject(transaction.error ?? new Error('write failed'));
+  });
+}
+
+describe('the database', () => {
+  it('is called "tahvil" on every tablet, once per page', () => {
+    // Renaming it would leave every tablet's cards and unsent handovers in a database no one opens.
+    expect(DATABASE_NAME).toBe('tahvil');
+    expect(appDatabase().name).toBe(DATABASE_NAME);
+    expect(appDatabase()).toBe(appDatabase());
+  });
+});
+
+describe('schema version 1', () => {
+  it('opens a version 1 database with its cards and events, and the backlog index covers them', async () => {
+    const name = testDatabaseName('upgrade');
+    // Version 1 exactly as shipped.
+    const v1 = new Dexie(name);
+    v1.version(1).stores({
+      cards: 'cardId, nationalCode, trackingCode, box, status, *nameTokens, *namePairs',
+      events: '++seq, &eventId, cardId, syncState, dayKey, [dayKey+type]',
+      settings: 'key',
+      counters: 'key',
+    });
+    const old = toStoredCard(createCard({ cardId: 'C-v1', updatedAt: '2026-01-01T00:00:00.000Z' }));
+    const handover = createHandoverRecord({ cardId: 'C-v1' });
+    await v1.table('cards').put(old);
+    await v1.table('events').add(handover);
+    await v1.table('settings').put({ key: 'centerId', value: 'TEH-7' });
+    await v1.table('counters').put({ key: statusCounterKey('ready'), value: 1 });
+    v1.close();
+
+    const db = new TahvilDatabase(name);
+    await db.open();
+    expect(db.verno).toBe(2);
+    expect(await db.cards.get('C-v1')).toEqual(old);
+    expect(await db.settings.get('centerId')).toEqual({ key: 'centerId', value: 'TEH-7' });
+    expect((await overdueCards(db, FIXED_NOW, 60)).map((card) => card.cardId)).toEqual(['C-v1']);
+    expect(await db.events.toArray()).toEqual([{ ...handover, seq: 1 }]);
+    expect((await readCounters(db, TEST_DAY_KEY)).ready).toBe(1);
+  });
+});
+
+describe('schema version 2', () => {
+  it('opens a version 2 database built with the raw IndexedDB API, every store and index in use', async () => {
+    const name = testDatabaseName('v2');
+    // Version 2 as shipped: Dexie keeps version n as IndexedDB version 10n.
+    const raw = await openByHand(name, 20, (db) => {
+      const cards = db.createObjectStore('cards', { keyPath: 'cardId' });
+      for (const index of ['nationalCode', 'trackingCode', 'box', 'status'])
+        cards.createIndex(index, index);
+      cards.createIndex('nameTokens', 'nameTokens', { multiEntry: true });
+      cards.createIndex('namePairs', 'namePairs', { multiEntry: true });
+      cards.createIndex('[status+updatedAt]', ['status', 'updatedAt']);
+      const events = db.createObjectStore('events', { keyPath: 'seq', autoIncrement: true });
+      events.createIndex('eventId', 'eventId', { unique: true });
+      for (const index of ['cardId', 'syncState', 'dayKey']) events.createIndex(index, index);
+      events.createIndex('[dayKey+type]', ['dayKey', 'type']);
+      db.createObjectStore('settings', { keyPath: 'key' });
+      db.createObjectStore('counters', { keyPath: 'key' });
+    });
+    const waiting = toStoredCard(
+      createCard({
+        cardId: 'C-v2-waiting',
+        firstName: 'پروین',
+        lastName: 'اعتصامی',
+        updatedAt: '2026-01-01T00:00:00.000Z',
+      }),
+    );
+    const handedOver = toStoredCard(createCard({ cardId: 'C-v2-gone', status: 'handed_over' }));
+    const handover = createHandoverRecord({ cardId: handedOver.cardId });
+    await putByHand(raw, {
+      cards: [waiting, handedOver],
+      events: [handover],
+      settings: [
+        { key: 'deviceId', value: 'device-v2' },
+        { key: 'retentionDays', value: 30 },
+      ],
+      counters: [
+        { key: statusCounterKey('ready'), value: 1 },
+        { key: statusCounterKey('handed_over'), value: 1 },
+        { key: handoversOnDayKey(TEST_DAY_KEY), value: 1 },
+      ],
+    });
+    raw.close();
+
+    const db = new TahvilDatabase(name);
+    await db.open();
+    expect(db.verno).toBe(2);
+    expect(await db.cards.orderBy('cardId').toArray()).toEqual([handedOver, waiting]);
+    expect(await readSettings(db)).toMatchObject({ deviceId: 'device-v2', retentionDays: 30 });
+    expect(await readCounters(db, TEST_DAY_KEY)).toMatchObject({
+      ready: 1,
+      handedOver: 1,
+      handoversToday: 1,
+    });
+    expect((await searchCards(db, 'پروین اعتصامی')).cards).toEqual([waiting]);
+    expect((await overdueCards(db, FIXED_NOW, 60)).map((card) => card.cardId)).toEqual([
+      waiting.cardId,
+    ]);
+    expect(await handoverRecordsOnDay(db, TEST_DAY_KEY)).toEqual([{ ...handover, seq: 1 }]);
+    expect((await claimPendingBatch(db, 10)).map((record) => record.eventId)).toEqual([
+      handover.eventId,
+    ]);
+  });
+});

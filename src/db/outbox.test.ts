@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { upsertCards } from './cards.ts';
+import { recordHandover, type CommandContext } from './handovers.ts';
+import {
+  applyPushResults,
+  claimPendingBatch,
+  newestEventSeq,
+  outboxSummary,
+  releaseUnanswered,
+} from './outbox.ts';
+import type { TahvilDatabase } from './database.ts';
+import { createCard, holderHandover } from '../../tests/factories/cards.ts';
+import { testCommandContext, testCommandContextAt } from '../../tests/factories/context.ts';
+import { createTestDatabase } from '../../tests/factories/database.ts';
+import { FIXED_NOW, onTestDay } from '../../tests/factories/time.ts';
+
+describe('outbox', () => {
+  it('sends oldest first, keeps refused events and returns unanswered ones to pending', async () => {
+    const db = await createTestDatabase();
+    const cards = [createCard(), createCard(), createCard()];
+    await upsertCards(db, cards);
+    for (const card of cards) await recordHandover(db, holderHandover(card), testCommandContext());
+    const batch = await claimPendingBatch(db, 2);
+    expect(batch.map((record) => record.cardId)).toEqual([cards[0]!.cardId, cards[1]!.cardId]);
+    await applyPushResults(db, [{ eventId: batch[0]!.eventId, status: 'accepted' }]);
+    await releaseUnanswered(
+      db,
+      batch.map((record) => record.eventId),
+    );
+    const states = (await db.events.orderBy('seq').toArray()).map((record) => record.syncState);
+    expect(states).toEqual(['synced', 'pending', 'pending']);
+    // An answer for an event no request carries now changes nothing.
+    await applyPushResults(db, [
+      { eventId: batch[1]!.eventId, status: 'conflict', reason: 'already handed over' },
+    ]);
+    expect(await outboxSummary(db)).toMatchObject({ pending: 2, needsAttention: 0 });
+    await claimPendingBatch(db, 1);
+    await applyPushResults(db, [
+      { eventId: batch[1]!.eventId, status: 'conflict', reason: 'already handed over' },
+      { eventId: batch[0]!.eventId, status: 'rejected', reason: 'a settled event is not reopened' },
+    ]);
+    expect(await outboxSummary(db)).toMatchObject({
+      pending: 1,
+      needsAttention: 1,
+      oldestPendingAtMs: FIXED_NOW.getTime(),
+    });
+    expect((await db.events.orderBy('seq').toArray()).map((record) => record.syncState)).toEqual([
+      'synced',
+      'conflict',
+      'pending',
+    ]);
+  });
+});
+
+/** A tablet with `count` cards handed over here in turn, their events pending. */
+async function handedOver(
+  count: number,
+  at: (i: number) => CommandContext = () => testCommandContext(),
+) {
+  const cards = Array.from({ length: count }, () => createCard());
+  const db = await createTestDatabase(cards);
+  const events = [];
+  for (const [i, card] of cards.entries())
+    events.push(await recordHandover(db, holderHandover(card), at(i)));
+  return { db, events };
+}
+
+const states = async (db: TahvilDatabase) =>
+  (await db.events.orderBy('seq').toArray()).map((record) => record.syncState);
+
+describe('releaseUnanswered', () => {
+  it('puts every sending event back in line when no ids are named, and says how many', async () => {
+    const { db } = await handedOver(3);
+    await claimPendingBatch(db, 2);
+    expect(await releaseUnanswered(db)).toBe(2);
+    expect(await states(db)).toEqual(['pending', 'pending', 'pending']);
+    expect((await claimPendingBatch(db, 3)).map((record) => record.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('leaves events that are not sending as they are', async () => {
+    const { db, events } = await handedOver(2);
+    await claimPendingBatch(db, 2);
+    await applyPushResults(db, [{ eventId: events[0]!.eventId, status: 'accepted' }]);
+    expect(await releaseUnanswered(db, [events[0]!.eventId, events[1]!.eventId])).toBe(1);
+    expect(await states(db)).toEqual(['synced', 'pending']);
+  });
+});
+
+describe('applyPushResults', () => {
+  it('takes a duplicate as synced and keeps a refusal’s reason, or none when the registry gave none', async () => {
+    const { db, events } = await handedOver(3);
+    await claimPendingBatch(db, 3);
+    await applyPushResults(db, [
+      { eventId: events[0]!.eventId, status: 'duplicate' },
+      { eventId: events[1]!.eventId, status: 'rejected' },
+      { eventId: events[2]!.eventId, status: 'conflict', reason: 'handed over elsewhere' },
+    ]);
+    expect(
+      (await db.events.orderBy('seq').toArray()).map((record) => [
+        record.syncState,
+        record.serverReason,
+      ]),
+    ).toEqual([
+      ['synced', null],
+      ['rejected', null],
+      ['conflict', 'handed over elsewhere'],
+    ]);
+  });
+});
+
+describe('outboxSummary', () => {
+  it('is empty for a tablet that recorded nothing', async () => {
+    expect(await outboxSummary(await createTestDatabase())).toEqual({
+      pending: 0,
+      needsAttention: 0,
+      oldestPendingAtMs: null,
+    });
+  });
+
+  it('counts events in flight as pending, and the oldest of them wherever it is', async () => {
+    const times = ['09:00:00', '10:00:00', '11:00:00'];
+    const { db } = await handedOver(3, (i) => testCommandContextAt(times[i]!));
+    await claimPendingBatch(db, 1);
+    expect(await outboxSummary(db)).toEqual({
+      pending: 3,
+      needsAttention: 0,
+      oldestPendingAtMs: onTestDay('09:00:00').getTime(),
+    });
+  });
+});
+
+describe('newestEventSeq', () => {
+  it('is 0 before any event, then the seq of the newest one recorded', async () => {
+    const empty = await createTestDatabase();
+    expect(await newestEventSeq(empty)).toBe(0);
+    const { db } = await handedOver(2);
+    expect(await newestEventSeq(db)).toBe(2);
+  });
+
+  it('does not move when events change state, so a failed push is not a new event', async () => {
+    const { db, events } = await handedOver(2);
+    await claimPendingBatch(db, 2);
+    await applyPushResults(db, [{ eventId: events[0]!.eventId, status: 'accepted' }]);
+    await releaseUnanswered(db);
+    expect(await newestEventSeq(db)).toBe(2);
+  });
+});
