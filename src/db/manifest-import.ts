@@ -1,4 +1,4 @@
-// Writes the cards of an inventory manifest (../../shared/formats.md) that passed the row rules.
+// Writes the cards of an inventory manifest (docs/formats.md) that passed the row rules.
 // Must stay true: a card that is handed over, revoked or returned is never touched; a card id
 // the center already holds for another person, or a registry card the file describes otherwise,
 // is refused, not overwritten; writing the same rows twice changes nothing; the status counters

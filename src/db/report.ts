@@ -1,4 +1,4 @@
-// The report's reads (../../shared/formats.md): the day's handover records and the backlog of
+// The report's reads (docs/formats.md): the day's handover records and the backlog of
 // ready cards. Must stay true: every handover event recorded on this tablet on the chosen center
 // day, oldest first, voided ones included; the backlog is read through the [status+updatedAt]
 // index, never by a scan of the inventory. The rows and figures are domain/daily-report.ts's.

@@ -1,4 +1,4 @@
-// The daily handover report and the overdue list as files and figures (../../shared/formats.md):
+// The daily handover report and the overdue list as files and figures (docs/formats.md):
 // what the manager sends the head office each evening and sees on the report screen, made from
 // the records the database reads (db/report.ts). Must stay true: one row per handover, voided
 // ones kept with voided=yes; codes stay text; the files' columns are exactly the contract's, in

@@ -1,4 +1,5 @@
 import type { CardStatus } from '../protocol/protocol.ts';
+import type { SyncState } from '../domain/event-sync.ts';
 import type { MessageKey } from './i18n.tsx';
 import { useI18n } from './i18n.tsx';
 
@@ -14,9 +15,7 @@ export function CardStatusBadge({ status }: { status: CardStatus }) {
   return <span className={`badge badge-${status}`}>{t(STATUS_LABEL[status])}</span>;
 }
 
-export type EventSyncState = 'pending' | 'sending' | 'synced' | 'conflict' | 'rejected' | 'local';
-
-const SYNC_LABEL: Record<EventSyncState, MessageKey> = {
+const SYNC_LABEL: Record<SyncState, MessageKey> = {
   pending: 'syncPending',
   sending: 'syncSending',
   synced: 'syncSynced',
@@ -25,7 +24,7 @@ const SYNC_LABEL: Record<EventSyncState, MessageKey> = {
   local: 'syncLocal',
 };
 
-export function SyncStateBadge({ state }: { state: EventSyncState }) {
+export function SyncStateBadge({ state }: { state: SyncState }) {
   const { t } = useI18n();
   return <span className={`badge badge-sync-${state}`}>{t(SYNC_LABEL[state])}</span>;
 }
