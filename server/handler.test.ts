@@ -16,6 +16,7 @@ import { journalPathOf, loadRegistryFile } from './persistence.ts';
 import type { RunningRegistry } from './test-helpers.ts';
 import { authHeaders, pullPath, pushPath, startRegistry } from './test-helpers.ts';
 import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
+import { ALL_CHECKS } from '../tests/factories/cards.ts';
 
 const SEED_CARDS = 1234;
 const OTHER_CENTER = 'THR-012';
@@ -488,6 +489,8 @@ describe('push', () => {
       { recipient: { kind: 'neighbour', nationalCode: '0012345679', fullName: 'زهرا محمدی' } },
     ],
     ['missing checks', { checks: undefined }],
+    ['an unknown event type', { type: 'handover_later' }],
+    ['an unknown old-card state', { checks: { ...ALL_CHECKS, oldCard: 'lost' } }],
     ['a time without offset', { occurredAt: '2026-11-25 10:31' }],
   ])('rejects an event with %s', async (_name, overrides) => {
     const [result] = (await push([{ ...createHandoverEvent(), ...overrides }])).results;
