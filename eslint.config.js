@@ -72,11 +72,6 @@ export default tseslint.config(
   },
   // Playwright reads a fixture's dependencies from its first parameter, which may be `{}`.
   { files: ['tests/e2e/**/*.ts'], rules: { 'no-empty-pattern': 'off' } },
-  // Benchmark runners ship functions into the page with page.evaluate.
-  {
-    files: ['bench/**/*.mjs'],
-    languageOptions: { globals: { ...globals.node, ...globals.browser } },
-  },
   {
     files: ['**/*.{ts,tsx}'],
     languageOptions: {

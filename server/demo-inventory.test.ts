@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { isValidNationalCode } from '../src/domain/national-code.ts';
 import { foldForSearch } from '../src/domain/persian-text.ts';
-import { DEMO_CARDS, generateDemoCards } from './demo-inventory.ts';
+import {
+  DEMO_CARDS,
+  DEMO_POPULATION,
+  DEMO_STATUS_SHARES,
+  generateDemoCards,
+  type DemoPopulation,
+} from './demo-inventory.ts';
 
 const cards = generateDemoCards('DEMO-01', 5000, 42);
 
@@ -88,6 +94,42 @@ describe('generateDemoCards', () => {
       foldForSearch('علی کریمی'),
     );
     expect(cards[4]?.firstName).toBe('محمد\u200cحسین');
+  });
+
+  it('takes the registry population and status shares when given none', () => {
+    expect(
+      generateDemoCards('DEMO-01', 500, 42, {
+        population: DEMO_POPULATION,
+        statusShares: DEMO_STATUS_SHARES,
+      }),
+    ).toEqual(cards.slice(0, 500));
+  });
+
+  it('draws names, office prefixes and statuses from the population and shares it is given', () => {
+    const population: DemoPopulation = {
+      maleFirstNames: ['بابک'],
+      femaleFirstNames: ['ژاله'],
+      lastNames: ['یکتا'],
+      officePrefixes: ['127', '440'],
+    };
+    const other = generateDemoCards('DEMO-01', 2000, 42, {
+      population,
+      statusShares: { revoked: 0.1, returned: 0.1 },
+    }).slice(Object.keys(DEMO_CARDS).length);
+    // Folded, since one record in twenty is spelled with Arabic letters.
+    expect(new Set(other.map((card) => foldForSearch(card.firstName)))).toEqual(
+      new Set(['بابک', 'ژاله']),
+    );
+    expect(new Set(other.map((card) => foldForSearch(card.lastName)))).toEqual(new Set(['یکتا']));
+    expect(
+      other.every(
+        (card) =>
+          /^(127|440)\d{7}$/.test(card.nationalCode) && isValidNationalCode(card.nationalCode),
+      ),
+    ).toBe(true);
+    const revoked = other.filter((card) => card.status === 'revoked').length;
+    expect(revoked).toBeGreaterThan(120);
+    expect(revoked).toBeLessThan(280);
   });
 
   it('makes 100,000 cards in a few seconds', () => {

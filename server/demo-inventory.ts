@@ -240,7 +240,36 @@ export function mulberry32(seed: number): () => number {
 
 export type Random = () => number;
 
-function pick<T>(random: Random, items: readonly T[]): T {
+/** Whom a demo inventory's cards belong to: the names drawn from, where their codes were issued. */
+export interface DemoPopulation {
+  maleFirstNames: readonly string[];
+  femaleFirstNames: readonly string[];
+  lastNames: readonly string[];
+  /**
+   * The first three digits (the issuing office) a national code starts with, one drawn per code;
+   * null for any nine digits, about one code in twelve with Tehran's 00.
+   */
+  officePrefixes: readonly string[] | null;
+}
+
+/** The registry's demo population: common names, compound ones joined by ZWNJ among them. */
+export const DEMO_POPULATION: DemoPopulation = {
+  maleFirstNames: MALE_FIRST_NAMES,
+  femaleFirstNames: FEMALE_FIRST_NAMES,
+  lastNames: LAST_NAMES,
+  officePrefixes: null,
+};
+
+/** The share of cards in each state other than ready; the rest are ready. */
+export interface DemoStatusShares {
+  revoked: number;
+  returned: number;
+}
+
+export const DEMO_STATUS_SHARES: DemoStatusShares = { revoked: 0.005, returned: 0.003 };
+
+/** One item, drawn with one call of `random`. */
+export function pick<T>(random: Random, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
 }
 
@@ -266,10 +295,15 @@ export function demoBox(index: number): string {
   return `B-${pad(Math.floor(index / CARDS_PER_BOX) + 1, 3)}`;
 }
 
-function randomNationalCode(random: Random): string {
-  // About one code in twelve starts with 00 (Tehran's prefixes), so leading zeros get exercised.
-  const firstNine = random() < 0.08 ? '00' + digits(random, 7) : digits(random, 9);
-  if (firstNine.slice(3, 9) === '000000') return randomNationalCode(random);
+function randomNationalCode(random: Random, officePrefixes: readonly string[] | null): string {
+  // Without offices, about one code in twelve starts with 00 (Tehran's prefixes), so leading
+  // zeros get exercised.
+  const firstNine = officePrefixes
+    ? pick(random, officePrefixes) + digits(random, 6)
+    : random() < 0.08
+      ? '00' + digits(random, 7)
+      : digits(random, 9);
+  if (firstNine.slice(3, 9) === '000000') return randomNationalCode(random, officePrefixes);
   return completeNationalCode(firstNine);
 }
 
@@ -289,10 +323,10 @@ function randomTrackingCode(random: Random): string {
   return `${year}${pad(month, 2)}${pad(day, 2)}${digits(random, 7)}`;
 }
 
-function randomStatus(random: Random): CardStatus {
+function randomStatus(random: Random, shares: DemoStatusShares): CardStatus {
   const roll = random();
-  if (roll < 0.005) return 'revoked';
-  if (roll < 0.008) return 'returned';
+  if (roll < shares.revoked) return 'revoked';
+  if (roll < shares.revoked + shares.returned) return 'returned';
   return 'ready';
 }
 
@@ -309,16 +343,20 @@ export interface DemoPerson {
 export function randomDemoPerson(
   random: Random,
   taken: (nationalCode: string, trackingCode: string) => boolean = () => false,
+  population: DemoPopulation = DEMO_POPULATION,
 ): DemoPerson {
-  let nationalCode = randomNationalCode(random);
+  let nationalCode = randomNationalCode(random, population.officePrefixes);
   let trackingCode = randomTrackingCode(random);
   while (taken(nationalCode, trackingCode)) {
-    nationalCode = randomNationalCode(random);
+    nationalCode = randomNationalCode(random, population.officePrefixes);
     trackingCode = randomTrackingCode(random);
   }
-  let firstName = pick(random, random() < 0.5 ? MALE_FIRST_NAMES : FEMALE_FIRST_NAMES);
-  let lastName = pick(random, LAST_NAMES);
-  let fatherName = pick(random, MALE_FIRST_NAMES);
+  let firstName = pick(
+    random,
+    random() < 0.5 ? population.maleFirstNames : population.femaleFirstNames,
+  );
+  let lastName = pick(random, population.lastNames);
+  let fatherName = pick(random, population.maleFirstNames);
   // Roughly one record in twenty was keyed on an Arabic keyboard.
   if (random() < 0.05) {
     firstName = withArabicLetters(firstName);
@@ -335,6 +373,12 @@ export function randomDemoPerson(
   };
 }
 
+/** For an inventory other than the registry's demo on the same generator (the benchmark's, for one). */
+export interface DemoInventoryOptions {
+  population?: DemoPopulation;
+  statusShares?: DemoStatusShares;
+}
+
 /**
  * The demo inventory of one center: `count` cards, versions 1..count in cardId order.
  * The first cards are DEMO_CARDS (as many as fit in `count`); the rest are random but seeded.
@@ -343,6 +387,7 @@ export function generateDemoCards(
   centerId: string,
   count: number,
   seed: number = DEFAULT_DEMO_SEED,
+  { population = DEMO_POPULATION, statusShares = DEMO_STATUS_SHARES }: DemoInventoryOptions = {},
 ): Card[] {
   if (!Number.isInteger(count) || count < 0)
     throw new RangeError(`card count must be a non-negative integer, got ${count}`);
@@ -362,8 +407,9 @@ export function generateDemoCards(
       person = randomDemoPerson(
         random,
         (code, tracking) => usedCodes.has(code) || usedTracking.has(tracking),
+        population,
       );
-      status = randomStatus(random);
+      status = randomStatus(random, statusShares);
     }
     usedCodes.add(person.nationalCode);
     usedTracking.add(person.trackingCode);

@@ -6,7 +6,7 @@
 // page fills the app's own database, and the sync engine's relative registry URL ('' = the
 // origin that served the page) reaches the registry without CORS.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createStaticHandler } from '../server/static-files.ts';
+import { createStaticHandler } from '../../server/static-files.ts';
 
 export const BENCH_BASE = '/__bench/';
 

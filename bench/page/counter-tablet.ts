@@ -1,0 +1,51 @@
+// The tablet of steps 1–6: the app's own database (tahvil, which the real app opened in step 4
+// then reads), the baseline's beside it, and the clerk on shift. Must stay true: both start
+// empty in step 1, and every card handed over here is remembered, so step 6 knows how many
+// ready cards the counters must show.
+import { TahvilDatabase, DATABASE_NAME } from '../../src/db/database.ts';
+import type { StaffOnShift } from '../../src/db/records.ts';
+import { ensureDeviceIdentity, startShift } from '../../src/db/settings.ts';
+import { BASELINE_DATABASE_NAME, deleteDatabase, openBaselineDatabase } from './baseline.ts';
+import { BENCH_STAFF_ID, BENCH_STAFF_NAME } from './clerk.ts';
+
+let app: TahvilDatabase | null = null;
+let baseline: IDBDatabase | null = null;
+let deviceId = '';
+let staff: StaffOnShift | null = null;
+/** Cards handed over by step 5: no longer ready, and never drawn twice. */
+export const handedOverHere = new Set<string>();
+
+export function appDb(): TahvilDatabase {
+  app ??= new TahvilDatabase();
+  return app;
+}
+
+export async function baselineDb(): Promise<IDBDatabase> {
+  baseline ??= await openBaselineDatabase();
+  return baseline;
+}
+
+export async function deleteDatabases(): Promise<void> {
+  app?.close();
+  app = null;
+  baseline?.close();
+  baseline = null;
+  await deleteDatabase(DATABASE_NAME);
+  await deleteDatabase(BASELINE_DATABASE_NAME);
+}
+
+/** Device id and a shift, so the real app opens on its search screen. */
+export async function prepareAppSettings() {
+  const db = appDb();
+  const settings = await ensureDeviceIdentity(db);
+  deviceId = settings.deviceId;
+  staff = await startShift(db, BENCH_STAFF_ID, BENCH_STAFF_NAME, new Date());
+  return { deviceId, staffId: staff.staffId };
+}
+
+/** The device and the clerk on shift, once prepareAppSettings() has run. */
+export async function counterClerk(): Promise<{ deviceId: string; staff: StaffOnShift }> {
+  if (!staff) await prepareAppSettings();
+  if (!staff) throw new Error('no shift was started');
+  return { deviceId, staff };
+}

@@ -1,0 +1,63 @@
+// Step 5: one handover committed per sample, recordHandover against a plain strict transaction
+// doing the same writes.
+import { recordHandover } from '../../../src/db/handovers.ts';
+import type { Card } from '../../../src/protocol/protocol.ts';
+import { DEFAULT_TIME_ZONE, isoWithOffset, jalaliDayKey } from '../../../src/domain/jalali.ts';
+import { mulberry32, pick } from '../../../server/demo-inventory.ts';
+import { holderHandover } from '../../../tests/factories/cards.ts';
+import { baselineHandover } from '../baseline.ts';
+import { commandContextNow } from '../clerk.ts';
+import { appDb, baselineDb, counterClerk, handedOverHere } from '../counter-tablet.ts';
+import { inventoryCards, inventorySeed } from '../inventory.ts';
+import { alternately } from '../timing.ts';
+
+/** Ready cards for the handover step, spread over the inventory, distinct, fixed by the seed. */
+function handoverCandidates(count: number): Card[] {
+  const cards = inventoryCards();
+  const random = mulberry32(inventorySeed() + 5);
+  const chosen = new Map<string, Card>();
+  let guard = 0;
+  while (chosen.size < count && guard++ < count * 50) {
+    const card = pick(random, cards);
+    if (card.status === 'ready' && !handedOverHere.has(card.cardId)) chosen.set(card.cardId, card);
+  }
+  return [...chosen.values()];
+}
+
+export async function measureHandover(samples: number, warmup: number) {
+  const db = appDb();
+  const baseline = await baselineDb();
+  const { deviceId, staff } = await counterClerk();
+  const candidates = handoverCandidates(warmup + samples);
+  const app: number[] = [];
+  const base: number[] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    const card = candidates[i] as Card;
+    const context = commandContextNow(deviceId, staff);
+    const runApp = async () => {
+      const started = performance.now();
+      await recordHandover(db, holderHandover(card), context);
+      const ms = performance.now() - started;
+      if (i >= warmup) app.push(ms);
+    };
+    const runBaseline = async () => {
+      const now = new Date();
+      const occurredAt = isoWithOffset(now, DEFAULT_TIME_ZONE);
+      const dayKey = jalaliDayKey(now, DEFAULT_TIME_ZONE);
+      const started = performance.now();
+      await baselineHandover(baseline, {
+        cardId: card.cardId,
+        eventId: crypto.randomUUID(),
+        now,
+        dayKey,
+        occurredAt,
+        staff,
+      });
+      const ms = performance.now() - started;
+      if (i >= warmup) base.push(ms);
+    };
+    await alternately(i, runApp, runBaseline);
+    handedOverHere.add(card.cardId);
+  }
+  return { app, baseline: base, cards: candidates.length };
+}

@@ -1,0 +1,152 @@
+// What a run prints and keeps: the table (metric, app, baseline, unit, rate, budget, held?), the
+// lines under it that sum up each step, and bench/results/latest.json with the machine, the
+// commit and every metric in full.
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { dirname } from 'node:path';
+import type { measureCodeLookup } from './steps/code-lookup.ts';
+import type { measureCounters } from './steps/counters.ts';
+import type { measureHandover } from './steps/handover-commit.ts';
+import type { measureInitialPull } from './steps/initial-pull.ts';
+import type { measureKeystrokes } from './steps/keystrokes.ts';
+import type { measureManifestImports } from './steps/manifest-import.ts';
+import type { measureNameSearch } from './steps/name-search.ts';
+import type { measurePushOutbox } from './steps/push-outbox.ts';
+import type { measureStore } from './steps/store-cards.ts';
+import { BUDGETS } from './budgets.ts';
+import { gitDescription, readBuildInfo } from './build.ts';
+import { round2, type Metric } from './metrics.ts';
+import { repoRoot, resultsPath } from './paths.ts';
+import { runStartedAt } from './progress.ts';
+
+type MetricOf<Step extends (...args: never[]) => Promise<unknown>> = Awaited<ReturnType<Step>>;
+
+/** Every step's metric, in step order. */
+export interface StepMetrics {
+  store: MetricOf<typeof measureStore>;
+  codeLookup: MetricOf<typeof measureCodeLookup>;
+  nameSearch: MetricOf<typeof measureNameSearch>;
+  keystrokes: MetricOf<typeof measureKeystrokes>;
+  handover: MetricOf<typeof measureHandover>;
+  counters: MetricOf<typeof measureCounters>;
+  initialPull: MetricOf<typeof measureInitialPull>;
+  push: MetricOf<typeof measurePushOutbox>;
+  imports: MetricOf<typeof measureManifestImports>;
+}
+
+export function metricList(steps: StepMetrics): Metric[] {
+  return [
+    steps.store,
+    steps.codeLookup,
+    steps.nameSearch,
+    steps.keystrokes,
+    steps.handover,
+    steps.counters,
+    steps.initialPull,
+    steps.push,
+    ...steps.imports,
+  ];
+}
+
+export function printTable(metrics: readonly Metric[]): void {
+  const rows = [['metric', 'app', 'baseline', 'unit', 'rate', 'budget', 'held?']];
+  for (const metric of metrics) {
+    const rate = metric.rate === undefined ? '' : `${metric.rate} ${metric.rateUnit}`;
+    const held = metric.held === null ? '—' : metric.held ? 'yes' : 'NO';
+    rows.push([
+      metric.name,
+      String(metric.value),
+      metric.baseline === null ? '—' : String(metric.baseline),
+      metric.unit,
+      rate,
+      metric.budget,
+      held,
+    ]);
+  }
+  const header = rows[0] as string[];
+  const widths = header.map((_, column) =>
+    Math.max(...rows.map((row) => (row[column] as string).length)),
+  );
+  const line = (row: string[]) =>
+    row.map((cell, column) => cell.padEnd(widths[column] as number)).join('  ');
+  console.log('');
+  console.log(line(header));
+  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  for (const row of rows.slice(1)) console.log(line(row));
+  console.log('');
+}
+
+/** The lines under the table: what each step's figure is made of. */
+export function printSummary(steps: StepMetrics, writeChunk: number): void {
+  const { store, nameSearch, keystrokes, counters, initialPull: pull, push } = steps;
+  console.log(
+    `store: app/baseline = ${store.ratio} (budget ≤ ${BUDGETS.storeRatio}); per ${writeChunk}-card chunk p50: app ${store.perChunk.app?.p50} ms, baseline ${store.perChunk.baseline?.p50} ms`,
+  );
+  console.log(
+    `name search: one word p95 ${nameSearch.byWords.one?.p95} ms (baseline ${nameSearch.byWords.baselineOne?.p95}), two words p95 ${nameSearch.byWords.two?.p95} ms (baseline ${nameSearch.byWords.baselineTwo?.p95})`,
+  );
+  console.log(
+    `keystrokes: name (one word) p95 ${keystrokes.byKind.nameOneWord?.p95} ms, name (two words) p95 ${keystrokes.byKind.nameTwoWords?.p95} ms, code p95 ${keystrokes.byKind.code?.p95} ms; /api requests refused meanwhile: ${keystrokes.apiRequestsDuringStep}`,
+  );
+  console.log(
+    `counters: app p50 ${counters.p50} ms vs count() p50 ${counters.baselineStats?.p50} ms; ready ${counters.snapshot.ready} (expected ${counters.expectedReady})`,
+  );
+  console.log(
+    `initial pull: ${pull.pages} pages of ≤ ${pull.pageLimit}; per page p50: answer ${pull.perPage.answer?.p50} ms, whole cycle ${pull.perPage.cycle?.p50} ms (max ${pull.perPage.cycle?.max} ms); ${pull.verified.storedCards} cards stored`,
+  );
+  console.log(
+    `push: ${push.batches} batches of ≤ ${push.batchSize}; per batch p50: answer (incl. registry fsync) ${push.perBatch.answer?.p50} ms, whole cycle ${push.perBatch.cycle?.p50} ms (first ${push.firstAndLastBatchCycleMs[0]}, last ${push.firstAndLastBatchCycleMs[1]}); registry accepted ${push.verified.acceptedByRegistry}`,
+  );
+  console.log(
+    `  not in the push figure: queueing the handovers ${push.queue.ms} ms (setup), the pull after the push ${push.pullAfterPush.ms} ms (${push.pullAfterPush.cards} cards, ${push.pullAfterPush.pages} pages); whole sync ${push.syncMs} ms`,
+  );
+  for (const metric of steps.imports) {
+    const { page, worker } = metric.heap;
+    const { mainThread } = metric;
+    console.log(
+      `${metric.id}: ${metric.counts.rowsRead} rows (${metric.counts.added} added, ${metric.counts.unchanged} unchanged, ${metric.counts.rejected} rejected) in ${metric.batches} batches (each p50 ${metric.perBatch?.p50} ms, max ${metric.perBatch?.max} ms; full batches, mean of the first five ${metric.fullBatchTrend.firstFiveMeanMs} ms, of the last five ${metric.fullBatchTrend.lastFiveMeanMs} ms); JS heap: page ${page.beforeMiB} MiB before, peak ${page.peakMiB} MiB (+${page.peakAboveBeforeMiB}), ${page.afterImportAndGcMiB} MiB after and GC; worker peak ${worker.measured ? `${worker.peakMiB} MiB (${worker.samples} samples)` : `not measured: ${worker.why}`}`,
+    );
+    console.log(
+      `  main thread: longest frame gap ${mainThread.maxFrameGapMs} ms (p50 ${mainThread.p50FrameGapMs} ms, ${mainThread.framesLaterThan50Ms} of ${mainThread.frames} frames later than 50 ms); long tasks: ${mainThread.longTasks.count}, longest ${mainThread.longTasks.maxMs} ms, ${mainThread.longTasks.totalMs} ms in all${metric.verified.ok ? '' : `; COUNTS WRONG: ${metric.verified.problems.join('; ')}`}`,
+    );
+  }
+}
+
+export interface RunFacts {
+  chromiumVersion: string | null;
+  /** os.loadavg() when the run began. */
+  loadAtStart: number[];
+  cards: number;
+  manifestRows: number;
+  cardWriteChunk: number;
+  schema: string;
+}
+
+/** Writes bench/results/latest.json; returns the load averages (1, 5, 15 min) at start and end. */
+export async function writeResults(facts: RunFacts, metrics: readonly Metric[]) {
+  const cpus = os.cpus();
+  const loadAverage = { atStart: facts.loadAtStart.map(round2), atEnd: os.loadavg().map(round2) };
+  const report = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model ?? null,
+      memoryMb: Math.round(os.totalmem() / 2 ** 20),
+      platform: `${os.platform()} ${os.release()}`,
+      node: process.version,
+      chromium: facts.chromiumVersion,
+      loadAverage,
+    },
+    commit: gitDescription(),
+    build: await readBuildInfo(),
+    cards: facts.cards,
+    manifestRows: facts.manifestRows,
+    cardWriteChunk: facts.cardWriteChunk,
+    schema: facts.schema,
+    durationSeconds: Math.round((Date.now() - runStartedAt) / 1000),
+    metrics,
+  };
+  await mkdir(dirname(resultsPath), { recursive: true });
+  await writeFile(resultsPath, `${JSON.stringify(report, null, 2)}\n`);
+  return { loadAverage, path: resultsPath.slice(repoRoot.length + 1) };
+}

@@ -1,0 +1,46 @@
+// Step 7: one SyncEngine.syncNow() in the bench page pulls the whole inventory from the registry
+// into the empty sync tablet (bench/page/steps/initial-pull.ts). The registry is online.
+import type { Page } from '@playwright/test';
+import { informationalMetric, requestStats, round2 } from '../metrics.ts';
+import { progress } from '../progress.ts';
+
+export async function measureInitialPull(bench: Page, cardCount: number, database: string) {
+  progress(
+    `step 7: initial pull of ${cardCount} cards into an empty tablet (${database}) through the sync engine…`,
+  );
+  const pull = await bench.evaluate(
+    (expected) => window.tahvilBench.measureInitialPull(expected),
+    cardCount,
+  );
+  if (pull.storedCards !== cardCount)
+    throw new Error(
+      `initial pull: the tablet holds ${pull.storedCards} cards, the registry ${cardCount}`,
+    );
+  if (pull.pulledCards !== cardCount)
+    progress(`warning: the engine reported ${pull.pulledCards} pulled cards, not ${cardCount}`);
+  const metric = informationalMetric(
+    'initial-pull',
+    `initial pull of ${cardCount} cards`,
+    pull.ms,
+    cardCount,
+    'cards/s',
+    {
+      pages: pull.pages,
+      pageLimit: pull.pageLimit,
+      perPage: requestStats(pull),
+      // In request order: a trend over the pull (the store growing) does not show in percentiles.
+      cycleMsEach: pull.cycleMs.map(Math.round),
+      beforeFirstPageMs: round2(pull.beforeFirstPageMs),
+      otherRequests: pull.otherRequests,
+      verified: {
+        storedCards: pull.storedCards,
+        expected: cardCount,
+        pulledCardsReported: pull.pulledCards,
+        initialPullDone: pull.initialPullDone,
+        byStatus: pull.byStatus,
+      },
+    },
+  );
+  progress(`initial pull: ${round2(pull.ms)} ms, ${metric.rate} cards/s, ${pull.pages} pages`);
+  return metric;
+}

@@ -1,0 +1,126 @@
+// Step 4: keystroke to painted results in the real built search screen, opened in a second tab
+// of the same profile after the bench page has written the cards, a device id and a shift. The
+// page chooses what to type (bench/page/steps/keystrokes.ts); bench/keystroke-probe.ts, injected
+// before the app's scripts, times each character; /api stays refused (503) all along.
+import type { BrowserContext, Page } from '@playwright/test';
+import type { KeystrokeResult } from '../../keystroke-probe.ts';
+import type { KeystrokeSession } from '../../page/steps/keystrokes.ts';
+import { BUDGETS } from '../budgets.ts';
+import { forwardConsole } from '../chromium.ts';
+import { percentileMetric, round2, rounded, summarize } from '../metrics.ts';
+import { keystrokeProbePath } from '../paths.ts';
+import { progress } from '../progress.ts';
+import type { BenchServer } from '../static-server.ts';
+
+const SEARCH_LABEL = 'کد ملی، کد رهگیری یا نام';
+const KEYSTROKES = { minimum: 130, gapMs: 80, timeoutMs: 10_000 };
+
+type KeystrokeKind = 'warmup' | KeystrokeSession['kind'] | 'name-2-words';
+
+async function typeAndTime(
+  context: BrowserContext,
+  server: BenchServer,
+  sessions: KeystrokeSession[],
+) {
+  const page = await context.newPage();
+  forwardConsole(page, 'app:');
+  await page.addInitScript({ path: keystrokeProbePath });
+  const apiBefore = server.stats.apiRequests;
+  await page.goto(`${server.origin}/`);
+  const input = page.getByLabel(SEARCH_LABEL);
+  await input.waitFor({ state: 'visible', timeout: 60_000 });
+  await page.waitForFunction(() => {
+    const ready = document.querySelector('[data-testid="count-ready"]');
+    return ready !== null && ready.textContent !== '…';
+  });
+  // Let the service worker install its precache and the first (refused) sync finish.
+  await page.evaluate(() =>
+    'serviceWorker' in navigator
+      ? Promise.race([
+          navigator.serviceWorker.ready,
+          new Promise((resolve) => setTimeout(resolve, 5000)),
+        ])
+      : null,
+  );
+  await page.waitForTimeout(1500);
+  const readyShown = await page.getByTestId('count-ready').textContent();
+  progress(`step 4: search screen open (ready counter shows ${readyShown}); typing…`);
+  await input.click();
+
+  const all: Array<KeystrokeResult & { kind: KeystrokeKind }> = [];
+  let count = 0;
+  const first = sessions[0];
+  if (!first) throw new Error('keystrokes: the page gave nothing to type');
+  // The first session warms the page up and is not counted.
+  const warmup = { kind: 'warmup' as const, text: first.text };
+  for (const session of [warmup, ...sessions]) {
+    await page.evaluate(() => {
+      window.__keystrokeProbe.enabled = false;
+    });
+    await input.fill('');
+    await page.waitForFunction(
+      () => document.querySelector('.search-results')?.getAttribute('data-query') === '',
+    );
+    await page.waitForTimeout(200);
+    await page.evaluate(() => {
+      window.__keystrokeProbe.enabled = true;
+    });
+    for (const character of [...session.text]) {
+      count++;
+      await page.keyboard.type(character);
+      const result = await page.evaluate(
+        ([n, timeoutMs]) => window.__keystrokeProbe.waitFor(n, timeoutMs),
+        [count, KEYSTROKES.timeoutMs] as const,
+      );
+      // A name keystroke after the space searches two words: a different (index + filter) path.
+      const kind: KeystrokeKind =
+        session.kind === 'name' && result.value.trim().includes(' ')
+          ? 'name-2-words'
+          : session.kind;
+      all.push({ ...result, kind });
+      await page.waitForTimeout(KEYSTROKES.gapMs);
+    }
+  }
+  const apiRequests = server.stats.apiRequests - apiBefore;
+  await page.close();
+  return { all, apiRequests };
+}
+
+export async function measureKeystrokes(context: BrowserContext, bench: Page, server: BenchServer) {
+  progress('step 4: keystroke to painted results in the real search screen…');
+  const sessions = await bench.evaluate(
+    (minimum) => window.tahvilBench.keystrokeSessions(minimum),
+    KEYSTROKES.minimum,
+  );
+  const { all, apiRequests } = await typeAndTime(context, server, sessions);
+  await bench.bringToFront();
+  const measured = all.filter((result) => result.kind !== 'warmup');
+  const byKind = (...kinds: KeystrokeKind[]) =>
+    rounded(
+      summarize(
+        measured.filter((result) => kinds.includes(result.kind)).map((result) => result.ms),
+      ),
+    );
+  const slowest = [...measured]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 8)
+    .map((result) => ({ ...result, ms: round2(result.ms) }));
+  const kinds = {
+    name: byKind('name', 'name-2-words'),
+    nameOneWord: byKind('name'),
+    nameTwoWords: byKind('name-2-words'),
+    code: byKind('code'),
+  };
+  return {
+    ...percentileMetric(
+      'keystroke-to-paint',
+      'keystroke to results painted',
+      measured.map((result) => result.ms),
+      [],
+      BUDGETS.keystrokeP95Ms,
+    ),
+    byKind: kinds,
+    slowestKeystrokes: slowest,
+    apiRequestsDuringStep: apiRequests,
+  };
+}
