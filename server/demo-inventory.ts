@@ -330,14 +330,12 @@ function randomStatus(random: Random, shares: DemoStatusShares): CardStatus {
   return 'ready';
 }
 
-export interface DemoPerson {
-  nationalCode: string;
-  firstName: string;
-  lastName: string;
-  fatherName: string;
-  birthDate: string;
-  trackingCode: string;
-}
+/** A card holder's fields of the protocol's Card, every one present: a demo person has them all. */
+export type DemoPerson = {
+  [
+    Field in 'nationalCode' | 'firstName' | 'lastName' | 'fatherName' | 'birthDate' | 'trackingCode'
+  ]-?: NonNullable<Card[Field]>;
+};
 
 /** A random card holder; `taken` lets the caller keep national and tracking codes unique. */
 export function randomDemoPerson(
