@@ -1,7 +1,5 @@
 import { defineConfig } from '@playwright/test';
-
-// Debian's Chromium, never a downloaded browser. scripts/run-e2e.mjs checks it exists.
-const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+import { CHROME_EXECUTABLE_PATH, CHROMIUM_ARGS } from './scripts/chromium.mjs';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -17,17 +15,7 @@ export default defineConfig({
     viewport: { width: 768, height: 1024 },
     serviceWorkers: 'allow',
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    // Debian's Chromium, never a downloaded browser; scripts/run-e2e.mjs checks it exists.
+    launchOptions: { executablePath: CHROME_EXECUTABLE_PATH, args: [...CHROMIUM_ARGS] },
   },
 });

@@ -9,6 +9,7 @@
 //   node scripts/render-icons.mjs --screenshots
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { chromium } from '@playwright/test';
+import { CHROME_EXECUTABLE_PATH, CHROMIUM_ARGS } from './chromium.mjs';
 
 const ICONS_DIR = new URL('../public/icons/', import.meta.url);
 const SCREENSHOTS_DIR = new URL('../public/screenshots/', import.meta.url);
@@ -37,8 +38,8 @@ const SCREENSHOTS = [
 
 async function renderIcons() {
   const browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu'],
+    executablePath: CHROME_EXECUTABLE_PATH,
+    args: [...CHROMIUM_ARGS],
   });
   try {
     const page = await browser.newPage({ deviceScaleFactor: 1 });

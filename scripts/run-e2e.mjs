@@ -2,8 +2,8 @@
 // Chromium the suite may skip, loudly, only on a developer machine; under CI it must run.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { CHROME_EXECUTABLE_PATH as chromium } from './chromium.mjs';
 
-const chromium = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 if (!existsSync(chromium)) {
   const message = `Chromium not found at ${chromium}: install it with 'apt-get install chromium' or set CHROME_PATH.`;
   if (process.env.CI) {

@@ -1,24 +1,15 @@
 // Debian's Chromium (or CHROME_PATH), never a downloaded browser, launched through Playwright's
 // launcher with a fresh on-disk profile: an in-memory profile would flatter IndexedDB.
 import type { BrowserContext, Page } from '@playwright/test';
+import { CHROME_EXECUTABLE_PATH, CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
 import { progress } from './progress.ts';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export async function launchChromium(profileDir: string): Promise<BrowserContext> {
   const { chromium } = await import('@playwright/test');
   return chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROME_EXECUTABLE_PATH,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS],
     // Our own handlers close the browser and then remove the profile; Playwright's would exit first.
     handleSIGINT: false,
     handleSIGTERM: false,
