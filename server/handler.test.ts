@@ -686,6 +686,27 @@ describe('/__mock/', () => {
     expect(await acceptedEvents()).toEqual([]);
   });
 
+  it.each([
+    ['faults', { latencyMs: -1 }],
+    ['faults', { latencyMs: 1.5 }],
+    ['faults', { latencyMs: '10' }],
+    ['faults', { latencyMs: 120_001 }],
+    ['reset', { seedCards: -1 }],
+    ['reset', { seedCards: 2.5 }],
+    ['reset', { seedCards: 1_000_001 }],
+  ])('%s refuses %j with 400 and changes nothing', async (control, body) => {
+    const faults = async () => (await fetch(`${registry.base}/__mock/faults`)).json();
+    const faultsBefore = await faults();
+    const response = await fetch(`${registry.base}/__mock/${control}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as ErrorBody).error.code).toBe('malformed');
+    expect(await pullAll()).toHaveLength(SEED_CARDS);
+    expect(await faults()).toEqual(faultsBefore);
+  });
+
   it('loads partial cards into a new center, filling the rest', async () => {
     const response = await fetch(`${registry.base}/__mock/cards`, {
       method: 'POST',

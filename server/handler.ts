@@ -89,6 +89,11 @@ const MAX_SEED_CARDS = 1_000_000;
 const MAX_LATENCY_MS = 120_000;
 const CENTER_ROUTE = new RegExp(`^${PROTOCOL_BASE_PATH}/centers/([^/]+)/(cards|events)$`);
 
+/** A whole number from `min` to `max`, as a control body's number field must be. */
+function isIntegerFrom(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -190,12 +195,7 @@ function checkFaults(current: FaultOptions, changes: Record<string, unknown>): F
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined) continue;
     if (key === 'latencyMs') {
-      if (
-        typeof value !== 'number' ||
-        !Number.isInteger(value) ||
-        value < 0 ||
-        value > MAX_LATENCY_MS
-      ) {
+      if (!isIntegerFrom(value, 0, MAX_LATENCY_MS)) {
         throw malformed(`latencyMs must be an integer from 0 to ${MAX_LATENCY_MS}`);
       }
       next.latencyMs = value;
@@ -310,12 +310,7 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
     : undefined;
 
   const checkSeedOptions = (count: unknown, demoSeed: unknown): void => {
-    if (
-      typeof count !== 'number' ||
-      !Number.isInteger(count) ||
-      count < 0 ||
-      count > MAX_SEED_CARDS
-    ) {
+    if (!isIntegerFrom(count, 0, MAX_SEED_CARDS)) {
       throw malformed(`seedCards must be an integer from 0 to ${MAX_SEED_CARDS}`);
     }
     if (typeof demoSeed !== 'number' || !Number.isInteger(demoSeed))
