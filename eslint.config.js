@@ -47,6 +47,11 @@ const layerZones = [
   })),
 ];
 
+const NO_INNER_HTML = {
+  selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+  message: 'Card data is untrusted: render it as text.',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -97,11 +102,22 @@ export default tseslint.config(
       'react-hooks/exhaustive-deps': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': ['error', NO_INNER_HTML],
+    },
+  },
+  // Screens read through db's named queries and write through its named commands, never a table
+  // (conventions: "Components never call db.table.put themselves").
+  {
+    files: ['src/{app,features,pwa,services,ui}/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.{ts,tsx}'],
+    rules: {
       'no-restricted-syntax': [
         'error',
+        NO_INNER_HTML,
         {
-          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
-          message: 'Card data is untrusted: render it as text.',
+          selector:
+            'MemberExpression[property.name=/^(cards|events|counters|settings)$/][object.name=/^(db|database)$/]',
+          message: 'Use a named query or command from src/db, not a table.',
         },
       ],
     },
