@@ -2,7 +2,14 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CommandLine } from './cli-options.ts';
-import { CommandLineError, FAULT_ENV, OPTIONS, USAGE, parseCommandLine } from './cli-options.ts';
+import {
+  ADMIN_TOKEN_ENV,
+  CommandLineError,
+  FAULT_ENV,
+  OPTIONS,
+  USAGE,
+  parseCommandLine,
+} from './cli-options.ts';
 
 function run(
   argv: string[],
@@ -19,8 +26,19 @@ describe('command line', () => {
       expect(USAGE).toMatch(new RegExp(`^\\s+--${flag}\\b`, 'm'));
   });
 
-  it('--help names the environment variable of every fault', () => {
+  it('--help names the environment variable of every fault and of the administrator token', () => {
     for (const { env } of Object.values(FAULT_ENV)) expect(USAGE).toContain(env);
+    expect(USAGE).toContain(ADMIN_TOKEN_ENV);
+  });
+
+  it('takes the administrator token from --admin-token, else from TAHVIL_ADMIN_TOKEN', () => {
+    const token = 'a'.repeat(16);
+    expect(run(['--admin-token', token]).handler.adminToken).toBe(token);
+    expect(run([], { TAHVIL_ADMIN_TOKEN: token }).handler.adminToken).toBe(token);
+    expect(
+      run(['--admin-token', token], { TAHVIL_ADMIN_TOKEN: 'b'.repeat(16) }).handler.adminToken,
+    ).toBe(token);
+    expect(run([], { TAHVIL_ADMIN_TOKEN: '' }).handler.adminToken).toBeUndefined();
   });
 
   it('answers --help before reading anything else', () => {
@@ -97,6 +115,9 @@ describe('command line', () => {
     [['--frobnicate'], {}, 'frobnicate'],
     [[], { TAHVIL_MOCK_DROP_RATE: 'often' }, 'TAHVIL_MOCK_DROP_RATE'],
     [[], { TAHVIL_MOCK_LATENCY_MS: '2.5' }, 'TAHVIL_MOCK_LATENCY_MS'],
+    [['--admin-token', 'short'], {}, '--admin-token'],
+    [['--admin-token', 'has a space inside it'], {}, '--admin-token'],
+    [[], { TAHVIL_ADMIN_TOKEN: 'short' }, 'TAHVIL_ADMIN_TOKEN'],
   ])('refuses %j with env %j, naming %s', (argv, env, name) => {
     expect(() => parseCommandLine(argv, env)).toThrow(CommandLineError);
     expect(() => parseCommandLine(argv, env)).toThrow(name);

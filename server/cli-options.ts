@@ -15,6 +15,7 @@ export const OPTIONS = {
   data: { type: 'string' },
   fresh: { type: 'boolean' },
   token: { type: 'string' },
+  'admin-token': { type: 'string' },
   'seed-cards': { type: 'string' },
   seed: { type: 'string' },
   'latency-ms': { type: 'string' },
@@ -26,6 +27,9 @@ export const OPTIONS = {
   quiet: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
+
+/** Where the administrator token comes from when --admin-token is absent. */
+export const ADMIN_TOKEN_ENV = 'TAHVIL_ADMIN_TOKEN';
 
 /** Fault flags and the environment variables that set them when the flag is absent. */
 export const FAULT_ENV = {
@@ -45,6 +49,9 @@ Usage: npm run mock-server -- [options]      (or: tsx server/main.ts [options])
                            (default: state in memory only, lost on exit)
   --fresh                  ignore an existing data file and start from the demo inventory
   --token T                device token for ${DEMO_CENTER_ID} (default demo-token-${DEMO_CENTER_ID})
+  --admin-token T          the token the /__mock/ controls take (16 characters or more;
+                           default: a random one, printed at start)
+                             env ${ADMIN_TOKEN_ENV}
   --seed-cards N           demo inventory size when starting fresh (default 5000)
   --seed N                 demo inventory seed
   --latency-ms N           delay every protocol request by N ms
@@ -61,8 +68,8 @@ Usage: npm run mock-server -- [options]      (or: tsx server/main.ts [options])
   --quiet                  no request log
   --help                   this text
 
-A fault flag wins over its environment variable. At start the server prints its URL, the
-demo center (${DEMO_CENTER_ID}) and its device token.
+A flag wins over its environment variable. At start the server prints its URL, the demo
+center (${DEMO_CENTER_ID}), its device token and the administrator token.
 `;
 
 export class CommandLineError extends Error {
@@ -168,6 +175,14 @@ export function parseCommandLine(
   if (values.token !== undefined) {
     if (values.token.trim() === '') throw new CommandLineError('--token must not be empty');
     handler.tokens = { [DEMO_CENTER_ID]: values.token };
+  }
+  const adminToken = values['admin-token'] ?? (env[ADMIN_TOKEN_ENV] || undefined);
+  if (adminToken !== undefined) {
+    if (adminToken.length < 16 || /\s/.test(adminToken))
+      throw new CommandLineError(
+        `${values['admin-token'] !== undefined ? '--admin-token' : ADMIN_TOKEN_ENV} must be 16 characters or more, without spaces`,
+      );
+    handler.adminToken = adminToken;
   }
   if (values['serve-app']) handler.serveAppDir = resolve(values['serve-app']);
   const host = values.host ?? DEFAULT_HOST;

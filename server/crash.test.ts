@@ -17,6 +17,7 @@ import { TEST_DEVICE_ID } from '../tests/factories/context.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TOKEN = 'crash-test-token';
+const ADMIN_TOKEN = 'crash-test-administrator-token';
 const SEED_CARDS = 1200;
 const BATCH_EVENTS = 50;
 const PUSHERS = 6;
@@ -52,6 +53,8 @@ async function startServer(): Promise<Started> {
       dataFile,
       '--token',
       TOKEN,
+      '--admin-token',
+      ADMIN_TOKEN,
       '--seed-cards',
       String(SEED_CARDS),
       '--quiet',
@@ -93,7 +96,11 @@ async function pullAll(base: string): Promise<Card[]> {
 
 async function acceptedEvents(base: string): Promise<ProtocolEvent[]> {
   return (
-    (await (await fetch(`${base}/__mock/events?centerId=${DEMO_CENTER_ID}`)).json()) as {
+    (await (
+      await fetch(`${base}/__mock/events?centerId=${DEMO_CENTER_ID}`, {
+        headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+      })
+    ).json()) as {
       events: ProtocolEvent[];
     }
   ).events;

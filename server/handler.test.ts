@@ -13,6 +13,7 @@ import type {
 import { DEMO_CENTER_ID, MAX_PUSH_EVENTS } from '../src/protocol/protocol.ts';
 import { DEMO_CARDS, mulberry32 } from './demo-inventory.ts';
 import { journalPathOf, loadRegistryFile } from './persistence.ts';
+import type { MockEventsResponse } from './handler.ts';
 import type { RunningRegistry } from './test-helpers.ts';
 import { authHeaders, pullPath, pushPath, startRegistry } from './test-helpers.ts';
 import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
@@ -88,7 +89,7 @@ async function pullCard(cardId: string): Promise<Card> {
 }
 
 async function acceptedEvents(): Promise<ProtocolEvent[]> {
-  const response = await fetch(`${registry.base}/__mock/events?centerId=${DEMO_CENTER_ID}`);
+  const response = await registry.mock(`events?centerId=${DEMO_CENTER_ID}`);
   return ((await response.json()) as { events: ProtocolEvent[] }).events;
 }
 
@@ -331,14 +332,14 @@ describe('pull', () => {
         changed.add(card.cardId);
       }
       const revoked = pick(ready.filter((card) => !changed.has(card.cardId)));
-      const revoke = await fetch(`${registry.base}/__mock/revoke`, {
+      const revoke = await registry.mock(`revoke`, {
         method: 'POST',
         body: JSON.stringify({ centerId: DEMO_CENTER_ID, cardId: revoked.cardId }),
       });
       expect(revoke.status).toBe(200);
       changed.add(revoked.cardId);
       const newCardId = `NEW-${pages.length}`;
-      const added = await fetch(`${registry.base}/__mock/cards`, {
+      const added = await registry.mock(`cards`, {
         method: 'POST',
         body: JSON.stringify({ centerId: DEMO_CENTER_ID, cards: [{ cardId: newCardId }] }),
       });
@@ -589,7 +590,7 @@ describe('push', () => {
       }),
     ).rejects.toThrow();
 
-    await fetch(`${registry.base}/__mock/faults`, {
+    await registry.mock(`faults`, {
       method: 'POST',
       body: JSON.stringify({ dropRate: 0 }),
     });
@@ -638,8 +639,8 @@ describe('restart', () => {
       const response = await fetch(`${base}${pullPath()}?limit=5000`, { headers: authHeaders() });
       return ((await response.json()) as PullResponse).items;
     };
-    const eventsOf = async (base: string) =>
-      ((await (await fetch(`${base}/__mock/events`)).json()) as { events: ProtocolEvent[] }).events;
+    const eventsOf = async (running: RunningRegistry) =>
+      ((await (await running.mock('events')).json()) as MockEventsResponse).events;
     const voided = createHandoverEvent();
     const events = [
       voided,
@@ -656,12 +657,12 @@ describe('restart', () => {
       ((await response.json()) as PushResponse).results.map((result) => result.status),
     ).toEqual(['accepted', 'accepted', 'accepted', 'conflict']);
     const cards = await pullFrom(before.base);
-    const accepted = await eventsOf(before.base);
+    const accepted = await eventsOf(before);
     await before.close();
 
     const after = await startRegistry({ dataFile, seedCards: 50 });
     try {
-      expect(await eventsOf(after.base)).toEqual(accepted);
+      expect(await eventsOf(after)).toEqual(accepted);
       expect(accepted.map((event) => event.eventId)).toEqual(
         events.slice(0, 3).map((event) => event.eventId),
       );
@@ -675,7 +676,7 @@ describe('restart', () => {
 describe('/__mock/', () => {
   it('reset reseeds the demo center deterministically and forgets events', async () => {
     await push([createHandoverEvent()]);
-    const response = await fetch(`${registry.base}/__mock/reset`, {
+    const response = await registry.mock(`reset`, {
       method: 'POST',
       body: JSON.stringify({ seedCards: 20 }),
     });
@@ -695,9 +696,9 @@ describe('/__mock/', () => {
     ['reset', { seedCards: 2.5 }],
     ['reset', { seedCards: 1_000_001 }],
   ])('%s refuses %j with 400 and changes nothing', async (control, body) => {
-    const faults = async () => (await fetch(`${registry.base}/__mock/faults`)).json();
+    const faults = async () => (await registry.mock(`faults`)).json();
     const faultsBefore = await faults();
-    const response = await fetch(`${registry.base}/__mock/${control}`, {
+    const response = await registry.mock(`${control}`, {
       method: 'POST',
       body: JSON.stringify(body),
     });
@@ -708,7 +709,7 @@ describe('/__mock/', () => {
   });
 
   it('loads partial cards into a new center, filling the rest', async () => {
-    const response = await fetch(`${registry.base}/__mock/cards`, {
+    const response = await registry.mock(`cards`, {
       method: 'POST',
       body: JSON.stringify({
         centerId: 'SHZ-003',
@@ -733,7 +734,7 @@ describe('/__mock/', () => {
   });
 
   it('refuses a loaded card with an invalid national code', async () => {
-    const response = await fetch(`${registry.base}/__mock/cards`, {
+    const response = await registry.mock(`cards`, {
       method: 'POST',
       body: JSON.stringify({ centerId: DEMO_CENTER_ID, cards: [{ nationalCode: '1234567890' }] }),
     });
@@ -741,7 +742,7 @@ describe('/__mock/', () => {
   });
 
   it('revoke makes a later handover conflict', async () => {
-    const revoke = await fetch(`${registry.base}/__mock/revoke`, {
+    const revoke = await registry.mock(`revoke`, {
       method: 'POST',
       body: JSON.stringify({ centerId: DEMO_CENTER_ID, cardId: 'C-0000001' }),
     });

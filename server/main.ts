@@ -2,11 +2,11 @@
 // Must stay true: the data file is on disk before the server listens, and a stop signal waits
 // for pending writes, so nothing a client was told is lost on Ctrl-C.
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { dirname } from 'node:path';
 import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
 import { CommandLineError, USAGE, parseCommandLine } from './cli-options.ts';
 import { createRegistryHandler } from './handler.ts';
+import { createRegistryServer } from './http-server.ts';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}`);
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const server = createServer((req, res) => {
+  const server = createRegistryServer((req, res) => {
     if (!quiet) {
       const begun = performance.now();
       res.on('close', () => {
@@ -69,6 +69,9 @@ async function main(): Promise<void> {
     const lines = [
       `mock registry listening on http://${shownHost}:${boundPort}  (started in ${(performance.now() - started).toFixed(0)} ms)`,
       `  center ${DEMO_CENTER_ID}, device token ${registry.state.tokenOf(DEMO_CENTER_ID)}, ${cardCount} cards`,
+      ...(options.mockEndpoints === false
+        ? []
+        : [`  administrator token (for /__mock/) ${registry.adminToken}`]),
       `  data ${dataFile ?? '(in memory only)'}`,
     ];
     const f = registry.faults();

@@ -54,7 +54,7 @@ function csv(rows: readonly (readonly string[])[]): string {
 }
 
 async function postManifest(body: string | Blob, query = `centerId=${CENTER}`): Promise<Response> {
-  return fetch(`${registry.base}/__mock/cards?${query}`, {
+  return registry.mock(`cards?${query}`, {
     method: 'POST',
     headers: { 'Content-Type': 'text/csv; charset=utf-8' },
     body,
@@ -198,7 +198,7 @@ describe('POST /__mock/cards with a manifest CSV', () => {
 
   it('never overwrites a revoked card either', async () => {
     await importManifest(csv([HEADER, ZAHRA]));
-    await fetch(`${registry.base}/__mock/revoke`, {
+    await registry.mock(`revoke`, {
       method: 'POST',
       body: JSON.stringify({ centerId: CENTER, cardId: 'M-1' }),
     });
@@ -208,7 +208,7 @@ describe('POST /__mock/cards with a manifest CSV', () => {
 
   it('makes a returned card listed again ready', async () => {
     await importManifest(csv([HEADER, ZAHRA]));
-    await fetch(`${registry.base}/__mock/revoke`, {
+    await registry.mock(`revoke`, {
       method: 'POST',
       body: JSON.stringify({ centerId: CENTER, cardId: 'M-1', status: 'returned' }),
     });

@@ -5,9 +5,7 @@
 import type {
   Card,
   CardStatus,
-  CounterChecks,
   HandoverEvent,
-  HandoverRecipient,
   HandoverVoidEvent,
   ProtocolEvent,
   PullResponse,
@@ -15,16 +13,13 @@ import type {
 } from '../src/protocol/protocol.ts';
 import {
   DEFAULT_PULL_LIMIT,
-  EVENT_TYPES,
-  OLD_CARD_STATES,
-  RECIPIENT_KINDS,
-  isOneOf,
   DEMO_CENTER_ID,
   DEMO_DEVICE_TOKEN,
   MAX_PULL_LIMIT,
 } from '../src/protocol/protocol.ts';
 import type { ManifestCardDraft } from '../src/domain/manifest.ts';
-import { parseNationalCode } from '../src/domain/national-code.ts';
+import { parseEvent } from './event-validation.ts';
+import { isRecord } from './json-body.ts';
 
 /** A caller's input the registry cannot read (bad cursor, bad limit): the handler answers 400. */
 export class RegistryInputError extends Error {
@@ -489,7 +484,7 @@ export class RegistryState {
       return withCard({ eventId, status: 'duplicate', reason: 'already accepted' }, card);
     }
 
-    const parsed = parseEvent(raw);
+    const parsed = parseEvent(raw, this.now());
     if (!parsed.ok) return { eventId, status: 'rejected', reason: parsed.reason };
     const event = parsed.event;
     const card = center.cards.get(event.cardId);
@@ -594,132 +589,4 @@ function firstIndexAfter(byVersion: readonly Card[], version: number): number {
     else high = mid;
   }
   return low;
-}
-
-// ---- Event validation: everything a tablet sends is untrusted until it passes here. ----
-
-type ParsedEvent = { ok: true; event: ProtocolEvent } | { ok: false; reason: string };
-
-const MAX_ID_LENGTH = 128;
-const MAX_TEXT_LENGTH = 500;
-const OCCURRED_AT_PATTERN =
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-class EventProblem extends Error {}
-
-function text(
-  record: Record<string, unknown>,
-  field: string,
-  maxLength: number,
-  where = '',
-): string {
-  const value = record[field];
-  if (typeof value !== 'string' || value.trim() === '')
-    throw new EventProblem(`missing ${where}${field}`);
-  if (value.length > maxLength)
-    throw new EventProblem(`${where}${field} is longer than ${maxLength} characters`);
-  return value;
-}
-
-function flag(record: Record<string, unknown>, field: string): boolean {
-  const value = record[field];
-  if (typeof value !== 'boolean') throw new EventProblem(`checks.${field} must be true or false`);
-  return value;
-}
-
-function occurredAt(record: Record<string, unknown>): string {
-  const value = text(record, 'occurredAt', 64);
-  if (!OCCURRED_AT_PATTERN.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new EventProblem('occurredAt must be an ISO 8601 time with an offset');
-  }
-  return value;
-}
-
-function nationalCode(record: Record<string, unknown>): string {
-  const value = record.nationalCode;
-  if (typeof value !== 'string') throw new EventProblem('missing recipient.nationalCode');
-  const parsed = parseNationalCode(value);
-  if (!parsed.ok) throw new EventProblem(`recipient.nationalCode is invalid (${parsed.problem})`);
-  return parsed.code;
-}
-
-function parseRecipient(value: unknown): HandoverRecipient {
-  if (!isRecord(value)) throw new EventProblem('missing recipient');
-  const kind = value.kind;
-  if (!isOneOf(RECIPIENT_KINDS, kind))
-    throw new EventProblem(`recipient.kind must be ${RECIPIENT_KINDS.join(' or ')}`);
-  const recipient: HandoverRecipient = {
-    kind,
-    nationalCode: nationalCode(value),
-    fullName: text(value, 'fullName', MAX_TEXT_LENGTH, 'recipient.'),
-  };
-  if (kind === 'proxy') {
-    recipient.relation = text(value, 'relation', MAX_TEXT_LENGTH, 'recipient.');
-    recipient.documentRef = text(value, 'documentRef', MAX_TEXT_LENGTH, 'recipient.');
-  }
-  return recipient;
-}
-
-function parseChecks(value: unknown): CounterChecks {
-  if (!isRecord(value)) throw new EventProblem('missing checks');
-  const oldCard = value.oldCard;
-  if (!isOneOf(OLD_CARD_STATES, oldCard)) {
-    throw new EventProblem(`checks.oldCard must be ${OLD_CARD_STATES.join(', ')}`);
-  }
-  return {
-    identityVerified: flag(value, 'identityVerified'),
-    birthCertificateSeen: flag(value, 'birthCertificateSeen'),
-    oldCard,
-    feeCollected: flag(value, 'feeCollected'),
-    biometricConfirmed: flag(value, 'biometricConfirmed'),
-  };
-}
-
-/**
- * Validates a pushed event and rebuilds it from known fields only, so stray fields from a
- * client never reach the state or other tablets. National codes are stored as ten ASCII digits.
- */
-export function parseEvent(raw: unknown): ParsedEvent {
-  try {
-    if (!isRecord(raw)) throw new EventProblem('event must be an object');
-    const eventId = text(raw, 'eventId', MAX_ID_LENGTH);
-    const type = raw.type;
-    if (!isOneOf(EVENT_TYPES, type))
-      throw new EventProblem(`type must be ${EVENT_TYPES.join(' or ')}`);
-    const cardId = text(raw, 'cardId', MAX_ID_LENGTH);
-    const when = occurredAt(raw);
-    const staffId = text(raw, 'staffId', MAX_ID_LENGTH);
-    const deviceId = text(raw, 'deviceId', MAX_ID_LENGTH);
-    if (type === 'handover') {
-      const event: HandoverEvent = {
-        eventId,
-        type,
-        cardId,
-        occurredAt: when,
-        staffId,
-        deviceId,
-        recipient: parseRecipient(raw.recipient),
-        checks: parseChecks(raw.checks),
-      };
-      return { ok: true, event };
-    }
-    const event: HandoverVoidEvent = {
-      eventId,
-      type,
-      handoverEventId: text(raw, 'handoverEventId', MAX_ID_LENGTH),
-      cardId,
-      reason: text(raw, 'reason', MAX_TEXT_LENGTH),
-      occurredAt: when,
-      staffId,
-      deviceId,
-    };
-    return { ok: true, event };
-  } catch (error) {
-    if (error instanceof EventProblem) return { ok: false, reason: error.message };
-    throw error;
-  }
 }

@@ -10,6 +10,9 @@ import { DEMO_DEVICE_TOKEN, cardsPath } from '../../src/protocol/protocol.ts';
 import type { MockEventsResponse } from '../../server/handler.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+/** The /__mock/ controls' token for the registry the tests start (staff's tools, not a tablet's). */
+const ADMIN_TOKEN = 'e2e-administrator-token';
+const ADMIN_HEADERS = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -58,6 +61,8 @@ export class MockRegistry {
         path.join(this.dataDir, 'mock.json'),
         '--serve-app',
         appDir,
+        '--admin-token',
+        ADMIN_TOKEN,
         ...extraArgs,
       ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
@@ -91,7 +96,9 @@ export class MockRegistry {
   }
 
   async acceptedEvents(centerId = 'DEMO-01'): Promise<readonly ProtocolEvent[]> {
-    const response = await fetch(`${this.url}/__mock/events?centerId=${centerId}`);
+    const response = await fetch(`${this.url}/__mock/events?centerId=${centerId}`, {
+      headers: ADMIN_HEADERS,
+    });
     if (!response.ok) throw new Error(`events: ${response.status}`);
     return ((await response.json()) as MockEventsResponse).events;
   }
@@ -111,6 +118,7 @@ export class MockRegistry {
   async revoke(cardId: string, centerId = 'DEMO-01'): Promise<void> {
     const response = await fetch(`${this.url}/__mock/revoke`, {
       method: 'POST',
+      headers: { ...ADMIN_HEADERS, 'Content-Type': 'application/json' },
       body: JSON.stringify({ centerId, cardId }),
     });
     if (!response.ok) throw new Error(`revoke: ${response.status} ${await response.text()}`);

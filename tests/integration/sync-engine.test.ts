@@ -47,8 +47,8 @@ async function handOver(db: TahvilDatabase, cardId: string) {
   return recordHandover(db, holderHandover(card!), testCommandContext());
 }
 
-async function acceptedEventIds(base: string): Promise<string[]> {
-  const response = await fetch(`${base}/__mock/events?centerId=DEMO-01`);
+async function acceptedEventIds(running: RunningRegistry): Promise<string[]> {
+  const response = await running.mock('events?centerId=DEMO-01');
   return ((await response.json()) as { events: Array<{ eventId: string }> }).events.map(
     (event) => event.eventId,
   );
@@ -70,13 +70,13 @@ describe('SyncEngine', () => {
     const event = await handOver(db, 'C-0000001');
     await engine.syncNow();
     expect((await db.events.toArray()).map((record) => record.syncState)).toEqual(['synced']);
-    expect(await acceptedEventIds(registry.base)).toEqual([event.eventId]);
+    expect(await acceptedEventIds(registry)).toEqual([event.eventId]);
     expect(await db.cards.get('C-0000001')).toMatchObject({
       status: 'handed_over',
       handover: { eventId: event.eventId },
     });
     await engine.syncNow();
-    expect(await acceptedEventIds(registry.base)).toEqual([event.eventId]);
+    expect(await acceptedEventIds(registry)).toEqual([event.eventId]);
   });
 
   it('replays an event whose answer was lost; the registry answers duplicate and holds it once', async () => {
@@ -87,11 +87,11 @@ describe('SyncEngine', () => {
     await engine.syncNow();
     expect(engine.getState()).toMatchObject({ status: 'offline', problem: 'unreachable' });
     expect((await db.events.toArray())[0]?.syncState).toBe('pending');
-    expect(await acceptedEventIds(registry.base)).toEqual([event.eventId]);
+    expect(await acceptedEventIds(registry)).toEqual([event.eventId]);
     registry.handler.setFaults({ dropRate: 0 });
     await engine.syncNow();
     expect((await db.events.toArray())[0]?.syncState).toBe('synced');
-    expect(await acceptedEventIds(registry.base)).toEqual([event.eventId]);
+    expect(await acceptedEventIds(registry)).toEqual([event.eventId]);
   });
 
   it('retries a 503 with backoff and keeps the event pending', async () => {
@@ -126,7 +126,7 @@ describe('SyncEngine', () => {
   it('keeps a conflicting handover for staff with the registry reason', async () => {
     const { db, engine, registry } = await setup();
     await engine.start();
-    await fetch(`${registry.base}/__mock/revoke`, {
+    await registry.mock(`revoke`, {
       method: 'POST',
       body: JSON.stringify({ centerId: 'DEMO-01', cardId: 'C-0000001' }),
     });
@@ -145,7 +145,7 @@ describe('SyncEngine', () => {
     await db.events.toCollection().modify({ syncState: 'sending' });
     await engine.syncNow();
     expect((await db.events.toArray())[0]?.syncState).toBe('synced');
-    expect(await acceptedEventIds(registry.base)).toEqual([event.eventId]);
+    expect(await acceptedEventIds(registry)).toEqual([event.eventId]);
   });
 
   it('schedules the next sync a minute after a success', async () => {

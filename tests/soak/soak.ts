@@ -18,6 +18,7 @@ import {
   type PushResponse,
 } from '../../src/protocol/protocol.ts';
 import { startRegistry, type RunningRegistry } from '../../server/test-helpers.ts';
+import type { MockEventsResponse } from '../../server/handler.ts';
 import { mulberry32 } from '../../server/demo-inventory.ts';
 import { holderHandover } from '../factories/cards.ts';
 import { testCommandContext } from '../factories/context.ts';
@@ -223,11 +224,15 @@ class RunContext {
   /** Real requests still on the wire, abandoned ones included: a run ends only when all are done. */
   private readonly onWire = new Set<Promise<unknown>>();
 
+  readonly base: string;
+
   constructor(
-    readonly base: string,
+    readonly registry: RunningRegistry,
     readonly seed: number,
     readonly random: Random,
-  ) {}
+  ) {
+    this.base = registry.base;
+  }
 
   note(line: string): void {
     this.trace.push(`${((this.clock.nowMs - START_MS) / 1000).toFixed(1).padStart(7)}s  ${line}`);
@@ -489,14 +494,14 @@ class Tablet {
   }
 }
 
-async function mockGet<T>(base: string, path: string): Promise<T> {
-  const response = await fetch(`${base}${path}`);
-  if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
+async function mockGet<T>(registry: RunningRegistry, path: string): Promise<T> {
+  const response = await registry.mock(path);
+  if (!response.ok) throw new Error(`GET /__mock/${path} answered ${response.status}`);
   return (await response.json()) as T;
 }
 
-async function registryCards(base: string): Promise<Card[]> {
-  return (await mockGet<{ cards: Card[] }>(base, `/__mock/cards?centerId=${DEMO_CENTER_ID}`)).cards;
+async function registryCards(registry: RunningRegistry): Promise<Card[]> {
+  return (await mockGet<{ cards: Card[] }>(registry, `cards?centerId=${DEMO_CENTER_ID}`)).cards;
 }
 
 async function handOver(context: RunContext, tablet: Tablet, other: Tablet): Promise<void> {
@@ -673,12 +678,9 @@ async function check(
 ): Promise<void> {
   const problems = context.problems;
   const accepted = (
-    await mockGet<{ events: ProtocolEvent[] }>(
-      context.base,
-      `/__mock/events?centerId=${DEMO_CENTER_ID}`,
-    )
+    await mockGet<MockEventsResponse>(context.registry, `events?centerId=${DEMO_CENTER_ID}`)
   ).events;
-  const finalCards = await registryCards(context.base);
+  const finalCards = await registryCards(context.registry);
   context.counts.acceptedEvents += accepted.length;
 
   const onRegistry = new Map<string, ProtocolEvent[]>();
@@ -805,13 +807,13 @@ async function soakRun(
   faultSource: { random: Random },
   seed: number,
 ): Promise<RunContext> {
-  const context = new RunContext(registry.base, seed, mulberry32(seed));
+  const context = new RunContext(registry, seed, mulberry32(seed));
   const random = context.random;
   // The registry's fault draws are seeded per run too; only socket timing is outside the seed.
   faultSource.random = mulberry32(seed ^ 0x5eed5eed);
   registry.handler.setFaults({ failRate: 0, dropRate: 0, retryAfter429Rate: 0, latencyMs: 0 });
   await registry.handler.reset(SEED_CARDS, seed);
-  const initialCards = await registryCards(registry.base);
+  const initialCards = await registryCards(registry);
 
   const tablets = [new Tablet('A', 0, context), new Tablet('B', 1, context)] as const;
   try {

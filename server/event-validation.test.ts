@@ -1,0 +1,145 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
+import { ALL_CHECKS } from '../tests/factories/cards.ts';
+import { FIXED_NOW } from '../tests/factories/time.ts';
+import { EARLIEST_OCCURRED_AT, MAX_OCCURRED_AT_AHEAD_MS, parseEvent } from './event-validation.ts';
+
+const HOUR_MS = 60 * 60 * 1000;
+const handover = createHandoverEvent();
+const proxy = {
+  ...handover,
+  recipient: {
+    kind: 'proxy',
+    nationalCode: '0499370899',
+    fullName: 'علی کریمی',
+    relation: 'برادر',
+    documentRef: 'وکالت‌نامه ۱۲۳',
+  },
+};
+const voidEvent = createVoidEvent(handover.eventId);
+const long = (length: number) => 'ب'.repeat(length);
+
+describe('parseEvent accepts', () => {
+  it.each([
+    ['a handover to the holder', handover],
+    ['a handover to a proxy', proxy],
+    ['a void', voidEvent],
+    ['a time without seconds', { ...handover, occurredAt: '2026-11-25T10:31+03:30' }],
+    ['a time in UTC', { ...handover, occurredAt: '2026-11-25T07:01:07Z' }],
+    ['the earliest plausible time', { ...handover, occurredAt: EARLIEST_OCCURRED_AT }],
+    [
+      'a time just under a day ahead of the registry',
+      {
+        ...handover,
+        occurredAt: new Date(FIXED_NOW.getTime() + MAX_OCCURRED_AT_AHEAD_MS - 1).toISOString(),
+      },
+    ],
+    ['texts at their limits', { ...voidEvent, eventId: 'e'.repeat(128), reason: long(500) }],
+  ])('%s', (_name, event) => {
+    expect(parseEvent(event, FIXED_NOW)).toMatchObject({ ok: true, event });
+  });
+
+  it('rebuilds the event from known fields only', () => {
+    const parsed = parseEvent({ ...handover, extra: 'kept?', admin: true }, FIXED_NOW);
+    expect(parsed).toEqual({ ok: true, event: handover });
+  });
+
+  it('stores a national code typed in Persian digits as ten ASCII digits', () => {
+    const parsed = parseEvent(
+      { ...handover, recipient: { ...handover.recipient, nationalCode: '۰۰۱۲۳۴۵۶۷۹' } },
+      FIXED_NOW,
+    );
+    expect(
+      parsed.ok && parsed.event.type === 'handover' && parsed.event.recipient.nationalCode,
+    ).toBe('0012345679');
+  });
+});
+
+describe('parseEvent rejects, with a reason', () => {
+  const now = FIXED_NOW;
+  it.each([
+    ['not an object', 'a string', /must be an object/],
+    ['an array', [handover], /must be an object/],
+    ['no eventId', { ...handover, eventId: undefined }, /missing eventId/],
+    ['a blank eventId', { ...handover, eventId: '  ' }, /missing eventId/],
+    [
+      'an eventId over 128 characters',
+      { ...handover, eventId: 'e'.repeat(129) },
+      /eventId is longer/,
+    ],
+    [
+      'an unlisted type',
+      { ...handover, type: 'handover_later' },
+      /type must be handover or handover_void/,
+    ],
+    ['no cardId', { ...handover, cardId: undefined }, /missing cardId/],
+    ['no staffId', { ...handover, staffId: '' }, /missing staffId/],
+    ['no deviceId', { ...handover, deviceId: 7 }, /missing deviceId/],
+    ['a time without an offset', { ...handover, occurredAt: '2026-11-25 10:31' }, /ISO 8601/],
+    ['a time that is not a date', { ...handover, occurredAt: '2026-13-45T10:31:00Z' }, /ISO 8601/],
+    [
+      'a time before 2020',
+      { ...handover, occurredAt: '2019-12-31T23:59:59Z' },
+      /before 2020.*clock/,
+    ],
+    [
+      'a time more than a day ahead of the registry',
+      {
+        ...handover,
+        occurredAt: new Date(
+          FIXED_NOW.getTime() + MAX_OCCURRED_AT_AHEAD_MS + HOUR_MS,
+        ).toISOString(),
+      },
+      /more than a day ahead.*clock/,
+    ],
+    ['no recipient', { ...handover, recipient: undefined }, /missing recipient/],
+    [
+      'an unlisted recipient kind',
+      { ...proxy, recipient: { ...proxy.recipient, kind: 'neighbour' } },
+      /recipient.kind/,
+    ],
+    [
+      'an invalid national code',
+      { ...handover, recipient: { ...handover.recipient, nationalCode: '0012345678' } },
+      /nationalCode is invalid/,
+    ],
+    [
+      'a proxy without relation',
+      { ...proxy, recipient: { ...proxy.recipient, relation: undefined } },
+      /missing recipient.relation/,
+    ],
+    [
+      'a proxy without documentRef',
+      { ...proxy, recipient: { ...proxy.recipient, documentRef: '' } },
+      /missing recipient.documentRef/,
+    ],
+    [
+      'a recipient name over 500 characters',
+      { ...handover, recipient: { ...handover.recipient, fullName: long(501) } },
+      /fullName is longer/,
+    ],
+    ['no checks', { ...handover, checks: undefined }, /missing checks/],
+    [
+      'a check that is not true or false',
+      { ...handover, checks: { ...ALL_CHECKS, feeCollected: 'yes' } },
+      /feeCollected must be true or false/,
+    ],
+    [
+      'an unlisted old-card state',
+      { ...handover, checks: { ...ALL_CHECKS, oldCard: 'lost' } },
+      /oldCard must be collected, not_presented, none/,
+    ],
+    [
+      'a void without handoverEventId',
+      { ...voidEvent, handoverEventId: undefined },
+      /missing handoverEventId/,
+    ],
+    ['a void without a reason', { ...voidEvent, reason: '' }, /missing reason/],
+    ['a void reason over 500 characters', { ...voidEvent, reason: long(501) }, /reason is longer/],
+  ])('%s', (_name, event, reason) => {
+    const parsed = parseEvent(event, now);
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.reason).toMatch(reason);
+  });
+});

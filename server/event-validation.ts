@@ -1,0 +1,160 @@
+// Validation of the events tablets push (docs/protocol.md, "Events"): everything a tablet sends
+// is untrusted until it passes here. Must stay true: an event is rebuilt from known fields only,
+// every text is bounded, every listed value is checked against src/protocol's lists, and a
+// refusal is a reason for a `rejected` answer, never an exception.
+import type {
+  CounterChecks,
+  HandoverEvent,
+  HandoverRecipient,
+  HandoverVoidEvent,
+  ProtocolEvent,
+} from '../src/protocol/protocol.ts';
+import {
+  EVENT_TYPES,
+  OLD_CARD_STATES,
+  RECIPIENT_KINDS,
+  isOneOf,
+} from '../src/protocol/protocol.ts';
+import { parseNationalCode } from '../src/domain/national-code.ts';
+import { isRecord } from './json-body.ts';
+
+export type ParsedEvent = { ok: true; event: ProtocolEvent } | { ok: false; reason: string };
+
+const MAX_ID_LENGTH = 128;
+const MAX_TEXT_LENGTH = 500;
+/** No handover of a smart card happened before this: an earlier time is a wrong clock. */
+export const EARLIEST_OCCURRED_AT = '2020-01-01T00:00:00Z';
+const EARLIEST_OCCURRED_AT_MS = Date.parse(EARLIEST_OCCURRED_AT);
+/** How far ahead of the registry's clock an event's time may be (time zones, drift). */
+export const MAX_OCCURRED_AT_AHEAD_MS = 24 * 60 * 60 * 1000;
+const OCCURRED_AT_PATTERN =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+class EventProblem extends Error {}
+
+function text(
+  record: Record<string, unknown>,
+  field: string,
+  maxLength: number,
+  where = '',
+): string {
+  const value = record[field];
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new EventProblem(`missing ${where}${field}`);
+  if (value.length > maxLength)
+    throw new EventProblem(`${where}${field} is longer than ${maxLength} characters`);
+  return value;
+}
+
+function flag(record: Record<string, unknown>, field: string): boolean {
+  const value = record[field];
+  if (typeof value !== 'boolean') throw new EventProblem(`checks.${field} must be true or false`);
+  return value;
+}
+
+function occurredAt(record: Record<string, unknown>, now: Date): string {
+  const value = text(record, 'occurredAt', 64);
+  const instant = Date.parse(value);
+  if (!OCCURRED_AT_PATTERN.test(value) || Number.isNaN(instant)) {
+    throw new EventProblem('occurredAt must be an ISO 8601 time with an offset');
+  }
+  // A tablet whose clock is wrong must be noticed, not recorded: a handover's time is the
+  // citizen's record.
+  if (instant < EARLIEST_OCCURRED_AT_MS) {
+    throw new EventProblem(
+      `occurredAt ${value} is before ${EARLIEST_OCCURRED_AT}: is the tablet's clock right?`,
+    );
+  }
+  if (instant > now.getTime() + MAX_OCCURRED_AT_AHEAD_MS) {
+    throw new EventProblem(
+      `occurredAt ${value} is more than a day ahead of the registry's clock (${now.toISOString()}): is the tablet's clock right?`,
+    );
+  }
+  return value;
+}
+
+function nationalCode(record: Record<string, unknown>): string {
+  const value = record.nationalCode;
+  if (typeof value !== 'string') throw new EventProblem('missing recipient.nationalCode');
+  const parsed = parseNationalCode(value);
+  if (!parsed.ok) throw new EventProblem(`recipient.nationalCode is invalid (${parsed.problem})`);
+  return parsed.code;
+}
+
+function parseRecipient(value: unknown): HandoverRecipient {
+  if (!isRecord(value)) throw new EventProblem('missing recipient');
+  const kind = value.kind;
+  if (!isOneOf(RECIPIENT_KINDS, kind))
+    throw new EventProblem(`recipient.kind must be ${RECIPIENT_KINDS.join(' or ')}`);
+  const recipient: HandoverRecipient = {
+    kind,
+    nationalCode: nationalCode(value),
+    fullName: text(value, 'fullName', MAX_TEXT_LENGTH, 'recipient.'),
+  };
+  if (kind === 'proxy') {
+    recipient.relation = text(value, 'relation', MAX_TEXT_LENGTH, 'recipient.');
+    recipient.documentRef = text(value, 'documentRef', MAX_TEXT_LENGTH, 'recipient.');
+  }
+  return recipient;
+}
+
+function parseChecks(value: unknown): CounterChecks {
+  if (!isRecord(value)) throw new EventProblem('missing checks');
+  const oldCard = value.oldCard;
+  if (!isOneOf(OLD_CARD_STATES, oldCard)) {
+    throw new EventProblem(`checks.oldCard must be ${OLD_CARD_STATES.join(', ')}`);
+  }
+  return {
+    identityVerified: flag(value, 'identityVerified'),
+    birthCertificateSeen: flag(value, 'birthCertificateSeen'),
+    oldCard,
+    feeCollected: flag(value, 'feeCollected'),
+    biometricConfirmed: flag(value, 'biometricConfirmed'),
+  };
+}
+
+/**
+ * Validates a pushed event and rebuilds it from known fields only, so stray fields from a
+ * client never reach the state or other tablets. National codes are stored as ten ASCII digits;
+ * `now` is the registry's clock, against which `occurredAt` must be plausible.
+ */
+export function parseEvent(raw: unknown, now: Date): ParsedEvent {
+  try {
+    if (!isRecord(raw)) throw new EventProblem('event must be an object');
+    const eventId = text(raw, 'eventId', MAX_ID_LENGTH);
+    const type = raw.type;
+    if (!isOneOf(EVENT_TYPES, type))
+      throw new EventProblem(`type must be ${EVENT_TYPES.join(' or ')}`);
+    const cardId = text(raw, 'cardId', MAX_ID_LENGTH);
+    const when = occurredAt(raw, now);
+    const staffId = text(raw, 'staffId', MAX_ID_LENGTH);
+    const deviceId = text(raw, 'deviceId', MAX_ID_LENGTH);
+    if (type === 'handover') {
+      const event: HandoverEvent = {
+        eventId,
+        type,
+        cardId,
+        occurredAt: when,
+        staffId,
+        deviceId,
+        recipient: parseRecipient(raw.recipient),
+        checks: parseChecks(raw.checks),
+      };
+      return { ok: true, event };
+    }
+    const event: HandoverVoidEvent = {
+      eventId,
+      type,
+      handoverEventId: text(raw, 'handoverEventId', MAX_ID_LENGTH),
+      cardId,
+      reason: text(raw, 'reason', MAX_TEXT_LENGTH),
+      occurredAt: when,
+      staffId,
+      deviceId,
+    };
+    return { ok: true, event };
+  } catch (error) {
+    if (error instanceof EventProblem) return { ok: false, reason: error.message };
+    throw error;
+  }
+}

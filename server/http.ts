@@ -1,0 +1,111 @@
+// HTTP plumbing of the mock registry: error answers, JSON answers, and reading request bodies
+// within a limit. Must stay true: every error body is { error: { code, message } } with a code
+// from src/protocol's ERROR_CODES; a body over its route's limit is refused (413) without being
+// read into memory, and a body nested deeper than any registry document is refused before
+// JSON.parse sees it.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorBody, ErrorCode } from '../src/protocol/protocol.ts';
+import { parseJsonBody } from './json-body.ts';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const malformed = (message: string) => new HttpError(400, 'malformed', message);
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, error: HttpError): void {
+  const body: ErrorBody = { error: { code: error.code, message: error.message } };
+  sendJson(res, error.status, body, error.headers);
+}
+
+function tooLarge(maxBytes: number): HttpError {
+  // The rest of the body is never read: the connection closes after the answer.
+  return new HttpError(413, 'batch_too_large', `request body is larger than ${maxBytes} bytes`, {
+    Connection: 'close',
+  });
+}
+
+/** The whole body, at most `maxBytes`; a larger one is refused as soon as that is known. */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBytes) {
+      reject(tooLarge(maxBytes));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.off('data', onData);
+        req.pause();
+        reject(tooLarge(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    // The client went away or was cut off (a request timeout): nothing to answer, nothing broken.
+    req.on('error', () => reject(malformed('the request body was cut off')));
+  });
+}
+
+/** The body as JSON within `maxBytes`; `optional` lets an empty body stand for `{}`. */
+export async function readJson(
+  req: IncomingMessage,
+  maxBytes: number,
+  { optional = false } = {},
+): Promise<unknown> {
+  const body = await readBody(req, maxBytes);
+  if (body.length === 0) {
+    if (optional) return {};
+    throw malformed('request body is empty');
+  }
+  const parsed = parseJsonBody(body);
+  if (parsed.ok) return parsed.value;
+  throw malformed(
+    parsed.problem === 'too-deep'
+      ? 'request body is nested deeper than any registry document'
+      : 'request body is not valid JSON',
+  );
+}
+
+/** The Content-Type without its parameters, lower case ('' when absent). */
+export function mediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return match?.[1];
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
