@@ -179,6 +179,21 @@ describe('transport', () => {
     );
   });
 
+  it('refuses a cursor issued for another center with 400', async () => {
+    await registry.mock('cards', {
+      method: 'POST',
+      body: JSON.stringify({ centerId: 'AUD-1', token: 'token-of-AUD-1', cards: [{}, {}] }),
+    });
+    const audPage = await fetch(`${registry.base}${pullPath('AUD-1')}?limit=1`, {
+      headers: authHeaders('token-of-AUD-1'),
+    });
+    const { cursor } = (await audPage.json()) as PullResponse;
+    const onDemo = await fetch(`${registry.base}${pullPath()}?cursor=${cursor}`, {
+      headers: authHeaders(),
+    });
+    await expectError(onDemo, 400, 'malformed');
+  });
+
   it('refuses a cursor it did not issue with 400', async () => {
     await expectError(
       await fetch(`${registry.base}${pullPath()}?cursor=garbage`, { headers: authHeaders() }),
@@ -570,13 +585,41 @@ describe('push', () => {
     expect(result?.status).toBe('rejected');
   });
 
-  it('rejects an eventId reused for a different event', async () => {
+  it.each([
+    ['another card', { cardId: 'C-0000006' }],
+    [
+      'another recipient',
+      {
+        recipient: {
+          kind: 'holder' as const,
+          nationalCode: '0012345679',
+          fullName: 'someone else',
+        },
+      },
+    ],
+    ['another time', { occurredAt: '2026-11-25T10:45:00.000+03:30' }],
+    ['another clerk', { staffId: 'S-99' }],
+    ['other checks', { checks: { ...ALL_CHECKS, oldCard: 'none' as const } }],
+  ])(
+    'rejects an accepted eventId reused with %s, and the card keeps the first',
+    async (_name, change) => {
+      const event = createHandoverEvent();
+      await push([event]);
+      const [result] = (await push([{ ...event, ...change }])).results;
+      expect(result).toMatchObject({
+        status: 'rejected',
+        reason: expect.stringMatching(/different event/),
+      });
+      expect((await pullCard('C-0000001')).handover).toEqual(event);
+    },
+  );
+
+  it('answers a replay sent with its fields in another order, or with stray fields, as duplicate', async () => {
     const event = createHandoverEvent();
     await push([event]);
-    const [result] = (
-      await push([createHandoverEvent({ eventId: event.eventId, cardId: 'C-0000006' })])
-    ).results;
-    expect(result?.status).toBe('rejected');
+    const reordered = Object.fromEntries(Object.entries(event).reverse());
+    const [result] = (await push([{ ...reordered, stray: 1 } as never])).results;
+    expect(result?.status).toBe('duplicate');
   });
 
   it('commits an event whose answer is lost, and answers its replay with duplicate', async () => {

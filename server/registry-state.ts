@@ -18,6 +18,7 @@ import {
   MAX_PULL_LIMIT,
 } from '../src/protocol/protocol.ts';
 import type { ManifestCardDraft } from '../src/domain/manifest.ts';
+import { isDeepStrictEqual } from 'node:util';
 import { parseEvent } from './event-validation.ts';
 import { isRecord } from './json-body.ts';
 
@@ -62,19 +63,23 @@ export function defaultCenterToken(centerId: string): string {
   return centerId === DEMO_CENTER_ID ? DEMO_DEVICE_TOKEN : `demo-token-${centerId}`;
 }
 
-const CURSOR_PATTERN = /^v:(0|[1-9][0-9]{0,15})$/;
+// A cursor names its center as well as a version, so one issued for one center is refused on
+// another: a tablet moved between centers can never skip the new center's first cards.
+const CURSOR_PATTERN = /^v:(0|[1-9][0-9]{0,15}):c:(.+)$/s;
 
-export function encodeCursor(version: number): string {
-  return Buffer.from(`v:${version}`, 'utf8').toString('base64url');
+export function encodeCursor(centerId: string, version: number): string {
+  return Buffer.from(`v:${version}:c:${centerId}`, 'utf8').toString('base64url');
 }
 
-/** The version a cursor stands for; absent means "from the beginning". */
-export function decodeCursor(cursor: string | null | undefined): number {
+/** The version a center's cursor stands for; absent means "from the beginning". */
+export function decodeCursor(centerId: string, cursor: string | null | undefined): number {
   if (cursor === null || cursor === undefined || cursor === '') return 0;
   const match = CURSOR_PATTERN.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   // Re-encoding must give the same text, or two spellings would name one position.
-  if (!match || encodeCursor(Number(match[1])) !== cursor)
+  if (!match || encodeCursor(match[2]!, Number(match[1])) !== cursor)
     throw new RegistryInputError('cursor is not one this registry issued');
+  if (match[2] !== centerId)
+    throw new RegistryInputError(`cursor was issued for another center, not ${centerId}`);
   return Number(match[1]);
 }
 
@@ -383,7 +388,7 @@ export class RegistryState {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PULL_LIMIT) {
       throw new RegistryInputError(`limit must be an integer from 1 to ${MAX_PULL_LIMIT}`);
     }
-    const after = decodeCursor(cursor);
+    const after = decodeCursor(centerId, cursor);
     if (after > center.version) {
       throw new RegistryInputError(
         'cursor is ahead of this registry: its data was replaced; pull from the beginning',
@@ -397,7 +402,7 @@ export class RegistryState {
     const remaining = center.byVersion.length - (start + items.length);
     return {
       items,
-      cursor: encodeCursor(last ? last.version : after),
+      cursor: encodeCursor(centerId, last ? last.version : after),
       hasMore: remaining > 0,
       remaining,
     };
@@ -475,7 +480,10 @@ export class RegistryState {
     const prior = eventId === '' ? undefined : center.accepted.get(eventId);
     if (prior) {
       const card = center.cards.get(prior.cardId);
-      if (!isRecord(raw) || raw.type !== prior.type || raw.cardId !== prior.cardId) {
+      // A replay is the same event sent again, field for field; anything else reusing the id
+      // (another recipient, another time) is refused, never answered as if it had been kept.
+      const replay = parseEvent(raw, this.now());
+      if (!replay.ok || !isDeepStrictEqual(replay.event, prior)) {
         return withCard(
           { eventId, status: 'rejected', reason: 'eventId was already used by a different event' },
           card,
