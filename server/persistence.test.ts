@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { spawn } from 'node:child_process';
 import {
   appendFileSync,
   chmodSync,
@@ -12,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProtocolEvent, PushResponse } from '../src/protocol/protocol.ts';
 import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
@@ -26,6 +27,7 @@ import {
 import { authHeaders, pushPath, startRegistry } from './test-helpers.ts';
 import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
 
+const ROOT = resolve(import.meta.dirname, '..');
 const root = mkdtempSync(join(tmpdir(), 'tahvil-persist-'));
 /** Each test's own folder, so a test can check that nothing in it changed or was added. */
 let dir: string;
@@ -545,5 +547,66 @@ describe('file modes', () => {
 
     expect(readdirSync(dir).sort()).toEqual(['registry.json', 'registry.json.journal']);
     for (const path of [dataFile, journal]) expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('server/main.ts over a data file', () => {
+  /** Runs the command line; with `stopOnce`, sends SIGTERM once stdout matches it. */
+  function runMain(
+    stopOnce?: RegExp,
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'server/main.ts', '--port', '0', '--data', dataFile, '--quiet'],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    let stopped = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stopOnce?.test(stdout) && !stopped) {
+        stopped = true;
+        child.kill('SIGTERM');
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    return new Promise((done) =>
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        done({ code, stdout, stderr });
+      }),
+    );
+  }
+
+  it('exits 1 with the file and the byte of a damaged journal line, and writes nothing', async () => {
+    await registryWithJournal(3);
+    const lines = journalLines();
+    writeFileSync(journal, texts(lines).replace(lineAt(lines, 2).text, '{"seq":3,"cen\n'));
+    const before = folderBytes();
+
+    const { code, stdout, stderr } = await runMain();
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `mock registry: registry journal ${journal} is damaged at byte ${lineAt(lines, 2).start}: `,
+    );
+    expect(stdout).not.toContain('listening');
+    expect(folderBytes()).toEqual(before);
+  });
+
+  it('prints a note when it cuts a torn last line, then serves', async () => {
+    await registryWithJournal(1);
+    const intact = readFileSync(journal).length;
+    appendFileSync(journal, '{"seq":3,"cen');
+
+    const { code, stdout, stderr } = await runMain(/listening on/);
+
+    expect(stdout).toContain('listening on');
+    expect(stderr).toContain(
+      `mock registry: note: cut a torn last line off ${journal} at byte ${intact} (13 bytes`,
+    );
+    expect(code).toBe(0);
   });
 });
