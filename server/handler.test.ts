@@ -221,6 +221,7 @@ describe('transport', () => {
   it('answers 500 with an error body when it cannot save a change', async () => {
     // A folder where the journal should be makes the append fail, as a full or broken disk would.
     const journal = journalPathOf(join(dir, 'registry.json'));
+    rmSync(journal);
     mkdirSync(journal);
     try {
       const response = await fetch(registry.base + pushPath(), {
@@ -237,6 +238,7 @@ describe('transport', () => {
   it('after a failed save, answers the replay only once the event is on disk', async () => {
     const journal = journalPathOf(join(dir, 'registry.json'));
     const event = createHandoverEvent();
+    rmSync(journal);
     mkdirSync(journal);
     try {
       const failed = await fetch(registry.base + pushPath(), {

@@ -1,6 +1,7 @@
 // Command line for the mock registry: `tsx server/main.ts --port 8787 --data var/mock.json`.
 // Must stay true: the data file is on disk before the server listens, and a stop signal waits
-// for pending writes, so nothing a client was told is lost on Ctrl-C.
+// for pending writes, so nothing a client was told is lost on Ctrl-C; a data file that does not
+// load (decision 013) stops it with exit code 1 before anything is written, never reseeded over.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';

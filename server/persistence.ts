@@ -2,9 +2,19 @@
 // plus an append-only journal (`<file>.journal`) of what changed since, one fsynced JSON line
 // per write. Must stay true: the handler answers only after flush() resolves, so a restart
 // never loses anything a client was told; the snapshot is replaced atomically (temp file,
-// fsync, rename); journal lines carry sequence numbers, so a line already in the snapshot is
-// never applied twice; an unreadable file stops the server instead of being reseeded over.
-import { readFileSync, truncateSync } from 'node:fs';
+// fsync, rename) and names its journal, whose header names it back (decision 013); only a last
+// line without its newline is a torn write, cut and logged; any other unreadable line, a gap or
+// a missing journal stops the server and changes nothing on disk.
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  truncateSync,
+} from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Card, CardStatus, HandoverEvent, ProtocolEvent } from '../src/protocol/protocol.ts';
@@ -13,7 +23,13 @@ import { RegistryState } from './registry-state.ts';
 import { CARD_STATUSES, isOneOf } from '../src/protocol/protocol.ts';
 
 const FORMAT = 'tahvil-mock-registry';
-const FORMAT_VERSION = 1;
+/** 2: the snapshot names its journal (`journalId`) and the journal opens with a header naming it back. */
+const FORMAT_VERSION = 2;
+/** Version 1 files (no journal id) still load; the first write after that rewrites them as version 2. */
+const OLDEST_FORMAT_VERSION = 1;
+const JOURNAL_FORMAT = 'tahvil-mock-registry-journal';
+/** Files are the registry's tokens and people's national codes: for the owner only. */
+const FILE_MODE = 0o600;
 /** A write bigger than this (a reset, a big inventory load) rewrites the snapshot instead. */
 const SNAPSHOT_AFTER_CHANGES = 20_000;
 /** Past this size the journal is folded into a fresh snapshot, keeping restarts quick. */
@@ -62,6 +78,18 @@ interface StoredCenter {
 export function journalPathOf(dataPath: string): string {
   return `${dataPath}.journal`;
 }
+
+/** Where a new journal is written, fsynced, before the snapshot naming it replaces the old one. */
+export function pendingJournalPathOf(dataPath: string): string {
+  return `${journalPathOf(dataPath)}.next`;
+}
+
+/** Where load notes (a torn line cut, an interrupted journal switch finished) go; one line each. */
+export type RegistryLog = (message: string) => void;
+
+const logToStderr: RegistryLog = (message) => {
+  process.stderr.write(`mock registry: ${message}\n`);
+};
 
 type IsLogged = (eventId: string) => boolean;
 type FindLogged = (eventId: string) => ProtocolEvent | undefined;
@@ -151,13 +179,59 @@ function centerJson(center: CenterSnapshot, isLogged: IsLogged, newline: string)
   return `${head.slice(0, -1)},"cards":[${list(rows)}],"events":[${list(events)}]}`;
 }
 
-/** The snapshot file's text; `seq` is the last journal sequence number it includes. */
-export function serializeRegistry(state: RegistryState, seq = 0): string {
+/**
+ * The snapshot file's text; `seq` is the last journal sequence number it includes and
+ * `journalId` the id in the header of the journal written with it.
+ */
+export function serializeRegistry(state: RegistryState, seq: number, journalId: string): string {
   const centers = state.snapshot().map((center) => {
     const logged = new Set(center.events.map((event) => event.eventId));
     return centerJson(center, (eventId) => logged.has(eventId), '\n');
   });
-  return `{"format":"${FORMAT}","formatVersion":${FORMAT_VERSION},"seq":${seq},"cardColumns":${JSON.stringify(CARD_COLUMNS)},"centers":[\n${centers.join(',\n')}\n]}\n`;
+  return `{"format":"${FORMAT}","formatVersion":${FORMAT_VERSION},"seq":${seq},"journalId":"${journalId}","cardColumns":${JSON.stringify(CARD_COLUMNS)},"centers":[\n${centers.join(',\n')}\n]}\n`;
+}
+
+/** Which snapshot a journal belongs to: the first line of every version 2 journal. */
+interface JournalHeader {
+  journalId: string;
+  snapshotSeq: number;
+}
+
+/** The journal's header line (without its newline). */
+export function serializeJournalHeader(header: JournalHeader): string {
+  return JSON.stringify({
+    format: JOURNAL_FORMAT,
+    journalId: header.journalId,
+    snapshotSeq: header.snapshotSeq,
+  });
+}
+
+const JOURNAL_ID = /^[0-9a-f]{32}$/;
+
+/** The header at the start of `journal` and its length with the newline, if it has a whole one. */
+function readJournalHeader(journal: Buffer): { header: JournalHeader; bytes: number } | undefined {
+  const end = journal.indexOf(0x0a);
+  if (end === -1) return undefined;
+  let value: { format?: unknown; journalId?: unknown; snapshotSeq?: unknown };
+  try {
+    value = JSON.parse(journal.subarray(0, end).toString('utf8')) as typeof value;
+  } catch {
+    return undefined;
+  }
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    value.format !== JOURNAL_FORMAT ||
+    typeof value.journalId !== 'string' ||
+    !JOURNAL_ID.test(value.journalId) ||
+    !Number.isSafeInteger(value.snapshotSeq)
+  ) {
+    return undefined;
+  }
+  return {
+    header: { journalId: value.journalId, snapshotSeq: value.snapshotSeq as number },
+    bytes: end + 1,
+  };
 }
 
 /** One journal line (without its newline): the changed cards and accepted events of one write. */
@@ -213,45 +287,136 @@ export interface LoadedRegistry {
   state: RegistryState;
   /** The sequence number of the last journal line applied (or the snapshot's). */
   seq: number;
-  /** Bytes of intact journal; a torn last line (a crash mid-append, never acknowledged) is cut off. */
+  /** Bytes of journal kept: its header and whole lines (a torn last line is cut off). */
   journalBytes: number;
+  /** The data file's format version; an older one is rewritten as the current one by the first write. */
+  formatVersion: number;
+}
+
+const START_FRESH = 'move the data file and its journal away to start fresh';
+
+/** The file's bytes, or undefined when it does not exist; any other failure names the file. */
+function readIfThere(path: string, what: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`cannot read ${what} ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function syncFolderSync(path: string): void {
+  try {
+    const folder = openSync(dirname(path), 'r');
+    try {
+      fsyncSync(folder);
+    } finally {
+      closeSync(folder);
+    }
+  } catch {
+    // As in syncFolder: not every platform can fsync a folder.
+  }
+}
+
+/**
+ * The journal a version 2 snapshot names, and the offset of its first line after the header.
+ * Throws when it is missing or belongs to another snapshot, unless the persister was stopped
+ * between renaming the snapshot and its journal into place: then this finishes the switch.
+ */
+function openJournal(
+  path: string,
+  expected: JournalHeader,
+  log: RegistryLog,
+): { journal: Buffer; offset: number } {
+  const journalPath = journalPathOf(path);
+  const journal = readIfThere(journalPath, 'registry journal');
+  const found = journal && readJournalHeader(journal);
+  const matches = (header: JournalHeader) =>
+    header.journalId === expected.journalId && header.snapshotSeq === expected.snapshotSeq;
+  if (journal && found && matches(found.header)) return { journal, offset: found.bytes };
+
+  const pendingPath = pendingJournalPathOf(path);
+  const pending = readIfThere(pendingPath, 'registry journal');
+  const pendingFound = pending && readJournalHeader(pending);
+  if (
+    pending &&
+    pendingFound &&
+    matches(pendingFound.header) &&
+    pendingFound.bytes === pending.length
+  ) {
+    // Nothing is appended before the rename, and the old journal only holds lines the
+    // snapshot has: moving the pending one into place is the step the persister did not get to.
+    renameSync(pendingPath, journalPath);
+    syncFolderSync(journalPath);
+    log(
+      `note: ${path} names the journal in ${pendingPath}, which a stop cut off before it replaced ${journalPath}; it does now`,
+    );
+    return { journal: pending, offset: pendingFound.bytes };
+  }
+
+  const wanted = `${path} expects journal ${expected.journalId} starting after seq ${expected.snapshotSeq}`;
+  if (!journal) {
+    throw new Error(
+      `registry journal ${journalPath} is missing: ${wanted}, so any line written after the snapshot would be lost; restore it, or ${START_FRESH}`,
+    );
+  }
+  if (!found) {
+    throw new Error(
+      `registry journal ${journalPath} is damaged at byte 0: it does not start with a journal header; ${wanted}; nothing was changed — restore it, or ${START_FRESH}`,
+    );
+  }
+  throw new Error(
+    `registry journal ${journalPath} belongs to another snapshot: its header names journal ${found.header.journalId} starting after seq ${found.header.snapshotSeq}, but ${wanted}; restore the right journal, or ${START_FRESH}`,
+  );
 }
 
 /**
  * Reads the snapshot and the journal after it; undefined when there is no snapshot yet (a
- * journal without its snapshot is stale and gets replaced). Throws when a file is unreadable.
+ * journal without its snapshot is replaced by the first write). Throws, changing nothing on
+ * disk, when a file is unreadable, a journal line that ends in a newline is damaged, lines are
+ * missing or out of order, or the journal the snapshot names is missing or another one. A torn
+ * last line (no newline: a crash mid-append, never acknowledged) is cut off and logged.
  */
 export function loadRegistryFile(
   path: string,
   options: RegistryStateOptions = {},
+  log: RegistryLog = logToStderr,
 ): LoadedRegistry | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const file = readIfThere(path, 'registry data file');
+  if (!file) return undefined;
   let state: RegistryState;
   let seq: number;
+  let formatVersion: number;
+  let journalId: string | undefined;
   try {
-    const document = JSON.parse(text) as {
+    const document = JSON.parse(file.toString('utf8')) as {
       format?: unknown;
       formatVersion?: unknown;
       seq?: unknown;
+      journalId?: unknown;
       cardColumns?: unknown;
       centers?: unknown;
     };
     if (
       document.format !== FORMAT ||
-      document.formatVersion !== FORMAT_VERSION ||
-      typeof document.seq !== 'number'
+      typeof document.formatVersion !== 'number' ||
+      !Number.isInteger(document.formatVersion) ||
+      document.formatVersion < OLDEST_FORMAT_VERSION ||
+      document.formatVersion > FORMAT_VERSION ||
+      !Number.isSafeInteger(document.seq) ||
+      (document.seq as number) < 0
     ) {
-      throw new Error(`not a ${FORMAT} v${FORMAT_VERSION} data file`);
+      throw new Error(`not a ${FORMAT} v${OLDEST_FORMAT_VERSION}–v${FORMAT_VERSION} data file`);
+    }
+    formatVersion = document.formatVersion;
+    if (formatVersion >= 2) {
+      if (typeof document.journalId !== 'string' || !JOURNAL_ID.test(document.journalId))
+        throw new Error('its journalId is missing or invalid');
+      journalId = document.journalId;
     }
     if (JSON.stringify(document.cardColumns) !== JSON.stringify(CARD_COLUMNS))
       throw new Error('unknown card columns');
-    seq = document.seq;
+    seq = document.seq as number;
     state = new RegistryState(options);
     mergeStored(state, storedCenters(document.centers));
   } catch (error) {
@@ -262,41 +427,56 @@ export function loadRegistryFile(
   }
 
   const journalPath = journalPathOf(path);
+  const snapshotSeq = seq;
   let journal: Buffer;
-  try {
-    journal = readFileSync(journalPath);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    journal = Buffer.alloc(0);
+  let offset: number;
+  if (journalId === undefined) {
+    // Version 1 named no journal, so a missing one cannot be told from one never written.
+    journal = readIfThere(journalPath, 'registry journal') ?? Buffer.alloc(0);
+    offset = 0;
+  } else {
+    ({ journal, offset } = openJournal(path, { journalId, snapshotSeq }, log));
   }
-  let offset = 0;
   while (offset < journal.length) {
     const end = journal.indexOf(0x0a, offset);
-    let line: { seq?: unknown; centers?: unknown } | undefined;
-    if (end !== -1) {
-      try {
-        line = JSON.parse(journal.subarray(offset, end).toString('utf8')) as typeof line;
-      } catch {
-        line = undefined;
-      }
+    if (end === -1) break;
+    const at = offset;
+    const damaged = (reason: string, cause?: unknown) =>
+      new Error(
+        `registry journal ${journalPath} is damaged at byte ${at}: ${reason}; nothing was changed — restore it, or ${START_FRESH}`,
+        { cause },
+      );
+    let line: { seq?: unknown; centers?: unknown } | null;
+    try {
+      line = JSON.parse(journal.subarray(offset, end).toString('utf8')) as typeof line;
+    } catch (error) {
+      throw damaged(`the line is not JSON (${(error as Error).message})`, error);
     }
-    if (!line || typeof line.seq !== 'number') {
-      // Only the last line can be torn; anything after a bad line means the file was damaged.
-      if (end !== -1 && end + 1 < journal.length)
-        throw new Error(`registry journal ${journalPath} is damaged at byte ${offset}`);
-      truncateSync(journalPath, offset);
-      break;
+    if (typeof line !== 'object' || line === null || !Number.isSafeInteger(line.seq))
+      throw damaged('the line has no sequence number');
+    const lineSeq = line.seq as number;
+    // A version 1 journal may open with lines its snapshot already holds: it was removed only
+    // after the snapshot was written. A version 2 journal starts afresh with each snapshot.
+    const stale = journalId === undefined && seq === snapshotSeq && lineSeq <= snapshotSeq;
+    if (!stale && lineSeq !== seq + 1)
+      throw damaged(`expected the line of seq ${seq + 1}, found seq ${lineSeq}`);
+    try {
+      const centers = storedCenters(line.centers);
+      if (!stale) mergeStored(state, centers);
+    } catch (error) {
+      throw damaged((error as Error).message, error);
     }
-    if (line.seq > seq) {
-      if (line.seq !== seq + 1)
-        throw new Error(`registry journal ${journalPath} skips from ${seq} to ${line.seq}`);
-      mergeStored(state, storedCenters(line.centers));
-      seq = line.seq;
-    }
+    if (!stale) seq = lineSeq;
     offset = end + 1;
   }
+  if (offset < journal.length) {
+    truncateSync(journalPath, offset);
+    log(
+      `note: cut a torn last line off ${journalPath} at byte ${offset} (${journal.length - offset} bytes with no newline: a write stopped mid-append, never acknowledged)`,
+    );
+  }
   state.revision = 0;
-  return { state, seq, journalBytes: offset };
+  return { state, seq, journalBytes: offset, formatVersion };
 }
 
 let tempCounter = 0;
@@ -315,10 +495,22 @@ async function syncFolder(path: string): Promise<void> {
   }
 }
 
+/** Creates or empties `path`, writes `text` and fsyncs the file and its folder. */
+async function writeDurably(path: string, text: string): Promise<void> {
+  const handle = await open(path, 'w', FILE_MODE);
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await syncFolder(path);
+}
+
 /** Replaces `path` with `text` so a reader sees the old file or the new one, never a torn one. */
 export async function writeFileAtomically(path: string, text: string): Promise<void> {
   const temp = `${path}.${process.pid}.${++tempCounter}.tmp`;
-  const handle = await open(temp, 'w');
+  const handle = await open(temp, 'w', FILE_MODE);
   try {
     await handle.writeFile(text, 'utf8');
     await handle.sync();
@@ -332,15 +524,17 @@ export async function writeFileAtomically(path: string, text: string): Promise<v
   await syncFolder(path);
 }
 
-async function appendDurably(path: string, text: string, creates: boolean): Promise<void> {
-  const handle = await open(path, 'a');
+async function appendDurably(path: string, text: string): Promise<void> {
+  // No O_CREAT: a journal that vanished under a running server fails the write (and the next
+  // write is a snapshot) instead of starting a journal without its header.
+  const handle = await open(path, constants.O_WRONLY | constants.O_APPEND);
   try {
-    await handle.write(text);
+    // appendFile writes all of it; a single write() may write only part.
+    await handle.appendFile(text, 'utf8');
     await handle.sync();
   } finally {
     await handle.close();
   }
-  if (creates) await syncFolder(path);
 }
 
 /**
@@ -349,6 +543,7 @@ async function appendDurably(path: string, text: string, creates: boolean): Prom
  */
 export class RegistryPersister {
   private readonly journalPath: string;
+  private readonly pendingJournalPath: string;
   private durableRevision: number;
   private inFlight: Promise<void> | null = null;
   private inFlightRevision = -1;
@@ -361,12 +556,14 @@ export class RegistryPersister {
   constructor(
     private readonly path: string,
     private readonly state: RegistryState,
-    loaded?: Pick<LoadedRegistry, 'seq' | 'journalBytes'>,
+    loaded?: Pick<LoadedRegistry, 'seq' | 'journalBytes' | 'formatVersion'>,
   ) {
     this.journalPath = journalPathOf(path);
+    this.pendingJournalPath = pendingJournalPathOf(path);
     this.seq = loaded?.seq ?? 0;
     this.journalBytes = loaded?.journalBytes ?? 0;
-    this.needsSnapshot = loaded === undefined;
+    // A version 1 journal has no header, so nothing is appended to it: the first write is a snapshot.
+    this.needsSnapshot = loaded === undefined || loaded.formatVersion !== FORMAT_VERSION;
     this.durableRevision = loaded ? state.revision : -1;
     state.trackChanges();
   }
@@ -415,19 +612,24 @@ export class RegistryPersister {
       this.journalBytes > MAX_JOURNAL_BYTES;
     if (snapshot) {
       this.needsSnapshot = true;
-      await writeFileAtomically(this.path, serializeRegistry(this.state, seq));
+      const journalId = randomBytes(16).toString('hex');
+      const text = serializeRegistry(this.state, seq, journalId);
+      const header = `${serializeJournalHeader({ journalId, snapshotSeq: seq })}\n`;
+      // Order matters: the new journal is on disk before the snapshot that names it, and takes
+      // the old journal's place only after it. A stop in between leaves the old pair whole, or
+      // the new snapshot with its journal still pending, which the loader puts in place.
+      await writeDurably(this.pendingJournalPath, header);
+      await writeFileAtomically(this.path, text);
       this.seq = seq;
-      // Lines left in the journal are ≤ seq and would be skipped, but appending after them is not safe.
-      await unlink(this.journalPath).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
-      this.journalBytes = 0;
+      await rename(this.pendingJournalPath, this.journalPath);
+      await syncFolder(this.journalPath);
+      this.journalBytes = Buffer.byteLength(header);
       this.needsSnapshot = false;
       return;
     }
     if (changes.centers.length === 0) return;
     const line = `${serializeJournalLine(this.state, changes, seq)}\n`;
-    await appendDurably(this.journalPath, line, this.journalBytes === 0);
+    await appendDurably(this.journalPath, line);
     this.seq = seq;
     this.journalBytes += Buffer.byteLength(line);
   }
