@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
 import type { FaultOptions, RegistryHandlerOptions } from './handler.ts';
+import { MAX_LATENCY_MS } from './faults.ts';
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -117,7 +118,7 @@ function readNumber(
 }
 
 const FAULT_RULES: Record<keyof FaultOptions, NumberRule> = {
-  latencyMs: { min: 0, max: 120_000, integer: true },
+  latencyMs: { min: 0, max: MAX_LATENCY_MS, integer: true },
   failRate: { min: 0, max: 1, integer: false },
   dropRate: { min: 0, max: 1, integer: false },
   retryAfter429Rate: { min: 0, max: 1, integer: false },

@@ -52,25 +52,26 @@ function flag(record: Record<string, unknown>, field: string): boolean {
   return value;
 }
 
-function occurredAt(record: Record<string, unknown>, now: Date): string {
+function occurredAt(record: Record<string, unknown>): string {
   const value = text(record, 'occurredAt', 64);
-  const instant = Date.parse(value);
-  if (!OCCURRED_AT_PATTERN.test(value) || Number.isNaN(instant)) {
+  if (!OCCURRED_AT_PATTERN.test(value) || Number.isNaN(Date.parse(value))) {
     throw new EventProblem('occurredAt must be an ISO 8601 time with an offset');
   }
-  // A tablet whose clock is wrong must be noticed, not recorded: a handover's time is the
-  // citizen's record.
-  if (instant < EARLIEST_OCCURRED_AT_MS) {
-    throw new EventProblem(
-      `occurredAt ${value} is before ${EARLIEST_OCCURRED_AT}: is the tablet's clock right?`,
-    );
-  }
-  if (instant > now.getTime() + MAX_OCCURRED_AT_AHEAD_MS) {
-    throw new EventProblem(
-      `occurredAt ${value} is more than a day ahead of the registry's clock (${now.toISOString()}): is the tablet's clock right?`,
-    );
-  }
   return value;
+}
+
+/**
+ * Why an event's time cannot be right by the registry's clock `now`, or null when it can.
+ * Checked on new events only: a tablet with a wrong clock must be noticed, not recorded, since a
+ * handover's time is the citizen's record; an event already accepted stays what it was.
+ */
+export function implausibleTime(event: ProtocolEvent, now: Date): string | null {
+  const instant = Date.parse(event.occurredAt);
+  if (instant < EARLIEST_OCCURRED_AT_MS)
+    return `occurredAt ${event.occurredAt} is before ${EARLIEST_OCCURRED_AT}: is the tablet's clock right?`;
+  if (instant > now.getTime() + MAX_OCCURRED_AT_AHEAD_MS)
+    return `occurredAt ${event.occurredAt} is more than a day ahead of the registry's clock (${now.toISOString()}): is the tablet's clock right?`;
+  return null;
 }
 
 function nationalCode(record: Record<string, unknown>): string {
@@ -115,10 +116,10 @@ function parseChecks(value: unknown): CounterChecks {
 
 /**
  * Validates a pushed event and rebuilds it from known fields only, so stray fields from a
- * client never reach the state or other tablets. National codes are stored as ten ASCII digits;
- * `now` is the registry's clock, against which `occurredAt` must be plausible.
+ * client never reach the state or other tablets. National codes are stored as ten ASCII digits.
+ * Whether the time is plausible is `implausibleTime`'s question, asked of new events only.
  */
-export function parseEvent(raw: unknown, now: Date): ParsedEvent {
+export function parseEvent(raw: unknown): ParsedEvent {
   try {
     if (!isRecord(raw)) throw new EventProblem('event must be an object');
     const eventId = text(raw, 'eventId', MAX_ID_LENGTH);
@@ -126,7 +127,7 @@ export function parseEvent(raw: unknown, now: Date): ParsedEvent {
     if (!isOneOf(EVENT_TYPES, type))
       throw new EventProblem(`type must be ${EVENT_TYPES.join(' or ')}`);
     const cardId = text(raw, 'cardId', MAX_ID_LENGTH);
-    const when = occurredAt(raw, now);
+    const when = occurredAt(raw);
     const staffId = text(raw, 'staffId', MAX_ID_LENGTH);
     const deviceId = text(raw, 'deviceId', MAX_ID_LENGTH);
     if (type === 'handover') {

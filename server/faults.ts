@@ -21,7 +21,8 @@ export const NO_FAULTS: FaultOptions = {
   retryAfter429Rate: 0,
 };
 
-export const MAX_LATENCY_MS = 120_000;
+/** Below the socket's whole-request timeout (60 s), so a delayed push is answered, not cut off. */
+export const MAX_LATENCY_MS = 30_000;
 
 /** A whole number from `min` to `max`, as a control body's number field must be. */
 export function isIntegerFrom(value: unknown, min: number, max: number): value is number {

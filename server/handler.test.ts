@@ -18,6 +18,7 @@ import type { RunningRegistry } from './test-helpers.ts';
 import { authHeaders, pullPath, pushPath, startRegistry } from './test-helpers.ts';
 import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
 import { ALL_CHECKS } from '../tests/factories/cards.ts';
+import { FIXED_NOW } from '../tests/factories/time.ts';
 
 const SEED_CARDS = 1234;
 const OTHER_CENTER = 'THR-012';
@@ -616,6 +617,49 @@ describe('push', () => {
     },
   );
 
+  it('answers a replay of an accepted event as duplicate after the registry clock stepped back', async () => {
+    let clock = FIXED_NOW.getTime();
+    const stepped = await startRegistry({ seedCards: 5, now: () => new Date(clock) });
+    try {
+      const nearlyADayAhead = createHandoverEvent({
+        occurredAt: new Date(clock + 23 * 60 * 60 * 1000).toISOString(),
+      });
+      const send = async () => {
+        const response = await fetch(`${stepped.base}${pushPath()}`, {
+          method: 'POST',
+          headers: authHeaders(),
+          body: JSON.stringify({ events: [nearlyADayAhead] }),
+        });
+        return ((await response.json()) as PushResponse).results[0]?.status;
+      };
+      expect(await send()).toBe('accepted');
+      clock -= 2 * 60 * 60 * 1000;
+      expect(await send()).toBe('duplicate');
+    } finally {
+      await stepped.close();
+    }
+  });
+
+  it('judges an eventId reused against a handover loaded with its card field for field', async () => {
+    const loaded = createHandoverEvent({
+      cardId: 'L-1',
+      recipient: { kind: 'holder', nationalCode: '0012345679', fullName: 'زهرا محمدی' },
+    });
+    await registry.mock('cards', {
+      method: 'POST',
+      body: JSON.stringify({
+        centerId: DEMO_CENTER_ID,
+        cards: [{ cardId: 'L-1', nationalCode: '0012345679', handover: loaded }],
+      }),
+    });
+    expect((await push([loaded])).results[0]?.status).toBe('duplicate');
+    const [other] = (await push([{ ...loaded, staffId: 'S-99' }])).results;
+    expect(other).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringMatching(/different event/),
+    });
+  });
+
   it('answers a replay sent with its fields in another order, or with stray fields, as duplicate', async () => {
     const event = createHandoverEvent();
     await push([event]);
@@ -736,7 +780,7 @@ describe('/__mock/', () => {
     ['faults', { latencyMs: -1 }],
     ['faults', { latencyMs: 1.5 }],
     ['faults', { latencyMs: '10' }],
-    ['faults', { latencyMs: 120_001 }],
+    ['faults', { latencyMs: 30_001 }],
     ['reset', { seedCards: -1 }],
     ['reset', { seedCards: 2.5 }],
     ['reset', { seedCards: 1_000_001 }],

@@ -5,7 +5,7 @@
 // protocol's routes answer cross-origin requests; faults draw from the injected random source.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DEMO_CENTER_ID, PROTOCOL_BASE_PATH } from '../src/protocol/protocol.ts';
+import { DEMO_CENTER_ID, DEMO_DEVICE_TOKEN, PROTOCOL_BASE_PATH } from '../src/protocol/protocol.ts';
 import { DEFAULT_DEMO_CARD_COUNT, DEFAULT_DEMO_SEED, generateDemoCards } from './demo-inventory.ts';
 import type { FaultOptions } from './faults.ts';
 import { NO_FAULTS, checkFaults, isIntegerFrom } from './faults.ts';
@@ -79,6 +79,9 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
     throw new Error(
       `the administrator token must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters, without spaces`,
     );
+  // A tablet's token must never open the registry's staff tools.
+  if (Object.values(options.tokens ?? {}).includes(adminToken) || adminToken === DEMO_DEVICE_TOKEN)
+    throw new Error('the administrator token must differ from every device token');
 
   const loaded =
     options.dataFile && !options.fresh
@@ -121,7 +124,6 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
   };
 
   const chance = (rate: number) => rate > 0 && random() < rate;
-  const now = options.now ?? (() => new Date());
   const handleProtocol = createProtocolRoutes({ state, flush, faults: () => faults, chance });
   const handleMock = createMockRoutes({
     state,
@@ -132,7 +134,6 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
       reset: (count, demoSeed) => handler.reset(count, demoSeed),
     },
     adminToken,
-    now,
   });
 
   const serveStatic = options.serveAppDir ? createStaticHandler(options.serveAppDir) : undefined;

@@ -5,7 +5,7 @@
 // JSON.parse sees it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorBody, ErrorCode } from '../src/protocol/protocol.ts';
-import { parseJsonBody } from './json-body.ts';
+import { DEFAULT_MAX_JSON_ENTRIES, parseJsonBody } from './json-body.ts';
 
 export class HttpError extends Error {
   constructor(
@@ -76,19 +76,29 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
   });
 }
 
-/** The body as JSON within `maxBytes`; `optional` lets an empty body stand for `{}`. */
+/**
+ * The body as JSON within `maxBytes`, no array or object holding more than `maxEntries`
+ * entries (413: more than the route takes) and no deeper nesting than any document (400);
+ * `optional` lets an empty body stand for `{}`.
+ */
 export async function readJson(
   req: IncomingMessage,
   maxBytes: number,
-  { optional = false } = {},
+  { optional = false, maxEntries }: { optional?: boolean; maxEntries?: number } = {},
 ): Promise<unknown> {
   const body = await readBody(req, maxBytes);
   if (body.length === 0) {
     if (optional) return {};
     throw malformed('request body is empty');
   }
-  const parsed = parseJsonBody(body);
+  const parsed = parseJsonBody(body, maxEntries === undefined ? {} : { maxEntries });
   if (parsed.ok) return parsed.value;
+  if (parsed.problem === 'too-wide')
+    throw new HttpError(
+      413,
+      'batch_too_large',
+      `request body has a list or object of more than ${maxEntries ?? DEFAULT_MAX_JSON_ENTRIES} entries`,
+    );
   throw malformed(
     parsed.problem === 'too-deep'
       ? 'request body is nested deeper than any registry document'

@@ -106,6 +106,43 @@ describe('/__mock/ controls', () => {
   });
 });
 
+describe('/__mock/cards', () => {
+  it('loads a JSON inventory of 2,000 cards (over the 64 KiB of a control body)', async () => {
+    const cards = Array.from({ length: 2_000 }, (_, index) => ({
+      cardId: `BIG-${index}`,
+      box: `B-${index % 40}`,
+    }));
+    const response = await registry.mock('cards', {
+      method: 'POST',
+      body: JSON.stringify({ centerId: 'BIG-1', cards }),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { cards: Card[] }).cards).toHaveLength(2_000);
+  });
+
+  it.each([
+    ['a JSON load', 'cards', { centerId: 'TOK-1', cards: [{}] }],
+    ['a manifest load', 'cards?centerId=TOK-2&token=', undefined],
+  ])(
+    'refuses, in %s, a center token equal to the administrator token',
+    async (_name, path, body) => {
+      const token = registry.handler.adminToken;
+      const response = body
+        ? await registry.mock(path, { method: 'POST', body: JSON.stringify({ ...body, token }) })
+        : await registry.mock(`${path}${encodeURIComponent(token)}`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'text/csv' },
+            body: 'card_id,national_code,first_name,last_name\nM-1,0012345679,زهرا,محمدی\n',
+          });
+      expect(response.status).toBe(400);
+      const pull = await fetch(`${registry.base}/api/v1/centers/TOK-1/cards`, {
+        headers: { Authorization: `Bearer ${token}`, 'X-Device-Id': 'probe' },
+      });
+      expect(pull.status).toBe(401);
+    },
+  );
+});
+
 describe('the protocol routes', () => {
   it('still answer cross-origin requests, for a tablet served from another origin', async () => {
     const response = await fetch(`${registry.base}/api/v1/health`, {
@@ -138,5 +175,18 @@ describe('the administrator token', () => {
 
   it('must be long enough when given', async () => {
     await expect(startRegistry({ adminToken: 'short' })).rejects.toThrow(/at least 16/);
+  });
+
+  it.each([
+    ['the demo device token', DEMO_DEVICE_TOKEN, {}],
+    [
+      'a configured center token',
+      'a-center-token-of-sixteen',
+      { tokens: { 'KRJ-2': 'a-center-token-of-sixteen' } },
+    ],
+  ])('must differ from %s', async (_name, adminToken, options) => {
+    await expect(startRegistry({ ...options, adminToken })).rejects.toThrow(
+      /differ from every device token/,
+    );
   });
 });

@@ -3,7 +3,7 @@
 // tests and the demo. Must stay true: every control needs the administrator token (never a
 // device token), answers no cross-origin headers, and takes a bounded body, so no web page a
 // clerk opens can reach them; a control that changes state answers only once it is durable.
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Card, ProtocolEvent } from '../src/protocol/protocol.ts';
 import { CARD_STATUSES, DEMO_CENTER_ID, isOneOf } from '../src/protocol/protocol.ts';
@@ -30,6 +30,8 @@ import { RegistryInputError } from './registry-state.ts';
 export const MAX_CONTROL_BODY_BYTES = 64 * 1024;
 /** A card load (JSON cards or a manifest CSV) may hold a center's whole inventory. */
 export const MAX_INVENTORY_BODY_BYTES = 16 * 1024 * 1024;
+/** Cards in one JSON load (a whole inventory; the administrator's tool, not a tablet's). */
+const MAX_INVENTORY_ENTRIES = 1_000_000;
 
 /** What `GET /__mock/events` answers: the center's accepted events, in acceptance order. */
 export interface MockEventsResponse {
@@ -48,13 +50,12 @@ export interface MockRouteContext {
   controls: MockControls;
   /** The administrator's token: the only credential the controls take. */
   adminToken: string;
-  now(): Date;
 }
 
+/** Compares digests, so neither the token's content nor its length shows in the time taken. */
 function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 function stringHash(text: string): number {
@@ -79,7 +80,6 @@ function completeCard(
   partial: unknown,
   fallbackIndex: number,
   nextFreeCardId: () => string,
-  now: Date,
 ): Card {
   if (!isRecord(partial)) throw malformed('cards: each card must be an object');
   const cardId = optionalText(partial, 'cardId') || nextFreeCardId();
@@ -94,7 +94,7 @@ function completeCard(
   }
   let handover: Card['handover'] = null;
   if (partial.handover !== undefined && partial.handover !== null) {
-    const parsed = parseEvent(partial.handover, now);
+    const parsed = parseEvent(partial.handover);
     if (!parsed.ok || parsed.event.type !== 'handover')
       throw malformed(
         `cards: ${cardId} has an invalid handover (${parsed.ok ? 'not a handover' : parsed.reason})`,
@@ -132,6 +132,7 @@ function completeCard(
 async function loadManifest(
   state: RegistryState,
   flush: () => Promise<void>,
+  checkDeviceToken: (token: unknown) => void,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
@@ -160,6 +161,7 @@ async function loadManifest(
     throw malformed(`the manifest is refused: ${parts.join('; ')}`);
   }
   try {
+    checkDeviceToken(token ?? undefined);
     state.ensureCenter(centerId, token ?? undefined);
   } catch (error) {
     if (error instanceof RegistryInputError) throw malformed(error.message);
@@ -180,7 +182,12 @@ async function loadManifest(
 }
 
 export function createMockRoutes(context: MockRouteContext) {
-  const { state, flush, controls, adminToken, now } = context;
+  const { state, flush, controls, adminToken } = context;
+  // A tablet's token must never open the staff tools, so no center may be given this one.
+  const checkDeviceToken = (token: unknown) => {
+    if (typeof token === 'string' && sameSecret(token, adminToken))
+      throw malformed('a device token must differ from the administrator token');
+  };
   const requireAdmin = (req: IncomingMessage) => {
     const token = bearerToken(req);
     if (token === undefined || !sameSecret(token, adminToken))
@@ -239,10 +246,12 @@ export function createMockRoutes(context: MockRouteContext) {
         }
         requireMethod('POST');
         if (mediaType(req) === 'text/csv') {
-          await loadManifest(state, flush, req, res, url);
+          await loadManifest(state, flush, checkDeviceToken, req, res, url);
           return;
         }
-        const body = await readJson(req, MAX_CONTROL_BODY_BYTES);
+        const body = await readJson(req, MAX_INVENTORY_BODY_BYTES, {
+          maxEntries: MAX_INVENTORY_ENTRIES,
+        });
         if (
           !isRecord(body) ||
           typeof body.centerId !== 'string' ||
@@ -275,9 +284,10 @@ export function createMockRoutes(context: MockRouteContext) {
           return cardId;
         };
         const cards = (body.cards as unknown[]).map((partial, index) =>
-          completeCard(centerId, partial, start + index, nextFreeCardId, now()),
+          completeCard(centerId, partial, start + index, nextFreeCardId),
         );
         try {
+          checkDeviceToken(body.token);
           state.ensureCenter(centerId, body.token as string | undefined);
         } catch (error) {
           if (error instanceof RegistryInputError) throw malformed(error.message);

@@ -67,8 +67,10 @@ export function createProtocolRoutes(context: ProtocolRouteContext) {
       throw malformed('center id is not valid percent-encoding');
     }
 
-    const { latencyMs, retryAfter429Rate, failRate } = faults();
+    const { latencyMs } = faults();
     if (latencyMs > 0) await sleep(latencyMs);
+    // Read after the delay: faults changed meanwhile apply to the requests still waiting.
+    const { retryAfter429Rate, failRate } = faults();
     if (chance(retryAfter429Rate))
       throw new HttpError(429, 'rate_limited', 'too many requests; retry later', {
         'Retry-After': '1',
@@ -110,7 +112,8 @@ export function createProtocolRoutes(context: ProtocolRouteContext) {
       return;
     }
 
-    const body = await readJson(req, MAX_PUSH_BODY_BYTES);
+    // No list in a push is longer than its events, so a wide body is refused before parsing.
+    const body = await readJson(req, MAX_PUSH_BODY_BYTES, { maxEntries: MAX_PUSH_EVENTS });
     if (!isRecord(body) || !Array.isArray(body.events))
       throw malformed('body must be { "events": [...] }');
     if (body.events.length > MAX_PUSH_EVENTS) {

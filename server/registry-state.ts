@@ -19,8 +19,10 @@ import {
 } from '../src/protocol/protocol.ts';
 import type { ManifestCardDraft } from '../src/domain/manifest.ts';
 import { isDeepStrictEqual } from 'node:util';
-import { parseEvent } from './event-validation.ts';
+import { implausibleTime, parseEvent } from './event-validation.ts';
 import { isRecord } from './json-body.ts';
+
+const REUSED_EVENT_ID = 'eventId was already used by a different event';
 
 /** A caller's input the registry cannot read (bad cursor, bad limit): the handler answers 400. */
 export class RegistryInputError extends Error {
@@ -482,19 +484,18 @@ export class RegistryState {
       const card = center.cards.get(prior.cardId);
       // A replay is the same event sent again, field for field; anything else reusing the id
       // (another recipient, another time) is refused, never answered as if it had been kept.
-      const replay = parseEvent(raw, this.now());
+      const replay = parseEvent(raw);
       if (!replay.ok || !isDeepStrictEqual(replay.event, prior)) {
-        return withCard(
-          { eventId, status: 'rejected', reason: 'eventId was already used by a different event' },
-          card,
-        );
+        return withCard({ eventId, status: 'rejected', reason: REUSED_EVENT_ID }, card);
       }
       return withCard({ eventId, status: 'duplicate', reason: 'already accepted' }, card);
     }
 
-    const parsed = parseEvent(raw, this.now());
+    const parsed = parseEvent(raw);
     if (!parsed.ok) return { eventId, status: 'rejected', reason: parsed.reason };
     const event = parsed.event;
+    const wrongTime = implausibleTime(event, this.now());
+    if (wrongTime) return { eventId, status: 'rejected', reason: wrongTime };
     const card = center.cards.get(event.cardId);
     if (!card) return { eventId, status: 'rejected', reason: `unknown card ${event.cardId}` };
     return event.type === 'handover'
@@ -504,9 +505,13 @@ export class RegistryState {
 
   private applyHandover(center: CenterState, card: Card, event: HandoverEvent): PushResult {
     const { eventId } = event;
-    // A card loaded through /__mock/ may already carry this very handover.
-    if (card.handover?.eventId === eventId)
-      return { eventId, status: 'duplicate', reason: 'already accepted', card };
+    // A card loaded through /__mock/ may already carry this very handover: the same event
+    // again is a duplicate, anything else under its id is not.
+    if (card.handover?.eventId === eventId) {
+      return isDeepStrictEqual(card.handover, event)
+        ? { eventId, status: 'duplicate', reason: 'already accepted', card }
+        : { eventId, status: 'rejected', reason: REUSED_EVENT_ID, card };
+    }
     if (event.recipient.kind === 'holder' && event.recipient.nationalCode !== card.nationalCode) {
       return {
         eventId,
