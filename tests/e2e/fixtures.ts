@@ -39,8 +39,9 @@ export const test = base.extend<{ registry: MockRegistry; policyViolations: stri
         page.on('worker', (worker) => void reportViolationsOf(worker));
       const watch = (watched: BrowserContext) => {
         watched.on('console', (message) => {
-          if (POLICY_PROBLEM.test(message.text()))
-            violations.push(`${message.text()} (${message.location().url || 'a worker'})`);
+          if (!POLICY_PROBLEM.test(message.text())) return;
+          const where = message.location().url || message.page()?.url() || message.worker()?.url();
+          violations.push(`${message.text()} (${where ?? 'unknown'})`);
         });
         watched.on('serviceworker', (worker) => void reportViolationsOf(worker));
         watched.on('page', watchPage);
