@@ -133,11 +133,17 @@ export default defineConfig({
         // Navigations to the registry and the mock's test endpoints must reach the network, never
         // the cached shell. (fetch() calls are not navigations, and no runtime route caches them.)
         navigateFallbackDenylist: [/^\/api(?:\/|$)/, /^\/__mock(?:\/|$)/],
+        // workbox-build has no hidden sourcemaps: with one, sw.js would end in a
+        // sourceMappingURL comment naming a file the server refuses (decision 014). sw.js is
+        // generated workbox code; the maps that matter for crash reports are the app's.
+        sourcemap: false,
       },
     }),
   ],
   server: {
     proxy: { '/api': MOCK_ENDPOINT, '/__mock': MOCK_ENDPOINT },
   },
-  build: { target: 'es2022', sourcemap: true },
+  // Maps are written for crash reports but named by no file, and the server never serves them
+  // (decision 014): a stack trace is mapped offline, the source is not published with the app.
+  build: { target: 'es2022', sourcemap: 'hidden' },
 });

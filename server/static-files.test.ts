@@ -1,9 +1,11 @@
 // @vitest-environment node
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentSecurityPolicy, createStaticHandler } from './static-files.ts';
 import type { RunningRegistry } from './test-helpers.ts';
 import { startRegistry } from './test-helpers.ts';
 
@@ -18,6 +20,8 @@ beforeAll(async () => {
   writeFileSync(join(app, 'sw.js'), 'self.addEventListener("fetch", () => {});');
   writeFileSync(join(app, 'manifest.webmanifest'), '{}');
   writeFileSync(join(app, 'assets', 'index-abc123.js'), 'console.log(1)');
+  writeFileSync(join(app, 'assets', 'index-abc123.js.map'), '{"version":3}');
+  writeFileSync(join(app, 'sw.js.map'), '{"version":3}');
   writeFileSync(join(app, 'assets', 'vazirmatn-xyz.woff2'), 'wOF2');
   writeFileSync(join(dir, 'secret.txt'), 'outside the app folder');
   registry = await startRegistry({ seedCards: 10, serveAppDir: app });
@@ -87,5 +91,107 @@ describe('serving the built app', () => {
     expect((await fetch(`${registry.base}/api/v1/nothing`)).status).toBe(404);
     expect((await fetch(`${registry.base}/__mock/nothing`)).status).toBe(401);
     expect((await registry.mock('nothing')).status).toBe(404);
+  });
+});
+
+const STRICT_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; " +
+  "connect-src 'self'; worker-src 'self' blob:; manifest-src 'self'; object-src 'none'; " +
+  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+function expectSecurityHeaders(response: Response, policy = STRICT_POLICY): void {
+  expect(response.headers.get('content-security-policy')).toBe(policy);
+  expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+  expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+  const permissions = response.headers.get('permissions-policy') ?? '';
+  expect(permissions.split(', ')).toContain('camera=(self)');
+  expect(permissions.split(', ')).toEqual(
+    expect.arrayContaining(['microphone=()', 'geolocation=()', 'payment=()', 'usb=()']),
+  );
+}
+
+describe('security headers', () => {
+  it.each([
+    ['a file', '/assets/index-abc123.js', 200],
+    ['index.html', '/', 200],
+    ['the SPA fallback', '/cards/C-0000001/handover', 200],
+    ['a missing hashed asset', '/assets/index-old.js', 404],
+    ['a source map', '/assets/index-abc123.js.map', 404],
+  ])('are on %s (%s, %i)', async (_what, path, status) => {
+    const response = await fetch(registry.base + path);
+    expect(response.status).toBe(status);
+    expectSecurityHeaders(response);
+  });
+
+  it('are on a 304 revalidation too', async () => {
+    const etag = (await fetch(`${registry.base}/sw.js`)).headers.get('etag') ?? '';
+    const response = await fetch(`${registry.base}/sw.js`, { headers: { 'If-None-Match': etag } });
+    expect(response.status).toBe(304);
+    expectSecurityHeaders(response);
+  });
+
+  it('let the app connect to the registry origins it is given, and nowhere else', async () => {
+    const handler = createStaticHandler(join(dir, 'dist'), {
+      connectSources: ['https://registry.example:8443', 'http://[::1]:8787', 'http://10.0.0.5'],
+    });
+    const server = createServer((req, res) => void handler(req, res, req.url ?? '/'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}/`);
+      expectSecurityHeaders(
+        response,
+        STRICT_POLICY.replace(
+          "connect-src 'self'",
+          "connect-src 'self' https://registry.example:8443 http://[::1]:8787 http://10.0.0.5",
+        ),
+      );
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it.each([
+    ['no scheme', 'registry.example'],
+    ['not http(s)', 'ftp://registry.example'],
+    ['a ws: URL', 'wss://registry.example'],
+    ['a path', 'https://registry.example/api'],
+    ['a trailing slash', 'https://registry.example/'],
+    ['a query', 'https://registry.example?x=1'],
+    ['credentials', 'https://user:pw@registry.example'],
+    ['a wildcard', 'https://*.example'],
+    ['a semicolon, a second directive', 'https://a;script-src'],
+    ['a space, a second source', "https://a 'unsafe-inline'"],
+    ['a comma, a second policy', 'https://a,b'],
+    ['upper case', 'https://Registry.example'],
+    ['the default port spelled out', 'https://registry.example:443'],
+    ['a keyword', "'unsafe-eval'"],
+    ['a scheme source', 'https:'],
+    ['empty', ''],
+  ])('refuse a connect source with %s (%s)', (_what, source) => {
+    expect(() => createStaticHandler(dir, { connectSources: [source] })).toThrow(/connect source/);
+  });
+
+  it('name each connect source once, after the app itself', () => {
+    expect(
+      contentSecurityPolicy(['https://a.example', 'https://a.example', 'https://b.example']),
+    ).toContain("connect-src 'self' https://a.example https://b.example;");
+  });
+});
+
+describe('source maps', () => {
+  it.each([
+    '/assets/index-abc123.js.map',
+    '/sw.js.map',
+    '/assets/index-abc123.js.MAP',
+    '/assets/index-abc123.js.map/',
+    '/assets/index-abc123.js%2emap',
+    '/nothing-here.map',
+  ])('are never served (%s)', async (path) => {
+    const response = await fetch(registry.base + path);
+    expect(response.status).toBe(404);
+    expect(await response.text()).not.toContain('version');
   });
 });

@@ -1,7 +1,8 @@
 // Serves the built app beside the mock registry, so the demo and the e2e tests run same-origin.
 // Must stay true: index.html and sw.js are always revalidated (a new deploy must reach the
 // service worker), hashed files under /assets/ are cached for a year, nothing outside the
-// folder is ever served, and a missing /assets/ file is a 404, never index.html.
+// folder is ever served, and a missing /assets/ file is a 404, never index.html. Every answer,
+// 404s included, carries the security headers (decision 014), and source maps are never served.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
@@ -14,7 +15,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
   '.webmanifest': 'application/manifest+json; charset=utf-8',
   '.woff2': 'font/woff2',
   '.woff': 'font/woff',
@@ -29,6 +29,95 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 const LONG_CACHE = 'public, max-age=31536000, immutable';
+
+export interface StaticHandlerOptions {
+  /**
+   * Registry origins the app may fetch from besides its own (`https://registry.example:8443`),
+   * for a registry URL set on the settings screen that is not the app's origin.
+   */
+  connectSources?: readonly string[];
+}
+
+// Each is a whole origin, written as the browser serializes it: a path, a wildcard, or a `;` in a
+// host name (which URL allows) would change what the policy says.
+const HOST = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])$/;
+
+function connectSource(source: string): string {
+  let url: URL;
+  try {
+    url = new URL(source);
+  } catch {
+    throw new Error(`connect source ${JSON.stringify(source)} is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`connect source ${JSON.stringify(source)} is not http(s)`);
+  if (!HOST.test(url.hostname) || url.origin !== source)
+    throw new Error(
+      `connect source ${JSON.stringify(source)} is not an origin like ${JSON.stringify(url.origin)}`,
+    );
+  return source;
+}
+
+/** The Content-Security-Policy of the app: its own files only, no inline script, never framed. */
+export function contentSecurityPolicy(connectSources: readonly string[] = []): string {
+  const connect = [...new Set(["'self'", ...connectSources.map(connectSource)])];
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "font-src 'self'",
+    `connect-src ${connect.join(' ')}`,
+    // blob: for fflate, which write-excel-file uses to zip the report workbook: a sheet over
+    // 160 kB is deflated in a worker it builds from a blob. Only script already running here
+    // can make a blob: URL, so this lets no injected markup run.
+    "worker-src 'self' blob:",
+    "manifest-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+// Features the app never uses are off for it and anything it might embed; the camera stays
+// allowed for the app itself, for the card scanner to come. Each name is one Chromium knows: an
+// unknown one is a console warning on every page load (bluetooth, for one, is not a policy).
+const PERMISSIONS_POLICY = [
+  'camera=(self)',
+  'microphone=()',
+  'display-capture=()',
+  'geolocation=()',
+  'accelerometer=()',
+  'gyroscope=()',
+  'magnetometer=()',
+  'xr-spatial-tracking=()',
+  'usb=()',
+  'serial=()',
+  'hid=()',
+  'midi=()',
+  'payment=()',
+  'publickey-credentials-get=()',
+  'clipboard-read=()',
+  'local-fonts=()',
+  'window-management=()',
+  'idle-detection=()',
+  'screen-wake-lock=()',
+  'encrypted-media=()',
+  'picture-in-picture=()',
+  'sync-xhr=()',
+  'browsing-topics=()',
+].join(', ');
+
+function securityHeaders(csp: string): Record<string, string> {
+  return {
+    'Content-Security-Policy': csp,
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Permissions-Policy': PERMISSIONS_POLICY,
+  };
+}
 
 export type StaticHandler = (
   req: IncomingMessage,
@@ -45,18 +134,23 @@ async function fileStats(path: string): Promise<Stats | undefined> {
   }
 }
 
-function notFound(res: ServerResponse): void {
+function notFound(res: ServerResponse, security: Record<string, string>): void {
   const body = JSON.stringify({ error: { code: 'not_found', message: 'no such file' } });
   res.writeHead(404, {
+    ...security,
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
   });
   res.end(body);
 }
 
-export function createStaticHandler(folder: string): StaticHandler {
+export function createStaticHandler(
+  folder: string,
+  { connectSources = [] }: StaticHandlerOptions = {},
+): StaticHandler {
   const root = resolve(folder);
   const indexPath = join(root, 'index.html');
+  const security = securityHeaders(contentSecurityPolicy(connectSources));
 
   const send = (
     req: IncomingMessage,
@@ -68,10 +162,10 @@ export function createStaticHandler(folder: string): StaticHandler {
     const etag = `"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`;
     const cacheControl = urlPath.startsWith('/assets/') ? LONG_CACHE : 'no-cache';
     const headers = {
+      ...security,
       'Content-Type': CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
       'Cache-Control': cacheControl,
       ETag: etag,
-      'X-Content-Type-Options': 'nosniff',
     };
     // no-cache means "revalidate": an ETag makes that a cheap 304 instead of a full download.
     if (req.headers['if-none-match'] === etag) {
@@ -94,27 +188,31 @@ export function createStaticHandler(folder: string): StaticHandler {
     try {
       decoded = decodeURIComponent(pathname);
     } catch {
-      notFound(res);
+      notFound(res, security);
       return;
     }
-    if (!decoded.includes('\0')) {
-      const path = resolve(root, `.${decoded}`);
-      if (path.startsWith(root + sep)) {
-        const stats = await fileStats(path);
-        if (stats) {
-          send(req, res, path, stats, decoded);
-          return;
-        }
+    const path = resolve(root, `.${decoded}`);
+    // Source maps are built for crash reports (decision 014), never published with the app.
+    // Checked on the resolved path, which has lost any trailing slash (/x.js.map/).
+    if (extname(path).toLowerCase() === '.map') {
+      notFound(res, security);
+      return;
+    }
+    if (!decoded.includes('\0') && path.startsWith(root + sep)) {
+      const stats = await fileStats(path);
+      if (stats) {
+        send(req, res, path, stats, decoded);
+        return;
       }
     }
     // A stale hashed asset after a deploy must fail loudly, not parse index.html as script.
     if (decoded.startsWith('/assets/')) {
-      notFound(res);
+      notFound(res, security);
       return;
     }
     const index = await fileStats(indexPath);
     if (!index) {
-      notFound(res);
+      notFound(res, security);
       return;
     }
     // Any other path is a deep link into the single-page app.

@@ -191,6 +191,45 @@ test.describe('web app manifest', () => {
   });
 });
 
+// ---- What the served Content-Security-Policy needs of the build (decision 014) ----
+
+test.describe('built files under the served policy', () => {
+  test('index.html has no inline script, event handler or style: script-src and style-src are self', () => {
+    const html = readIndexHtml();
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [tag, attributes = '', body = ''] of scripts) {
+      expect(body.trim(), `${tag} has no inline body`).toBe('');
+      expect(attributes, `${tag} loads a file`).toMatch(/\ssrc="\/[^"]+"/);
+    }
+    const tags = [...html.matchAll(/<[a-z][^>]*>/gi)].map((match) => match[0]);
+    for (const tag of tags) {
+      expect(tag, 'no on…= event-handler attribute').not.toMatch(/\son[a-z-]*\s*=/i);
+      expect(tag, 'no style= attribute').not.toMatch(/\sstyle\s*=/i);
+      expect(tag, 'no javascript: URL').not.toMatch(/=\s*["']?\s*javascript:/i);
+    }
+    expect(html, 'no <style> element').not.toMatch(/<style\b/i);
+  });
+
+  test('source maps are built for every script, and no built file names one', () => {
+    const files = filesUnder(DIST);
+    const scripts = files.filter((file) => file.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    // sourcemap: 'hidden' writes the maps (crash reports are mapped with them) without the
+    // comment that would send a browser's devtools to a path the server answers 404. Looked for
+    // anywhere, not only at a line start: minified code may end in it on its last line.
+    for (const file of files.filter((name) => /\.(?:js|css|html)$/.test(name)))
+      expect(
+        readFileSync(path.join(DIST, file), 'utf8'),
+        `${file} has no sourceMappingURL comment`,
+      ).not.toMatch(/(?:\/\/|\/\*)\s*[#@]\s*sourceMappingURL=/);
+    const appScripts = scripts.filter((file) => file.startsWith('assets/'));
+    expect(appScripts.length).toBeGreaterThan(0);
+    for (const file of appScripts)
+      expect(files, `${file} has its map for crash reports`).toContain(`${file}.map`);
+  });
+});
+
 // ---- The service worker, run in a Node vm ----
 
 interface StoredResponse {

@@ -1,7 +1,7 @@
 // A new tablet's first pull of the center's inventory, over a slow link: staff see how far it
 // is, in cards, rather than a spinner. Every state of the bar is recorded in the page as it
 // happens, so the check does not race the pull.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 import { MockRegistry } from './registry.ts';
 
 interface ProgressSample {

@@ -6,7 +6,7 @@
 // test-results/screens/install-sheet.png for a person to look at.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 // TAHVIL_DIST checks another build directory, e.g. dist-next.
