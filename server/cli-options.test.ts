@@ -41,6 +41,13 @@ describe('command line', () => {
     expect(run([], { TAHVIL_ADMIN_TOKEN: '' }).handler.adminToken).toBeUndefined();
   });
 
+  it('takes each --connect-origin for the served app', () => {
+    expect(
+      run(['--connect-origin', 'https://a.example', '--connect-origin', 'https://b.example'])
+        .handler.connectSources,
+    ).toEqual(['https://a.example', 'https://b.example']);
+  });
+
   it('answers --help before reading anything else', () => {
     expect(parseCommandLine(['--help', '--port', 'nope'], {})).toEqual({ help: true });
   });

@@ -24,6 +24,7 @@ export const OPTIONS = {
   'drop-rate': { type: 'string' },
   'rate-limit-rate': { type: 'string' },
   'serve-app': { type: 'string' },
+  'connect-origin': { type: 'string', multiple: true },
   'no-mock-endpoints': { type: 'boolean' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean' },
@@ -65,6 +66,8 @@ Usage: npm run mock-server -- [options]      (or: tsx server/main.ts [options])
   --rate-limit-rate F      answer this share (0..1) of protocol requests 429 (Retry-After: 1)
                              env ${FAULT_ENV.retryAfter429Rate.env}
   --serve-app DIR          also serve the built app from DIR (SPA fallback to index.html)
+  --connect-origin URL     another registry origin the served app may reach (its CSP
+                           connect-src; repeat for more); the app's own origin always is
   --no-mock-endpoints      turn off the /__mock/ test endpoints
   --quiet                  no request log
   --help                   this text
@@ -186,6 +189,7 @@ export function parseCommandLine(
     handler.adminToken = adminToken;
   }
   if (values['serve-app']) handler.serveAppDir = resolve(values['serve-app']);
+  if (values['connect-origin']) handler.connectSources = values['connect-origin'];
   const host = values.host ?? DEFAULT_HOST;
   if (host.trim() === '') throw new CommandLineError('--host must not be empty');
 

@@ -37,6 +37,8 @@ export interface RegistryHandlerOptions {
   now?: () => Date;
   /** Serve this folder (the built app) for paths outside /api/ and /__mock/. */
   serveAppDir?: string;
+  /** Other registry origins the served app may connect to (its CSP `connect-src`). */
+  connectSources?: string[];
   /** The /__mock/ endpoints (default on): for tests and demos only. */
   mockEndpoints?: boolean;
   /** The token the /__mock/ controls take; a random one is made when none is given. */
@@ -136,7 +138,9 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
     adminToken,
   });
 
-  const serveStatic = options.serveAppDir ? createStaticHandler(options.serveAppDir) : undefined;
+  const serveStatic = options.serveAppDir
+    ? createStaticHandler(options.serveAppDir, { connectSources: options.connectSources ?? [] })
+    : undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://registry.invalid');

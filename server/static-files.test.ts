@@ -174,6 +174,23 @@ describe('security headers', () => {
     expect(() => createStaticHandler(dir, { connectSources: [source] })).toThrow(/connect source/);
   });
 
+  it('take the registry origins the registry is started with', async () => {
+    const other = await startRegistry({
+      seedCards: 0,
+      serveAppDir: join(dir, 'dist'),
+      connectSources: ['https://registry.example'],
+    });
+    try {
+      const policy = (await fetch(`${other.base}/`)).headers.get('content-security-policy');
+      expect(policy).toContain("connect-src 'self' https://registry.example;");
+    } finally {
+      await other.close();
+    }
+    await expect(
+      startRegistry({ serveAppDir: join(dir, 'dist'), connectSources: ['https://*.example'] }),
+    ).rejects.toThrow();
+  });
+
   it('name each connect source once, after the app itself', () => {
     expect(
       contentSecurityPolicy(['https://a.example', 'https://a.example', 'https://b.example']),
