@@ -6,6 +6,7 @@ import type { StoredCard } from './records.ts';
 import type { Card } from '../protocol/protocol.ts';
 import { namePairKeys, nameTokens } from '../domain/persian-text.ts';
 import { addDelta, adjustCounters, statusCounterKey } from './counters.ts';
+import { assertCenter } from './settings.ts';
 
 /** Cards per transaction: big enough that strict-durability flushes are few, small enough to keep the UI live. */
 export const CARD_WRITE_CHUNK = 5000;
@@ -91,6 +92,11 @@ async function cardsWithUnsentEvents(
 export interface UpsertOptions {
   /** The registry's copy wins whatever its version: its versions started again (a replaced data set). */
   anyVersion?: boolean;
+  /**
+   * The center the cards came from: a chunk is refused (CenterChangedError) once the tablet
+   * belongs to another, so one center's cards never join another's inventory.
+   */
+  forCenter?: string;
 }
 
 /**
@@ -101,7 +107,7 @@ export interface UpsertOptions {
 export async function upsertCards(
   db: TahvilDatabase,
   incoming: readonly Card[],
-  { anyVersion = false }: UpsertOptions = {},
+  { anyVersion = false, forCenter }: UpsertOptions = {},
 ): Promise<UpsertSummary> {
   const summary: UpsertSummary = { written: 0, unchanged: 0, keptLocal: 0 };
   // Each card once, at its newest version: a chunk compares every card with the copy stored
@@ -119,7 +125,8 @@ export async function upsertCards(
   const cards = newest.size === incoming.length ? incoming : [...newest.values()];
   for (let start = 0; start < cards.length; start += CARD_WRITE_CHUNK) {
     const chunk = cards.slice(start, start + CARD_WRITE_CHUNK);
-    await db.transaction('rw', [db.cards, db.events, db.counters], async () => {
+    await db.transaction('rw', [db.cards, db.events, db.counters, db.settings], async () => {
+      await assertCenter(db, forCenter);
       const [existing, cardsWithLocalEvents] = await Promise.all([
         storedVersionsOf(db, chunk),
         cardsWithUnsentEvents(db, chunk),

@@ -5,13 +5,21 @@ import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord, SyncState } from './records.ts';
 import type { PushResult } from '../protocol/protocol.ts';
 import { needsAttention } from '../domain/event-sync.ts';
+import { assertCenter } from './settings.ts';
 
 /** Oldest unsent events, marked "sending" in the same transaction that reads them. */
+/**
+ * Marks the oldest pending events `sending` and returns them. `forCenter`: the center the batch
+ * will be sent to; nothing is claimed (CenterChangedError) if the tablet belongs to another by
+ * now, so no event recorded for one center is ever sent to another's endpoint.
+ */
 export async function claimPendingBatch(
   db: TahvilDatabase,
   maxEvents: number,
+  { forCenter }: { forCenter?: string } = {},
 ): Promise<OutboxRecord[]> {
-  return db.transaction('rw', db.events, async () => {
+  return db.transaction('rw', db.events, db.settings, async () => {
+    await assertCenter(db, forCenter);
     // Equal index keys come back in primary-key order, so this is oldest first without a sort,
     // and reads only the batch however long the outbox has grown.
     const claimed = await db.events.where('syncState').equals('pending').limit(maxEvents).toArray();

@@ -46,6 +46,38 @@ export async function readSettings(db: TahvilDatabase): Promise<Settings> {
   return { ...DEFAULT_SETTINGS, deviceId: '', ...stored };
 }
 
+/**
+ * Data fetched for one center met a tablet that belongs to another by the time it was to be
+ * written (the center was switched meanwhile): nothing of it is written.
+ */
+export class CenterChangedError extends Error {
+  override readonly name = 'CenterChangedError';
+  constructor(
+    readonly expectedCenterId: string,
+    readonly currentCenterId: string,
+  ) {
+    super(
+      `data for center ${expectedCenterId} arrived after the tablet moved to ${currentCenterId}`,
+    );
+  }
+}
+
+/** The center the tablet belongs to now. Inside a transaction, that transaction must include settings. */
+export async function currentCenterId(db: TahvilDatabase): Promise<string> {
+  const row = await db.settings.get('centerId');
+  return typeof row?.value === 'string' ? row.value : DEFAULT_SETTINGS.centerId;
+}
+
+/** Throws CenterChangedError unless the tablet still belongs to `centerId`. */
+export async function assertCenter(
+  db: TahvilDatabase,
+  centerId: string | undefined,
+): Promise<void> {
+  if (centerId === undefined) return;
+  const current = await currentCenterId(db);
+  if (current !== centerId) throw new CenterChangedError(centerId, current);
+}
+
 /** Makes the device id on first start; returns the settings with it. */
 export async function ensureDeviceIdentity(
   db: TahvilDatabase,
@@ -115,8 +147,22 @@ export async function readSyncMeta(db: TahvilDatabase): Promise<SyncMeta> {
   };
 }
 
-export async function writeSyncMeta(db: TahvilDatabase, changes: Partial<SyncMeta>): Promise<void> {
+/**
+ * `forCenter`: the center the position was read from; the write is refused (CenterChangedError)
+ * if the tablet has moved to another since, so one center's cursor never serves another.
+ */
+/** Forgets the pull position and when the tablet last synced: it is to pull from the start. */
+export async function resetSyncMeta(db: TahvilDatabase): Promise<void> {
+  await db.settings.delete(SYNC_META_KEY);
+}
+
+export async function writeSyncMeta(
+  db: TahvilDatabase,
+  changes: Partial<SyncMeta>,
+  { forCenter }: { forCenter?: string } = {},
+): Promise<void> {
   await db.transaction('rw', db.settings, async () => {
+    await assertCenter(db, forCenter);
     const current = await readSyncMeta(db);
     await db.settings.put({ key: SYNC_META_KEY, value: { ...current, ...changes } });
   });

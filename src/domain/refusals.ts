@@ -18,7 +18,11 @@ export type HandoverRefusal =
   | 'void-reason-missing'
   | 'handover-needs-attention'
   | 'attention-not-found'
-  | 'resolution-note-missing';
+  | 'resolution-note-missing'
+  /** Another center is refused while this one's handovers have not all reached the registry. */
+  | 'center-has-unsent-events'
+  /** Another center is refused while a handover the registry refused waits for a supervisor. */
+  | 'center-has-attention';
 
 /** A command refused for a reason staff can act on; the UI shows `refusal` in words. */
 export class CommandRefused extends Error {

@@ -3,7 +3,13 @@
 // an event on a guess: an event leaves the outbox only on a registry answer. Clock, fetch,
 // lock, connectivity events and database are injected so tests drive it directly.
 import type { TahvilDatabase } from '../db/database.ts';
-import { readSettings, readSyncMeta, writeSyncMeta, type Settings } from '../db/settings.ts';
+import {
+  CenterChangedError,
+  readSettings,
+  readSyncMeta,
+  writeSyncMeta,
+  type Settings,
+} from '../db/settings.ts';
 import { applyPushResults, claimPendingBatch, releaseUnanswered } from '../db/outbox.ts';
 import { upsertCards } from '../db/cards.ts';
 import {
@@ -208,6 +214,13 @@ export class SyncEngine {
       });
       if (!this.stopped) this.schedule(this.soonRequested ? SYNC_SOON_DELAY_MS : SYNC_INTERVAL_MS);
     } catch (error) {
+      if (error instanceof CenterChangedError) {
+        // The tablet moved to another center mid-run; nothing of the old one was written after
+        // that. Start again at once under the new settings.
+        this.update({ status: 'idle', pulledCards: 0, pullTotal: null, firstPull: false });
+        if (!this.stopped) this.schedule(SYNC_SOON_DELAY_MS);
+        return;
+      }
       const failure = error instanceof SyncFailure ? error : new SyncFailure('bad-response');
       this.failures++;
       const offline = failure.problem === 'unreachable';
@@ -239,7 +252,9 @@ export class SyncEngine {
 
   private async push(settings: Settings): Promise<void> {
     for (;;) {
-      const batch = await claimPendingBatch(this.deps.db, MAX_PUSH_EVENTS);
+      const batch = await claimPendingBatch(this.deps.db, MAX_PUSH_EVENTS, {
+        forCenter: settings.centerId,
+      });
       if (batch.length === 0) return;
       const eventIds = batch.map((record) => record.eventId);
       try {
@@ -260,7 +275,8 @@ export class SyncEngine {
             ? [result.card]
             : [],
         );
-        if (answeredCards.length > 0) await upsertCards(this.deps.db, answeredCards);
+        if (answeredCards.length > 0)
+          await upsertCards(this.deps.db, answeredCards, { forCenter: settings.centerId });
         // The protocol answers every event. A partial answer is a registry fault: retrying it
         // at once would loop, so the rest wait for the backoff like any other failure.
         const answered = new Set(results.map((result) => result.eventId));
@@ -296,7 +312,7 @@ export class SyncEngine {
         if (error instanceof SyncFailure && error.status === 400 && pullCursor && !restarted) {
           restarted = true;
           pullCursor = null;
-          await writeSyncMeta(this.deps.db, { pullCursor: null });
+          await writeSyncMeta(this.deps.db, { pullCursor: null }, { forCenter: settings.centerId });
           continue;
         }
         throw error;
@@ -305,11 +321,18 @@ export class SyncEngine {
         throw new SyncFailure('bad-response');
       // "More" with nothing in this page would ask for the same page forever.
       if (page.hasMore && page.items.length === 0) throw new SyncFailure('bad-response');
-      await upsertCards(this.deps.db, page.items, { anyVersion: restarted });
+      // A registry that answers with another center's cards is broken, not to be believed.
+      if (page.items.some((card) => card?.centerId !== settings.centerId))
+        throw new SyncFailure('bad-response');
+      await upsertCards(this.deps.db, page.items, {
+        anyVersion: restarted,
+        forCenter: settings.centerId,
+      });
       pullCursor = page.cursor;
       await writeSyncMeta(
         this.deps.db,
         page.hasMore ? { pullCursor } : { pullCursor, initialPullDone: true },
+        { forCenter: settings.centerId },
       );
       received += page.items.length;
       const remaining =

@@ -19,6 +19,8 @@ const REFUSAL_MESSAGE: Record<HandoverRefusal, MessageKey> = {
   'handover-needs-attention': 'refusalHandoverNeedsAttention',
   'attention-not-found': 'refusalAttentionNotFound',
   'resolution-note-missing': 'refusalResolutionNoteMissing',
+  'center-has-unsent-events': 'refusalCenterHasUnsentEvents',
+  'center-has-attention': 'refusalCenterHasAttention',
 };
 
 function isQuotaError(error: unknown): boolean {

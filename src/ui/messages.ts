@@ -132,6 +132,10 @@ export const fa = {
     'سامانه‌ی مرکزی این تحویل را نپذیرفته است؛ سرپرست باید آن را در «نیازمند رسیدگی» بررسی کند.',
   refusalAttentionNotFound: 'این مورد دیگر نیازمند رسیدگی نیست.',
   refusalResolutionNoteMissing: 'یادداشت سرپرست را بنویسید.',
+  refusalCenterHasUnsentEvents:
+    'این دستگاه هنوز تحویل‌هایی دارد که به سامانه‌ی مرکزی نرسیده است. پیش از تغییر مرکز، «همگام‌سازی» را بزنید و صبر کنید تا همه ارسال شوند.',
+  refusalCenterHasAttention:
+    'تحویلی که سامانه‌ی مرکزی نپذیرفته هنوز منتظر سرپرست است. پیش از تغییر مرکز، آن را در «نیازمند رسیدگی» حل کنید.',
   errorStorageFull:
     'فضای ذخیره‌سازی دستگاه پر است؛ چیزی ثبت نشد. برخی فایل‌ها یا برنامه‌ها را پاک کنید و دوباره تلاش کنید.',
   errorUnexpected: 'ثبت انجام نشد ({detail}). اطلاعات قبلی سالم است؛ دوباره تلاش کنید.',
@@ -153,6 +157,8 @@ export const fa = {
   settingsDeviceId: 'شناسه‌ی این دستگاه',
   settingsSave: 'ذخیره‌ی تنظیمات',
   settingsSaved: 'تنظیمات ذخیره شد.',
+  settingsCenterSwitched:
+    'مرکز تغییر کرد. کارت‌ها و تحویل‌های مرکز قبلی از این دستگاه پاک شد و موجودی مرکز تازه دریافت می‌شود.',
 
   syncIdle: 'همگام',
   syncConnected: 'متصل',
@@ -461,6 +467,10 @@ export const en: Record<MessageKey, string> = {
     'The registry did not accept this handover; a supervisor must settle it under “Needs attention”.',
   refusalAttentionNotFound: 'This item no longer needs attention.',
   refusalResolutionNoteMissing: 'Write the supervisor’s note.',
+  refusalCenterHasUnsentEvents:
+    'This tablet still has handovers the registry has not received. Before changing the center, tap “Sync now” and wait until all are sent.',
+  refusalCenterHasAttention:
+    'A handover the registry refused still waits for a supervisor. Before changing the center, settle it under “Needs attention”.',
   errorStorageFull:
     'The device storage is full; nothing was recorded. Free some space and try again.',
   errorUnexpected: 'Not recorded ({detail}). What was saved before is intact; try again.',
@@ -482,6 +492,8 @@ export const en: Record<MessageKey, string> = {
   settingsDeviceId: 'This device',
   settingsSave: 'Save settings',
   settingsSaved: 'Settings saved.',
+  settingsCenterSwitched:
+    'Center changed. The previous center’s cards and handovers left this tablet; the new center’s inventory is on its way.',
 
   syncIdle: 'In sync',
   syncConnected: 'Connected',

@@ -9,7 +9,11 @@ import {
   backoffDelayMs,
 } from '../../src/sync/engine.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
-import { updateSettings } from '../../src/db/settings.ts';
+import { readSyncMeta, updateSettings } from '../../src/db/settings.ts';
+import { switchCenter } from '../../src/db/center.ts';
+import { CommandRefused } from '../../src/domain/refusals.ts';
+import { DEMO_DEVICE_TOKEN } from '../../src/protocol/protocol.ts';
+import type { MockEventsResponse } from '../../server/handler.ts';
 import { readCounters } from '../../src/db/counters.ts';
 import { startRegistry, type RunningRegistry } from '../../server/test-helpers.ts';
 import { createTestDatabase } from '../factories/database.ts';
@@ -164,5 +168,81 @@ describe('backoffDelayMs', () => {
     [0, 0, BACKOFF_BASE_MS / 2],
   ])('attempt %i with random %f waits %i ms', (attempt, random, expected) => {
     expect(backoffDelayMs(attempt, () => random)).toBe(expected);
+  });
+});
+
+describe('a tablet moved from AUD-1 to DEMO-01', () => {
+  const AUD = { centerId: 'AUD-1', deviceToken: 'token-of-AUD-1' };
+  const DEMO = { centerId: 'DEMO-01', deviceToken: DEMO_DEVICE_TOKEN };
+
+  async function audTablet(fetchHook?: (url: string) => Promise<void>) {
+    const context = await setup();
+    await context.registry.mock('cards', {
+      method: 'POST',
+      body: JSON.stringify({ ...AUD, token: AUD.deviceToken, cards: [{}, {}, {}] }),
+    });
+    await updateSettings(context.db, AUD);
+    const hooked = new SyncEngine({
+      db: context.db,
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        await fetchHook?.(String(input));
+        return response;
+      },
+      clock: context.clock,
+      random: () => 0.5,
+    });
+    context.engine.stop();
+    running = hooked;
+    return { ...context, engine: hooked };
+  }
+
+  async function eventsOn(centerId: string): Promise<string[]> {
+    const response = await registry!.mock(`events?centerId=${centerId}`);
+    return ((await response.json()) as MockEventsResponse).events.map((event) => event.eventId);
+  }
+
+  it('keeps AUD-1’s handover until AUD-1 has it, then holds only DEMO-01, whose registry never sees it', async () => {
+    const { db, engine } = await audTablet();
+    await engine.start();
+    expect(await db.cards.count()).toBe(3);
+    registry!.handler.setFaults({ failRate: 1 });
+    const event = await handOver(db, 'C-0000001');
+    await engine.syncNow();
+    await expect(switchCenter(db, DEMO)).rejects.toThrow(CommandRefused);
+
+    registry!.handler.setFaults({ failRate: 0 });
+    await engine.syncNow();
+    expect(await eventsOn('AUD-1')).toEqual([event.eventId]);
+    expect(await switchCenter(db, DEMO)).toBe('switched');
+    await engine.syncNow();
+
+    expect(await eventsOn('DEMO-01')).toEqual([]);
+    const cards = await db.cards.toArray();
+    expect(cards).toHaveLength(40);
+    expect(cards.every((card) => card.centerId === 'DEMO-01')).toBe(true);
+    expect(await db.events.count()).toBe(0);
+    const demoCard = (await registry!.mock('cards?centerId=DEMO-01&cardId=C-0000001')).json();
+    expect(await db.cards.get('C-0000001')).toMatchObject({
+      status: ((await demoCard) as { card: { status: string } }).card.status,
+      handover: null,
+    });
+  });
+
+  it('writes nothing of AUD-1 when the switch comes while an AUD-1 page is on its way', async () => {
+    let switched = false;
+    const { db, engine } = await audTablet(async (url) => {
+      if (!switched && url.includes('/centers/AUD-1/cards')) {
+        switched = true;
+        await switchCenter(db, DEMO);
+      }
+    });
+    await engine.syncNow();
+    expect(switched).toBe(true);
+    expect((await db.cards.toArray()).filter((card) => card.centerId === 'AUD-1')).toEqual([]);
+    expect((await readSyncMeta(db)).pullCursor).toBeNull();
+    await engine.syncNow();
+    expect(await db.cards.count()).toBe(40);
+    expect(await eventsOn('DEMO-01')).toEqual([]);
   });
 });

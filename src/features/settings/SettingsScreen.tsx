@@ -1,16 +1,21 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { switchCenter } from '../../db/center.ts';
 import { endShift, MAX_RETENTION_DAYS, updateSettings } from '../../db/settings.ts';
 import { toAsciiDigits } from '../../domain/digits.ts';
+import { describeCommandError } from '../../ui/command-error.ts';
+import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useServices, useSettings } from '../../services/services.tsx';
 
 /** `children`: device panels the app composes in (storage, installation), shown last. */
 export function SettingsScreen({ children }: { children?: ReactNode }) {
-  const { t } = useI18n();
-  const { db } = useServices();
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { db, syncEngine } = useServices();
   const settings = useSettings();
   const [draft, setDraft] = useState<{ centerId: string; deviceToken: string } | null>(null);
-  const [saved, setSaved] = useState(false);
+  const [saved, setSaved] = useState<'saved' | 'switched' | null>(null);
+  const [saveError, setSaveError] = useState<string | null>(null);
   const values = draft ?? { centerId: settings.centerId, deviceToken: settings.deviceToken };
   // The box shows the tap at once; the stored setting arrives a moment later through the live
   // query, and until then a screen reader would read out the old state.
@@ -20,14 +25,21 @@ export function SettingsScreen({ children }: { children?: ReactNode }) {
     if (proxyDraft === settings.proxyAllowed) setProxyDraft(null);
   }, [proxyDraft, settings.proxyAllowed]);
 
+  // Another center is one deliberate step: refused while this center's handovers are unsent or
+  // wait for a supervisor, and otherwise everything of this center leaves the tablet with it.
   const save = async (event: FormEvent) => {
     event.preventDefault();
-    await updateSettings(db, {
-      centerId: values.centerId.trim(),
-      deviceToken: values.deviceToken.trim(),
-    });
-    setDraft(null);
-    setSaved(true);
+    setSaveError(null);
+    try {
+      const outcome = await switchCenter(db, values);
+      setDraft(null);
+      setSaved(outcome === 'switched' ? 'switched' : 'saved');
+      // The new center's inventory, or the old one's with the new token, at once.
+      syncEngine?.syncSoon();
+    } catch (error) {
+      setSaved(null);
+      setSaveError(describeCommandError(error, i18n));
+    }
   };
 
   return (
@@ -67,7 +79,7 @@ export function SettingsScreen({ children }: { children?: ReactNode }) {
           <input
             value={values.centerId}
             onChange={(event) => (
-              setSaved(false),
+              setSaved(null),
               setDraft({ ...values, centerId: event.target.value })
             )}
             dir="ltr"
@@ -78,7 +90,7 @@ export function SettingsScreen({ children }: { children?: ReactNode }) {
           <input
             value={values.deviceToken}
             onChange={(event) => (
-              setSaved(false),
+              setSaved(null),
               setDraft({ ...values, deviceToken: event.target.value })
             )}
             dir="ltr"
@@ -89,9 +101,10 @@ export function SettingsScreen({ children }: { children?: ReactNode }) {
         </p>
         {saved ? (
           <p className="notice notice-success" role="status">
-            {t('settingsSaved')}
+            {t(saved === 'switched' ? 'settingsCenterSwitched' : 'settingsSaved')}
           </p>
         ) : null}
+        <ErrorNotice message={saveError} />
         <button type="submit" className="button button-primary">
           {t('settingsSave')}
         </button>
