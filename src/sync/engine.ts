@@ -203,7 +203,11 @@ export class SyncEngine {
       this.failures = 0;
       this.retryNotBefore = null;
       const finishedAt = this.deps.clock.now();
-      await writeSyncMeta(this.deps.db, { lastSyncAt: new Date(finishedAt).toISOString() });
+      await writeSyncMeta(
+        this.deps.db,
+        { lastSyncAt: new Date(finishedAt).toISOString() },
+        { forCenter: settings.centerId },
+      );
       this.update({
         status: 'idle',
         problem: null,
