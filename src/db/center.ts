@@ -3,8 +3,8 @@
 // current center's cards, events, counters and sync position are erased in the same transaction
 // that names the new center, so nothing of one center is ever shown as, or sent to, another's.
 import type { TahvilDatabase } from './database.ts';
-import { needsAttention } from '../domain/event-sync.ts';
 import { CommandRefused } from '../domain/refusals.ts';
+import { outboxSummary } from './outbox.ts';
 import { currentCenterId, resetSyncMeta, updateSettings } from './settings.ts';
 
 export interface CenterRegistration {
@@ -28,10 +28,9 @@ export async function switchCenter(
       await updateSettings(db, { deviceToken });
       return 'token-changed';
     }
-    const unsent = await db.events.where('syncState').anyOf('pending', 'sending').count();
-    if (unsent > 0) throw new CommandRefused('center-has-unsent-events');
-    const refused = await db.events.where('syncState').anyOf('conflict', 'rejected').toArray();
-    if (refused.some(needsAttention)) throw new CommandRefused('center-has-attention');
+    const { pending, needsAttention } = await outboxSummary(db);
+    if (pending > 0) throw new CommandRefused('center-has-unsent-events');
+    if (needsAttention > 0) throw new CommandRefused('center-has-attention');
     await Promise.all([db.cards.clear(), db.events.clear(), db.counters.clear()]);
     await resetSyncMeta(db);
     await updateSettings(db, { centerId, deviceToken });
