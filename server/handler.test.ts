@@ -103,7 +103,7 @@ async function expectError(response: Response, status: number, code: string): Pr
 
 describe('transport', () => {
   it('answers health without a token', async () => {
-    const response = await fetch(`${registry.base}/api/v1/health`);
+    const response = await fetch(`${registry.base}/api/v2/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ ok: true });
   });

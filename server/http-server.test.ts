@@ -37,7 +37,7 @@ describe('the registry socket', () => {
     registry = await startRegistry({ seedCards: 0 }, { headersTimeoutMs: 300 });
     const socket = await open(registry.base);
     const done = closed(socket);
-    socket.write('GET /api/v1/health HTTP/1.1\r\nHost: registry\r\n');
+    socket.write('GET /api/v2/health HTTP/1.1\r\nHost: registry\r\n');
     const { afterMs, received } = await done;
     expect(afterMs).toBeLessThan(3_000);
     expect(received).toMatch(/^HTTP\/1\.1 408/);
@@ -70,7 +70,7 @@ describe('the registry socket', () => {
     expect(received).toBe('');
     held[0]!.destroy();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const response = await fetch(`${registry.base}/api/v1/health`);
+    const response = await fetch(`${registry.base}/api/v2/health`);
     expect(response.status).toBe(200);
   });
 });

@@ -135,7 +135,7 @@ describe('/__mock/cards', () => {
             body: 'card_id,national_code,first_name,last_name\nM-1,0012345679,زهرا,محمدی\n',
           });
       expect(response.status).toBe(400);
-      const pull = await fetch(`${registry.base}/api/v1/centers/TOK-1/cards`, {
+      const pull = await fetch(`${registry.base}/api/v2/centers/TOK-1/cards`, {
         headers: { Authorization: `Bearer ${token}`, 'X-Device-Id': 'probe' },
       });
       expect(pull.status).toBe(401);
@@ -145,14 +145,14 @@ describe('/__mock/cards', () => {
 
 describe('the protocol routes', () => {
   it('still answer cross-origin requests, for a tablet served from another origin', async () => {
-    const response = await fetch(`${registry.base}/api/v1/health`, {
+    const response = await fetch(`${registry.base}/api/v2/health`, {
       headers: { Origin: 'https://tablet.example' },
     });
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
   });
 
   it('do not take the administrator token as a device token', async () => {
-    const response = await fetch(`${registry.base}/api/v1/centers/${DEMO_CENTER_ID}/cards`, {
+    const response = await fetch(`${registry.base}/api/v2/centers/${DEMO_CENTER_ID}/cards`, {
       headers: {
         Authorization: `Bearer ${registry.handler.adminToken}`,
         'X-Device-Id': 'probe',

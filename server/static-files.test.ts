@@ -88,7 +88,7 @@ describe('serving the built app', () => {
   });
 
   it('keeps /api/ and /__mock/ out of the fallback', async () => {
-    expect((await fetch(`${registry.base}/api/v1/nothing`)).status).toBe(404);
+    expect((await fetch(`${registry.base}/api/v2/nothing`)).status).toBe(404);
     expect((await fetch(`${registry.base}/__mock/nothing`)).status).toBe(401);
     expect((await registry.mock('nothing')).status).toBe(404);
   });

@@ -56,9 +56,9 @@ export function adminHeaders(handler: Pick<RegistryHandler, 'adminToken'>): Reco
 }
 
 export function pushPath(centerId = DEMO_CENTER_ID): string {
-  return `/api/v1/centers/${centerId}/events`;
+  return `/api/v2/centers/${centerId}/events`;
 }
 
 export function pullPath(centerId = DEMO_CENTER_ID): string {
-  return `/api/v1/centers/${centerId}/cards`;
+  return `/api/v2/centers/${centerId}/cards`;
 }

@@ -1,9 +1,10 @@
-// The wire contract of sync protocol v1 (docs/protocol.md) in code: the single source of its
+// The wire contract of sync protocol v2 (docs/protocol.md) in code: the single source of its
 // types and value lists for the tablet app, server/ and the tests. It is the lowest layer: it
 // imports nothing, and every other layer may import it (decision 010). Change it only together
 // with docs/protocol.md and a decision record: a real registry must be able to replace the mock.
 
-export const PROTOCOL_BASE_PATH = '/api/v1';
+export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_BASE_PATH = '/api/v2';
 export const MAX_PUSH_EVENTS = 500;
 export const DEFAULT_PULL_LIMIT = 1000;
 export const MAX_PULL_LIMIT = 5000;
@@ -55,6 +56,11 @@ export interface HandoverEvent {
   deviceId: string;
   recipient: HandoverRecipient;
   checks: CounterChecks;
+  /**
+   * The recording device's ECDSA P-256 / SHA-256 signature over the event's canonical form
+   * (every other member, RFC 8785): 64 bytes r‖s, base64url without padding.
+   */
+  signature: string;
 }
 
 export interface HandoverVoidEvent {
@@ -66,9 +72,74 @@ export interface HandoverVoidEvent {
   occurredAt: string;
   staffId: string;
   deviceId: string;
+  /** As on HandoverEvent. */
+  signature: string;
 }
 
 export type ProtocolEvent = HandoverEvent | HandoverVoidEvent;
+
+/** An event as built before it is signed: the signature covers exactly these members. */
+export type UnsignedEvent<Event extends ProtocolEvent = ProtocolEvent> = Omit<Event, 'signature'>;
+
+/** A device's public key as a JWK (RFC 7517): the public members of an ECDSA P-256 key only. */
+export interface DevicePublicKey {
+  kty: 'EC';
+  crv: 'P-256';
+  /** base64url, 32 bytes. */
+  x: string;
+  /** base64url, 32 bytes. */
+  y: string;
+}
+
+/** The center's rules: the registry's, sent with every pull page; a tablet follows them. */
+export interface CenterRules {
+  /** May a card be handed to someone other than its holder (with their document)? */
+  proxyPickupAllowed: boolean;
+  /** Minutes without input after which the tablet locks. */
+  idleLockMinutes: number;
+  /**
+   * Days the tablet keeps personal details of a handover after the registry accepted it (and
+   * of a revoked or returned card after it changed); after that only the counter's facts stay.
+   */
+  detailsRetentionDays: number;
+}
+
+/** Inclusive bounds of each numeric rule; a registry never sends, nor a tablet takes, others. */
+export const CENTER_RULE_LIMITS = {
+  idleLockMinutes: { min: 1, max: 240 },
+  detailsRetentionDays: { min: 0, max: 3650 },
+} as const;
+
+export const DEFAULT_CENTER_RULES: CenterRules = {
+  proxyPickupAllowed: true,
+  idleLockMinutes: 10,
+  detailsRetentionDays: 30,
+};
+
+/** Who the tablet is enrolled with: the center's id, display name and rules. */
+export interface CenterProfile {
+  centerId: string;
+  name: string;
+  rules: CenterRules;
+}
+
+export const ENROLMENT_PATH = `${PROTOCOL_BASE_PATH}/enrolments`;
+
+/** POST ENROLMENT_PATH: the one-time code is the credential; no Authorization header. */
+export interface EnrolmentRequest {
+  /** As typed; the registry normalizes it (src/domain/enrolment-code.ts). */
+  code: string;
+  deviceId: string;
+  publicKey: DevicePublicKey;
+}
+
+export interface EnrolmentResponse {
+  deviceId: string;
+  /** Works only with this device's X-Device-Id, at this center, until the device is withdrawn. */
+  deviceToken: string;
+  enrolledAt: string;
+  center: CenterProfile;
+}
 
 export interface Card {
   cardId: string;
@@ -87,6 +158,8 @@ export interface Card {
 }
 
 export interface PullResponse {
+  /** The center's profile and rules as of this page: the tablet takes them from every page. */
+  center: CenterProfile;
   items: Card[];
   cursor: string;
   hasMore: boolean;
@@ -104,9 +177,37 @@ export interface PushRequest {
 export const PUSH_RESULT_STATUSES = ['accepted', 'duplicate', 'conflict', 'rejected'] as const;
 export type PushResultStatus = (typeof PUSH_RESULT_STATUSES)[number];
 
+/**
+ * Why an event was answered as it was, for a program: `reason` is the same in words, for
+ * people and logs. `accepted` carries no code.
+ */
+export const PUSH_REASON_CODES = [
+  // duplicate
+  'already-accepted',
+  // rejected: the event itself is wrong and will never be accepted as it is
+  'malformed-event',
+  'bad-signature',
+  'wrong-device',
+  'event-id-reused',
+  'implausible-time',
+  'unknown-card',
+  'recipient-mismatch',
+  'proxy-not-allowed',
+  'unknown-handover',
+  // conflict: the card is no longer as the tablet saw it
+  'already-handed-over',
+  'card-revoked',
+  'card-returned',
+  'already-voided',
+  'card-ready',
+] as const;
+export type PushReasonCode = (typeof PUSH_REASON_CODES)[number];
+
 export interface PushResult {
   eventId: string;
   status: PushResultStatus;
+  /** Present on every status but `accepted`. */
+  code?: PushReasonCode;
   reason?: string;
   card?: Card;
 }
@@ -121,6 +222,10 @@ export const ERROR_CODES = [
   'forbidden',
   'not_found',
   'method_not_allowed',
+  'device_withdrawn',
+  'enrolment_code_invalid',
+  'enrolment_code_expired',
+  'enrolment_code_used',
   'batch_too_large',
   'rate_limited',
   'unavailable',
@@ -142,6 +247,52 @@ export function eventsPath(centerId: string): string {
 
 export const HEALTH_PATH = `${PROTOCOL_BASE_PATH}/health`;
 
-/** Demo registration every fresh tablet starts with; a real center sets its own in settings. */
+/** The demo center `npm start` seeds; no token of it (or of any center) is in the app. */
 export const DEMO_CENTER_ID = 'DEMO-01';
-export const DEMO_DEVICE_TOKEN = 'demo-token-DEMO-01';
+
+// Administrator endpoints: the registry's staff, with the administrator token (never a device
+// token). They send no cross-origin headers, so no other web page can use them.
+export const ADMIN_BASE_PATH = `${PROTOCOL_BASE_PATH}/admin`;
+
+export function centerAdminPath(centerId: string): string {
+  return `${ADMIN_BASE_PATH}/centers/${encodeURIComponent(centerId)}`;
+}
+
+export function enrolmentCodesPath(centerId: string): string {
+  return `${centerAdminPath(centerId)}/enrolment-codes`;
+}
+
+export function centerDevicesPath(centerId: string): string {
+  return `${centerAdminPath(centerId)}/devices`;
+}
+
+export function withdrawDevicePath(deviceId: string): string {
+  return `${ADMIN_BASE_PATH}/devices/${encodeURIComponent(deviceId)}/withdraw`;
+}
+
+/** How long an enrolment code works unless the administrator asks otherwise, and at most. */
+export const ENROLMENT_CODE_DEFAULT_MINUTES = 24 * 60;
+export const ENROLMENT_CODE_MAX_MINUTES = 7 * 24 * 60;
+
+/** The path of the app's enrolment screen; `?code=` carries a code, e.g. in a QR. */
+export const ENROL_APP_PATH = '/enrol';
+
+export interface EnrolmentCodeResponse {
+  /** Shown as two groups of five (src/domain/enrolment-code.ts); works once. */
+  code: string;
+  centerId: string;
+  expiresAt: string;
+  /** ENROL_APP_PATH with the code, to put after the app's origin. */
+  enrolPath: string;
+}
+
+export const DEVICE_STATUSES = ['active', 'withdrawn'] as const;
+export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
+
+export interface DeviceRecord {
+  deviceId: string;
+  centerId: string;
+  status: DeviceStatus;
+  enrolledAt: string;
+  withdrawnAt: string | null;
+}

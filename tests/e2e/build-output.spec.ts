@@ -479,8 +479,8 @@ test.describe('service worker', () => {
     for (const route of [
       '/api',
       '/api/',
-      '/api/v1/health',
-      '/api/v1/centers/DEMO-01/cards?cursor=0',
+      '/api/v2/health',
+      '/api/v2/centers/DEMO-01/cards?cursor=0',
       '/__mock/',
       '/__mock/events',
     ]) {

@@ -75,7 +75,7 @@ export class MockRegistry {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`mock registry exited: ${output}`);
       try {
-        const response = await fetch(`${this.url}/api/v1/health`);
+        const response = await fetch(`${this.url}/api/v2/health`);
         if (response.ok) return;
       } catch {
         // not listening yet
