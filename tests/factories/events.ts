@@ -7,9 +7,11 @@ import { newEventRecord } from '../../src/db/handovers.ts';
 import { isoWithOffset, jalaliDayKey } from '../../src/domain/jalali.ts';
 import { ALL_CHECKS } from './cards.ts';
 import { TEST_DEVICE_ID, testStaff } from './context.ts';
+import { PLACEHOLDER_SIGNATURE } from './device-key.ts';
 import { FIXED_NOW_ISO, TEST_TIME_ZONE, onTestDay } from './time.ts';
 
 /**
+ * Unsigned (PLACEHOLDER_SIGNATURE): sign with signedByTestDevice before pushing to a registry.
  * A handover of the demo inventory's first card (C-0000001, ready, holder زهرا محمدی) to its
  * holder, every check done, by clerk S-07 of the test tablet at FIXED_NOW.
  */
@@ -23,6 +25,7 @@ export function createHandoverEvent(overrides: Partial<HandoverEvent> = {}): Han
     deviceId: TEST_DEVICE_ID,
     recipient: { kind: 'holder', nationalCode: '0012345679', fullName: 'زهرا محمدی' },
     checks: ALL_CHECKS,
+    signature: PLACEHOLDER_SIGNATURE,
     ...overrides,
   };
 }
@@ -41,6 +44,7 @@ export function createVoidEvent(
     occurredAt: isoWithOffset(onTestDay('10:33:00'), TEST_TIME_ZONE),
     staffId: testStaff().staffId,
     deviceId: TEST_DEVICE_ID,
+    signature: PLACEHOLDER_SIGNATURE,
     ...overrides,
   };
 }
