@@ -7,6 +7,10 @@ import { ALL_CHECKS, createCard, holderHandover } from '../../tests/factories/ca
 import { TEST_DEVICE_ID, testCommandContext, testStaff } from '../../tests/factories/context.ts';
 import { createTestDatabase } from '../../tests/factories/database.ts';
 import { FIXED_NOW, FIXED_NOW_ISO, TEST_DAY_KEY, onTestDay } from '../../tests/factories/time.ts';
+import { testDeviceKeys } from '../../tests/factories/device-key.ts';
+import { verifyEventSignature } from '../domain/event-signature.ts';
+import { leaveCenter, markDeviceWithdrawn } from './enrolment.ts';
+import type { TahvilDatabase } from './database.ts';
 
 describe('handover commands', () => {
   it('moves the counters with a handover and back with its void', async () => {
@@ -91,11 +95,15 @@ describe('handover commands', () => {
       'proxy-details-missing',
     ],
   ])('refuses %s', async (_name, change, refusal) => {
-    const db = await createTestDatabase();
+    // The center's rule, the registry's: proxies only where a row says so.
+    const { proxyAllowed = false, ...input } = change as typeof change & { proxyAllowed?: boolean };
+    const db = await createTestDatabase([], {
+      enrolment: { rules: { proxyPickupAllowed: proxyAllowed } },
+    });
     const card = createCard({ nationalCode: '0012345679' });
     await upsertCards(db, [card]);
     await expect(
-      recordHandover(db, { ...holderHandover(card), ...change }, testCommandContext()),
+      recordHandover(db, { ...holderHandover(card), ...input }, testCommandContext()),
     ).rejects.toMatchObject({ refusal });
     expect(await db.events.count()).toBe(0);
   });
@@ -132,7 +140,10 @@ describe('recordHandover', () => {
       deviceId: TEST_DEVICE_ID,
       recipient: { kind: 'holder', nationalCode: '0012345679', fullName: 'زهرا محمدی' },
       checks: ALL_CHECKS,
+      signature: expect.stringMatching(/^[A-Za-z0-9_-]{86}$/) as unknown as string,
     });
+    // Signed by the device key, over exactly what is stored and sent.
+    expect(await verifyEventSignature(event, (await testDeviceKeys()).publicKey)).toBe(true);
     expect(await db.cards.get(card.cardId)).toMatchObject({
       status: 'handed_over',
       handover: event,
@@ -165,7 +176,6 @@ describe('recordHandover', () => {
       db,
       {
         ...holderHandover(card),
-        proxyAllowed: true,
         recipient: {
           kind: 'proxy',
           nationalCode: '۱۲۳۴۵۶۷۸۹۱',
@@ -300,5 +310,145 @@ describe('the counter rules', () => {
 
   it('refuses a card that is not there', () => {
     expect(refusalForCard(undefined)).toBe('card-not-found');
+  });
+});
+
+describe('signing before storing', () => {
+  async function everyTable(db: TahvilDatabase) {
+    return {
+      cards: await db.cards.toArray(),
+      events: await db.events.toArray(),
+      counters: await db.counters.toArray(),
+    };
+  }
+
+  it('signs every void too, with the device key', async () => {
+    const card = createCard();
+    const db = await createTestDatabase([card]);
+    const handover = await recordHandover(db, holderHandover(card), testCommandContext());
+    const voided = await voidHandover(
+      db,
+      { handoverEventId: handover.eventId, reason: 'اشتباه' },
+      testCommandContext(),
+    );
+    expect(await verifyEventSignature(voided, (await testDeviceKeys()).publicKey)).toBe(true);
+    for (const record of await db.events.toArray())
+      expect(typeof (record.event as { signature?: unknown }).signature).toBe('string');
+  });
+
+  it('writes nothing when the card changes between signing and storing', async () => {
+    const card = createCard();
+    const db = await createTestDatabase([card]);
+    const before = await everyTable(db);
+    await expect(
+      recordHandover(db, holderHandover(card), testCommandContext(), {
+        // A pull lands a newer version of the card (revoked at the registry) meanwhile.
+        afterSigning: () => upsertCards(db, [{ ...card, status: 'revoked', version: card.version + 1 }]),
+      }),
+    ).rejects.toMatchObject({ refusal: 'card-revoked' });
+    const after = await everyTable(db);
+    expect(after.events).toEqual(before.events);
+    expect(after.cards.map((stored) => stored.status)).toEqual(['revoked']);
+  });
+
+  it('writes nothing when another tab hands the card over between signing and storing', async () => {
+    const card = createCard();
+    const db = await createTestDatabase([card]);
+    let other = '';
+    await expect(
+      recordHandover(db, holderHandover(card), testCommandContext(), {
+        afterSigning: async () => {
+          other = (await recordHandover(db, holderHandover(card), testCommandContext())).eventId;
+        },
+      }),
+    ).rejects.toMatchObject({ refusal: 'card-handed-over' });
+    expect((await db.events.toArray()).map((record) => record.eventId)).toEqual([other]);
+    expect(await readCounters(db, TEST_DAY_KEY)).toMatchObject({ handedOver: 1, ready: 0 });
+  });
+
+  it('writes nothing when the card only changed version (same status) meanwhile', async () => {
+    const card = createCard();
+    const db = await createTestDatabase([card]);
+    await expect(
+      recordHandover(db, holderHandover(card), testCommandContext(), {
+        afterSigning: () => upsertCards(db, [{ ...card, box: 'B-9', version: card.version + 1 }]),
+      }),
+    ).rejects.toMatchObject({ refusal: 'card-changed' });
+    expect(await db.events.count()).toBe(0);
+    expect((await db.cards.get(card.cardId))?.status).toBe('ready');
+  });
+
+  it('writes nothing when the tab dies between signing and storing: the signed event is gone', async () => {
+    const card = createCard();
+    const db = await createTestDatabase([card]);
+    const before = await everyTable(db);
+    await expect(
+      recordHandover(db, holderHandover(card), testCommandContext(), {
+        afterSigning: () => {
+          db.close();
+        },
+      }),
+    ).rejects.toThrow();
+    db.open();
+    expect(await everyTable(db)).toEqual(before);
+  });
+
+  it('writes nothing signed by a key the tablet no longer has (it left its center meanwhile)', async () => {
+    const card = createCard();
+    const db = await createTestDatabase([card]);
+    await expect(
+      recordHandover(db, holderHandover(card), testCommandContext(), {
+        afterSigning: () => leaveCenter(db),
+      }),
+    ).rejects.toMatchObject({ refusal: 'not-enrolled' });
+    expect(await db.events.count()).toBe(0);
+  });
+
+  it('refuses a void when the handover is voided elsewhere between signing and storing', async () => {
+    const card = createCard();
+    const db = await createTestDatabase([card]);
+    const handover = await recordHandover(db, holderHandover(card), testCommandContext());
+    const voidIt = () =>
+      voidHandover(
+        db,
+        { handoverEventId: handover.eventId, reason: 'اشتباه' },
+        testCommandContext(),
+      );
+    let first = '';
+    await expect(
+      voidHandover(
+        db,
+        { handoverEventId: handover.eventId, reason: 'دو بار' },
+        testCommandContext(),
+        { afterSigning: async () => void (first = (await voidIt()).eventId) },
+      ),
+    ).rejects.toMatchObject({ refusal: 'handover-already-voided' });
+    expect((await db.events.toArray()).map((record) => record.eventId)).toEqual([
+      handover.eventId,
+      first,
+    ]);
+  });
+
+  it('refuses every command on a tablet that is not enrolled, or whose device is withdrawn', async () => {
+    const card = createCard();
+    const unenrolled = await createTestDatabase([], { enrolment: null });
+    await upsertCards(unenrolled, [card]);
+    await expect(
+      recordHandover(unenrolled, holderHandover(card), testCommandContext()),
+    ).rejects.toMatchObject({ refusal: 'not-enrolled' });
+    const withdrawn = await createTestDatabase([card]);
+    const handover = await recordHandover(withdrawn, holderHandover(card), testCommandContext());
+    await markDeviceWithdrawn(withdrawn, FIXED_NOW);
+    await expect(
+      recordHandover(withdrawn, holderHandover(createCard()), testCommandContext()),
+    ).rejects.toMatchObject({ refusal: 'device-withdrawn' });
+    await expect(
+      voidHandover(
+        withdrawn,
+        { handoverEventId: handover.eventId, reason: 'اشتباه' },
+        testCommandContext(),
+      ),
+    ).rejects.toMatchObject({ refusal: 'device-withdrawn' });
+    expect(await withdrawn.events.count()).toBe(1);
   });
 });

@@ -1,15 +1,24 @@
 // Handover and void commands: the two writes a clerk makes. Each writes the card's new state,
 // its outbox event and the counters in one strict-durability transaction, so either all of it
-// is on disk or none is; the UI reports "saved" only after the transaction commits.
+// is on disk or none is; the UI reports "saved" only after the transaction commits. Every event
+// is signed with the device key before that transaction (WebCrypto is not an IndexedDB request
+// and would let it commit early), and the transaction checks again that the card, the handover
+// and the key are as they were when the event was made: if not, nothing is written (decision 018).
 import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord, StaffOnShift, StoredCard, StoredEvent, SyncState } from './records.ts';
 import type {
   CardStatus,
+  CenterRules,
   CounterChecks,
   HandoverEvent,
   HandoverRecipient,
   HandoverVoidEvent,
+  ProtocolEvent,
+  UnsignedEvent,
 } from '../protocol/protocol.ts';
+import { signEvent } from '../domain/event-signature.ts';
+import { readDeviceKey, sameDeviceKey, type DeviceKey } from './enrolment.ts';
+import { assertMayRecord, readSettings } from './settings.ts';
 import { parseNationalCode } from '../domain/national-code.ts';
 import { CommandRefused, type HandoverRefusal } from '../domain/refusals.ts';
 import { isoWithOffset, jalaliDayKey } from '../domain/jalali.ts';
@@ -28,7 +37,6 @@ export interface HandoverInput {
   cardId: string;
   recipient: HandoverRecipient;
   checks: CounterChecks;
-  proxyAllowed: boolean;
 }
 
 const REFUSAL_FOR_STATUS: Record<Exclude<CardStatus, 'ready'>, HandoverRefusal> = {
@@ -92,7 +100,11 @@ export function refusalForCard(card: StoredCard | undefined): HandoverRefusal | 
   return card.status === 'ready' ? null : REFUSAL_FOR_STATUS[card.status];
 }
 
-function validatedRecipient(card: StoredCard, input: HandoverInput): HandoverRecipient {
+function validatedRecipient(
+  card: StoredCard,
+  input: HandoverInput,
+  rules: CenterRules,
+): HandoverRecipient {
   const { recipient } = input;
   const code = parseNationalCode(recipient.nationalCode);
   if (!code.ok) throw new CommandRefused('recipient-code-invalid');
@@ -105,7 +117,7 @@ function validatedRecipient(card: StoredCard, input: HandoverInput): HandoverRec
       fullName: fullName || `${card.firstName} ${card.lastName}`,
     };
   }
-  if (!input.proxyAllowed) throw new CommandRefused('proxy-not-allowed');
+  if (!rules.proxyPickupAllowed) throw new CommandRefused('proxy-not-allowed');
   const relation = tidyDisplayText(recipient.relation ?? '');
   const documentRef = tidyDisplayText(recipient.documentRef ?? '');
   if (!fullName) throw new CommandRefused('recipient-name-missing');
@@ -113,30 +125,71 @@ function validatedRecipient(card: StoredCard, input: HandoverInput): HandoverRec
   return { kind: 'proxy', nationalCode: code.code, fullName, relation, documentRef };
 }
 
+/**
+ * The device key to sign with, and the center's rules, read before the write transaction;
+ * refused when the tablet may not record (not enrolled, or withdrawn).
+ */
+async function signingContext(db: TahvilDatabase): Promise<{ key: DeviceKey; rules: CenterRules }> {
+  await assertMayRecord(db);
+  const [key, settings] = await Promise.all([readDeviceKey(db), readSettings(db)]);
+  if (!key) throw new CommandRefused('not-enrolled');
+  return { key, rules: settings.rules };
+}
+
+/** Inside the write transaction: the tablet may still record, with the key the event was signed by. */
+async function assertStillSigningWith(db: TahvilDatabase, key: DeviceKey): Promise<void> {
+  await assertMayRecord(db);
+  if (!sameDeviceKey(await readDeviceKey(db), key)) throw new CommandRefused('not-enrolled');
+}
+
+/** The card as it must still be for an event made from it to be written. */
+function sameCardState(a: StoredCard | undefined, b: StoredCard): boolean {
+  return (
+    a !== undefined &&
+    a.status === b.status &&
+    a.version === b.version &&
+    a.nationalCode === b.nationalCode &&
+    (a.handover?.eventId ?? null) === (b.handover?.eventId ?? null)
+  );
+}
+
+/** The test seam for "the tablet stopped between signing and storing". */
+export interface SigningHooks {
+  /** Runs after the event is signed and before the write transaction starts. */
+  afterSigning?: (event: ProtocolEvent) => Promise<void> | void;
+}
+
 /** Records a handover: card → handed_over, event → outbox, counters moved. Returns the event. */
 export async function recordHandover(
   db: TahvilDatabase,
   input: HandoverInput,
   context: CommandContext,
+  hooks: SigningHooks = {},
 ): Promise<HandoverEvent> {
   const staff = context.staff;
   if (!staff) throw new CommandRefused('no-shift');
   if (!checksComplete(input.checks)) throw new CommandRefused('checks-incomplete');
-  return db.transaction('rw', [db.cards, db.events, db.counters], async () => {
+  const { key, rules } = await signingContext(db);
+  const seen = await db.cards.get(input.cardId);
+  const refusal = refusalForCard(seen);
+  if (refusal || !seen) throw new CommandRefused(refusal ?? 'card-not-found');
+  const unsigned: UnsignedEvent<HandoverEvent> = {
+    eventId: context.makeEventId(),
+    type: 'handover',
+    cardId: seen.cardId,
+    occurredAt: isoWithOffset(context.now, context.timeZone),
+    staffId: staff.staffId,
+    deviceId: context.deviceId,
+    recipient: validatedRecipient(seen, input, rules),
+    checks: { ...input.checks },
+  };
+  const event = await signEvent<HandoverEvent>(unsigned, key.privateKey);
+  await hooks.afterSigning?.(event);
+  return db.transaction('rw', [db.cards, db.events, db.counters, db.settings], async () => {
+    await assertStillSigningWith(db, key);
     const card = await db.cards.get(input.cardId);
-    const refusal = refusalForCard(card);
-    if (refusal || !card) throw new CommandRefused(refusal ?? 'card-not-found');
-    const recipient = validatedRecipient(card, input);
-    const event: HandoverEvent = {
-      eventId: context.makeEventId(),
-      type: 'handover',
-      cardId: card.cardId,
-      occurredAt: isoWithOffset(context.now, context.timeZone),
-      staffId: staff.staffId,
-      deviceId: context.deviceId,
-      recipient,
-      checks: { ...input.checks },
-    };
+    if (!sameCardState(card, seen) || !card)
+      throw new CommandRefused(refusalForCard(card) ?? 'card-changed');
     const dayKey = jalaliDayKey(context.now, context.timeZone);
     const record = pendingOutboxRecord(event, {
       dayKey,
@@ -161,37 +214,52 @@ export interface VoidInput {
   reason: string;
 }
 
+/** Why a void of `original` is refused now, or null when it may be recorded. */
+function voidRefusal(original: OutboxRecord | undefined): HandoverRefusal | null {
+  if (!original || original.event.type !== 'handover') return 'handover-not-found';
+  if (original.voidedByEventId) return 'handover-already-voided';
+  // The registry never took a refused handover, so a void of it would be refused too: a
+  // supervisor settles it on the "needs attention" screen instead.
+  if (original.syncState === 'conflict' || original.syncState === 'rejected')
+    return 'handover-needs-attention';
+  return null;
+}
+
 /** Undoes a handover recorded here: card → ready, a void event → outbox; both events stay. */
 export async function voidHandover(
   db: TahvilDatabase,
   input: VoidInput,
   context: CommandContext,
+  hooks: SigningHooks = {},
 ): Promise<HandoverVoidEvent> {
   const staff = context.staff;
   if (!staff) throw new CommandRefused('no-shift');
   const reason = tidyDisplayText(input.reason);
   if (!reason) throw new CommandRefused('void-reason-missing');
-  return db.transaction('rw', [db.cards, db.events, db.counters], async () => {
+  const { key } = await signingContext(db);
+  const seen = await db.events.where('eventId').equals(input.handoverEventId).first();
+  const refusal = voidRefusal(seen);
+  if (refusal || !seen) throw new CommandRefused(refusal ?? 'handover-not-found');
+  if (!(await db.cards.get(seen.cardId))) throw new CommandRefused('card-not-found');
+  const unsigned: UnsignedEvent<HandoverVoidEvent> = {
+    eventId: context.makeEventId(),
+    type: 'handover_void',
+    handoverEventId: seen.eventId,
+    cardId: seen.cardId,
+    reason,
+    occurredAt: isoWithOffset(context.now, context.timeZone),
+    staffId: staff.staffId,
+    deviceId: context.deviceId,
+  };
+  const event = await signEvent<HandoverVoidEvent>(unsigned, key.privateKey);
+  await hooks.afterSigning?.(event);
+  return db.transaction('rw', [db.cards, db.events, db.counters, db.settings], async () => {
+    await assertStillSigningWith(db, key);
     const original = await db.events.where('eventId').equals(input.handoverEventId).first();
-    if (!original || original.event.type !== 'handover')
-      throw new CommandRefused('handover-not-found');
-    if (original.voidedByEventId) throw new CommandRefused('handover-already-voided');
-    // The registry never took a refused handover, so a void of it would be refused too: a
-    // supervisor settles it on the "needs attention" screen instead.
-    if (original.syncState === 'conflict' || original.syncState === 'rejected')
-      throw new CommandRefused('handover-needs-attention');
+    const refusalNow = voidRefusal(original);
+    if (refusalNow || !original) throw new CommandRefused(refusalNow ?? 'handover-not-found');
     const card = await db.cards.get(original.cardId);
     if (!card) throw new CommandRefused('card-not-found');
-    const event: HandoverVoidEvent = {
-      eventId: context.makeEventId(),
-      type: 'handover_void',
-      handoverEventId: original.eventId,
-      cardId: original.cardId,
-      reason,
-      occurredAt: isoWithOffset(context.now, context.timeZone),
-      staffId: staff.staffId,
-      deviceId: context.deviceId,
-    };
     await db.events.add(
       pendingOutboxRecord(event, {
         dayKey: jalaliDayKey(context.now, context.timeZone),

@@ -24,7 +24,6 @@ describe('the day’s handover records', () => {
       db,
       {
         cardId: cards[2]!.cardId,
-        proxyAllowed: true,
         checks: ALL_CHECKS,
         recipient: {
           kind: 'proxy',

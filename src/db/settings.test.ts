@@ -4,6 +4,7 @@ import {
   MAX_RECENT_STAFF,
   endShift,
   ensureDeviceIdentity,
+  isEnrolled,
   readSettings,
   readSyncMeta,
   startShift,
@@ -33,23 +34,33 @@ describe('device identity', () => {
 });
 
 describe('settings', () => {
-  it('are the defaults, with the device id, until something is changed', async () => {
-    expect(await readSettings(await createTestDatabase())).toEqual({
-      ...DEFAULT_SETTINGS,
-      deviceId: TEST_DEVICE_ID,
-    });
+  it('are the defaults, with the device id, until something is changed: no center, no token', async () => {
+    const settings = await readSettings(await createTestDatabase([], { enrolment: null }));
+    expect(settings).toEqual({ ...DEFAULT_SETTINGS, deviceId: TEST_DEVICE_ID });
+    expect(settings).toMatchObject({ centerId: '', deviceToken: '', enrolledAt: null });
+    expect(isEnrolled(settings)).toBe(false);
+  });
+
+  it('hold no row that is not a setting (the device key, the sync position)', async () => {
+    const db = await createTestDatabase();
+    await writeSyncMeta(db, { pullCursor: 'c' });
+    const settings = await readSettings(db);
+    expect(Object.keys(settings).sort()).toEqual(
+      ['deviceId', ...Object.keys(DEFAULT_SETTINGS)].sort(),
+    );
+    expect(isEnrolled(settings)).toBe(true);
   });
 
   it('keeps each change under its own key and leaves the rest', async () => {
     const db = await createTestDatabase();
-    await updateSettings(db, { centerId: 'TEH-7', proxyAllowed: true });
+    await updateSettings(db, { centerId: 'TEH-7', language: 'en' });
     await updateSettings(db, { retentionDays: 30 });
     expect(await readSettings(db)).toMatchObject({
       deviceId: TEST_DEVICE_ID,
       centerId: 'TEH-7',
-      proxyAllowed: true,
+      language: 'en',
       retentionDays: 30,
-      language: DEFAULT_SETTINGS.language,
+      timeZone: DEFAULT_SETTINGS.timeZone,
     });
     expect(await db.settings.get('centerId')).toEqual({ key: 'centerId', value: 'TEH-7' });
   });

@@ -1,19 +1,31 @@
 // Device and center settings, one row per key. The device id is made once on first start and
-// never changes: the registry uses it to tell tablets apart, and every event carries it.
+// never changes: the registry uses it to tell tablets apart, and every event carries it. The
+// center, its token and its rules come only from an enrolment (db/enrolment.ts) and the pulls
+// after it: a fresh tablet belongs to no center, and nothing here has a center's token built in.
 import type { TahvilDatabase } from './database.ts';
 import type { StaffOnShift } from './records.ts';
 import { DEFAULT_TIME_ZONE, type UiLanguage } from '../domain/jalali.ts';
-import { DEMO_CENTER_ID, DEMO_DEVICE_TOKEN } from '../protocol/protocol.ts';
+import { DEFAULT_CENTER_RULES, type CenterRules } from '../protocol/protocol.ts';
+import { CommandRefused } from '../domain/refusals.ts';
 
 export interface Settings {
   deviceId: string;
+  /** The center the tablet is enrolled with; empty before enrolment. */
   centerId: string;
+  /** The center's display name, as the registry sends it. */
+  centerName: string;
+  /** Bound to this device and center by the registry at enrolment; empty before it. */
   deviceToken: string;
   /** Registry base URL; empty means the origin that served the app. */
   registryUrl: string;
+  /** The center's rules, the registry's: from the enrolment, then from every pull page. */
+  rules: CenterRules;
+  /** When the registry enrolled this tablet; null while it is not enrolled. */
+  enrolledAt: string | null;
+  /** When the registry answered that this device is withdrawn; null while it is not. */
+  withdrawnAt: string | null;
   timeZone: string;
   language: UiLanguage;
-  proxyAllowed: boolean;
   /** Days a ready card may wait before the report lists it for return to the head office. */
   retentionDays: number;
   shift: StaffOnShift | null;
@@ -25,12 +37,15 @@ export const DEFAULT_RETENTION_DAYS = 60;
 export const MAX_RETENTION_DAYS = 3650;
 
 export const DEFAULT_SETTINGS: Omit<Settings, 'deviceId'> = {
-  centerId: DEMO_CENTER_ID,
-  deviceToken: DEMO_DEVICE_TOKEN,
+  centerId: '',
+  centerName: '',
+  deviceToken: '',
   registryUrl: '',
+  rules: DEFAULT_CENTER_RULES,
+  enrolledAt: null,
+  withdrawnAt: null,
   timeZone: DEFAULT_TIME_ZONE,
   language: 'fa',
-  proxyAllowed: false,
   retentionDays: DEFAULT_RETENTION_DAYS,
   shift: null,
   recentStaff: [],
@@ -40,10 +55,20 @@ export const MAX_RECENT_STAFF = 8;
 
 type SettingKey = keyof Settings;
 
+const SETTING_KEYS = new Set<string>(['deviceId', ...Object.keys(DEFAULT_SETTINGS)]);
+
 export async function readSettings(db: TahvilDatabase): Promise<Settings> {
   const rows = await db.settings.toArray();
-  const stored = Object.fromEntries(rows.map((row) => [row.key, row.value])) as Partial<Settings>;
+  // The table also holds the sync position and the device key, which are not settings.
+  const stored = Object.fromEntries(
+    rows.filter((row) => SETTING_KEYS.has(row.key)).map((row) => [row.key, row.value]),
+  ) as Partial<Settings>;
   return { ...DEFAULT_SETTINGS, deviceId: '', ...stored };
+}
+
+/** Enrolled with a center and not withdrawn: the tablet may record handovers and sync. */
+export function isEnrolled(settings: Pick<Settings, 'enrolledAt' | 'deviceToken' | 'centerId'>) {
+  return settings.enrolledAt !== null && settings.deviceToken !== '' && settings.centerId !== '';
 }
 
 /**
@@ -66,6 +91,19 @@ export class CenterChangedError extends Error {
 export async function currentCenterId(db: TahvilDatabase): Promise<string> {
   const row = await db.settings.get('centerId');
   return typeof row?.value === 'string' ? row.value : DEFAULT_SETTINGS.centerId;
+}
+
+/** Throws CommandRefused unless the tablet is enrolled and its device has not been withdrawn. */
+export async function assertMayRecord(db: TahvilDatabase): Promise<void> {
+  const [enrolledAt, deviceToken, centerId, withdrawnAt] = await db.settings.bulkGet([
+    'enrolledAt',
+    'deviceToken',
+    'centerId',
+    'withdrawnAt',
+  ]);
+  if (!enrolledAt?.value || !deviceToken?.value || !centerId?.value)
+    throw new CommandRefused('not-enrolled');
+  if (withdrawnAt?.value) throw new CommandRefused('device-withdrawn');
 }
 
 /** Throws CenterChangedError unless the tablet still belongs to `centerId`. */
@@ -147,15 +185,15 @@ export async function readSyncMeta(db: TahvilDatabase): Promise<SyncMeta> {
   };
 }
 
-/**
- * `forCenter`: the center the position was read from; the write is refused (CenterChangedError)
- * if the tablet has moved to another since, so one center's cursor never serves another.
- */
 /** Forgets the pull position and when the tablet last synced: it is to pull from the start. */
 export async function resetSyncMeta(db: TahvilDatabase): Promise<void> {
   await db.settings.delete(SYNC_META_KEY);
 }
 
+/**
+ * `forCenter`: the center the position was read from; the write is refused (CenterChangedError)
+ * if the tablet has moved to another since, so one center's cursor never serves another.
+ */
 export async function writeSyncMeta(
   db: TahvilDatabase,
   changes: Partial<SyncMeta>,

@@ -22,7 +22,13 @@ export type HandoverRefusal =
   /** Another center is refused while this one's handovers have not all reached the registry. */
   | 'center-has-unsent-events'
   /** Another center is refused while a handover the registry refused waits for a supervisor. */
-  | 'center-has-attention';
+  | 'center-has-attention'
+  /** The tablet is not enrolled with a center: nothing may be recorded. */
+  | 'not-enrolled'
+  /** The registry withdrew this device: no new handover; its unsent events stay for export. */
+  | 'device-withdrawn'
+  /** The card changed while the event was being signed: shown again, nothing was recorded. */
+  | 'card-changed';
 
 /** A command refused for a reason staff can act on; the UI shows `refusal` in words. */
 export class CommandRefused extends Error {

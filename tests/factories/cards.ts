@@ -48,7 +48,6 @@ export const ALL_CHECKS: CounterChecks = {
 export function holderHandover(card: Pick<Card, 'cardId' | 'nationalCode'>) {
   return {
     cardId: card.cardId,
-    proxyAllowed: false,
     checks: ALL_CHECKS,
     recipient: { kind: 'holder' as const, nationalCode: card.nationalCode, fullName: '' },
   };

@@ -1,10 +1,64 @@
 // A fresh database per test over fake-indexeddb (tests/setup.ts), each under its own name, with
-// the test tablet's device id stored as on a tablet's first start.
+// the test tablet's device id stored as on a tablet's first start and, unless a test asks for a
+// tablet that is not enrolled, enrolled with the test center under the test device key.
 import { TahvilDatabase } from '../../src/db/database.ts';
 import { upsertCards } from '../../src/db/cards.ts';
+import { applyEnrolment, type DeviceKey } from '../../src/db/enrolment.ts';
 import { ensureDeviceIdentity } from '../../src/db/settings.ts';
-import type { Card } from '../../src/protocol/protocol.ts';
+import {
+  DEFAULT_CENTER_RULES,
+  DEMO_CENTER_ID,
+  type Card,
+  type CenterRules,
+} from '../../src/protocol/protocol.ts';
 import { TEST_DEVICE_ID } from './context.ts';
+import { testDeviceKeys, testDevicePublicKey } from './device-key.ts';
+import { FIXED_NOW_ISO } from './time.ts';
+
+/** The token createTestDatabase's enrolment stores; no registry knows it. */
+export const TEST_DEVICE_TOKEN = 'test-device-token';
+
+export interface TestEnrolment {
+  centerId?: string;
+  centerName?: string;
+  rules?: Partial<CenterRules>;
+  deviceToken?: string;
+  registryUrl?: string;
+  keys?: CryptoKeyPair;
+}
+
+/** The test device key as the tablet stores it. */
+export async function testDeviceKey(keys?: CryptoKeyPair): Promise<DeviceKey> {
+  const pair = keys ?? (await testDeviceKeys());
+  return {
+    privateKey: pair.privateKey,
+    publicKey: pair.publicKey,
+    publicJwk: await testDevicePublicKey(pair),
+    createdAt: FIXED_NOW_ISO,
+  };
+}
+
+/** Enrols `db` (whose device id must be stored) as the registry would have answered. */
+export async function enrolTestTablet(
+  db: TahvilDatabase,
+  enrolment: TestEnrolment = {},
+): Promise<void> {
+  const deviceId = (await db.settings.get('deviceId'))?.value as string;
+  await applyEnrolment(db, {
+    response: {
+      deviceId,
+      deviceToken: enrolment.deviceToken ?? TEST_DEVICE_TOKEN,
+      enrolledAt: FIXED_NOW_ISO,
+      center: {
+        centerId: enrolment.centerId ?? DEMO_CENTER_ID,
+        name: enrolment.centerName ?? 'مرکز آزمون',
+        rules: { ...DEFAULT_CENTER_RULES, ...enrolment.rules },
+      },
+    },
+    key: await testDeviceKey(enrolment.keys),
+    registryUrl: enrolment.registryUrl ?? '',
+  });
+}
 
 let databaseCount = 0;
 
@@ -16,14 +70,17 @@ export function testDatabaseName(purpose = 'test'): string {
 export interface TestDatabaseOptions {
   /** The stored device id; null leaves the database as before the app's first start. */
   deviceId?: string | null;
+  /** The enrolment to store (default: the test center); null leaves the tablet not enrolled. */
+  enrolment?: TestEnrolment | null;
 }
 
 export async function createTestDatabase(
   cards: readonly Card[] = [],
-  { deviceId = TEST_DEVICE_ID }: TestDatabaseOptions = {},
+  { deviceId = TEST_DEVICE_ID, enrolment = {} }: TestDatabaseOptions = {},
 ): Promise<TahvilDatabase> {
   const db = new TahvilDatabase(testDatabaseName());
   if (deviceId !== null) await ensureDeviceIdentity(db, () => deviceId);
+  if (deviceId !== null && enrolment !== null) await enrolTestTablet(db, enrolment);
   if (cards.length > 0) await upsertCards(db, cards);
   return db;
 }

@@ -41,7 +41,6 @@ async function recordDay(db: TahvilDatabase) {
     db,
     {
       cardId: ali.cardId,
-      proxyAllowed: true,
       checks: { ...ALL_CHECKS, oldCard: 'not_presented', feeCollected: true },
       recipient: {
         kind: 'proxy',

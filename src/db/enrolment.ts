@@ -1,0 +1,162 @@
+// The tablet's membership of one center: its device key, its enrolment, and leaving. Must stay
+// true: the private key is made non-extractable and never leaves this database; a new
+// enrolment, or leaving, is refused while any event of the current center is unsent or waits
+// for a supervisor (unless every such event was exported to a file first), and otherwise erases
+// the current center's cards, events, counters, sync position and key in the same transaction
+// that writes the new enrolment, so nothing of one center is ever shown as, or sent to, another's.
+import type { TahvilDatabase } from './database.ts';
+import type { CenterRules, DevicePublicKey, EnrolmentResponse } from '../protocol/protocol.ts';
+import { CommandRefused } from '../domain/refusals.ts';
+import { needsAttention } from '../domain/event-sync.ts';
+import { outboxSummary } from './outbox.ts';
+import { resetSyncMeta, updateSettings } from './settings.ts';
+
+const DEVICE_KEY_ROW = 'deviceKey';
+/** The newest event seq covered by the last export of unsent events (export-unsent.ts). */
+const EXPORTED_THROUGH_ROW = 'unsentExportedThroughSeq';
+
+/** The device's key pair as IndexedDB keeps it: CryptoKey objects, the private one not extractable. */
+export interface DeviceKey {
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+  publicJwk: DevicePublicKey;
+  createdAt: string;
+}
+
+export async function readDeviceKey(db: TahvilDatabase): Promise<DeviceKey | null> {
+  const row = await db.settings.get(DEVICE_KEY_ROW);
+  return (row?.value as DeviceKey | undefined) ?? null;
+}
+
+/** True when `a` and `b` are the same public key. */
+export function sameDeviceKey(a: DeviceKey | null, b: DeviceKey | null): boolean {
+  return (
+    a !== null && b !== null && a.publicJwk.x === b.publicJwk.x && a.publicJwk.y === b.publicJwk.y
+  );
+}
+
+export interface LeaveOptions {
+  /**
+   * Leave although events are unsent or wait for a supervisor, because every one of them is in
+   * an exported file (the office takes it to the registry). Refused if any is not.
+   */
+  discardExported?: boolean;
+}
+
+/** Throws CommandRefused unless what the tablet holds of its center may be erased now. */
+async function assertMayLeave(db: TahvilDatabase, { discardExported = false }: LeaveOptions) {
+  const { pending, needsAttention: waiting } = await outboxSummary(db);
+  if (pending === 0 && waiting === 0) return;
+  if (discardExported && (await everyUnsettledEventExported(db))) return;
+  throw new CommandRefused(pending > 0 ? 'center-has-unsent-events' : 'center-has-attention');
+}
+
+async function everyUnsettledEventExported(db: TahvilDatabase): Promise<boolean> {
+  const row = await db.settings.get(EXPORTED_THROUGH_ROW);
+  const exportedThrough = typeof row?.value === 'number' ? row.value : 0;
+  const newerUnsettled = await db.events
+    .where('seq')
+    .above(exportedThrough)
+    .filter(
+      (record) =>
+        record.syncState === 'pending' || record.syncState === 'sending' || needsAttention(record),
+    )
+    .count();
+  return newerUnsettled === 0;
+}
+
+/** Notes that the events up to `seq` are in a file the office keeps (export-unsent.ts). */
+export async function markExportedThrough(db: TahvilDatabase, seq: number): Promise<void> {
+  await db.transaction('rw', db.settings, async () => {
+    const row = await db.settings.get(EXPORTED_THROUGH_ROW);
+    const previous = typeof row?.value === 'number' ? row.value : 0;
+    await db.settings.put({ key: EXPORTED_THROUGH_ROW, value: Math.max(previous, seq) });
+  });
+}
+
+/** Erases everything of the current center. Call inside a transaction over all four tables. */
+async function eraseCenter(db: TahvilDatabase): Promise<void> {
+  await Promise.all([db.cards.clear(), db.events.clear(), db.counters.clear()]);
+  await Promise.all([
+    resetSyncMeta(db),
+    db.settings.bulkDelete([DEVICE_KEY_ROW, EXPORTED_THROUGH_ROW]),
+  ]);
+}
+
+/** Whether the tablet may be enrolled (again) or leave its center now, without doing it. */
+export async function checkMayLeave(db: TahvilDatabase, options: LeaveOptions = {}) {
+  await db.transaction('r', [db.events, db.settings], () => assertMayLeave(db, options));
+}
+
+export interface NewEnrolment {
+  response: EnrolmentResponse;
+  /** The key whose public half the registry enrolled. */
+  key: DeviceKey;
+  registryUrl: string;
+}
+
+/**
+ * Makes the tablet a device of the center the registry enrolled it with: the old center's data
+ * and key are erased and the new enrolment written in one transaction. Refused as assertMayLeave
+ * says (the registry has already used the code then: the office issues another).
+ */
+export async function applyEnrolment(
+  db: TahvilDatabase,
+  { response, key, registryUrl }: NewEnrolment,
+  options: LeaveOptions = {},
+): Promise<void> {
+  await db.transaction('rw', [db.cards, db.events, db.counters, db.settings], async () => {
+    const deviceId = (await db.settings.get('deviceId'))?.value;
+    if (deviceId !== response.deviceId)
+      throw new Error('the registry enrolled another device id than this tablet sent');
+    await assertMayLeave(db, options);
+    await eraseCenter(db);
+    await db.settings.put({ key: DEVICE_KEY_ROW, value: key });
+    await updateSettings(db, {
+      centerId: response.center.centerId,
+      centerName: response.center.name,
+      rules: response.center.rules,
+      deviceToken: response.deviceToken,
+      registryUrl,
+      enrolledAt: response.enrolledAt,
+      withdrawnAt: null,
+      shift: null,
+    });
+  });
+}
+
+/** Takes the tablet out of its center: it is as before enrolment, with its device id and language. */
+export async function leaveCenter(db: TahvilDatabase, options: LeaveOptions = {}): Promise<void> {
+  await db.transaction('rw', [db.cards, db.events, db.counters, db.settings], async () => {
+    await assertMayLeave(db, options);
+    await eraseCenter(db);
+    await updateSettings(db, {
+      centerId: '',
+      centerName: '',
+      deviceToken: '',
+      enrolledAt: null,
+      withdrawnAt: null,
+      shift: null,
+    });
+  });
+}
+
+/** The center's profile as the last pull page gave it; only for the center it was pulled for. */
+export async function writeCenterProfile(
+  db: TahvilDatabase,
+  profile: { centerId: string; name: string; rules: CenterRules },
+): Promise<void> {
+  await db.transaction('rw', db.settings, async () => {
+    const current = (await db.settings.get('centerId'))?.value;
+    if (current !== profile.centerId) return;
+    await updateSettings(db, { centerName: profile.name, rules: profile.rules });
+  });
+}
+
+/** The registry said this device is withdrawn: recorded once, with when it was first heard. */
+export async function markDeviceWithdrawn(db: TahvilDatabase, at: Date): Promise<void> {
+  await db.transaction('rw', db.settings, async () => {
+    if ((await db.settings.get('withdrawnAt'))?.value) return;
+    await updateSettings(db, { withdrawnAt: at.toISOString() });
+  });
+}
