@@ -8,6 +8,7 @@ import type { TahvilDatabase } from './database.ts';
 import type { CenterRules, DevicePublicKey, EnrolmentResponse } from '../protocol/protocol.ts';
 import { CommandRefused } from '../domain/refusals.ts';
 import { needsAttention } from '../domain/event-sync.ts';
+import { pickCenterRules } from '../domain/center-rules.ts';
 import { outboxSummary } from './outbox.ts';
 import { resetSyncMeta, updateSettings } from './settings.ts';
 
@@ -115,7 +116,7 @@ export async function applyEnrolment(
     await updateSettings(db, {
       centerId: response.center.centerId,
       centerName: response.center.name,
-      rules: response.center.rules,
+      rules: pickCenterRules(response.center.rules),
       deviceToken: response.deviceToken,
       registryUrl,
       enrolledAt: response.enrolledAt,
@@ -149,7 +150,7 @@ export async function writeCenterProfile(
   await db.transaction('rw', db.settings, async () => {
     const current = (await db.settings.get('centerId'))?.value;
     if (current !== profile.centerId) return;
-    await updateSettings(db, { centerName: profile.name, rules: profile.rules });
+    await updateSettings(db, { centerName: profile.name, rules: pickCenterRules(profile.rules) });
   });
 }
 

@@ -156,7 +156,7 @@ function sameCardState(a: StoredCard | undefined, b: StoredCard): boolean {
 /** The test seam for "the tablet stopped between signing and storing". */
 export interface SigningHooks {
   /** Runs after the event is signed and before the write transaction starts. */
-  afterSigning?: (event: ProtocolEvent) => Promise<void> | void;
+  afterSigning?: (event: ProtocolEvent) => unknown;
 }
 
 /** Records a handover: card → handed_over, event → outbox, counters moved. Returns the event. */

@@ -50,10 +50,12 @@ export async function releaseUnanswered(
 /**
  * Records the registry's answer for each event of the request in flight ("sending"); an answer
  * naming anything else is ignored, so a faulty registry cannot reopen a settled event.
+ * `answeredAtMs`: this tablet's clock when the answer came.
  */
 export async function applyPushResults(
   db: TahvilDatabase,
   results: readonly PushResult[],
+  answeredAtMs: number = Date.now(),
 ): Promise<void> {
   await db.transaction('rw', db.events, async () => {
     const records = await db.events
@@ -74,9 +76,12 @@ export async function applyPushResults(
         : result.status === 'conflict'
           ? 'conflict'
           : 'rejected';
-      return [
-        { key: seq, changes: { syncState, serverReason: synced ? null : (result.reason ?? null) } },
-      ];
+      const serverReason = synced ? null : (result.reason ?? null);
+      // When the registry took it: the retention rule counts its days from here.
+      const changes = synced
+        ? { syncState, serverReason, syncedAtMs: answeredAtMs }
+        : { syncState, serverReason };
+      return [{ key: seq, changes }];
     });
     await db.events.bulkUpdate(updates);
   });

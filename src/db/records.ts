@@ -9,6 +9,11 @@ export interface StoredCard extends Card {
   nameTokens: string[];
   /** Two-word search keys from `namePairKeys` (multiEntry). */
   namePairs: string[];
+  /**
+   * Set when the holder's details were erased under the center's retention rule (retention.ts):
+   * names, codes, birth date, box and the recipient are empty; the registry keeps them.
+   */
+  detailsErasedAt?: string;
 }
 
 /**
@@ -56,6 +61,10 @@ export interface OutboxRecord {
   voidedByEventId: string | null;
   /** For refused events: the supervisor's resolution, once recorded. Absent on older rows. */
   resolvedByEventId?: string | null;
+  /** This tablet's clock when the registry accepted the event. Absent on older rows. */
+  syncedAtMs?: number | null;
+  /** When the retention rule erased its personal details (retention.ts); absent until then. */
+  detailsErasedAtMs?: number;
 }
 
 export interface StaffOnShift {

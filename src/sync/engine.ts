@@ -12,6 +12,10 @@ import {
 } from '../db/settings.ts';
 import { applyPushResults, claimPendingBatch, releaseUnanswered } from '../db/outbox.ts';
 import { upsertCards } from '../db/cards.ts';
+import { markDeviceWithdrawn, writeCenterProfile } from '../db/enrolment.ts';
+import { erasePersonalDetails } from '../db/retention.ts';
+import { isCenterProfile } from '../domain/center-rules.ts';
+import { isEnrolled } from '../db/settings.ts';
 import {
   cardsPath,
   eventsPath,
@@ -25,8 +29,26 @@ import {
 } from '../protocol/protocol.ts';
 
 export type SyncStatus = 'idle' | 'syncing' | 'offline' | 'error';
+/**
+ * not-enrolled: the tablet belongs to no center, so there is nothing to sync; not-registered:
+ * the registry does not take this device's token; device-withdrawn: the registry's staff
+ * withdrew this device. None of the three is retried: it takes an enrolment.
+ */
 export type SyncProblem =
-  'unreachable' | 'server-error' | 'rate-limited' | 'not-registered' | 'bad-response';
+  | 'unreachable'
+  | 'server-error'
+  | 'rate-limited'
+  | 'not-enrolled'
+  | 'not-registered'
+  | 'device-withdrawn'
+  | 'bad-response';
+
+/** Problems only a new enrolment can end: the engine does not retry them on its own. */
+export function needsEnrolment(problem: SyncProblem | null): boolean {
+  return (
+    problem === 'not-enrolled' || problem === 'not-registered' || problem === 'device-withdrawn'
+  );
+}
 
 export interface SyncState {
   status: SyncStatus;
@@ -151,7 +173,7 @@ export class SyncEngine {
    */
   syncSoon(): void {
     if (this.stopped) return;
-    if (this.state.status === 'error' && this.state.problem === 'not-registered') return;
+    if (this.state.status === 'error' && needsEnrolment(this.state.problem)) return;
     if (this.running) {
       this.soonRequested = true;
       return;
@@ -190,6 +212,8 @@ export class SyncEngine {
     this.update({ status: 'syncing', nextAttemptAt: null });
     try {
       const settings = await readSettings(this.deps.db);
+      if (!isEnrolled(settings)) throw new SyncFailure('not-enrolled');
+      if (settings.withdrawnAt !== null) throw new SyncFailure('device-withdrawn');
       if (this.state.lastSuccessAt === null) {
         const { lastSyncAt } = await readSyncMeta(this.deps.db);
         if (lastSyncAt) this.update({ lastSuccessAt: Date.parse(lastSyncAt) });
@@ -200,6 +224,13 @@ export class SyncEngine {
       await this.checkReachable(settings);
       await this.push(settings);
       await this.pull(settings);
+      // Personal details whose time on the tablet is up go now, by the rules just pulled.
+      const { rules } = await readSettings(this.deps.db);
+      await erasePersonalDetails(
+        this.deps.db,
+        new Date(this.deps.clock.now()),
+        rules.detailsRetentionDays,
+      );
       this.failures = 0;
       this.retryNotBefore = null;
       const finishedAt = this.deps.clock.now();
@@ -235,7 +266,7 @@ export class SyncEngine {
         pullTotal: null,
         firstPull: false,
       });
-      if (failure.problem === 'not-registered' || this.stopped) return;
+      if (needsEnrolment(failure.problem) || this.stopped) return;
       const delay = failure.retryAfterMs ?? backoffDelayMs(this.failures - 1, this.random);
       this.retryNotBefore = offline ? null : this.deps.clock.now() + delay;
       this.schedule(delay);
@@ -271,7 +302,7 @@ export class SyncEngine {
           (result) =>
             eventIds.includes(result?.eventId) && isOneOf(PUSH_RESULT_STATUSES, result.status),
         );
-        await applyPushResults(this.deps.db, results);
+        await applyPushResults(this.deps.db, results, this.deps.clock.now());
         // A refused event's answer carries the card as the registry has it: show that at once
         // (who else handed it over, or that it was revoked) instead of waiting for the pull.
         const answeredCards = results.flatMap((result) =>
@@ -328,6 +359,11 @@ export class SyncEngine {
       // A registry that answers with another center's cards is broken, not to be believed.
       if (page.items.some((card) => card?.centerId !== settings.centerId))
         throw new SyncFailure('bad-response');
+      // Every page carries the center's rules; a page without them, or for another center, is
+      // not the registry's.
+      if (!isCenterProfile(page.center) || page.center.centerId !== settings.centerId)
+        throw new SyncFailure('bad-response');
+      await writeCenterProfile(this.deps.db, page.center);
       await upsertCards(this.deps.db, page.items, {
         anyVersion: restarted,
         forCenter: settings.centerId,
@@ -382,8 +418,14 @@ export class SyncEngine {
       } catch {
         throw new SyncFailure('unreachable');
       }
-      if (response.status === 401 || response.status === 403)
+      if (response.status === 401 || response.status === 403) {
+        const body = (await response.json().catch(() => null)) as ErrorBody | null;
+        if (authenticated && body?.error?.code === 'device_withdrawn') {
+          await markDeviceWithdrawn(this.deps.db, new Date(this.deps.clock.now()));
+          throw new SyncFailure('device-withdrawn', null, response.status);
+        }
         throw new SyncFailure('not-registered', null, response.status);
+      }
       if (response.status === 429)
         throw new SyncFailure('rate-limited', retryAfterMs(response), 429);
       if (response.status >= 500)
