@@ -16,13 +16,19 @@ import {
 import type { TahvilDatabase } from '../db/database.ts';
 import { recordHandover } from '../db/handovers.ts';
 import { claimPendingBatch } from '../db/outbox.ts';
-import { readSyncMeta, updateSettings, writeSyncMeta } from '../db/settings.ts';
+import { readSettings, readSyncMeta, updateSettings, writeSyncMeta } from '../db/settings.ts';
 import { attentionItems } from '../db/attention.ts';
 import { createCard, holderHandover } from '../../tests/factories/cards.ts';
 import { TEST_DEVICE_ID, testCommandContext } from '../../tests/factories/context.ts';
-import { createTestDatabase } from '../../tests/factories/database.ts';
+import { TEST_DEVICE_TOKEN, createTestDatabase } from '../../tests/factories/database.ts';
 import { FIXED_NOW } from '../../tests/factories/time.ts';
-import type { Card, PullResponse, PushRequest, PushResponse } from '../protocol/protocol.ts';
+import {
+  DEFAULT_CENTER_RULES,
+  type Card,
+  type PullResponse,
+  type PushRequest,
+  type PushResponse,
+} from '../protocol/protocol.ts';
 import { FakeClock } from '../../tests/factories/fake-clock.ts';
 
 type Route = 'health' | 'events' | 'cards';
@@ -40,7 +46,10 @@ const json = (body: unknown, status = 200, headers: Record<string, string> = {})
   });
 const errorBody = (status: number, code: string, headers: Record<string, string> = {}) =>
   json({ error: { code, message: code } }, status, headers);
+/** The profile every page of the test center carries. */
+const TEST_CENTER = { centerId: 'DEMO-01', name: 'مرکز آزمون', rules: DEFAULT_CENTER_RULES };
 const emptyPage = (cursor = 'c0'): PullResponse => ({
+  center: TEST_CENTER,
   items: [],
   cursor,
   hasMore: false,
@@ -272,7 +281,7 @@ describe('SyncEngine connectivity', () => {
     await engine.start();
     const [health, pull] = requests;
     expect(health?.headers.get('Authorization')).toBeNull();
-    expect(pull?.headers.get('Authorization')).toBe('Bearer demo-token-DEMO-01');
+    expect(pull?.headers.get('Authorization')).toBe(`Bearer ${TEST_DEVICE_TOKEN}`);
     expect(pull?.headers.get('X-Device-Id')).toBe(TEST_DEVICE_ID);
   });
 
@@ -459,6 +468,7 @@ describe('SyncEngine outbox', () => {
         // The clerk hands the card over while the page that still says "ready" is in flight.
         await handOver(tablet!, card);
         return json({
+          center: TEST_CENTER,
           items: [{ ...card, version: 9, updatedAt: '2026-11-25T07:00:00.000Z' }],
           cursor: 'c9',
           hasMore: false,
@@ -580,9 +590,9 @@ describe('SyncEngine pull', () => {
       createCard({ cardId: `C-${String(i + 1).padStart(7, '0')}`, version: i + 1 }),
     );
     const pages: PullResponse[] = [
-      { items: cards.slice(0, 2), cursor: 'c2', hasMore: true, remaining: 3 },
-      { items: cards.slice(2, 4), cursor: 'c4', hasMore: true, remaining: 1 },
-      { items: cards.slice(4), cursor: 'c5', hasMore: false, remaining: 0 },
+      { center: TEST_CENTER, items: cards.slice(0, 2), cursor: 'c2', hasMore: true, remaining: 3 },
+      { center: TEST_CENTER, items: cards.slice(2, 4), cursor: 'c4', hasMore: true, remaining: 1 },
+      { center: TEST_CENTER, items: cards.slice(4), cursor: 'c5', hasMore: false, remaining: 0 },
     ];
     const { db, engine, requests } = await setup(
       ({ route, url }) => {
@@ -627,7 +637,12 @@ describe('SyncEngine pull', () => {
       ({ route }) =>
         route === 'health'
           ? json({ ok: true })
-          : json({ items: [createCard({ version: 1 })], cursor: 'c1', hasMore: false }),
+          : json({
+              center: TEST_CENTER,
+              items: [createCard({ version: 1 })],
+              cursor: 'c1',
+              hasMore: false,
+            }),
       { cards: [] },
     );
     const totals: Array<number | null> = [];
@@ -643,7 +658,13 @@ describe('SyncEngine pull', () => {
     const { db, engine, requests } = await setup(({ route, url }) => {
       if (route === 'health') return json({ ok: true });
       if (url.searchParams.get('cursor') === 'c-old') return errorBody(400, 'malformed');
-      return json({ items: [card], cursor: 'c3', hasMore: false, remaining: 0 });
+      return json({
+        center: TEST_CENTER,
+        items: [card],
+        cursor: 'c3',
+        hasMore: false,
+        remaining: 0,
+      });
     });
     await storeCursor(db, 'c-old');
     await engine.start();
@@ -664,6 +685,7 @@ describe('SyncEngine pull', () => {
         if (route === 'health') return json({ ok: true });
         if (url.searchParams.get('cursor') === 'c-old') return errorBody(400, 'malformed');
         return json({
+          center: TEST_CENTER,
           items: [{ ...stored, status: 'revoked', version: 3 }],
           cursor: 'c3',
           hasMore: false,
@@ -679,7 +701,9 @@ describe('SyncEngine pull', () => {
 
   it('stops a pull that says "more" but brings nothing', async () => {
     const { engine, requests } = await setup(({ route }) =>
-      route === 'health' ? json({ ok: true }) : json({ items: [], cursor: 'c0', hasMore: true }),
+      route === 'health'
+        ? json({ ok: true })
+        : json({ center: TEST_CENTER, items: [], cursor: 'c0', hasMore: true }),
     );
     await engine.start();
     expect(engine.getState()).toMatchObject({ status: 'error', problem: 'bad-response' });
@@ -705,9 +729,21 @@ describe('SyncEngine pull', () => {
       ({ route, url }) => {
         if (route === 'health') return json({ ok: true });
         if (url.searchParams.get('cursor') === null)
-          return json({ items: cards.slice(0, 2), cursor: 'c2', hasMore: true, remaining: 2 });
+          return json({
+            center: TEST_CENTER,
+            items: cards.slice(0, 2),
+            cursor: 'c2',
+            hasMore: true,
+            remaining: 2,
+          });
         if (failSecondPage) return errorBody(503, 'unavailable');
-        return json({ items: cards.slice(2), cursor: 'c4', hasMore: false, remaining: 0 });
+        return json({
+          center: TEST_CENTER,
+          items: cards.slice(2),
+          cursor: 'c4',
+          hasMore: false,
+          remaining: 0,
+        });
       },
       { cards: [] },
     );
@@ -721,5 +757,96 @@ describe('SyncEngine pull', () => {
       .filter((request) => request.route === 'cards')
       .map((request) => request.url.searchParams.get('cursor'));
     expect(cursors).toEqual([null, 'c2', 'c2']);
+  });
+});
+
+describe('SyncEngine and the center’s enrolment (protocol v2)', () => {
+  it('takes the center’s name and rules from every pull page and follows them', async () => {
+    const rules = { proxyPickupAllowed: false, idleLockMinutes: 5, detailsRetentionDays: 7 };
+    const { db, engine } = await setup(({ route }) =>
+      route === 'health'
+        ? json({ ok: true })
+        : json({ ...emptyPage(), center: { centerId: 'DEMO-01', name: 'مرکز تازه', rules } }),
+    );
+    await engine.start();
+    expect(await readSettings(db)).toMatchObject({ centerName: 'مرکز تازه', rules });
+  });
+
+  it.each([
+    ['no profile', undefined],
+    ['another center’s profile', { ...TEST_CENTER, centerId: 'AUD-1' }],
+    [
+      'rules out of range',
+      { ...TEST_CENTER, rules: { ...DEFAULT_CENTER_RULES, idleLockMinutes: 0 } },
+    ],
+  ])('refuses a page with %s and keeps the rules it had', async (_name, center) => {
+    const { db, engine } = await setup(({ route }) =>
+      route === 'health' ? json({ ok: true }) : json({ ...emptyPage(), center }),
+    );
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'bad-response' });
+    expect((await readSettings(db)).rules).toEqual(DEFAULT_CENTER_RULES);
+  });
+
+  it('does not sync a tablet that is not enrolled: nothing is asked of any registry', async () => {
+    const { fetch, requests } = scriptedFetch(healthyRegistry);
+    const db = await createTestDatabase([], { enrolment: null });
+    const clock = new FakeClock(FIXED_NOW.getTime());
+    const engine = new SyncEngine({ db, fetch, clock });
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'not-enrolled' });
+    expect(requests).toEqual([]);
+    expect(clock.nextDelay()).toBeNull();
+  });
+
+  it('on device_withdrawn mid-shift: records it, stops, keeps the unsent events, refuses new handovers', async () => {
+    const cards = [createCard({ cardId: 'C-0000001' }), createCard({ cardId: 'C-0000002' })];
+    const { db, engine, clock, requests } = await setup(
+      ({ route }) => (route === 'health' ? json({ ok: true }) : errorBody(401, 'device_withdrawn')),
+      { cards },
+    );
+    await handOver(db, { cardId: 'C-0000001' });
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'device-withdrawn' });
+    expect((await readSettings(db)).withdrawnAt).toBe(FIXED_NOW.toISOString());
+    expect(await syncStates(db)).toEqual(['pending']);
+    expect(clock.nextDelay()).toBeNull();
+    await expect(handOver(db, { cardId: 'C-0000002' })).rejects.toMatchObject({
+      refusal: 'device-withdrawn',
+    });
+    // A later start (a reload) asks nothing more of the registry.
+    const asked = requests.length;
+    await engine.syncNow();
+    expect(requests).toHaveLength(asked);
+    expect(engine.getState().problem).toBe('device-withdrawn');
+  });
+
+  it('erases personal details due under the pulled rule at the end of a sync', async () => {
+    const card = createCard({ cardId: 'C-0000001', version: 5, updatedAt: '2026-01-01T00:00:00Z' });
+    const rules = { ...DEFAULT_CENTER_RULES, detailsRetentionDays: 0 };
+    const { db, engine, clock } = await setup(({ route, body }) => {
+      if (route === 'health') return json({ ok: true });
+      if (route === 'events')
+        return json({
+          results: (body as PushRequest).events.map((event) => ({
+            eventId: event.eventId,
+            status: 'accepted',
+          })),
+        } satisfies PushResponse);
+      return json({ ...emptyPage(), center: { ...TEST_CENTER, rules } });
+    });
+    await handOver(db, card);
+    await engine.start();
+    // Accepted this very moment: kept whole until the next sync after it.
+    expect((await db.cards.get(card.cardId))?.firstName).toBe(card.firstName);
+    clock.advance(1);
+    await engine.syncNow();
+    expect(await db.cards.get(card.cardId)).toMatchObject({
+      status: 'handed_over',
+      nationalCode: '',
+      firstName: '',
+    });
+    const [record] = await db.events.toArray();
+    expect(record).toMatchObject({ syncState: 'synced', holderName: '' });
   });
 });

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { recordHandover, voidHandover } from './handovers.ts';
+import { applyPushResults, claimPendingBatch } from './outbox.ts';
+import { resolveAttention } from './attention.ts';
+import { checkMayLeave } from './enrolment.ts';
+import {
+  UNSENT_EVENTS_FORMAT,
+  buildUnsentEventsFile,
+  noteUnsentEventsExported,
+  unsentEventsFileName,
+} from './unsent-export.ts';
+import { importDevicePublicKey, verifyEventSignature } from '../domain/event-signature.ts';
+import { createCard, holderHandover } from '../../tests/factories/cards.ts';
+import { TEST_DEVICE_ID, testCommandContext } from '../../tests/factories/context.ts';
+import { createTestDatabase } from '../../tests/factories/database.ts';
+import { FIXED_NOW } from '../../tests/factories/time.ts';
+import { CommandRefused } from '../domain/refusals.ts';
+
+describe('the unsent events file', () => {
+  it('holds every unsent and unsettled event, signed, with the key that verifies them', async () => {
+    const cards = [createCard(), createCard(), createCard()];
+    const db = await createTestDatabase(cards);
+    const synced = await recordHandover(db, holderHandover(cards[0]!), testCommandContext());
+    const refused = await recordHandover(db, holderHandover(cards[1]!), testCommandContext());
+    await claimPendingBatch(db, 10);
+    await applyPushResults(db, [
+      { eventId: synced.eventId, status: 'accepted' },
+      { eventId: refused.eventId, status: 'conflict', reason: 'handed over elsewhere' },
+    ]);
+    const pending = await recordHandover(db, holderHandover(cards[2]!), testCommandContext());
+    const voided = await voidHandover(
+      db,
+      { handoverEventId: pending.eventId, reason: 'اشتباه' },
+      testCommandContext(),
+    );
+
+    const { file, throughSeq } = await buildUnsentEventsFile(db, FIXED_NOW);
+    expect(file).toMatchObject({
+      format: UNSENT_EVENTS_FORMAT,
+      formatVersion: 1,
+      exportedAt: FIXED_NOW.toISOString(),
+      centerId: 'DEMO-01',
+      deviceId: TEST_DEVICE_ID,
+    });
+    expect(file.events.map((entry) => [entry.event.eventId, entry.syncState])).toEqual([
+      [refused.eventId, 'conflict'],
+      [pending.eventId, 'pending'],
+      [voided.eventId, 'pending'],
+    ]);
+    expect(file.events[0]?.serverReason).toBe('handed over elsewhere');
+    expect(throughSeq).toBe(4);
+    const publicKey = await importDevicePublicKey(file.publicKey!);
+    // Through JSON and back, as the office's copy will be read.
+    const copy = JSON.parse(JSON.stringify(file)) as typeof file;
+    for (const entry of copy.events)
+      expect(await verifyEventSignature(entry.event, publicKey)).toBe(true);
+    expect(unsentEventsFileName(file)).toMatch(
+      /^tahvil-unsent-DEMO-01-device-t-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}\.json$/,
+    );
+  });
+
+  it('once handed over, lets the tablet leave; a supervisor’s settled refusal is not in it', async () => {
+    const cards = [createCard(), createCard()];
+    const db = await createTestDatabase(cards);
+    const refused = await recordHandover(db, holderHandover(cards[0]!), testCommandContext());
+    await claimPendingBatch(db, 10);
+    await applyPushResults(db, [{ eventId: refused.eventId, status: 'rejected', reason: 'x' }]);
+    await resolveAttention(
+      db,
+      { eventId: refused.eventId, resolution: 'noted', note: 'checked' },
+      testCommandContext(),
+    );
+    await recordHandover(db, holderHandover(cards[1]!), testCommandContext());
+    const { file, throughSeq } = await buildUnsentEventsFile(db, FIXED_NOW);
+    expect(file.events).toHaveLength(1);
+    await expect(checkMayLeave(db, { discardExported: true })).rejects.toThrow(CommandRefused);
+    await noteUnsentEventsExported(db, throughSeq);
+    await expect(checkMayLeave(db, { discardExported: true })).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,153 @@
+// Enrolling the tablet with a center (docs/protocol.md, "Enrolment"): the clerk types (or
+// opens a link carrying) the one-time code the registry's staff issued. Must stay true: the
+// code is checked on the tablet first (its check digit), the tablet's own refusal to leave its
+// center is asked before the code is spent, a new non-extractable key pair is made for every
+// enrolment, and the old center is erased only in the transaction that stores the new one.
+import type { TahvilDatabase } from '../db/database.ts';
+import {
+  applyEnrolment,
+  checkMayLeave,
+  type DeviceKey,
+  type LeaveOptions,
+} from '../db/enrolment.ts';
+import { readSettings } from '../db/settings.ts';
+import { isCenterProfile } from '../domain/center-rules.ts';
+import { parseEnrolmentCode, type EnrolmentCodeProblem } from '../domain/enrolment-code.ts';
+import { exportDevicePublicKey, generateDeviceKeyPair } from '../domain/event-signature.ts';
+import {
+  ENROLMENT_PATH,
+  type EnrolmentRequest,
+  type EnrolmentResponse,
+  type ErrorBody,
+} from '../protocol/protocol.ts';
+
+export const ENROLMENT_TIMEOUT_MS = 20_000;
+
+export type EnrolmentProblem =
+  | 'registry-url-invalid'
+  | 'code-invalid'
+  | 'code-expired'
+  | 'code-used'
+  | 'rate-limited'
+  | 'unreachable'
+  | 'server-error'
+  | 'bad-response';
+
+/** Why an enrolment did not happen; nothing on the tablet changed. */
+export class EnrolmentFailed extends Error {
+  override readonly name = 'EnrolmentFailed';
+  constructor(
+    readonly problem: EnrolmentProblem | { code: EnrolmentCodeProblem },
+    /** The registry's words, for the log; never shown as they are. */
+    detail = '',
+  ) {
+    super(typeof problem === 'string' ? `${problem} ${detail}`.trim() : `code ${problem.code}`);
+  }
+}
+
+/** '' (the app's own origin) or an http(s) origin with an optional path, without a trailing slash. */
+export function normalizeRegistryUrl(text: string): string | null {
+  const trimmed = text.trim().replace(/\/+$/, '');
+  if (trimmed === '') return '';
+  try {
+    const url = new URL(trimmed);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+    if (url.username || url.password || url.search || url.hash) return null;
+    return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+  } catch {
+    return null;
+  }
+}
+
+export interface EnrolmentInput {
+  registryUrl: string;
+  code: string;
+}
+
+export interface EnrolmentDeps {
+  fetch: typeof fetch;
+  now: () => Date;
+}
+
+function isEnrolmentResponse(value: unknown, deviceId: string): value is EnrolmentResponse {
+  if (typeof value !== 'object' || value === null) return false;
+  const answer = value as Record<string, unknown>;
+  return (
+    answer.deviceId === deviceId &&
+    typeof answer.deviceToken === 'string' &&
+    answer.deviceToken.length > 0 &&
+    answer.deviceToken.length <= 512 &&
+    typeof answer.enrolledAt === 'string' &&
+    !Number.isNaN(Date.parse(answer.enrolledAt)) &&
+    isCenterProfile(answer.center)
+  );
+}
+
+const PROBLEM_FOR_CODE: Record<string, EnrolmentProblem> = {
+  enrolment_code_invalid: 'code-invalid',
+  enrolment_code_expired: 'code-expired',
+  enrolment_code_used: 'code-used',
+  rate_limited: 'rate-limited',
+};
+
+/**
+ * Enrols the tablet with the center `code` was issued for; returns the center's profile. Throws
+ * EnrolmentFailed, or CommandRefused when the tablet may not leave its current center.
+ */
+export async function enrolTablet(
+  db: TahvilDatabase,
+  input: EnrolmentInput,
+  deps: EnrolmentDeps,
+  options: LeaveOptions = {},
+): Promise<EnrolmentResponse['center']> {
+  const registryUrl = normalizeRegistryUrl(input.registryUrl);
+  if (registryUrl === null) throw new EnrolmentFailed('registry-url-invalid');
+  const code = parseEnrolmentCode(input.code);
+  if (!code.ok) throw new EnrolmentFailed({ code: code.problem });
+  // Before the code is spent: a tablet holding unsent events must not give them up for it.
+  await checkMayLeave(db, options);
+
+  const { deviceId } = await readSettings(db);
+  const pair = await generateDeviceKeyPair();
+  const key: DeviceKey = {
+    privateKey: pair.privateKey,
+    publicKey: pair.publicKey,
+    publicJwk: await exportDevicePublicKey(pair.publicKey),
+    createdAt: deps.now().toISOString(),
+  };
+  const request: EnrolmentRequest = { code: code.code, deviceId, publicKey: key.publicJwk };
+
+  const controller = new AbortController();
+  const timeout = setTimeout(() => controller.abort(), ENROLMENT_TIMEOUT_MS);
+  let response: Response;
+  let body: unknown;
+  try {
+    try {
+      response = await deps.fetch(`${registryUrl}${ENROLMENT_PATH}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(request),
+        cache: 'no-store',
+        signal: controller.signal,
+      });
+    } catch {
+      throw new EnrolmentFailed('unreachable');
+    }
+    body = await response.json().catch(() => undefined);
+  } finally {
+    clearTimeout(timeout);
+  }
+
+  if (!response.ok) {
+    const errorCode = (body as ErrorBody | undefined)?.error?.code ?? '';
+    const problem = PROBLEM_FOR_CODE[errorCode];
+    if (problem) throw new EnrolmentFailed(problem, errorCode);
+    throw new EnrolmentFailed(
+      response.status >= 500 || errorCode === '' ? 'server-error' : 'bad-response',
+      `${response.status} ${errorCode}`,
+    );
+  }
+  if (!isEnrolmentResponse(body, deviceId)) throw new EnrolmentFailed('bad-response');
+  await applyEnrolment(db, { response: body, key, registryUrl }, options);
+  return body.center;
+}
