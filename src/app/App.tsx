@@ -9,7 +9,7 @@ import {
   useSyncState,
   type Services,
 } from '../services/services.tsx';
-import { updateSettings } from '../db/settings.ts';
+import { isEnrolled, updateSettings } from '../db/settings.ts';
 import { newestEventSeq } from '../db/outbox.ts';
 import { SearchScreen } from '../features/search/SearchScreen.tsx';
 import { CardScreen } from '../features/card/CardScreen.tsx';
@@ -22,6 +22,8 @@ import { AttentionScreen } from '../features/attention/AttentionScreen.tsx';
 import { ImportScreen } from '../features/import/ImportScreen.tsx';
 import { useImportRunning } from '../features/import/import-store.ts';
 import { ReportScreen } from '../features/report/ReportScreen.tsx';
+import { EnrolmentScreen } from '../features/enrolment/EnrolmentScreen.tsx';
+import { WithdrawnNotice } from '../features/enrolment/WithdrawnNotice.tsx';
 import type { UpdateHandle } from '../pwa/register-service-worker.ts';
 import { UpdateBanner, type UpdateHold } from '../pwa/UpdateBanner.tsx';
 import { InstallPanel } from '../pwa/InstallPanel.tsx';
@@ -190,16 +192,18 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
             <span className="tagline">{t('appTagline')}</span>
           </span>
         </div>
-        <nav aria-label={t('appName')} className="main-nav">
-          <NavLink to="/" end>
-            {t('navSearch')}
-          </NavLink>
-          <NavLink to="/today">{t('navToday')}</NavLink>
-          <NavLink to="/attention">{t('navAttention')}</NavLink>
-          <NavLink to="/report">{t('navReport')}</NavLink>
-          <NavLink to="/import">{t('navImport')}</NavLink>
-          <NavLink to="/settings">{t('navSettings')}</NavLink>
-        </nav>
+        {settings.deviceId && !isEnrolled(settings) ? null : (
+          <nav aria-label={t('appName')} className="main-nav">
+            <NavLink to="/" end>
+              {t('navSearch')}
+            </NavLink>
+            <NavLink to="/today">{t('navToday')}</NavLink>
+            <NavLink to="/attention">{t('navAttention')}</NavLink>
+            <NavLink to="/report">{t('navReport')}</NavLink>
+            <NavLink to="/import">{t('navImport')}</NavLink>
+            <NavLink to="/settings">{t('navSettings')}</NavLink>
+          </nav>
+        )}
         <div className="header-tools">
           {settings.shift ? (
             <span className="on-duty">{t('shiftOnDuty', { name: settings.shift.staffName })}</span>
@@ -220,10 +224,16 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
         <UpdateBanner updates={updates} hold={updateHold} beforeUpdate={stopSyncForUpdate} />
       ) : null}
       <main id="main" className="app-main">
-        {settings.deviceId && !settings.shift ? (
+        <WithdrawnNotice />
+        {/* deviceId is empty only until the settings are read: no screen shows meanwhile, so
+            none flashes up and is replaced (a search box, then the enrolment form). */}
+        {!settings.deviceId ? null : !isEnrolled(settings) ? (
+          <EnrolmentScreen />
+        ) : !settings.shift && !location.pathname.startsWith('/enrol') ? (
           <ShiftScreen />
         ) : (
           <Routes>
+            <Route path="/enrol" element={<EnrolmentScreen />} />
             <Route path="/" element={<SearchScreen />} />
             <Route path="/cards/:cardId" element={<CardScreen />} />
             <Route path="/cards/:cardId/handover" element={<HandoverScreen />} />

@@ -8,7 +8,7 @@ import { createCard, holderHandover } from '../../tests/factories/cards.ts';
 import { testCommandContext } from '../../tests/factories/context.ts';
 import { createTestDatabase } from '../../tests/factories/database.ts';
 import { handoverAtAnotherCounter } from '../../tests/factories/events.ts';
-import { FIXED_NOW } from '../../tests/factories/time.ts';
+import { FIXED_NOW, TEST_DAY_KEY } from '../../tests/factories/time.ts';
 import { readCounters, recountStatuses } from './counters.ts';
 import { searchCards } from './queries.ts';
 

@@ -15,10 +15,18 @@ export interface Services {
   syncEngine: SyncEngine | null;
   now: () => Date;
   makeEventId: () => string;
+  /** For the one request outside the sync engine: enrolment. Tests script it. */
+  fetch: typeof fetch;
 }
 
 export function createServices(db: TahvilDatabase, syncEngine: SyncEngine | null): Services {
-  return { db, syncEngine, now: () => new Date(), makeEventId: () => uuidv7() };
+  return {
+    db,
+    syncEngine,
+    now: () => new Date(),
+    makeEventId: () => uuidv7(),
+    fetch: (...args) => window.fetch(...args),
+  };
 }
 
 const ServicesContext = createContext<Services | null>(null);

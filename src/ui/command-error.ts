@@ -21,6 +21,9 @@ const REFUSAL_MESSAGE: Record<HandoverRefusal, MessageKey> = {
   'resolution-note-missing': 'refusalResolutionNoteMissing',
   'center-has-unsent-events': 'refusalCenterHasUnsentEvents',
   'center-has-attention': 'refusalCenterHasAttention',
+  'not-enrolled': 'refusalNotEnrolled',
+  'device-withdrawn': 'refusalDeviceWithdrawn',
+  'card-changed': 'refusalCardChanged',
 };
 
 function isQuotaError(error: unknown): boolean {

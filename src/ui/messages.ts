@@ -151,14 +151,8 @@ export const fa = {
 
   settingsTitle: 'تنظیمات',
   settingsLanguage: 'زبان',
-  settingsProxyAllowed: 'تحویل به وکیل یا نماینده در این مرکز مجاز است',
-  settingsCenterId: 'شناسه‌ی مرکز',
-  settingsDeviceToken: 'توکن دستگاه',
   settingsDeviceId: 'شناسه‌ی این دستگاه',
-  settingsSave: 'ذخیره‌ی تنظیمات',
   settingsSaved: 'تنظیمات ذخیره شد.',
-  settingsCenterSwitched:
-    'مرکز تغییر کرد. کارت‌ها و تحویل‌های مرکز قبلی از این دستگاه پاک شد و موجودی مرکز تازه دریافت می‌شود.',
 
   syncIdle: 'همگام',
   syncConnected: 'متصل',
@@ -174,7 +168,7 @@ export const fa = {
   syncProblemServerError: 'سرور خطا داد؛ دوباره تلاش می‌شود.',
   syncProblemRateLimited: 'سرور مشغول است؛ کمی بعد دوباره تلاش می‌شود.',
   syncProblemNotRegistered:
-    'این دستگاه در سامانه ثبت نیست یا توکن آن نامعتبر است؛ با پشتیبانی تماس بگیرید.',
+    'سامانه‌ی مرکزی توکن این دستگاه را نمی‌پذیرد؛ دستگاه را با کد تازه دوباره ثبت کنید.',
   syncProblemBadResponse: 'پاسخ سرور قابل فهم نبود؛ دوباره تلاش می‌شود.',
   syncPulling: 'دریافت موجودی: {count} کارت',
   syncFirstPull: 'دریافت موجودی مرکز: {received} از {total} کارت',
@@ -331,6 +325,69 @@ export const fa = {
   pickerCalendar: 'تقویم',
   pickerPreviousMonth: 'ماه قبل',
   pickerNextMonth: 'ماه بعد',
+  enrolTitle: 'ثبت این دستگاه در یک مرکز',
+  enrolIntro:
+    'این دستگاه هنوز به هیچ مرکزی تعلق ندارد. کد ثبت دستگاه را که مدیر سامانه‌ی مرکزی داده است وارد کنید، یا پیوند ثبت را روی همین دستگاه باز کنید.',
+  enrolRegistryUrl: 'نشانی سامانه‌ی مرکزی',
+  enrolRegistryUrlHint: 'خالی بماند تا نشانی همین برنامه ({origin}) به کار رود.',
+  enrolCode: 'کد ثبت دستگاه (۱۲ رقم)',
+  enrolCodeHint: 'کد با هر رقمی و با خط تیره یا بی آن پذیرفته می‌شود؛ هر کد یک بار کار می‌کند.',
+  enrolSubmit: 'ثبت دستگاه',
+  enrolWorking: 'در حال ثبت…',
+  enrolDone: 'این دستگاه در «{center}» ثبت شد؛ موجودی مرکز در راه است.',
+  enrolCodeEmpty: 'کد ثبت دستگاه را وارد کنید.',
+  enrolCodeNotDigits: 'کد ثبت فقط رقم دارد؛ حرف و نشانه‌ی دیگر در آن نیست.',
+  enrolCodeWrongLength: 'کد ثبت ۱۲ رقم دارد؛ رقم‌ها را بشمارید.',
+  enrolCodeCheckDigit: 'یکی از رقم‌ها اشتباه تایپ شده است؛ کد را دوباره با دقت وارد کنید.',
+  enrolCodeInvalid:
+    'سامانه‌ی مرکزی این کد را نمی‌شناسد. کد را دوباره بخوانید، یا از مدیر سامانه کد تازه بخواهید.',
+  enrolCodeExpired: 'مهلت این کد گذشته است. از مدیر سامانه کد تازه بخواهید.',
+  enrolCodeUsed:
+    'این کد پیش‌تر به کار رفته است؛ هر کد فقط یک بار کار می‌کند. از مدیر سامانه کد تازه بخواهید.',
+  enrolRateLimited: 'تلاش‌های نادرست زیاد بوده است؛ چند دقیقه بعد دوباره تلاش کنید.',
+  enrolUnreachable:
+    'سامانه‌ی مرکزی در دسترس نیست. اتصال و نشانی را بررسی کنید؛ کد هنوز مصرف نشده است.',
+  enrolServerError: 'سامانه‌ی مرکزی خطا داد؛ کمی بعد دوباره تلاش کنید.',
+  enrolBadResponse: 'پاسخ سامانه‌ی مرکزی قابل فهم نبود؛ نشانی را بررسی کنید.',
+  enrolRegistryUrlInvalid: 'نشانی باید با https:// یا http:// آغاز شود، یا خالی بماند.',
+  enrolReplaceWarning:
+    'این دستگاه اکنون در «{center}» ثبت است. ثبت با کد تازه، همه‌ی کارت‌ها و تحویل‌های این مرکز را از دستگاه پاک می‌کند.',
+  enrolCancel: 'بازگشت',
+
+  withdrawnTitle: 'سامانه‌ی مرکزی این دستگاه را کنار گذاشته است',
+  withdrawnBody:
+    'ثبت تحویل تازه ممکن نیست. {count} رویداد ارسال‌نشده روی دستگاه محفوظ است؛ فایل آن‌ها را ذخیره کنید و به دفتر بدهید.',
+  withdrawnNothingUnsent:
+    'ثبت تحویل تازه ممکن نیست. همه‌ی تحویل‌ها پیش‌تر ارسال شده است؛ برای کار دوباره، دستگاه را با کد تازه ثبت کنید.',
+  unsentExport: 'ذخیره‌ی فایل رویدادهای ارسال‌نشده',
+  unsentExported: 'فایل {file} ذخیره شد ({count} رویداد).',
+
+  settingsCenter: 'مرکز',
+  settingsCenterLine: '{name} ({id})',
+  settingsEnrolledAt: 'ثبت دستگاه: {time}',
+  settingsRegistry: 'سامانه‌ی مرکزی: {url}',
+  settingsRegistrySameOrigin: 'همین نشانی برنامه',
+  settingsRulesTitle: 'قواعد مرکز (تعیین‌شده در سامانه‌ی مرکزی)',
+  settingsRuleProxyAllowed: 'تحویل به وکیل یا نماینده مجاز است.',
+  settingsRuleProxyForbidden: 'تحویل به وکیل یا نماینده مجاز نیست.',
+  settingsRuleIdleLock: 'قفل دستگاه پس از {minutes} دقیقه بی‌کاری.',
+  settingsRuleRetention:
+    'اطلاعات شخصی هر تحویل {days} روز پس از ثبت در سامانه‌ی مرکزی از این دستگاه پاک می‌شود.',
+  settingsLeaveTitle: 'ترک این مرکز یا ثبت در مرکزی دیگر',
+  settingsLeaveBody:
+    'کارت‌ها، تحویل‌ها و کلید این دستگاه برای این مرکز پاک می‌شود. پیش از آن همه‌ی تحویل‌ها باید به سامانه‌ی مرکزی رسیده باشند، یا فایل آن‌ها ذخیره شده باشد.',
+  settingsLeave: 'ترک این مرکز',
+  settingsLeaveConfirm: 'برای ترک مرکز دوباره بزنید',
+  settingsEnrolElsewhere: 'ثبت با کد تازه',
+
+  syncProblemNotEnrolled: 'این دستگاه در هیچ مرکزی ثبت نیست.',
+  syncProblemDeviceWithdrawn: 'سامانه‌ی مرکزی این دستگاه را کنار گذاشته است؛ همگام‌سازی متوقف شد.',
+  refusalNotEnrolled: 'این دستگاه در هیچ مرکزی ثبت نیست؛ نخست آن را با کد ثبت دستگاه ثبت کنید.',
+  refusalDeviceWithdrawn: 'سامانه‌ی مرکزی این دستگاه را کنار گذاشته است؛ ثبت تحویل تازه ممکن نیست.',
+  refusalCardChanged: 'این کارت همین حالا تغییر کرد؛ چیزی ثبت نشد. کارت را دوباره ببینید.',
+  reportDetailsAtRegistry: 'اطلاعات شخصی در سامانه‌ی مرکزی',
+  cardDetailsErased:
+    'اطلاعات شخصی این کارت طبق قاعده‌ی مرکز از این دستگاه پاک شده و در سامانه‌ی مرکزی نگهداری می‌شود.',
 };
 
 export type MessageKey = keyof typeof fa;
@@ -486,14 +543,8 @@ export const en: Record<MessageKey, string> = {
 
   settingsTitle: 'Settings',
   settingsLanguage: 'Language',
-  settingsProxyAllowed: 'This center allows handover to a proxy',
-  settingsCenterId: 'Center id',
-  settingsDeviceToken: 'Device token',
   settingsDeviceId: 'This device',
-  settingsSave: 'Save settings',
   settingsSaved: 'Settings saved.',
-  settingsCenterSwitched:
-    'Center changed. The previous center’s cards and handovers left this tablet; the new center’s inventory is on its way.',
 
   syncIdle: 'In sync',
   syncConnected: 'Connected',
@@ -509,7 +560,7 @@ export const en: Record<MessageKey, string> = {
   syncProblemServerError: 'The server answered with an error; retrying.',
   syncProblemRateLimited: 'The server is busy; retrying shortly.',
   syncProblemNotRegistered:
-    'This device is not registered or its token is not valid; call support.',
+    'The registry does not take this tablet’s token; enrol it again with a new code.',
   syncProblemBadResponse: 'The server answer could not be read; retrying.',
   syncPulling: 'Receiving inventory: {count} cards',
   syncFirstPull: 'Receiving the center’s inventory: {received} of {total} cards',
@@ -663,4 +714,68 @@ export const en: Record<MessageKey, string> = {
   pickerCalendar: 'Calendar',
   pickerPreviousMonth: 'Previous month',
   pickerNextMonth: 'Next month',
+  enrolTitle: 'Enrol this tablet with a center',
+  enrolIntro:
+    'This tablet belongs to no center yet. Type the enrolment code the registry’s administrator gave you, or open the enrolment link on this tablet.',
+  enrolRegistryUrl: 'Registry address',
+  enrolRegistryUrlHint: 'Leave it empty to use this app’s address ({origin}).',
+  enrolCode: 'Enrolment code (12 digits)',
+  enrolCodeHint: 'Any digits, with or without dashes; each code works once.',
+  enrolSubmit: 'Enrol',
+  enrolWorking: 'Enrolling…',
+  enrolDone: 'This tablet is enrolled with “{center}”; its inventory is on its way.',
+  enrolCodeEmpty: 'Type the enrolment code.',
+  enrolCodeNotDigits: 'An enrolment code has digits only, no letters or other signs.',
+  enrolCodeWrongLength: 'An enrolment code has 12 digits; count them.',
+  enrolCodeCheckDigit: 'A digit was mistyped; type the code again carefully.',
+  enrolCodeInvalid:
+    'The registry does not know this code. Read it again, or ask the registry’s administrator for a new one.',
+  enrolCodeExpired: 'This code has expired. Ask the registry’s administrator for a new one.',
+  enrolCodeUsed:
+    'This code was already used; each code works once. Ask the registry’s administrator for a new one.',
+  enrolRateLimited: 'Too many wrong codes were tried; try again in a few minutes.',
+  enrolUnreachable:
+    'The registry cannot be reached. Check the connection and the address; the code has not been used.',
+  enrolServerError: 'The registry answered with an error; try again shortly.',
+  enrolBadResponse: 'The registry’s answer could not be read; check the address.',
+  enrolRegistryUrlInvalid: 'The address must start with https:// or http://, or stay empty.',
+  enrolReplaceWarning:
+    'This tablet is enrolled with “{center}”. Enrolling with a new code erases all of this center’s cards and handovers from the tablet.',
+  enrolCancel: 'Back',
+
+  withdrawnTitle: 'The registry has withdrawn this tablet',
+  withdrawnBody:
+    'No new handover can be recorded. {count} unsent events are kept on this tablet; save them as a file for the office.',
+  withdrawnNothingUnsent:
+    'No new handover can be recorded. Every handover has been sent; to work again, enrol the tablet with a new code.',
+  unsentExport: 'Save the unsent events file',
+  unsentExported: 'Saved {file} ({count} events).',
+
+  settingsCenter: 'Center',
+  settingsCenterLine: '{name} ({id})',
+  settingsEnrolledAt: 'Enrolled: {time}',
+  settingsRegistry: 'Registry: {url}',
+  settingsRegistrySameOrigin: 'this app’s address',
+  settingsRulesTitle: 'Center rules (set by the registry)',
+  settingsRuleProxyAllowed: 'Handover to a proxy is allowed.',
+  settingsRuleProxyForbidden: 'Handover to a proxy is not allowed.',
+  settingsRuleIdleLock: 'The tablet locks after {minutes} minutes without use.',
+  settingsRuleRetention:
+    'Personal details of a handover leave this tablet {days} days after the registry accepted it.',
+  settingsLeaveTitle: 'Leave this center, or enrol with another',
+  settingsLeaveBody:
+    'This center’s cards, handovers and this tablet’s key for it are erased. Every handover must have reached the registry first, or be saved in the unsent events file.',
+  settingsLeave: 'Leave this center',
+  settingsLeaveConfirm: 'Tap again to leave the center',
+  settingsEnrolElsewhere: 'Enrol with a new code',
+
+  syncProblemNotEnrolled: 'This tablet is not enrolled with any center.',
+  syncProblemDeviceWithdrawn: 'The registry has withdrawn this tablet; syncing has stopped.',
+  refusalNotEnrolled: 'This tablet is not enrolled with a center; enrol it with a code first.',
+  refusalDeviceWithdrawn:
+    'The registry has withdrawn this tablet; no new handover can be recorded.',
+  refusalCardChanged: 'This card changed just now; nothing was recorded. Look at the card again.',
+  reportDetailsAtRegistry: 'Details at the registry',
+  cardDetailsErased:
+    'This card’s personal details were erased from this tablet under the center’s rule; the registry keeps them.',
 };

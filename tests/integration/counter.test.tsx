@@ -242,7 +242,11 @@ describe('handover', () => {
   });
 
   it('offers proxy pickup only when the center allows it, and validates the proxy code', async () => {
-    const { unmount } = await renderApp({ cards: [zahra()], route: '/cards/C-0000101/handover' });
+    const { unmount } = await renderApp({
+      cards: [zahra()],
+      route: '/cards/C-0000101/handover',
+      enrolment: { rules: { proxyPickupAllowed: false } },
+    });
     await screen.findByRole('button', { name: 'ثبت تحویل' });
     expect(screen.queryByRole('radio', { name: 'وکیل یا نماینده' })).toBeNull();
     unmount();
@@ -250,7 +254,7 @@ describe('handover', () => {
     const { db } = await renderApp({
       cards: [zahra()],
       route: '/cards/C-0000101/handover',
-      settings: { proxyAllowed: true },
+      enrolment: { rules: { proxyPickupAllowed: true } },
     });
     const user = userEvent.setup();
     await user.click(await screen.findByRole('radio', { name: 'وکیل یا نماینده' }));

@@ -1,13 +1,13 @@
 // Renders the real app routes over a fresh fake-indexeddb database, with a fixed clock and no
 // sync engine, so integration tests act as a clerk would and read what the clerk would see.
-import { render } from '@testing-library/react';
+import { render, waitFor } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { App } from '../../src/app/App.tsx';
 import { startShift, updateSettings, type Settings } from '../../src/db/settings.ts';
 import type { Services } from '../../src/services/services.tsx';
 import type { Card } from '../../src/protocol/protocol.ts';
 import type { SyncEngine } from '../../src/sync/engine.ts';
-import { createTestDatabase } from '../factories/database.ts';
+import { createTestDatabase, type TestEnrolment } from '../factories/database.ts';
 import { nextTestEventId, testStaff } from '../factories/context.ts';
 import { FIXED_NOW } from '../factories/time.ts';
 
@@ -18,7 +18,15 @@ export interface AppSetup {
   withShift?: boolean;
   now?: Date;
   syncEngine?: SyncEngine | null;
+  /** What enrolment asks the registry with; by default nothing answers. */
+  fetch?: typeof fetch;
+  /** The stored enrolment (default: the test center); null: a tablet not enrolled yet. */
+  enrolment?: TestEnrolment | null;
 }
+
+const NO_NETWORK = (async () => {
+  throw new TypeError('Failed to fetch');
+}) as typeof fetch;
 
 export async function renderApp({
   cards = [],
@@ -27,8 +35,10 @@ export async function renderApp({
   withShift = true,
   now = FIXED_NOW,
   syncEngine = null,
+  fetch = NO_NETWORK,
+  enrolment = {},
 }: AppSetup = {}) {
-  const db = await createTestDatabase(cards);
+  const db = await createTestDatabase(cards, { enrolment });
   await updateSettings(db, settings);
   const clerk = testStaff();
   if (withShift) await startShift(db, clerk.staffId, clerk.staffName, now);
@@ -37,11 +47,17 @@ export async function renderApp({
     syncEngine,
     now: () => now,
     makeEventId: nextTestEventId,
+    fetch,
   };
   const view = render(
     <MemoryRouter initialEntries={[route]}>
       <App services={services} />
     </MemoryRouter>,
   );
+  // The app shows no screen until it has read its settings (so none flashes up and is
+  // replaced): tests start from the first screen the clerk sees.
+  await waitFor(() => {
+    if (!view.container.querySelector('#main > *')) throw new Error('no screen yet');
+  });
   return { db, ...view };
 }

@@ -88,7 +88,7 @@ describe('sync indicator', () => {
     });
     expect(
       await screen.findByText(
-        'This device is not registered or its token is not valid; call support.',
+        'The registry does not take this tablet’s token; enrol it again with a new code.',
       ),
     ).toBeInTheDocument();
   });

@@ -74,7 +74,7 @@ export function HandoverScreen() {
     );
   }
 
-  const isProxy = recipientKind === 'proxy' && settings.proxyAllowed;
+  const isProxy = recipientKind === 'proxy' && settings.rules.proxyPickupAllowed;
   const proxyCode =
     isProxy && proxy.nationalCode.trim() !== '' ? parseNationalCode(proxy.nationalCode) : null;
   const proxyComplete =
@@ -97,7 +97,6 @@ export function HandoverScreen() {
         db,
         {
           cardId: card.cardId,
-          proxyAllowed: settings.proxyAllowed,
           checks: allChecks,
           recipient: isProxy
             ? { kind: 'proxy', ...proxy }
@@ -124,7 +123,7 @@ export function HandoverScreen() {
         </span>
       </p>
       <form onSubmit={submit} className="handover-form">
-        {settings.proxyAllowed ? (
+        {settings.rules.proxyPickupAllowed ? (
           <fieldset className="panel">
             <legend>{t('handoverRecipient')}</legend>
             {(['holder', 'proxy'] as const).map((kind) => (

@@ -1,46 +1,20 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { switchCenter } from '../../db/center.ts';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { leaveCenter } from '../../db/enrolment.ts';
 import { endShift, MAX_RETENTION_DAYS, updateSettings } from '../../db/settings.ts';
 import { toAsciiDigits } from '../../domain/digits.ts';
+import { formatClockTime, formatJalaliDate } from '../../domain/jalali.ts';
 import { describeCommandError } from '../../ui/command-error.ts';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useServices, useSettings } from '../../services/services.tsx';
+import { UnsentEventsExport, useUnsettledCount } from '../enrolment/UnsentEventsExport.tsx';
 
 /** `children`: device panels the app composes in (storage, installation), shown last. */
 export function SettingsScreen({ children }: { children?: ReactNode }) {
-  const i18n = useI18n();
-  const { t } = i18n;
-  const { db, syncEngine } = useServices();
+  const { t } = useI18n();
+  const { db } = useServices();
   const settings = useSettings();
-  const [draft, setDraft] = useState<{ centerId: string; deviceToken: string } | null>(null);
-  const [saved, setSaved] = useState<'saved' | 'switched' | null>(null);
-  const [saveError, setSaveError] = useState<string | null>(null);
-  const values = draft ?? { centerId: settings.centerId, deviceToken: settings.deviceToken };
-  // The box shows the tap at once; the stored setting arrives a moment later through the live
-  // query, and until then a screen reader would read out the old state.
-  const [proxyDraft, setProxyDraft] = useState<boolean | null>(null);
-  const proxyAllowed = proxyDraft ?? settings.proxyAllowed;
-  useEffect(() => {
-    if (proxyDraft === settings.proxyAllowed) setProxyDraft(null);
-  }, [proxyDraft, settings.proxyAllowed]);
-
-  // Another center is one deliberate step: refused while this center's handovers are unsent or
-  // wait for a supervisor, and otherwise everything of this center leaves the tablet with it.
-  const save = async (event: FormEvent) => {
-    event.preventDefault();
-    setSaveError(null);
-    try {
-      const outcome = await switchCenter(db, values);
-      setDraft(null);
-      setSaved(outcome === 'switched' ? 'switched' : 'saved');
-      // The new center's inventory, or the old one's with the new token, at once.
-      syncEngine?.syncSoon();
-    } catch (error) {
-      setSaved(null);
-      setSaveError(describeCommandError(error, i18n));
-    }
-  };
 
   return (
     <section className="screen settings-screen" aria-labelledby="settings-title">
@@ -59,56 +33,9 @@ export function SettingsScreen({ children }: { children?: ReactNode }) {
           </label>
         ))}
       </fieldset>
-      <div className="panel">
-        <label className="choice">
-          <input
-            type="checkbox"
-            checked={proxyAllowed}
-            onChange={(event) => {
-              setProxyDraft(event.target.checked);
-              void updateSettings(db, { proxyAllowed: event.target.checked });
-            }}
-          />
-          <span>{t('settingsProxyAllowed')}</span>
-        </label>
-      </div>
+      <CenterPanel />
       <RetentionForm />
-      <form className="panel" onSubmit={save}>
-        <label className="field">
-          <span>{t('settingsCenterId')}</span>
-          <input
-            value={values.centerId}
-            onChange={(event) => (
-              setSaved(null),
-              setDraft({ ...values, centerId: event.target.value })
-            )}
-            dir="ltr"
-          />
-        </label>
-        <label className="field">
-          <span>{t('settingsDeviceToken')}</span>
-          <input
-            value={values.deviceToken}
-            onChange={(event) => (
-              setSaved(null),
-              setDraft({ ...values, deviceToken: event.target.value })
-            )}
-            dir="ltr"
-          />
-        </label>
-        <p>
-          {t('settingsDeviceId')}: <bdi className="code">{settings.deviceId}</bdi>
-        </p>
-        {saved ? (
-          <p className="notice notice-success" role="status">
-            {t(saved === 'switched' ? 'settingsCenterSwitched' : 'settingsSaved')}
-          </p>
-        ) : null}
-        <ErrorNotice message={saveError} />
-        <button type="submit" className="button button-primary">
-          {t('settingsSave')}
-        </button>
-      </form>
+      <LeaveCenterPanel />
       {settings.shift ? (
         <div className="panel">
           <p>{t('shiftOnDuty', { name: settings.shift.staffName })}</p>
@@ -119,6 +46,99 @@ export function SettingsScreen({ children }: { children?: ReactNode }) {
       ) : null}
       {children}
       <p className="muted">{t('settingsVersion', { version: __TAHVIL_BUILD_ID__ })}</p>
+    </section>
+  );
+}
+
+/** Who this tablet is and the center's rules: the registry's, shown, never edited here. */
+function CenterPanel() {
+  const { t, digits, language } = useI18n();
+  const settings = useSettings();
+  const { rules } = settings;
+  return (
+    <section className="panel" aria-labelledby="center-title">
+      <h2 id="center-title">{t('settingsCenter')}</h2>
+      <p>
+        {t('settingsCenterLine', {
+          name: settings.centerName || settings.centerId,
+          id: settings.centerId,
+        })}
+      </p>
+      <p>
+        {t('settingsDeviceId')}: <bdi className="code">{settings.deviceId}</bdi>
+      </p>
+      {settings.enrolledAt ? (
+        <p>
+          {t('settingsEnrolledAt', {
+            time: `${formatJalaliDate(new Date(settings.enrolledAt), language, settings.timeZone)} ${formatClockTime(new Date(settings.enrolledAt), language, settings.timeZone)}`,
+          })}
+        </p>
+      ) : null}
+      <p>
+        {t('settingsRegistry', {
+          url: settings.registryUrl || t('settingsRegistrySameOrigin'),
+        })}
+      </p>
+      <h3>{t('settingsRulesTitle')}</h3>
+      <ul className="rules-list">
+        <li>
+          {t(rules.proxyPickupAllowed ? 'settingsRuleProxyAllowed' : 'settingsRuleProxyForbidden')}
+        </li>
+        <li>{t('settingsRuleIdleLock', { minutes: digits(rules.idleLockMinutes) })}</li>
+        <li>{t('settingsRuleRetention', { days: digits(rules.detailsRetentionDays) })}</li>
+      </ul>
+    </section>
+  );
+}
+
+/**
+ * Leaving is one deliberate step (two taps): refused while handovers are unsent or wait for a
+ * supervisor, unless every one is in a saved unsent-events file; otherwise everything of this
+ * center leaves the tablet with it, and the tablet shows the enrolment screen.
+ */
+function LeaveCenterPanel() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { db, syncEngine } = useServices();
+  const navigate = useNavigate();
+  const unsettled = useUnsettledCount();
+  const [confirming, setConfirming] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const leave = async () => {
+    if (!confirming) {
+      setConfirming(true);
+      return;
+    }
+    setProblem(null);
+    try {
+      await leaveCenter(db, { discardExported: true });
+      syncEngine?.stop();
+      void navigate('/', { replace: true });
+    } catch (error) {
+      setConfirming(false);
+      setProblem(describeCommandError(error, i18n));
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="leave-title">
+      <h2 id="leave-title">{t('settingsLeaveTitle')}</h2>
+      <p className="muted">{t('settingsLeaveBody')}</p>
+      <ErrorNotice message={problem} />
+      <div className="actions">
+        {unsettled > 0 ? <UnsentEventsExport /> : null}
+        <Link className="button" to="/enrol">
+          {t('settingsEnrolElsewhere')}
+        </Link>
+        <button
+          type="button"
+          className={confirming ? 'button button-danger' : 'button'}
+          onClick={() => void leave()}
+        >
+          {confirming ? t('settingsLeaveConfirm') : t('settingsLeave')}
+        </button>
+      </div>
     </section>
   );
 }

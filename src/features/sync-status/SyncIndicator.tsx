@@ -19,7 +19,9 @@ const PROBLEM_LABEL: Record<SyncProblem, MessageKey> = {
   unreachable: 'syncProblemUnreachable',
   'server-error': 'syncProblemServerError',
   'rate-limited': 'syncProblemRateLimited',
+  'not-enrolled': 'syncProblemNotEnrolled',
   'not-registered': 'syncProblemNotRegistered',
+  'device-withdrawn': 'syncProblemDeviceWithdrawn',
   'bad-response': 'syncProblemBadResponse',
 };
 
