@@ -13,7 +13,7 @@ import { outboxSummary } from './outbox.ts';
 import { resetSyncMeta, updateSettings } from './settings.ts';
 
 const DEVICE_KEY_ROW = 'deviceKey';
-/** The newest event seq covered by the last export of unsent events (export-unsent.ts). */
+/** The newest event seq covered by the last export of unsent events (unsent-export.ts). */
 const EXPORTED_THROUGH_ROW = 'unsentExportedThroughSeq';
 
 /** The device's key pair as IndexedDB keeps it: CryptoKey objects, the private one not extractable. */
@@ -66,7 +66,7 @@ async function everyUnsettledEventExported(db: TahvilDatabase): Promise<boolean>
   return newerUnsettled === 0;
 }
 
-/** Notes that the events up to `seq` are in a file the office keeps (export-unsent.ts). */
+/** Notes that the events up to `seq` are in a file the office keeps (unsent-export.ts). */
 export async function markExportedThrough(db: TahvilDatabase, seq: number): Promise<void> {
   await db.transaction('rw', db.settings, async () => {
     const row = await db.settings.get(EXPORTED_THROUGH_ROW);

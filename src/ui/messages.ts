@@ -385,7 +385,8 @@ export const fa = {
   refusalNotEnrolled: 'این دستگاه در هیچ مرکزی ثبت نیست؛ نخست آن را با کد ثبت دستگاه ثبت کنید.',
   refusalDeviceWithdrawn: 'سامانه‌ی مرکزی این دستگاه را کنار گذاشته است؛ ثبت تحویل تازه ممکن نیست.',
   refusalCardChanged: 'این کارت همین حالا تغییر کرد؛ چیزی ثبت نشد. کارت را دوباره ببینید.',
-  reportDetailsAtRegistry: 'اطلاعات شخصی در سامانه‌ی مرکزی',
+  reportDetailsAtRegistry:
+    'اطلاعات شخصی تحویل‌های این روز طبق قاعده‌ی مرکز از این دستگاه پاک شده است؛ سامانه‌ی مرکزی آن‌ها را نگه می‌دارد. شمار تحویل‌ها و متصدیان همچنان درست است.',
   cardDetailsErased:
     'اطلاعات شخصی این کارت طبق قاعده‌ی مرکز از این دستگاه پاک شده و در سامانه‌ی مرکزی نگهداری می‌شود.',
 };
@@ -775,7 +776,8 @@ export const en: Record<MessageKey, string> = {
   refusalDeviceWithdrawn:
     'The registry has withdrawn this tablet; no new handover can be recorded.',
   refusalCardChanged: 'This card changed just now; nothing was recorded. Look at the card again.',
-  reportDetailsAtRegistry: 'Details at the registry',
+  reportDetailsAtRegistry:
+    'Personal details of this day’s handovers have left this tablet under the center’s rule; the registry keeps them. The counts and clerks still stand.',
   cardDetailsErased:
     'This card’s personal details were erased from this tablet under the center’s rule; the registry keeps them.',
 };

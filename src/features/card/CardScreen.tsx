@@ -47,7 +47,13 @@ export function CardScreen() {
 
   return (
     <section className="screen card-screen" aria-labelledby="card-title">
-      <h1 id="card-title">{t('cardTitle', { name: `${card.firstName} ${card.lastName}` })}</h1>
+      <h1 id="card-title">
+        {t('cardTitle', {
+          // Erased under the retention rule: the card id is what is left to name it by.
+          name: card.detailsErasedAt ? card.cardId : `${card.firstName} ${card.lastName}`,
+        })}
+      </h1>
+      {card.detailsErasedAt ? <p className="notice">{t('cardDetailsErased')}</p> : null}
       {notice ? (
         <p className="notice notice-success" role="status">
           {t(notice === 'handover' ? 'cardSaved' : 'cardVoidSaved')}

@@ -107,7 +107,14 @@ export function ReportScreen() {
       {report === undefined ? null : report.records.length === 0 ? (
         <p className="notice">{t('reportEmpty')}</p>
       ) : (
-        <DayFigures summary={report.summary} />
+        <>
+          {/* The retention rule took the names off the tablet: the figures stand, the people
+              are at the registry (and the file's name and code cells are empty). */}
+          {report.records.some((record) => record.detailsErasedAtMs !== undefined) ? (
+            <p className="notice">{t('reportDetailsAtRegistry')}</p>
+          ) : null}
+          <DayFigures summary={report.summary} />
+        </>
       )}
 
       <BacklogSection

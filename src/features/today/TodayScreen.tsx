@@ -48,7 +48,7 @@ export function TodayScreen() {
                   </td>
                   <td>
                     <Link to={`/cards/${encodeURIComponent(record.cardId)}`}>
-                      {record.holderName}
+                      {record.detailsErasedAtMs !== undefined ? record.cardId : record.holderName}
                     </Link>
                   </td>
                   <td>
