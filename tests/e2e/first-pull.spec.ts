@@ -36,7 +36,11 @@ test('a new tablet shows a progress bar in cards while the inventory first arriv
         characterData: true,
       });
     });
-    await page.goto(registry.url);
+    // A new tablet opens the link the registry printed at start, and enrols with one tap.
+    const [printedLink] = registry.printedEnrolmentLinks();
+    expect(printedLink, 'the registry printed an enrolment link').toMatch(/\/enrol\?code=\d{12}$/);
+    await page.goto(printedLink!);
+    await page.getByRole('button', { name: 'ثبت دستگاه' }).click();
     await expect(
       page.getByRole('progressbar', { name: /دریافت موجودی مرکز: .* از ۵٬۰۰۰ کارت/ }),
     ).toBeVisible({ timeout: 30_000 });

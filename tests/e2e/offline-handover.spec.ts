@@ -11,7 +11,7 @@ test('hands over two cards with the endpoint down and the tablet offline; the re
   const cards = await registry.readyCards(4);
   const [first, second] = [cards[0]!, cards[3]!];
 
-  await counter.open(registry.url);
+  await counter.enrol(await registry.enrolmentLink());
   await counter.startShift('S-07', 'مریم احمدی');
   // The demo inventory holds 5,000 cards, a few of them revoked or returned.
   await counter.waitForInventory(4900);

@@ -5,8 +5,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Card, ProtocolEvent, PullResponse } from '../../src/protocol/protocol.ts';
-import { DEMO_DEVICE_TOKEN, cardsPath } from '../../src/protocol/protocol.ts';
+import type {
+  Card,
+  CenterRules,
+  DeviceRecord,
+  EnrolmentCodeResponse,
+  ProtocolEvent,
+} from '../../src/protocol/protocol.ts';
+import {
+  centerAdminPath,
+  centerDevicesPath,
+  enrolmentCodesPath,
+  withdrawDevicePath,
+} from '../../src/protocol/protocol.ts';
 import type { MockEventsResponse } from '../../server/handler.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -29,8 +40,13 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The one-time enrolment links the registry prints at start, as a newcomer reads them. */
+const PRINTED_ENROLMENT_LINK = /https?:\/\/\S+\/enrol\?code=\d{12}/g;
+
 export class MockRegistry {
   private child: ChildProcess | null = null;
+  /** What the last start printed: its banner, with the enrolment links. */
+  startOutput = '';
   readonly dataDir = mkdtempSync(path.join(tmpdir(), 'tahvil-e2e-'));
 
   private constructor(readonly port: number) {}
@@ -76,7 +92,14 @@ export class MockRegistry {
       if (child.exitCode !== null) throw new Error(`mock registry exited: ${output}`);
       try {
         const response = await fetch(`${this.url}/api/v2/health`);
-        if (response.ok) return;
+        if (response.ok) {
+          // The banner is written as the server starts listening; give it a moment to arrive.
+          for (let wait = 0; wait < 50 && !PRINTED_ENROLMENT_LINK.test(output); wait++)
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          PRINTED_ENROLMENT_LINK.lastIndex = 0;
+          this.startOutput = output;
+          return;
+        }
       } catch {
         // not listening yet
       }
@@ -103,13 +126,73 @@ export class MockRegistry {
     return ((await response.json()) as MockEventsResponse).events;
   }
 
-  /** Ready cards of the demo center, from its first page, skipping `skip` of them. */
-  async readyCards(count: number, skip = 0): Promise<Card[]> {
-    const response = await fetch(`${this.url}${cardsPath('DEMO-01')}?limit=200`, {
-      headers: { Authorization: `Bearer ${DEMO_DEVICE_TOKEN}`, 'X-Device-Id': 'e2e-probe' },
+  /** The enrolment links the last start printed (one per `--enrolment-codes`). */
+  printedEnrolmentLinks(): string[] {
+    return [...this.startOutput.matchAll(PRINTED_ENROLMENT_LINK)].map((match) => match[0]);
+  }
+
+  /** A new one-time enrolment link for `centerId`, as the registry's administrator issues one. */
+  async enrolmentLink(centerId = 'DEMO-01'): Promise<string> {
+    const response = await fetch(`${this.url}${enrolmentCodesPath(centerId)}`, {
+      method: 'POST',
+      headers: { ...ADMIN_HEADERS, 'Content-Type': 'application/json' },
+      body: '{}',
     });
-    const { items } = (await response.json()) as PullResponse;
-    const ready = items.filter((card) => card.status === 'ready').slice(skip, skip + count);
+    if (response.status !== 201) throw new Error(`enrolment code: ${response.status}`);
+    const { enrolPath } = (await response.json()) as EnrolmentCodeResponse;
+    return `${this.url}${enrolPath}`;
+  }
+
+  /** Creates or changes a center: its name and rules. */
+  async putCenter(centerId: string, body: { name?: string; rules?: CenterRules }): Promise<void> {
+    const response = await fetch(`${this.url}${centerAdminPath(centerId)}`, {
+      method: 'PUT',
+      headers: { ...ADMIN_HEADERS, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`center: ${response.status} ${await response.text()}`);
+  }
+
+  async devices(centerId = 'DEMO-01'): Promise<DeviceRecord[]> {
+    const response = await fetch(`${this.url}${centerDevicesPath(centerId)}`, {
+      headers: ADMIN_HEADERS,
+    });
+    if (!response.ok) throw new Error(`devices: ${response.status}`);
+    return ((await response.json()) as { devices: DeviceRecord[] }).devices;
+  }
+
+  async withdraw(deviceId: string): Promise<void> {
+    const response = await fetch(`${this.url}${withdrawDevicePath(deviceId)}`, {
+      method: 'POST',
+      headers: ADMIN_HEADERS,
+    });
+    if (!response.ok) throw new Error(`withdraw: ${response.status}`);
+  }
+
+  /** Every card of a center as the registry holds it (the administrator's view). */
+  async cards(centerId = 'DEMO-01'): Promise<Card[]> {
+    const response = await fetch(`${this.url}/__mock/cards?centerId=${centerId}`, {
+      headers: ADMIN_HEADERS,
+    });
+    if (!response.ok) throw new Error(`cards: ${response.status}`);
+    return ((await response.json()) as { cards: Card[] }).cards;
+  }
+
+  /** Adds cards to a center: given fields win, the registry makes up the rest. */
+  async loadCards(centerId: string, cards: ReadonlyArray<Partial<Card>>): Promise<void> {
+    const response = await fetch(`${this.url}/__mock/cards`, {
+      method: 'POST',
+      headers: { ...ADMIN_HEADERS, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ centerId, cards }),
+    });
+    if (!response.ok) throw new Error(`load cards: ${response.status} ${await response.text()}`);
+  }
+
+  /** Ready cards of the demo center in version order, skipping `skip` of them. */
+  async readyCards(count: number, skip = 0): Promise<Card[]> {
+    const ready = (await this.cards('DEMO-01'))
+      .filter((card) => card.status === 'ready')
+      .slice(skip, skip + count);
     if (ready.length < count) throw new Error(`only ${ready.length} ready cards`);
     return ready;
   }

@@ -23,7 +23,17 @@ for (const viewport of [
   test(`counter screens in Persian and English, ${viewport.name}`, async ({ page, registry }) => {
     await page.setViewportSize(viewport);
     const counter = new CounterPage(page);
+    // A fresh tablet: the enrolment screen only, in both languages.
     await counter.open(registry.url);
+    await expect(page.getByRole('heading', { name: 'ثبت این دستگاه در یک مرکز' })).toBeVisible();
+    await shoot(page, `${viewport.name}-fa-enrolment`);
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await expect(
+      page.getByRole('heading', { name: 'Enrol this tablet with a center' }),
+    ).toBeVisible();
+    await shoot(page, `${viewport.name}-en-enrolment`);
+    await page.getByRole('button', { name: 'تغییر زبان به فارسی' }).click();
+    await counter.enrol(await registry.enrolmentLink());
     await counter.startShift('S-07', 'مریم احمدی');
     await counter.waitForInventory(4900);
     await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');

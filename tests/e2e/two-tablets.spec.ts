@@ -25,7 +25,7 @@ async function openTablet(
     serviceWorkers: 'allow',
   });
   const counter = new CounterPage(await context.newPage());
-  await counter.setUp(registry.url, staffId, staffName);
+  await counter.setUp(await registry.enrolmentLink(), staffId, staffName);
   return { context, counter };
 }
 
