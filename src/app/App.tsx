@@ -24,6 +24,7 @@ import { useImportRunning } from '../features/import/import-store.ts';
 import { ReportScreen } from '../features/report/ReportScreen.tsx';
 import { EnrolmentScreen } from '../features/enrolment/EnrolmentScreen.tsx';
 import { WithdrawnNotice } from '../features/enrolment/WithdrawnNotice.tsx';
+import { LeaveCenterPanel } from '../features/enrolment/LeaveCenterPanel.tsx';
 import type { UpdateHandle } from '../pwa/register-service-worker.ts';
 import { UpdateBanner, type UpdateHold } from '../pwa/UpdateBanner.tsx';
 import { InstallPanel } from '../pwa/InstallPanel.tsx';
@@ -245,6 +246,7 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
               path="/settings"
               element={
                 <SettingsScreen>
+                  <LeaveCenterPanel />
                   <StoragePanel />
                   <InstallPanel />
                 </SettingsScreen>

@@ -343,7 +343,8 @@ describe('signing before storing', () => {
     await expect(
       recordHandover(db, holderHandover(card), testCommandContext(), {
         // A pull lands a newer version of the card (revoked at the registry) meanwhile.
-        afterSigning: () => upsertCards(db, [{ ...card, status: 'revoked', version: card.version + 1 }]),
+        afterSigning: () =>
+          upsertCards(db, [{ ...card, status: 'revoked', version: card.version + 1 }]),
       }),
     ).rejects.toMatchObject({ refusal: 'card-revoked' });
     const after = await everyTable(db);
@@ -389,7 +390,7 @@ describe('signing before storing', () => {
         },
       }),
     ).rejects.toThrow();
-    db.open();
+    await db.open();
     expect(await everyTable(db)).toEqual(before);
   });
 

@@ -13,7 +13,8 @@ const COORDINATE_BYTES = 32;
 
 /** The event's canonical text: RFC 8785 JSON of every member but `signature`. */
 export function canonicalEventText(event: object): string {
-  const { signature: _signature, ...signed } = event as Record<string, unknown>;
+  const signed: Record<string, unknown> = { ...event };
+  delete signed.signature;
   const text = canonicalize(signed);
   if (text === undefined) throw new TypeError('an event must be a JSON object');
   return text;

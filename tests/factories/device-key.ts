@@ -1,7 +1,7 @@
 // The test tablet's device key: one ECDSA P-256 pair per test process (as a tablet makes at
 // enrolment), and the signing the app does when it records an event. Events from the other
 // factories carry PLACEHOLDER_SIGNATURE until signed here.
-import type { DevicePublicKey, ProtocolEvent } from '../../src/protocol/protocol.ts';
+import type { DevicePublicKey, ProtocolEvent, UnsignedEvent } from '../../src/protocol/protocol.ts';
 import {
   exportDevicePublicKey,
   generateDeviceKeyPair,
@@ -28,6 +28,10 @@ export async function signedByTestDevice<Event extends ProtocolEvent>(
   event: Event,
   keys?: CryptoKeyPair,
 ): Promise<Event> {
-  const { signature: _placeholder, ...unsigned } = event;
-  return signEvent<Event>(unsigned, (keys ?? (await testDeviceKeys())).privateKey);
+  const unsigned: Partial<Event> = { ...event };
+  delete unsigned.signature;
+  return signEvent<Event>(
+    unsigned as UnsignedEvent<Event>,
+    (keys ?? (await testDeviceKeys())).privateKey,
+  );
 }

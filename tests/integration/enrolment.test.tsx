@@ -87,13 +87,13 @@ describe('a tablet that belongs to no center', () => {
   ] as const)(
     'says in %s why a code did not work, and stays on the screen',
     async (language, words) => {
-      const cases: Array<[string, 'enrolled' | [number, string], string, number]> = [
-        ['expired', [410, 'enrolment_code_expired'], words.enrolCodeExpired, 1],
-        ['used', [409, 'enrolment_code_used'], words.enrolCodeUsed, 1],
-        ['unknown', [403, 'enrolment_code_invalid'], words.enrolCodeInvalid, 1],
-        ['too many tries', [429, 'rate_limited'], words.enrolRateLimited, 1],
+      const cases: Array<['enrolled' | [number, string], string, number]> = [
+        [[410, 'enrolment_code_expired'], words.enrolCodeExpired, 1],
+        [[409, 'enrolment_code_used'], words.enrolCodeUsed, 1],
+        [[403, 'enrolment_code_invalid'], words.enrolCodeInvalid, 1],
+        [[429, 'rate_limited'], words.enrolRateLimited, 1],
       ];
-      for (const [_name, answer, message, asked] of cases) {
+      for (const [answer, message, asked] of cases) {
         const registry = enrolmentRegistry(answer);
         const { db, unmount } = await renderApp({
           route: '/',

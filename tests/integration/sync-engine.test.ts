@@ -9,10 +9,11 @@ import {
   backoffDelayMs,
 } from '../../src/sync/engine.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
-import { readSyncMeta, updateSettings } from '../../src/db/settings.ts';
-import { switchCenter } from '../../src/db/center.ts';
+import { readSettings, readSyncMeta, updateSettings } from '../../src/db/settings.ts';
+import { readDeviceKey } from '../../src/db/enrolment.ts';
 import { CommandRefused } from '../../src/domain/refusals.ts';
-import { DEMO_DEVICE_TOKEN } from '../../src/protocol/protocol.ts';
+import { enrolTablet } from '../../src/sync/enrolment.ts';
+import { verifyEventSignature } from '../../src/domain/event-signature.ts';
 import type { MockEventsResponse } from '../../server/handler.ts';
 import { readCounters } from '../../src/db/counters.ts';
 import { startRegistry, type RunningRegistry } from '../../server/test-helpers.ts';
@@ -31,10 +32,20 @@ afterEach(async () => {
   registry = null;
 });
 
+/** Enrols `db` with `centerId` at the registry as a tablet does: a fresh code, a new key. */
+async function enrolWith(db: TahvilDatabase, running: RunningRegistry, centerId = 'DEMO-01') {
+  const { code } = await running.issueEnrolmentCode(centerId);
+  return enrolTablet(
+    db,
+    { registryUrl: running.base, code },
+    { fetch: (...args) => fetch(...args), now: () => FIXED_NOW },
+  );
+}
+
 async function setup(options: Parameters<typeof startRegistry>[0] = {}) {
   registry = await startRegistry({ seedCards: 40, ...options });
-  const db = await createTestDatabase();
-  await updateSettings(db, { registryUrl: registry.base });
+  const db = await createTestDatabase([], { enrolment: null });
+  await enrolWith(db, registry);
   const clock = new FakeClock(FIXED_NOW.getTime());
   const engine = new SyncEngine({
     db,
@@ -75,6 +86,11 @@ describe('SyncEngine', () => {
     await engine.syncNow();
     expect((await db.events.toArray()).map((record) => record.syncState)).toEqual(['synced']);
     expect(await acceptedEventIds(registry)).toEqual([event.eventId]);
+    // The registry holds the event as signed on the tablet, and the tablet's key verifies it.
+    const accepted = registry.handler.state.acceptedEvent('DEMO-01', event.eventId);
+    expect(accepted).toEqual(event);
+    const key = await readDeviceKey(db);
+    expect(await verifyEventSignature(accepted!, key!.publicKey)).toBe(true);
     expect(await db.cards.get('C-0000001')).toMatchObject({
       status: 'handed_over',
       handover: { eventId: event.eventId },
@@ -171,30 +187,31 @@ describe('backoffDelayMs', () => {
   });
 });
 
-describe('a tablet moved from AUD-1 to DEMO-01', () => {
-  const AUD = { centerId: 'AUD-1', deviceToken: 'token-of-AUD-1' };
-  const DEMO = { centerId: 'DEMO-01', deviceToken: DEMO_DEVICE_TOKEN };
-
+describe('a tablet re-enrolled from AUD-1 to DEMO-01', () => {
   async function audTablet(fetchHook?: (url: string) => Promise<void>) {
-    const context = await setup();
-    await context.registry.mock('cards', {
-      method: 'POST',
-      body: JSON.stringify({ ...AUD, token: AUD.deviceToken, cards: [{}, {}, {}] }),
+    registry = await startRegistry({
+      seedCards: 40,
+      centers: { 'AUD-1': { name: 'مرکز آزمایشی ۱' } },
     });
-    await updateSettings(context.db, AUD);
-    const hooked = new SyncEngine({
-      db: context.db,
+    await registry.mock('cards', {
+      method: 'POST',
+      body: JSON.stringify({ centerId: 'AUD-1', cards: [{}, {}, {}] }),
+    });
+    const db = await createTestDatabase([], { enrolment: null });
+    await enrolWith(db, registry, 'AUD-1');
+    const clock = new FakeClock(FIXED_NOW.getTime());
+    const engine = new SyncEngine({
+      db,
       fetch: async (input, init) => {
         const response = await fetch(input, init);
         await fetchHook?.(String(input));
         return response;
       },
-      clock: context.clock,
+      clock,
       random: () => 0.5,
     });
-    context.engine.stop();
-    running = hooked;
-    return { ...context, engine: hooked };
+    running = engine;
+    return { db, engine, registry };
   }
 
   async function eventsOn(centerId: string): Promise<string[]> {
@@ -209,12 +226,21 @@ describe('a tablet moved from AUD-1 to DEMO-01', () => {
     registry!.handler.setFaults({ failRate: 1 });
     const event = await handOver(db, 'C-0000001');
     await engine.syncNow();
-    await expect(switchCenter(db, DEMO)).rejects.toThrow(CommandRefused);
+    // Refused before the code is spent: the same code still works once the handover is sent.
+    const { code } = await registry!.issueEnrolmentCode('DEMO-01');
+    const enrolDemo = () =>
+      enrolTablet(
+        db,
+        { registryUrl: registry!.base, code },
+        { fetch: (...args) => fetch(...args), now: () => FIXED_NOW },
+      );
+    await expect(enrolDemo()).rejects.toThrow(CommandRefused);
 
     registry!.handler.setFaults({ failRate: 0 });
     await engine.syncNow();
     expect(await eventsOn('AUD-1')).toEqual([event.eventId]);
-    expect(await switchCenter(db, DEMO)).toBe('switched');
+    await enrolDemo();
+    expect((await readSettings(db)).centerId).toBe('DEMO-01');
     await engine.syncNow();
 
     expect(await eventsOn('DEMO-01')).toEqual([]);
@@ -229,12 +255,12 @@ describe('a tablet moved from AUD-1 to DEMO-01', () => {
     });
   });
 
-  it('writes nothing of AUD-1 when the switch comes while an AUD-1 page is on its way', async () => {
+  it('writes nothing of AUD-1 when the re-enrolment comes while an AUD-1 page is on its way', async () => {
     let switched = false;
     const { db, engine } = await audTablet(async (url) => {
       if (!switched && url.includes('/centers/AUD-1/cards')) {
         switched = true;
-        await switchCenter(db, DEMO);
+        await enrolWith(db, registry!, 'DEMO-01');
       }
     });
     await engine.syncNow();
@@ -244,5 +270,49 @@ describe('a tablet moved from AUD-1 to DEMO-01', () => {
     await engine.syncNow();
     expect(await db.cards.count()).toBe(40);
     expect(await eventsOn('DEMO-01')).toEqual([]);
+  });
+
+  it('an AUD-1 event sent to DEMO-01 anyway (a tampered tablet) is refused by the registry', async () => {
+    const { db, engine } = await audTablet();
+    await engine.start();
+    const event = await handOver(db, 'C-0000001');
+    // Not through the engine, which never would: the AUD-1 token on DEMO-01's endpoint.
+    const { deviceToken, deviceId } = await readSettings(db);
+    const response = await fetch(`${registry!.base}/api/v2/centers/DEMO-01/events`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${deviceToken}`,
+        'X-Device-Id': deviceId,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ events: [event] }),
+    });
+    expect(response.status).toBe(403);
+    expect(await eventsOn('DEMO-01')).toEqual([]);
+  });
+});
+
+describe('a tablet withdrawn mid-shift', () => {
+  it('stops syncing, keeps its unsent handover and refuses new ones; re-enrolled, it works again', async () => {
+    const { db, engine, registry } = await setup();
+    await engine.start();
+    const synced = await handOver(db, 'C-0000001');
+    await engine.syncNow();
+    const kept = await handOver(db, 'C-0000002');
+    const { deviceId } = await readSettings(db);
+    const withdrawn = await registry.admin(`/api/v2/admin/devices/${deviceId}/withdraw`, {
+      method: 'POST',
+    });
+    expect(withdrawn.status).toBe(200);
+    await engine.syncNow();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'device-withdrawn' });
+    expect((await readSettings(db)).withdrawnAt).not.toBeNull();
+    expect(await acceptedEventIds(registry)).toEqual([synced.eventId]);
+    expect((await db.events.toArray()).map((record) => record.syncState)).toEqual([
+      'synced',
+      'pending',
+    ]);
+    await expect(handOver(db, 'C-0000003')).rejects.toMatchObject({ refusal: 'device-withdrawn' });
+    expect(kept.eventId).toBeTruthy();
   });
 });

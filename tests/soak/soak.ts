@@ -5,7 +5,8 @@
 // those events put them, on both tablets too, and counters must match a recount. No CLI here.
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { TahvilDatabase } from '../../src/db/database.ts';
-import { ensureDeviceIdentity, startShift, updateSettings } from '../../src/db/settings.ts';
+import { ensureDeviceIdentity, startShift } from '../../src/db/settings.ts';
+import { enrolTablet } from '../../src/sync/enrolment.ts';
 import { recordHandover, voidHandover, type CommandContext } from '../../src/db/handovers.ts';
 import { readCounters, recountStatuses } from '../../src/db/counters.ts';
 import type { OutboxRecord, StaffOnShift } from '../../src/db/records.ts';
@@ -366,7 +367,14 @@ class Tablet {
   async install(): Promise<void> {
     const db = this.open();
     await ensureDeviceIdentity(db, () => this.deviceId);
-    await updateSettings(db, { registryUrl: this.context.base });
+    // Enrolled as a tablet is: an administrator's one-time code, a key made on the device, and
+    // the registry's answer; every event of the run is signed with that key.
+    const { code } = await this.context.registry.issueEnrolmentCode();
+    await enrolTablet(
+      db,
+      { registryUrl: this.context.base, code },
+      { fetch: globalThis.fetch, now: () => new Date(this.context.clock.nowMs) },
+    );
     this.staff = await startShift(
       db,
       `S-0${this.index + 1}`,

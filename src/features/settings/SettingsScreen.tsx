@@ -1,16 +1,11 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { Link, useNavigate } from 'react-router';
-import { leaveCenter } from '../../db/enrolment.ts';
 import { endShift, MAX_RETENTION_DAYS, updateSettings } from '../../db/settings.ts';
 import { toAsciiDigits } from '../../domain/digits.ts';
 import { formatClockTime, formatJalaliDate } from '../../domain/jalali.ts';
-import { describeCommandError } from '../../ui/command-error.ts';
-import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useServices, useSettings } from '../../services/services.tsx';
-import { UnsentEventsExport, useUnsettledCount } from '../enrolment/UnsentEventsExport.tsx';
 
-/** `children`: device panels the app composes in (storage, installation), shown last. */
+/** `children`: panels the app composes in (leaving the center, storage, installation), shown last. */
 export function SettingsScreen({ children }: { children?: ReactNode }) {
   const { t } = useI18n();
   const { db } = useServices();
@@ -35,7 +30,6 @@ export function SettingsScreen({ children }: { children?: ReactNode }) {
       </fieldset>
       <CenterPanel />
       <RetentionForm />
-      <LeaveCenterPanel />
       {settings.shift ? (
         <div className="panel">
           <p>{t('shiftOnDuty', { name: settings.shift.staffName })}</p>
@@ -87,58 +81,6 @@ function CenterPanel() {
         <li>{t('settingsRuleIdleLock', { minutes: digits(rules.idleLockMinutes) })}</li>
         <li>{t('settingsRuleRetention', { days: digits(rules.detailsRetentionDays) })}</li>
       </ul>
-    </section>
-  );
-}
-
-/**
- * Leaving is one deliberate step (two taps): refused while handovers are unsent or wait for a
- * supervisor, unless every one is in a saved unsent-events file; otherwise everything of this
- * center leaves the tablet with it, and the tablet shows the enrolment screen.
- */
-function LeaveCenterPanel() {
-  const i18n = useI18n();
-  const { t } = i18n;
-  const { db, syncEngine } = useServices();
-  const navigate = useNavigate();
-  const unsettled = useUnsettledCount();
-  const [confirming, setConfirming] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-
-  const leave = async () => {
-    if (!confirming) {
-      setConfirming(true);
-      return;
-    }
-    setProblem(null);
-    try {
-      await leaveCenter(db, { discardExported: true });
-      syncEngine?.stop();
-      void navigate('/', { replace: true });
-    } catch (error) {
-      setConfirming(false);
-      setProblem(describeCommandError(error, i18n));
-    }
-  };
-
-  return (
-    <section className="panel" aria-labelledby="leave-title">
-      <h2 id="leave-title">{t('settingsLeaveTitle')}</h2>
-      <p className="muted">{t('settingsLeaveBody')}</p>
-      <ErrorNotice message={problem} />
-      <div className="actions">
-        {unsettled > 0 ? <UnsentEventsExport /> : null}
-        <Link className="button" to="/enrol">
-          {t('settingsEnrolElsewhere')}
-        </Link>
-        <button
-          type="button"
-          className={confirming ? 'button button-danger' : 'button'}
-          onClick={() => void leave()}
-        >
-          {confirming ? t('settingsLeaveConfirm') : t('settingsLeave')}
-        </button>
-      </div>
     </section>
   );
 }
