@@ -8,6 +8,7 @@
 // when one is missed (the sync and import figures have no budget: they are reported only).
 // The steps run in the bench page (page/steps/), each driven from runner/steps/, in this order.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
 import os from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext } from '@playwright/test';
@@ -91,8 +92,12 @@ async function main({ cards, manifestRows, skipBuild }: BenchOptions): Promise<n
 
     // Last, so the pull's 100,000-card write and its compaction cannot disturb steps 1–6; the
     // registry answers only now, so the real app of step 4 stayed offline and never pulled.
-    const tablet = await bench.evaluate(() => window.tahvilBench.prepareSyncTablet());
     server.setRegistryOnline(true);
+    const { code } = registry.state.devices.issueCode(DEMO_CENTER_ID, 60);
+    const tablet = await bench.evaluate(
+      (enrolmentCode) => window.tahvilBench.prepareSyncTablet(enrolmentCode),
+      code,
+    );
     let initialPull;
     let push;
     try {

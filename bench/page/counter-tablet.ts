@@ -5,6 +5,9 @@
 import { TahvilDatabase, DATABASE_NAME } from '../../src/db/database.ts';
 import type { StaffOnShift } from '../../src/db/records.ts';
 import { ensureDeviceIdentity, startShift } from '../../src/db/settings.ts';
+import { applyEnrolment } from '../../src/db/enrolment.ts';
+import { exportDevicePublicKey, generateDeviceKeyPair } from '../../src/domain/event-signature.ts';
+import { DEFAULT_CENTER_RULES, DEMO_CENTER_ID } from '../../src/protocol/protocol.ts';
 import { BASELINE_DATABASE_NAME, deleteDatabase, openBaselineDatabase } from './baseline.ts';
 import { BENCH_STAFF_ID, BENCH_STAFF_NAME } from './clerk.ts';
 
@@ -34,11 +37,31 @@ export async function deleteDatabases(): Promise<void> {
   await deleteDatabase(BASELINE_DATABASE_NAME);
 }
 
-/** Device id and a shift, so the real app opens on its search screen. */
+/**
+ * Device id, an enrolment and a shift, so the real app opens on its search screen and every
+ * handover is signed with a device key as on a tablet. The registry is offline for steps 1–6,
+ * so the enrolment is written as the registry would have answered it, under a new key.
+ */
 export async function prepareAppSettings() {
   const db = appDb();
   const settings = await ensureDeviceIdentity(db);
   deviceId = settings.deviceId;
+  const keys = await generateDeviceKeyPair();
+  await applyEnrolment(db, {
+    response: {
+      deviceId,
+      deviceToken: 'bench-offline-token',
+      enrolledAt: new Date().toISOString(),
+      center: { centerId: DEMO_CENTER_ID, name: 'bench', rules: DEFAULT_CENTER_RULES },
+    },
+    key: {
+      privateKey: keys.privateKey,
+      publicKey: keys.publicKey,
+      publicJwk: await exportDevicePublicKey(keys.publicKey),
+      createdAt: new Date().toISOString(),
+    },
+    registryUrl: '',
+  });
   staff = await startShift(db, BENCH_STAFF_ID, BENCH_STAFF_NAME, new Date());
   return { deviceId, staffId: staff.staffId };
 }

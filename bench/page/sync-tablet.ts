@@ -8,6 +8,7 @@ import type { StaffOnShift } from '../../src/db/records.ts';
 import { ensureDeviceIdentity, readSettings, startShift } from '../../src/db/settings.ts';
 import { cardsPath, eventsPath } from '../../src/protocol/protocol.ts';
 import { SyncEngine, type SyncClock } from '../../src/sync/engine.ts';
+import { enrolTablet } from '../../src/sync/enrolment.ts';
 import { deleteDatabase } from './baseline.ts';
 import { BENCH_STAFF_ID, BENCH_STAFF_NAME } from './clerk.ts';
 import { log } from './timing.ts';
@@ -30,14 +31,23 @@ export function syncDb(): TahvilDatabase {
   return tablet;
 }
 
-/** A fresh tablet: an empty database with its device id and a shift, as after first start. */
-export async function prepareSyncTablet() {
+/**
+ * A fresh tablet: an empty database with its device id, enrolled with the registry by the
+ * one-time `enrolmentCode` the runner issued (a new key, a device token), and a shift.
+ */
+export async function prepareSyncTablet(enrolmentCode: string) {
   tablet?.close();
   tablet = null;
   await deleteDatabase(SYNC_DATABASE_NAME);
   const db = syncDb();
   await db.open();
-  const settings = await ensureDeviceIdentity(db);
+  await ensureDeviceIdentity(db);
+  await enrolTablet(
+    db,
+    { registryUrl: '', code: enrolmentCode },
+    { fetch: (...args) => window.fetch(...args), now: () => new Date() },
+  );
+  const settings = await readSettings(db);
   deviceId = settings.deviceId;
   staff = await startShift(db, BENCH_STAFF_ID, BENCH_STAFF_NAME, new Date());
   return {

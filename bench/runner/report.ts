@@ -78,7 +78,7 @@ export function printTable(metrics: readonly Metric[]): void {
 
 /** The lines under the table: what each step's figure is made of. */
 export function printSummary(steps: StepMetrics, writeChunk: number): void {
-  const { store, nameSearch, keystrokes, counters, initialPull: pull, push } = steps;
+  const { store, nameSearch, keystrokes, handover, counters, initialPull: pull, push } = steps;
   console.log(
     `store: app/baseline = ${store.ratio} (budget ≤ ${BUDGETS.storeRatio}); per ${writeChunk}-card chunk p50: app ${store.perChunk.app?.p50} ms, baseline ${store.perChunk.baseline?.p50} ms`,
   );
@@ -87,6 +87,9 @@ export function printSummary(steps: StepMetrics, writeChunk: number): void {
   );
   console.log(
     `keystrokes: name (one word) p95 ${keystrokes.byKind.nameOneWord?.p95} ms, name (two words) p95 ${keystrokes.byKind.nameTwoWords?.p95} ms, code p95 ${keystrokes.byKind.code?.p95} ms; /api requests refused meanwhile: ${keystrokes.apiRequestsDuringStep}`,
+  );
+  console.log(
+    `handover commit: p95 ${handover.p95} ms with signing (baseline without ${handover.baseline} ms); signing alone p50 ${handover.signing?.p50} ms, p95 ${handover.signing?.p95} ms, max ${handover.signing?.max} ms`,
   );
   console.log(
     `counters: app p50 ${counters.p50} ms vs count() p50 ${counters.baselineStats?.p50} ms; ready ${counters.snapshot.ready} (expected ${counters.expectedReady})`,
