@@ -15,8 +15,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProtocolEvent, PushResponse } from '../src/protocol/protocol.ts';
+import type { ProtocolEvent, PushResponse, PushResult } from '../src/protocol/protocol.ts';
 import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
+import type { RegistryHandler, RegistryHandlerOptions } from './handler.ts';
 import { createRegistryHandler } from './handler.ts';
 import {
   journalPathOf,
@@ -24,8 +25,10 @@ import {
   pendingJournalPathOf,
   serializeJournalHeader,
 } from './persistence.ts';
-import { authHeaders, pushPath, startRegistry } from './test-helpers.ts';
+import { enrolInState, pushPath, startRegistry } from './test-helpers.ts';
 import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
+import { TEST_DEVICE_ID } from '../tests/factories/context.ts';
+import { signedByTestDevice } from '../tests/factories/device-key.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const root = mkdtempSync(join(tmpdir(), 'tahvil-persist-'));
@@ -44,6 +47,23 @@ beforeEach(() => {
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A handler over a new data file, the test tablet enrolled in its first snapshot (seq 1). */
+async function newRegistry(options: RegistryHandlerOptions = {}): Promise<RegistryHandler> {
+  const handler = createRegistryHandler({ dataFile, seedCards: 30, ...options });
+  await enrolInState(handler.state);
+  await handler.flush();
+  return handler;
+}
+
+/** `events` signed by the test tablet and pushed to DEMO-01's state, as the push route does. */
+async function pushSigned(
+  handler: RegistryHandler,
+  events: readonly ProtocolEvent[],
+): Promise<PushResult[]> {
+  const signed = await Promise.all(events.map((event) => signedByTestDevice(event)));
+  return handler.state.pushEvents(DEMO_CENTER_ID, TEST_DEVICE_ID, signed);
+}
 
 function loaded() {
   const result = loadRegistryFile(dataFile, {}, log);
@@ -72,13 +92,14 @@ function loadError(): string {
 
 /** A seeded data file (snapshot seq 1) and a journal of `lineCount` lines, seq 2 onwards. */
 async function registryWithJournal(lineCount: number) {
-  const handler = createRegistryHandler({ dataFile, seedCards: 30 });
-  await handler.flush();
+  const handler = await newRegistry();
   const accepted: ProtocolEvent[] = [];
   for (let i = 0; i < lineCount; i++) {
     const last = accepted.at(-1);
-    const event = last?.type === 'handover' ? createVoidEvent(last.eventId) : createHandoverEvent();
-    expect(handler.state.applyEvents(DEMO_CENTER_ID, [event])[0]?.status).toBe('accepted');
+    const event = await signedByTestDevice(
+      last?.type === 'handover' ? createVoidEvent(last.eventId) : createHandoverEvent(),
+    );
+    expect((await pushSigned(handler, [event]))[0]?.status).toBe('accepted');
     await handler.flush();
     accepted.push(event);
   }
@@ -129,11 +150,10 @@ describe('registry data file', () => {
   });
 
   it('journals a push without rewriting the snapshot, and a reload replays it', async () => {
-    const handler = createRegistryHandler({ dataFile, seedCards: 30 });
-    await handler.flush();
+    const handler = await newRegistry();
     const snapshotBefore = readFileSync(dataFile, 'utf8');
     const handover = createHandoverEvent();
-    handler.state.applyEvents(DEMO_CENTER_ID, [
+    await pushSigned(handler, [
       handover,
       createVoidEvent(handover.eventId),
       createHandoverEvent({ staffId: 'S-02' }),
@@ -154,7 +174,7 @@ describe('registry data file', () => {
     const { handler } = await registryWithJournal(2);
     await handler.reset(30);
 
-    expect(snapshotField('formatVersion')).toBe(2);
+    expect(snapshotField('formatVersion')).toBe(3);
     expect(snapshotField('seq')).toBe(4);
     expect(readFileSync(journal, 'utf8')).toBe(
       `${serializeJournalHeader({ journalId: snapshotField('journalId') as string, snapshotSeq: 4 })}\n`,
@@ -170,25 +190,28 @@ describe('registry data file', () => {
 
   it('keeps every event of concurrent pushes', async () => {
     const registry = await startRegistry({ dataFile, seedCards: 200 });
+    const tablet = await registry.enrolDevice();
     const readyCards = registry.handler.state
       .listCards(DEMO_CENTER_ID)
       .filter((card) => card.status === 'ready')
       .slice(5, 45);
-    const events = readyCards.map((card) =>
-      createHandoverEvent({
-        cardId: card.cardId,
-        recipient: {
-          kind: 'holder',
-          nationalCode: card.nationalCode,
-          fullName: `${card.firstName} ${card.lastName}`,
-        },
-      }),
+    const events = await tablet.signAll(
+      readyCards.map((card) =>
+        createHandoverEvent({
+          cardId: card.cardId,
+          recipient: {
+            kind: 'holder',
+            nationalCode: card.nationalCode,
+            fullName: `${card.firstName} ${card.lastName}`,
+          },
+        }),
+      ),
     );
     const responses = await Promise.all(
       events.map((event) =>
         fetch(registry.base + pushPath(), {
           method: 'POST',
-          headers: authHeaders(),
+          headers: tablet.headers(),
           body: JSON.stringify({ events: [event] }),
         }),
       ),
@@ -206,8 +229,7 @@ describe('registry data file', () => {
   });
 
   it('rewrites the snapshot once the journal has grown', async () => {
-    const handler = createRegistryHandler({ dataFile, seedCards: 30 });
-    await handler.flush();
+    const handler = await newRegistry();
     // Big fullName fields make each journal line large, so the journal passes its limit quickly.
     const bulky = 'ن'.repeat(499);
     let firstEventId = '';
@@ -220,7 +242,11 @@ describe('registry data file', () => {
         batch.push(handover, createVoidEvent(handover.eventId, { reason: bulky }));
         firstEventId ||= handover.eventId;
       }
-      handler.state.applyEvents(DEMO_CENTER_ID, batch);
+      // Trusted as verified: this is about the journal's size, and 20,000 signatures take long.
+      handler.state.applyEvents(DEMO_CENTER_ID, batch, {
+        deviceId: TEST_DEVICE_ID,
+        verified: batch.map(() => true),
+      });
       await handler.flush();
     }
     // The first event is in the snapshot only if the journal was folded into a new one.
@@ -343,7 +369,7 @@ describe('loading the journal', () => {
         cardId: 'C-0000003',
         recipient: { kind: 'holder', nationalCode: '0499370899', fullName: 'علی کریمی' },
       });
-      reopened.state.applyEvents(DEMO_CENTER_ID, [later]);
+      expect((await pushSigned(reopened, [later]))[0]?.status).toBe('accepted');
       await reopened.flush();
       expect(eventIds(loaded())).toEqual([...accepted, later].map((event) => event.eventId));
       expect(notes).toHaveLength(1);
@@ -397,7 +423,7 @@ describe('a stop while a snapshot is written', () => {
 
     const reopened = createRegistryHandler({ dataFile, seedCards: 30 });
     const later = createHandoverEvent();
-    reopened.state.applyEvents(DEMO_CENTER_ID, [later]);
+    expect((await pushSigned(reopened, [later]))[0]?.status).toBe('accepted');
     await reopened.flush();
     expect(eventIds(loaded())).toEqual([later.eventId]);
   });
@@ -496,12 +522,16 @@ describe('a version 1 data file', () => {
     expect(notes).toEqual([]);
   });
 
-  it('is rewritten as version 2 by the first write, and keeps everything', async () => {
+  it('is rewritten as the current version by the first write, and keeps everything', async () => {
     const handler = createRegistryHandler({ dataFile });
-    handler.state.applyEvents(DEMO_CENTER_ID, [createVoidEvent(handover.eventId)]);
+    // A version 1 file knows no device: the tablet enrols, then voids the old handover.
+    await enrolInState(handler.state);
+    expect((await pushSigned(handler, [createVoidEvent(handover.eventId)]))[0]?.status).toBe(
+      'accepted',
+    );
     await handler.flush();
 
-    expect(snapshotField('formatVersion')).toBe(2);
+    expect(snapshotField('formatVersion')).toBe(3);
     expect(readFileSync(journal, 'utf8')).toBe(
       `${serializeJournalHeader({ journalId: snapshotField('journalId') as string, snapshotSeq: 4 })}\n`,
     );
