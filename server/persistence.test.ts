@@ -15,8 +15,20 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProtocolEvent, PushResponse, PushResult } from '../src/protocol/protocol.ts';
-import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
+import type {
+  ErrorBody,
+  ProtocolEvent,
+  PullResponse,
+  PushResponse,
+  PushResult,
+} from '../src/protocol/protocol.ts';
+import {
+  DEFAULT_CENTER_RULES,
+  DEMO_CENTER_ID,
+  ENROLMENT_PATH,
+  centerAdminPath,
+  withdrawDevicePath,
+} from '../src/protocol/protocol.ts';
 import type { RegistryHandler, RegistryHandlerOptions } from './handler.ts';
 import { createRegistryHandler } from './handler.ts';
 import {
@@ -25,12 +37,27 @@ import {
   pendingJournalPathOf,
   serializeJournalHeader,
 } from './persistence.ts';
-import { enrolInState, pushPath, startRegistry } from './test-helpers.ts';
+import { enrolInState, pullPath, pushPath, startRegistry } from './test-helpers.ts';
 import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
 import { TEST_DEVICE_ID } from '../tests/factories/context.ts';
-import { signedByTestDevice } from '../tests/factories/device-key.ts';
+import { signedByTestDevice, testDevicePublicKey } from '../tests/factories/device-key.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
+/** The card columns of every data format so far. */
+const CARD_COLUMNS_V1_TO_3 = [
+  'cardId',
+  'nationalCode',
+  'firstName',
+  'lastName',
+  'fatherName',
+  'birthDate',
+  'trackingCode',
+  'box',
+  'status',
+  'version',
+  'updatedAt',
+  'handover',
+];
 const root = mkdtempSync(join(tmpdir(), 'tahvil-persist-'));
 /** Each test's own folder, so a test can check that nothing in it changed or was added. */
 let dir: string;
@@ -638,5 +665,178 @@ describe('server/main.ts over a data file', () => {
       `mock registry: note: cut a torn last line off ${journal} at byte ${intact} (13 bytes`,
     );
     expect(code).toBe(0);
+  });
+});
+
+describe('devices, enrolment codes and center rules', () => {
+  it('survive a restart: the token, the key, the rules, a used code and an unused one', async () => {
+    const first = await startRegistry({ dataFile, seedCards: 10 });
+    const tablet = await first.enrolDevice();
+    const withdrawn = await first.enrolDevice({ deviceId: 'tablet-withdrawn' });
+    await first.admin(withdrawDevicePath(withdrawn.deviceId), { method: 'POST' });
+    const used = await first.issueEnrolmentCode();
+    expect(
+      (
+        await fetch(first.base + ENROLMENT_PATH, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            code: used.code,
+            deviceId: 'tablet-used',
+            publicKey: tablet.publicKey,
+          }),
+        })
+      ).status,
+    ).toBe(200);
+    const unused = await first.issueEnrolmentCode();
+    const rules = { proxyPickupAllowed: false, idleLockMinutes: 5, detailsRetentionDays: 7 };
+    await first.admin(centerAdminPath(DEMO_CENTER_ID), {
+      method: 'PUT',
+      body: JSON.stringify({ name: 'مرکز آزمون', rules }),
+    });
+    await first.close();
+
+    const second = await startRegistry({ dataFile, seedCards: 10 });
+    try {
+      const page = await fetch(second.base + pullPath(), { headers: tablet.headers() });
+      expect(page.status).toBe(200);
+      expect(((await page.json()) as PullResponse).center).toEqual({
+        centerId: DEMO_CENTER_ID,
+        name: 'مرکز آزمون',
+        rules,
+      });
+      const event = await tablet.sign(createHandoverEvent());
+      const pushed = await fetch(second.base + pushPath(), {
+        method: 'POST',
+        headers: tablet.headers(),
+        body: JSON.stringify({ events: [event] }),
+      });
+      expect(((await pushed.json()) as PushResponse).results[0]?.status).toBe('accepted');
+      const withdrawnPull = await fetch(second.base + pullPath(), {
+        headers: withdrawn.headers(),
+      });
+      expect(withdrawnPull.status).toBe(401);
+      expect(((await withdrawnPull.json()) as ErrorBody).error.code).toBe('device_withdrawn');
+      const enrolWith = (code: string, deviceId: string) =>
+        fetch(second.base + ENROLMENT_PATH, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ code, deviceId, publicKey: tablet.publicKey }),
+        });
+      const usedAgain = await enrolWith(used.code, 'tablet-late');
+      expect(usedAgain.status).toBe(409);
+      expect(((await usedAgain.json()) as ErrorBody).error.code).toBe('enrolment_code_used');
+      expect((await enrolWith(unused.code, 'tablet-new')).status).toBe(200);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('are journaled, not snapshotted, and a reload of the journal gives them back', async () => {
+    const handler = await newRegistry();
+    const snapshotBefore = readFileSync(dataFile, 'utf8');
+    const { code } = handler.state.devices.issueCode(DEMO_CENTER_ID, 60);
+    handler.state.devices.withdraw(TEST_DEVICE_ID);
+    handler.state.putCenterProfile(DEMO_CENTER_ID, { rules: { idleLockMinutes: 2 } });
+    await handler.flush();
+
+    expect(readFileSync(dataFile, 'utf8')).toBe(snapshotBefore);
+    const state = loaded();
+    expect(state.devices.all()).toEqual(handler.state.devices.all());
+    expect(state.devices.device(TEST_DEVICE_ID)?.status).toBe('withdrawn');
+    expect(state.centerProfile(DEMO_CENTER_ID)?.rules.idleLockMinutes).toBe(2);
+    expect(
+      state.devices.enrol(code, 'tablet-from-journal', await testDevicePublicKey()),
+    ).toMatchObject({ ok: true });
+  });
+
+  it('a journal line with a damaged device entry stops the load, naming the file and the byte', async () => {
+    await registryWithJournal(1);
+    const intact = readFileSync(journal, 'utf8');
+    writeFileSync(
+      journal,
+      `${intact}{"seq":3,"centers":[],"devices":[{"deviceId":"d","centerId":"DEMO-01"}]}\n`,
+    );
+    const message = loadError();
+    expect(message).toContain(
+      `registry journal ${journal} is damaged at byte ${Buffer.byteLength(intact)}: `,
+    );
+    expect(message).toMatch(/a device entry is invalid/);
+  });
+});
+
+describe('a version 2 data file (before protocol v2: centers had a token)', () => {
+  const handover = createHandoverEvent({ eventId: 'v2-handover' });
+  const journalId = 'a'.repeat(32);
+  const at = '2026-11-24T05:30:00.000Z';
+  const zahra = ['C-0000001', '0012345679', 'زهرا', 'محمدی', 'علی', '1368-04-21', null, 'B-001'];
+
+  beforeEach(() => {
+    writeFileSync(
+      dataFile,
+      `${JSON.stringify({
+        format: 'tahvil-mock-registry',
+        formatVersion: 2,
+        seq: 1,
+        journalId,
+        cardColumns: CARD_COLUMNS_V1_TO_3,
+        centers: [
+          {
+            centerId: DEMO_CENTER_ID,
+            token: 'demo-token-DEMO-01',
+            version: 1,
+            cards: [[...zahra, 'ready', 1, at, null]],
+            events: [],
+          },
+          { centerId: 'THR-012', token: 'token-of-THR-012', version: 0, cards: [], events: [] },
+        ],
+      })}\n`,
+    );
+    writeFileSync(
+      journal,
+      `${serializeJournalHeader({ journalId, snapshotSeq: 1 })}\n${JSON.stringify({
+        seq: 2,
+        centers: [
+          {
+            centerId: DEMO_CENTER_ID,
+            token: 'demo-token-DEMO-01',
+            version: 2,
+            cards: [[...zahra, 'handed_over', 2, at, handover.eventId]],
+            events: [handover],
+          },
+        ],
+      })}\n`,
+    );
+  });
+
+  it('still loads: the tokens are ignored, names and rules are the defaults, nothing changes on disk', () => {
+    const before = folderBytes();
+    const result = loadRegistryFile(dataFile, {}, log);
+    expect(result).toMatchObject({ seq: 2, formatVersion: 2 });
+    const state = result!.state;
+    expect(state.getCard(DEMO_CENTER_ID, 'C-0000001')).toMatchObject({
+      status: 'handed_over',
+      handover,
+    });
+    expect(state.centerProfile(DEMO_CENTER_ID)).toEqual({
+      centerId: DEMO_CENTER_ID,
+      name: 'مرکز نمونه ۱',
+      rules: DEFAULT_CENTER_RULES,
+    });
+    expect(state.centerProfile('THR-012')?.name).toBe('THR-012');
+    expect(state.devices.all()).toEqual({ devices: [], enrolmentCodes: [] });
+    expect(folderBytes()).toEqual(before);
+    expect(notes).toEqual([]);
+  });
+
+  it('is rewritten as version 3 by the first write, with no token left in it', async () => {
+    const handler = createRegistryHandler({ dataFile });
+    await enrolInState(handler.state);
+    await handler.flush();
+    expect(snapshotField('formatVersion')).toBe(3);
+    expect(readFileSync(dataFile, 'utf8')).not.toContain('token-of-THR-012');
+    const state = loaded();
+    expect(state.devices.device(TEST_DEVICE_ID)?.status).toBe('active');
+    expect(eventIds(state)).toEqual([handover.eventId]);
   });
 });
