@@ -278,7 +278,7 @@ export const ENROLMENT_CODE_MAX_MINUTES = 7 * 24 * 60;
 export const ENROL_APP_PATH = '/enrol';
 
 export interface EnrolmentCodeResponse {
-  /** Shown as two groups of five (src/domain/enrolment-code.ts); works once. */
+  /** Shown as three groups of four (src/domain/enrolment-code.ts); works once. */
   code: string;
   centerId: string;
   expiresAt: string;
