@@ -58,6 +58,7 @@ describe('command line', () => {
       port: 8787,
       host: '127.0.0.1',
       quiet: false,
+      enrolmentCodes: 1,
       handler: { faults: {}, fresh: false, mockEndpoints: true },
     });
   });
@@ -70,8 +71,8 @@ describe('command line', () => {
       'var/mock.json',
       '--host',
       '0.0.0.0',
-      '--token',
-      't-1',
+      '--enrolment-codes',
+      '2',
       '--seed-cards',
       '200',
       '--quiet',
@@ -82,12 +83,13 @@ describe('command line', () => {
       quiet: true,
       dataFile: resolve('var/mock.json'),
       seedCards: 200,
+      enrolmentCodes: 2,
     });
     expect(parsed.handler).toMatchObject({
       dataFile: resolve('var/mock.json'),
       seedCards: 200,
-      tokens: { 'DEMO-01': 't-1' },
     });
+    expect(parsed.handler).not.toHaveProperty('tokens');
   });
 
   it.each([
@@ -118,7 +120,10 @@ describe('command line', () => {
     [['--fail-rate', '1.5'], {}, '--fail-rate'],
     [['--latency-ms', '-1'], {}, '--latency-ms'],
     [['--port', '70000'], {}, '--port'],
-    [['--token', ' '], {}, '--token'],
+    [['--token', 'a-center-token'], {}, 'no center tokens'],
+    [['--token=a-center-token'], {}, 'no center tokens'],
+    [['--enrolment-codes', '51'], {}, '--enrolment-codes'],
+    [['--enrolment-codes', '1.5'], {}, '--enrolment-codes'],
     [['--frobnicate'], {}, 'frobnicate'],
     [[], { TAHVIL_MOCK_DROP_RATE: 'often' }, 'TAHVIL_MOCK_DROP_RATE'],
     [[], { TAHVIL_MOCK_LATENCY_MS: '2.5' }, 'TAHVIL_MOCK_LATENCY_MS'],

@@ -15,8 +15,8 @@ export const OPTIONS = {
   host: { type: 'string' },
   data: { type: 'string' },
   fresh: { type: 'boolean' },
-  token: { type: 'string' },
   'admin-token': { type: 'string' },
+  'enrolment-codes': { type: 'string' },
   'seed-cards': { type: 'string' },
   seed: { type: 'string' },
   'latency-ms': { type: 'string' },
@@ -41,7 +41,10 @@ export const FAULT_ENV = {
   retryAfter429Rate: { flag: 'rate-limit-rate', env: 'TAHVIL_MOCK_RATE_LIMIT_RATE' },
 } as const satisfies Record<keyof FaultOptions, { flag: keyof typeof OPTIONS; env: string }>;
 
-export const USAGE = `Mock card registry (sync protocol v1)
+/** How many enrolment codes --enrolment-codes may ask for at once. */
+export const MAX_START_ENROLMENT_CODES = 50;
+
+export const USAGE = `Mock card registry (sync protocol v2)
 
 Usage: npm run mock-server -- [options]      (or: tsx server/main.ts [options])
 
@@ -50,10 +53,11 @@ Usage: npm run mock-server -- [options]      (or: tsx server/main.ts [options])
   --data FILE              data file; created with a demo inventory when missing
                            (default: state in memory only, lost on exit)
   --fresh                  ignore an existing data file and start from the demo inventory
-  --token T                device token for ${DEMO_CENTER_ID} (default demo-token-${DEMO_CENTER_ID})
-  --admin-token T          the token the /__mock/ controls take (16 characters or more;
-                           default: a random one, printed at start)
+  --admin-token T          the token of the administrator endpoints and /__mock/ (16
+                           characters or more; default: a random one, printed at start)
                              env ${ADMIN_TOKEN_ENV}
+  --enrolment-codes N      one-time enrolment codes for ${DEMO_CENTER_ID} to issue and print at
+                           start, one per tablet (default 1, at most ${MAX_START_ENROLMENT_CODES}; each works 24 h)
   --seed-cards N           demo inventory size when starting fresh (default 5000)
   --seed N                 demo inventory seed
   --latency-ms N           delay every protocol request by N ms
@@ -73,7 +77,8 @@ Usage: npm run mock-server -- [options]      (or: tsx server/main.ts [options])
   --help                   this text
 
 A flag wins over its environment variable. At start the server prints its URL, the demo
-center (${DEMO_CENTER_ID}), its device token and the administrator token.
+center (${DEMO_CENTER_ID}), the administrator token and, for each enrolment code, the link a
+tablet enrols with. No device token exists until a tablet enrols.
 `;
 
 export class CommandLineError extends Error {
@@ -90,6 +95,8 @@ export type CommandLine =
       /** Absolute path, when given: the caller creates its folder. */
       dataFile?: string;
       seedCards?: number;
+      /** Enrolment codes for DEMO_CENTER_ID that main.ts issues and prints at start. */
+      enrolmentCodes: number;
       handler: RegistryHandlerOptions;
     };
 
@@ -132,6 +139,10 @@ export function parseCommandLine(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): CommandLine {
+  if (argv.some((arg) => arg === '--token' || arg.startsWith('--token=')))
+    throw new CommandLineError(
+      '--token is gone with protocol v2: there are no center tokens; a tablet enrols with a one-time code (--enrolment-codes N prints N of them)',
+    );
   let values;
   try {
     ({ values } = parseArgs({
@@ -176,10 +187,6 @@ export function parseCommandLine(
   if (seedCards !== undefined) handler.seedCards = seedCards;
   const seed = readNumber('--seed', values.seed, { min: 0, max: 2 ** 32 - 1, integer: true });
   if (seed !== undefined) handler.seed = seed;
-  if (values.token !== undefined) {
-    if (values.token.trim() === '') throw new CommandLineError('--token must not be empty');
-    handler.tokens = { [DEMO_CENTER_ID]: values.token };
-  }
   const adminToken = values['admin-token'] ?? (env[ADMIN_TOKEN_ENV] || undefined);
   if (adminToken !== undefined) {
     if (adminToken.length < 16 || /\s/.test(adminToken))
@@ -198,6 +205,12 @@ export function parseCommandLine(
     port: readNumber('--port', values.port, { min: 0, max: 65535, integer: true }) ?? DEFAULT_PORT,
     host,
     quiet: values.quiet ?? false,
+    enrolmentCodes:
+      readNumber('--enrolment-codes', values['enrolment-codes'], {
+        min: 0,
+        max: MAX_START_ENROLMENT_CODES,
+        integer: true,
+      }) ?? 1,
     handler,
   };
   if (dataFile) parsed.dataFile = dataFile;

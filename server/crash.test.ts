@@ -2,6 +2,8 @@
 // The real server as a child process, killed with SIGKILL while pushes are in flight: whatever it
 // answered 200 must survive the restart exactly once, and replaying everything (as a client whose
 // requests failed does) must leave each event applied once, with the pulled cards in agreement.
+// The tablet enrols with the code the server prints, signs its events, and its enrolment too
+// must survive the kill.
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -9,14 +11,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Card, ProtocolEvent, PullResponse, PushResponse } from '../src/protocol/protocol.ts';
-import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
-import { pullPath, pushPath } from './test-helpers.ts';
+import type {
+  Card,
+  EnrolmentResponse,
+  ProtocolEvent,
+  PullResponse,
+  PushResponse,
+} from '../src/protocol/protocol.ts';
+import { DEMO_CENTER_ID, ENROLMENT_PATH } from '../src/protocol/protocol.ts';
+import { authHeaders, pullPath, pushPath } from './test-helpers.ts';
 import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
 import { TEST_DEVICE_ID } from '../tests/factories/context.ts';
+import { signedByTestDevice, testDevicePublicKey } from '../tests/factories/device-key.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const TOKEN = 'crash-test-token';
 const ADMIN_TOKEN = 'crash-test-administrator-token';
 const SEED_CARDS = 1200;
 const BATCH_EVENTS = 50;
@@ -51,8 +59,6 @@ async function startServer(): Promise<Started> {
       '0',
       '--data',
       dataFile,
-      '--token',
-      TOKEN,
       '--admin-token',
       ADMIN_TOKEN,
       '--seed-cards',
@@ -73,7 +79,7 @@ async function startServer(): Promise<Started> {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-      if (url && /device token .*\n/.test(output)) {
+      if (url && /\n {2}data .*\n/.test(output)) {
         clearTimeout(timer);
         resolvePromise({ child, base: url, banner: output });
       }
@@ -81,11 +87,27 @@ async function startServer(): Promise<Started> {
   });
 }
 
-const headers = {
-  Authorization: `Bearer ${TOKEN}`,
-  'X-Device-Id': TEST_DEVICE_ID,
-  'Content-Type': 'application/json',
-};
+let headers: Record<string, string> = {};
+
+/** Enrols the test tablet with the link the banner printed, as a clerk would. */
+async function enrolWithBanner(started: Started): Promise<void> {
+  const code = /enrolment code \d{4}-\d{4}-\d{4} .*\/enrol\?code=(\d{12})\n/.exec(
+    started.banner,
+  )?.[1];
+  if (!code) throw new Error(`no enrolment link in the banner: ${started.banner}`);
+  const response = await fetch(started.base + ENROLMENT_PATH, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      code,
+      deviceId: TEST_DEVICE_ID,
+      publicKey: await testDevicePublicKey(),
+    }),
+  });
+  expect(response.status).toBe(200);
+  const { deviceToken } = (await response.json()) as EnrolmentResponse;
+  headers = authHeaders({ deviceId: TEST_DEVICE_ID, token: deviceToken });
+}
 
 async function pullAll(base: string): Promise<Card[]> {
   const response = await fetch(`${base}${pullPath()}?limit=5000`, { headers });
@@ -132,11 +154,22 @@ function replayLog(
 describe('a kill in the middle of a batch', () => {
   it('loses nothing it acknowledged and applies every event once after replay', async () => {
     const first = await startServer();
-    // What the command prints at start: the center and the token a tablet needs.
-    expect(first.banner).toContain(`center ${DEMO_CENTER_ID}, device token ${TOKEN}`);
+    // What the command prints at start: the center, the administrator token and a one-time
+    // enrolment link for a tablet; never a device token.
+    expect(first.banner).toContain(`center ${DEMO_CENTER_ID} (مرکز نمونه ۱), ${SEED_CARDS} cards`);
+    expect(first.banner).toContain(
+      `administrator token (for /api/v2/admin/ and /__mock/) ${ADMIN_TOKEN}`,
+    );
+    expect(first.banner).toMatch(
+      new RegExp(
+        `enrolment code \\d{4}-\\d{4}-\\d{4} \\(one tablet, until [^)]+\\): ${first.base}/enrol\\?code=\\d{12}\n`,
+      ),
+    );
+    expect(first.banner).not.toMatch(/device token/);
+    await enrolWithBanner(first);
 
     const ready = (await pullAll(first.base)).filter((card) => card.status === 'ready');
-    const batches: ProtocolEvent[][] = [];
+    const unsigned: ProtocolEvent[][] = [];
     for (let start = 0; start + BATCH_EVENTS <= ready.length; start += BATCH_EVENTS) {
       const events: ProtocolEvent[] = ready.slice(start, start + BATCH_EVENTS).map((card) =>
         createHandoverEvent({
@@ -151,8 +184,11 @@ describe('a kill in the middle of a batch', () => {
       // In-order application matters: the batch voids its own first handover after making it.
       const voided = events[0] as ProtocolEvent;
       events.splice(1, 0, createVoidEvent(voided.eventId, { cardId: voided.cardId }));
-      batches.push(events);
+      unsigned.push(events);
     }
+    const batches = await Promise.all(
+      unsigned.map((events) => Promise.all(events.map((event) => signedByTestDevice(event)))),
+    );
 
     const acknowledged: Array<{ batch: ProtocolEvent[]; response: PushResponse }> = [];
     let inFlightAtKill = -1;

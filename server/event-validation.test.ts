@@ -36,19 +36,58 @@ describe('parseEvent accepts', () => {
     expect(parseEvent(event)).toMatchObject({ ok: true, event });
   });
 
-  it('rebuilds the event from known fields only', () => {
-    const parsed = parseEvent({ ...handover, extra: 'kept?', admin: true });
-    expect(parsed).toEqual({ ok: true, event: handover });
+  it('rebuilds the event equal to the one sent, signature included', () => {
+    expect(parseEvent(handover)).toEqual({ ok: true, event: handover });
+    expect(parseEvent(voidEvent)).toEqual({ ok: true, event: voidEvent });
+  });
+});
+
+describe('parseEvent refuses what it would have to change, since the signature covers it', () => {
+  it.each([
+    ['a stray member', { ...handover, extra: 'kept?' }, /unknown member extra/],
+    ['two stray members', { ...voidEvent, extra: 1, admin: true }, /unknown members extra, admin/],
+    [
+      'a stray member in the recipient',
+      { ...handover, recipient: { ...handover.recipient, note: 'x' } },
+      /unknown member recipient.note/,
+    ],
+    [
+      "a holder's relation",
+      { ...handover, recipient: { ...handover.recipient, relation: 'خود' } },
+      /unknown member recipient.relation/,
+    ],
+    [
+      'a stray check',
+      { ...handover, checks: { ...ALL_CHECKS, photoTaken: true } },
+      /unknown member checks.photoTaken/,
+    ],
+    [
+      'a void with a recipient',
+      { ...voidEvent, recipient: handover.recipient },
+      /unknown member recipient/,
+    ],
+    [
+      'a national code in Persian digits',
+      { ...handover, recipient: { ...handover.recipient, nationalCode: '۰۰۱۲۳۴۵۶۷۹' } },
+      /10 ASCII digits/,
+    ],
+    [
+      'a national code with dashes',
+      { ...handover, recipient: { ...handover.recipient, nationalCode: '001-234567-9' } },
+      /10 ASCII digits/,
+    ],
+  ])('%s (malformed-event)', (_name, event, reason) => {
+    const parsed = parseEvent(event);
+    expect(parsed).toMatchObject({ ok: false, code: 'malformed-event' });
+    expect(!parsed.ok && parsed.reason).toMatch(reason);
   });
 
-  it('stores a national code typed in Persian digits as ten ASCII digits', () => {
-    const parsed = parseEvent({
-      ...handover,
-      recipient: { ...handover.recipient, nationalCode: '۰۰۱۲۳۴۵۶۷۹' },
-    });
-    expect(
-      parsed.ok && parsed.event.type === 'handover' && parsed.event.recipient.nationalCode,
-    ).toBe('0012345679');
+  it.each([
+    ['no signature', { ...handover, signature: undefined }],
+    ['an empty signature', { ...voidEvent, signature: '' }],
+    ['a signature that is not text', { ...handover, signature: 42 }],
+  ])('%s (bad-signature)', (_name, event) => {
+    expect(parseEvent(event)).toMatchObject({ ok: false, code: 'bad-signature' });
   });
 });
 
@@ -119,7 +158,7 @@ describe('parseEvent rejects, with a reason', () => {
     ['a void reason over 500 characters', { ...voidEvent, reason: long(501) }, /reason is longer/],
   ])('%s', (_name, event, reason) => {
     const parsed = parseEvent(event);
-    expect(parsed.ok).toBe(false);
+    expect(parsed).toMatchObject({ ok: false, code: 'malformed-event' });
     expect(!parsed.ok && parsed.reason).toMatch(reason);
   });
 });

@@ -1,9 +1,12 @@
 // Validation of the events tablets push (docs/protocol.md, "Events"): everything a tablet sends
-// is untrusted until it passes here. Must stay true: an event is rebuilt from known fields only,
-// every text is bounded, every listed value is checked against src/protocol's lists, and a
-// refusal is a reason for a `rejected` answer, never an exception.
+// is untrusted until it passes here. Must stay true: an event passes only with exactly the members
+// its type has (an unknown member is refused, never dropped) and every value in the form it is
+// stored in, so the event kept is the very object its device signed; every text is bounded,
+// every listed value is checked against src/protocol's lists, and a refusal is a code and a
+// reason for a `rejected` answer, never an exception.
 import type {
   CounterChecks,
+  PushReasonCode,
   HandoverEvent,
   HandoverRecipient,
   HandoverVoidEvent,
@@ -18,9 +21,17 @@ import {
 import { parseNationalCode } from '../src/domain/national-code.ts';
 import { isRecord } from './json-body.ts';
 
-export type ParsedEvent = { ok: true; event: ProtocolEvent } | { ok: false; reason: string };
+export type ParsedEvent =
+  | { ok: true; event: ProtocolEvent }
+  | {
+      ok: false;
+      code: Extract<PushReasonCode, 'malformed-event' | 'bad-signature'>;
+      reason: string;
+    };
 
 const MAX_ID_LENGTH = 128;
+/** A signature is 86 characters (64 bytes in base64url); room for a longer encoding's mistake. */
+const MAX_SIGNATURE_LENGTH = 256;
 const MAX_TEXT_LENGTH = 500;
 /** No handover of a smart card happened before this: an earlier time is a wrong clock. */
 export const EARLIEST_OCCURRED_AT = '2020-01-01T00:00:00Z';
@@ -31,6 +42,54 @@ const OCCURRED_AT_PATTERN =
   /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 class EventProblem extends Error {}
+
+/** The signature is checked by the caller with the device's key; here only that there is one. */
+class MissingSignature extends Error {}
+
+const HANDOVER_MEMBERS = [
+  'eventId',
+  'type',
+  'cardId',
+  'occurredAt',
+  'staffId',
+  'deviceId',
+  'recipient',
+  'checks',
+  'signature',
+];
+const VOID_MEMBERS = [
+  'eventId',
+  'type',
+  'handoverEventId',
+  'cardId',
+  'reason',
+  'occurredAt',
+  'staffId',
+  'deviceId',
+  'signature',
+];
+const HOLDER_MEMBERS = ['kind', 'nationalCode', 'fullName'];
+const PROXY_MEMBERS = [...HOLDER_MEMBERS, 'relation', 'documentRef'];
+const CHECK_MEMBERS = [
+  'identityVerified',
+  'birthCertificateSeen',
+  'oldCard',
+  'feeCollected',
+  'biometricConfirmed',
+];
+
+/** Refuses a member the object's type does not have: a signed event is stored as sent. */
+function onlyMembers(
+  record: Record<string, unknown>,
+  allowed: readonly string[],
+  where = '',
+): void {
+  const unknown = Object.keys(record).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0)
+    throw new EventProblem(
+      `unknown member${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `${where}${key}`).join(', ')}`,
+    );
+}
 
 function text(
   record: Record<string, unknown>,
@@ -79,6 +138,9 @@ function nationalCode(record: Record<string, unknown>): string {
   if (typeof value !== 'string') throw new EventProblem('missing recipient.nationalCode');
   const parsed = parseNationalCode(value);
   if (!parsed.ok) throw new EventProblem(`recipient.nationalCode is invalid (${parsed.problem})`);
+  // Rewriting it (Persian digits, dashes) would store something its device never signed.
+  if (parsed.code !== value)
+    throw new EventProblem('recipient.nationalCode must be sent as its 10 ASCII digits');
   return parsed.code;
 }
 
@@ -87,6 +149,7 @@ function parseRecipient(value: unknown): HandoverRecipient {
   const kind = value.kind;
   if (!isOneOf(RECIPIENT_KINDS, kind))
     throw new EventProblem(`recipient.kind must be ${RECIPIENT_KINDS.join(' or ')}`);
+  onlyMembers(value, kind === 'proxy' ? PROXY_MEMBERS : HOLDER_MEMBERS, 'recipient.');
   const recipient: HandoverRecipient = {
     kind,
     nationalCode: nationalCode(value),
@@ -101,6 +164,7 @@ function parseRecipient(value: unknown): HandoverRecipient {
 
 function parseChecks(value: unknown): CounterChecks {
   if (!isRecord(value)) throw new EventProblem('missing checks');
+  onlyMembers(value, CHECK_MEMBERS, 'checks.');
   const oldCard = value.oldCard;
   if (!isOneOf(OLD_CARD_STATES, oldCard)) {
     throw new EventProblem(`checks.oldCard must be ${OLD_CARD_STATES.join(', ')}`);
@@ -114,9 +178,20 @@ function parseChecks(value: unknown): CounterChecks {
   };
 }
 
+function signature(record: Record<string, unknown>): string {
+  const value = record.signature;
+  if (typeof value !== 'string' || value === '')
+    throw new MissingSignature('missing signature: every event must be signed by its device');
+  if (value.length > MAX_SIGNATURE_LENGTH)
+    throw new EventProblem(`signature is longer than ${MAX_SIGNATURE_LENGTH} characters`);
+  return value;
+}
+
 /**
- * Validates a pushed event and rebuilds it from known fields only, so stray fields from a
- * client never reach the state or other tablets. National codes are stored as ten ASCII digits.
+ * Validates a pushed event and rebuilds it, refusing any member its type does not have and any
+ * value not in its stored form (a national code must already be ten ASCII digits): the event
+ * passed on is then equal to the one its device signed. That `signature` is that device's is
+ * the caller's check (src/domain/event-signature.ts); a missing one is `bad-signature` here.
  * Whether the time is plausible is `implausibleTime`'s question, asked of new events only.
  */
 export function parseEvent(raw: unknown): ParsedEvent {
@@ -126,6 +201,7 @@ export function parseEvent(raw: unknown): ParsedEvent {
     const type = raw.type;
     if (!isOneOf(EVENT_TYPES, type))
       throw new EventProblem(`type must be ${EVENT_TYPES.join(' or ')}`);
+    onlyMembers(raw, type === 'handover' ? HANDOVER_MEMBERS : VOID_MEMBERS);
     const cardId = text(raw, 'cardId', MAX_ID_LENGTH);
     const when = occurredAt(raw);
     const staffId = text(raw, 'staffId', MAX_ID_LENGTH);
@@ -140,6 +216,7 @@ export function parseEvent(raw: unknown): ParsedEvent {
         deviceId,
         recipient: parseRecipient(raw.recipient),
         checks: parseChecks(raw.checks),
+        signature: signature(raw),
       };
       return { ok: true, event };
     }
@@ -152,10 +229,14 @@ export function parseEvent(raw: unknown): ParsedEvent {
       occurredAt: when,
       staffId,
       deviceId,
+      signature: signature(raw),
     };
     return { ok: true, event };
   } catch (error) {
-    if (error instanceof EventProblem) return { ok: false, reason: error.message };
+    if (error instanceof EventProblem)
+      return { ok: false, code: 'malformed-event', reason: error.message };
+    if (error instanceof MissingSignature)
+      return { ok: false, code: 'bad-signature', reason: error.message };
     throw error;
   }
 }

@@ -1,7 +1,8 @@
 // The faults the mock registry can inject into protocol requests, for the soak, the e2e suite
 // and staff trying the demo. Must stay true: a fault is drawn from the injected random source
-// only, and a fault setting is checked before it takes effect.
-import { malformed } from './http.ts';
+// only, and a fault setting is checked before it takes effect; every protocol route (health
+// excepted) meets them in the same order.
+import { HttpError, malformed, sleep } from './http.ts';
 
 export interface FaultOptions {
   /** Delay before every protocol request is handled (health excepted). */
@@ -52,4 +53,28 @@ export function checkFaults(current: FaultOptions, changes: Record<string, unkno
     }
   }
   return next;
+}
+
+/**
+ * The faults a protocol request meets before it is handled, in order: the delay, then 429
+ * (`Retry-After: 1`), then 503. The rates are read after the delay, so faults changed
+ * meanwhile apply to the requests still waiting. The lost answer is the caller's, after commit.
+ */
+export async function injectRequestFaults(
+  faults: () => FaultOptions,
+  chance: (rate: number) => boolean,
+): Promise<void> {
+  const { latencyMs } = faults();
+  if (latencyMs > 0) await sleep(latencyMs);
+  const { retryAfter429Rate, failRate } = faults();
+  if (chance(retryAfter429Rate))
+    throw new HttpError(429, 'rate_limited', 'too many requests; retry later', {
+      'Retry-After': '1',
+    });
+  if (chance(failRate))
+    throw new HttpError(
+      503,
+      'unavailable',
+      'the registry is temporarily unavailable (injected fault)',
+    );
 }

@@ -6,15 +6,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type {
   Card,
   ErrorBody,
+  HandoverEvent,
+  HandoverVoidEvent,
   ProtocolEvent,
   PullResponse,
   PushResponse,
 } from '../src/protocol/protocol.ts';
-import { DEMO_CENTER_ID, MAX_PUSH_EVENTS } from '../src/protocol/protocol.ts';
+import { DEFAULT_CENTER_RULES, DEMO_CENTER_ID, MAX_PUSH_EVENTS } from '../src/protocol/protocol.ts';
 import { DEMO_CARDS, mulberry32 } from './demo-inventory.ts';
 import { journalPathOf, loadRegistryFile } from './persistence.ts';
 import type { MockEventsResponse } from './handler.ts';
-import type { RunningRegistry } from './test-helpers.ts';
+import type { RunningRegistry, TestDevice } from './test-helpers.ts';
 import { authHeaders, pullPath, pushPath, startRegistry } from './test-helpers.ts';
 import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
 import { ALL_CHECKS } from '../tests/factories/cards.ts';
@@ -22,17 +24,37 @@ import { FIXED_NOW } from '../tests/factories/time.ts';
 
 const SEED_CARDS = 1234;
 const OTHER_CENTER = 'THR-012';
-const OTHER_TOKEN = 'token-of-THR-012';
 
 let dir: string;
 let registry: RunningRegistry;
+/** The test tablet, enrolled at DEMO-01, and a tablet of another center. */
+let device: TestDevice;
+let otherCenterDevice: TestDevice;
+
+/** A factory handover signed by the test tablet. */
+function signedHandover(overrides: Partial<HandoverEvent> = {}): Promise<HandoverEvent> {
+  return device.sign(createHandoverEvent(overrides));
+}
+
+/** A factory void signed by the test tablet. */
+function signedVoid(
+  handoverEventId: string,
+  overrides: Partial<HandoverVoidEvent> = {},
+): Promise<HandoverVoidEvent> {
+  return device.sign(createVoidEvent(handoverEventId, overrides));
+}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tahvil-registry-'));
   registry = await startRegistry({
     dataFile: join(dir, 'registry.json'),
     seedCards: SEED_CARDS,
-    tokens: { [OTHER_CENTER]: OTHER_TOKEN },
+    centers: { [OTHER_CENTER]: {} },
+  });
+  device = await registry.enrolDevice();
+  otherCenterDevice = await registry.enrolDevice({
+    centerId: OTHER_CENTER,
+    deviceId: 'device-of-THR-012',
   });
 });
 
@@ -46,7 +68,7 @@ afterEach(async () => {
   await registry.handler.reset(SEED_CARDS);
 });
 
-async function push(events: unknown[], headers = authHeaders()): Promise<PushResponse> {
+async function push(events: unknown[], headers = device.headers()): Promise<PushResponse> {
   const response = await fetch(registry.base + pushPath(), {
     method: 'POST',
     headers,
@@ -63,7 +85,7 @@ async function pullAll(limit = 5000): Promise<Card[]> {
     const query = new URLSearchParams({ limit: String(limit) });
     if (cursor) query.set('cursor', cursor);
     const response = await fetch(`${registry.base}${pullPath()}?${query}`, {
-      headers: authHeaders(),
+      headers: device.headers(),
     });
     expect(response.status).toBe(200);
     const page = (await response.json()) as PullResponse;
@@ -77,7 +99,7 @@ async function pullPage(cursor: string, limit: number): Promise<PullResponse> {
   const query = new URLSearchParams({ limit: String(limit) });
   if (cursor) query.set('cursor', cursor);
   const response = await fetch(`${registry.base}${pullPath()}?${query}`, {
-    headers: authHeaders(),
+    headers: device.headers(),
   });
   expect(response.status).toBe(200);
   return (await response.json()) as PullResponse;
@@ -115,7 +137,9 @@ describe('transport', () => {
 
   it('refuses an unknown token with 401', async () => {
     await expectError(
-      await fetch(registry.base + pullPath(), { headers: authHeaders('not-a-token') }),
+      await fetch(registry.base + pullPath(), {
+        headers: authHeaders({ deviceId: device.deviceId, token: 'not-a-token' }),
+      }),
       401,
       'unauthorized',
     );
@@ -123,7 +147,7 @@ describe('transport', () => {
 
   it("refuses another center's token with 403", async () => {
     await expectError(
-      await fetch(registry.base + pullPath(), { headers: authHeaders(OTHER_TOKEN) }),
+      await fetch(registry.base + pullPath(), { headers: otherCenterDevice.headers() }),
       403,
       'forbidden',
     );
@@ -131,7 +155,7 @@ describe('transport', () => {
 
   it('answers an unknown center with 404', async () => {
     await expectError(
-      await fetch(registry.base + pullPath('NOWHERE-99'), { headers: authHeaders() }),
+      await fetch(registry.base + pullPath('NOWHERE-99'), { headers: device.headers() }),
       404,
       'not_found',
     );
@@ -140,7 +164,7 @@ describe('transport', () => {
   it('answers malformed JSON with 400', async () => {
     const response = await fetch(registry.base + pushPath(), {
       method: 'POST',
-      headers: authHeaders(),
+      headers: device.headers(),
       body: '{"events": [',
     });
     await expectError(response, 400, 'malformed');
@@ -149,23 +173,25 @@ describe('transport', () => {
   it('answers a body without an events list with 400', async () => {
     const response = await fetch(registry.base + pushPath(), {
       method: 'POST',
-      headers: authHeaders(),
+      headers: device.headers(),
       body: '{"event": []}',
     });
     await expectError(response, 400, 'malformed');
   });
 
   it('requires X-Device-Id', async () => {
-    const { 'X-Device-Id': _deviceId, ...headers } = authHeaders();
+    const { 'X-Device-Id': _deviceId, ...headers } = device.headers();
     expect(_deviceId).toBeTruthy();
     await expectError(await fetch(registry.base + pullPath(), { headers }), 400, 'malformed');
   });
 
   it(`refuses more than ${MAX_PUSH_EVENTS} events with 413 and applies none`, async () => {
-    const events = Array.from({ length: MAX_PUSH_EVENTS + 1 }, () => createHandoverEvent());
+    const events = await device.signAll(
+      Array.from({ length: MAX_PUSH_EVENTS + 1 }, () => createHandoverEvent()),
+    );
     const response = await fetch(registry.base + pushPath(), {
       method: 'POST',
-      headers: authHeaders(),
+      headers: device.headers(),
       body: JSON.stringify({ events }),
     });
     await expectError(response, 413, 'batch_too_large');
@@ -174,7 +200,7 @@ describe('transport', () => {
 
   it.each([['0'], ['5001'], ['ten'], ['1.5']])('refuses limit=%s with 400', async (limit) => {
     await expectError(
-      await fetch(`${registry.base}${pullPath()}?limit=${limit}`, { headers: authHeaders() }),
+      await fetch(`${registry.base}${pullPath()}?limit=${limit}`, { headers: device.headers() }),
       400,
       'malformed',
     );
@@ -183,21 +209,22 @@ describe('transport', () => {
   it('refuses a cursor issued for another center with 400', async () => {
     await registry.mock('cards', {
       method: 'POST',
-      body: JSON.stringify({ centerId: 'AUD-1', token: 'token-of-AUD-1', cards: [{}, {}] }),
+      body: JSON.stringify({ centerId: 'AUD-1', cards: [{}, {}] }),
     });
+    const audDevice = await registry.enrolDevice({ centerId: 'AUD-1', deviceId: 'device-AUD-1' });
     const audPage = await fetch(`${registry.base}${pullPath('AUD-1')}?limit=1`, {
-      headers: authHeaders('token-of-AUD-1'),
+      headers: audDevice.headers(),
     });
     const { cursor } = (await audPage.json()) as PullResponse;
     const onDemo = await fetch(`${registry.base}${pullPath()}?cursor=${cursor}`, {
-      headers: authHeaders(),
+      headers: device.headers(),
     });
     await expectError(onDemo, 400, 'malformed');
   });
 
   it('refuses a cursor it did not issue with 400', async () => {
     await expectError(
-      await fetch(`${registry.base}${pullPath()}?cursor=garbage`, { headers: authHeaders() }),
+      await fetch(`${registry.base}${pullPath()}?cursor=garbage`, { headers: device.headers() }),
       400,
       'malformed',
     );
@@ -206,7 +233,7 @@ describe('transport', () => {
   it('answers 503 with an error body when the fail rate says so', async () => {
     registry.handler.setFaults({ failRate: 1 });
     await expectError(
-      await fetch(registry.base + pullPath(), { headers: authHeaders() }),
+      await fetch(registry.base + pullPath(), { headers: device.headers() }),
       503,
       'unavailable',
     );
@@ -214,7 +241,7 @@ describe('transport', () => {
 
   it('answers 429 with Retry-After when the rate-limit fault says so', async () => {
     registry.handler.setFaults({ retryAfter429Rate: 1 });
-    const response = await fetch(registry.base + pullPath(), { headers: authHeaders() });
+    const response = await fetch(registry.base + pullPath(), { headers: device.headers() });
     expect(response.headers.get('retry-after')).toBe('1');
     await expectError(response, 429, 'rate_limited');
   });
@@ -227,8 +254,8 @@ describe('transport', () => {
     try {
       const response = await fetch(registry.base + pushPath(), {
         method: 'POST',
-        headers: authHeaders(),
-        body: JSON.stringify({ events: [createHandoverEvent()] }),
+        headers: device.headers(),
+        body: JSON.stringify({ events: [await signedHandover()] }),
       });
       await expectError(response, 500, 'internal');
     } finally {
@@ -238,13 +265,13 @@ describe('transport', () => {
 
   it('after a failed save, answers the replay only once the event is on disk', async () => {
     const journal = journalPathOf(join(dir, 'registry.json'));
-    const event = createHandoverEvent();
+    const event = await signedHandover();
     rmSync(journal);
     mkdirSync(journal);
     try {
       const failed = await fetch(registry.base + pushPath(), {
         method: 'POST',
-        headers: authHeaders(),
+        headers: device.headers(),
         body: JSON.stringify({ events: [event] }),
       });
       expect(failed.status).toBe(500);
@@ -273,7 +300,7 @@ describe('pull', () => {
 
   it('starts from the beginning without a cursor and reports hasMore', async () => {
     const response = await fetch(`${registry.base}${pullPath()}?limit=3`, {
-      headers: authHeaders(),
+      headers: device.headers(),
     });
     const page = (await response.json()) as PullResponse;
     expect(page.items.map((card) => card.cardId)).toEqual(['C-0000001', 'C-0000002', 'C-0000003']);
@@ -282,18 +309,24 @@ describe('pull', () => {
 
   it('after the last page returns nothing new until a card changes', async () => {
     const first = await fetch(`${registry.base}${pullPath()}?limit=5000`, {
-      headers: authHeaders(),
+      headers: device.headers(),
     });
     const { cursor, hasMore } = (await first.json()) as PullResponse;
     expect(hasMore).toBe(false);
     const empty = (await (
-      await fetch(`${registry.base}${pullPath()}?cursor=${cursor}`, { headers: authHeaders() })
+      await fetch(`${registry.base}${pullPath()}?cursor=${cursor}`, { headers: device.headers() })
     ).json()) as PullResponse;
-    expect(empty).toEqual({ items: [], cursor, hasMore: false, remaining: 0 });
+    expect(empty).toEqual({
+      center: { centerId: DEMO_CENTER_ID, name: 'مرکز نمونه ۱', rules: DEFAULT_CENTER_RULES },
+      items: [],
+      cursor,
+      hasMore: false,
+      remaining: 0,
+    });
 
-    await push([createHandoverEvent()]);
+    await push([await signedHandover()]);
     const next = (await (
-      await fetch(`${registry.base}${pullPath()}?cursor=${cursor}`, { headers: authHeaders() })
+      await fetch(`${registry.base}${pullPath()}?cursor=${cursor}`, { headers: device.headers() })
     ).json()) as PullResponse;
     expect(next.items.map((card) => [card.cardId, card.status])).toEqual([
       ['C-0000001', 'handed_over'],
@@ -315,7 +348,7 @@ describe('pull', () => {
   it('counts a card changed after it was pulled among the cards remaining', async () => {
     const first = await pullPage('', 3);
     expect(first.remaining).toBe(SEED_CARDS - 3);
-    await push([createHandoverEvent()]); // C-0000001, already pulled, moves past the cursor
+    await push([await signedHandover()]); // C-0000001, already pulled, moves past the cursor
     const second = await pullPage(first.cursor, 3);
     expect(second.remaining).toBe(SEED_CARDS - 6 + 1);
   });
@@ -342,7 +375,7 @@ describe('pull', () => {
         pick(ready.filter((c) => seen.has(c.cardId))),
         pick(ready.filter((c) => !seen.has(c.cardId))),
       ]) {
-        const event = createHandoverEvent({
+        const event = await signedHandover({
           cardId: card.cardId,
           recipient: { kind: 'holder', nationalCode: card.nationalCode, fullName: card.firstName },
         });
@@ -396,7 +429,7 @@ describe('pull', () => {
 
 describe('push', () => {
   it('accepts a handover of a ready card and records it on the card', async () => {
-    const event = createHandoverEvent();
+    const event = await signedHandover();
     const { results } = await push([event]);
     expect(results).toEqual([
       {
@@ -412,8 +445,8 @@ describe('push', () => {
 
   it('answers a replayed batch with duplicate and changes nothing', async () => {
     const batch = [
-      createHandoverEvent(),
-      createHandoverEvent({
+      await signedHandover(),
+      await signedHandover({
         cardId: 'C-0000006',
         recipient: {
           kind: 'proxy',
@@ -440,8 +473,8 @@ describe('push', () => {
   });
 
   it('answers a replay of a voided handover and of its void with duplicate, leaving the card ready', async () => {
-    const handover = createHandoverEvent();
-    const annul = createVoidEvent(handover.eventId);
+    const handover = await signedHandover();
+    const annul = await signedVoid(handover.eventId);
     await push([handover, annul]);
     const { results } = await push([handover, annul]);
     expect(results.map((result) => result.status)).toEqual(['duplicate', 'duplicate']);
@@ -450,9 +483,9 @@ describe('push', () => {
   });
 
   it('answers a second handover of the same card with conflict and the current card', async () => {
-    const first = createHandoverEvent();
+    const first = await signedHandover();
     await push([first]);
-    const second = createHandoverEvent({ staffId: 'S-11' });
+    const second = await signedHandover({ staffId: 'S-11' });
     const [result] = (await push([second])).results;
     expect(result).toMatchObject({ eventId: second.eventId, status: 'conflict' });
     expect(result?.reason).toBeTruthy();
@@ -464,7 +497,7 @@ describe('push', () => {
   });
 
   it('rejects a holder handover whose national code is not the card holder’s', async () => {
-    const event = createHandoverEvent({
+    const event = await signedHandover({
       recipient: {
         kind: 'holder',
         nationalCode: DEMO_CARDS.revoked.nationalCode,
@@ -480,7 +513,7 @@ describe('push', () => {
   });
 
   it('rejects a handover of an unknown card', async () => {
-    const [result] = (await push([createHandoverEvent({ cardId: 'C-9999999' })])).results;
+    const [result] = (await push([await signedHandover({ cardId: 'C-9999999' })])).results;
     expect(result).toMatchObject({
       status: 'rejected',
       reason: expect.stringContaining('unknown card'),
@@ -512,14 +545,14 @@ describe('push', () => {
     ['an unknown old-card state', { checks: { ...ALL_CHECKS, oldCard: 'lost' } }],
     ['a time without offset', { occurredAt: '2026-11-25 10:31' }],
   ])('rejects an event with %s', async (_name, overrides) => {
-    const [result] = (await push([{ ...createHandoverEvent(), ...overrides }])).results;
+    const [result] = (await push([{ ...(await signedHandover()), ...overrides }])).results;
     expect(result?.status).toBe('rejected');
     expect(result?.reason).toBeTruthy();
     expect((await pullCard('C-0000001')).status).toBe('ready');
   });
 
   it('answers a handover of a revoked card with conflict', async () => {
-    const event = createHandoverEvent({
+    const event = await signedHandover({
       cardId: DEMO_CARDS.revoked.cardId,
       recipient: {
         kind: 'holder',
@@ -532,9 +565,9 @@ describe('push', () => {
   });
 
   it('applies each event on its own: one rejection does not fail the batch', async () => {
-    const good = createHandoverEvent();
+    const good = await signedHandover();
     const { results } = await push([
-      createHandoverEvent({ cardId: 'C-9999999' }),
+      await signedHandover({ cardId: 'C-9999999' }),
       'not an event',
       good,
     ]);
@@ -543,10 +576,10 @@ describe('push', () => {
   });
 
   it('a void puts the card back to ready with a higher version', async () => {
-    const handover = createHandoverEvent();
+    const handover = await signedHandover();
     await push([handover]);
     const handedOver = await pullCard('C-0000001');
-    const [result] = (await push([createVoidEvent(handover.eventId)])).results;
+    const [result] = (await push([await signedVoid(handover.eventId)])).results;
     expect(result?.status).toBe('accepted');
     const card = await pullCard('C-0000001');
     expect(card).toMatchObject({ status: 'ready', handover: null });
@@ -558,24 +591,24 @@ describe('push', () => {
   });
 
   it('applies a batch in order: a handover and its void in one batch are both accepted', async () => {
-    const handover = createHandoverEvent();
-    const { results } = await push([handover, createVoidEvent(handover.eventId)]);
+    const handover = await signedHandover();
+    const { results } = await push([handover, await signedVoid(handover.eventId)]);
     expect(results.map((result) => result.status)).toEqual(['accepted', 'accepted']);
     expect((await pullCard('C-0000001')).status).toBe('ready');
   });
 
   it('answers a second void of the same handover with conflict', async () => {
-    const handover = createHandoverEvent();
-    await push([handover, createVoidEvent(handover.eventId)]);
-    const [result] = (await push([createVoidEvent(handover.eventId)])).results;
+    const handover = await signedHandover();
+    await push([handover, await signedVoid(handover.eventId)]);
+    const [result] = (await push([await signedVoid(handover.eventId)])).results;
     expect(result).toMatchObject({ status: 'conflict', card: { status: 'ready' } });
   });
 
   it('answers a void of a superseded handover with conflict, keeping the newer one', async () => {
-    const first = createHandoverEvent();
-    const second = createHandoverEvent();
-    await push([first, createVoidEvent(first.eventId), second]);
-    const [result] = (await push([createVoidEvent(first.eventId)])).results;
+    const first = await signedHandover();
+    const second = await signedHandover();
+    await push([first, await signedVoid(first.eventId), second]);
+    const [result] = (await push([await signedVoid(first.eventId)])).results;
     expect(result).toMatchObject({
       status: 'conflict',
       card: { status: 'handed_over', handover: { eventId: second.eventId } },
@@ -583,7 +616,7 @@ describe('push', () => {
   });
 
   it('rejects a void of a handover the registry never accepted', async () => {
-    const [result] = (await push([createVoidEvent('00000000-0000-4000-8000-000000000000')]))
+    const [result] = (await push([await signedVoid('00000000-0000-4000-8000-000000000000')]))
       .results;
     expect(result?.status).toBe('rejected');
   });
@@ -606,7 +639,7 @@ describe('push', () => {
   ])(
     'rejects an accepted eventId reused with %s, and the card keeps the first',
     async (_name, change) => {
-      const event = createHandoverEvent();
+      const event = await signedHandover();
       await push([event]);
       const [result] = (await push([{ ...event, ...change }])).results;
       expect(result).toMatchObject({
@@ -621,13 +654,14 @@ describe('push', () => {
     let clock = FIXED_NOW.getTime();
     const stepped = await startRegistry({ seedCards: 5, now: () => new Date(clock) });
     try {
-      const nearlyADayAhead = createHandoverEvent({
+      const tablet = await stepped.enrolDevice();
+      const nearlyADayAhead = await signedHandover({
         occurredAt: new Date(clock + 23 * 60 * 60 * 1000).toISOString(),
       });
       const send = async () => {
         const response = await fetch(`${stepped.base}${pushPath()}`, {
           method: 'POST',
-          headers: authHeaders(),
+          headers: tablet.headers(),
           body: JSON.stringify({ events: [nearlyADayAhead] }),
         });
         return ((await response.json()) as PushResponse).results[0]?.status;
@@ -641,7 +675,7 @@ describe('push', () => {
   });
 
   it('judges an eventId reused against a handover loaded with its card field for field', async () => {
-    const loaded = createHandoverEvent({
+    const loaded = await signedHandover({
       cardId: 'L-1',
       recipient: { kind: 'holder', nationalCode: '0012345679', fullName: 'زهرا محمدی' },
     });
@@ -660,21 +694,29 @@ describe('push', () => {
     });
   });
 
-  it('answers a replay sent with its fields in another order, or with stray fields, as duplicate', async () => {
-    const event = createHandoverEvent();
+  it('answers a replay sent with its fields in another order as duplicate', async () => {
+    const event = await signedHandover();
     await push([event]);
     const reordered = Object.fromEntries(Object.entries(event).reverse());
-    const [result] = (await push([{ ...reordered, stray: 1 } as never])).results;
-    expect(result?.status).toBe('duplicate');
+    const [result] = (await push([reordered])).results;
+    expect(result).toMatchObject({ status: 'duplicate', code: 'already-accepted' });
+  });
+
+  it('rejects a replay with a stray member as a reused eventId: what is kept is what was signed', async () => {
+    const event = await signedHandover();
+    await push([event]);
+    const [result] = (await push([{ ...event, stray: 1 }])).results;
+    expect(result).toMatchObject({ status: 'rejected', code: 'event-id-reused' });
+    expect((await pullCard('C-0000001')).handover).toEqual(event);
   });
 
   it('commits an event whose answer is lost, and answers its replay with duplicate', async () => {
     registry.handler.setFaults({ dropRate: 1 });
-    const event = createHandoverEvent();
+    const event = await signedHandover();
     await expect(
       fetch(registry.base + pushPath(), {
         method: 'POST',
-        headers: authHeaders(),
+        headers: device.headers(),
         body: JSON.stringify({ events: [event] }),
       }),
     ).rejects.toThrow();
@@ -693,10 +735,12 @@ describe('persistence', () => {
   it('a new handler over the same data file still knows an accepted event', async () => {
     const dataFile = join(dir, 'restart.json');
     const first = await startRegistry({ dataFile, seedCards: 50 });
-    const event = createHandoverEvent();
+    // Enrolled with the first, known to the second: devices are in the data file too.
+    const tablet = await first.enrolDevice();
+    const event = await signedHandover();
     const response = await fetch(first.base + pushPath(), {
       method: 'POST',
-      headers: authHeaders(),
+      headers: tablet.headers(),
       body: JSON.stringify({ events: [event] }),
     });
     expect(((await response.json()) as PushResponse).results[0]?.status).toBe('accepted');
@@ -706,7 +750,7 @@ describe('persistence', () => {
     try {
       const replay = await fetch(second.base + pushPath(), {
         method: 'POST',
-        headers: authHeaders(),
+        headers: tablet.headers(),
         body: JSON.stringify({ events: [event] }),
       });
       const [result] = ((await replay.json()) as PushResponse).results;
@@ -724,22 +768,25 @@ describe('restart', () => {
   it('keeps every acknowledged event and every card as it was pulled', async () => {
     const dataFile = join(dir, 'restart-all.json');
     const before = await startRegistry({ dataFile, seedCards: 50 });
+    const tablet = await before.enrolDevice();
     const pullFrom = async (base: string) => {
-      const response = await fetch(`${base}${pullPath()}?limit=5000`, { headers: authHeaders() });
+      const response = await fetch(`${base}${pullPath()}?limit=5000`, {
+        headers: tablet.headers(),
+      });
       return ((await response.json()) as PullResponse).items;
     };
     const eventsOf = async (running: RunningRegistry) =>
       ((await (await running.mock('events')).json()) as MockEventsResponse).events;
-    const voided = createHandoverEvent();
+    const voided = await signedHandover();
     const events = [
       voided,
-      createVoidEvent(voided.eventId),
-      createHandoverEvent(),
-      createHandoverEvent({ staffId: 'S-02' }),
+      await signedVoid(voided.eventId),
+      await signedHandover(),
+      await signedHandover({ staffId: 'S-02' }),
     ];
     const response = await fetch(before.base + pushPath(), {
       method: 'POST',
-      headers: authHeaders(),
+      headers: tablet.headers(),
       body: JSON.stringify({ events }),
     });
     expect(
@@ -764,7 +811,7 @@ describe('restart', () => {
 
 describe('/__mock/', () => {
   it('reset reseeds the demo center deterministically and forgets events', async () => {
-    await push([createHandoverEvent()]);
+    await push([await signedHandover()]);
     const response = await registry.mock(`reset`, {
       method: 'POST',
       body: JSON.stringify({ seedCards: 20 }),
@@ -806,7 +853,7 @@ describe('/__mock/', () => {
       }),
     });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { token: string; cards: Card[] };
+    const body = (await response.json()) as { cards: Card[] };
     expect(body.cards[0]).toMatchObject({
       cardId: 'X-1',
       centerId: 'SHZ-003',
@@ -816,8 +863,9 @@ describe('/__mock/', () => {
     });
     expect(body.cards[1]?.cardId).toMatch(/^C-\d{7}$/);
 
+    const shiraz = await registry.enrolDevice({ centerId: 'SHZ-003', deviceId: 'device-SHZ-003' });
     const pulled = await fetch(`${registry.base}${pullPath('SHZ-003')}`, {
-      headers: authHeaders(body.token),
+      headers: shiraz.headers(),
     });
     expect(((await pulled.json()) as PullResponse).items).toHaveLength(2);
   });
@@ -836,7 +884,7 @@ describe('/__mock/', () => {
       body: JSON.stringify({ centerId: DEMO_CENTER_ID, cardId: 'C-0000001' }),
     });
     expect(((await revoke.json()) as { card: Card }).card.status).toBe('revoked');
-    const [result] = (await push([createHandoverEvent()])).results;
+    const [result] = (await push([await signedHandover()])).results;
     expect(result).toMatchObject({ status: 'conflict', card: { status: 'revoked' } });
   });
 });

@@ -1,11 +1,15 @@
-// The mock registry's HTTP face: the protocol's routes (docs/protocol.md), the /__mock/
-// controls, fault injection and, optionally, the built app, composed from protocol-routes.ts,
-// mock-routes.ts and static-files.ts. Must stay true: a request that changes state is answered
-// only after the change is on disk; every error body is { error: { code, message } }; only the
-// protocol's routes answer cross-origin requests; faults draw from the injected random source.
+// The mock registry's HTTP face: the protocol's routes (docs/protocol.md), the administrator
+// endpoints, the /__mock/ controls, fault injection and, optionally, the built app, composed from
+// protocol-routes.ts, admin-routes.ts, mock-routes.ts and static-files.ts. Must stay true: a
+// request that changes state is answered only after the change is on disk; every error body is
+// { error: { code, message } }; only the protocol's routes answer cross-origin requests (never
+// /api/v2/admin/ nor /__mock/); no center or device token is built in: devices enrol; faults
+// draw from the injected random source.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DEMO_CENTER_ID, DEMO_DEVICE_TOKEN, PROTOCOL_BASE_PATH } from '../src/protocol/protocol.ts';
+import type { CenterRules } from '../src/protocol/protocol.ts';
+import { ADMIN_BASE_PATH, DEMO_CENTER_ID, PROTOCOL_BASE_PATH } from '../src/protocol/protocol.ts';
+import { createAdminRoutes, parseCenterChanges } from './admin-routes.ts';
 import { DEFAULT_DEMO_CARD_COUNT, DEFAULT_DEMO_SEED, generateDemoCards } from './demo-inventory.ts';
 import type { FaultOptions } from './faults.ts';
 import { NO_FAULTS, checkFaults, isIntegerFrom } from './faults.ts';
@@ -29,11 +33,15 @@ export interface RegistryHandlerOptions {
   seedCards?: number;
   /** Seed of the demo inventory (default DEFAULT_DEMO_SEED). */
   seed?: number;
-  /** Device token per center, e.g. { 'DEMO-01': 'secret' }; centers named here exist even without cards. */
-  tokens?: Record<string, string>;
+  /**
+   * Centers to create at start (or update, when the data file has them), each with its name
+   * and rules if given, e.g. { 'THR-012': { rules: { proxyPickupAllowed: false } } }.
+   */
+  centers?: Record<string, { name?: string; rules?: Partial<CenterRules> }>;
   faults?: Partial<FaultOptions>;
   /** Random source for fault decisions; inject a seeded one to make tests deterministic. */
   random?: () => number;
+  /** The registry's clock: `updatedAt`, `occurredAt` plausibility, enrolment codes' expiry. */
   now?: () => Date;
   /** Serve this folder (the built app) for paths outside /api/ and /__mock/. */
   serveAppDir?: string;
@@ -41,7 +49,7 @@ export interface RegistryHandlerOptions {
   connectSources?: string[];
   /** The /__mock/ endpoints (default on): for tests and demos only. */
   mockEndpoints?: boolean;
-  /** The token the /__mock/ controls take; a random one is made when none is given. */
+  /** The token the administrator endpoints and /__mock/ take; random when none is given. */
   adminToken?: string;
   /** Cross-origin headers on the protocol's routes (default on), for a tablet served elsewhere. */
   cors?: boolean;
@@ -50,7 +58,7 @@ export interface RegistryHandlerOptions {
 export interface RegistryHandler {
   (req: IncomingMessage, res: ServerResponse): void;
   readonly state: RegistryState;
-  /** The administrator token the /__mock/ controls take (printed by main.ts at start). */
+  /** The administrator token of /api/v2/admin/ and /__mock/ (printed by main.ts at start). */
   readonly adminToken: string;
   /** Resolves once every change so far is on disk (immediately without a data file). */
   flush(): Promise<void>;
@@ -81,9 +89,6 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
     throw new Error(
       `the administrator token must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters, without spaces`,
     );
-  // A tablet's token must never open the registry's staff tools.
-  if (Object.values(options.tokens ?? {}).includes(adminToken) || adminToken === DEMO_DEVICE_TOKEN)
-    throw new Error('the administrator token must differ from every device token');
 
   const loaded =
     options.dataFile && !options.fresh
@@ -109,8 +114,8 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
     });
   };
   if (!loaded) seedDemo(seedCards, seed);
-  for (const [centerId, token] of Object.entries(options.tokens ?? {}))
-    state.ensureCenter(centerId, token);
+  for (const [centerId, profile] of Object.entries(options.centers ?? {}))
+    state.putCenterProfile(centerId, parseCenterChanges(profile));
 
   const flush = async (): Promise<void> => {
     if (!persister) return;
@@ -126,7 +131,15 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
   };
 
   const chance = (rate: number) => rate > 0 && random() < rate;
-  const handleProtocol = createProtocolRoutes({ state, flush, faults: () => faults, chance });
+  const now = options.now ?? (() => new Date());
+  const handleProtocol = createProtocolRoutes({
+    state,
+    flush,
+    faults: () => faults,
+    chance,
+    now,
+  });
+  const handleAdmin = createAdminRoutes({ state, flush, adminToken });
   const handleMock = createMockRoutes({
     state,
     flush,
@@ -144,12 +157,20 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://registry.invalid');
+    const isAdmin =
+      url.pathname === ADMIN_BASE_PATH || url.pathname.startsWith(`${ADMIN_BASE_PATH}/`);
     const isApi =
-      url.pathname === PROTOCOL_BASE_PATH ||
+      (!isAdmin && url.pathname === PROTOCOL_BASE_PATH) ||
       url.pathname.startsWith(`${PROTOCOL_BASE_PATH}/`) ||
       url.pathname.startsWith('/api/');
     const isMock = url.pathname.startsWith('/__mock/');
     try {
+      if (isAdmin) {
+        // No cross-origin headers, to a preflight or otherwise: no web page a clerk opens can
+        // send the administrator token here, nor read an answer.
+        await handleAdmin(req, res, url);
+        return;
+      }
       if (isApi) {
         if (cors) {
           res.setHeader('Access-Control-Allow-Origin', '*');

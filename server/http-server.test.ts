@@ -50,7 +50,8 @@ describe('the registry socket', () => {
     );
     const socket = await open(registry.base);
     const done = closed(socket);
-    const headers = Object.entries(authHeaders())
+    const device = await registry.enrolDevice();
+    const headers = Object.entries(authHeaders(device))
       .map(([name, value]) => `${name}: ${value}\r\n`)
       .join('');
     socket.write(

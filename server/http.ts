@@ -3,6 +3,7 @@
 // from src/protocol's ERROR_CODES; a body over its route's limit is refused (413) without being
 // read into memory, and a body nested deeper than any registry document is refused before
 // JSON.parse sees it.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorBody, ErrorCode } from '../src/protocol/protocol.ts';
 import { DEFAULT_MAX_JSON_ENTRIES, parseJsonBody } from './json-body.ts';
@@ -114,6 +115,26 @@ export function mediaType(req: IncomingMessage): string {
 export function bearerToken(req: IncomingMessage): string | undefined {
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
   return match?.[1];
+}
+
+/** Compares digests, so neither the secret's content nor its length shows in the time taken. */
+export function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/**
+ * Throws 401 unless the request carries `Authorization: Bearer <administrator token>`: the
+ * only credential of the registry's staff tools (/__mock/ and the administrator endpoints).
+ */
+export function requireAdminToken(req: IncomingMessage, adminToken: string, what: string): void {
+  const token = bearerToken(req);
+  if (token === undefined || !sameSecret(token, adminToken))
+    throw new HttpError(
+      401,
+      'unauthorized',
+      `${what} need Authorization: Bearer <administrator token>`,
+    );
 }
 
 export function sleep(ms: number): Promise<void> {

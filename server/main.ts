@@ -1,10 +1,18 @@
 // Command line for the mock registry: `tsx server/main.ts --port 8787 --data var/mock.json`.
 // Must stay true: the data file is on disk before the server listens, and a stop signal waits
 // for pending writes, so nothing a client was told is lost on Ctrl-C; a data file that does not
-// load (decision 013) stops it with exit code 1 before anything is written, never reseeded over.
+// load (decision 013) stops it with exit code 1 before anything is written, never reseeded over;
+// no device token is printed or built in: the banner prints one-time enrolment codes, each on
+// disk before it is shown.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
+import {
+  DEMO_CENTER_ID,
+  ENROLMENT_CODE_DEFAULT_MINUTES,
+  ENROL_APP_PATH,
+  enrolmentCodesPath,
+} from '../src/protocol/protocol.ts';
+import { formatEnrolmentCode } from '../src/domain/enrolment-code.ts';
 import { CommandLineError, USAGE, parseCommandLine } from './cli-options.ts';
 import { createRegistryHandler } from './handler.ts';
 import { createRegistryServer } from './http-server.ts';
@@ -26,14 +34,23 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const { port, host, quiet, dataFile, seedCards, handler: options } = commandLine;
+  const { port, host, quiet, dataFile, seedCards, enrolmentCodes, handler: options } = commandLine;
   if (dataFile) mkdirSync(dirname(dataFile), { recursive: true });
 
   const started = performance.now();
   let handler;
+  const codes: Array<{ code: string; expiresAt: string }> = [];
   try {
     handler = createRegistryHandler(options);
-    // The seeded inventory goes to disk before anyone can see it.
+    handler.state.ensureCenter(DEMO_CENTER_ID);
+    for (let index = 0; index < enrolmentCodes; index++) {
+      const { code, stored } = handler.state.devices.issueCode(
+        DEMO_CENTER_ID,
+        ENROLMENT_CODE_DEFAULT_MINUTES,
+      );
+      codes.push({ code, expiresAt: stored.expiresAt });
+    }
+    // The seeded inventory and the codes go to disk before anyone can see them.
     await handler.flush();
   } catch (error) {
     process.stderr.write(`mock registry: ${(error as Error).message}\n`);
@@ -67,12 +84,17 @@ async function main(): Promise<void> {
     const address = server.address();
     const boundPort = typeof address === 'object' && address ? address.port : port;
     const shownHost = host.includes(':') ? `[${host}]` : host;
+    const origin = `http://${shownHost}:${boundPort}`;
+    const profile = registry.state.centerProfile(DEMO_CENTER_ID);
     const lines = [
-      `mock registry listening on http://${shownHost}:${boundPort}  (started in ${(performance.now() - started).toFixed(0)} ms)`,
-      `  center ${DEMO_CENTER_ID}, device token ${registry.state.tokenOf(DEMO_CENTER_ID)}, ${cardCount} cards`,
-      ...(options.mockEndpoints === false
-        ? []
-        : [`  administrator token (for /__mock/) ${registry.adminToken}`]),
+      `mock registry listening on ${origin}  (started in ${(performance.now() - started).toFixed(0)} ms)`,
+      `  center ${DEMO_CENTER_ID} (${profile?.name ?? DEMO_CENTER_ID}), ${cardCount} cards`,
+      `  administrator token (for /api/v2/admin/ and /__mock/) ${registry.adminToken}`,
+      ...codes.map(
+        ({ code, expiresAt }) =>
+          `  enrolment code ${formatEnrolmentCode(code)} (one tablet, until ${expiresAt}): ${origin}${ENROL_APP_PATH}?code=${code}`,
+      ),
+      `  another code: curl -X POST -H 'Authorization: Bearer ${registry.adminToken}' ${origin}${enrolmentCodesPath(DEMO_CENTER_ID)}`,
       `  data ${dataFile ?? '(in memory only)'}`,
     ];
     const f = registry.faults();

@@ -1,9 +1,9 @@
 // @vitest-environment node
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Card, ErrorBody, PullResponse } from '../src/protocol/protocol.ts';
-import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
-import type { RunningRegistry } from './test-helpers.ts';
-import { authHeaders, pullPath, pushPath, startRegistry } from './test-helpers.ts';
+import type { Card, ErrorBody, PullResponse, PushResponse } from '../src/protocol/protocol.ts';
+import { DEFAULT_CENTER_RULES, DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
+import type { RunningRegistry, TestDevice } from './test-helpers.ts';
+import { pullPath, pushPath, startRegistry } from './test-helpers.ts';
 import { createHandoverEvent } from '../tests/factories/events.ts';
 import { MANIFEST_COLUMNS } from '../src/domain/manifest.ts';
 
@@ -24,7 +24,6 @@ const REZA = ['M-3', '1234567891', 'رضا', 'احمدی', '', '1350-01-01', '',
 
 interface ImportAnswer {
   centerId: string;
-  token: string;
   imported: number;
   unchanged: number;
   kept: number;
@@ -33,6 +32,17 @@ interface ImportAnswer {
 }
 
 let registry: RunningRegistry;
+/** A tablet per center, enrolled once the center exists (centers and devices outlive a reset). */
+const tablets = new Map<string, TestDevice>();
+
+async function tabletAt(centerId: string): Promise<TestDevice> {
+  let tablet = tablets.get(centerId);
+  if (!tablet) {
+    tablet = await registry.enrolDevice({ centerId, deviceId: `device-${centerId}` });
+    tablets.set(centerId, tablet);
+  }
+  return tablet;
+}
 
 beforeAll(async () => {
   registry = await startRegistry({ seedCards: 10 });
@@ -67,10 +77,10 @@ async function importManifest(body: string, query?: string): Promise<ImportAnswe
   return (await response.json()) as ImportAnswer;
 }
 
-async function pull(token: string, centerId = CENTER, cursor = ''): Promise<PullResponse> {
+async function pull(centerId = CENTER, cursor = ''): Promise<PullResponse> {
   const response = await fetch(
     `${registry.base}${pullPath(centerId)}?limit=5000${cursor ? `&cursor=${cursor}` : ''}`,
-    { headers: authHeaders(token) },
+    { headers: (await tabletAt(centerId)).headers() },
   );
   expect(response.status).toBe(200);
   return (await response.json()) as PullResponse;
@@ -83,18 +93,17 @@ function card(cardId: string, centerId = CENTER): Card {
 }
 
 describe('POST /__mock/cards with a manifest CSV', () => {
-  it('loads every row into a new center as ready cards its token can pull', async () => {
+  it('loads every row into a new center as ready cards a tablet enrolled there can pull', async () => {
     const answer = await importManifest(csv([HEADER, ZAHRA, ALI]));
     expect(answer).toEqual({
       centerId: CENTER,
-      token: `demo-token-${CENTER}`,
       imported: 2,
       unchanged: 0,
       kept: 0,
       rejectedRows: 0,
       rejected: [],
     });
-    const { items } = await pull(answer.token);
+    const { items } = await pull();
     expect(items).toEqual([
       expect.objectContaining({
         cardId: 'M-1',
@@ -120,10 +129,15 @@ describe('POST /__mock/cards with a manifest CSV', () => {
     ]);
   });
 
-  it('gives a new center the token in the query', async () => {
-    const answer = await importManifest(csv([HEADER, ZAHRA]), `centerId=${CENTER}&token=secret-4`);
-    expect(answer.token).toBe('secret-4');
-    expect((await pull('secret-4')).items).toHaveLength(1);
+  it('gives a new center its default name and rules, sent with every pull', async () => {
+    await importManifest(csv([HEADER, ZAHRA]), 'centerId=TBZ-NEW');
+    const page = await pull('TBZ-NEW');
+    expect(page.items).toHaveLength(1);
+    expect(page.center).toEqual({
+      centerId: 'TBZ-NEW',
+      name: 'TBZ-NEW',
+      rules: DEFAULT_CENTER_RULES,
+    });
   });
 
   it('reports rejected rows by file line and reason, and imports the others', async () => {
@@ -148,10 +162,10 @@ describe('POST /__mock/cards with a manifest CSV', () => {
 
   it('changes nothing, not even a version, when the same file comes again', async () => {
     const file = csv([HEADER, ZAHRA, ALI]);
-    const { token } = await importManifest(file);
-    const { cursor } = await pull(token);
+    await importManifest(file);
+    const { cursor } = await pull();
     expect(await importManifest(file)).toMatchObject({ imported: 0, unchanged: 2, kept: 0 });
-    expect((await pull(token, CENTER, cursor)).items).toEqual([]);
+    expect((await pull(CENTER, cursor)).items).toEqual([]);
   });
 
   it('updates a card whose row changed, with a new version', async () => {
@@ -175,14 +189,18 @@ describe('POST /__mock/cards with a manifest CSV', () => {
   });
 
   it('never overwrites a handed-over card, and counts its row as kept', async () => {
-    const { token } = await importManifest(csv([HEADER, ZAHRA]));
-    const event = createHandoverEvent({ cardId: 'M-1' });
+    await importManifest(csv([HEADER, ZAHRA]));
+    const tablet = await tabletAt(CENTER);
+    const event = await tablet.sign(
+      createHandoverEvent({ cardId: 'M-1', deviceId: tablet.deviceId }),
+    );
     const pushed = await fetch(registry.base + pushPath(CENTER), {
       method: 'POST',
-      headers: authHeaders(token),
+      headers: tablet.headers(),
       body: JSON.stringify({ events: [event] }),
     });
     expect(pushed.status).toBe(200);
+    expect(((await pushed.json()) as PushResponse).results[0]?.status).toBe('accepted');
     const handedOver = card('M-1');
     expect(handedOver.status).toBe('handed_over');
 

@@ -3,13 +3,15 @@
 // cross-origin request, and a refused request changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Card, ErrorBody } from '../src/protocol/protocol.ts';
-import { DEMO_CENTER_ID, DEMO_DEVICE_TOKEN } from '../src/protocol/protocol.ts';
-import type { RunningRegistry } from './test-helpers.ts';
+import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
+import type { RunningRegistry, TestDevice } from './test-helpers.ts';
 import { startRegistry } from './test-helpers.ts';
 
 let registry: RunningRegistry;
+let device: TestDevice;
 beforeAll(async () => {
   registry = await startRegistry({ seedCards: 10 });
+  device = await registry.enrolDevice();
 });
 afterAll(() => registry.close());
 
@@ -22,15 +24,18 @@ async function cardStatus(): Promise<Card['status']> {
 
 describe('/__mock/ controls', () => {
   it.each([
-    ['no Authorization', {}],
-    ['the demo device token', { Authorization: `Bearer ${DEMO_DEVICE_TOKEN}` }],
-    ['a wrong token', { Authorization: 'Bearer not-the-administrator-token' }],
-    ['a token of the right length but wrong', { Authorization: `Bearer ${'x'.repeat(43)}` }],
-    ['Basic credentials', { Authorization: 'Basic YWRtaW46YWRtaW4=' }],
+    ['no Authorization', () => ({})],
+    ['an enrolled device token', () => device.headers()],
+    ['a wrong token', () => ({ Authorization: 'Bearer not-the-administrator-token' })],
+    [
+      'a token of the right length but wrong',
+      () => ({ Authorization: `Bearer ${'x'.repeat(43)}` }),
+    ],
+    ['Basic credentials', () => ({ Authorization: 'Basic YWRtaW46YWRtaW4=' })],
   ])('refuse a revoke with %s (401) and change nothing', async (_name, headers) => {
     const response = await fetch(`${registry.base}/__mock/revoke`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...headers },
+      headers: { 'Content-Type': 'application/json', ...headers() },
       body: REVOKE_BODY,
     });
     expect(response.status).toBe(401);
@@ -121,11 +126,11 @@ describe('/__mock/cards', () => {
   });
 
   it.each([
-    ['a JSON load', 'cards', { centerId: 'TOK-1', cards: [{}] }],
-    ['a manifest load', 'cards?centerId=TOK-2&token=', undefined],
+    ['a JSON load', 'TOK-1', 'cards', { centerId: 'TOK-1', cards: [{}] }],
+    ['a manifest load', 'TOK-2', 'cards?centerId=TOK-2&token=', undefined],
   ])(
-    'refuses, in %s, a center token equal to the administrator token',
-    async (_name, path, body) => {
+    'refuses, in %s, a center token (there are none since protocol 2) and creates nothing',
+    async (_name, centerId, path, body) => {
       const token = registry.handler.adminToken;
       const response = body
         ? await registry.mock(path, { method: 'POST', body: JSON.stringify({ ...body, token }) })
@@ -135,7 +140,9 @@ describe('/__mock/cards', () => {
             body: 'card_id,national_code,first_name,last_name\nM-1,0012345679,زهرا,محمدی\n',
           });
       expect(response.status).toBe(400);
-      const pull = await fetch(`${registry.base}/api/v2/centers/TOK-1/cards`, {
+      expect(((await response.json()) as ErrorBody).error.message).toMatch(/enrolment code/);
+      expect(registry.handler.state.hasCenter(centerId)).toBe(false);
+      const pull = await fetch(`${registry.base}/api/v2/centers/${centerId}/cards`, {
         headers: { Authorization: `Bearer ${token}`, 'X-Device-Id': 'probe' },
       });
       expect(pull.status).toBe(401);
@@ -177,16 +184,12 @@ describe('the administrator token', () => {
     await expect(startRegistry({ adminToken: 'short' })).rejects.toThrow(/at least 16/);
   });
 
-  it.each([
-    ['the demo device token', DEMO_DEVICE_TOKEN, {}],
-    [
-      'a configured center token',
-      'a-center-token-of-sixteen',
-      { tokens: { 'KRJ-2': 'a-center-token-of-sixteen' } },
-    ],
-  ])('must differ from %s', async (_name, adminToken, options) => {
-    await expect(startRegistry({ ...options, adminToken })).rejects.toThrow(
-      /differ from every device token/,
-    );
+  it('differs from every device token, which the registry makes itself at enrolment', async () => {
+    const other = await registry.enrolDevice({ deviceId: 'device-second-0002' });
+    for (const tablet of [device, other]) {
+      expect(tablet.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(tablet.token).not.toBe(registry.handler.adminToken);
+    }
+    expect(other.token).not.toBe(device.token);
   });
 });

@@ -2,8 +2,8 @@
 // list accepted events, set faults. They stand in for a registry's own staff and tools, for
 // tests and the demo. Must stay true: every control needs the administrator token (never a
 // device token), answers no cross-origin headers, and takes a bounded body, so no web page a
-// clerk opens can reach them; a control that changes state answers only once it is durable.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// clerk opens can reach them; a control that changes state answers only once it is durable; a
+// handover loaded with a card is the administrator's data and is not signature-checked.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Card, ProtocolEvent } from '../src/protocol/protocol.ts';
 import { CARD_STATUSES, DEMO_CENTER_ID, isOneOf } from '../src/protocol/protocol.ts';
@@ -15,16 +15,15 @@ import { parseEvent } from './event-validation.ts';
 import type { FaultOptions } from './faults.ts';
 import {
   HttpError,
-  bearerToken,
   malformed,
   mediaType,
   readBody,
   readJson,
+  requireAdminToken,
   sendJson,
 } from './http.ts';
 import { isRecord } from './json-body.ts';
 import type { RegistryState } from './registry-state.ts';
-import { RegistryInputError } from './registry-state.ts';
 
 /** A control's JSON body: a few fields. */
 export const MAX_CONTROL_BODY_BYTES = 64 * 1024;
@@ -50,12 +49,6 @@ export interface MockRouteContext {
   controls: MockControls;
   /** The administrator's token: the only credential the controls take. */
   adminToken: string;
-}
-
-/** Compares digests, so neither the token's content nor its length shows in the time taken. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }
 
 function stringHash(text: string): number {
@@ -128,19 +121,21 @@ function completeCard(
   };
 }
 
-/** POST /__mock/cards?centerId=…[&token=…] with an inventory manifest CSV as the body. */
+/** Protocol 2 has no center tokens: a tablet enrols with a one-time code instead. */
+const NO_CENTER_TOKENS =
+  'centers have no token since protocol 2: issue an enrolment code (POST /api/v2/admin/centers/{centerId}/enrolment-codes) and enrol a device';
+
+/** POST /__mock/cards?centerId=… with an inventory manifest CSV as the body. */
 async function loadManifest(
   state: RegistryState,
   flush: () => Promise<void>,
-  checkDeviceToken: (token: unknown) => void,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
 ): Promise<void> {
   const centerId = url.searchParams.get('centerId');
   if (!centerId) throw malformed('centerId query parameter is required with a CSV body');
-  const token = url.searchParams.get('token');
-  if (token === '') throw malformed('token must not be empty');
+  if (url.searchParams.has('token')) throw malformed(NO_CENTER_TOKENS);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(
@@ -160,13 +155,7 @@ async function loadManifest(
       parts.push(`column(s) named more than once: ${checked.duplicate.join(', ')}`);
     throw malformed(`the manifest is refused: ${parts.join('; ')}`);
   }
-  try {
-    checkDeviceToken(token ?? undefined);
-    state.ensureCenter(centerId, token ?? undefined);
-  } catch (error) {
-    if (error instanceof RegistryInputError) throw malformed(error.message);
-    throw error;
-  }
+  state.ensureCenter(centerId);
   const counts = state.importManifestCards(
     centerId,
     checked.cards.map(({ card }) => card),
@@ -174,7 +163,6 @@ async function loadManifest(
   await flush();
   sendJson(res, 200, {
     centerId,
-    token: state.tokenOf(centerId),
     ...counts,
     rejectedRows: checked.rejectedRows,
     rejected: checked.problems,
@@ -183,20 +171,8 @@ async function loadManifest(
 
 export function createMockRoutes(context: MockRouteContext) {
   const { state, flush, controls, adminToken } = context;
-  // A tablet's token must never open the staff tools, so no center may be given this one.
-  const checkDeviceToken = (token: unknown) => {
-    if (typeof token === 'string' && sameSecret(token, adminToken))
-      throw malformed('a device token must differ from the administrator token');
-  };
-  const requireAdmin = (req: IncomingMessage) => {
-    const token = bearerToken(req);
-    if (token === undefined || !sameSecret(token, adminToken))
-      throw new HttpError(
-        401,
-        'unauthorized',
-        'the /__mock/ controls need Authorization: Bearer <administrator token>',
-      );
-  };
+  const requireAdmin = (req: IncomingMessage) =>
+    requireAdminToken(req, adminToken, 'the /__mock/ controls');
 
   return async function handleMock(
     req: IncomingMessage,
@@ -246,7 +222,7 @@ export function createMockRoutes(context: MockRouteContext) {
         }
         requireMethod('POST');
         if (mediaType(req) === 'text/csv') {
-          await loadManifest(state, flush, checkDeviceToken, req, res, url);
+          await loadManifest(state, flush, req, res, url);
           return;
         }
         const body = await readJson(req, MAX_INVENTORY_BODY_BYTES, {
@@ -258,12 +234,9 @@ export function createMockRoutes(context: MockRouteContext) {
           body.centerId === '' ||
           !Array.isArray(body.cards)
         ) {
-          throw malformed(
-            'body must be { "centerId": "…", "cards": [...], "replace"?: boolean, "token"?: "…" }',
-          );
+          throw malformed('body must be { "centerId": "…", "cards": [...], "replace"?: boolean }');
         }
-        if (body.token !== undefined && (typeof body.token !== 'string' || body.token === ''))
-          throw malformed('token must be text');
+        if (body.token !== undefined) throw malformed(NO_CENTER_TOKENS);
         const centerId = body.centerId;
         const replace = body.replace === true;
         const start = replace ? 0 : state.cardCount(centerId);
@@ -286,17 +259,11 @@ export function createMockRoutes(context: MockRouteContext) {
         const cards = (body.cards as unknown[]).map((partial, index) =>
           completeCard(centerId, partial, start + index, nextFreeCardId),
         );
-        try {
-          checkDeviceToken(body.token);
-          state.ensureCenter(centerId, body.token as string | undefined);
-        } catch (error) {
-          if (error instanceof RegistryInputError) throw malformed(error.message);
-          throw error;
-        }
+        state.ensureCenter(centerId);
         if (replace) state.removeAllCards(centerId);
         const stored = state.putCards(centerId, cards);
         await flush();
-        sendJson(res, 200, { centerId, token: state.tokenOf(centerId), cards: stored });
+        sendJson(res, 200, { centerId, cards: stored });
         return;
       }
       case 'revoke': {

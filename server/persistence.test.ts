@@ -15,8 +15,21 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProtocolEvent, PushResponse } from '../src/protocol/protocol.ts';
-import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
+import type {
+  ErrorBody,
+  ProtocolEvent,
+  PullResponse,
+  PushResponse,
+  PushResult,
+} from '../src/protocol/protocol.ts';
+import {
+  DEFAULT_CENTER_RULES,
+  DEMO_CENTER_ID,
+  ENROLMENT_PATH,
+  centerAdminPath,
+  withdrawDevicePath,
+} from '../src/protocol/protocol.ts';
+import type { RegistryHandler, RegistryHandlerOptions } from './handler.ts';
 import { createRegistryHandler } from './handler.ts';
 import {
   journalPathOf,
@@ -24,10 +37,27 @@ import {
   pendingJournalPathOf,
   serializeJournalHeader,
 } from './persistence.ts';
-import { authHeaders, pushPath, startRegistry } from './test-helpers.ts';
+import { enrolInState, pullPath, pushPath, startRegistry } from './test-helpers.ts';
 import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
+import { TEST_DEVICE_ID } from '../tests/factories/context.ts';
+import { signedByTestDevice, testDevicePublicKey } from '../tests/factories/device-key.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
+/** The card columns of every data format so far. */
+const CARD_COLUMNS_V1_TO_3 = [
+  'cardId',
+  'nationalCode',
+  'firstName',
+  'lastName',
+  'fatherName',
+  'birthDate',
+  'trackingCode',
+  'box',
+  'status',
+  'version',
+  'updatedAt',
+  'handover',
+];
 const root = mkdtempSync(join(tmpdir(), 'tahvil-persist-'));
 /** Each test's own folder, so a test can check that nothing in it changed or was added. */
 let dir: string;
@@ -44,6 +74,23 @@ beforeEach(() => {
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A handler over a new data file, the test tablet enrolled in its first snapshot (seq 1). */
+async function newRegistry(options: RegistryHandlerOptions = {}): Promise<RegistryHandler> {
+  const handler = createRegistryHandler({ dataFile, seedCards: 30, ...options });
+  await enrolInState(handler.state);
+  await handler.flush();
+  return handler;
+}
+
+/** `events` signed by the test tablet and pushed to DEMO-01's state, as the push route does. */
+async function pushSigned(
+  handler: RegistryHandler,
+  events: readonly ProtocolEvent[],
+): Promise<PushResult[]> {
+  const signed = await Promise.all(events.map((event) => signedByTestDevice(event)));
+  return handler.state.pushEvents(DEMO_CENTER_ID, TEST_DEVICE_ID, signed);
+}
 
 function loaded() {
   const result = loadRegistryFile(dataFile, {}, log);
@@ -72,13 +119,14 @@ function loadError(): string {
 
 /** A seeded data file (snapshot seq 1) and a journal of `lineCount` lines, seq 2 onwards. */
 async function registryWithJournal(lineCount: number) {
-  const handler = createRegistryHandler({ dataFile, seedCards: 30 });
-  await handler.flush();
+  const handler = await newRegistry();
   const accepted: ProtocolEvent[] = [];
   for (let i = 0; i < lineCount; i++) {
     const last = accepted.at(-1);
-    const event = last?.type === 'handover' ? createVoidEvent(last.eventId) : createHandoverEvent();
-    expect(handler.state.applyEvents(DEMO_CENTER_ID, [event])[0]?.status).toBe('accepted');
+    const event = await signedByTestDevice(
+      last?.type === 'handover' ? createVoidEvent(last.eventId) : createHandoverEvent(),
+    );
+    expect((await pushSigned(handler, [event]))[0]?.status).toBe('accepted');
     await handler.flush();
     accepted.push(event);
   }
@@ -129,11 +177,10 @@ describe('registry data file', () => {
   });
 
   it('journals a push without rewriting the snapshot, and a reload replays it', async () => {
-    const handler = createRegistryHandler({ dataFile, seedCards: 30 });
-    await handler.flush();
+    const handler = await newRegistry();
     const snapshotBefore = readFileSync(dataFile, 'utf8');
     const handover = createHandoverEvent();
-    handler.state.applyEvents(DEMO_CENTER_ID, [
+    await pushSigned(handler, [
       handover,
       createVoidEvent(handover.eventId),
       createHandoverEvent({ staffId: 'S-02' }),
@@ -154,7 +201,7 @@ describe('registry data file', () => {
     const { handler } = await registryWithJournal(2);
     await handler.reset(30);
 
-    expect(snapshotField('formatVersion')).toBe(2);
+    expect(snapshotField('formatVersion')).toBe(3);
     expect(snapshotField('seq')).toBe(4);
     expect(readFileSync(journal, 'utf8')).toBe(
       `${serializeJournalHeader({ journalId: snapshotField('journalId') as string, snapshotSeq: 4 })}\n`,
@@ -170,25 +217,28 @@ describe('registry data file', () => {
 
   it('keeps every event of concurrent pushes', async () => {
     const registry = await startRegistry({ dataFile, seedCards: 200 });
+    const tablet = await registry.enrolDevice();
     const readyCards = registry.handler.state
       .listCards(DEMO_CENTER_ID)
       .filter((card) => card.status === 'ready')
       .slice(5, 45);
-    const events = readyCards.map((card) =>
-      createHandoverEvent({
-        cardId: card.cardId,
-        recipient: {
-          kind: 'holder',
-          nationalCode: card.nationalCode,
-          fullName: `${card.firstName} ${card.lastName}`,
-        },
-      }),
+    const events = await tablet.signAll(
+      readyCards.map((card) =>
+        createHandoverEvent({
+          cardId: card.cardId,
+          recipient: {
+            kind: 'holder',
+            nationalCode: card.nationalCode,
+            fullName: `${card.firstName} ${card.lastName}`,
+          },
+        }),
+      ),
     );
     const responses = await Promise.all(
       events.map((event) =>
         fetch(registry.base + pushPath(), {
           method: 'POST',
-          headers: authHeaders(),
+          headers: tablet.headers(),
           body: JSON.stringify({ events: [event] }),
         }),
       ),
@@ -206,8 +256,7 @@ describe('registry data file', () => {
   });
 
   it('rewrites the snapshot once the journal has grown', async () => {
-    const handler = createRegistryHandler({ dataFile, seedCards: 30 });
-    await handler.flush();
+    const handler = await newRegistry();
     // Big fullName fields make each journal line large, so the journal passes its limit quickly.
     const bulky = 'ن'.repeat(499);
     let firstEventId = '';
@@ -220,7 +269,11 @@ describe('registry data file', () => {
         batch.push(handover, createVoidEvent(handover.eventId, { reason: bulky }));
         firstEventId ||= handover.eventId;
       }
-      handler.state.applyEvents(DEMO_CENTER_ID, batch);
+      // Trusted as verified: this is about the journal's size, and 20,000 signatures take long.
+      handler.state.applyEvents(DEMO_CENTER_ID, batch, {
+        deviceId: TEST_DEVICE_ID,
+        verified: batch.map(() => true),
+      });
       await handler.flush();
     }
     // The first event is in the snapshot only if the journal was folded into a new one.
@@ -343,7 +396,7 @@ describe('loading the journal', () => {
         cardId: 'C-0000003',
         recipient: { kind: 'holder', nationalCode: '0499370899', fullName: 'علی کریمی' },
       });
-      reopened.state.applyEvents(DEMO_CENTER_ID, [later]);
+      expect((await pushSigned(reopened, [later]))[0]?.status).toBe('accepted');
       await reopened.flush();
       expect(eventIds(loaded())).toEqual([...accepted, later].map((event) => event.eventId));
       expect(notes).toHaveLength(1);
@@ -397,7 +450,7 @@ describe('a stop while a snapshot is written', () => {
 
     const reopened = createRegistryHandler({ dataFile, seedCards: 30 });
     const later = createHandoverEvent();
-    reopened.state.applyEvents(DEMO_CENTER_ID, [later]);
+    expect((await pushSigned(reopened, [later]))[0]?.status).toBe('accepted');
     await reopened.flush();
     expect(eventIds(loaded())).toEqual([later.eventId]);
   });
@@ -496,12 +549,16 @@ describe('a version 1 data file', () => {
     expect(notes).toEqual([]);
   });
 
-  it('is rewritten as version 2 by the first write, and keeps everything', async () => {
+  it('is rewritten as the current version by the first write, and keeps everything', async () => {
     const handler = createRegistryHandler({ dataFile });
-    handler.state.applyEvents(DEMO_CENTER_ID, [createVoidEvent(handover.eventId)]);
+    // A version 1 file knows no device: the tablet enrols, then voids the old handover.
+    await enrolInState(handler.state);
+    expect((await pushSigned(handler, [createVoidEvent(handover.eventId)]))[0]?.status).toBe(
+      'accepted',
+    );
     await handler.flush();
 
-    expect(snapshotField('formatVersion')).toBe(2);
+    expect(snapshotField('formatVersion')).toBe(3);
     expect(readFileSync(journal, 'utf8')).toBe(
       `${serializeJournalHeader({ journalId: snapshotField('journalId') as string, snapshotSeq: 4 })}\n`,
     );
@@ -608,5 +665,178 @@ describe('server/main.ts over a data file', () => {
       `mock registry: note: cut a torn last line off ${journal} at byte ${intact} (13 bytes`,
     );
     expect(code).toBe(0);
+  });
+});
+
+describe('devices, enrolment codes and center rules', () => {
+  it('survive a restart: the token, the key, the rules, a used code and an unused one', async () => {
+    const first = await startRegistry({ dataFile, seedCards: 10 });
+    const tablet = await first.enrolDevice();
+    const withdrawn = await first.enrolDevice({ deviceId: 'tablet-withdrawn' });
+    await first.admin(withdrawDevicePath(withdrawn.deviceId), { method: 'POST' });
+    const used = await first.issueEnrolmentCode();
+    expect(
+      (
+        await fetch(first.base + ENROLMENT_PATH, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            code: used.code,
+            deviceId: 'tablet-used',
+            publicKey: tablet.publicKey,
+          }),
+        })
+      ).status,
+    ).toBe(200);
+    const unused = await first.issueEnrolmentCode();
+    const rules = { proxyPickupAllowed: false, idleLockMinutes: 5, detailsRetentionDays: 7 };
+    await first.admin(centerAdminPath(DEMO_CENTER_ID), {
+      method: 'PUT',
+      body: JSON.stringify({ name: 'مرکز آزمون', rules }),
+    });
+    await first.close();
+
+    const second = await startRegistry({ dataFile, seedCards: 10 });
+    try {
+      const page = await fetch(second.base + pullPath(), { headers: tablet.headers() });
+      expect(page.status).toBe(200);
+      expect(((await page.json()) as PullResponse).center).toEqual({
+        centerId: DEMO_CENTER_ID,
+        name: 'مرکز آزمون',
+        rules,
+      });
+      const event = await tablet.sign(createHandoverEvent());
+      const pushed = await fetch(second.base + pushPath(), {
+        method: 'POST',
+        headers: tablet.headers(),
+        body: JSON.stringify({ events: [event] }),
+      });
+      expect(((await pushed.json()) as PushResponse).results[0]?.status).toBe('accepted');
+      const withdrawnPull = await fetch(second.base + pullPath(), {
+        headers: withdrawn.headers(),
+      });
+      expect(withdrawnPull.status).toBe(401);
+      expect(((await withdrawnPull.json()) as ErrorBody).error.code).toBe('device_withdrawn');
+      const enrolWith = (code: string, deviceId: string) =>
+        fetch(second.base + ENROLMENT_PATH, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ code, deviceId, publicKey: tablet.publicKey }),
+        });
+      const usedAgain = await enrolWith(used.code, 'tablet-late');
+      expect(usedAgain.status).toBe(409);
+      expect(((await usedAgain.json()) as ErrorBody).error.code).toBe('enrolment_code_used');
+      expect((await enrolWith(unused.code, 'tablet-new')).status).toBe(200);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('are journaled, not snapshotted, and a reload of the journal gives them back', async () => {
+    const handler = await newRegistry();
+    const snapshotBefore = readFileSync(dataFile, 'utf8');
+    const { code } = handler.state.devices.issueCode(DEMO_CENTER_ID, 60);
+    handler.state.devices.withdraw(TEST_DEVICE_ID);
+    handler.state.putCenterProfile(DEMO_CENTER_ID, { rules: { idleLockMinutes: 2 } });
+    await handler.flush();
+
+    expect(readFileSync(dataFile, 'utf8')).toBe(snapshotBefore);
+    const state = loaded();
+    expect(state.devices.all()).toEqual(handler.state.devices.all());
+    expect(state.devices.device(TEST_DEVICE_ID)?.status).toBe('withdrawn');
+    expect(state.centerProfile(DEMO_CENTER_ID)?.rules.idleLockMinutes).toBe(2);
+    expect(
+      state.devices.enrol(code, 'tablet-from-journal', await testDevicePublicKey()),
+    ).toMatchObject({ ok: true });
+  });
+
+  it('a journal line with a damaged device entry stops the load, naming the file and the byte', async () => {
+    await registryWithJournal(1);
+    const intact = readFileSync(journal, 'utf8');
+    writeFileSync(
+      journal,
+      `${intact}{"seq":3,"centers":[],"devices":[{"deviceId":"d","centerId":"DEMO-01"}]}\n`,
+    );
+    const message = loadError();
+    expect(message).toContain(
+      `registry journal ${journal} is damaged at byte ${Buffer.byteLength(intact)}: `,
+    );
+    expect(message).toMatch(/a device entry is invalid/);
+  });
+});
+
+describe('a version 2 data file (before protocol v2: centers had a token)', () => {
+  const handover = createHandoverEvent({ eventId: 'v2-handover' });
+  const journalId = 'a'.repeat(32);
+  const at = '2026-11-24T05:30:00.000Z';
+  const zahra = ['C-0000001', '0012345679', 'زهرا', 'محمدی', 'علی', '1368-04-21', null, 'B-001'];
+
+  beforeEach(() => {
+    writeFileSync(
+      dataFile,
+      `${JSON.stringify({
+        format: 'tahvil-mock-registry',
+        formatVersion: 2,
+        seq: 1,
+        journalId,
+        cardColumns: CARD_COLUMNS_V1_TO_3,
+        centers: [
+          {
+            centerId: DEMO_CENTER_ID,
+            token: 'demo-token-DEMO-01',
+            version: 1,
+            cards: [[...zahra, 'ready', 1, at, null]],
+            events: [],
+          },
+          { centerId: 'THR-012', token: 'token-of-THR-012', version: 0, cards: [], events: [] },
+        ],
+      })}\n`,
+    );
+    writeFileSync(
+      journal,
+      `${serializeJournalHeader({ journalId, snapshotSeq: 1 })}\n${JSON.stringify({
+        seq: 2,
+        centers: [
+          {
+            centerId: DEMO_CENTER_ID,
+            token: 'demo-token-DEMO-01',
+            version: 2,
+            cards: [[...zahra, 'handed_over', 2, at, handover.eventId]],
+            events: [handover],
+          },
+        ],
+      })}\n`,
+    );
+  });
+
+  it('still loads: the tokens are ignored, names and rules are the defaults, nothing changes on disk', () => {
+    const before = folderBytes();
+    const result = loadRegistryFile(dataFile, {}, log);
+    expect(result).toMatchObject({ seq: 2, formatVersion: 2 });
+    const state = result!.state;
+    expect(state.getCard(DEMO_CENTER_ID, 'C-0000001')).toMatchObject({
+      status: 'handed_over',
+      handover,
+    });
+    expect(state.centerProfile(DEMO_CENTER_ID)).toEqual({
+      centerId: DEMO_CENTER_ID,
+      name: 'مرکز نمونه ۱',
+      rules: DEFAULT_CENTER_RULES,
+    });
+    expect(state.centerProfile('THR-012')?.name).toBe('THR-012');
+    expect(state.devices.all()).toEqual({ devices: [], enrolmentCodes: [] });
+    expect(folderBytes()).toEqual(before);
+    expect(notes).toEqual([]);
+  });
+
+  it('is rewritten as version 3 by the first write, with no token left in it', async () => {
+    const handler = createRegistryHandler({ dataFile });
+    await enrolInState(handler.state);
+    await handler.flush();
+    expect(snapshotField('formatVersion')).toBe(3);
+    expect(readFileSync(dataFile, 'utf8')).not.toContain('token-of-THR-012');
+    const state = loaded();
+    expect(state.devices.device(TEST_DEVICE_ID)?.status).toBe('active');
+    expect(eventIds(state)).toEqual([handover.eventId]);
   });
 });

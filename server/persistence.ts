@@ -4,7 +4,9 @@
 // never loses anything a client was told; the snapshot is replaced atomically (temp file,
 // fsync, rename) and names its journal, whose header names it back (decision 013); only a last
 // line without its newline is a torn write, cut and logged; any other unreadable line, a gap or
-// a missing journal stops the server and changes nothing on disk.
+// a missing journal stops the server and changes nothing on disk. Devices, enrolment codes and
+// centers' names and rules go through the same snapshot and journal as cards, so an enrolment
+// or a used code a client was told of survives a crash like an accepted event.
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -17,18 +19,39 @@ import {
 } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Card, CardStatus, HandoverEvent, ProtocolEvent } from '../src/protocol/protocol.ts';
+import type {
+  Card,
+  CardStatus,
+  CenterRules,
+  HandoverEvent,
+  ProtocolEvent,
+} from '../src/protocol/protocol.ts';
+import type { StoredDevice, StoredEnrolmentCode } from './device-registry.ts';
 import type { CenterSnapshot, ChangeSet, RegistryStateOptions } from './registry-state.ts';
-import { RegistryState } from './registry-state.ts';
-import { CARD_STATUSES, isOneOf } from '../src/protocol/protocol.ts';
+import { RegistryState, defaultCenterName } from './registry-state.ts';
+import {
+  CARD_STATUSES,
+  CENTER_RULE_LIMITS,
+  DEFAULT_CENTER_RULES,
+  DEVICE_STATUSES,
+  isOneOf,
+} from '../src/protocol/protocol.ts';
+import { isDevicePublicKey } from '../src/domain/event-signature.ts';
 
 const FORMAT = 'tahvil-mock-registry';
-/** 2: the snapshot names its journal (`journalId`) and the journal opens with a header naming it back. */
-const FORMAT_VERSION = 2;
-/** Version 1 files (no journal id) still load; the first write after that rewrites them as version 2. */
+/**
+ * 2: the snapshot names its journal (`journalId`) and the journal opens with a header naming it
+ * back. 3 (protocol v2): centers have a name and rules and no token; `devices` and
+ * `enrolmentCodes` in the snapshot and in journal lines.
+ */
+const FORMAT_VERSION = 3;
+/**
+ * Version 1 and 2 files still load (a center's old `token` is ignored; names and rules are the
+ * defaults); the first write after that rewrites them as the current version.
+ */
 const OLDEST_FORMAT_VERSION = 1;
 const JOURNAL_FORMAT = 'tahvil-mock-registry-journal';
-/** Files are the registry's tokens and people's national codes: for the owner only. */
+/** Files hold digests of device tokens and codes and people's national codes: for the owner only. */
 const FILE_MODE = 0o600;
 /** A write bigger than this (a reset, a big inventory load) rewrites the snapshot instead. */
 const SNAPSHOT_AFTER_CHANGES = 20_000;
@@ -69,7 +92,9 @@ type CardRow = [
 /** A center as stored in the snapshot (all of it) or in a journal line (what changed). */
 interface StoredCenter {
   centerId: string;
-  token: string;
+  /** Absent in version 1 and 2 files. */
+  name?: string;
+  rules?: CenterRules;
   version: number;
   cards: unknown[];
   events: ProtocolEvent[];
@@ -169,7 +194,8 @@ function rowToCard(centerId: string, row: unknown, findLogged: FindLogged): Card
 function centerJson(center: CenterSnapshot, isLogged: IsLogged, newline: string): string {
   const head = JSON.stringify({
     centerId: center.centerId,
-    token: center.token,
+    name: center.name,
+    rules: center.rules,
     version: center.version,
   });
   const list = (items: string[]) =>
@@ -188,7 +214,10 @@ export function serializeRegistry(state: RegistryState, seq: number, journalId: 
     const logged = new Set(center.events.map((event) => event.eventId));
     return centerJson(center, (eventId) => logged.has(eventId), '\n');
   });
-  return `{"format":"${FORMAT}","formatVersion":${FORMAT_VERSION},"seq":${seq},"journalId":"${journalId}","cardColumns":${JSON.stringify(CARD_COLUMNS)},"centers":[\n${centers.join(',\n')}\n]}\n`;
+  const { devices, enrolmentCodes } = state.devices.all();
+  const lines = (items: readonly unknown[]) =>
+    items.length === 0 ? '' : `\n${items.map((item) => JSON.stringify(item)).join(',\n')}\n`;
+  return `{"format":"${FORMAT}","formatVersion":${FORMAT_VERSION},"seq":${seq},"journalId":"${journalId}","cardColumns":${JSON.stringify(CARD_COLUMNS)},"centers":[\n${centers.join(',\n')}\n],"devices":[${lines(devices)}],"enrolmentCodes":[${lines(enrolmentCodes)}]}\n`;
 }
 
 /** Which snapshot a journal belongs to: the first line of every version 2 journal. */
@@ -234,7 +263,10 @@ function readJournalHeader(journal: Buffer): { header: JournalHeader; bytes: num
   };
 }
 
-/** One journal line (without its newline): the changed cards and accepted events of one write. */
+/**
+ * One journal line (without its newline): the changed centers (profile, counter, cards, accepted
+ * events), devices and enrolment codes of one write; the last two only when there are any.
+ */
 export function serializeJournalLine(
   state: RegistryState,
   changes: ChangeSet,
@@ -247,7 +279,73 @@ export function serializeJournalLine(
       '',
     ),
   );
-  return `{"seq":${seq},"centers":[${centers.join(',')}]}`;
+  const devices = changes.devices.length > 0 ? `,"devices":${JSON.stringify(changes.devices)}` : '';
+  const codes =
+    changes.enrolmentCodes.length > 0
+      ? `,"enrolmentCodes":${JSON.stringify(changes.enrolmentCodes)}`
+      : '';
+  return `{"seq":${seq},"centers":[${centers.join(',')}]${devices}${codes}}`;
+}
+
+function isCenterRules(value: unknown): value is CenterRules {
+  if (typeof value !== 'object' || value === null) return false;
+  const rules = value as Record<string, unknown>;
+  const within = (rule: keyof typeof CENTER_RULE_LIMITS) => {
+    const number = rules[rule];
+    const { min, max } = CENTER_RULE_LIMITS[rule];
+    return Number.isInteger(number) && (number as number) >= min && (number as number) <= max;
+  };
+  return (
+    Object.keys(rules).length === 3 &&
+    typeof rules.proxyPickupAllowed === 'boolean' &&
+    within('idleLockMinutes') &&
+    within('detailsRetentionDays')
+  );
+}
+
+const HEX_DIGEST = /^[0-9a-f]{64}$/;
+const isText = (value: unknown): value is string => typeof value === 'string';
+const isTextOrNull = (value: unknown) => value === null || typeof value === 'string';
+
+function storedDevices(value: unknown): StoredDevice[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new Error('devices is not a list');
+  for (const device of value as Array<Record<string, unknown>>) {
+    if (
+      typeof device !== 'object' ||
+      device === null ||
+      !isText(device.deviceId) ||
+      !isText(device.centerId) ||
+      !isDevicePublicKey(device.publicKey) ||
+      !isText(device.tokenDigest) ||
+      !HEX_DIGEST.test(device.tokenDigest) ||
+      !isOneOf(DEVICE_STATUSES, device.status) ||
+      !isText(device.enrolledAt) ||
+      !isTextOrNull(device.withdrawnAt)
+    )
+      throw new Error('a device entry is invalid');
+  }
+  return value as StoredDevice[];
+}
+
+function storedCodes(value: unknown): StoredEnrolmentCode[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new Error('enrolmentCodes is not a list');
+  for (const code of value as Array<Record<string, unknown>>) {
+    if (
+      typeof code !== 'object' ||
+      code === null ||
+      !isText(code.codeDigest) ||
+      !HEX_DIGEST.test(code.codeDigest) ||
+      !isText(code.centerId) ||
+      !isText(code.issuedAt) ||
+      !isText(code.expiresAt) ||
+      !isTextOrNull(code.usedAt) ||
+      !isTextOrNull(code.usedBy)
+    )
+      throw new Error('an enrolment code entry is invalid');
+  }
+  return value as StoredEnrolmentCode[];
 }
 
 function storedCenters(value: unknown): StoredCenter[] {
@@ -257,7 +355,8 @@ function storedCenters(value: unknown): StoredCenter[] {
       typeof center !== 'object' ||
       center === null ||
       typeof center.centerId !== 'string' ||
-      typeof center.token !== 'string' ||
+      (center.name !== undefined && typeof center.name !== 'string') ||
+      (center.rules !== undefined && !isCenterRules(center.rules)) ||
       typeof center.version !== 'number' ||
       !Array.isArray(center.cards) ||
       !Array.isArray(center.events)
@@ -273,9 +372,11 @@ function mergeStored(state: RegistryState, centers: StoredCenter[]): void {
     const inLine = new Map(center.events.map((event) => [event.eventId, event]));
     const findLogged: FindLogged = (eventId) =>
       inLine.get(eventId) ?? state.acceptedEvent(center.centerId, eventId);
+    // A version 1 or 2 center has a token (gone with protocol 2) and neither name nor rules.
     state.mergeCenter({
       centerId: center.centerId,
-      token: center.token,
+      name: center.name ?? defaultCenterName(center.centerId),
+      rules: center.rules ?? DEFAULT_CENTER_RULES,
       version: center.version,
       events: center.events,
       cards: center.cards.map((row) => rowToCard(center.centerId, row, findLogged)),
@@ -396,6 +497,8 @@ export function loadRegistryFile(
       journalId?: unknown;
       cardColumns?: unknown;
       centers?: unknown;
+      devices?: unknown;
+      enrolmentCodes?: unknown;
     };
     if (
       document.format !== FORMAT ||
@@ -419,6 +522,7 @@ export function loadRegistryFile(
     seq = document.seq as number;
     state = new RegistryState(options);
     mergeStored(state, storedCenters(document.centers));
+    state.devices.merge(storedDevices(document.devices), storedCodes(document.enrolmentCodes));
   } catch (error) {
     throw new Error(
       `cannot read registry data file ${path}: ${(error as Error).message}; move it away to start fresh`,
@@ -446,7 +550,12 @@ export function loadRegistryFile(
         `registry journal ${journalPath} is damaged at byte ${at}: ${reason}; nothing was changed — restore it, or ${START_FRESH}`,
         { cause },
       );
-    let line: { seq?: unknown; centers?: unknown } | null;
+    let line: {
+      seq?: unknown;
+      centers?: unknown;
+      devices?: unknown;
+      enrolmentCodes?: unknown;
+    } | null;
     try {
       line = JSON.parse(journal.subarray(offset, end).toString('utf8')) as typeof line;
     } catch (error) {
@@ -462,7 +571,12 @@ export function loadRegistryFile(
       throw damaged(`expected the line of seq ${seq + 1}, found seq ${lineSeq}`);
     try {
       const centers = storedCenters(line.centers);
-      if (!stale) mergeStored(state, centers);
+      const devices = storedDevices(line.devices);
+      const codes = storedCodes(line.enrolmentCodes);
+      if (!stale) {
+        mergeStored(state, centers);
+        state.devices.merge(devices, codes);
+      }
     } catch (error) {
       throw damaged((error as Error).message, error);
     }
@@ -605,6 +719,7 @@ export class RegistryPersister {
     const seq = this.seq + 1;
     let changeCount = 0;
     for (const center of changes.centers) changeCount += center.cards.length + center.events.length;
+    changeCount += changes.devices.length + changes.enrolmentCodes.length;
     const snapshot =
       this.needsSnapshot ||
       changes.cleared ||
@@ -627,7 +742,12 @@ export class RegistryPersister {
       this.needsSnapshot = false;
       return;
     }
-    if (changes.centers.length === 0) return;
+    if (
+      changes.centers.length === 0 &&
+      changes.devices.length === 0 &&
+      changes.enrolmentCodes.length === 0
+    )
+      return;
     const line = `${serializeJournalLine(this.state, changes, seq)}\n`;
     await appendDurably(this.journalPath, line);
     this.seq = seq;

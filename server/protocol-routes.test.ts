@@ -3,11 +3,11 @@
 // registry reading it whole or parsing it, and health keeps answering meanwhile.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorBody } from '../src/protocol/protocol.ts';
+import type { ErrorBody, PushResponse } from '../src/protocol/protocol.ts';
 import { HEALTH_PATH, MAX_PUSH_EVENTS } from '../src/protocol/protocol.ts';
 import { createHandoverEvent } from '../tests/factories/events.ts';
 import { MAX_PUSH_BODY_BYTES } from './protocol-routes.ts';
-import type { RunningRegistry } from './test-helpers.ts';
+import type { RunningRegistry, TestDevice } from './test-helpers.ts';
 import { authHeaders, pushPath, startRegistry } from './test-helpers.ts';
 
 const MIB = 1024 * 1024;
@@ -15,8 +15,10 @@ const MIB = 1024 * 1024;
 const HEALTH_BUDGET_MS = 50;
 
 let registry: RunningRegistry;
+let device: TestDevice;
 beforeAll(async () => {
   registry = await startRegistry({ seedCards: 10 });
+  device = await registry.enrolDevice();
 });
 afterAll(() => registry.close());
 
@@ -48,7 +50,7 @@ function pushRaw(
   { declareLength }: { declareLength: boolean },
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = authHeaders();
+    const headers: Record<string, string | number> = authHeaders(device);
     if (declareLength) headers['Content-Length'] = body.length;
     let answered = false;
     const req = request(`${registry.base}${pushPath()}`, { method: 'POST', headers }, (res) => {
@@ -147,14 +149,19 @@ describe('push bodies', () => {
   });
 
   it('of the largest legitimate size are read', async () => {
-    const events = Array.from({ length: MAX_PUSH_EVENTS }, () =>
-      createHandoverEvent({ cardId: 'C-no-such-card' }),
+    const events = await device.signAll(
+      Array.from({ length: MAX_PUSH_EVENTS }, () =>
+        createHandoverEvent({ cardId: 'C-no-such-card' }),
+      ),
     );
     const response = await fetch(`${registry.base}${pushPath()}`, {
       method: 'POST',
-      headers: authHeaders(),
+      headers: authHeaders(device),
       body: JSON.stringify({ events }),
     });
     expect(response.status).toBe(200);
+    // Each verified and judged: a valid signature, then the unknown card.
+    const { results } = (await response.json()) as PushResponse;
+    expect(new Set(results.map((result) => result.code))).toEqual(new Set(['unknown-card']));
   });
 });

@@ -1,16 +1,25 @@
-// The protocol's routes (docs/protocol.md): health, the cursor-paged pull and the push of
-// events. Must stay true: the order of checks is the documented one (unknown path 404, wrong
-// method 405, then 401 / 400 X-Device-Id / 404 center / 403); a request that changes state, or
-// shows a version, is answered only after the change is on disk; a push body is bounded by
-// MAX_PUSH_EVENTS events of bounded size.
+// The protocol's routes (docs/protocol.md): health, enrolment, the cursor-paged pull and the
+// push of signed events. Must stay true: the order of checks is the documented one (unknown path
+// 404, wrong method 405, then 401 token / 400 X-Device-Id / 401 another device's token / 401
+// device_withdrawn / 404 center / 403 another center); a request that changes state, or shows a
+// version, is answered only after the change is on disk; a push body is bounded by
+// MAX_PUSH_EVENTS events of bounded size; an event is kept only with its device's signature.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PullResponse, PushResponse } from '../src/protocol/protocol.ts';
-import { HEALTH_PATH, MAX_PUSH_EVENTS, PROTOCOL_BASE_PATH } from '../src/protocol/protocol.ts';
+import {
+  ENROLMENT_PATH,
+  HEALTH_PATH,
+  MAX_PUSH_EVENTS,
+  PROTOCOL_BASE_PATH,
+} from '../src/protocol/protocol.ts';
+import type { StoredDevice } from './device-registry.ts';
+import { createEnrolmentRoute } from './enrolment-routes.ts';
 import type { FaultOptions } from './faults.ts';
-import { HttpError, bearerToken, malformed, readJson, sendJson, sleep } from './http.ts';
+import { injectRequestFaults } from './faults.ts';
+import { HttpError, bearerToken, malformed, readJson, sendJson } from './http.ts';
 import { isRecord } from './json-body.ts';
 import type { RegistryState } from './registry-state.ts';
-import { RegistryInputError, parsePullLimit } from './registry-state.ts';
+import { DeviceChangedError, RegistryInputError, parsePullLimit } from './registry-state.ts';
 
 /**
  * The largest event a tablet can send: every text at its limit (500 characters, up to three
@@ -29,10 +38,46 @@ export interface ProtocolRouteContext {
   faults(): FaultOptions;
   /** True with probability `rate`, from the injected random source. */
   chance(rate: number): boolean;
+  /** The registry's clock (enrolment codes' expiry, the enrolment guard's window). */
+  now(): Date;
+}
+
+/**
+ * The device a request speaks for, checked in the documented order: a known token (401), an
+ * X-Device-Id (400), the token's own device (401), not withdrawn (401 device_withdrawn).
+ */
+export function authenticateDevice(state: RegistryState, req: IncomingMessage): StoredDevice {
+  const token = bearerToken(req);
+  if (token === undefined)
+    throw new HttpError(401, 'unauthorized', 'missing Authorization: Bearer <device token>');
+  const device = state.devices.deviceForToken(token);
+  if (device === undefined)
+    throw new HttpError(
+      401,
+      'unauthorized',
+      'device token is not valid (never issued, or replaced by a later enrolment)',
+    );
+  const headerDeviceId = req.headers['x-device-id'];
+  if (typeof headerDeviceId !== 'string' || headerDeviceId === '')
+    throw malformed('missing X-Device-Id header');
+  if (headerDeviceId !== device.deviceId)
+    throw new HttpError(
+      401,
+      'unauthorized',
+      `the device token belongs to another device, not ${headerDeviceId}`,
+    );
+  if (device.status === 'withdrawn')
+    throw new HttpError(
+      401,
+      'device_withdrawn',
+      `device ${device.deviceId} was withdrawn from center ${device.centerId} on ${device.withdrawnAt ?? '(unknown)'}; it must be enrolled again with a new code`,
+    );
+  return device;
 }
 
 export function createProtocolRoutes(context: ProtocolRouteContext) {
   const { state, flush, faults, chance } = context;
+  const handleEnrolment = createEnrolmentRoute(context);
 
   /** Commit is done; now either answer or, for the "answer lost" fault, cut the connection. */
   const answer = (req: IncomingMessage, res: ServerResponse, body: unknown) => {
@@ -54,6 +99,10 @@ export function createProtocolRoutes(context: ProtocolRouteContext) {
       sendJson(res, 200, { ok: true });
       return;
     }
+    if (url.pathname === ENROLMENT_PATH) {
+      await handleEnrolment(req, res);
+      return;
+    }
     const route = CENTER_ROUTE.exec(url.pathname);
     if (!route) throw new HttpError(404, 'not_found', `no endpoint at ${url.pathname}`);
     const resource = route[2] as 'cards' | 'events';
@@ -67,32 +116,17 @@ export function createProtocolRoutes(context: ProtocolRouteContext) {
       throw malformed('center id is not valid percent-encoding');
     }
 
-    const { latencyMs } = faults();
-    if (latencyMs > 0) await sleep(latencyMs);
-    // Read after the delay: faults changed meanwhile apply to the requests still waiting.
-    const { retryAfter429Rate, failRate } = faults();
-    if (chance(retryAfter429Rate))
-      throw new HttpError(429, 'rate_limited', 'too many requests; retry later', {
-        'Retry-After': '1',
-      });
-    if (chance(failRate))
-      throw new HttpError(
-        503,
-        'unavailable',
-        'the registry is temporarily unavailable (injected fault)',
-      );
+    await injectRequestFaults(faults, chance);
 
-    const token = bearerToken(req);
-    if (token === undefined)
-      throw new HttpError(401, 'unauthorized', 'missing Authorization: Bearer <device token>');
-    const tokenCenter = state.centerForToken(token);
-    if (tokenCenter === undefined)
-      throw new HttpError(401, 'unauthorized', 'device token is not valid');
-    if (!req.headers['x-device-id']) throw malformed('missing X-Device-Id header');
+    const device = authenticateDevice(state, req);
     if (!state.hasCenter(centerId))
       throw new HttpError(404, 'not_found', `unknown center ${centerId}`);
-    if (tokenCenter !== centerId)
-      throw new HttpError(403, 'forbidden', `device token is not valid for center ${centerId}`);
+    if (device.centerId !== centerId)
+      throw new HttpError(
+        403,
+        'forbidden',
+        `device ${device.deviceId} is enrolled at center ${device.centerId}, not ${centerId}`,
+      );
 
     if (resource === 'cards') {
       let page: PullResponse;
@@ -123,9 +157,21 @@ export function createProtocolRoutes(context: ProtocolRouteContext) {
         `at most ${MAX_PUSH_EVENTS} events per request, got ${body.events.length}`,
       );
     }
-    const response: PushResponse = {
-      results: state.applyEvents(centerId, body.events as unknown[]),
-    };
+    let response: PushResponse;
+    try {
+      response = {
+        results: await state.pushEvents(centerId, device.deviceId, body.events as unknown[]),
+      };
+    } catch (error) {
+      // Withdrawn or enrolled again while its signatures were being checked: as if just before.
+      if (error instanceof DeviceChangedError)
+        throw new HttpError(
+          401,
+          error.withdrawn ? 'device_withdrawn' : 'unauthorized',
+          error.message,
+        );
+      throw error;
+    }
     await flush();
     answer(req, res, response);
   };

@@ -1,28 +1,63 @@
 // The mock registry's state and the protocol's rules over it, with no I/O (see
 // docs/protocol.md). Must stay true: every change to a card takes the next value of
 // its center's version counter, so pulls ordered by version never miss a change; an accepted
-// eventId is remembered forever, so a replay answers `duplicate` and changes nothing.
+// eventId is remembered forever, so a replay answers `duplicate` and changes nothing; an event
+// is accepted only from the device it names, with that device's valid signature, and is kept
+// exactly as signed.
 import type {
   Card,
   CardStatus,
+  CenterProfile,
+  CenterRules,
   HandoverEvent,
   HandoverVoidEvent,
   ProtocolEvent,
   PullResponse,
+  PushReasonCode,
   PushResult,
 } from '../src/protocol/protocol.ts';
 import {
+  DEFAULT_CENTER_RULES,
   DEFAULT_PULL_LIMIT,
   DEMO_CENTER_ID,
-  DEMO_DEVICE_TOKEN,
   MAX_PULL_LIMIT,
 } from '../src/protocol/protocol.ts';
+import { verifyEventSignature } from '../src/domain/event-signature.ts';
 import type { ManifestCardDraft } from '../src/domain/manifest.ts';
 import { isDeepStrictEqual } from 'node:util';
+import type { DeviceChanges, StoredDevice } from './device-registry.ts';
+import { DeviceRegistry } from './device-registry.ts';
 import { implausibleTime, parseEvent } from './event-validation.ts';
 import { isRecord } from './json-body.ts';
 
 const REUSED_EVENT_ID = 'eventId was already used by a different event';
+
+/** DEMO-01's display name unless an administrator gives it another. */
+export const DEMO_CENTER_NAME = 'مرکز نمونه ۱';
+
+/** The name a new center gets unless one is given: DEMO-01's Persian name, else its id. */
+export function defaultCenterName(centerId: string): string {
+  return centerId === DEMO_CENTER_ID ? DEMO_CENTER_NAME : centerId;
+}
+
+/** Who sent a push: the authenticated device, and which of its events carry its valid signature. */
+export interface PushSender {
+  deviceId: string;
+  /** verified[i]: event i's signature is the device's over event i's canonical form. */
+  verified: readonly boolean[];
+}
+
+/** The authenticated device was withdrawn or enrolled again while its push was being verified. */
+export class DeviceChangedError extends Error {
+  override readonly name = 'DeviceChangedError';
+  constructor(
+    message: string,
+    /** Withdrawn (answered device_withdrawn), else enrolled again (its old token is unknown). */
+    readonly withdrawn: boolean,
+  ) {
+    super(message);
+  }
+}
 
 /** A caller's input the registry cannot read (bad cursor, bad limit): the handler answers 400. */
 export class RegistryInputError extends Error {
@@ -32,14 +67,15 @@ export class RegistryInputError extends Error {
 /** One center as persisted: cards in version order, accepted events in acceptance order. */
 export interface CenterSnapshot {
   centerId: string;
-  token: string;
+  name: string;
+  rules: CenterRules;
   version: number;
   cards: readonly Card[];
   events: readonly ProtocolEvent[];
 }
 
 /** Changes since the persister last asked; `cleared` means only a full snapshot will do. */
-export interface ChangeSet {
+export interface ChangeSet extends DeviceChanges {
   cleared: boolean;
   centers: CenterSnapshot[];
 }
@@ -51,18 +87,14 @@ interface ChangeTracking {
 
 interface CenterState {
   centerId: string;
-  token: string;
+  name: string;
+  rules: CenterRules;
   version: number;
   cards: Map<string, Card>;
   /** Every card once, ascending by version: a pull is a binary search and a slice. */
   byVersion: Card[];
   accepted: Map<string, ProtocolEvent>;
   log: ProtocolEvent[];
-}
-
-/** The token a center gets unless one is configured; DEMO-01's is the app's built-in demo token. */
-export function defaultCenterToken(centerId: string): string {
-  return centerId === DEMO_CENTER_ID ? DEMO_DEVICE_TOKEN : `demo-token-${centerId}`;
 }
 
 // A cursor names its center as well as a version, so one issued for one center is refused on
@@ -111,35 +143,29 @@ export interface RegistryStateOptions {
 
 export class RegistryState {
   private readonly centers = new Map<string, CenterState>();
-  private readonly centerByToken = new Map<string, string>();
   private readonly now: () => Date;
+  /** Enrolled devices and enrolment codes; their changes move `revision` too. */
+  readonly devices: DeviceRegistry;
   /** Bumped on every change; persistence compares it with what it last wrote. */
   revision = 0;
   private tracking: ChangeTracking | null = null;
 
   constructor(options: RegistryStateOptions = {}) {
-    this.now = options.now ?? (() => new Date());
-  }
-
-  static fromSnapshot(
-    centers: readonly CenterSnapshot[],
-    options: RegistryStateOptions = {},
-  ): RegistryState {
-    const state = new RegistryState(options);
-    for (const snapshot of centers) state.mergeCenter(snapshot);
-    state.revision = 0;
-    return state;
+    const now = options.now ?? (() => new Date());
+    this.now = now;
+    this.devices = new DeviceRegistry(now, () => this.revision++);
   }
 
   /**
-   * Replays a stored center over the state: token and version counter as stored, cards
+   * Replays a stored center over the state: profile and version counter as stored, cards
    * replaced by cardId keeping their stored versions, events added unless already known.
    * Loading a snapshot and then the journal written after it must give the state as it was.
    */
   mergeCenter(snapshot: CenterSnapshot): void {
     let center = this.centers.get(snapshot.centerId);
-    if (!center) center = this.createCenter(snapshot.centerId, snapshot.token);
-    else if (center.token !== snapshot.token) this.setToken(center, snapshot.token);
+    if (!center) center = this.createCenter(snapshot.centerId);
+    center.name = snapshot.name;
+    center.rules = { ...snapshot.rules };
     center.version = Math.max(center.version, snapshot.version);
     for (const event of snapshot.events) {
       if (center.accepted.has(event.eventId)) continue;
@@ -171,7 +197,8 @@ export class RegistryState {
   snapshot(): CenterSnapshot[] {
     return [...this.centers.values()].map((center) => ({
       centerId: center.centerId,
-      token: center.token,
+      name: center.name,
+      rules: center.rules,
       version: center.version,
       cards: center.byVersion,
       events: center.log,
@@ -183,7 +210,10 @@ export class RegistryState {
     this.tracking ??= { cleared: false, centers: new Map() };
   }
 
-  /** What changed since the last call: per center its counter, changed cards and accepted events. */
+  /**
+   * What changed since the last call: per center its profile, counter, changed cards and
+   * accepted events; every device and enrolment code changed.
+   */
   takeChanges(): ChangeSet {
     const tracking = this.tracking;
     if (!tracking) throw new Error('change tracking is off');
@@ -194,13 +224,14 @@ export class RegistryState {
       if (!center) continue;
       centers.push({
         centerId,
-        token: center.token,
+        name: center.name,
+        rules: center.rules,
         version: center.version,
         cards: [...changed.cards.values()],
         events: changed.events,
       });
     }
-    return { cleared: tracking.cleared, centers };
+    return { cleared: tracking.cleared, centers, ...this.devices.takeChanges() };
   }
 
   centerIds(): string[] {
@@ -211,12 +242,32 @@ export class RegistryState {
     return this.centers.has(centerId);
   }
 
-  centerForToken(token: string): string | undefined {
-    return this.centerByToken.get(token);
+  /** The center's id, name and rules, as every pull page carries them; undefined if unknown. */
+  centerProfile(centerId: string): CenterProfile | undefined {
+    const center = this.centers.get(centerId);
+    if (!center) return undefined;
+    return { centerId, name: center.name, rules: { ...center.rules } };
   }
 
-  tokenOf(centerId: string): string {
-    return this.center(centerId).token;
+  /**
+   * Creates the center if it does not exist (default name and rules), then sets what `changes`
+   * gives; the rules are merged over the current ones. The caller has checked the values.
+   */
+  putCenterProfile(
+    centerId: string,
+    changes: { name?: string; rules?: Partial<CenterRules> } = {},
+  ): CenterProfile {
+    this.ensureCenter(centerId);
+    const center = this.center(centerId);
+    const name = changes.name ?? center.name;
+    const rules = { ...center.rules, ...changes.rules };
+    if (name !== center.name || !isDeepStrictEqual(rules, center.rules)) {
+      center.name = name;
+      center.rules = rules;
+      this.touch(center);
+      this.revision++;
+    }
+    return this.centerProfile(centerId) as CenterProfile;
   }
 
   cardCount(centerId: string): number {
@@ -231,16 +282,11 @@ export class RegistryState {
     return this.centers.get(centerId)?.cards.get(cardId);
   }
 
-  /** Creates the center if it does not exist; gives it `token` if one is passed. */
-  ensureCenter(centerId: string, token?: string): void {
-    const existing = this.centers.get(centerId);
-    if (!existing) {
-      this.createCenter(centerId, token ?? defaultCenterToken(centerId));
-      this.revision++;
-    } else if (token !== undefined && token !== existing.token) {
-      this.setToken(existing, token);
-      this.revision++;
-    }
+  /** Creates the center, with its default name and rules, if it does not exist. */
+  ensureCenter(centerId: string): void {
+    if (this.centers.has(centerId)) return;
+    this.touch(this.createCenter(centerId));
+    this.revision++;
   }
 
   /**
@@ -371,10 +417,40 @@ export class RegistryState {
     return this.center(centerId).log;
   }
 
-  /** Applies a pushed batch in order, each event on its own; one result per event. */
-  applyEvents(centerId: string, events: readonly unknown[]): PushResult[] {
+  /**
+   * Verifies each event's signature with the enrolled key of `deviceId`, then applies the batch
+   * in order (applyEvents). Throws DeviceChangedError if the device was withdrawn or enrolled
+   * again meanwhile: nothing is applied then.
+   */
+  async pushEvents(
+    centerId: string,
+    deviceId: string,
+    events: readonly unknown[],
+  ): Promise<PushResult[]> {
+    const device = this.devices.device(deviceId);
+    if (!device || device.status !== 'active')
+      throw new DeviceChangedError(`device ${deviceId} is not enrolled and active`, true);
+    const verified = await verifySignatures(events, device, this.devices.verifyingKey(device));
+    const now = this.devices.device(deviceId);
+    if (now !== device)
+      throw new DeviceChangedError(
+        now?.status === 'withdrawn'
+          ? `device ${deviceId} was withdrawn while its push was being checked`
+          : `device ${deviceId} was enrolled again while its push was being checked; its old token is no longer valid`,
+        now?.status === 'withdrawn',
+      );
+    return this.applyEvents(centerId, events, { deviceId, verified });
+  }
+
+  /**
+   * Applies a pushed batch in order, each event on its own; one result per event. `sender`
+   * says who pushed it and whose signatures verified (pushEvents finds that out).
+   */
+  applyEvents(centerId: string, events: readonly unknown[], sender: PushSender): PushResult[] {
     const center = this.center(centerId);
-    return events.map((raw) => this.applyOne(center, raw));
+    return events.map((raw, index) =>
+      this.applyOne(center, raw, sender.deviceId, sender.verified[index] === true),
+    );
   }
 
   /**
@@ -403,6 +479,7 @@ export class RegistryState {
     // the cards changed after it (decision 005), so the count is a subtraction.
     const remaining = center.byVersion.length - (start + items.length);
     return {
+      center: this.centerProfile(centerId) as CenterProfile,
       items,
       cursor: encodeCursor(centerId, last ? last.version : after),
       hasMore: remaining > 0,
@@ -416,30 +493,19 @@ export class RegistryState {
     return center;
   }
 
-  private createCenter(centerId: string, token: string): CenterState {
+  private createCenter(centerId: string): CenterState {
     const center: CenterState = {
       centerId,
-      token: '',
+      name: defaultCenterName(centerId),
+      rules: { ...DEFAULT_CENTER_RULES },
       version: 0,
       cards: new Map(),
       byVersion: [],
       accepted: new Map(),
       log: [],
     };
-    this.setToken(center, token);
     this.centers.set(centerId, center);
     return center;
-  }
-
-  private setToken(center: CenterState, token: string): void {
-    const owner = this.centerByToken.get(token);
-    if (owner !== undefined && owner !== center.centerId) {
-      throw new RegistryInputError(`token is already used by center ${owner}`);
-    }
-    if (center.token) this.centerByToken.delete(center.token);
-    center.token = token;
-    this.centerByToken.set(token, center.centerId);
-    this.touch(center);
   }
 
   private replaceCard(center: CenterState, previous: Card, changes: Card): Card {
@@ -477,51 +543,94 @@ export class RegistryState {
     return changed;
   }
 
-  private applyOne(center: CenterState, raw: unknown): PushResult {
+  private applyOne(
+    center: CenterState,
+    raw: unknown,
+    senderId: string,
+    signatureVerified: boolean,
+  ): PushResult {
     const eventId = isRecord(raw) && typeof raw.eventId === 'string' ? raw.eventId : '';
-    const prior = eventId === '' ? undefined : center.accepted.get(eventId);
+    const prior =
+      eventId === '' ? undefined : this.priorEvent(center, raw as Record<string, unknown>, eventId);
     if (prior) {
       const card = center.cards.get(prior.cardId);
-      // A replay is the same event sent again, field for field; anything else reusing the id
-      // (another recipient, another time) is refused, never answered as if it had been kept.
-      const replay = parseEvent(raw);
-      if (!replay.ok || !isDeepStrictEqual(replay.event, prior)) {
-        return withCard({ eventId, status: 'rejected', reason: REUSED_EVENT_ID }, card);
-      }
-      return withCard({ eventId, status: 'duplicate', reason: 'already accepted' }, card);
+      // A replay is the very event sent again, signature and all (key order aside); anything
+      // else under its id is refused, never answered as if it had been kept.
+      return isDeepStrictEqual(raw, prior)
+        ? withCard(refusal(eventId, 'duplicate', 'already-accepted', 'already accepted'), card)
+        : withCard(refusal(eventId, 'rejected', 'event-id-reused', REUSED_EVENT_ID), card);
     }
 
     const parsed = parseEvent(raw);
-    if (!parsed.ok) return { eventId, status: 'rejected', reason: parsed.reason };
+    if (!parsed.ok) return refusal(eventId, 'rejected', parsed.code, parsed.reason);
     const event = parsed.event;
+    if (event.deviceId !== senderId)
+      return refusal(
+        eventId,
+        'rejected',
+        'wrong-device',
+        `the event names device ${event.deviceId}, but device ${senderId} sent it: a device pushes only its own events`,
+      );
+    if (!signatureVerified)
+      return refusal(
+        eventId,
+        'rejected',
+        'bad-signature',
+        `the signature is not device ${senderId}'s over this event`,
+      );
     const wrongTime = implausibleTime(event, this.now());
-    if (wrongTime) return { eventId, status: 'rejected', reason: wrongTime };
+    if (wrongTime) return refusal(eventId, 'rejected', 'implausible-time', wrongTime);
     const card = center.cards.get(event.cardId);
-    if (!card) return { eventId, status: 'rejected', reason: `unknown card ${event.cardId}` };
+    if (!card) return refusal(eventId, 'rejected', 'unknown-card', `unknown card ${event.cardId}`);
     return event.type === 'handover'
       ? this.applyHandover(center, card, event)
       : this.applyVoid(center, card, event);
   }
 
+  /**
+   * The event accepted under `eventId`, or the handover a card loaded through /__mock/ carries
+   * under it (admin-loaded, never verified, but its id is taken all the same).
+   */
+  private priorEvent(
+    center: CenterState,
+    raw: Record<string, unknown>,
+    eventId: string,
+  ): ProtocolEvent | undefined {
+    const accepted = center.accepted.get(eventId);
+    if (accepted) return accepted;
+    const loaded =
+      typeof raw.cardId === 'string' ? center.cards.get(raw.cardId)?.handover : undefined;
+    return loaded?.eventId === eventId ? loaded : undefined;
+  }
+
   private applyHandover(center: CenterState, card: Card, event: HandoverEvent): PushResult {
     const { eventId } = event;
-    // A card loaded through /__mock/ may already carry this very handover: the same event
-    // again is a duplicate, anything else under its id is not.
-    if (card.handover?.eventId === eventId) {
-      return isDeepStrictEqual(card.handover, event)
-        ? { eventId, status: 'duplicate', reason: 'already accepted', card }
-        : { eventId, status: 'rejected', reason: REUSED_EVENT_ID, card };
-    }
     if (event.recipient.kind === 'holder' && event.recipient.nationalCode !== card.nationalCode) {
-      return {
-        eventId,
-        status: 'rejected',
-        reason: "recipient national code does not match the card holder's",
+      return withCard(
+        refusal(
+          eventId,
+          'rejected',
+          'recipient-mismatch',
+          "recipient national code does not match the card holder's",
+        ),
         card,
-      };
+      );
     }
-    if (card.status !== 'ready')
-      return { eventId, status: 'conflict', reason: notReadyReason(card), card };
+    if (event.recipient.kind === 'proxy' && !center.rules.proxyPickupAllowed) {
+      return withCard(
+        refusal(
+          eventId,
+          'rejected',
+          'proxy-not-allowed',
+          `center ${center.centerId} does not allow handing a card to a proxy`,
+        ),
+        card,
+      );
+    }
+    if (card.status !== 'ready') {
+      const { code, reason } = notReady(card);
+      return withCard(refusal(eventId, 'conflict', code, reason), card);
+    }
     const next = this.replaceCard(center, card, {
       ...card,
       status: 'handed_over',
@@ -539,24 +648,63 @@ export class RegistryState {
       return { eventId, status: 'accepted', card: next };
     }
     const voided = center.accepted.get(handoverEventId);
-    const knownHandover =
-      card.handover?.eventId === handoverEventId ||
-      (voided?.type === 'handover' && voided.cardId === card.cardId);
+    const onCard = card.handover?.eventId === handoverEventId;
+    const knownHandover = onCard || (voided?.type === 'handover' && voided.cardId === card.cardId);
     if (!knownHandover) {
-      return {
-        eventId,
-        status: 'rejected',
-        reason: `handover ${handoverEventId} was never accepted for card ${card.cardId}`,
+      return withCard(
+        refusal(
+          eventId,
+          'rejected',
+          'unknown-handover',
+          `handover ${handoverEventId} was never accepted for card ${card.cardId}`,
+        ),
         card,
-      };
+      );
     }
+    let code: PushReasonCode;
     let reason: string;
-    if (card.status === 'ready') reason = 'the handover was already voided';
-    else if (card.status === 'handed_over')
+    if (card.status === 'ready' && onCard) {
+      // Registry staff put the card back on the shelf; the handover it names was never voided.
+      code = 'card-ready';
+      reason = 'the registry has put the card back to ready';
+    } else if (card.status === 'ready') {
+      code = 'already-voided';
+      reason = 'the handover was already voided';
+    } else if (card.status === 'handed_over') {
+      code = 'already-handed-over';
       reason = `the card is now handed over by event ${card.handover?.eventId ?? '(unknown)'}`;
-    else reason = notReadyReason(card);
-    return { eventId, status: 'conflict', reason, card };
+    } else ({ code, reason } = notReady(card));
+    return withCard(refusal(eventId, 'conflict', code, reason), card);
   }
+}
+
+/** A result other than `accepted`: always a code for programs and a reason for people. */
+function refusal(
+  eventId: string,
+  status: Exclude<PushResult['status'], 'accepted'>,
+  code: PushReasonCode,
+  reason: string,
+): PushResult {
+  return { eventId, status, code, reason };
+}
+
+/**
+ * verified[i]: event i carries a signature by `device`'s key over its canonical form. All at
+ * once: WebCrypto verifies off the main thread, so a 500-event push does not take 500 turns.
+ */
+async function verifySignatures(
+  events: readonly unknown[],
+  device: StoredDevice,
+  key: Promise<CryptoKey>,
+): Promise<boolean[]> {
+  const publicKey = await key;
+  return Promise.all(
+    events.map((raw) =>
+      isRecord(raw) && raw.deviceId === device.deviceId && typeof raw.signature === 'string'
+        ? verifyEventSignature(raw, publicKey).catch(() => false)
+        : false,
+    ),
+  );
 }
 
 const CARD_CONTENT_FIELDS = [
@@ -575,16 +723,19 @@ function sameCardContent(a: Card, b: Card): boolean {
   return CARD_CONTENT_FIELDS.every((field) => (a[field] ?? null) === (b[field] ?? null));
 }
 
-function notReadyReason(card: Card): string {
+function notReady(card: Card): { code: PushReasonCode; reason: string } {
   switch (card.status) {
     case 'handed_over':
-      return `already handed over by event ${card.handover?.eventId ?? '(unknown)'}`;
+      return {
+        code: 'already-handed-over',
+        reason: `already handed over by event ${card.handover?.eventId ?? '(unknown)'}`,
+      };
     case 'revoked':
-      return 'the card is revoked and must not be handed over';
+      return { code: 'card-revoked', reason: 'the card is revoked and must not be handed over' };
     case 'returned':
-      return 'the card was returned to the registry unclaimed';
+      return { code: 'card-returned', reason: 'the card was returned to the registry unclaimed' };
     case 'ready':
-      return 'the card is ready';
+      return { code: 'card-ready', reason: 'the card is ready' };
   }
 }
 

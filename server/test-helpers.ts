@@ -1,19 +1,133 @@
 // Shared by the server tests (and the soak and sync integration tests): a registry on a real
-// socket and the requests a tablet sends it. The events to push come from tests/factories.
+// socket, devices enrolled with it as a tablet enrols, and the requests a tablet sends it. The
+// events to push come from tests/factories and are signed here by the device that pushes them.
+// Must stay true: a test device is enrolled the way a tablet is (an administrator's code, then
+// POST /api/v2/enrolments), so no test leans on a token the registry did not issue.
 import type { AddressInfo } from 'node:net';
-import { DEMO_CENTER_ID, DEMO_DEVICE_TOKEN } from '../src/protocol/protocol.ts';
+import type {
+  DevicePublicKey,
+  EnrolmentCodeResponse,
+  EnrolmentResponse,
+  ProtocolEvent,
+} from '../src/protocol/protocol.ts';
+import {
+  DEMO_CENTER_ID,
+  ENROLMENT_PATH,
+  cardsPath,
+  enrolmentCodesPath,
+  eventsPath,
+} from '../src/protocol/protocol.ts';
 import type { RegistryHandler, RegistryHandlerOptions } from './handler.ts';
 import { createRegistryHandler } from './handler.ts';
 import type { ServerLimits } from './http-server.ts';
 import { createRegistryServer } from './http-server.ts';
+import type { RegistryState } from './registry-state.ts';
 import { TEST_DEVICE_ID } from '../tests/factories/context.ts';
+import {
+  signedByTestDevice,
+  testDeviceKeys,
+  testDevicePublicKey,
+} from '../tests/factories/device-key.ts';
 
 export interface RunningRegistry {
   base: string;
   handler: RegistryHandler;
   /** A /__mock/ control request with the administrator token, as the registry's staff send it. */
   mock(path: string, init?: RequestInit): Promise<Response>;
+  /** A request to an administrator endpoint (a path from src/protocol) with the administrator token. */
+  admin(path: string, init?: RequestInit): Promise<Response>;
+  /** A fresh one-time code for `centerId` (default DEMO-01), through the administrator endpoint. */
+  issueEnrolmentCode(centerId?: string, validMinutes?: number): Promise<EnrolmentCodeResponse>;
+  /** A device enrolled over HTTP with a fresh code, as a tablet enrols. */
+  enrolDevice(options?: EnrolOptions): Promise<TestDevice>;
   close(): Promise<void>;
+}
+
+export interface EnrolOptions {
+  /** Default DEMO-01. */
+  centerId?: string;
+  /** Default TEST_DEVICE_ID, the id the event factories put on events. */
+  deviceId?: string;
+  /** Default the test device's key pair (testDeviceKeys()). */
+  keys?: CryptoKeyPair;
+}
+
+/** An enrolled device: what a tablet holds after enrolment, and how it signs. */
+export interface TestDevice {
+  deviceId: string;
+  centerId: string;
+  token: string;
+  keys: CryptoKeyPair;
+  publicKey: DevicePublicKey;
+  /** Authorization, X-Device-Id and Content-Type, as the tablet sends them. */
+  headers(): Record<string, string>;
+  /** `event` signed with this device's key, exactly as given (its deviceId is not changed). */
+  sign<Event extends ProtocolEvent>(event: Event): Promise<Event>;
+  signAll<Event extends ProtocolEvent>(events: readonly Event[]): Promise<Event[]>;
+}
+
+function testDevice(
+  enrolled: { deviceId: string; centerId: string; token: string },
+  keys: CryptoKeyPair,
+  publicKey: DevicePublicKey,
+): TestDevice {
+  const device: TestDevice = {
+    ...enrolled,
+    keys,
+    publicKey,
+    headers: () => authHeaders(device),
+    sign: (event) => signedByTestDevice(event, keys),
+    signAll: (events) => Promise.all(events.map((event) => signedByTestDevice(event, keys))),
+  };
+  return device;
+}
+
+/** Issues a code at `base` with the administrator token and enrols a device with it over HTTP. */
+export async function enrolDeviceAt(
+  base: string,
+  adminToken: string,
+  options: EnrolOptions = {},
+): Promise<TestDevice> {
+  const centerId = options.centerId ?? DEMO_CENTER_ID;
+  const deviceId = options.deviceId ?? TEST_DEVICE_ID;
+  const keys = options.keys ?? (await testDeviceKeys());
+  const publicKey = await testDevicePublicKey(keys);
+  const issued = await fetch(base + enrolmentCodesPath(centerId), {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+    body: '{}',
+  });
+  if (issued.status !== 201)
+    throw new Error(`issuing an enrolment code answered ${issued.status}: ${await issued.text()}`);
+  const { code } = (await issued.json()) as EnrolmentCodeResponse;
+  const response = await fetch(base + ENROLMENT_PATH, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ code, deviceId, publicKey }),
+  });
+  if (response.status !== 200)
+    throw new Error(`enrolment answered ${response.status}: ${await response.text()}`);
+  const enrolled = (await response.json()) as EnrolmentResponse;
+  return testDevice({ deviceId, centerId, token: enrolled.deviceToken }, keys, publicKey);
+}
+
+/**
+ * A device enrolled straight into `state`, without HTTP: for tests that drive the state and the
+ * data file directly. Otherwise the same as enrolDeviceAt.
+ */
+export async function enrolInState(
+  state: RegistryState,
+  options: EnrolOptions = {},
+): Promise<TestDevice> {
+  const centerId = options.centerId ?? DEMO_CENTER_ID;
+  const deviceId = options.deviceId ?? TEST_DEVICE_ID;
+  const keys = options.keys ?? (await testDeviceKeys());
+  const publicKey = await testDevicePublicKey(keys);
+  state.ensureCenter(centerId);
+  const { code } = state.devices.issueCode(centerId, 60);
+  const outcome = state.devices.enrol(code, deviceId, publicKey);
+  if (!outcome.ok) throw new Error(`enrolment refused: ${outcome.refusal}`);
+  return testDevice({ deviceId, centerId, token: outcome.token }, keys, publicKey);
 }
 
 export async function startRegistry(
@@ -26,39 +140,55 @@ export async function startRegistry(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
-  return {
+  const withAdmin = (url: string, init: RequestInit) =>
+    fetch(url, {
+      ...init,
+      headers: { ...adminHeaders(handler), ...(init.headers as Record<string, string>) },
+    });
+  const running: RunningRegistry = {
     base,
     handler,
-    mock: (path, init = {}) =>
-      fetch(`${base}/__mock/${path}`, {
-        ...init,
-        headers: { ...adminHeaders(handler), ...(init.headers as Record<string, string>) },
-      }),
+    mock: (path, init = {}) => withAdmin(`${base}/__mock/${path}`, init),
+    admin: (path, init = {}) => withAdmin(`${base}${path}`, init),
+    issueEnrolmentCode: async (centerId = DEMO_CENTER_ID, validMinutes) => {
+      const response = await running.admin(enrolmentCodesPath(centerId), {
+        method: 'POST',
+        body: JSON.stringify(validMinutes === undefined ? {} : { validMinutes }),
+      });
+      if (response.status !== 201)
+        throw new Error(`issuing an enrolment code answered ${response.status}`);
+      return (await response.json()) as EnrolmentCodeResponse;
+    },
+    enrolDevice: (enrolOptions) => enrolDeviceAt(base, handler.adminToken, enrolOptions),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await handler.flush();
     },
   };
+  return running;
 }
 
-export function authHeaders(token = DEMO_DEVICE_TOKEN): Record<string, string> {
+/** The headers of a tablet's protocol request: its device token and id, a JSON body. */
+export function authHeaders(
+  device: Pick<TestDevice, 'deviceId' | 'token'>,
+): Record<string, string> {
   return {
-    Authorization: `Bearer ${token}`,
-    'X-Device-Id': TEST_DEVICE_ID,
+    Authorization: `Bearer ${device.token}`,
+    'X-Device-Id': device.deviceId,
     'Content-Type': 'application/json',
   };
 }
 
-/** The headers of a /__mock/ control request: the administrator token, a JSON body. */
+/** The headers of an administrator or /__mock/ request: the administrator token, a JSON body. */
 export function adminHeaders(handler: Pick<RegistryHandler, 'adminToken'>): Record<string, string> {
   return { Authorization: `Bearer ${handler.adminToken}`, 'Content-Type': 'application/json' };
 }
 
 export function pushPath(centerId = DEMO_CENTER_ID): string {
-  return `/api/v2/centers/${centerId}/events`;
+  return eventsPath(centerId);
 }
 
 export function pullPath(centerId = DEMO_CENTER_ID): string {
-  return `/api/v2/centers/${centerId}/cards`;
+  return cardsPath(centerId);
 }

@@ -1,0 +1,308 @@
+// @vitest-environment node
+// The administrator endpoints: they take the administrator token and nothing else, answer no
+// cross-origin request, check every member of a body, and a refused request changes nothing.
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  CenterProfile,
+  DeviceRecord,
+  EnrolmentCodeResponse,
+  ErrorBody,
+  PullResponse,
+} from '../src/protocol/protocol.ts';
+import {
+  DEFAULT_CENTER_RULES,
+  DEMO_CENTER_ID,
+  centerAdminPath,
+  centerDevicesPath,
+  enrolmentCodesPath,
+  withdrawDevicePath,
+} from '../src/protocol/protocol.ts';
+import { parseEnrolmentCode } from '../src/domain/enrolment-code.ts';
+import { FIXED_NOW } from '../tests/factories/time.ts';
+import { sha256Hex } from './device-registry.ts';
+import type { RunningRegistry, TestDevice } from './test-helpers.ts';
+import { pullPath, startRegistry } from './test-helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'tahvil-admin-'));
+const dataFile = join(dir, 'registry.json');
+let registry: RunningRegistry;
+let device: TestDevice;
+
+beforeAll(async () => {
+  registry = await startRegistry({ dataFile, seedCards: 5, now: () => FIXED_NOW });
+  device = await registry.enrolDevice();
+});
+afterAll(async () => {
+  await registry.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function expectError(response: Response, status: number, code: string): Promise<void> {
+  expect(response.status).toBe(status);
+  expect(((await response.json()) as ErrorBody).error.code).toBe(code);
+}
+
+/** What each endpoint could change, to show a refused request changed nothing. */
+function registryState() {
+  const state = registry.handler.state;
+  return JSON.stringify({
+    devices: state.devices.all(),
+    demo: state.centerProfile(DEMO_CENTER_ID),
+    created: state.hasCenter('NEW-77'),
+  });
+}
+
+const CHANGES: Array<[string, string, () => string, string]> = [
+  ['issue a code', 'POST', () => enrolmentCodesPath(DEMO_CENTER_ID), '{}'],
+  ['list devices', 'GET', () => centerDevicesPath(DEMO_CENTER_ID), ''],
+  ['withdraw a device', 'POST', () => withdrawDevicePath(device.deviceId), '{}'],
+  ['set a center', 'PUT', () => centerAdminPath(DEMO_CENTER_ID), '{"name":"x"}'],
+  ['create a center', 'PUT', () => centerAdminPath('NEW-77'), '{}'],
+];
+
+describe('the administrator endpoints refuse', () => {
+  describe.each(CHANGES)('to %s', (_name, method, path, body) => {
+    it.each([
+      ['no Authorization', () => ({})],
+      ['a device token', () => ({ Authorization: `Bearer ${device.token}` })],
+      ['a device token with its X-Device-Id', () => device.headers()],
+      ['a wrong token', () => ({ Authorization: 'Bearer not-the-administrator-token' })],
+      ['Basic credentials', () => ({ Authorization: 'Basic YWRtaW46YWRtaW4=' })],
+    ])('with %s (401), changing nothing', async (_how, headers) => {
+      const before = registryState();
+      const response = await fetch(registry.base + path(), {
+        method,
+        headers: { 'Content-Type': 'application/json', ...headers() },
+        ...(method === 'GET' ? {} : { body }),
+      });
+      await expectError(response, 401, 'unauthorized');
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      expect(registryState()).toBe(before);
+    });
+
+    it('a cross-site text/plain POST, the kind any web page can send (401), changing nothing', async () => {
+      const before = registryState();
+      const response = await fetch(registry.base + path(), {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain', Origin: 'https://evil.example' },
+        body: body || '{}',
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      expect(registryState()).toBe(before);
+    });
+
+    it('a preflight, with no cross-origin header at all', async () => {
+      const preflight = await fetch(registry.base + path(), {
+        method: 'OPTIONS',
+        headers: {
+          Origin: 'https://evil.example',
+          'Access-Control-Request-Method': method,
+          'Access-Control-Request-Headers': 'authorization, content-type',
+        },
+      });
+      expect(preflight.status).toBe(401);
+      for (const [header] of preflight.headers) expect(header).not.toMatch(/^access-control-/);
+    });
+  });
+
+  it('answer no cross-origin header even with the administrator token', async () => {
+    const response = await registry.admin(centerDevicesPath(DEMO_CENTER_ID), {
+      headers: { Origin: 'https://evil.example' },
+    });
+    expect(response.status).toBe(200);
+    for (const [header] of response.headers) expect(header).not.toMatch(/^access-control-/);
+  });
+
+  it('a body over 4 KiB with 413', async () => {
+    const response = await registry.admin(centerAdminPath(DEMO_CENTER_ID), {
+      method: 'PUT',
+      body: JSON.stringify({ name: 'x'.repeat(5000) }),
+    });
+    await expectError(response, 413, 'batch_too_large');
+  });
+
+  it('an unknown path with 404 and a wrong method with 405, once the token is right', async () => {
+    await expectError(await registry.admin('/api/v2/admin/nothing'), 404, 'not_found');
+    const wrong = await registry.admin(enrolmentCodesPath(DEMO_CENTER_ID));
+    expect(wrong.headers.get('allow')).toBe('POST');
+    await expectError(wrong, 405, 'method_not_allowed');
+    await expectError(await fetch(`${registry.base}/api/v2/admin/nothing`), 401, 'unauthorized');
+  });
+});
+
+describe('POST enrolment-codes', () => {
+  it('issues a one-time code for a day by default, kept only as its digest', async () => {
+    const response = await registry.admin(enrolmentCodesPath(DEMO_CENTER_ID), {
+      method: 'POST',
+      body: '{}',
+    });
+    expect(response.status).toBe(201);
+    const issued = (await response.json()) as EnrolmentCodeResponse;
+    expect(issued).toEqual({
+      code: expect.stringMatching(/^\d{4}-\d{4}-\d{4}$/),
+      centerId: DEMO_CENTER_ID,
+      expiresAt: new Date(FIXED_NOW.getTime() + 24 * 60 * 60_000).toISOString(),
+      enrolPath: `/enrol?code=${issued.code.replace(/-/g, '')}`,
+    });
+    const digits = issued.code.replace(/-/g, '');
+    expect(parseEnrolmentCode(issued.code)).toEqual({ ok: true, code: digits });
+    await registry.handler.flush();
+    const onDisk = readFileSync(dataFile, 'utf8') + readFileSync(`${dataFile}.journal`, 'utf8');
+    expect(onDisk).not.toContain(digits);
+    expect(onDisk).toContain(sha256Hex(digits));
+  });
+
+  it('takes validMinutes from 1 to 10080', async () => {
+    for (const validMinutes of [1, 10_080]) {
+      const issued = await registry.issueEnrolmentCode(DEMO_CENTER_ID, validMinutes);
+      expect(issued.expiresAt).toBe(
+        new Date(FIXED_NOW.getTime() + validMinutes * 60_000).toISOString(),
+      );
+    }
+  });
+
+  it.each([
+    [{ validMinutes: 0 }],
+    [{ validMinutes: 10_081 }],
+    [{ validMinutes: 1.5 }],
+    [{ validMinutes: '60' }],
+    [{ centerId: 'OTHER' }],
+  ])('refuses %j with 400 and issues nothing', async (body) => {
+    const before = registry.handler.state.devices.all().enrolmentCodes.length;
+    const response = await registry.admin(enrolmentCodesPath(DEMO_CENTER_ID), {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
+    await expectError(response, 400, 'malformed');
+    expect(registry.handler.state.devices.all().enrolmentCodes).toHaveLength(before);
+  });
+
+  it('answers an unknown center with 404', async () => {
+    await expectError(
+      await registry.admin(enrolmentCodesPath('NOWHERE-1'), { method: 'POST', body: '{}' }),
+      404,
+      'not_found',
+    );
+  });
+});
+
+describe('GET devices and POST withdraw', () => {
+  it("lists a center's devices without their keys or token digests", async () => {
+    const response = await registry.admin(centerDevicesPath(DEMO_CENTER_ID));
+    const { devices } = (await response.json()) as { devices: DeviceRecord[] };
+    expect(devices).toContainEqual({
+      deviceId: device.deviceId,
+      centerId: DEMO_CENTER_ID,
+      status: 'active',
+      enrolledAt: FIXED_NOW.toISOString(),
+      withdrawnAt: null,
+    });
+    for (const listed of devices)
+      expect(Object.keys(listed).sort()).toEqual([
+        'centerId',
+        'deviceId',
+        'enrolledAt',
+        'status',
+        'withdrawnAt',
+      ]);
+    await expectError(await registry.admin(centerDevicesPath('NOWHERE-1')), 404, 'not_found');
+  });
+
+  it('withdraws a device, which then shows as withdrawn; an unknown one is 404', async () => {
+    const leaving = await registry.enrolDevice({ deviceId: 'tablet-leaving' });
+    const response = await registry.admin(withdrawDevicePath(leaving.deviceId), {
+      method: 'POST',
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      device: {
+        deviceId: 'tablet-leaving',
+        centerId: DEMO_CENTER_ID,
+        status: 'withdrawn',
+        enrolledAt: FIXED_NOW.toISOString(),
+        withdrawnAt: FIXED_NOW.toISOString(),
+      },
+    });
+    const { devices } = (await (
+      await registry.admin(centerDevicesPath(DEMO_CENTER_ID))
+    ).json()) as { devices: DeviceRecord[] };
+    expect(devices.find((listed) => listed.deviceId === 'tablet-leaving')?.status).toBe(
+      'withdrawn',
+    );
+    await expectError(
+      await registry.admin(withdrawDevicePath('no-such-tablet'), { method: 'POST' }),
+      404,
+      'not_found',
+    );
+  });
+});
+
+describe('PUT a center', () => {
+  const put = (centerId: string, body: unknown) =>
+    registry.admin(centerAdminPath(centerId), { method: 'PUT', body: JSON.stringify(body) });
+
+  it('creates a center with the default rules and its id as its name', async () => {
+    const response = await put('ISF-005', {});
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      centerId: 'ISF-005',
+      name: 'ISF-005',
+      rules: DEFAULT_CENTER_RULES,
+    });
+  });
+
+  it('sets the name and some rules, keeping the others, and every pull page carries them', async () => {
+    const response = await put('SHZ-009', {
+      name: '  مرکز شیراز ۹ ',
+      rules: { proxyPickupAllowed: false, idleLockMinutes: 240 },
+    });
+    const expected: CenterProfile = {
+      centerId: 'SHZ-009',
+      name: 'مرکز شیراز ۹',
+      rules: { proxyPickupAllowed: false, idleLockMinutes: 240, detailsRetentionDays: 30 },
+    };
+    expect(await response.json()).toEqual(expected);
+    expect(await (await put('SHZ-009', { rules: { detailsRetentionDays: 0 } })).json()).toEqual({
+      ...expected,
+      rules: { ...expected.rules, detailsRetentionDays: 0 },
+    });
+    const tablet = await registry.enrolDevice({ centerId: 'SHZ-009', deviceId: 'tablet-shz' });
+    const page = (await (
+      await fetch(registry.base + pullPath('SHZ-009'), { headers: tablet.headers() })
+    ).json()) as PullResponse;
+    expect(page.center).toEqual({
+      ...expected,
+      rules: { ...expected.rules, detailsRetentionDays: 0 },
+    });
+    expect(await (await registry.admin(centerAdminPath('SHZ-009'))).json()).toEqual(page.center);
+  });
+
+  it.each([
+    [{ name: '' }],
+    [{ name: '   ' }],
+    [{ name: 7 }],
+    [{ name: 'a\u0007b' }],
+    [{ name: 'x'.repeat(201) }],
+    [{ rules: { proxyPickupAllowed: 'false' } }],
+    [{ rules: { proxyPickupAllowed: 0 } }],
+    [{ rules: { idleLockMinutes: 0 } }],
+    [{ rules: { idleLockMinutes: 241 } }],
+    [{ rules: { idleLockMinutes: 1.5 } }],
+    [{ rules: { idleLockMinutes: '10' } }],
+    [{ rules: { detailsRetentionDays: -1 } }],
+    [{ rules: { detailsRetentionDays: 3651 } }],
+    [{ rules: { lockScreen: true } }],
+    [{ rules: [] }],
+    [{ token: 'a-center-token' }],
+    ['a list'],
+  ])('refuses %j with 400 and changes nothing', async (body) => {
+    const before = registryState();
+    await expectError(await put(DEMO_CENTER_ID, body), 400, 'malformed');
+    await expectError(await put('NEW-77', body), 400, 'malformed');
+    expect(registryState()).toBe(before);
+  });
+});
