@@ -128,7 +128,9 @@ describe('SyncEngine', () => {
   });
 
   it('honours Retry-After on 429', async () => {
-    const { engine, registry } = await setup({ faults: { retryAfter429Rate: 1 } });
+    const { engine, registry } = await setup();
+    // After enrolment, which the fault would refuse too.
+    registry.handler.setFaults({ retryAfter429Rate: 1 });
     await engine.start();
     expect(engine.getState()).toMatchObject({ status: 'error', problem: 'rate-limited' });
     expect(engine.getState().nextAttemptAt! - FIXED_NOW.getTime()).toBe(1000);
@@ -293,12 +295,17 @@ describe('a tablet re-enrolled from AUD-1 to DEMO-01', () => {
 });
 
 describe('a tablet withdrawn mid-shift', () => {
-  it('stops syncing, keeps its unsent handover and refuses new ones; re-enrolled, it works again', async () => {
+  it('stops syncing, keeps its unsent handover and refuses new ones; exported and re-enrolled, it works again', async () => {
     const { db, engine, registry } = await setup();
     await engine.start();
-    const synced = await handOver(db, 'C-0000001');
+    const [first, second, third] = await db.cards
+      .where('status')
+      .equals('ready')
+      .limit(3)
+      .toArray();
+    const synced = await handOver(db, first!.cardId);
     await engine.syncNow();
-    const kept = await handOver(db, 'C-0000002');
+    const kept = await handOver(db, second!.cardId);
     const { deviceId } = await readSettings(db);
     const withdrawn = await registry.admin(`/api/v2/admin/devices/${deviceId}/withdraw`, {
       method: 'POST',
@@ -312,7 +319,26 @@ describe('a tablet withdrawn mid-shift', () => {
       'synced',
       'pending',
     ]);
-    await expect(handOver(db, 'C-0000003')).rejects.toMatchObject({ refusal: 'device-withdrawn' });
-    expect(kept.eventId).toBeTruthy();
+    await expect(handOver(db, third!.cardId)).rejects.toMatchObject({
+      refusal: 'device-withdrawn',
+    });
+    expect((await db.events.toArray())[1]?.eventId).toBe(kept.eventId);
+
+    // The office issues a new code; the handover kept on the tablet is exported first.
+    const { buildUnsentEventsFile, noteUnsentEventsExported } =
+      await import('../../src/db/unsent-export.ts');
+    const { file, throughSeq } = await buildUnsentEventsFile(db, FIXED_NOW);
+    expect(file.events.map((entry) => entry.event.eventId)).toEqual([kept.eventId]);
+    await noteUnsentEventsExported(db, throughSeq);
+    const { code } = await registry.issueEnrolmentCode('DEMO-01');
+    await enrolTablet(
+      db,
+      { registryUrl: registry.base, code },
+      { fetch: (...args) => fetch(...args), now: () => FIXED_NOW },
+      { discardExported: true },
+    );
+    await engine.syncNow();
+    expect(engine.getState()).toMatchObject({ status: 'idle', problem: null });
+    expect(await db.cards.count()).toBe(40);
   });
 });

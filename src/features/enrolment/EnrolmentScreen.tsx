@@ -62,8 +62,8 @@ export function EnrolmentScreen() {
       const center = await enrolTablet(db, { registryUrl, code }, { fetch, now });
       setEnrolledWith(center.name || center.centerId);
       setCode('');
-      // The new center's inventory, at once.
-      void syncEngine?.syncNow();
+      // The new center's inventory, at once, and the schedule again (it stops without a center).
+      void syncEngine?.start();
       void navigate('/', { replace: true });
     } catch (error) {
       setProblem(describeEnrolmentError(error, i18n));

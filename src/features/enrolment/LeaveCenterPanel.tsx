@@ -31,6 +31,7 @@ export function LeaveCenterPanel() {
     setProblem(null);
     try {
       await leaveCenter(db, { discardExported: true });
+      // Nothing to sync until the next enrolment, which starts the engine again.
       syncEngine?.stop();
       void navigate('/', { replace: true });
     } catch (error) {
