@@ -219,7 +219,8 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
             {t('switchLanguage')}
           </button>
         </div>
-        <SyncIndicator />
+        {/* A tablet of no center has nothing to sync: no red "sync error" on a fresh tablet. */}
+        {isEnrolled(settings) ? <SyncIndicator /> : null}
       </header>
       {updates ? (
         <UpdateBanner updates={updates} hold={updateHold} beforeUpdate={stopSyncForUpdate} />

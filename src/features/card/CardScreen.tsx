@@ -137,7 +137,10 @@ function CardDetails({ card }: { card: StoredCard }) {
 
 function CardActions({ card }: { card: StoredCard }) {
   const { t, language } = useI18n();
-  const { timeZone, deviceId } = useSettings();
+  const { timeZone, deviceId, withdrawnAt } = useSettings();
+  // A withdrawn tablet records nothing: say so where the button would be.
+  if (card.status === 'ready' && withdrawnAt !== null)
+    return <p className="notice notice-danger">{t('refusalDeviceWithdrawn')}</p>;
   if (card.status === 'ready') {
     return (
       <Link
