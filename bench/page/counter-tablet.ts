@@ -38,18 +38,18 @@ export async function deleteDatabases(): Promise<void> {
 }
 
 /**
- * Device id, an enrolment and a shift, so the real app opens on its search screen and every
- * handover is signed with a device key as on a tablet. The registry is offline for steps 1–6,
- * so the enrolment is written as the registry would have answered it, under a new key.
+ * The empty app database of step 1 made a tablet enrolled with the demo center under a new
+ * device key, as after enrolment, so every handover of step 5 is signed as on a tablet. The
+ * registry is offline for steps 1–6, so the enrolment is written as the registry would have
+ * answered it. Before the inventory is stored: an enrolment starts from an empty center.
  */
-export async function prepareAppSettings() {
+export async function enrolAppTablet(): Promise<void> {
   const db = appDb();
   const settings = await ensureDeviceIdentity(db);
-  deviceId = settings.deviceId;
   const keys = await generateDeviceKeyPair();
   await applyEnrolment(db, {
     response: {
-      deviceId,
+      deviceId: settings.deviceId,
       deviceToken: 'bench-offline-token',
       enrolledAt: new Date().toISOString(),
       center: { centerId: DEMO_CENTER_ID, name: 'bench', rules: DEFAULT_CENTER_RULES },
@@ -62,6 +62,13 @@ export async function prepareAppSettings() {
     },
     registryUrl: '',
   });
+}
+
+/** A shift, so the real app opens on its search screen (the tablet is enrolled in step 1). */
+export async function prepareAppSettings() {
+  const db = appDb();
+  const settings = await ensureDeviceIdentity(db);
+  deviceId = settings.deviceId;
   staff = await startShift(db, BENCH_STAFF_ID, BENCH_STAFF_NAME, new Date());
   return { deviceId, staffId: staff.staffId };
 }

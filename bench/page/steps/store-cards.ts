@@ -1,7 +1,7 @@
 // Step 1: the whole inventory written into empty app and baseline databases, chunk by chunk.
 import { CARD_WRITE_CHUNK, upsertCards } from '../../../src/db/cards.ts';
 import { baselinePutChunk } from '../baseline.ts';
-import { appDb, baselineDb, deleteDatabases } from '../counter-tablet.ts';
+import { appDb, baselineDb, deleteDatabases, enrolAppTablet } from '../counter-tablet.ts';
 import { baselineRecords, inventoryCards } from '../inventory.ts';
 import { alternately, log, pause } from '../timing.ts';
 
@@ -18,6 +18,7 @@ export async function storeInterleaved(settleMs = 1000) {
   await deleteDatabases();
   const db = appDb();
   await db.open();
+  await enrolAppTablet();
   const baseline = await baselineDb();
   await pause(settleMs);
   const appChunks: number[] = [];

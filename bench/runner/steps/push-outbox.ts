@@ -27,7 +27,7 @@ export async function measurePushOutbox(bench: Page, registry: RegistryHandler) 
       `note: only ${queue.readyCards} ready cards, so ${queue.queued} events are pushed, not ${PUSH_EVENTS}`,
     );
   progress(
-    `queued ${queue.queued} handovers in ${Math.round(queue.ms)} ms (setup, ${queue.perTransaction} per transaction)`,
+    `queued ${queue.queued} handovers in ${Math.round(queue.ms)} ms (setup, each its own transaction, ${queue.atOnce} at once)`,
   );
   const acceptedBefore = registry.state.acceptedEvents(DEMO_CENTER_ID).length;
   progress(`step 8: push of ${queue.queued} queued events through the sync engine…`);
@@ -69,7 +69,7 @@ export async function measurePushOutbox(bench: Page, registry: RegistryHandler) 
       queue: {
         events: queue.queued,
         ms: round2(queue.ms),
-        handoversPerTransaction: queue.perTransaction,
+        handoversRecordedAtOnce: queue.atOnce,
         readyCards: queue.readyCards,
       },
       verified: {
