@@ -2,6 +2,7 @@
 // Enrolment: a one-time code, typed or scanned, becomes a device token bound to the device's id,
 // key and center; a wrong, expired or used code is refused with its own code, a body that is
 // wrong elsewhere never burns the code, and guessing is held to ten failures in ten minutes.
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   DevicePublicKey,
@@ -329,6 +330,44 @@ describe('the guard against guessing', () => {
       expect(
         (await enrol({ code: good.code, deviceId: 'tablet-good', publicKey }, guarded.base)).status,
       ).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('holds its limit against guesses sent in parallel, bodies arriving after the headers', async () => {
+    const guarded = await startRegistry({ seedCards: 0 });
+    try {
+      const { port } = new URL(guarded.base);
+      const guess = (code: string) =>
+        new Promise<number>((resolve, reject) => {
+          const body = JSON.stringify({ code, deviceId: `tablet-${code}`, publicKey });
+          const request = httpRequest(
+            {
+              host: '127.0.0.1',
+              port,
+              path: ENROLMENT_PATH,
+              method: 'POST',
+              headers: {
+                'Content-Type': 'application/json',
+                'Content-Length': Buffer.byteLength(body),
+              },
+            },
+            (response) => {
+              response.resume();
+              resolve(response.statusCode ?? 0);
+            },
+          );
+          request.on('error', reject);
+          request.flushHeaders();
+          // Every request is past the first check before any body is read.
+          setTimeout(() => request.end(body), 300);
+        });
+      const statuses = await Promise.all(
+        Array.from({ length: 5 * ENROLMENT_FAILURE_LIMIT }, () => guess(unissuedCode())),
+      );
+      expect(statuses.filter((status) => status === 403)).toHaveLength(ENROLMENT_FAILURE_LIMIT);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(4 * ENROLMENT_FAILURE_LIMIT);
     } finally {
       await guarded.close();
     }

@@ -61,8 +61,10 @@ export class FailureWindow {
     const now = this.now().getTime();
     this.failures = this.failures.filter((at) => at > now - this.windowMs);
     if (this.failures.length < this.limit) return 0;
-    const oldest = this.failures[0] as number;
-    return Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000));
+    // Open again once fewer than `limit` failures remain in the window: when the one that makes
+    // the count exactly `limit` leaves it, not merely the oldest.
+    const freeing = this.failures[this.failures.length - this.limit] as number;
+    return Math.max(1, Math.ceil((freeing + this.windowMs - now) / 1000));
   }
 
   record(): void {
@@ -88,14 +90,20 @@ export function createEnrolmentRoute(context: EnrolmentRouteContext) {
     // Latency, 429 and 503 as on every protocol route; never a lost answer, which would burn
     // the one-time code the tablet never learnt the token of (docs/protocol.md, Enrolment).
     await injectRequestFaults(faults, chance);
-    const retryAfter = guard.retryAfterSeconds();
-    if (retryAfter > 0)
-      throw new HttpError(
-        429,
-        'rate_limited',
-        `too many failed enrolments in the last ${ENROLMENT_FAILURE_WINDOW_MS / 60_000} minutes; retry in ${retryAfter} s`,
-        { 'Retry-After': String(retryAfter) },
-      );
+    const refuseWhileGuessing = () => {
+      const retryAfter = guard.retryAfterSeconds();
+      if (retryAfter > 0)
+        throw new HttpError(
+          429,
+          'rate_limited',
+          `too many failed enrolments in the last ${ENROLMENT_FAILURE_WINDOW_MS / 60_000} minutes; retry in ${retryAfter} s`,
+          { 'Retry-After': String(retryAfter) },
+        );
+    };
+    // Asked before the body is read (no work for a flood), and again just before the code is
+    // tried (below), with no await between that check, the attempt and its failure being
+    // counted: requests that read their bodies in parallel cannot all slip past the limit.
+    refuseWhileGuessing();
 
     const body = await readJson(req, MAX_ENROLMENT_BODY_BYTES, { maxEntries: 8 });
     if (!isRecord(body))
@@ -117,6 +125,7 @@ export function createEnrolmentRoute(context: EnrolmentRouteContext) {
     if (typeof code !== 'string' || code.length > 64)
       throw malformed('code must be the enrolment code as text');
 
+    refuseWhileGuessing();
     const parsed = parseEnrolmentCode(code);
     const outcome = parsed.ok
       ? state.devices.enrol(parsed.code, deviceId, publicKey)
