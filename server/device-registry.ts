@@ -31,7 +31,7 @@ export interface StoredEnrolmentCode {
   usedBy: string | null;
 }
 
-export type EnrolmentRefusal = 'invalid' | 'expired' | 'used';
+export type EnrolmentRefusal = 'invalid' | 'expired' | 'used' | 'device-id-taken';
 
 export type EnrolmentOutcome =
   { ok: true; device: StoredDevice; token: string } | { ok: false; refusal: EnrolmentRefusal };
@@ -128,8 +128,10 @@ export class DeviceRegistry {
 
   /**
    * Uses `code` (twelve ASCII digits) to enrol `deviceId` with `publicKey` at the code's center.
-   * A device already enrolled, at any center and in any state, is replaced: its old token and
-   * key stop working here and now.
+   * A device id names one enrolment for ever: one the registry knows, at any center and in any
+   * state, is refused (`device-id-taken`, the code kept unused). Device ids travel on every event,
+   * so taking over a known one with any valid code would cut a working tablet off; and a
+   * withdrawn device keeps its key, which still verifies the events it exported.
    */
   enrol(code: string, deviceId: string, publicKey: DevicePublicKey): EnrolmentOutcome {
     const stored = this.codes.get(sha256Hex(code));
@@ -137,6 +139,7 @@ export class DeviceRegistry {
     if (stored.usedAt !== null) return { ok: false, refusal: 'used' };
     const now = this.now();
     if (Date.parse(stored.expiresAt) <= now.getTime()) return { ok: false, refusal: 'expired' };
+    if (this.devices.has(deviceId)) return { ok: false, refusal: 'device-id-taken' };
     const at = now.toISOString();
     const usedCode: StoredEnrolmentCode = { ...stored, usedAt: at, usedBy: deviceId };
     this.codes.set(usedCode.codeDigest, usedCode);

@@ -10,10 +10,9 @@ import type {
   EnrolmentResponse,
   ErrorBody,
   PullResponse,
-  PushResponse,
 } from '../src/protocol/protocol.ts';
 import { DEFAULT_CENTER_RULES, DEMO_CENTER_ID, ENROLMENT_PATH } from '../src/protocol/protocol.ts';
-import { generateDeviceKeyPair } from '../src/domain/event-signature.ts';
+import { generateDeviceKeyPair, verifyEventSignature } from '../src/domain/event-signature.ts';
 import { formatEnrolmentCode, luhnCheckDigit } from '../src/domain/enrolment-code.ts';
 import { toBase64Url } from '../src/domain/event-signature.ts';
 import { createHandoverEvent } from '../tests/factories/events.ts';
@@ -21,7 +20,7 @@ import { signedByTestDevice, testDevicePublicKey } from '../tests/factories/devi
 import { FIXED_NOW } from '../tests/factories/time.ts';
 import { ENROLMENT_FAILURE_LIMIT } from './enrolment-routes.ts';
 import type { RunningRegistry } from './test-helpers.ts';
-import { authHeaders, pullPath, pushPath, startRegistry } from './test-helpers.ts';
+import { authHeaders, pullPath, startRegistry } from './test-helpers.ts';
 
 let clock = FIXED_NOW.getTime();
 let registry: RunningRegistry;
@@ -59,6 +58,8 @@ function unissuedCode(): string {
   return body + luhnCheckDigit(body);
 }
 
+let afterCount = 0;
+
 describe('enrolment with a code', () => {
   it('answers the device token, the time and the center profile, and the token works', async () => {
     const issued = await registry.issueEnrolmentCode();
@@ -80,13 +81,17 @@ describe('enrolment with a code', () => {
   });
 
   it('takes a code as typed: Persian digits, spaces or no dashes', async () => {
-    for (const typed of [
+    for (const [index, typed] of [
       (digits: string) => digits.replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!),
       (digits: string) => formatEnrolmentCode(digits).replace(/-/g, ' '),
       (digits: string) => digits,
-    ]) {
+    ].entries()) {
       const digits = digitsOf(await registry.issueEnrolmentCode());
-      const response = await enrol({ code: typed(digits), deviceId: 'tablet-typed', publicKey });
+      const response = await enrol({
+        code: typed(digits),
+        deviceId: `tablet-typed-${index}`,
+        publicKey,
+      });
       expect(response.status).toBe(200);
     }
   });
@@ -195,6 +200,7 @@ describe('an enrolment body', () => {
       () => ({ code: 'CODE', deviceId: 'tablet-x', publicKey, staffId: 'S-1' }),
     ],
   ])('with %s is 400 malformed and leaves the code unused', async (_name, body) => {
+    // Each case's later enrolment needs a device id of its own.
     const issued = await registry.issueEnrolmentCode();
     const request = JSON.parse(
       JSON.stringify(body()).replace('"CODE"', JSON.stringify(issued.code)),
@@ -202,7 +208,7 @@ describe('an enrolment body', () => {
     await expectError(await enrol(request), 400, 'malformed');
     const after = await enrol({
       code: issued.code,
-      deviceId: 'tablet-after',
+      deviceId: `tablet-after-${++afterCount}`,
       publicKey: await otherKey(),
     });
     expect(after.status).toBe(200);
@@ -241,62 +247,56 @@ describe('an enrolment body', () => {
   });
 });
 
-describe('enrolling a device again', () => {
-  it('replaces its token and key: the old ones stop working, the new ones work', async () => {
-    const oldKeys = await generateDeviceKeyPair();
-    const newKeys = await generateDeviceKeyPair();
-    const first = await registry.enrolDevice({ deviceId: 'tablet-again', keys: oldKeys });
-    const second = await registry.enrolDevice({ deviceId: 'tablet-again', keys: newKeys });
-    expect(second.token).not.toBe(first.token);
-
-    await expectError(
-      await fetch(registry.base + pullPath(), { headers: first.headers() }),
-      401,
-      'unauthorized',
-    );
-    const push = async (keys: CryptoKeyPair, cardId: string) => {
-      const event = await signedByTestDevice(
-        createHandoverEvent({
-          deviceId: 'tablet-again',
-          cardId,
-          occurredAt: new Date(clock).toISOString(),
+describe('a device id the registry knows', () => {
+  it.each([
+    ['active at this center', 'DEMO-01', false],
+    ['active at another center', 'MOVE-2', false],
+    ['withdrawn', 'DEMO-01', true],
+  ])(
+    '(%s) is refused 409 device_id_taken; the code stays unused, the first enrolment untouched',
+    async (_name, centerId, withdraw) => {
+      await registry.admin('/api/v2/admin/centers/MOVE-2', { method: 'PUT', body: '{}' });
+      const deviceId = `tablet-known-${centerId}-${String(withdraw)}`;
+      const first = await registry.enrolDevice({ deviceId });
+      if (withdraw)
+        await registry.admin(`/api/v2/admin/devices/${deviceId}/withdraw`, { method: 'POST' });
+      const issued = await registry.issueEnrolmentCode(centerId);
+      // Any holder of a valid code, sending the known id with a key of their own.
+      await expectError(
+        await enrol({
+          code: issued.code,
+          deviceId,
+          publicKey: await testDevicePublicKey(await generateDeviceKeyPair()),
         }),
-        keys,
+        409,
+        'device_id_taken',
       );
-      const response = await fetch(registry.base + pushPath(), {
-        method: 'POST',
-        headers: second.headers(),
-        body: JSON.stringify({ events: [event] }),
-      });
-      return ((await response.json()) as PushResponse).results[0];
-    };
-    expect(await push(oldKeys, 'C-0000404')).toMatchObject({
-      status: 'rejected',
-      code: 'bad-signature',
-    });
-    expect(await push(newKeys, 'C-0000404')).toMatchObject({
-      status: 'rejected',
-      code: 'unknown-card',
-    });
-  });
+      const stored = registry.handler.state.devices.device(deviceId);
+      expect(stored).toMatchObject({ centerId: 'DEMO-01', publicKey: first.publicKey });
+      expect((await fetch(registry.base + pullPath(), { headers: first.headers() })).status).toBe(
+        withdraw ? 401 : 200,
+      );
+      // The code was not spent: a new device id takes it.
+      const fresh = await enrol({ code: issued.code, deviceId: `${deviceId}-new`, publicKey });
+      expect(fresh.status).toBe(200);
+    },
+  );
 
-  it('at another center moves it there', async () => {
-    await registry.admin('/api/v2/admin/centers/MOVE-2', { method: 'PUT', body: '{}' });
-    const here = await registry.enrolDevice({ deviceId: 'tablet-moving' });
-    const there = await registry.enrolDevice({ deviceId: 'tablet-moving', centerId: 'MOVE-2' });
-    await expectError(
-      await fetch(registry.base + pullPath(), { headers: there.headers() }),
-      403,
-      'forbidden',
+  it('keeps a withdrawn device’s key, which still verifies the events it signed', async () => {
+    const keys = await generateDeviceKeyPair();
+    const device = await registry.enrolDevice({ deviceId: 'tablet-kept-key', keys });
+    const event = await signedByTestDevice(
+      createHandoverEvent({
+        deviceId: 'tablet-kept-key',
+        occurredAt: new Date(clock).toISOString(),
+      }),
+      keys,
     );
-    expect(
-      (await fetch(registry.base + pullPath('MOVE-2'), { headers: there.headers() })).status,
-    ).toBe(200);
-    await expectError(
-      await fetch(registry.base + pullPath('MOVE-2'), { headers: here.headers() }),
-      401,
-      'unauthorized',
-    );
+    await registry.admin('/api/v2/admin/devices/tablet-kept-key/withdraw', { method: 'POST' });
+    const stored = registry.handler.state.devices.device('tablet-kept-key')!;
+    expect(stored.publicKey).toEqual(device.publicKey);
+    const key = await registry.handler.state.devices.verifyingKey(stored);
+    expect(await verifyEventSignature(event, key)).toBe(true);
   });
 });
 

@@ -40,6 +40,11 @@ const REFUSALS: Record<EnrolmentRefusal, HttpError> = {
     'enrolment_code_used',
     'this enrolment code was already used to enrol a device; each code works once',
   ),
+  'device-id-taken': new HttpError(
+    409,
+    'device_id_taken',
+    'this device id is already enrolled (a device id names one enrolment); enrol under a new one: the code was not used',
+  ),
 };
 
 /**
@@ -131,7 +136,8 @@ export function createEnrolmentRoute(context: EnrolmentRouteContext) {
       ? state.devices.enrol(parsed.code, deviceId, publicKey)
       : ({ ok: false, refusal: 'invalid' } as const);
     if (!outcome.ok) {
-      guard.record();
+      // A taken device id came with a right code: not a guess.
+      if (outcome.refusal !== 'device-id-taken') guard.record();
       throw REFUSALS[outcome.refusal];
     }
     const center = state.centerProfile(outcome.device.centerId);

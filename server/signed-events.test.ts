@@ -122,7 +122,7 @@ describe('device identity', () => {
     await expectError(await pull(tablet.headers(), 'THR-012'), 403, 'forbidden');
   });
 
-  it('answers a withdrawn device 401 device_withdrawn on pull and push, before the center checks, until it enrols again', async () => {
+  it('answers a withdrawn device 401 device_withdrawn on pull and push, before the center checks, for good', async () => {
     const leaving = await registry.enrolDevice({ deviceId: 'device-leaving-0003' });
     expect((await pull(leaving.headers())).status).toBe(200);
     const withdrawn = await registry.admin(withdrawDevicePath(leaving.deviceId), {
@@ -143,10 +143,12 @@ describe('device identity', () => {
     await expectError(await pull(leaving.headers(), 'NOWHERE-9'), 401, 'device_withdrawn');
     await expectError(await pull(leaving.headers(), 'THR-012'), 401, 'device_withdrawn');
 
-    const back = await registry.enrolDevice({ deviceId: leaving.deviceId });
+    // Enrolled again, the tablet is a new device (a device id names one enrolment): its token
+    // works, the withdrawn one stays withdrawn, and the old device's event is not the new one's.
+    const back = await registry.enrolDevice({ deviceId: `${leaving.deviceId}-again` });
     expect((await pull(back.headers())).status).toBe(200);
-    expect(await pushOne(event, back)).toMatchObject({ status: 'accepted' });
-    await expectError(await pull(leaving.headers()), 401, 'unauthorized');
+    await expectError(await pull(leaving.headers()), 401, 'device_withdrawn');
+    expect(await pushOne(event, back)).toMatchObject({ status: 'rejected', code: 'wrong-device' });
   });
 
   it('does not take the administrator token as a device token', async () => {

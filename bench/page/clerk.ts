@@ -8,9 +8,8 @@ export const BENCH_STAFF_ID = 'S-0042';
 export const BENCH_STAFF_NAME = 'کارمند آزمون';
 
 /** A command's context at this moment, as the counter builds it: real clock, random event ids. */
-export function commandContextNow(deviceId: string, staff: StaffOnShift | null): CommandContext {
+export function commandContextNow(staff: StaffOnShift | null): CommandContext {
   return {
-    deviceId,
     staff,
     timeZone: DEFAULT_TIME_ZONE,
     now: new Date(),

@@ -48,6 +48,7 @@ export async function enrolAppTablet(): Promise<void> {
   const settings = await ensureDeviceIdentity(db);
   const keys = await generateDeviceKeyPair();
   await applyEnrolment(db, {
+    deviceId: settings.deviceId,
     response: {
       deviceId: settings.deviceId,
       deviceToken: 'bench-offline-token',

@@ -4,6 +4,7 @@ import { liveQuery } from 'dexie';
 import { I18nProvider, useI18n } from '../ui/i18n.tsx';
 import {
   ServicesProvider,
+  SettingsProvider,
   useServices,
   useSettings,
   useSyncState,
@@ -11,6 +12,7 @@ import {
 } from '../services/services.tsx';
 import { isEnrolled, updateSettings } from '../db/settings.ts';
 import { newestEventSeq } from '../db/outbox.ts';
+import { erasePersonalDetails } from '../db/retention.ts';
 import { SearchScreen } from '../features/search/SearchScreen.tsx';
 import { CardScreen } from '../features/card/CardScreen.tsx';
 import { HandoverScreen } from '../features/card/HandoverScreen.tsx';
@@ -35,7 +37,9 @@ import { onAppInstalled } from '../pwa/install-prompt.ts';
 export function App({ services, updates }: { services: Services; updates?: UpdateHandle }) {
   return (
     <ServicesProvider services={services}>
-      <LocalizedShell updates={updates} />
+      <SettingsProvider>
+        <LocalizedShell updates={updates} />
+      </SettingsProvider>
     </ServicesProvider>
   );
 }
@@ -48,6 +52,7 @@ function LocalizedShell({ updates }: { updates?: UpdateHandle }) {
   }, [settings.language]);
   useSyncAfterNewEvents();
   useStoragePersistenceRequest();
+  usePersonalDetailsSweep();
   const databaseChange = useDatabaseUpgradeGuard();
   return (
     <I18nProvider language={settings.language}>
@@ -55,6 +60,26 @@ function LocalizedShell({ updates }: { updates?: UpdateHandle }) {
       <Layout updates={updates} />
     </I18nProvider>
   );
+}
+
+/** How often personal details whose time is up are looked for, besides after every sync. */
+export const DETAILS_SWEEP_INTERVAL_MS = 60 * 60_000;
+
+/**
+ * The retention rule holds whatever the sync does: a tablet offline for weeks, or withdrawn (the
+ * answer to a lost one), erases what is due at start and every hour, by the last rules it had.
+ */
+function usePersonalDetailsSweep() {
+  const { db, now } = useServices();
+  const { deviceId, rules } = useSettings();
+  const retentionDays = rules.detailsRetentionDays;
+  useEffect(() => {
+    if (!deviceId) return undefined;
+    const sweep = () => void erasePersonalDetails(db, now(), retentionDays).catch(() => undefined);
+    sweep();
+    const timer = window.setInterval(sweep, DETAILS_SWEEP_INTERVAL_MS);
+    return () => window.clearInterval(timer);
+  }, [db, now, deviceId, retentionDays]);
 }
 
 /**
@@ -231,7 +256,7 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
             none flashes up and is replaced (a search box, then the enrolment form). */}
         {!settings.deviceId ? null : !isEnrolled(settings) ? (
           <EnrolmentScreen />
-        ) : !settings.shift && !location.pathname.startsWith('/enrol') ? (
+        ) : !settings.shift ? (
           <ShiftScreen />
         ) : (
           <Routes>

@@ -50,9 +50,10 @@ export async function resolveAttention(
   if (!staff) throw new CommandRefused('no-shift');
   const note = tidyDisplayText(input.note);
   if (!note) throw new CommandRefused('resolution-note-missing');
-  return db.transaction('rw', [db.cards, db.events, db.counters], async () => {
+  return db.transaction('rw', [db.cards, db.events, db.counters, db.settings], async () => {
     const original = await db.events.where('eventId').equals(input.eventId).first();
     if (!original || !needsAttention(original)) throw new CommandRefused('attention-not-found');
+    const deviceId = String((await db.settings.get('deviceId'))?.value ?? '');
     const voiding = input.resolution === 'voided';
     if (voiding && (original.event.type !== 'handover' || original.voidedByEventId))
       throw new CommandRefused('handover-not-found');
@@ -65,7 +66,7 @@ export async function resolveAttention(
       note,
       occurredAt: isoWithOffset(context.now, context.timeZone),
       staffId: staff.staffId,
-      deviceId: context.deviceId,
+      deviceId,
     };
     await db.events.add(
       newEventRecord(

@@ -97,6 +97,8 @@ export interface UpsertOptions {
    * belongs to another, so one center's cards never join another's inventory.
    */
   forCenter?: string;
+  /** The device (enrolment) the cards were fetched as: refused, too, once enrolled again. */
+  forDevice?: string;
 }
 
 /**
@@ -107,7 +109,7 @@ export interface UpsertOptions {
 export async function upsertCards(
   db: TahvilDatabase,
   incoming: readonly Card[],
-  { anyVersion = false, forCenter }: UpsertOptions = {},
+  { anyVersion = false, forCenter, forDevice }: UpsertOptions = {},
 ): Promise<UpsertSummary> {
   const summary: UpsertSummary = { written: 0, unchanged: 0, keptLocal: 0 };
   // Each card once, at its newest version: a chunk compares every card with the copy stored
@@ -126,7 +128,7 @@ export async function upsertCards(
   for (let start = 0; start < cards.length; start += CARD_WRITE_CHUNK) {
     const chunk = cards.slice(start, start + CARD_WRITE_CHUNK);
     await db.transaction('rw', [db.cards, db.events, db.counters, db.settings], async () => {
-      await assertCenter(db, forCenter);
+      await assertCenter(db, { forCenter, forDevice });
       const [existing, cardsWithLocalEvents] = await Promise.all([
         storedVersionsOf(db, chunk),
         cardsWithUnsentEvents(db, chunk),

@@ -57,7 +57,11 @@ async function audTablet(): Promise<{ db: TahvilDatabase; eventId: string }> {
 /** Enrols `db` with DEMO-01 under a new key, as sync/enrolment.ts does after the registry answered. */
 async function enrolWithDemo(db: TahvilDatabase, options?: { discardExported?: boolean }) {
   const key = await testDeviceKey(await generateDeviceKeyPair());
-  await applyEnrolment(db, { response: demoEnrolment(), key, registryUrl: '' }, options);
+  await applyEnrolment(
+    db,
+    { deviceId: TEST_DEVICE_ID, response: demoEnrolment(), key, registryUrl: '' },
+    options,
+  );
   return key;
 }
 
@@ -109,6 +113,7 @@ describe('applyEnrolment', () => {
     const key = await testDeviceKey();
     await expect(
       applyEnrolment(db, {
+        deviceId: TEST_DEVICE_ID,
         response: demoEnrolment({ deviceId: 'someone-else' }),
         key,
         registryUrl: '',

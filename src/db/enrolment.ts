@@ -10,7 +10,13 @@ import { CommandRefused } from '../domain/refusals.ts';
 import { needsAttention } from '../domain/event-sync.ts';
 import { pickCenterRules } from '../domain/center-rules.ts';
 import { outboxSummary } from './outbox.ts';
-import { resetSyncMeta, updateSettings } from './settings.ts';
+import {
+  ENROLMENT_STARTED_ROW,
+  assertCenter,
+  resetSyncMeta,
+  updateSettings,
+  type EnrolmentGuard,
+} from './settings.ts';
 
 const DEVICE_KEY_ROW = 'deviceKey';
 /** The newest event seq covered by the last export of unsent events (unsent-export.ts). */
@@ -80,8 +86,25 @@ async function eraseCenter(db: TahvilDatabase): Promise<void> {
   await Promise.all([db.cards.clear(), db.events.clear(), db.counters.clear()]);
   await Promise.all([
     resetSyncMeta(db),
-    db.settings.bulkDelete([DEVICE_KEY_ROW, EXPORTED_THROUGH_ROW]),
+    db.settings.bulkDelete([DEVICE_KEY_ROW, EXPORTED_THROUGH_ROW, ENROLMENT_STARTED_ROW]),
   ]);
+}
+
+/**
+ * Before an enrolment is asked for: refused as leaving is, and otherwise holds every new
+ * handover and void (`enrolment-in-progress`) until applyEnrolment or abandonEnrolment, so
+ * nothing is recorded under an enrolment the registry may be replacing meanwhile.
+ */
+export async function beginEnrolment(db: TahvilDatabase, options: LeaveOptions = {}) {
+  await db.transaction('rw', [db.events, db.settings], async () => {
+    await assertMayLeave(db, options);
+    await db.settings.put({ key: ENROLMENT_STARTED_ROW, value: Date.now() });
+  });
+}
+
+/** The enrolment did not happen: recording may go on under the enrolment the tablet has. */
+export async function abandonEnrolment(db: TahvilDatabase): Promise<void> {
+  await db.settings.delete(ENROLMENT_STARTED_ROW);
 }
 
 /** Whether the tablet may be enrolled (again) or leave its center now, without doing it. */
@@ -90,6 +113,8 @@ export async function checkMayLeave(db: TahvilDatabase, options: LeaveOptions = 
 }
 
 export interface NewEnrolment {
+  /** The device id the enrolment was asked under (new for every enrolment). */
+  deviceId: string;
   response: EnrolmentResponse;
   /** The key whose public half the registry enrolled. */
   key: DeviceKey;
@@ -103,16 +128,16 @@ export interface NewEnrolment {
  */
 export async function applyEnrolment(
   db: TahvilDatabase,
-  { response, key, registryUrl }: NewEnrolment,
+  { deviceId, response, key, registryUrl }: NewEnrolment,
   options: LeaveOptions = {},
 ): Promise<void> {
   await db.transaction('rw', [db.cards, db.events, db.counters, db.settings], async () => {
-    const deviceId = (await db.settings.get('deviceId'))?.value;
     if (deviceId !== response.deviceId)
       throw new Error('the registry enrolled another device id than this tablet sent');
     await assertMayLeave(db, options);
     await eraseCenter(db);
     await db.settings.put({ key: DEVICE_KEY_ROW, value: key });
+    await db.settings.put({ key: 'deviceId', value: deviceId });
     await updateSettings(db, {
       centerId: response.center.centerId,
       centerName: response.center.name,
@@ -154,9 +179,18 @@ export async function writeCenterProfile(
   });
 }
 
-/** The registry said this device is withdrawn: recorded once, with when it was first heard. */
-export async function markDeviceWithdrawn(db: TahvilDatabase, at: Date): Promise<void> {
+/**
+ * The registry said this device is withdrawn: recorded once, with when it was first heard, for
+ * the enrolment `guard` names only (an answer to a request of an earlier enrolment is no news
+ * about this one).
+ */
+export async function markDeviceWithdrawn(
+  db: TahvilDatabase,
+  at: Date,
+  guard: EnrolmentGuard = {},
+): Promise<void> {
   await db.transaction('rw', db.settings, async () => {
+    await assertCenter(db, guard);
     if ((await db.settings.get('withdrawnAt'))?.value) return;
     await updateSettings(db, { withdrawnAt: at.toISOString() });
   });

@@ -25,8 +25,8 @@ import { isoWithOffset, jalaliDayKey } from '../domain/jalali.ts';
 import { tidyDisplayText } from '../domain/persian-text.ts';
 import { addDelta, adjustCounters, handoversOnDayKey, statusCounterKey } from './counters.ts';
 
+/** Who acts and when. The device is not in it: events name the enrolled device, read with its key. */
 export interface CommandContext {
-  deviceId: string;
   staff: StaffOnShift | null;
   timeZone: string;
   now: Date;
@@ -129,11 +129,13 @@ function validatedRecipient(
  * The device key to sign with, and the center's rules, read before the write transaction;
  * refused when the tablet may not record (not enrolled, or withdrawn).
  */
-async function signingContext(db: TahvilDatabase): Promise<{ key: DeviceKey; rules: CenterRules }> {
+async function signingContext(
+  db: TahvilDatabase,
+): Promise<{ key: DeviceKey; rules: CenterRules; deviceId: string }> {
   await assertMayRecord(db);
   const [key, settings] = await Promise.all([readDeviceKey(db), readSettings(db)]);
   if (!key) throw new CommandRefused('not-enrolled');
-  return { key, rules: settings.rules };
+  return { key, rules: settings.rules, deviceId: settings.deviceId };
 }
 
 /** Inside the write transaction: the tablet may still record, with the key the event was signed by. */
@@ -169,7 +171,7 @@ export async function recordHandover(
   const staff = context.staff;
   if (!staff) throw new CommandRefused('no-shift');
   if (!checksComplete(input.checks)) throw new CommandRefused('checks-incomplete');
-  const { key, rules } = await signingContext(db);
+  const { key, rules, deviceId } = await signingContext(db);
   const seen = await db.cards.get(input.cardId);
   const refusal = refusalForCard(seen);
   if (refusal || !seen) throw new CommandRefused(refusal ?? 'card-not-found');
@@ -179,7 +181,7 @@ export async function recordHandover(
     cardId: seen.cardId,
     occurredAt: isoWithOffset(context.now, context.timeZone),
     staffId: staff.staffId,
-    deviceId: context.deviceId,
+    deviceId,
     recipient: validatedRecipient(seen, input, rules),
     checks: { ...input.checks },
   };
@@ -222,6 +224,8 @@ function voidRefusal(original: OutboxRecord | undefined): HandoverRefusal | null
   // supervisor settles it on the "needs attention" screen instead.
   if (original.syncState === 'conflict' || original.syncState === 'rejected')
     return 'handover-needs-attention';
+  // The card it would put back on the shelf has no holder left to find it by.
+  if (original.detailsErasedAtMs !== undefined) return 'handover-details-erased';
   return null;
 }
 
@@ -236,7 +240,7 @@ export async function voidHandover(
   if (!staff) throw new CommandRefused('no-shift');
   const reason = tidyDisplayText(input.reason);
   if (!reason) throw new CommandRefused('void-reason-missing');
-  const { key } = await signingContext(db);
+  const { key, deviceId } = await signingContext(db);
   const seen = await db.events.where('eventId').equals(input.handoverEventId).first();
   const refusal = voidRefusal(seen);
   if (refusal || !seen) throw new CommandRefused(refusal ?? 'handover-not-found');
@@ -249,7 +253,7 @@ export async function voidHandover(
     reason,
     occurredAt: isoWithOffset(context.now, context.timeZone),
     staffId: staff.staffId,
-    deviceId: context.deviceId,
+    deviceId,
   };
   const event = await signEvent<HandoverVoidEvent>(unsigned, key.privateKey);
   await hooks.afterSigning?.(event);

@@ -5,7 +5,7 @@ import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord, SyncState } from './records.ts';
 import type { PushResult } from '../protocol/protocol.ts';
 import { needsAttention } from '../domain/event-sync.ts';
-import { assertCenter } from './settings.ts';
+import { assertCenter, type EnrolmentGuard } from './settings.ts';
 
 /** Oldest unsent events, marked "sending" in the same transaction that reads them. */
 /**
@@ -16,10 +16,10 @@ import { assertCenter } from './settings.ts';
 export async function claimPendingBatch(
   db: TahvilDatabase,
   maxEvents: number,
-  { forCenter }: { forCenter?: string } = {},
+  guard: EnrolmentGuard = {},
 ): Promise<OutboxRecord[]> {
   return db.transaction('rw', db.events, db.settings, async () => {
-    await assertCenter(db, forCenter);
+    await assertCenter(db, guard);
     // Equal index keys come back in primary-key order, so this is oldest first without a sort,
     // and reads only the batch however long the outbox has grown.
     const claimed = await db.events.where('syncState').equals('pending').limit(maxEvents).toArray();

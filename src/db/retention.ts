@@ -3,13 +3,12 @@
 // only for the center's `detailsRetentionDays` after the registry took the change. After that
 // they keep what the counter needs (card id, status, version, the handover's event id, time,
 // staff and checks); names, national codes, birth dates, tracking codes, boxes, proxy details and
-// void reasons are erased. Must stay true: nothing unsent, nothing waiting for a supervisor and
-// nothing newer than the rule allows is touched, and a card is never erased while an event of
-// this tablet about it is not that old too.
+// void reasons are erased. Must stay true: only what the registry accepted is erased (nothing
+// unsent or refused, whose only copy is here), nothing newer than the rule allows, and a card
+// never while an event of this tablet about it is not erasable too.
 import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord, StoredCard, StoredEvent } from './records.ts';
 import type { CardStatus, HandoverEvent } from '../protocol/protocol.ts';
-import { needsAttention } from '../domain/event-sync.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SETTLED_STATUSES: readonly CardStatus[] = ['handed_over', 'revoked', 'returned'];
@@ -67,16 +66,13 @@ function erasedRecord(record: OutboxRecord, at: Date): OutboxRecord {
   };
 }
 
-/** When the registry settled the event, as far as this tablet knows; null while it has not. */
+/**
+ * When the registry accepted the event, as this tablet heard it; null for anything it never
+ * accepted (unsent, refused even once settled, and the tablet's own audit events): of those the
+ * tablet's copy is the only one, so it is never erased.
+ */
 function settledAtMs(record: OutboxRecord): number | null {
-  if (record.syncState === 'synced') return record.syncedAtMs ?? record.occurredAtMs;
-  if (record.syncState === 'local') return record.occurredAtMs;
-  if (
-    (record.syncState === 'conflict' || record.syncState === 'rejected') &&
-    !needsAttention(record)
-  )
-    return record.occurredAtMs;
-  return null;
+  return record.syncState === 'synced' ? (record.syncedAtMs ?? record.occurredAtMs) : null;
 }
 
 /**
@@ -93,7 +89,7 @@ export async function erasePersonalDetails(
 
   const dueRecords = await db.events
     .where('syncState')
-    .anyOf('synced', 'local', 'conflict', 'rejected')
+    .equals('synced')
     .filter((record) => {
       const settled = settledAtMs(record);
       return record.detailsErasedAtMs === undefined && settled !== null && settled < cutoffMs;

@@ -1,5 +1,6 @@
-// Device and center settings, one row per key. The device id is made once on first start and
-// never changes: the registry uses it to tell tablets apart, and every event carries it. The
+// Device and center settings, one row per key. The device id is made on first start and made
+// anew by every enrolment (a device id names one enrolment at the registry, decision 017); every
+// event carries it. The
 // center, its token and its rules come only from an enrolment (db/enrolment.ts) and the pulls
 // after it: a fresh tablet belongs to no center, and nothing here has a center's token built in.
 import type { TahvilDatabase } from './database.ts';
@@ -95,26 +96,56 @@ export async function currentCenterId(db: TahvilDatabase): Promise<string> {
 
 /** Throws CommandRefused unless the tablet is enrolled and its device has not been withdrawn. */
 export async function assertMayRecord(db: TahvilDatabase): Promise<void> {
-  const [enrolledAt, deviceToken, centerId, withdrawnAt] = await db.settings.bulkGet([
-    'enrolledAt',
-    'deviceToken',
-    'centerId',
-    'withdrawnAt',
-  ]);
+  const [enrolledAt, deviceToken, centerId, withdrawnAt, enrolmentStarted] =
+    await db.settings.bulkGet([
+      'enrolledAt',
+      'deviceToken',
+      'centerId',
+      'withdrawnAt',
+      ENROLMENT_STARTED_ROW,
+    ]);
   if (!enrolledAt?.value || !deviceToken?.value || !centerId?.value)
     throw new CommandRefused('not-enrolled');
   if (withdrawnAt?.value) throw new CommandRefused('device-withdrawn');
+  // The registry may already have replaced this enrolment: nothing recorded now could be sent.
+  const startedAt = enrolmentStarted?.value;
+  if (typeof startedAt === 'number' && Math.abs(Date.now() - startedAt) < ENROLMENT_HOLD_MS)
+    throw new CommandRefused('enrolment-in-progress');
 }
 
-/** Throws CenterChangedError unless the tablet still belongs to `centerId`. */
+/**
+ * What a write fetched by a sync run must still match: the center the run synced and the device
+ * (one enrolment) it synced as. A re-enrolment into the same center changes the device id, so a
+ * page fetched before it is refused as surely as one of another center.
+ */
+export interface EnrolmentGuard {
+  forCenter?: string;
+  forDevice?: string;
+}
+
+/** Throws CenterChangedError unless the tablet is still the enrolment `guard` names. */
 export async function assertCenter(
   db: TahvilDatabase,
-  centerId: string | undefined,
+  guard: EnrolmentGuard | string | undefined,
 ): Promise<void> {
-  if (centerId === undefined) return;
-  const current = await currentCenterId(db);
-  if (current !== centerId) throw new CenterChangedError(centerId, current);
+  const { forCenter, forDevice } = typeof guard === 'string' ? { forCenter: guard } : (guard ?? {});
+  if (forCenter !== undefined) {
+    const current = await currentCenterId(db);
+    if (current !== forCenter) throw new CenterChangedError(forCenter, current);
+  }
+  if (forDevice !== undefined) {
+    const current = (await db.settings.get('deviceId'))?.value;
+    if (current !== forDevice) throw new CenterChangedError(forCenter ?? '', String(current));
+  }
 }
+
+/** The settings row that holds recording while an enrolment is being asked for. */
+export const ENROLMENT_STARTED_ROW = 'enrolmentStartedAt';
+/**
+ * Longer than an enrolment request may take (20 s): a hold older than this was left by a tab
+ * that died mid-enrolment, and holds nothing.
+ */
+export const ENROLMENT_HOLD_MS = 60_000;
 
 /** Makes the device id on first start; returns the settings with it. */
 export async function ensureDeviceIdentity(
@@ -191,16 +222,16 @@ export async function resetSyncMeta(db: TahvilDatabase): Promise<void> {
 }
 
 /**
- * `forCenter`: the center the position was read from; the write is refused (CenterChangedError)
- * if the tablet has moved to another since, so one center's cursor never serves another.
+ * `guard`: the enrolment the position was read for; the write is refused (CenterChangedError)
+ * if the tablet has been enrolled again since, so one enrolment's cursor never serves another.
  */
 export async function writeSyncMeta(
   db: TahvilDatabase,
   changes: Partial<SyncMeta>,
-  { forCenter }: { forCenter?: string } = {},
+  guard: EnrolmentGuard = {},
 ): Promise<void> {
   await db.transaction('rw', db.settings, async () => {
-    await assertCenter(db, forCenter);
+    await assertCenter(db, guard);
     const current = await readSyncMeta(db);
     await db.settings.put({ key: SYNC_META_KEY, value: { ...current, ...changes } });
   });

@@ -6,7 +6,7 @@ import { checkMayLeave } from './enrolment.ts';
 import {
   UNSENT_EVENTS_FORMAT,
   buildUnsentEventsFile,
-  noteUnsentEventsExported,
+  confirmUnsentEventsFile,
   unsentEventsFileName,
 } from './unsent-export.ts';
 import { importDevicePublicKey, verifyEventSignature } from '../domain/event-signature.ts';
@@ -34,7 +34,7 @@ describe('the unsent events file', () => {
       testCommandContext(),
     );
 
-    const { file, throughSeq } = await buildUnsentEventsFile(db, FIXED_NOW);
+    const file = await buildUnsentEventsFile(db, FIXED_NOW);
     expect(file).toMatchObject({
       format: UNSENT_EVENTS_FORMAT,
       formatVersion: 1,
@@ -48,7 +48,6 @@ describe('the unsent events file', () => {
       [voided.eventId, 'pending'],
     ]);
     expect(file.events[0]?.serverReason).toBe('handed over elsewhere');
-    expect(throughSeq).toBe(4);
     const publicKey = await importDevicePublicKey(file.publicKey!);
     // Through JSON and back, as the office's copy will be read.
     const copy = JSON.parse(JSON.stringify(file)) as typeof file;
@@ -59,7 +58,7 @@ describe('the unsent events file', () => {
     );
   });
 
-  it('once handed over, lets the tablet leave; a supervisor’s settled refusal is not in it', async () => {
+  it('once read back whole, lets the tablet leave; a supervisor’s settled refusal is not in it', async () => {
     const cards = [createCard(), createCard()];
     const db = await createTestDatabase(cards);
     const refused = await recordHandover(db, holderHandover(cards[0]!), testCommandContext());
@@ -71,10 +70,41 @@ describe('the unsent events file', () => {
       testCommandContext(),
     );
     await recordHandover(db, holderHandover(cards[1]!), testCommandContext());
-    const { file, throughSeq } = await buildUnsentEventsFile(db, FIXED_NOW);
+    const file = await buildUnsentEventsFile(db, FIXED_NOW);
     expect(file.events).toHaveLength(1);
+    // Saving alone is not enough: the download may never have reached the disk.
     await expect(checkMayLeave(db, { discardExported: true })).rejects.toThrow(CommandRefused);
-    await noteUnsentEventsExported(db, throughSeq);
+    expect(await confirmUnsentEventsFile(db, JSON.stringify(file, null, 2))).toEqual({
+      ok: true,
+      events: 1,
+    });
     await expect(checkMayLeave(db, { discardExported: true })).resolves.toBeUndefined();
+  });
+
+  it('refuses a file that is not this device’s, is not one at all, or misses an event', async () => {
+    const cards = [createCard(), createCard()];
+    const db = await createTestDatabase(cards);
+    await recordHandover(db, holderHandover(cards[0]!), testCommandContext());
+    const file = await buildUnsentEventsFile(db, FIXED_NOW);
+    await recordHandover(db, holderHandover(cards[1]!), testCommandContext());
+    expect(await confirmUnsentEventsFile(db, JSON.stringify(file))).toEqual({
+      ok: false,
+      problem: 'missing-events',
+      missing: 1,
+    });
+    const forged = {
+      ...file,
+      events: file.events.map((entry) => ({ ...entry, event: { ...entry.event, signature: 'x' } })),
+    };
+    expect(await confirmUnsentEventsFile(db, JSON.stringify(forged))).toMatchObject({
+      problem: 'missing-events',
+      missing: 2,
+    });
+    expect(
+      await confirmUnsentEventsFile(db, JSON.stringify({ ...file, deviceId: 'another-tablet' })),
+    ).toEqual({ ok: false, problem: 'other-device' });
+    for (const text of ['', 'not json', '[]', '{"format":"something-else","events":[]}'])
+      expect(await confirmUnsentEventsFile(db, text)).toEqual({ ok: false, problem: 'not-a-file' });
+    await expect(checkMayLeave(db, { discardExported: true })).rejects.toThrow(CommandRefused);
   });
 });

@@ -2,7 +2,9 @@
 // office: every event the registry has not taken, signed as recorded, with the public key that
 // verifies them, so the registry's staff can still check and load each one (docs/formats.md,
 // "Unsent events file"). Must stay true: the file holds every unsent or refused-and-unsettled
-// event up to the seq it names, and the tablet notes that seq only after the file was handed over.
+// event, and the tablet notes them as kept elsewhere only once the saved file has been read back
+// and found to hold every one of them, signature for signature (a download can be cancelled or
+// fail without the page ever knowing).
 import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord } from './records.ts';
 import type { DevicePublicKey, ProtocolEvent } from '../protocol/protocol.ts';
@@ -39,18 +41,17 @@ function isUnsettled(record: OutboxRecord): boolean {
   return record.syncState === 'pending' || record.syncState === 'sending' || needsAttention(record);
 }
 
-/** The file's content, and the newest seq it covers (for markExportedThrough). */
+/** The file's content: every event that is unsent, or refused and not yet settled, as signed. */
 export async function buildUnsentEventsFile(
   db: TahvilDatabase,
   now: Date,
-): Promise<{ file: UnsentEventsFile; throughSeq: number }> {
+): Promise<UnsentEventsFile> {
   return db.transaction('r', [db.events, db.settings], async () => {
     const [settings, key, records] = await Promise.all([
       readSettings(db),
       readDeviceKey(db),
       db.events.orderBy('seq').filter(isUnsettled).toArray(),
     ]);
-    const newest = await db.events.orderBy('seq').lastKey();
     const events = records.flatMap((record): UnsentEventEntry[] =>
       isProtocolEvent(record.event)
         ? [
@@ -64,17 +65,14 @@ export async function buildUnsentEventsFile(
         : [],
     );
     return {
-      file: {
-        format: UNSENT_EVENTS_FORMAT,
-        formatVersion: UNSENT_EVENTS_FORMAT_VERSION,
-        exportedAt: now.toISOString(),
-        centerId: settings.centerId,
-        centerName: settings.centerName,
-        deviceId: settings.deviceId,
-        publicKey: key?.publicJwk ?? null,
-        events,
-      },
-      throughSeq: typeof newest === 'number' ? newest : 0,
+      format: UNSENT_EVENTS_FORMAT,
+      formatVersion: UNSENT_EVENTS_FORMAT_VERSION,
+      exportedAt: now.toISOString(),
+      centerId: settings.centerId,
+      centerName: settings.centerName,
+      deviceId: settings.deviceId,
+      publicKey: key?.publicJwk ?? null,
+      events,
     };
   });
 }
@@ -86,7 +84,51 @@ export function unsentEventsFileName(file: UnsentEventsFile): string {
   return `tahvil-unsent-${safe(file.centerId)}-${safe(file.deviceId).slice(0, 8)}-${stamp}.json`;
 }
 
-/** After the file was handed to the browser: the events it holds no longer hold the tablet. */
-export async function noteUnsentEventsExported(db: TahvilDatabase, throughSeq: number) {
-  await markExportedThrough(db, throughSeq);
+export type UnsentFileCheck =
+  | { ok: true; events: number }
+  | { ok: false; problem: 'not-a-file' | 'other-device' }
+  | { ok: false; problem: 'missing-events'; missing: number };
+
+/**
+ * Reads a saved unsent-events file back. When it is this device's and holds every event that is
+ * unsent or refused and unsettled now, exactly as signed, those events no longer hold the tablet
+ * in its center (db/enrolment.ts, `discardExported`); otherwise nothing changes.
+ */
+export async function confirmUnsentEventsFile(
+  db: TahvilDatabase,
+  text: string,
+): Promise<UnsentFileCheck> {
+  let file: Partial<UnsentEventsFile>;
+  try {
+    file = JSON.parse(text) as Partial<UnsentEventsFile>;
+  } catch {
+    return { ok: false, problem: 'not-a-file' };
+  }
+  if (
+    typeof file !== 'object' ||
+    file === null ||
+    file.format !== UNSENT_EVENTS_FORMAT ||
+    !Array.isArray(file.events)
+  )
+    return { ok: false, problem: 'not-a-file' };
+  const saved = new Map<string, string>();
+  for (const entry of file.events as unknown[]) {
+    const event = (entry as { event?: { eventId?: unknown; signature?: unknown } } | null)?.event;
+    if (typeof event?.eventId === 'string' && typeof event.signature === 'string')
+      saved.set(event.eventId, event.signature);
+  }
+  return db.transaction('rw', [db.events, db.settings], async () => {
+    const { deviceId } = await readSettings(db);
+    if (file.deviceId !== deviceId) return { ok: false, problem: 'other-device' } as const;
+    const unsettled = (await db.events.orderBy('seq').filter(isUnsettled).toArray()).filter(
+      (record) => isProtocolEvent(record.event),
+    );
+    const missing = unsettled.filter(
+      (record) => saved.get(record.eventId) !== (record.event as ProtocolEvent).signature,
+    ).length;
+    if (missing > 0) return { ok: false, problem: 'missing-events', missing } as const;
+    const newest = unsettled.reduce((seq, record) => Math.max(seq, record.seq ?? 0), 0);
+    await markExportedThrough(db, newest);
+    return { ok: true, events: unsettled.length } as const;
+  });
 }

@@ -28,7 +28,11 @@ export type HandoverRefusal =
   /** The registry withdrew this device: no new handover; its unsent events stay for export. */
   | 'device-withdrawn'
   /** The card changed while the event was being signed: shown again, nothing was recorded. */
-  | 'card-changed';
+  | 'card-changed'
+  /** An enrolment is being asked for: the enrolment this tablet has may be replaced any moment. */
+  | 'enrolment-in-progress'
+  /** A handover whose personal details left the tablet (retention) is voided at the registry. */
+  | 'handover-details-erased';
 
 /** A command refused for a reason staff can act on; the UI shows `refusal` in words. */
 export class CommandRefused extends Error {

@@ -129,6 +129,7 @@ export const ENROLMENT_PATH = `${PROTOCOL_BASE_PATH}/enrolments`;
 export interface EnrolmentRequest {
   /** As typed; the registry normalizes it (src/domain/enrolment-code.ts). */
   code: string;
+  /** New for every enrolment: a device id names one enrolment, and a known one is refused. */
   deviceId: string;
   publicKey: DevicePublicKey;
 }
@@ -226,6 +227,7 @@ export const ERROR_CODES = [
   'enrolment_code_invalid',
   'enrolment_code_expired',
   'enrolment_code_used',
+  'device_id_taken',
   'batch_too_large',
   'rate_limited',
   'unavailable',

@@ -47,12 +47,35 @@ export function useServices(): Services {
   return services;
 }
 
-const LOADING_SETTINGS: Settings = { ...DEFAULT_SETTINGS, deviceId: '' };
+/**
+ * Until the first read: no device id (the app shows no screen yet) and the most cautious rules,
+ * so nothing the center may forbid is ever offered while the settings load.
+ */
+const LOADING_SETTINGS: Settings = {
+  ...DEFAULT_SETTINGS,
+  deviceId: '',
+  rules: { ...DEFAULT_SETTINGS.rules, proxyPickupAllowed: false },
+};
 
-/** Live settings; defaults until the first read so screens never wait on a spinner. */
-export function useSettings(): Settings {
+const SettingsContext = createContext<Settings | null>(null);
+
+/**
+ * One live read of the settings for the whole app: a screen mounted later sees the settings
+ * already read, never a moment of defaults (a proxy choice flashing up where the center forbids
+ * proxies).
+ */
+export function SettingsProvider({ children }: { children: ReactNode }) {
   const { db } = useServices();
-  return useLiveQuery(() => readSettings(db), [db]) ?? LOADING_SETTINGS;
+  const settings = useLiveQuery(() => readSettings(db), [db]) ?? LOADING_SETTINGS;
+  return <SettingsContext.Provider value={settings}>{children}</SettingsContext.Provider>;
+}
+
+/** Live settings: the app's shared read, or (outside SettingsProvider) a read of its own. */
+export function useSettings(): Settings {
+  const shared = useContext(SettingsContext);
+  const { db } = useServices();
+  const own = useLiveQuery(async () => (shared ? null : readSettings(db)), [db, shared]);
+  return shared ?? own ?? LOADING_SETTINGS;
 }
 
 /** The context a command needs, with the clock read at the moment of the command. */
@@ -60,7 +83,6 @@ export function useCommandContext(): () => CommandContext {
   const { now, makeEventId } = useServices();
   const settings = useSettings();
   return () => ({
-    deviceId: settings.deviceId,
     staff: settings.shift,
     timeZone: settings.timeZone,
     now: now(),

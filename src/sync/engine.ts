@@ -237,7 +237,7 @@ export class SyncEngine {
       await writeSyncMeta(
         this.deps.db,
         { lastSyncAt: new Date(finishedAt).toISOString() },
-        { forCenter: settings.centerId },
+        guardOf(settings),
       );
       this.update({
         status: 'idle',
@@ -288,7 +288,7 @@ export class SyncEngine {
   private async push(settings: Settings): Promise<void> {
     for (;;) {
       const batch = await claimPendingBatch(this.deps.db, MAX_PUSH_EVENTS, {
-        forCenter: settings.centerId,
+        ...guardOf(settings),
       });
       if (batch.length === 0) return;
       const eventIds = batch.map((record) => record.eventId);
@@ -311,7 +311,7 @@ export class SyncEngine {
             : [],
         );
         if (answeredCards.length > 0)
-          await upsertCards(this.deps.db, answeredCards, { forCenter: settings.centerId });
+          await upsertCards(this.deps.db, answeredCards, guardOf(settings));
         // The protocol answers every event. A partial answer is a registry fault: retrying it
         // at once would loop, so the rest wait for the backoff like any other failure.
         const answered = new Set(results.map((result) => result.eventId));
@@ -347,7 +347,7 @@ export class SyncEngine {
         if (error instanceof SyncFailure && error.status === 400 && pullCursor && !restarted) {
           restarted = true;
           pullCursor = null;
-          await writeSyncMeta(this.deps.db, { pullCursor: null }, { forCenter: settings.centerId });
+          await writeSyncMeta(this.deps.db, { pullCursor: null }, guardOf(settings));
           continue;
         }
         throw error;
@@ -366,13 +366,13 @@ export class SyncEngine {
       await writeCenterProfile(this.deps.db, page.center);
       await upsertCards(this.deps.db, page.items, {
         anyVersion: restarted,
-        forCenter: settings.centerId,
+        ...guardOf(settings),
       });
       pullCursor = page.cursor;
       await writeSyncMeta(
         this.deps.db,
         page.hasMore ? { pullCursor } : { pullCursor, initialPullDone: true },
-        { forCenter: settings.centerId },
+        guardOf(settings),
       );
       received += page.items.length;
       const remaining =
@@ -421,7 +421,11 @@ export class SyncEngine {
       if (response.status === 401 || response.status === 403) {
         const body = (await response.json().catch(() => null)) as ErrorBody | null;
         if (authenticated && body?.error?.code === 'device_withdrawn') {
-          await markDeviceWithdrawn(this.deps.db, new Date(this.deps.clock.now()));
+          await markDeviceWithdrawn(
+            this.deps.db,
+            new Date(this.deps.clock.now()),
+            guardOf(settings),
+          );
           throw new SyncFailure('device-withdrawn', null, response.status);
         }
         throw new SyncFailure('not-registered', null, response.status);
@@ -475,6 +479,11 @@ export class SyncEngine {
     this.state = { ...this.state, ...changes };
     for (const listener of this.listeners) listener(this.state);
   }
+}
+
+/** What every write of a run must still match: the center and device (enrolment) it synced. */
+function guardOf(settings: Settings) {
+  return { forCenter: settings.centerId, forDevice: settings.deviceId };
 }
 
 function retryAfterMs(response: Response): number | null {

@@ -82,15 +82,20 @@ describe('enrolTablet', () => {
     expect(request?.headers.get('Authorization')).toBeNull();
     expect(request?.body).toEqual({
       code: '123456789015',
-      deviceId: TEST_DEVICE_ID,
+      // A device id of its own for this enrolment, not the one the tablet started with.
+      deviceId: expect.stringMatching(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      ) as unknown,
       publicKey: expect.objectContaining({ kty: 'EC', crv: 'P-256' }) as unknown,
     });
+    expect(request?.body.deviceId).not.toBe(TEST_DEVICE_ID);
     const key = await readDeviceKey(db);
     expect(key?.publicJwk).toEqual(request?.body.publicKey);
     expect(key?.privateKey.extractable).toBe(false);
     const settings = await readSettings(db);
     expect(isEnrolled(settings)).toBe(true);
     expect(settings).toMatchObject({
+      deviceId: request?.body.deviceId,
       centerId: 'DEMO-01',
       centerName: 'مرکز نمونه',
       deviceToken: 'token-for-this-device',
@@ -99,12 +104,40 @@ describe('enrolTablet', () => {
     });
   });
 
-  it('makes a new key for every enrolment', async () => {
+  it('holds every new handover while the registry is being asked, and lets go when it fails', async () => {
+    const card = createCard();
+    const db = await createTestDatabase([card]);
+    let whileAsking: unknown = null;
+    const slowRegistry = (async () => {
+      // Another tab tries to record while the request is on its way.
+      whileAsking = await recordHandover(db, holderHandover(card), testCommandContext()).then(
+        () => 'recorded',
+        (error: unknown) => (error instanceof CommandRefused ? error.refusal : error),
+      );
+      return answer({ error: { code: 'enrolment_code_expired', message: 'expired' } }, 410);
+    }) as typeof fetch;
+    expect(
+      await failureOf(
+        enrolTablet(
+          db,
+          { registryUrl: '', code: CODE },
+          { fetch: slowRegistry, now: () => FIXED_NOW },
+        ),
+      ),
+    ).toBe('code-expired');
+    expect(whileAsking).toBe('enrolment-in-progress');
+    await expect(
+      recordHandover(db, holderHandover(card), testCommandContext()),
+    ).resolves.toMatchObject({ cardId: card.cardId });
+  });
+
+  it('makes a new key and a new device id for every enrolment', async () => {
     const db = await createTestDatabase([], { enrolment: null });
     const { fetch, requests } = registry((request) => answer(enrolled(request)));
     await enrolTablet(db, { registryUrl: '', code: CODE }, { fetch, now: () => FIXED_NOW });
     await enrolTablet(db, { registryUrl: '', code: CODE }, { fetch, now: () => FIXED_NOW });
     expect(requests[0]?.body.publicKey).not.toEqual(requests[1]?.body.publicKey);
+    expect(requests[0]?.body.deviceId).not.toBe(requests[1]?.body.deviceId);
     expect((await readDeviceKey(db))?.publicJwk).toEqual(requests[1]?.body.publicKey);
   });
 
@@ -113,6 +146,7 @@ describe('enrolTablet', () => {
     [410, 'enrolment_code_expired', 'code-expired'],
     [409, 'enrolment_code_used', 'code-used'],
     [429, 'rate_limited', 'rate-limited'],
+    [409, 'device_id_taken', 'device-id-taken'],
     [500, 'internal', 'server-error'],
     [502, '', 'server-error'],
     [400, 'malformed', 'bad-response'],

@@ -1,16 +1,17 @@
 // Enrolling the tablet with a center (docs/protocol.md, "Enrolment"): the clerk types (or
 // opens a link carrying) the one-time code the registry's staff issued. Must stay true: the
 // code is checked on the tablet first (its check digit), the tablet's own refusal to leave its
-// center is asked before the code is spent, a new non-extractable key pair is made for every
+// center is asked before the code is spent and nothing is recorded from then until the answer is
+// stored or the enrolment failed, a new device id and non-extractable key pair are made for every
 // enrolment, and the old center is erased only in the transaction that stores the new one.
 import type { TahvilDatabase } from '../db/database.ts';
 import {
+  abandonEnrolment,
   applyEnrolment,
-  checkMayLeave,
+  beginEnrolment,
   type DeviceKey,
   type LeaveOptions,
 } from '../db/enrolment.ts';
-import { readSettings } from '../db/settings.ts';
 import { isCenterProfile } from '../domain/center-rules.ts';
 import { parseEnrolmentCode, type EnrolmentCodeProblem } from '../domain/enrolment-code.ts';
 import { exportDevicePublicKey, generateDeviceKeyPair } from '../domain/event-signature.ts';
@@ -31,6 +32,7 @@ export type EnrolmentProblem =
   | 'rate-limited'
   | 'unreachable'
   | 'server-error'
+  | 'device-id-taken'
   | 'bad-response';
 
 /** Why an enrolment did not happen; nothing on the tablet changed. */
@@ -88,6 +90,7 @@ const PROBLEM_FOR_CODE: Record<string, EnrolmentProblem> = {
   enrolment_code_expired: 'code-expired',
   enrolment_code_used: 'code-used',
   rate_limited: 'rate-limited',
+  device_id_taken: 'device-id-taken',
 };
 
 /**
@@ -104,10 +107,26 @@ export async function enrolTablet(
   if (registryUrl === null) throw new EnrolmentFailed('registry-url-invalid');
   const code = parseEnrolmentCode(input.code);
   if (!code.ok) throw new EnrolmentFailed({ code: code.problem });
-  // Before the code is spent: a tablet holding unsent events must not give them up for it.
-  await checkMayLeave(db, options);
+  // Before the code is spent: a tablet holding unsent events must not give them up for it; and
+  // from here until the new enrolment is stored (or this one fails), nothing new is recorded.
+  await beginEnrolment(db, options);
+  try {
+    return await askAndApply(db, registryUrl, code.code, deps, options);
+  } catch (error) {
+    await abandonEnrolment(db);
+    throw error;
+  }
+}
 
-  const { deviceId } = await readSettings(db);
+async function askAndApply(
+  db: TahvilDatabase,
+  registryUrl: string,
+  code: string,
+  deps: EnrolmentDeps,
+  options: LeaveOptions,
+): Promise<EnrolmentResponse['center']> {
+  // A device id names one enrolment at the registry (decision 017): a new one every time.
+  const deviceId = crypto.randomUUID();
   const pair = await generateDeviceKeyPair();
   const key: DeviceKey = {
     privateKey: pair.privateKey,
@@ -115,7 +134,7 @@ export async function enrolTablet(
     publicJwk: await exportDevicePublicKey(pair.publicKey),
     createdAt: deps.now().toISOString(),
   };
-  const request: EnrolmentRequest = { code: code.code, deviceId, publicKey: key.publicJwk };
+  const request: EnrolmentRequest = { code, deviceId, publicKey: key.publicJwk };
 
   const controller = new AbortController();
   const timeout = setTimeout(() => controller.abort(), ENROLMENT_TIMEOUT_MS);
@@ -148,6 +167,6 @@ export async function enrolTablet(
     );
   }
   if (!isEnrolmentResponse(body, deviceId)) throw new EnrolmentFailed('bad-response');
-  await applyEnrolment(db, { response: body, key, registryUrl }, options);
+  await applyEnrolment(db, { deviceId, response: body, key, registryUrl }, options);
   return body.center;
 }

@@ -24,6 +24,8 @@ const REFUSAL_MESSAGE: Record<HandoverRefusal, MessageKey> = {
   'not-enrolled': 'refusalNotEnrolled',
   'device-withdrawn': 'refusalDeviceWithdrawn',
   'card-changed': 'refusalCardChanged',
+  'enrolment-in-progress': 'refusalEnrolmentInProgress',
+  'handover-details-erased': 'refusalHandoverDetailsErased',
 };
 
 function isQuotaError(error: unknown): boolean {

@@ -360,7 +360,14 @@ export const fa = {
   withdrawnNothingUnsent:
     'ثبت تحویل تازه ممکن نیست. همه‌ی تحویل‌ها پیش‌تر ارسال شده است؛ برای کار دوباره، دستگاه را با کد تازه ثبت کنید.',
   unsentExport: 'ذخیره‌ی فایل رویدادهای ارسال‌نشده',
-  unsentExported: 'فایل {file} ذخیره شد ({count} رویداد).',
+  unsentSaved:
+    'فایل {file} ساخته شد ({count} رویداد). برای اطمینان از این‌که ذخیره و کامل است، آن را در زیر انتخاب کنید.',
+  unsentConfirmLabel: 'انتخاب فایل ذخیره‌شده برای بررسی',
+  unsentConfirmed:
+    'فایل همه‌ی {count} رویداد ارسال‌نشده را دارد؛ اکنون می‌توان این مرکز را ترک کرد. فایل را به دفتر بدهید.',
+  unsentConfirmMissing:
+    '{count} رویداد ارسال‌نشده در این فایل نیست؛ فایل را دوباره ذخیره کنید و همان را انتخاب کنید.',
+  unsentConfirmNotThisFile: 'این فایل، فایل رویدادهای ارسال‌نشده‌ی این دستگاه نیست.',
 
   settingsCenter: 'مرکز',
   settingsCenterLine: '{name} ({id})',
@@ -370,12 +377,13 @@ export const fa = {
   settingsRulesTitle: 'قواعد مرکز (تعیین‌شده در سامانه‌ی مرکزی)',
   settingsRuleProxyAllowed: 'تحویل به وکیل یا نماینده مجاز است.',
   settingsRuleProxyForbidden: 'تحویل به وکیل یا نماینده مجاز نیست.',
-  settingsRuleIdleLock: 'قفل دستگاه پس از {minutes} دقیقه بی‌کاری.',
+  settingsRuleIdleLock:
+    'قفل دستگاه پس از {minutes} دقیقه بی‌کاری (با ورود کارکنان با رمز فعال می‌شود).',
   settingsRuleRetention:
     'اطلاعات شخصی هر تحویل {days} روز پس از ثبت در سامانه‌ی مرکزی از این دستگاه پاک می‌شود.',
   settingsLeaveTitle: 'ترک این مرکز یا ثبت در مرکزی دیگر',
   settingsLeaveBody:
-    'کارت‌ها، تحویل‌ها و کلید این دستگاه برای این مرکز پاک می‌شود. پیش از آن همه‌ی تحویل‌ها باید به سامانه‌ی مرکزی رسیده باشند، یا فایل آن‌ها ذخیره شده باشد.',
+    'کارت‌ها، تحویل‌ها و کلید این دستگاه برای این مرکز پاک می‌شود. پیش از آن همه‌ی تحویل‌ها باید به سامانه‌ی مرکزی رسیده باشند، یا در فایلی باشند که ذخیره و بررسی شده است.',
   settingsLeave: 'ترک این مرکز',
   settingsLeaveConfirm: 'برای ترک مرکز دوباره بزنید',
   settingsEnrolElsewhere: 'ثبت با کد تازه',
@@ -385,6 +393,12 @@ export const fa = {
   refusalNotEnrolled: 'این دستگاه در هیچ مرکزی ثبت نیست؛ نخست آن را با کد ثبت دستگاه ثبت کنید.',
   refusalDeviceWithdrawn: 'سامانه‌ی مرکزی این دستگاه را کنار گذاشته است؛ ثبت تحویل تازه ممکن نیست.',
   refusalCardChanged: 'این کارت همین حالا تغییر کرد؛ چیزی ثبت نشد. کارت را دوباره ببینید.',
+  refusalEnrolmentInProgress:
+    'این دستگاه در حال ثبت در مرکز است؛ چند لحظه صبر کنید و دوباره تلاش کنید. چیزی ثبت نشد.',
+  refusalHandoverDetailsErased:
+    'اطلاعات شخصی این تحویل طبق قاعده‌ی مرکز از دستگاه پاک شده است؛ ابطال آن را از سامانه‌ی مرکزی بخواهید.',
+  enrolDeviceIdTaken:
+    'سامانه‌ی مرکزی شناسه‌ی این دستگاه را پیش‌تر ثبت کرده است؛ دوباره «ثبت دستگاه» را بزنید.',
   reportDetailsAtRegistry:
     'اطلاعات شخصی تحویل‌های این روز طبق قاعده‌ی مرکز از این دستگاه پاک شده است؛ سامانه‌ی مرکزی آن‌ها را نگه می‌دارد. شمار تحویل‌ها و متصدیان همچنان درست است.',
   cardDetailsErased:
@@ -750,7 +764,13 @@ export const en: Record<MessageKey, string> = {
   withdrawnNothingUnsent:
     'No new handover can be recorded. Every handover has been sent; to work again, enrol the tablet with a new code.',
   unsentExport: 'Save the unsent events file',
-  unsentExported: 'Saved {file} ({count} events).',
+  unsentSaved: 'Made {file} ({count} events). To be sure it was saved whole, choose it below.',
+  unsentConfirmLabel: 'Choose the saved file to check it',
+  unsentConfirmed:
+    'The file holds all {count} unsent events; this tablet may now leave the center. Give the file to the office.',
+  unsentConfirmMissing:
+    '{count} unsent events are not in this file; save the file again and choose that one.',
+  unsentConfirmNotThisFile: 'This is not this tablet’s unsent events file.',
 
   settingsCenter: 'Center',
   settingsCenterLine: '{name} ({id})',
@@ -760,12 +780,13 @@ export const en: Record<MessageKey, string> = {
   settingsRulesTitle: 'Center rules (set by the registry)',
   settingsRuleProxyAllowed: 'Handover to a proxy is allowed.',
   settingsRuleProxyForbidden: 'Handover to a proxy is not allowed.',
-  settingsRuleIdleLock: 'The tablet locks after {minutes} minutes without use.',
+  settingsRuleIdleLock:
+    'Lock after {minutes} minutes without use (takes effect with staff sign-in by PIN).',
   settingsRuleRetention:
     'Personal details of a handover leave this tablet {days} days after the registry accepted it.',
   settingsLeaveTitle: 'Leave this center, or enrol with another',
   settingsLeaveBody:
-    'This center’s cards, handovers and this tablet’s key for it are erased. Every handover must have reached the registry first, or be saved in the unsent events file.',
+    'This center’s cards, handovers and this tablet’s key for it are erased. Every handover must have reached the registry first, or be in an unsent events file that was saved and checked.',
   settingsLeave: 'Leave this center',
   settingsLeaveConfirm: 'Tap again to leave the center',
   settingsEnrolElsewhere: 'Enrol with a new code',
@@ -776,6 +797,11 @@ export const en: Record<MessageKey, string> = {
   refusalDeviceWithdrawn:
     'The registry has withdrawn this tablet; no new handover can be recorded.',
   refusalCardChanged: 'This card changed just now; nothing was recorded. Look at the card again.',
+  refusalEnrolmentInProgress:
+    'This tablet is being enrolled with a center; wait a moment and try again. Nothing was recorded.',
+  refusalHandoverDetailsErased:
+    'This handover’s personal details have left the tablet under the center’s rule; ask the registry to void it.',
+  enrolDeviceIdTaken: 'The registry already knows this tablet’s id; press Enrol again.',
   reportDetailsAtRegistry:
     'Personal details of this day’s handovers have left this tablet under the center’s rule; the registry keeps them. The counts and clerks still stand.',
   cardDetailsErased:

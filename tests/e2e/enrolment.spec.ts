@@ -165,7 +165,8 @@ test('a withdrawn tablet says so, refuses handovers, and gives its unsent events
   // The unsent handover, as a file for the office, signed.
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'ذخیره‌ی فایل رویدادهای ارسال‌نشده' }).first().click();
-  const file = JSON.parse(readFileSync((await (await download).path())!, 'utf8')) as {
+  const savedPath = (await (await download).path())!;
+  const file = JSON.parse(readFileSync(savedPath, 'utf8')) as {
     format: string;
     publicKey: DevicePublicKey;
     events: Array<{ syncState: string; event: HandoverEvent }>;
@@ -176,6 +177,13 @@ test('a withdrawn tablet says so, refuses handovers, and gives its unsent events
   ]);
   const publicKey = await importDevicePublicKey(file.publicKey);
   expect(await verifyEventSignature(file.events[0]!.event, publicKey)).toBe(true);
+  // The saved file is read back before the tablet may leave: then leaving erases the center.
+  await page.getByLabel('انتخاب فایل ذخیره‌شده برای بررسی').first().setInputFiles(savedPath);
+  await expect(page.getByText(/فایل همه‌ی .* رویداد ارسال‌نشده را دارد/).first()).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/withdrawn-fa.png', fullPage: true });
+  await page.getByRole('link', { name: 'تنظیمات' }).click();
+  await page.getByRole('button', { name: 'ترک این مرکز' }).click();
+  await page.getByRole('button', { name: 'برای ترک مرکز دوباره بزنید' }).click();
+  await expect(page.getByRole('heading', { name: 'ثبت این دستگاه در یک مرکز' })).toBeVisible();
   expect(await registry.acceptedEvents()).toHaveLength(1);
 });

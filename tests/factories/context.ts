@@ -22,7 +22,6 @@ export function nextTestEventId(): string {
 /** What a command needs at a test counter: clerk S-07 on shift, Tehran time, a fresh event id each time. */
 export function testCommandContext(overrides: Partial<CommandContext> = {}): CommandContext {
   return {
-    deviceId: TEST_DEVICE_ID,
     staff: testStaff(),
     timeZone: TEST_TIME_ZONE,
     now: FIXED_NOW,

@@ -45,6 +45,7 @@ export async function enrolTestTablet(
 ): Promise<void> {
   const deviceId = (await db.settings.get('deviceId'))?.value as string;
   await applyEnrolment(db, {
+    deviceId,
     response: {
       deviceId,
       deviceToken: enrolment.deviceToken ?? TEST_DEVICE_TOKEN,

@@ -244,10 +244,28 @@ describe('a withdrawn tablet', () => {
 
       await user.click(screen.getAllByRole('button', { name: words.unsentExport })[0]!);
       await waitFor(() => expect(saved).toHaveLength(1));
-      const file = JSON.parse(new TextDecoder().decode(await saved[0]!.arrayBuffer())) as {
-        events: Array<{ event: { cardId: string } }>;
-      };
+      const text = new TextDecoder().decode(await saved[0]!.arrayBuffer());
+      const file = JSON.parse(text) as { events: Array<{ event: { cardId: string } }> };
       expect(file.events.map((entry) => entry.event.cardId)).toEqual([cards[0]!.cardId]);
+
+      // Saved is not yet kept (the download may have been cancelled): still refused.
+      await user.click(screen.getByRole('button', { name: words.settingsLeave }));
+      await user.click(screen.getByRole('button', { name: words.settingsLeaveConfirm }));
+      expect(await screen.findByText(words.refusalCenterHasUnsentEvents)).toBeInTheDocument();
+      expect(await db.events.count()).toBe(1);
+
+      // Read back and found whole: now the tablet may leave.
+      await user.upload(
+        screen.getAllByLabelText(words.unsentConfirmLabel)[0]!,
+        new File([text], 'tahvil-unsent.json', { type: 'application/json' }),
+      );
+      expect(
+        (
+          await screen.findAllByText(
+            new RegExp(words.unsentConfirmed.split('{count}')[1]!.slice(0, 20)),
+          )
+        ).length,
+      ).toBeGreaterThan(0);
 
       await user.click(screen.getByRole('button', { name: words.settingsLeave }));
       await user.click(screen.getByRole('button', { name: words.settingsLeaveConfirm }));

@@ -1,7 +1,7 @@
 // After the center's retention days the tablet keeps only the counter's facts: the report, the
 // card page and today's list say where the details went, in Persian and English, the figures
 // still stand, and the day's file has no name or code left in it.
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { applyPushResults, claimPendingBatch } from '../../src/db/outbox.ts';
@@ -68,4 +68,43 @@ describe('a day whose personal details have left the tablet', () => {
       expect(screen.queryByText(/زهرا/)).toBeNull();
     },
   );
+});
+
+describe('the sweep, whatever the sync does', () => {
+  it('erases what is due when the app starts, with no sync engine and no network', async () => {
+    const card = createCard({ updatedAt: '2026-09-01T08:00:00.000Z' });
+    const { db, unmount } = await renderApp({ cards: [card], route: '/' });
+    const { eventId } = await recordHandover(db, holderHandover(card), testCommandContext());
+    await claimPendingBatch(db, 10);
+    // Accepted 40 days before the app is opened again.
+    await applyPushResults(
+      db,
+      [{ eventId, status: 'accepted' }],
+      FIXED_NOW.getTime() - 40 * 86_400_000,
+    );
+    unmount();
+    // Reopened over the same database (a withdrawn or long-offline tablet: nothing syncs).
+    const { render } = await import('@testing-library/react');
+    const { MemoryRouter } = await import('react-router');
+    const { App } = await import('../../src/app/App.tsx');
+    render(
+      <MemoryRouter>
+        <App
+          services={{
+            db,
+            syncEngine: null,
+            now: () => FIXED_NOW,
+            makeEventId: () => crypto.randomUUID(),
+            fetch: (async () => {
+              throw new TypeError('offline');
+            }) as typeof fetch,
+          }}
+        />
+      </MemoryRouter>,
+    );
+    await waitFor(async () =>
+      expect((await db.cards.get(card.cardId))?.detailsErasedAt).toBeDefined(),
+    );
+    expect((await db.events.toArray())[0]?.holderName).toBe('');
+  });
 });

@@ -274,6 +274,34 @@ describe('a tablet re-enrolled from AUD-1 to DEMO-01', () => {
     expect(await eventsOn('DEMO-01')).toEqual([]);
   });
 
+  it('writes nothing of a page fetched before a re-enrolment into the same center', async () => {
+    registry = await startRegistry({ seedCards: 40 });
+    const db = await createTestDatabase([], { enrolment: null });
+    await enrolWith(db, registry);
+    let reenrolled = false;
+    const engine = new SyncEngine({
+      db,
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        if (!reenrolled && String(input).includes('/cards')) {
+          reenrolled = true;
+          await enrolWith(db, registry!);
+        }
+        return response;
+      },
+      clock: new FakeClock(FIXED_NOW.getTime()),
+      random: () => 0.5,
+    });
+    running = engine;
+    await engine.syncNow();
+    expect(reenrolled).toBe(true);
+    // The page and its cursor belonged to the enrolment that was replaced.
+    expect(await db.cards.count()).toBe(0);
+    expect((await readSyncMeta(db)).pullCursor).toBeNull();
+    await engine.syncNow();
+    expect(await db.cards.count()).toBe(40);
+  });
+
   it('an AUD-1 event sent to DEMO-01 anyway (a tampered tablet) is refused by the registry', async () => {
     const { db, engine } = await audTablet();
     await engine.start();
@@ -325,11 +353,11 @@ describe('a tablet withdrawn mid-shift', () => {
     expect((await db.events.toArray())[1]?.eventId).toBe(kept.eventId);
 
     // The office issues a new code; the handover kept on the tablet is exported first.
-    const { buildUnsentEventsFile, noteUnsentEventsExported } =
+    const { buildUnsentEventsFile, confirmUnsentEventsFile } =
       await import('../../src/db/unsent-export.ts');
-    const { file, throughSeq } = await buildUnsentEventsFile(db, FIXED_NOW);
+    const file = await buildUnsentEventsFile(db, FIXED_NOW);
     expect(file.events.map((entry) => entry.event.eventId)).toEqual([kept.eventId]);
-    await noteUnsentEventsExported(db, throughSeq);
+    expect((await confirmUnsentEventsFile(db, JSON.stringify(file))).ok).toBe(true);
     const { code } = await registry.issueEnrolmentCode('DEMO-01');
     await enrolTablet(
       db,

@@ -477,7 +477,6 @@ class Tablet {
 
   commandContext(): CommandContext {
     return testCommandContext({
-      deviceId: this.deviceId,
       staff: this.staff,
       now: new Date(this.context.clock.nowMs),
       makeEventId: () =>

@@ -30,7 +30,7 @@ function handoverCandidates(count: number): Card[] {
 export async function measureHandover(samples: number, warmup: number) {
   const db = appDb();
   const baseline = await baselineDb();
-  const { deviceId, staff } = await counterClerk();
+  const { staff } = await counterClerk();
   const candidates = handoverCandidates(warmup + samples);
   const app: number[] = [];
   const base: number[] = [];
@@ -39,7 +39,7 @@ export async function measureHandover(samples: number, warmup: number) {
   if (!key) throw new Error('the bench tablet has no device key');
   for (let i = 0; i < candidates.length; i++) {
     const card = candidates[i] as Card;
-    const context = commandContextNow(deviceId, staff);
+    const context = commandContextNow(staff);
     const runApp = async () => {
       const started = performance.now();
       await recordHandover(db, holderHandover(card), context);

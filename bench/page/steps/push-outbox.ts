@@ -23,7 +23,7 @@ const QUEUE_HANDOVERS_AT_ONCE = 50;
  */
 export async function queueHandovers(wanted: number) {
   const db = syncDb();
-  const { deviceId, staff } = syncClerk();
+  const { staff } = syncClerk();
   const readyIds = (await db.cards.where('status').equals('ready').primaryKeys()) as string[];
   const count = Math.min(wanted, readyIds.length);
   const random = mulberry32(inventorySeed() + 11);
@@ -38,7 +38,7 @@ export async function queueHandovers(wanted: number) {
     await Promise.all(
       cards.map((card) => {
         if (!card) throw new Error('a chosen card is missing from the tablet');
-        return recordHandover(db, holderHandover(card), commandContextNow(deviceId, staff));
+        return recordHandover(db, holderHandover(card), commandContextNow(staff));
       }),
     );
   }

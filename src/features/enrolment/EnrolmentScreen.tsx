@@ -1,7 +1,7 @@
 // The one screen of a tablet that belongs to no center, and the way to enrol with another: the
 // registry's address (empty: this app's origin) and the one-time code, which a link
 // `/enrol?code=…` (a QR on the administrator's sheet) fills in.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { isEnrolled } from '../../db/settings.ts';
 import { EnrolmentFailed, enrolTablet, type EnrolmentProblem } from '../../sync/enrolment.ts';
@@ -19,6 +19,7 @@ const PROBLEM_MESSAGE: Record<EnrolmentProblem, MessageKey> = {
   'rate-limited': 'enrolRateLimited',
   unreachable: 'enrolUnreachable',
   'server-error': 'enrolServerError',
+  'device-id-taken': 'enrolDeviceIdTaken',
   'bad-response': 'enrolBadResponse',
 };
 
@@ -48,6 +49,10 @@ export function EnrolmentScreen() {
   const [searchParams] = useSearchParams();
   const [registryUrl, setRegistryUrl] = useState(settings.registryUrl);
   const [code, setCode] = useState(() => searchParams.get('code') ?? '');
+  // The code is in the form now; out of the address bar and the history, where it would stay.
+  useEffect(() => {
+    if (searchParams.has('code')) void navigate('/enrol', { replace: true });
+  }, [searchParams, navigate]);
   const [working, setWorking] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [enrolledWith, setEnrolledWith] = useState<string | null>(null);

@@ -1,12 +1,13 @@
 // "Save the unsent events file": what a tablet that cannot send gives the office (a withdrawn
-// device, or one leaving its center). The tablet notes what the file holds only after the
-// browser has the file, so leaving can never discard an event that is in no file.
-import { useState } from 'react';
+// device, or one leaving its center), then reads back. A download can be cancelled or fail
+// without the page knowing, so the events stop holding the tablet in its center only once the
+// saved file has been chosen again and found to hold every one of them (db/unsent-export.ts).
+import { useState, type ChangeEvent } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { outboxSummary } from '../../db/outbox.ts';
 import {
   buildUnsentEventsFile,
-  noteUnsentEventsExported,
+  confirmUnsentEventsFile,
   unsentEventsFileName,
 } from '../../db/unsent-export.ts';
 import { describeCommandError } from '../../ui/command-error.ts';
@@ -26,17 +27,36 @@ export function UnsentEventsExport() {
   const i18n = useI18n();
   const { t, count } = i18n;
   const { db, now } = useServices();
-  const [saved, setSaved] = useState<string | null>(null);
+  const [savedAs, setSavedAs] = useState<string | null>(null);
+  const [confirmed, setConfirmed] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
   const save = async () => {
     setProblem(null);
+    setConfirmed(null);
     try {
-      const { file, throughSeq } = await buildUnsentEventsFile(db, now());
+      const file = await buildUnsentEventsFile(db, now());
       const fileName = unsentEventsFileName(file);
       saveFile(new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' }), fileName);
-      await noteUnsentEventsExported(db, throughSeq);
-      setSaved(t('unsentExported', { file: fileName, count: count(file.events.length) }));
+      setSavedAs(t('unsentSaved', { file: fileName, count: count(file.events.length) }));
+    } catch (error) {
+      setProblem(describeCommandError(error, i18n));
+    }
+  };
+
+  const check = async (event: ChangeEvent<HTMLInputElement>) => {
+    const chosen = event.target.files?.[0];
+    event.target.value = '';
+    if (!chosen) return;
+    setProblem(null);
+    setConfirmed(null);
+    try {
+      const text = new TextDecoder().decode(await chosen.arrayBuffer());
+      const result = await confirmUnsentEventsFile(db, text);
+      if (result.ok) setConfirmed(t('unsentConfirmed', { count: count(result.events) }));
+      else if (result.problem === 'missing-events')
+        setProblem(t('unsentConfirmMissing', { count: count(result.missing) }));
+      else setProblem(t('unsentConfirmNotThisFile'));
     } catch (error) {
       setProblem(describeCommandError(error, i18n));
     }
@@ -47,9 +67,23 @@ export function UnsentEventsExport() {
       <button type="button" className="button" onClick={() => void save()}>
         {t('unsentExport')}
       </button>
-      {saved ? (
+      {savedAs ? (
+        <div className="notice" role="status">
+          <p>{savedAs}</p>
+          <label className="button file-button">
+            {t('unsentConfirmLabel')}
+            <input
+              type="file"
+              accept="application/json,.json"
+              className="visually-hidden"
+              onChange={(event) => void check(event)}
+            />
+          </label>
+        </div>
+      ) : null}
+      {confirmed ? (
         <p className="notice notice-success" role="status">
-          {saved}
+          {confirmed}
         </p>
       ) : null}
       <ErrorNotice message={problem} />
