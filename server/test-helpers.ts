@@ -82,16 +82,24 @@ function testDevice(
   return device;
 }
 
+/** Who is to enrol: the options, or the defaults (DEMO-01, TEST_DEVICE_ID, the test device key). */
+async function enrolmentOf(options: EnrolOptions) {
+  const keys = options.keys ?? (await testDeviceKeys());
+  return {
+    centerId: options.centerId ?? DEMO_CENTER_ID,
+    deviceId: options.deviceId ?? TEST_DEVICE_ID,
+    keys,
+    publicKey: await testDevicePublicKey(keys),
+  };
+}
+
 /** Issues a code at `base` with the administrator token and enrols a device with it over HTTP. */
 export async function enrolDeviceAt(
   base: string,
   adminToken: string,
   options: EnrolOptions = {},
 ): Promise<TestDevice> {
-  const centerId = options.centerId ?? DEMO_CENTER_ID;
-  const deviceId = options.deviceId ?? TEST_DEVICE_ID;
-  const keys = options.keys ?? (await testDeviceKeys());
-  const publicKey = await testDevicePublicKey(keys);
+  const { centerId, deviceId, keys, publicKey } = await enrolmentOf(options);
   const issued = await fetch(base + enrolmentCodesPath(centerId), {
     method: 'POST',
     headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
@@ -119,10 +127,7 @@ export async function enrolInState(
   state: RegistryState,
   options: EnrolOptions = {},
 ): Promise<TestDevice> {
-  const centerId = options.centerId ?? DEMO_CENTER_ID;
-  const deviceId = options.deviceId ?? TEST_DEVICE_ID;
-  const keys = options.keys ?? (await testDeviceKeys());
-  const publicKey = await testDevicePublicKey(keys);
+  const { centerId, deviceId, keys, publicKey } = await enrolmentOf(options);
   state.ensureCenter(centerId);
   const { code } = state.devices.issueCode(centerId, 60);
   const outcome = state.devices.enrol(code, deviceId, publicKey);
