@@ -211,6 +211,17 @@ test.describe('built files under the served policy', () => {
     expect(html, 'no <style> element').not.toMatch(/<style\b/i);
   });
 
+  test('no center is built in: no device token, no center id the app would use by itself (decision 017)', () => {
+    const scripts = filesUnder(DIST).filter((file) => file.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const file of scripts) {
+      const text = readFileSync(path.join(DIST, file), 'utf8');
+      expect(text, `${file} holds no demo token`).not.toMatch(/demo-token/i);
+      // The old built-in registration: a center id as the default of the settings.
+      expect(text, `${file} names no default center`).not.toMatch(/centerId:\s*["']DEMO-01["']/);
+    }
+  });
+
   test('source maps are built for every script, and no built file names one', () => {
     const files = filesUnder(DIST);
     const scripts = files.filter((file) => file.endsWith('.js'));
