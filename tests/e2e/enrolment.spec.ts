@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { CounterPage } from './counter-page.ts';
+import { scan } from './axe-scan.ts';
 import type { Card, DevicePublicKey, HandoverEvent } from '../../src/protocol/protocol.ts';
 import { importDevicePublicKey, verifyEventSignature } from '../../src/domain/event-signature.ts';
 
@@ -181,6 +182,14 @@ test('a withdrawn tablet says so, refuses handovers, and gives its unsent events
   await page.getByLabel('انتخاب فایل ذخیره‌شده برای بررسی').first().setInputFiles(savedPath);
   await expect(page.getByText(/فایل همه‌ی .* رویداد ارسال‌نشده را دارد/).first()).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/withdrawn-fa.png', fullPage: true });
+  await scan(page, 'withdrawn tablet, file read back [fa]');
+  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await expect(
+    page.getByRole('heading', { name: 'The registry has withdrawn this tablet' }),
+  ).toBeVisible();
+  await scan(page, 'withdrawn tablet [en]');
+  await page.screenshot({ path: 'test-results/screens/withdrawn-en.png', fullPage: true });
+  await page.getByRole('button', { name: 'تغییر زبان به فارسی' }).click();
   await page.getByRole('link', { name: 'تنظیمات' }).click();
   await page.getByRole('button', { name: 'ترک این مرکز' }).click();
   await page.getByRole('button', { name: 'برای ترک مرکز دوباره بزنید' }).click();
