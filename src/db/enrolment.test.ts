@@ -5,7 +5,9 @@ import { DEFAULT_CENTER_RULES, type EnrolmentResponse } from '../protocol/protoc
 import { resolveAttention } from './attention.ts';
 import { upsertCards } from './cards.ts';
 import {
+  abandonEnrolment,
   applyEnrolment,
+  beginEnrolment,
   checkMayLeave,
   leaveCenter,
   markDeviceWithdrawn,
@@ -20,6 +22,7 @@ import { applyPushResults, claimPendingBatch, newestEventSeq } from './outbox.ts
 import {
   CenterChangedError,
   isEnrolled,
+  isLiveEnrolmentHold,
   readSettings,
   readSyncMeta,
   updateSettings,
@@ -197,7 +200,7 @@ describe('applyEnrolment', () => {
     expect(await refusalOf(enrolWithDemo(db))).toBe('center-has-unsent-events');
     await enrolWithDemo(db, { discardExported: true });
     expect(await tableCounts(db)).toMatchObject({ cards: 0, events: 0, counters: 0 });
-    expect((await tableCounts(db)).settings).not.toContain('unsentExportedThroughSeq');
+    expect((await tableCounts(db)).settings).not.toContain('unsentConfirmedThroughSeq');
   });
 });
 
@@ -280,5 +283,44 @@ describe('writes meant for the center the tablet has left', () => {
     );
     expect(await db.events.where('syncState').equals('pending').count()).toBe(1);
     expect(await claimPendingBatch(db, 10, { forCenter: 'DEMO-01' })).toHaveLength(1);
+  });
+});
+
+describe('the hold while an enrolment is asked for', () => {
+  it('refuses new handovers and a second enrolment; only its own owner lifts it', async () => {
+    const card = createCard();
+    const db = await createTestDatabase([card]);
+    const hold = await beginEnrolment(db);
+    expect(await refusalOf(recordHandover(db, holderHandover(card), testCommandContext()))).toBe(
+      'enrolment-in-progress',
+    );
+    expect(await refusalOf(beginEnrolment(db))).toBe('enrolment-in-progress');
+    // Another tab's failed attempt must not lift this one's hold.
+    await abandonEnrolment(db, { id: 'someone-else', startedAt: Date.now() });
+    expect(await refusalOf(recordHandover(db, holderHandover(card), testCommandContext()))).toBe(
+      'enrolment-in-progress',
+    );
+    await abandonEnrolment(db, hold);
+    expect(await refusalOf(recordHandover(db, holderHandover(card), testCommandContext()))).toBe(
+      undefined,
+    );
+  });
+
+  it('holds nothing once older than a minute, or dated ahead by a clock set back', async () => {
+    const card = createCard();
+    const db = await createTestDatabase([card]);
+    for (const startedAt of [Date.now() - 61_000, Date.now() + 61_000]) {
+      await db.settings.put({ key: 'enrolmentStartedAt', value: { id: 'tab-died', startedAt } });
+      expect(isLiveEnrolmentHold((await db.settings.get('enrolmentStartedAt'))?.value)).toBe(false);
+    }
+    await recordHandover(db, holderHandover(card), testCommandContext());
+    expect(await db.events.count()).toBe(1);
+  });
+
+  it('is cleared by the enrolment it held for', async () => {
+    const db = await createTestDatabase([], { enrolment: null });
+    await beginEnrolment(db);
+    await enrolWithDemo(db);
+    expect(await db.settings.get('enrolmentStartedAt')).toBeUndefined();
   });
 });

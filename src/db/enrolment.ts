@@ -13,14 +13,16 @@ import { outboxSummary } from './outbox.ts';
 import {
   ENROLMENT_STARTED_ROW,
   assertCenter,
+  isLiveEnrolmentHold,
+  type EnrolmentHold,
   resetSyncMeta,
   updateSettings,
   type EnrolmentGuard,
 } from './settings.ts';
 
 const DEVICE_KEY_ROW = 'deviceKey';
-/** The newest event seq covered by the last export of unsent events (unsent-export.ts). */
-const EXPORTED_THROUGH_ROW = 'unsentExportedThroughSeq';
+/** The newest event seq a read-back unsent-events file was found to hold (unsent-export.ts). */
+const EXPORTED_THROUGH_ROW = 'unsentConfirmedThroughSeq';
 
 /** The device's key pair as IndexedDB keeps it: CryptoKey objects, the private one not extractable. */
 export interface DeviceKey {
@@ -92,19 +94,32 @@ async function eraseCenter(db: TahvilDatabase): Promise<void> {
 
 /**
  * Before an enrolment is asked for: refused as leaving is, and otherwise holds every new
- * handover and void (`enrolment-in-progress`) until applyEnrolment or abandonEnrolment, so
- * nothing is recorded under an enrolment the registry may be replacing meanwhile.
+ * handover and void (`enrolment-in-progress`) until applyEnrolment or abandonEnrolment: an event
+ * recorded meanwhile would be unsent, and applyEnrolment would refuse the answer to a code the
+ * registry has already used up. Refused while another tab's enrolment holds the tablet.
  */
-export async function beginEnrolment(db: TahvilDatabase, options: LeaveOptions = {}) {
-  await db.transaction('rw', [db.events, db.settings], async () => {
+export async function beginEnrolment(
+  db: TahvilDatabase,
+  options: LeaveOptions = {},
+): Promise<EnrolmentHold> {
+  return db.transaction('rw', [db.events, db.settings], async () => {
+    // One enrolment at a time, across tabs: another one's hold is not this one's to take.
+    if (isLiveEnrolmentHold((await db.settings.get(ENROLMENT_STARTED_ROW))?.value))
+      throw new CommandRefused('enrolment-in-progress');
     await assertMayLeave(db, options);
-    await db.settings.put({ key: ENROLMENT_STARTED_ROW, value: Date.now() });
+    const hold: EnrolmentHold = { id: crypto.randomUUID(), startedAt: Date.now() };
+    await db.settings.put({ key: ENROLMENT_STARTED_ROW, value: hold });
+    return hold;
   });
 }
 
-/** The enrolment did not happen: recording may go on under the enrolment the tablet has. */
-export async function abandonEnrolment(db: TahvilDatabase): Promise<void> {
-  await db.settings.delete(ENROLMENT_STARTED_ROW);
+/** That enrolment did not happen: its hold, and only its own, is lifted. */
+export async function abandonEnrolment(db: TahvilDatabase, hold: EnrolmentHold): Promise<void> {
+  await db.transaction('rw', db.settings, async () => {
+    const current = (await db.settings.get(ENROLMENT_STARTED_ROW))?.value as
+      Partial<EnrolmentHold> | undefined;
+    if (current?.id === hold.id) await db.settings.delete(ENROLMENT_STARTED_ROW);
+  });
 }
 
 /** Whether the tablet may be enrolled (again) or leave its center now, without doing it. */
@@ -151,7 +166,7 @@ export async function applyEnrolment(
   });
 }
 
-/** Takes the tablet out of its center: it is as before enrolment, with its device id and language. */
+/** Takes the tablet out of its center: it is as before enrolment, with its language. */
 export async function leaveCenter(db: TahvilDatabase, options: LeaveOptions = {}): Promise<void> {
   await db.transaction('rw', [db.cards, db.events, db.counters, db.settings], async () => {
     await assertMayLeave(db, options);

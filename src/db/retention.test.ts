@@ -4,6 +4,7 @@ import type { TahvilDatabase } from './database.ts';
 import { recordHandover, voidHandover } from './handovers.ts';
 import { applyPushResults, claimPendingBatch } from './outbox.ts';
 import { erasePersonalDetails } from './retention.ts';
+import { resolveAttention } from './attention.ts';
 import { createCard, holderHandover } from '../../tests/factories/cards.ts';
 import { testCommandContext } from '../../tests/factories/context.ts';
 import { createTestDatabase } from '../../tests/factories/database.ts';
@@ -72,6 +73,10 @@ describe('erasePersonalDetails', () => {
     // The counter's figures are what they were.
     expect(await recountStatuses(db)).toMatchObject({ handed_over: 1 });
     expect((await readCounters(db, TEST_DAY_KEY)).handedOver).toBe(1);
+    // Nor is it voided on the tablet: the card would go back on the shelf with no holder.
+    await expect(
+      voidHandover(db, { handoverEventId: event.eventId, reason: 'اشتباه' }, testCommandContext()),
+    ).rejects.toMatchObject({ refusal: 'handover-details-erased' });
     // Nobody finds the card by the holder's code any more.
     expect((await searchCards(db, '0012345679')).cards).toEqual([]);
     expect((await searchCards(db, card.firstName)).cards).toEqual([]);
@@ -156,5 +161,40 @@ describe('erasePersonalDetails', () => {
     await recordHandover(db, holderHandover(ready), testCommandContext());
     await acceptAll(db, FIXED_NOW);
     expect(await erasePersonalDetails(db, daysAfter(1), 30)).toEqual({ cards: 0, events: 0 });
+  });
+});
+
+describe('erasePersonalDetails and refused handovers', () => {
+  it('keeps a refused handover whole while it waits, then counts from when a supervisor settled it', async () => {
+    const card = createCard({ updatedAt: '2026-01-01T00:00:00.000Z' });
+    const db = await createTestDatabase([card]);
+    const { eventId } = await recordHandover(db, holderHandover(card), testCommandContext());
+    await claimPendingBatch(db, 10);
+    await applyPushResults(db, [
+      {
+        eventId,
+        status: 'conflict',
+        reason: 'handed over elsewhere',
+        card: { ...card, status: 'handed_over', version: card.version + 1 },
+      },
+    ]);
+    await upsertCards(db, [{ ...card, status: 'handed_over', version: card.version + 1 }]);
+    // Waiting for a supervisor, however long: nothing goes.
+    expect(await erasePersonalDetails(db, daysAfter(400), 30)).toEqual({ cards: 0, events: 0 });
+    // Settled ten days after the test day: its 30 days start then.
+    await resolveAttention(
+      db,
+      { eventId, resolution: 'noted', note: 'زهرا محمدی came back; given at counter 2' },
+      testCommandContext({ now: daysAfter(10) }),
+    );
+    expect(await erasePersonalDetails(db, daysAfter(39), 30)).toEqual({ cards: 0, events: 0 });
+    expect(await erasePersonalDetails(db, daysAfter(41), 30)).toEqual({ cards: 1, events: 2 });
+    expect(JSON.stringify(await db.events.toArray())).not.toContain('زهرا');
+    expect(JSON.stringify(await db.cards.toArray())).not.toContain(card.nationalCode);
+    // The refusal and its resolution are still there, as facts.
+    expect((await db.events.toArray()).map((record) => record.syncState)).toEqual([
+      'conflict',
+      'local',
+    ]);
   });
 });

@@ -3,9 +3,10 @@
 // only for the center's `detailsRetentionDays` after the registry took the change. After that
 // they keep what the counter needs (card id, status, version, the handover's event id, time,
 // staff and checks); names, national codes, birth dates, tracking codes, boxes, proxy details and
-// void reasons are erased. Must stay true: only what the registry accepted is erased (nothing
-// unsent or refused, whose only copy is here), nothing newer than the rule allows, and a card
-// never while an event of this tablet about it is not erasable too.
+// void reasons are erased. Must stay true: nothing unsent and nothing refused that waits for a
+// supervisor is touched, a refused event only counts from when a supervisor settled it, nothing
+// newer than the rule allows is erased, and a card never while an event of this tablet about it
+// is not erasable too.
 import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord, StoredCard, StoredEvent } from './records.ts';
 import type { CardStatus, HandoverEvent } from '../protocol/protocol.ts';
@@ -66,13 +67,31 @@ function erasedRecord(record: OutboxRecord, at: Date): OutboxRecord {
   };
 }
 
+/** When each supervisor's resolution was recorded, by its event id. */
+type ResolutionTimes = ReadonlyMap<string, number>;
+
 /**
- * When the registry accepted the event, as this tablet heard it; null for anything it never
- * accepted (unsent, refused even once settled, and the tablet's own audit events): of those the
- * tablet's copy is the only one, so it is never erased.
+ * When the event was settled, as this tablet knows it; null while it is not. Accepted: when the
+ * registry's answer came. Refused: when a supervisor settled it (until then it waits, whole, on
+ * "needs attention"). A supervisor's resolution: when it was recorded. Unsent: never.
  */
-function settledAtMs(record: OutboxRecord): number | null {
-  return record.syncState === 'synced' ? (record.syncedAtMs ?? record.occurredAtMs) : null;
+function settledAtMs(record: OutboxRecord, resolutions: ResolutionTimes): number | null {
+  switch (record.syncState) {
+    case 'synced':
+      return record.syncedAtMs ?? record.occurredAtMs;
+    case 'local':
+      return record.occurredAtMs;
+    case 'conflict':
+    case 'rejected':
+      return record.resolvedByEventId ? (resolutions.get(record.resolvedByEventId) ?? null) : null;
+    default:
+      return null;
+  }
+}
+
+async function resolutionTimes(db: TahvilDatabase): Promise<ResolutionTimes> {
+  const resolutions = await db.events.where('syncState').equals('local').toArray();
+  return new Map(resolutions.map((record) => [record.eventId, record.occurredAtMs]));
 }
 
 /**
@@ -87,11 +106,12 @@ export async function erasePersonalDetails(
   const cutoffMs = now.getTime() - retentionDays * DAY_MS;
   const cutoffIso = new Date(cutoffMs).toISOString();
 
+  const resolutions = await resolutionTimes(db);
   const dueRecords = await db.events
     .where('syncState')
-    .equals('synced')
+    .anyOf('synced', 'local', 'conflict', 'rejected')
     .filter((record) => {
-      const settled = settledAtMs(record);
+      const settled = settledAtMs(record, resolutions);
       return record.detailsErasedAtMs === undefined && settled !== null && settled < cutoffMs;
     })
     .toArray();
@@ -104,7 +124,7 @@ export async function erasePersonalDetails(
         (record): record is OutboxRecord =>
           record !== undefined &&
           record.detailsErasedAtMs === undefined &&
-          (settledAtMs(record) ?? Infinity) < cutoffMs,
+          (settledAtMs(record, resolutions) ?? Infinity) < cutoffMs,
       );
       await db.events.bulkPut(writes.map((record) => erasedRecord(record, now)));
     });
@@ -128,7 +148,7 @@ export async function erasePersonalDetails(
         // A card stays whole while any event of this tablet about it is newer than the rule.
         const held = new Set(
           events
-            .filter((record) => (settledAtMs(record) ?? Infinity) >= cutoffMs)
+            .filter((record) => (settledAtMs(record, resolutions) ?? Infinity) >= cutoffMs)
             .map((record) => record.cardId),
         );
         const writes = stored.filter(

@@ -107,9 +107,9 @@ export async function assertMayRecord(db: TahvilDatabase): Promise<void> {
   if (!enrolledAt?.value || !deviceToken?.value || !centerId?.value)
     throw new CommandRefused('not-enrolled');
   if (withdrawnAt?.value) throw new CommandRefused('device-withdrawn');
-  // The registry may already have replaced this enrolment: nothing recorded now could be sent.
-  const startedAt = enrolmentStarted?.value;
-  if (typeof startedAt === 'number' && Math.abs(Date.now() - startedAt) < ENROLMENT_HOLD_MS)
+  // The code is being spent: an event recorded now would make the new enrolment refused (it is
+  // unsent) after the registry has used the code up.
+  if (isLiveEnrolmentHold(enrolmentStarted?.value))
     throw new CommandRefused('enrolment-in-progress');
 }
 
@@ -141,6 +141,19 @@ export async function assertCenter(
 
 /** The settings row that holds recording while an enrolment is being asked for. */
 export const ENROLMENT_STARTED_ROW = 'enrolmentStartedAt';
+
+/** A hold: whose (one enrolment attempt) and since when. */
+export interface EnrolmentHold {
+  id: string;
+  startedAt: number;
+}
+
+/** True for a hold younger than ENROLMENT_HOLD_MS (either way: a clock set back does not keep it). */
+export function isLiveEnrolmentHold(value: unknown): value is EnrolmentHold {
+  if (typeof value !== 'object' || value === null) return false;
+  const startedAt = (value as Partial<EnrolmentHold>).startedAt;
+  return typeof startedAt === 'number' && Math.abs(Date.now() - startedAt) < ENROLMENT_HOLD_MS;
+}
 /**
  * Longer than an enrolment request may take (20 s): a hold older than this was left by a tab
  * that died mid-enrolment, and holds nothing.

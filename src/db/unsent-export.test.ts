@@ -100,6 +100,18 @@ describe('the unsent events file', () => {
       problem: 'missing-events',
       missing: 2,
     });
+    // A member changed after signing (an editor tidying a name) is not the event that was signed.
+    const edited = {
+      ...file,
+      events: file.events.map((entry) =>
+        entry.event.type === 'handover'
+          ? { ...entry, event: { ...entry.event, staffId: `${entry.event.staffId} ` } }
+          : entry,
+      ),
+    };
+    expect(await confirmUnsentEventsFile(db, JSON.stringify(edited))).toMatchObject({
+      problem: 'missing-events',
+    });
     expect(
       await confirmUnsentEventsFile(db, JSON.stringify({ ...file, deviceId: 'another-tablet' })),
     ).toEqual({ ok: false, problem: 'other-device' });

@@ -9,6 +9,7 @@ import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord } from './records.ts';
 import type { DevicePublicKey, ProtocolEvent } from '../protocol/protocol.ts';
 import { needsAttention } from '../domain/event-sync.ts';
+import { canonicalEventText } from '../domain/event-signature.ts';
 import { isProtocolEvent } from './records.ts';
 import { markExportedThrough, readDeviceKey } from './enrolment.ts';
 import { readSettings } from './settings.ts';
@@ -84,6 +85,12 @@ export function unsentEventsFileName(file: UnsentEventsFile): string {
   return `tahvil-unsent-${safe(file.centerId)}-${safe(file.deviceId).slice(0, 8)}-${stamp}.json`;
 }
 
+/** An event with its signature, canonically: equal exactly when every member is. */
+function signedForm(event: object): string {
+  const { signature } = event as { signature?: unknown };
+  return `${canonicalEventText(event)}\n${String(signature)}`;
+}
+
 export type UnsentFileCheck =
   | { ok: true; events: number }
   | { ok: false; problem: 'not-a-file' | 'other-device' }
@@ -111,11 +118,17 @@ export async function confirmUnsentEventsFile(
     !Array.isArray(file.events)
   )
     return { ok: false, problem: 'not-a-file' };
+  // Each saved event by id, in its canonical form: the office must get every one exactly as it
+  // was signed, and any change to a member (an editor "fixing" a name) would fail it there.
   const saved = new Map<string, string>();
   for (const entry of file.events as unknown[]) {
-    const event = (entry as { event?: { eventId?: unknown; signature?: unknown } } | null)?.event;
-    if (typeof event?.eventId === 'string' && typeof event.signature === 'string')
-      saved.set(event.eventId, event.signature);
+    const event = (entry as { event?: { eventId?: unknown } } | null)?.event;
+    if (typeof event?.eventId !== 'string') continue;
+    try {
+      saved.set(event.eventId, signedForm(event));
+    } catch {
+      // Not an event JSON can hold: it matches nothing.
+    }
   }
   return db.transaction('rw', [db.events, db.settings], async () => {
     const { deviceId } = await readSettings(db);
@@ -124,7 +137,7 @@ export async function confirmUnsentEventsFile(
       (record) => isProtocolEvent(record.event),
     );
     const missing = unsettled.filter(
-      (record) => saved.get(record.eventId) !== (record.event as ProtocolEvent).signature,
+      (record) => saved.get(record.eventId) !== signedForm(record.event),
     ).length;
     if (missing > 0) return { ok: false, problem: 'missing-events', missing } as const;
     const newest = unsettled.reduce((seq, record) => Math.max(seq, record.seq ?? 0), 0);

@@ -74,7 +74,8 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
 export function useSettings(): Settings {
   const shared = useContext(SettingsContext);
   const { db } = useServices();
-  const own = useLiveQuery(async () => (shared ? null : readSettings(db)), [db, shared]);
+  const isShared = shared !== null;
+  const own = useLiveQuery(async () => (isShared ? null : readSettings(db)), [db, isShared]);
   return shared ?? own ?? LOADING_SETTINGS;
 }
 

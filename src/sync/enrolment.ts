@@ -109,11 +109,11 @@ export async function enrolTablet(
   if (!code.ok) throw new EnrolmentFailed({ code: code.problem });
   // Before the code is spent: a tablet holding unsent events must not give them up for it; and
   // from here until the new enrolment is stored (or this one fails), nothing new is recorded.
-  await beginEnrolment(db, options);
+  const hold = await beginEnrolment(db, options);
   try {
     return await askAndApply(db, registryUrl, code.code, deps, options);
   } catch (error) {
-    await abandonEnrolment(db);
+    await abandonEnrolment(db, hold);
     throw error;
   }
 }

@@ -2,9 +2,9 @@
 // device, or one leaving its center), then reads back. A download can be cancelled or fail
 // without the page knowing, so the events stop holding the tablet in its center only once the
 // saved file has been chosen again and found to hold every one of them (db/unsent-export.ts).
-import { useState, type ChangeEvent } from 'react';
+import { useEffect, useState, type ChangeEvent } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { outboxSummary } from '../../db/outbox.ts';
+import { newestEventSeq, outboxSummary } from '../../db/outbox.ts';
 import {
   buildUnsentEventsFile,
   confirmUnsentEventsFile,
@@ -30,6 +30,9 @@ export function UnsentEventsExport() {
   const [savedAs, setSavedAs] = useState<string | null>(null);
   const [confirmed, setConfirmed] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  // A new event after a file was found whole is in no file: that "found whole" no longer holds.
+  const newest = useLiveQuery(() => newestEventSeq(db), [db]);
+  useEffect(() => setConfirmed(null), [newest]);
 
   const save = async () => {
     setProblem(null);
@@ -68,19 +71,20 @@ export function UnsentEventsExport() {
         {t('unsentExport')}
       </button>
       {savedAs ? (
-        <div className="notice" role="status">
-          <p>{savedAs}</p>
-          <label className="button file-button">
-            {t('unsentConfirmLabel')}
-            <input
-              type="file"
-              accept="application/json,.json"
-              className="visually-hidden"
-              onChange={(event) => void check(event)}
-            />
-          </label>
-        </div>
+        <p className="notice" role="status">
+          {savedAs}
+        </p>
       ) : null}
+      {/* Always offered: a file saved before a reload, or from the other panel, can be read back. */}
+      <label className="button file-button">
+        {t('unsentConfirmLabel')}
+        <input
+          type="file"
+          accept="application/json,.json"
+          className="visually-hidden"
+          onChange={(event) => void check(event)}
+        />
+      </label>
       {confirmed ? (
         <p className="notice notice-success" role="status">
           {confirmed}
