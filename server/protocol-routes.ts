@@ -8,12 +8,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PullResponse, PushResponse } from '../src/protocol/protocol.ts';
 import {
   ENROLMENT_PATH,
+  RETIRE_DEVICE_PATH,
   HEALTH_PATH,
   MAX_PUSH_EVENTS,
   PROTOCOL_BASE_PATH,
 } from '../src/protocol/protocol.ts';
 import type { StoredDevice } from './device-registry.ts';
 import { createEnrolmentRoute } from './enrolment-routes.ts';
+import { deviceRecord } from './device-registry.ts';
 import type { FaultOptions } from './faults.ts';
 import { injectRequestFaults } from './faults.ts';
 import { HttpError, bearerToken, malformed, readJson, sendJson } from './http.ts';
@@ -101,6 +103,17 @@ export function createProtocolRoutes(context: ProtocolRouteContext) {
     }
     if (url.pathname === ENROLMENT_PATH) {
       await handleEnrolment(req, res);
+      return;
+    }
+    if (url.pathname === RETIRE_DEVICE_PATH) {
+      if (req.method !== 'POST')
+        throw new HttpError(405, 'method_not_allowed', 'use POST', { Allow: 'POST' });
+      await injectRequestFaults(faults, chance);
+      // Its own token proves it is the device; a withdrawn one is told so (already out).
+      const device = authenticateDevice(state, req);
+      const retired = state.devices.withdraw(device.deviceId);
+      await flush();
+      sendJson(res, 200, { device: retired ? deviceRecord(retired) : null });
       return;
     }
     const route = CENTER_ROUTE.exec(url.pathname);

@@ -16,7 +16,9 @@ import {
   DEFAULT_CENTER_RULES,
   DEMO_CENTER_ID,
   PUSH_REASON_CODES,
+  RETIRE_DEVICE_PATH,
   centerAdminPath,
+  centerDevicesPath,
   withdrawDevicePath,
 } from '../src/protocol/protocol.ts';
 import { generateDeviceKeyPair } from '../src/domain/event-signature.ts';
@@ -91,6 +93,47 @@ async function expectError(response: Response, status: number, code: string): Pr
 describe('device identity', () => {
   const pull = (headers: Record<string, string>, centerId = DEMO_CENTER_ID) =>
     fetch(registry.base + pullPath(centerId), { headers });
+
+  it('lets a device retire itself with its own token, for good; nobody else can retire it', async () => {
+    const leaving = await registry.enrolDevice({ deviceId: 'device-retiring-0009' });
+    const other = await registry.enrolDevice({ deviceId: 'device-staying-0010' });
+    const retire = (headers: Record<string, string>) =>
+      fetch(registry.base + RETIRE_DEVICE_PATH, { method: 'POST', headers });
+    await expectError(await retire({}), 401, 'unauthorized');
+    // Another device's token with this one's id: refused, and this one stays active.
+    await expectError(
+      await retire(authHeaders({ deviceId: leaving.deviceId, token: other.token })),
+      401,
+      'unauthorized',
+    );
+    await expectError(
+      await retire({
+        Authorization: `Bearer ${registry.handler.adminToken}`,
+        'X-Device-Id': leaving.deviceId,
+      }),
+      401,
+      'unauthorized',
+    );
+    expect((await pull(leaving.headers())).status).toBe(200);
+    expect(
+      (await fetch(registry.base + RETIRE_DEVICE_PATH, { headers: leaving.headers() })).status,
+    ).toBe(405);
+
+    const answer = await retire(leaving.headers());
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { device: { status: string } }).device.status).toBe(
+      'withdrawn',
+    );
+    await expectError(await pull(leaving.headers()), 401, 'device_withdrawn');
+    await expectError(await retire(leaving.headers()), 401, 'device_withdrawn');
+    const listed = (await (await registry.admin(centerDevicesPath(DEMO_CENTER_ID))).json()) as {
+      devices: Array<{ deviceId: string; status: string }>;
+    };
+    expect(listed.devices.find((device) => device.deviceId === leaving.deviceId)?.status).toBe(
+      'withdrawn',
+    );
+    expect((await pull(other.headers())).status).toBe(200);
+  });
 
   it("refuses a token sent with another device's X-Device-Id with 401", async () => {
     const message = await expectError(

@@ -125,6 +125,13 @@ export interface CenterProfile {
 
 export const ENROLMENT_PATH = `${PROTOCOL_BASE_PATH}/enrolments`;
 
+/**
+ * POST with the device's own token and X-Device-Id: the device leaves its center for good (as a
+ * withdrawal by the registry's staff). A tablet asks it when it leaves or enrols anew, so the
+ * registry never keeps an enrolment nobody uses, with a token that still works.
+ */
+export const RETIRE_DEVICE_PATH = `${PROTOCOL_BASE_PATH}/device/retire`;
+
 /** POST ENROLMENT_PATH: the one-time code is the credential; no Authorization header. */
 export interface EnrolmentRequest {
   /** As typed; the registry normalizes it (src/domain/enrolment-code.ts). */

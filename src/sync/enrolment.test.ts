@@ -2,7 +2,7 @@
 // refusal leaves the tablet as it was. (tests/integration/enrolment.test.ts runs it against the
 // real mock registry.)
 import { describe, expect, it } from 'vitest';
-import { EnrolmentFailed, enrolTablet, normalizeRegistryUrl } from './enrolment.ts';
+import { EnrolmentFailed, enrolTablet, leaveAndRetire, normalizeRegistryUrl } from './enrolment.ts';
 import { readDeviceKey } from '../db/enrolment.ts';
 import { recordHandover } from '../db/handovers.ts';
 import { isEnrolled, readSettings } from '../db/settings.ts';
@@ -10,6 +10,7 @@ import { CommandRefused } from '../domain/refusals.ts';
 import {
   DEFAULT_CENTER_RULES,
   ENROLMENT_PATH,
+  RETIRE_DEVICE_PATH,
   type EnrolmentRequest,
   type EnrolmentResponse,
 } from '../protocol/protocol.ts';
@@ -29,14 +30,20 @@ function answer(body: unknown, status = 200) {
   });
 }
 
+/** A registry answering enrolments with `respond`, and taking every retirement. */
 function registry(respond: (request: EnrolmentRequest) => Response) {
   const requests: Array<{ url: string; body: EnrolmentRequest; headers: Headers }> = [];
+  const retired: Array<{ url: string; headers: Headers }> = [];
   const fetchFn = async (input: RequestInfo | URL, init?: RequestInit) => {
+    if (String(input).endsWith(RETIRE_DEVICE_PATH)) {
+      retired.push({ url: String(input), headers: new Headers(init?.headers) });
+      return answer({ device: { status: 'withdrawn' } });
+    }
     const body = JSON.parse(String(init?.body)) as EnrolmentRequest;
     requests.push({ url: String(input), body, headers: new Headers(init?.headers) });
     return respond(body);
   };
-  return { fetch: fetchFn as typeof fetch, requests };
+  return { fetch: fetchFn as typeof fetch, requests, retired };
 }
 
 const enrolled = (request: EnrolmentRequest): EnrolmentResponse => ({
@@ -228,6 +235,76 @@ describe('enrolTablet', () => {
     ).toBe('center-has-unsent-events');
     expect(requests).toEqual([]);
     expect(await snapshot(db)).toEqual(before);
+  });
+});
+
+describe('retiring the enrolment a tablet leaves', () => {
+  it('enrolling anew retires the old device, with its own token, at its own registry', async () => {
+    const db = await createTestDatabase([], {
+      enrolment: { registryUrl: 'https://old.registry.example', deviceToken: 'old-token' },
+    });
+    const { fetch, retired } = registry((request) => answer(enrolled(request)));
+    await enrolTablet(
+      db,
+      { registryUrl: 'https://registry.example', code: CODE },
+      { fetch, now: () => FIXED_NOW },
+    );
+    expect(retired).toHaveLength(1);
+    expect(retired[0]?.url).toBe(`https://old.registry.example${RETIRE_DEVICE_PATH}`);
+    expect(retired[0]?.headers.get('Authorization')).toBe('Bearer old-token');
+    expect(retired[0]?.headers.get('X-Device-Id')).toBe(TEST_DEVICE_ID);
+  });
+
+  it('a failed enrolment retires nothing, and a first enrolment has nothing to retire', async () => {
+    const enrolledDb = await createTestDatabase();
+    const refusing = registry(() =>
+      answer({ error: { code: 'enrolment_code_used', message: 'used' } }, 409),
+    );
+    await failureOf(
+      enrolTablet(
+        enrolledDb,
+        { registryUrl: '', code: CODE },
+        { fetch: refusing.fetch, now: () => FIXED_NOW },
+      ),
+    );
+    expect(refusing.retired).toEqual([]);
+    const fresh = await createTestDatabase([], { enrolment: null });
+    const taking = registry((request) => answer(enrolled(request)));
+    await enrolTablet(
+      fresh,
+      { registryUrl: '', code: CODE },
+      { fetch: taking.fetch, now: () => FIXED_NOW },
+    );
+    expect(taking.retired).toEqual([]);
+  });
+
+  it('leaving tells the registry when it can, and leaves all the same when it cannot', async () => {
+    const online = await createTestDatabase([createCard()]);
+    const { fetch, retired } = registry((request) => answer(enrolled(request)));
+    expect(await leaveAndRetire(online, { fetch })).toBe(true);
+    expect(retired).toHaveLength(1);
+    expect(isEnrolled(await readSettings(online))).toBe(false);
+    expect(await online.cards.count()).toBe(0);
+
+    const offline = await createTestDatabase([createCard()]);
+    const noNetwork = (async () => {
+      throw new TypeError('Failed to fetch');
+    }) as typeof fetch;
+    expect(await leaveAndRetire(offline, { fetch: noNetwork })).toBe(false);
+    expect(isEnrolled(await readSettings(offline))).toBe(false);
+  });
+
+  it('a tablet that may not leave tells the registry nothing, and the counter works on', async () => {
+    const [card, next] = [createCard(), createCard()];
+    const db = await createTestDatabase([card, next]);
+    await recordHandover(db, holderHandover(card), testCommandContext());
+    const { fetch, retired } = registry((request) => answer(enrolled(request)));
+    expect(await failureOf(leaveAndRetire(db, { fetch }))).toBe('center-has-unsent-events');
+    expect(retired).toEqual([]);
+    expect(isEnrolled(await readSettings(db))).toBe(true);
+    // No hold is left behind by the refused attempt.
+    await recordHandover(db, holderHandover(next), testCommandContext());
+    expect(await db.events.count()).toBe(2);
   });
 });
 

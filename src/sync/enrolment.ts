@@ -9,14 +9,17 @@ import {
   abandonEnrolment,
   applyEnrolment,
   beginEnrolment,
+  leaveCenter,
   type DeviceKey,
   type LeaveOptions,
 } from '../db/enrolment.ts';
+import { isEnrolled, readSettings } from '../db/settings.ts';
 import { isCenterProfile } from '../domain/center-rules.ts';
 import { parseEnrolmentCode, type EnrolmentCodeProblem } from '../domain/enrolment-code.ts';
 import { exportDevicePublicKey, generateDeviceKeyPair } from '../domain/event-signature.ts';
 import {
   ENROLMENT_PATH,
+  RETIRE_DEVICE_PATH,
   type EnrolmentRequest,
   type EnrolmentResponse,
   type ErrorBody,
@@ -109,9 +112,80 @@ export async function enrolTablet(
   if (!code.ok) throw new EnrolmentFailed({ code: code.problem });
   // Before the code is spent: a tablet holding unsent events must not give them up for it; and
   // from here until the new enrolment is stored (or this one fails), nothing new is recorded.
+  const previous = await enrolledDevice(db);
+  const hold = await beginEnrolment(db, options);
+  let center: EnrolmentResponse['center'];
+  try {
+    center = await askAndApply(db, registryUrl, code.code, deps, options);
+  } catch (error) {
+    await abandonEnrolment(db, hold);
+    throw error;
+  }
+  // The enrolment this one replaces leaves the registry too, so no token of it still works.
+  if (previous) await retireDevice(previous, deps.fetch);
+  return center;
+}
+
+/** What the registry knows this tablet by, while it is enrolled. */
+export interface DeviceCredentials {
+  registryUrl: string;
+  deviceId: string;
+  deviceToken: string;
+}
+
+async function enrolledDevice(db: TahvilDatabase): Promise<DeviceCredentials | null> {
+  const settings = await readSettings(db);
+  if (!isEnrolled(settings) || settings.withdrawnAt !== null) return null;
+  const { registryUrl, deviceId, deviceToken } = settings;
+  return { registryUrl, deviceId, deviceToken };
+}
+
+export const RETIRE_TIMEOUT_MS = 8_000;
+
+/**
+ * Tells the registry the device leaves its center for good. Best effort: true when the registry
+ * took it (or had withdrawn the device already), false when it could not be told (offline); the
+ * registry's staff then withdraw the device themselves.
+ */
+export async function retireDevice(
+  device: DeviceCredentials,
+  fetchFn: typeof fetch,
+): Promise<boolean> {
+  const controller = new AbortController();
+  const timeout = setTimeout(() => controller.abort(), RETIRE_TIMEOUT_MS);
+  try {
+    const response = await fetchFn(`${device.registryUrl}${RETIRE_DEVICE_PATH}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${device.deviceToken}`, 'X-Device-Id': device.deviceId },
+      cache: 'no-store',
+      signal: controller.signal,
+    });
+    if (response.ok) return true;
+    const body = (await response.json().catch(() => null)) as ErrorBody | null;
+    return body?.error?.code === 'device_withdrawn';
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timeout);
+  }
+}
+
+/**
+ * Leaves the center: refused as leaving is (checked, and recording held, first), then the
+ * registry is told the device is retiring, then everything of the center leaves the tablet.
+ * Returns whether the registry was told.
+ */
+export async function leaveAndRetire(
+  db: TahvilDatabase,
+  deps: Pick<EnrolmentDeps, 'fetch'>,
+  options: LeaveOptions = {},
+): Promise<boolean> {
+  const device = await enrolledDevice(db);
   const hold = await beginEnrolment(db, options);
   try {
-    return await askAndApply(db, registryUrl, code.code, deps, options);
+    const told = device ? await retireDevice(device, deps.fetch) : false;
+    await leaveCenter(db, options);
+    return told;
   } catch (error) {
     await abandonEnrolment(db, hold);
     throw error;

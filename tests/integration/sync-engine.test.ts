@@ -243,6 +243,10 @@ describe('a tablet re-enrolled from AUD-1 to DEMO-01', () => {
     expect(await eventsOn('AUD-1')).toEqual([event.eventId]);
     await enrolDemo();
     expect((await readSettings(db)).centerId).toBe('DEMO-01');
+    // The AUD-1 enrolment it left is retired at the registry: no token of it works any more.
+    expect(
+      registry!.handler.state.devices.devicesOf('AUD-1').map((device) => device.status),
+    ).toEqual(['withdrawn']);
     await engine.syncNow();
 
     expect(await eventsOn('DEMO-01')).toEqual([]);

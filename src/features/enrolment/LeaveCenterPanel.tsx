@@ -2,7 +2,7 @@
 // words while anything is unsent unless it is all in a saved unsent-events file.
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { leaveCenter } from '../../db/enrolment.ts';
+import { leaveAndRetire } from '../../sync/enrolment.ts';
 import { describeCommandError } from '../../ui/command-error.ts';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
@@ -17,7 +17,7 @@ import { UnsentEventsExport, useUnsettledCount } from './UnsentEventsExport.tsx'
 export function LeaveCenterPanel() {
   const i18n = useI18n();
   const { t } = i18n;
-  const { db, syncEngine } = useServices();
+  const { db, syncEngine, fetch } = useServices();
   const navigate = useNavigate();
   const unsettled = useUnsettledCount();
   const [confirming, setConfirming] = useState(false);
@@ -30,7 +30,8 @@ export function LeaveCenterPanel() {
     }
     setProblem(null);
     try {
-      await leaveCenter(db, { discardExported: true });
+      // The registry is told first, if it can be reached; leaving does not wait for it otherwise.
+      await leaveAndRetire(db, { fetch }, { discardExported: true });
       // Nothing to sync until the next enrolment, which starts the engine again.
       syncEngine?.stop();
       void navigate('/', { replace: true });
