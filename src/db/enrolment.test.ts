@@ -58,11 +58,15 @@ async function audTablet(): Promise<{ db: TahvilDatabase; eventId: string }> {
 }
 
 /** Enrols `db` with DEMO-01 under a new key, as sync/enrolment.ts does after the registry answered. */
-async function enrolWithDemo(db: TahvilDatabase, options?: { discardExported?: boolean }) {
+async function enrolWithDemo(
+  db: TahvilDatabase,
+  options?: { discardExported?: boolean },
+  deviceId = TEST_DEVICE_ID,
+) {
   const key = await testDeviceKey(await generateDeviceKeyPair());
   await applyEnrolment(
     db,
-    { deviceId: TEST_DEVICE_ID, response: demoEnrolment(), key, registryUrl: '' },
+    { deviceId, response: demoEnrolment({ deviceId }), key, registryUrl: '' },
     options,
   );
   return key;
@@ -322,5 +326,29 @@ describe('the hold while an enrolment is asked for', () => {
     await beginEnrolment(db);
     await enrolWithDemo(db);
     expect(await db.settings.get('enrolmentStartedAt')).toBeUndefined();
+  });
+});
+
+describe('the device ids of earlier enrolments', () => {
+  it('are kept when the tablet enrols with the same center again, and dropped for another', async () => {
+    const db = await createTestDatabase();
+    const first = (await readSettings(db)).deviceId;
+    await enrolWithDemo(db, {}, 'device-second');
+    expect(await readSettings(db)).toMatchObject({
+      deviceId: 'device-second',
+      formerDeviceIds: [first],
+    });
+    await applyEnrolment(db, {
+      deviceId: 'device-third',
+      response: demoEnrolment({
+        deviceId: 'device-third',
+        center: { centerId: 'AUD-1', name: 'دیگری', rules: DEFAULT_CENTER_RULES },
+      }),
+      key: await testDeviceKey(await generateDeviceKeyPair()),
+      registryUrl: '',
+    });
+    expect((await readSettings(db)).formerDeviceIds).toEqual([]);
+    await leaveCenter(db);
+    expect((await readSettings(db)).formerDeviceIds).toEqual([]);
   });
 });

@@ -13,7 +13,9 @@ import { outboxSummary } from './outbox.ts';
 import {
   ENROLMENT_STARTED_ROW,
   assertCenter,
+  isEnrolled,
   isLiveEnrolmentHold,
+  readSettings,
   type EnrolmentHold,
   resetSyncMeta,
   updateSettings,
@@ -21,6 +23,8 @@ import {
 } from './settings.ts';
 
 const DEVICE_KEY_ROW = 'deviceKey';
+/** Enough for years of re-enrolments with one center; older handovers have left the tablet. */
+const MAX_FORMER_DEVICE_IDS = 20;
 /** The newest event seq a read-back unsent-events file was found to hold (unsent-export.ts). */
 const EXPORTED_THROUGH_ROW = 'unsentConfirmedThroughSeq';
 
@@ -150,6 +154,12 @@ export async function applyEnrolment(
     if (deviceId !== response.deviceId)
       throw new Error('the registry enrolled another device id than this tablet sent');
     await assertMayLeave(db, options);
+    const before = await readSettings(db);
+    // Back with the same center (after a withdrawal, say): its earlier handovers stay its own.
+    const formerDeviceIds =
+      isEnrolled(before) && before.centerId === response.center.centerId
+        ? [before.deviceId, ...before.formerDeviceIds].slice(0, MAX_FORMER_DEVICE_IDS)
+        : [];
     await eraseCenter(db);
     await db.settings.put({ key: DEVICE_KEY_ROW, value: key });
     await db.settings.put({ key: 'deviceId', value: deviceId });
@@ -161,6 +171,7 @@ export async function applyEnrolment(
       registryUrl,
       enrolledAt: response.enrolledAt,
       withdrawnAt: null,
+      formerDeviceIds,
       shift: null,
     });
   });
@@ -177,6 +188,7 @@ export async function leaveCenter(db: TahvilDatabase, options: LeaveOptions = {}
       deviceToken: '',
       enrolledAt: null,
       withdrawnAt: null,
+      formerDeviceIds: [],
       shift: null,
     });
   });

@@ -25,6 +25,11 @@ export interface Settings {
   enrolledAt: string | null;
   /** When the registry answered that this device is withdrawn; null while it is not. */
   withdrawnAt: string | null;
+  /**
+   * The device ids of this tablet's earlier enrolments with the same center, newest first: its
+   * own handovers under them are still "this tablet's", not another counter's.
+   */
+  formerDeviceIds: string[];
   timeZone: string;
   language: UiLanguage;
   /** Days a ready card may wait before the report lists it for return to the head office. */
@@ -45,6 +50,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'deviceId'> = {
   rules: DEFAULT_CENTER_RULES,
   enrolledAt: null,
   withdrawnAt: null,
+  formerDeviceIds: [],
   timeZone: DEFAULT_TIME_ZONE,
   language: 'fa',
   retentionDays: DEFAULT_RETENTION_DAYS,

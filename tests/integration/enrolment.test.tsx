@@ -15,6 +15,7 @@ import {
 } from '../../src/protocol/protocol.ts';
 import { en, fa } from '../../src/ui/messages.ts';
 import { createCard, holderHandover } from '../factories/cards.ts';
+import { handoverAtAnotherCounter } from '../factories/events.ts';
 import { testCommandContext } from '../factories/context.ts';
 import { FIXED_NOW } from '../factories/time.ts';
 import { renderApp } from './render-app.tsx';
@@ -273,4 +274,29 @@ describe('a withdrawn tablet', () => {
       expect(await db.events.count()).toBe(0);
     },
   );
+});
+
+describe('handovers of an earlier enrolment with the same center', () => {
+  it('are shown as this tablet’s, not another counter’s', async () => {
+    const mine = createCard({ status: 'handed_over' });
+    const theirs = createCard({ status: 'handed_over' });
+    const cards = [
+      { ...mine, handover: handoverAtAnotherCounter(mine, { deviceId: 'this-tablet-before' }) },
+      { ...theirs, handover: handoverAtAnotherCounter(theirs, { deviceId: 'tablet-2' }) },
+    ];
+    const { unmount } = await renderApp({
+      cards,
+      route: `/cards/${mine.cardId}`,
+      settings: { language: 'en', formerDeviceIds: ['this-tablet-before'] },
+    });
+    await screen.findByText(en.cardCannotHandedOver);
+    expect(screen.queryByText(en.cardHandedOverElsewhere)).toBeNull();
+    unmount();
+    await renderApp({
+      cards,
+      route: `/cards/${theirs.cardId}`,
+      settings: { language: 'en', formerDeviceIds: ['this-tablet-before'] },
+    });
+    expect(await screen.findByText(en.cardHandedOverElsewhere)).toBeInTheDocument();
+  });
 });

@@ -137,7 +137,9 @@ function CardDetails({ card }: { card: StoredCard }) {
 
 function CardActions({ card }: { card: StoredCard }) {
   const { t, language } = useI18n();
-  const { timeZone, deviceId, withdrawnAt } = useSettings();
+  const { timeZone, deviceId, withdrawnAt, formerDeviceIds } = useSettings();
+  const recordedHere = (handoverDeviceId: string) =>
+    handoverDeviceId === deviceId || formerDeviceIds.includes(handoverDeviceId);
   // A withdrawn tablet records nothing: say so where the button would be.
   if (card.status === 'ready' && withdrawnAt !== null)
     return <p className="notice notice-danger">{t('refusalDeviceWithdrawn')}</p>;
@@ -168,7 +170,7 @@ function CardActions({ card }: { card: StoredCard }) {
             })}
           </p>
         ) : null}
-        {handover && deviceId && handover.deviceId !== deviceId ? (
+        {handover && deviceId && !recordedHere(handover.deviceId) ? (
           <p>{t('cardHandedOverElsewhere')}</p>
         ) : null}
       </div>
