@@ -470,20 +470,6 @@ describe('a stop while a snapshot is written', () => {
 });
 
 describe('a version 1 data file', () => {
-  const CARD_COLUMNS = [
-    'cardId',
-    'nationalCode',
-    'firstName',
-    'lastName',
-    'fatherName',
-    'birthDate',
-    'trackingCode',
-    'box',
-    'status',
-    'version',
-    'updatedAt',
-    'handover',
-  ];
   const zahra = ['C-0000001', '0012345679', 'زهرا', 'محمدی', 'علی', '1368-04-21'];
   const reza = ['C-0000002', '1234567891', 'رضا', 'احمدی', 'حسن', '1355-11-02'];
   const handover = createHandoverEvent({ eventId: 'v1-handover' });
@@ -502,7 +488,7 @@ describe('a version 1 data file', () => {
     format: 'tahvil-mock-registry',
     formatVersion: 1,
     seq: 2,
-    cardColumns: CARD_COLUMNS,
+    cardColumns: CARD_COLUMNS_V1_TO_3,
     centers: [
       center(2, [
         [...zahra, '140309221234567', 'B-001', 'ready', 1, at, null],
