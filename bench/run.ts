@@ -28,6 +28,7 @@ import { measureNameSearch } from './runner/steps/name-search.ts';
 import { measureKeystrokes } from './runner/steps/keystrokes.ts';
 import { measureHandover } from './runner/steps/handover-commit.ts';
 import { measureCounters } from './runner/steps/counters.ts';
+import { measurePinCheck } from './runner/steps/pin-check.ts';
 import { measureInitialPull } from './runner/steps/initial-pull.ts';
 import { measurePushOutbox } from './runner/steps/push-outbox.ts';
 import { measureManifestImports } from './runner/steps/manifest-import.ts';
@@ -89,6 +90,7 @@ async function main({ cards, manifestRows, skipBuild }: BenchOptions): Promise<n
     const keystrokes = await measureKeystrokes(context, bench, server);
     const handover = await measureHandover(bench);
     const counters = await measureCounters(bench);
+    const pinCheck = await measurePinCheck(bench);
 
     // Last, so the pull's 100,000-card write and its compaction cannot disturb steps 1–6; the
     // registry answers only now, so the real app of step 4 stayed offline and never pulled.
@@ -119,6 +121,7 @@ async function main({ cards, manifestRows, skipBuild }: BenchOptions): Promise<n
       keystrokes,
       handover,
       counters,
+      pinCheck,
       initialPull,
       push,
       imports,

@@ -11,6 +11,7 @@ import { measureNamePrefix } from './steps/name-search.ts';
 import { keystrokeSessions } from './steps/keystrokes.ts';
 import { measureHandover } from './steps/handover-commit.ts';
 import { measureCounters } from './steps/counters.ts';
+import { measurePinCheck } from './steps/pin-check.ts';
 import { measureInitialPull } from './steps/initial-pull.ts';
 import { measurePush, queueHandovers } from './steps/push-outbox.ts';
 import { measureManifestImport, prepareManifestImport } from './steps/manifest-import.ts';
@@ -31,6 +32,7 @@ const api = {
   // 5, 6
   measureHandover,
   measureCounters,
+  measurePinCheck,
   // 7, 8
   prepareSyncTablet,
   measureInitialPull,

@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import type { measureCodeLookup } from './steps/code-lookup.ts';
 import type { measureCounters } from './steps/counters.ts';
 import type { measureHandover } from './steps/handover-commit.ts';
+import type { measurePinCheck } from './steps/pin-check.ts';
 import type { measureInitialPull } from './steps/initial-pull.ts';
 import type { measureKeystrokes } from './steps/keystrokes.ts';
 import type { measureManifestImports } from './steps/manifest-import.ts';
@@ -29,6 +30,7 @@ export interface StepMetrics {
   keystrokes: MetricOf<typeof measureKeystrokes>;
   handover: MetricOf<typeof measureHandover>;
   counters: MetricOf<typeof measureCounters>;
+  pinCheck: MetricOf<typeof measurePinCheck>;
   initialPull: MetricOf<typeof measureInitialPull>;
   push: MetricOf<typeof measurePushOutbox>;
   imports: MetricOf<typeof measureManifestImports>;
@@ -42,6 +44,7 @@ export function metricList(steps: StepMetrics): Metric[] {
     steps.keystrokes,
     steps.handover,
     steps.counters,
+    steps.pinCheck,
     steps.initialPull,
     steps.push,
     ...steps.imports,
@@ -90,6 +93,9 @@ export function printSummary(steps: StepMetrics, writeChunk: number): void {
   );
   console.log(
     `handover commit: p95 ${handover.p95} ms with signing (baseline without ${handover.baseline} ms); signing alone p50 ${handover.signing?.p50} ms, p95 ${handover.signing?.p95} ms, max ${handover.signing?.max} ms`,
+  );
+  console.log(
+    `PIN check: ${steps.pinCheck.iterations} iterations, p50 ${steps.pinCheck.checks?.p50} ms, max ${steps.pinCheck.checks?.max} ms (${steps.pinCheck.checks?.samples} checks)`,
   );
   console.log(
     `counters: app p50 ${counters.p50} ms vs count() p50 ${counters.baselineStats?.p50} ms; ready ${counters.snapshot.ready} (expected ${counters.expectedReady})`,
