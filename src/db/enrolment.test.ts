@@ -8,7 +8,6 @@ import {
   abandonEnrolment,
   applyEnrolment,
   beginEnrolment,
-  checkMayLeave,
   leaveCenter,
   markDeviceWithdrawn,
   markExportedThrough,
@@ -134,7 +133,7 @@ describe('applyEnrolment', () => {
     const before = await tableCounts(db);
     const keyBefore = await readDeviceKey(db);
     expect(await refusalOf(enrolWithDemo(db))).toBe('center-has-unsent-events');
-    expect(await refusalOf(checkMayLeave(db))).toBe('center-has-unsent-events');
+    expect(await refusalOf(leaveCenter(db))).toBe('center-has-unsent-events');
     expect(await tableCounts(db)).toEqual(before);
     expect((await readSettings(db)).centerId).toBe('AUD-1');
     expect((await readDeviceKey(db))?.publicJwk).toEqual(keyBefore?.publicJwk);

@@ -126,11 +126,6 @@ export async function abandonEnrolment(db: TahvilDatabase, hold: EnrolmentHold):
   });
 }
 
-/** Whether the tablet may be enrolled (again) or leave its center now, without doing it. */
-export async function checkMayLeave(db: TahvilDatabase, options: LeaveOptions = {}) {
-  await db.transaction('r', [db.events, db.settings], () => assertMayLeave(db, options));
-}
-
 export interface NewEnrolment {
   /** The device id the enrolment was asked under (new for every enrolment). */
   deviceId: string;

@@ -18,7 +18,7 @@ import type {
 } from '../protocol/protocol.ts';
 import { signEvent } from '../domain/event-signature.ts';
 import { readDeviceKey, sameDeviceKey, type DeviceKey } from './enrolment.ts';
-import { assertMayRecord, readSettings } from './settings.ts';
+import { assertMayRecord } from './settings.ts';
 import { parseNationalCode } from '../domain/national-code.ts';
 import { CommandRefused, type HandoverRefusal } from '../domain/refusals.ts';
 import { isoWithOffset, jalaliDayKey } from '../domain/jalali.ts';
@@ -132,8 +132,7 @@ function validatedRecipient(
 async function signingContext(
   db: TahvilDatabase,
 ): Promise<{ key: DeviceKey; rules: CenterRules; deviceId: string }> {
-  await assertMayRecord(db);
-  const [key, settings] = await Promise.all([readDeviceKey(db), readSettings(db)]);
+  const [settings, key] = await Promise.all([assertMayRecord(db), readDeviceKey(db)]);
   if (!key) throw new CommandRefused('not-enrolled');
   return { key, rules: settings.rules, deviceId: settings.deviceId };
 }

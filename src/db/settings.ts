@@ -100,23 +100,21 @@ export async function currentCenterId(db: TahvilDatabase): Promise<string> {
   return typeof row?.value === 'string' ? row.value : DEFAULT_SETTINGS.centerId;
 }
 
-/** Throws CommandRefused unless the tablet is enrolled and its device has not been withdrawn. */
-export async function assertMayRecord(db: TahvilDatabase): Promise<void> {
-  const [enrolledAt, deviceToken, centerId, withdrawnAt, enrolmentStarted] =
-    await db.settings.bulkGet([
-      'enrolledAt',
-      'deviceToken',
-      'centerId',
-      'withdrawnAt',
-      ENROLMENT_STARTED_ROW,
-    ]);
-  if (!enrolledAt?.value || !deviceToken?.value || !centerId?.value)
-    throw new CommandRefused('not-enrolled');
-  if (withdrawnAt?.value) throw new CommandRefused('device-withdrawn');
+/**
+ * Throws CommandRefused unless the tablet is enrolled, its device not withdrawn and no enrolment
+ * is being asked for; otherwise the settings it read, for the command to go on with.
+ */
+export async function assertMayRecord(db: TahvilDatabase): Promise<Settings> {
+  const [settings, hold] = await Promise.all([
+    readSettings(db),
+    db.settings.get(ENROLMENT_STARTED_ROW),
+  ]);
+  if (!isEnrolled(settings)) throw new CommandRefused('not-enrolled');
+  if (settings.withdrawnAt !== null) throw new CommandRefused('device-withdrawn');
   // The code is being spent: an event recorded now would make the new enrolment refused (it is
   // unsent) after the registry has used the code up.
-  if (isLiveEnrolmentHold(enrolmentStarted?.value))
-    throw new CommandRefused('enrolment-in-progress');
+  if (isLiveEnrolmentHold(hold?.value)) throw new CommandRefused('enrolment-in-progress');
+  return settings;
 }
 
 /**
@@ -132,9 +130,8 @@ export interface EnrolmentGuard {
 /** Throws CenterChangedError unless the tablet is still the enrolment `guard` names. */
 export async function assertCenter(
   db: TahvilDatabase,
-  guard: EnrolmentGuard | string | undefined,
+  { forCenter, forDevice }: EnrolmentGuard,
 ): Promise<void> {
-  const { forCenter, forDevice } = typeof guard === 'string' ? { forCenter: guard } : (guard ?? {});
   if (forCenter !== undefined) {
     const current = await currentCenterId(db);
     if (current !== forCenter) throw new CenterChangedError(forCenter, current);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { recordHandover, voidHandover } from './handovers.ts';
 import { applyPushResults, claimPendingBatch } from './outbox.ts';
 import { resolveAttention } from './attention.ts';
-import { checkMayLeave } from './enrolment.ts';
+import { leaveCenter } from './enrolment.ts';
 import {
   UNSENT_EVENTS_FORMAT,
   buildUnsentEventsFile,
@@ -73,12 +73,13 @@ describe('the unsent events file', () => {
     const file = await buildUnsentEventsFile(db, FIXED_NOW);
     expect(file.events).toHaveLength(1);
     // Saving alone is not enough: the download may never have reached the disk.
-    await expect(checkMayLeave(db, { discardExported: true })).rejects.toThrow(CommandRefused);
+    await expect(leaveCenter(db, { discardExported: true })).rejects.toThrow(CommandRefused);
     expect(await confirmUnsentEventsFile(db, JSON.stringify(file, null, 2))).toEqual({
       ok: true,
       events: 1,
     });
-    await expect(checkMayLeave(db, { discardExported: true })).resolves.toBeUndefined();
+    await expect(leaveCenter(db, { discardExported: true })).resolves.toBeUndefined();
+    expect(await db.events.count()).toBe(0);
   });
 
   it('refuses a file that is not this device’s, is not one at all, or misses an event', async () => {
@@ -117,6 +118,6 @@ describe('the unsent events file', () => {
     ).toEqual({ ok: false, problem: 'other-device' });
     for (const text of ['', 'not json', '[]', '{"format":"something-else","events":[]}'])
       expect(await confirmUnsentEventsFile(db, text)).toEqual({ ok: false, problem: 'not-a-file' });
-    await expect(checkMayLeave(db, { discardExported: true })).rejects.toThrow(CommandRefused);
+    await expect(leaveCenter(db, { discardExported: true })).rejects.toThrow(CommandRefused);
   });
 });
