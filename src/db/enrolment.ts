@@ -7,7 +7,7 @@
 import type { TahvilDatabase } from './database.ts';
 import type { CenterRules, DevicePublicKey, EnrolmentResponse } from '../protocol/protocol.ts';
 import { CommandRefused } from '../domain/refusals.ts';
-import { needsAttention } from '../domain/event-sync.ts';
+import { isUnsettled } from '../domain/event-sync.ts';
 import { pickCenterRules } from '../domain/center-rules.ts';
 import { outboxSummary } from './outbox.ts';
 import {
@@ -70,10 +70,7 @@ async function everyUnsettledEventExported(db: TahvilDatabase): Promise<boolean>
   const newerUnsettled = await db.events
     .where('seq')
     .above(exportedThrough)
-    .filter(
-      (record) =>
-        record.syncState === 'pending' || record.syncState === 'sending' || needsAttention(record),
-    )
+    .filter(isUnsettled)
     .count();
   return newerUnsettled === 0;
 }

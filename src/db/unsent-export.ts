@@ -8,7 +8,7 @@
 import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord } from './records.ts';
 import type { DevicePublicKey, ProtocolEvent } from '../protocol/protocol.ts';
-import { needsAttention } from '../domain/event-sync.ts';
+import { isUnsettled } from '../domain/event-sync.ts';
 import { canonicalEventText } from '../domain/event-signature.ts';
 import { isProtocolEvent } from './records.ts';
 import { markExportedThrough, readDeviceKey } from './enrolment.ts';
@@ -36,10 +36,6 @@ export interface UnsentEventsFile {
   publicKey: DevicePublicKey | null;
   /** Recording order. */
   events: UnsentEventEntry[];
-}
-
-function isUnsettled(record: OutboxRecord): boolean {
-  return record.syncState === 'pending' || record.syncState === 'sending' || needsAttention(record);
 }
 
 /** The file's content: every event that is unsent, or refused and not yet settled, as signed. */

@@ -23,3 +23,11 @@ export function needsAttention(record: EventStanding): boolean {
     !record.resolvedByEventId
   );
 }
+
+/**
+ * Not yet settled with the registry: unsent, on its way, or refused and waiting for a supervisor.
+ * What the unsent events file holds, and what keeps a tablet in its center.
+ */
+export function isUnsettled(record: EventStanding): boolean {
+  return record.syncState === 'pending' || record.syncState === 'sending' || needsAttention(record);
+}
