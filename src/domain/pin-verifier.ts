@@ -5,6 +5,9 @@
 // differs, and a verifier this code cannot read verifies nothing.
 import { toAsciiDigits } from './digits.ts';
 import { fromBase64Url, toBase64Url } from './event-signature.ts';
+import { PIN_MAX_DIGITS, PIN_MIN_DIGITS, type PinVerifier } from '../protocol/protocol.ts';
+
+export { PIN_MAX_DIGITS, PIN_MIN_DIGITS, type PinVerifier };
 
 export const PIN_VERIFIER_ALGORITHM = 'PBKDF2-SHA256';
 /**
@@ -16,17 +19,6 @@ export const PIN_ITERATIONS = 600_000;
 export const MIN_PIN_ITERATIONS = 100_000;
 const SALT_BYTES = 16;
 const HASH_BYTES = 32;
-export const PIN_MIN_DIGITS = 4;
-export const PIN_MAX_DIGITS = 8;
-
-export interface PinVerifier {
-  algorithm: typeof PIN_VERIFIER_ALGORITHM;
-  iterations: number;
-  /** base64url, 16 bytes, random per verifier. */
-  salt: string;
-  /** base64url, 32 bytes: PBKDF2-HMAC-SHA256(PIN as ASCII digits, salt, iterations). */
-  hash: string;
-}
 
 export type PinProblem = 'empty' | 'not-digits' | 'too-short' | 'too-long';
 

@@ -2,8 +2,9 @@
 // supervisor, either signed in or approving on the clerk's screen with their own PIN. One table,
 // read by the screens (what the menu offers) and the commands (what they refuse).
 
-export const STAFF_ROLES = ['clerk', 'supervisor'] as const;
-export type StaffRole = (typeof STAFF_ROLES)[number];
+import { STAFF_ROLES, type StaffRole } from '../protocol/protocol.ts';
+
+export { STAFF_ROLES, type StaffRole };
 
 export const COUNTER_ACTIONS = [
   'search',

@@ -72,6 +72,12 @@ export interface HandoverVoidEvent {
   occurredAt: string;
   staffId: string;
   deviceId: string;
+  /**
+   * The supervisor who approved this void on the clerk's screen with their own PIN (protocol
+   * 2.1): present only when `staffId` needed one (a void of another's handover, or of an earlier
+   * day) and is not a supervisor.
+   */
+  approvedBy?: string;
   /** As on HandoverEvent. */
   signature: string;
 }
@@ -202,6 +208,10 @@ export const PUSH_REASON_CODES = [
   'recipient-mismatch',
   'proxy-not-allowed',
   'unknown-handover',
+  // rejected (2.1): who did it is not someone the center's roster allows to
+  'unknown-staff',
+  'staff-inactive',
+  'staff-role',
   // conflict: the card is no longer as the tablet saw it
   'already-handed-over',
   'card-revoked',
@@ -235,6 +245,11 @@ export const ERROR_CODES = [
   'enrolment_code_expired',
   'enrolment_code_used',
   'device_id_taken',
+  'staff_not_found',
+  'staff_inactive',
+  'staff_id_taken',
+  'pin_wrong',
+  'pin_weak',
   'batch_too_large',
   'rate_limited',
   'unavailable',
@@ -256,6 +271,74 @@ export function eventsPath(centerId: string): string {
 
 export const HEALTH_PATH = `${PROTOCOL_BASE_PATH}/health`;
 
+// The center's staff (protocol 2.1, decision 022): who may sign in on its tablets, with what
+// role, and the verifier a tablet checks a PIN against offline. No PIN is ever on the wire
+// except typed by its owner (changing it) or by the registry's administrator (setting it).
+
+export const STAFF_ROLES = ['clerk', 'supervisor'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** PBKDF2-HMAC-SHA256 of a PIN (src/domain/pin-verifier.ts, decision 021). */
+export interface PinVerifier {
+  algorithm: 'PBKDF2-SHA256';
+  iterations: number;
+  /** base64url, 16 bytes, random per verifier. */
+  salt: string;
+  /** base64url, 32 bytes: PBKDF2-HMAC-SHA256(the PIN as ASCII digits, salt, iterations). */
+  hash: string;
+}
+
+/** One of the center's staff as a tablet pulls them. */
+export interface StaffMember {
+  /** 1–32 of A–Z a–z 0–9 . _ - (STAFF_ID_PATTERN); unique within the center. */
+  staffId: string;
+  /** 1–200 characters, as the registry's staff wrote it. */
+  name: string;
+  role: StaffRole;
+  active: boolean;
+  /** When the registry's staff deactivated them; events after it are refused. Null while active. */
+  deactivatedAt: string | null;
+  /** What a PIN is checked against; null once deactivated (nothing left to sign in with). */
+  pinVerifier: PinVerifier | null;
+  /** Grows with every change (added, PIN set, deactivated), registry-wide, like a card's. */
+  version: number;
+  updatedAt: string;
+}
+
+export const STAFF_ID_PATTERN = /^[A-Za-z0-9._-]{1,32}$/;
+export const STAFF_NAME_MAX_LENGTH = 200;
+export const DEFAULT_STAFF_PULL_LIMIT = 500;
+export const MAX_STAFF_PULL_LIMIT = 1000;
+
+/** GET staffPath(centerId)?cursor=&limit=: the roster's changes after the cursor, oldest first. */
+export interface StaffPullResponse {
+  items: StaffMember[];
+  cursor: string;
+  hasMore: boolean;
+}
+
+/** POST staffPinPath: a staff member changes their own PIN from a tablet, online. */
+export interface PinChangeRequest {
+  /** ASCII digits, as the staff member typed them (PIN_MIN_DIGITS to PIN_MAX_DIGITS). */
+  currentPin: string;
+  newPin: string;
+}
+
+export interface PinChangeResponse {
+  staff: StaffMember;
+}
+
+export const PIN_MIN_DIGITS = 4;
+export const PIN_MAX_DIGITS = 8;
+
+export function staffPath(centerId: string): string {
+  return `${PROTOCOL_BASE_PATH}/centers/${encodeURIComponent(centerId)}/staff`;
+}
+
+export function staffPinPath(centerId: string, staffId: string): string {
+  return `${staffPath(centerId)}/${encodeURIComponent(staffId)}/pin`;
+}
+
 /** The demo center `npm start` seeds; no token of it (or of any center) is in the app. */
 export const DEMO_CENTER_ID = 'DEMO-01';
 
@@ -273,6 +356,28 @@ export function enrolmentCodesPath(centerId: string): string {
 
 export function centerDevicesPath(centerId: string): string {
   return `${centerAdminPath(centerId)}/devices`;
+}
+
+export function centerStaffAdminPath(centerId: string): string {
+  return `${centerAdminPath(centerId)}/staff`;
+}
+
+export function staffAdminPath(centerId: string, staffId: string): string {
+  return `${centerStaffAdminPath(centerId)}/${encodeURIComponent(staffId)}`;
+}
+
+/** The roster as the registry's administrators see it: no verifier, when the PIN was set. */
+export interface StaffRecord extends Omit<StaffMember, 'pinVerifier'> {
+  centerId: string;
+  pinSetAt: string | null;
+}
+
+/** POST centerStaffAdminPath: add one of the center's staff with their first PIN. */
+export interface AddStaffRequest {
+  staffId: string;
+  name: string;
+  role: StaffRole;
+  pin: string;
 }
 
 export function withdrawDevicePath(deviceId: string): string {
