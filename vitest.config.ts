@@ -12,6 +12,7 @@ export default defineConfig({
       'server/**/*.test.ts',
       'lint/**/*.test.ts',
       'tests/integration/**/*.test.{ts,tsx}',
+      'tests/factories/**/*.test.ts',
     ],
     testTimeout: 20_000,
     pool: 'threads',

@@ -8,6 +8,7 @@ import { isoWithOffset, jalaliDayKey } from '../../src/domain/jalali.ts';
 import { ALL_CHECKS } from './cards.ts';
 import { TEST_DEVICE_ID, testStaff } from './context.ts';
 import { PLACEHOLDER_SIGNATURE } from './device-key.ts';
+import { TEST_CLERK, TEST_OTHER_CLERK } from './staff.ts';
 import { FIXED_NOW_ISO, TEST_TIME_ZONE, onTestDay } from './time.ts';
 
 /**
@@ -21,7 +22,7 @@ export function createHandoverEvent(overrides: Partial<HandoverEvent> = {}): Han
     type: 'handover',
     cardId: 'C-0000001',
     occurredAt: FIXED_NOW_ISO,
-    staffId: testStaff().staffId,
+    staffId: TEST_CLERK.staffId,
     deviceId: TEST_DEVICE_ID,
     recipient: { kind: 'holder', nationalCode: '0012345679', fullName: 'زهرا محمدی' },
     checks: ALL_CHECKS,
@@ -42,7 +43,7 @@ export function createVoidEvent(
     cardId: 'C-0000001',
     reason: 'wrong card selected',
     occurredAt: isoWithOffset(onTestDay('10:33:00'), TEST_TIME_ZONE),
-    staffId: testStaff().staffId,
+    staffId: TEST_CLERK.staffId,
     deviceId: TEST_DEVICE_ID,
     signature: PLACEHOLDER_SIGNATURE,
     ...overrides,
@@ -58,7 +59,7 @@ export function handoverAtAnotherCounter(
     eventId: `other-counter-${card.cardId}`,
     cardId: card.cardId,
     occurredAt: isoWithOffset(onTestDay('09:15:00'), TEST_TIME_ZONE),
-    staffId: 'S-03',
+    staffId: TEST_OTHER_CLERK.staffId,
     deviceId: 'tablet-2',
     recipient: {
       kind: 'holder',
