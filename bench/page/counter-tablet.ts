@@ -4,7 +4,7 @@
 // ready cards the counters must show.
 import { TahvilDatabase, DATABASE_NAME } from '../../src/db/database.ts';
 import type { StaffOnShift } from '../../src/db/records.ts';
-import { ensureDeviceIdentity, startShift } from '../../src/db/settings.ts';
+import { ensureDeviceIdentity, updateSettings } from '../../src/db/settings.ts';
 import { applyEnrolment } from '../../src/db/enrolment.ts';
 import { exportDevicePublicKey, generateDeviceKeyPair } from '../../src/domain/event-signature.ts';
 import { DEFAULT_CENTER_RULES, DEMO_CENTER_ID } from '../../src/protocol/protocol.ts';
@@ -70,7 +70,14 @@ export async function prepareAppSettings() {
   const db = appDb();
   const settings = await ensureDeviceIdentity(db);
   deviceId = settings.deviceId;
-  staff = await startShift(db, BENCH_STAFF_ID, BENCH_STAFF_NAME, new Date());
+  staff = {
+    staffId: BENCH_STAFF_ID,
+    staffName: BENCH_STAFF_NAME,
+    role: 'clerk',
+    startedAt: new Date().toISOString(),
+    locked: false,
+  };
+  await updateSettings(db, { shift: staff });
   return { deviceId, staffId: staff.staffId };
 }
 

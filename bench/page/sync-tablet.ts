@@ -5,7 +5,7 @@
 // given only notes each request's kind and times, which is how a push is told from its pull.
 import { TahvilDatabase } from '../../src/db/database.ts';
 import type { StaffOnShift } from '../../src/db/records.ts';
-import { ensureDeviceIdentity, readSettings, startShift } from '../../src/db/settings.ts';
+import { ensureDeviceIdentity, readSettings, updateSettings } from '../../src/db/settings.ts';
 import { cardsPath, eventsPath } from '../../src/protocol/protocol.ts';
 import { SyncEngine, type SyncClock } from '../../src/sync/engine.ts';
 import { enrolTablet } from '../../src/sync/enrolment.ts';
@@ -49,7 +49,14 @@ export async function prepareSyncTablet(enrolmentCode: string) {
   );
   const settings = await readSettings(db);
   deviceId = settings.deviceId;
-  staff = await startShift(db, BENCH_STAFF_ID, BENCH_STAFF_NAME, new Date());
+  staff = {
+    staffId: BENCH_STAFF_ID,
+    staffName: BENCH_STAFF_NAME,
+    role: 'clerk',
+    startedAt: new Date().toISOString(),
+    locked: false,
+  };
+  await updateSettings(db, { shift: staff });
   return {
     database: SYNC_DATABASE_NAME,
     centerId: settings.centerId,

@@ -71,7 +71,12 @@ describe('schema version 1', () => {
 
     const db = new TahvilDatabase(name);
     await db.open();
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(3);
+    // v3 adds the roster and the wrong-PIN counts, and ends a shift nobody signed in to.
+    expect(await db.settings.get('shift')).toBeUndefined();
+    expect(await db.settings.get('recentStaff')).toBeUndefined();
+    expect(await db.staff.count()).toBe(0);
+    expect(await db.pinAttempts.count()).toBe(0);
     expect(await db.cards.get('C-v1')).toEqual(old);
     expect(await db.settings.get('centerId')).toEqual({ key: 'centerId', value: 'TEH-7' });
     expect((await overdueCards(db, FIXED_NOW, 60)).map((card) => card.cardId)).toEqual(['C-v1']);
@@ -114,6 +119,9 @@ describe('schema version 2', () => {
       settings: [
         { key: 'deviceId', value: 'device-v2' },
         { key: 'retentionDays', value: 30 },
+        // A shift of before sign-in: a typed id and name, which v3 ends.
+        { key: 'shift', value: { staffId: 'S-7', staffName: 'typed', startedAt: 'x' } },
+        { key: 'recentStaff', value: [{ staffId: 'S-7', staffName: 'typed' }] },
       ],
       counters: [
         { key: statusCounterKey('ready'), value: 1 },
@@ -125,7 +133,12 @@ describe('schema version 2', () => {
 
     const db = new TahvilDatabase(name);
     await db.open();
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(3);
+    // v3 adds the roster and the wrong-PIN counts, and ends a shift nobody signed in to.
+    expect(await db.settings.get('shift')).toBeUndefined();
+    expect(await db.settings.get('recentStaff')).toBeUndefined();
+    expect(await db.staff.count()).toBe(0);
+    expect(await db.pinAttempts.count()).toBe(0);
     expect(await db.cards.orderBy('cardId').toArray()).toEqual([handedOver, waiting]);
     expect(await readSettings(db)).toMatchObject({ deviceId: 'device-v2', retentionDays: 30 });
     expect(await readCounters(db, TEST_DAY_KEY)).toMatchObject({

@@ -2,7 +2,14 @@
 // A schema change adds a version (with an upgrade when data must move); a shipped version is
 // never edited. Transactions are strict-durability so a handover reported "saved" is on disk.
 import Dexie, { type EntityTable } from 'dexie';
-import type { CounterRecord, OutboxRecord, SettingRecord, StoredCard } from './records.ts';
+import type {
+  CounterRecord,
+  OutboxRecord,
+  PinAttemptsRecord,
+  SettingRecord,
+  StoredCard,
+  StoredStaff,
+} from './records.ts';
 
 export const DATABASE_NAME = 'tahvil';
 
@@ -11,6 +18,8 @@ export class TahvilDatabase extends Dexie {
   events!: EntityTable<OutboxRecord, 'seq'>;
   settings!: EntityTable<SettingRecord, 'key'>;
   counters!: EntityTable<CounterRecord, 'key'>;
+  staff!: EntityTable<StoredStaff, 'staffId'>;
+  pinAttempts!: EntityTable<PinAttemptsRecord, 'staffId'>;
 
   constructor(
     name: string = DATABASE_NAME,
@@ -31,6 +40,13 @@ export class TahvilDatabase extends Dexie {
       cards:
         'cardId, nationalCode, trackingCode, box, status, *nameTokens, *namePairs, [status+updatedAt]',
     });
+    // v3: the center's roster and the wrong PINs typed for each member (decision 022). A shift
+    // started before v3 names someone typed in, not a member of any roster: it is ended.
+    this.version(3)
+      .stores({ staff: 'staffId', pinAttempts: 'staffId' })
+      .upgrade(async (transaction) => {
+        await transaction.table('settings').bulkDelete(['shift', 'recentStaff']);
+      });
   }
 }
 

@@ -10,6 +10,7 @@ import { CommandRefused } from '../domain/refusals.ts';
 import { isUnsettled } from '../domain/event-sync.ts';
 import { pickCenterRules } from '../domain/center-rules.ts';
 import { outboxSummary } from './outbox.ts';
+import { ROSTER_CURSOR_ROW } from './staff.ts';
 import {
   ENROLMENT_STARTED_ROW,
   assertCenter,
@@ -84,12 +85,28 @@ export async function markExportedThrough(db: TahvilDatabase, seq: number): Prom
   });
 }
 
-/** Erases everything of the current center. Call inside a transaction over all four tables. */
+/** Every table a center's data is in: what leaving it erases, in one transaction. */
+function centerTables(db: TahvilDatabase) {
+  return [db.cards, db.events, db.counters, db.settings, db.staff, db.pinAttempts];
+}
+
+/** Erases everything of the current center. Call inside a transaction over centerTables. */
 async function eraseCenter(db: TahvilDatabase): Promise<void> {
-  await Promise.all([db.cards.clear(), db.events.clear(), db.counters.clear()]);
+  await Promise.all([
+    db.cards.clear(),
+    db.events.clear(),
+    db.counters.clear(),
+    db.staff.clear(),
+    db.pinAttempts.clear(),
+  ]);
   await Promise.all([
     resetSyncMeta(db),
-    db.settings.bulkDelete([DEVICE_KEY_ROW, EXPORTED_THROUGH_ROW, ENROLMENT_STARTED_ROW]),
+    db.settings.bulkDelete([
+      DEVICE_KEY_ROW,
+      EXPORTED_THROUGH_ROW,
+      ENROLMENT_STARTED_ROW,
+      ROSTER_CURSOR_ROW,
+    ]),
   ]);
 }
 
@@ -142,7 +159,7 @@ export async function applyEnrolment(
   { deviceId, response, key, registryUrl }: NewEnrolment,
   options: LeaveOptions = {},
 ): Promise<void> {
-  await db.transaction('rw', [db.cards, db.events, db.counters, db.settings], async () => {
+  await db.transaction('rw', centerTables(db), async () => {
     if (deviceId !== response.deviceId)
       throw new Error('the registry enrolled another device id than this tablet sent');
     await assertMayLeave(db, options);
@@ -171,7 +188,7 @@ export async function applyEnrolment(
 
 /** Takes the tablet out of its center: it is as before enrolment, with its language. */
 export async function leaveCenter(db: TahvilDatabase, options: LeaveOptions = {}): Promise<void> {
-  await db.transaction('rw', [db.cards, db.events, db.counters, db.settings], async () => {
+  await db.transaction('rw', centerTables(db), async () => {
     await assertMayLeave(db, options);
     await eraseCenter(db);
     await updateSettings(db, {

@@ -1,7 +1,14 @@
 // Shapes of what the tablet stores. Cards mirror the registry's Card plus stored search keys;
 // outbox records wrap each immutable protocol event with its local sync state. Display text
 // is kept as written; only the `nameTokens` key is folded.
-import type { Card, HandoverEvent, ProtocolEvent } from '../protocol/protocol.ts';
+import type {
+  Card,
+  HandoverEvent,
+  ProtocolEvent,
+  StaffMember,
+  StaffRole,
+} from '../protocol/protocol.ts';
+import type { PinAttempts } from '../domain/pin-lockout.ts';
 import type { SyncState } from '../domain/event-sync.ts';
 
 export interface StoredCard extends Card {
@@ -67,10 +74,22 @@ export interface OutboxRecord {
   detailsErasedAtMs?: number;
 }
 
+/** Who is signed in on this tablet (db/staff.ts): a member of the pulled roster. */
 export interface StaffOnShift {
   staffId: string;
   staffName: string;
+  role: StaffRole;
   startedAt: string;
+  /** The screen is locked: only this member's PIN (or another member's sign-in) opens it. */
+  locked: boolean;
+}
+
+/** One of the center's staff as the last roster pull brought them (protocol 2.1). */
+export type StoredStaff = StaffMember;
+
+/** Wrong PINs typed on this tablet for one member (domain/pin-lockout.ts). */
+export interface PinAttemptsRecord extends PinAttempts {
+  staffId: string;
 }
 
 export interface SettingRecord {

@@ -1,19 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SETTINGS,
-  MAX_RECENT_STAFF,
-  endShift,
   ensureDeviceIdentity,
   isEnrolled,
   readSettings,
   readSyncMeta,
-  startShift,
   updateSettings,
   writeSyncMeta,
 } from './settings.ts';
 import { TEST_DEVICE_ID, testStaff } from '../../tests/factories/context.ts';
 import { createTestDatabase } from '../../tests/factories/database.ts';
-import { FIXED_NOW } from '../../tests/factories/time.ts';
+import { FIXED_NOW, FIXED_NOW_ISO } from '../../tests/factories/time.ts';
 
 const beforeFirstStart = () => createTestDatabase([], { deviceId: null });
 
@@ -67,29 +64,18 @@ describe('settings', () => {
 });
 
 describe('shifts', () => {
-  it('starts a shift with trimmed names, at the given time, and ends it', async () => {
+  it('read as none when stored by a version before sign-in (a typed name, no role, no lock)', async () => {
     const db = await createTestDatabase();
-    const shift = await startShift(db, '  S-07 ', ' مریم احمدی  ', FIXED_NOW);
-    expect(shift).toEqual(testStaff({ startedAt: FIXED_NOW.toISOString() }));
-    expect((await readSettings(db)).shift).toEqual(shift);
-    await endShift(db);
+    await db.settings.put({
+      key: 'shift',
+      value: { staffId: 'S-7', staffName: 'typed in', startedAt: FIXED_NOW.toISOString() },
+    });
     expect((await readSettings(db)).shift).toBeNull();
   });
 
-  it('remembers recent staff, most recent first, each once, at most MAX_RECENT_STAFF', async () => {
+  it('read as stored when signed in', async () => {
     const db = await createTestDatabase();
-    for (let i = 1; i <= MAX_RECENT_STAFF + 2; i++)
-      await startShift(db, `S-${i}`, `کارمند ${i}`, FIXED_NOW);
-    await startShift(db, 'S-5', 'کارمند پنج', FIXED_NOW);
-    const { recentStaff } = await readSettings(db);
-    expect(recentStaff).toHaveLength(MAX_RECENT_STAFF);
-    expect(recentStaff.slice(0, 3)).toEqual([
-      { staffId: 'S-5', staffName: 'کارمند پنج' },
-      { staffId: `S-${MAX_RECENT_STAFF + 2}`, staffName: `کارمند ${MAX_RECENT_STAFF + 2}` },
-      { staffId: `S-${MAX_RECENT_STAFF + 1}`, staffName: `کارمند ${MAX_RECENT_STAFF + 1}` },
-    ]);
-    expect(recentStaff.filter((staff) => staff.staffId === 'S-5')).toHaveLength(1);
-    expect(recentStaff.map((staff) => staff.staffId)).not.toContain('S-1');
+    expect((await readSettings(db)).shift).toEqual(testStaff({ startedAt: FIXED_NOW_ISO }));
   });
 });
 

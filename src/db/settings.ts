@@ -34,9 +34,8 @@ export interface Settings {
   language: UiLanguage;
   /** Days a ready card may wait before the report lists it for return to the head office. */
   retentionDays: number;
+  /** Who is signed in (db/staff.ts), and whether the screen is locked; null: sign-in shows. */
   shift: StaffOnShift | null;
-  /** Staff who started shifts here, most recent first, so the next shift is one tap. */
-  recentStaff: Array<Pick<StaffOnShift, 'staffId' | 'staffName'>>;
 }
 
 export const DEFAULT_RETENTION_DAYS = 60;
@@ -55,10 +54,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'deviceId'> = {
   language: 'fa',
   retentionDays: DEFAULT_RETENTION_DAYS,
   shift: null,
-  recentStaff: [],
 };
-
-export const MAX_RECENT_STAFF = 8;
 
 type SettingKey = keyof Settings;
 
@@ -70,7 +66,21 @@ export async function readSettings(db: TahvilDatabase): Promise<Settings> {
   const stored = Object.fromEntries(
     rows.filter((row) => SETTING_KEYS.has(row.key)).map((row) => [row.key, row.value]),
   ) as Partial<Settings>;
-  return { ...DEFAULT_SETTINGS, deviceId: '', ...stored };
+  const settings = { ...DEFAULT_SETTINGS, deviceId: '', ...stored };
+  return isShift(settings.shift) ? settings : { ...settings, shift: null };
+}
+
+/** A stored shift this version can act on (db/staff.ts writes it); anything else is none. */
+function isShift(value: unknown): value is StaffOnShift {
+  if (typeof value !== 'object' || value === null) return false;
+  const shift = value as Partial<StaffOnShift>;
+  return (
+    typeof shift.staffId === 'string' &&
+    typeof shift.staffName === 'string' &&
+    (shift.role === 'clerk' || shift.role === 'supervisor') &&
+    typeof shift.startedAt === 'string' &&
+    typeof shift.locked === 'boolean'
+  );
 }
 
 /** Enrolled with a center and not withdrawn: the tablet may record handovers and sync. */
@@ -184,33 +194,6 @@ export async function updateSettings(
     value: changes[key as keyof typeof changes],
   }));
   await db.settings.bulkPut(rows);
-}
-
-export async function startShift(
-  db: TahvilDatabase,
-  staffId: string,
-  staffName: string,
-  now: Date,
-): Promise<StaffOnShift> {
-  const shift: StaffOnShift = {
-    staffId: staffId.trim(),
-    staffName: staffName.trim(),
-    startedAt: now.toISOString(),
-  };
-  await db.transaction('rw', db.settings, async () => {
-    const { recentStaff } = await readSettings(db);
-    const others = recentStaff.filter((staff) => staff.staffId !== shift.staffId);
-    const recent = [{ staffId: shift.staffId, staffName: shift.staffName }, ...others].slice(
-      0,
-      MAX_RECENT_STAFF,
-    );
-    await updateSettings(db, { shift, recentStaff: recent });
-  });
-  return shift;
-}
-
-export async function endShift(db: TahvilDatabase): Promise<void> {
-  await updateSettings(db, { shift: null });
 }
 
 /** Sync bookkeeping lives beside settings but is written only by the sync engine. */

@@ -3,15 +3,23 @@
 import type { CommandContext } from '../../src/db/handovers.ts';
 import type { StaffOnShift } from '../../src/db/records.ts';
 import { FIXED_NOW, TEST_TIME_ZONE, onTestDay } from './time.ts';
+import { TEST_CLERK } from './staff.ts';
 
 /** The tablet under test: what createTestDatabase stores, commands stamp and requests send. */
 export const TEST_DEVICE_ID = 'device-test-0001';
 
 let eventSequence = 0;
 
-/** The clerk on shift, S-07, or another one with `overrides`. */
+/** The clerk on shift, S-07 (TEST_CLERK), signed in and unlocked, or another with `overrides`. */
 export function testStaff(overrides: Partial<StaffOnShift> = {}): StaffOnShift {
-  return { staffId: 'S-07', staffName: 'مریم احمدی', startedAt: '', ...overrides };
+  return {
+    staffId: TEST_CLERK.staffId,
+    staffName: TEST_CLERK.name,
+    role: TEST_CLERK.role,
+    startedAt: '',
+    locked: false,
+    ...overrides,
+  };
 }
 
 /** A fresh UUID-shaped event id each call, in the order the calls were made. */

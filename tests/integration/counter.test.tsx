@@ -368,21 +368,6 @@ describe('today and shift', () => {
     expect(await db.events.count()).toBe(2);
   });
 
-  it('asks for the clerk before anything else, and stamps events with them', async () => {
-    await renderApp({ cards: [zahra()], withShift: false });
-    const user = userEvent.setup();
-    await user.click(await screen.findByRole('button', { name: 'شروع نوبت' }));
-    expect(screen.getByRole('alert')).toHaveTextContent('شناسه‌ی متصدی را وارد کنید.');
-    await user.type(screen.getByRole('textbox', { name: 'شناسه‌ی متصدی' }), 'S-11');
-    await user.type(
-      screen.getByRole('textbox', { name: 'نام و نام خانوادگی متصدی' }),
-      'نرگس کاظمی',
-    );
-    await user.click(screen.getByRole('button', { name: 'شروع نوبت' }));
-    expect(await screen.findByRole('searchbox')).toBeInTheDocument();
-    expect(screen.getByText('متصدی: نرگس کاظمی')).toBeInTheDocument();
-  });
-
   it('switches to English and keeps the choice', async () => {
     const { db } = await renderApp({ cards: [zahra()] });
     const user = userEvent.setup();

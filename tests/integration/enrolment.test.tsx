@@ -55,7 +55,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('a tablet that belongs to no center', () => {
   it('shows only the enrolment screen, whatever the address, with no navigation', async () => {
-    await renderApp({ route: '/report', enrolment: null, withShift: false });
+    await renderApp({ route: '/report', enrolment: null, signedIn: null });
     expect(await screen.findByRole('heading', { name: fa.enrolTitle })).toBeInTheDocument();
     expect(screen.queryByRole('navigation')).toBeNull();
     expect(screen.queryByRole('heading', { name: fa.shiftTitle })).toBeNull();
@@ -66,7 +66,7 @@ describe('a tablet that belongs to no center', () => {
     const { db } = await renderApp({
       route: '/enrol?code=123456789015',
       enrolment: null,
-      withShift: false,
+      signedIn: null,
       fetch: registry.fetch,
     });
     expect(await screen.findByLabelText(fa.enrolCode)).toHaveValue('123456789015');
@@ -99,7 +99,7 @@ describe('a tablet that belongs to no center', () => {
         const { db, unmount } = await renderApp({
           route: '/',
           enrolment: null,
-          withShift: false,
+          signedIn: null,
           fetch: registry.fetch,
           settings: { language },
         });
@@ -122,7 +122,7 @@ describe('a tablet that belongs to no center', () => {
       await renderApp({
         route: '/',
         enrolment: null,
-        withShift: false,
+        signedIn: null,
         fetch: registry.fetch,
         settings: { language },
       });
@@ -140,7 +140,7 @@ describe('a tablet that belongs to no center', () => {
     await renderApp({
       route: '/',
       enrolment: null,
-      withShift: false,
+      signedIn: null,
       settings: { language: 'en' },
     });
     await typeCodeAndEnrol(en);

@@ -3,19 +3,21 @@
 import { render, waitFor } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { App } from '../../src/app/App.tsx';
-import { startShift, updateSettings, type Settings } from '../../src/db/settings.ts';
+import { updateSettings, type Settings } from '../../src/db/settings.ts';
 import type { Services } from '../../src/services/services.tsx';
 import type { Card } from '../../src/protocol/protocol.ts';
 import type { SyncEngine } from '../../src/sync/engine.ts';
 import { createTestDatabase, type TestEnrolment } from '../factories/database.ts';
-import { nextTestEventId, testStaff } from '../factories/context.ts';
+import { nextTestEventId } from '../factories/context.ts';
+import { TEST_CLERK, type TestStaffMember } from '../factories/staff.ts';
 import { FIXED_NOW } from '../factories/time.ts';
 
 export interface AppSetup {
   cards?: Card[];
   route?: string;
   settings?: Partial<Omit<Settings, 'deviceId'>>;
-  withShift?: boolean;
+  /** Who is signed in (default TEST_CLERK); null: the sign-in screen shows. */
+  signedIn?: TestStaffMember | null;
   now?: Date;
   syncEngine?: SyncEngine | null;
   /** What enrolment asks the registry with; by default nothing answers. */
@@ -32,16 +34,14 @@ export async function renderApp({
   cards = [],
   route = '/',
   settings = {},
-  withShift = true,
+  signedIn = TEST_CLERK,
   now = FIXED_NOW,
   syncEngine = null,
   fetch = NO_NETWORK,
   enrolment = {},
 }: AppSetup = {}) {
-  const db = await createTestDatabase(cards, { enrolment });
+  const db = await createTestDatabase(cards, { enrolment, signedIn });
   await updateSettings(db, settings);
-  const clerk = testStaff();
-  if (withShift) await startShift(db, clerk.staffId, clerk.staffName, now);
   const services: Services = {
     db,
     syncEngine,

@@ -5,7 +5,7 @@
 // those events put them, on both tablets too, and counters must match a recount. No CLI here.
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { TahvilDatabase } from '../../src/db/database.ts';
-import { ensureDeviceIdentity, startShift } from '../../src/db/settings.ts';
+import { ensureDeviceIdentity, updateSettings } from '../../src/db/settings.ts';
 import { enrolTablet } from '../../src/sync/enrolment.ts';
 import { recordHandover, voidHandover, type CommandContext } from '../../src/db/handovers.ts';
 import { readCounters, recountStatuses } from '../../src/db/counters.ts';
@@ -375,12 +375,14 @@ class Tablet {
       { registryUrl: this.context.base, code },
       { fetch: globalThis.fetch, now: () => new Date(this.context.clock.nowMs) },
     );
-    this.staff = await startShift(
-      db,
-      `S-0${this.index + 1}`,
-      `کارمند ${this.name}`,
-      new Date(this.context.clock.nowMs),
-    );
+    this.staff = {
+      staffId: `S-0${this.index + 1}`,
+      staffName: `کارمند ${this.name}`,
+      role: 'clerk',
+      startedAt: new Date(this.context.clock.nowMs).toISOString(),
+      locked: false,
+    };
+    await updateSettings(db, { shift: this.staff });
     this.boot(db);
     await this.engine.start();
   }

@@ -1,5 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { endShift, MAX_RETENTION_DAYS, updateSettings } from '../../db/settings.ts';
+import { MAX_RETENTION_DAYS, updateSettings } from '../../db/settings.ts';
+import { endShift } from '../../db/staff.ts';
 import { toAsciiDigits } from '../../domain/digits.ts';
 import { formatClockTime, formatJalaliDate } from '../../domain/jalali.ts';
 import { useI18n } from '../../ui/i18n.tsx';

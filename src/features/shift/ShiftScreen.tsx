@@ -1,65 +1,51 @@
 import { useState, type FormEvent } from 'react';
-import { startShift } from '../../db/settings.ts';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { readRoster, signIn } from '../../db/staff.ts';
 import { useI18n } from '../../ui/i18n.tsx';
-import { useServices, useSettings } from '../../services/services.tsx';
+import { useServices } from '../../services/services.tsx';
 
-/** Shown instead of the counter until someone starts a shift: every event carries its clerk. */
+/** Shown instead of the counter until a member of the roster signs in with their PIN. */
 export function ShiftScreen() {
   const { t, digits } = useI18n();
   const { db, now } = useServices();
-  const { recentStaff } = useSettings();
+  const roster = useLiveQuery(() => readRoster(db), [db]) ?? [];
   const [staffId, setStaffId] = useState('');
-  const [staffName, setStaffName] = useState('');
+  const [pin, setPin] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
 
-  const begin = async (id: string, name: string) => {
-    if (!id.trim()) return setProblem(t('shiftStaffIdMissing'));
-    if (!name.trim()) return setProblem(t('shiftStaffNameMissing'));
-    await startShift(db, id, name, now());
-  };
-
-  const submit = (event: FormEvent) => {
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
-    void begin(staffId, staffName);
+    if (!staffId) return setProblem(t('shiftStaffIdMissing'));
+    const result = await signIn(db, staffId, pin, now());
+    setPin('');
+    if (!result.ok) setProblem(result.problem);
   };
 
   return (
     <section className="screen shift-screen" aria-labelledby="shift-title">
       <h1 id="shift-title">{t('shiftTitle')}</h1>
-      <p className="muted">{t('shiftIntro')}</p>
-      {recentStaff.length > 0 ? (
-        <section className="panel" aria-labelledby="recent-staff-title">
-          <h2 id="recent-staff-title">{t('shiftRecent')}</h2>
-          <ul className="recent-staff">
-            {recentStaff.map((staff) => (
-              <li key={staff.staffId}>
-                <button
-                  type="button"
-                  className="button"
-                  onClick={() => void begin(staff.staffId, staff.staffName)}
-                >
-                  {staff.staffName} (<bdi>{digits(staff.staffId)}</bdi>)
-                </button>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      <form className="panel" onSubmit={submit}>
+      <form className="panel" onSubmit={(event) => void submit(event)}>
         <label className="field">
           <span>{t('shiftStaffId')}</span>
-          <input
-            autoComplete="off"
-            value={staffId}
-            onChange={(event) => setStaffId(event.target.value)}
-          />
+          <select value={staffId} onChange={(event) => setStaffId(event.target.value)}>
+            <option value="" />
+            {roster
+              .filter((member) => member.active)
+              .map((member) => (
+                <option key={member.staffId} value={member.staffId}>
+                  {member.name} ({digits(member.staffId)})
+                </option>
+              ))}
+          </select>
         </label>
         <label className="field">
-          <span>{t('shiftStaffName')}</span>
+          <span>PIN</span>
           <input
-            autoComplete="name"
-            value={staffName}
-            onChange={(event) => setStaffName(event.target.value)}
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            value={pin}
+            onChange={(event) => setPin(event.target.value)}
           />
         </label>
         {problem ? (
