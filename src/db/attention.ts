@@ -5,6 +5,7 @@
 import type { TahvilDatabase } from './database.ts';
 import type { AttentionResolvedEvent, OutboxRecord, StoredCard } from './records.ts';
 import { newEventRecord, type CommandContext } from './handovers.ts';
+import type { Approval } from './staff.ts';
 import { CommandRefused } from '../domain/refusals.ts';
 import { isoWithOffset, jalaliDayKey } from '../domain/jalali.ts';
 import { tidyDisplayText } from '../domain/persian-text.ts';
@@ -34,6 +35,8 @@ export interface ResolveInput {
   eventId: string;
   resolution: AttentionResolvedEvent['resolution'];
   note: string;
+  /** The supervisor who approved it in the dialog (db/staff.ts), when a clerk resolves it. */
+  approvedBy?: Approval;
 }
 
 /**

@@ -19,6 +19,7 @@ import type {
 import { signEvent } from '../domain/event-signature.ts';
 import { readDeviceKey, sameDeviceKey, type DeviceKey } from './enrolment.ts';
 import { assertMayRecord } from './settings.ts';
+import type { Approval } from './staff.ts';
 import { parseNationalCode } from '../domain/national-code.ts';
 import { CommandRefused, type HandoverRefusal } from '../domain/refusals.ts';
 import { isoWithOffset, jalaliDayKey } from '../domain/jalali.ts';
@@ -213,6 +214,8 @@ export async function recordHandover(
 export interface VoidInput {
   handoverEventId: string;
   reason: string;
+  /** The supervisor who approved it in the dialog (db/staff.ts), when the clerk needed one. */
+  approvedBy?: Approval;
 }
 
 /** Why a void of `original` is refused now, or null when it may be recorded. */

@@ -38,6 +38,8 @@ export interface AttentionResolvedEvent {
   occurredAt: string;
   staffId: string;
   deviceId: string;
+  /** The supervisor who approved a clerk's resolution in the dialog (decision 022). */
+  approvedBy?: string;
 }
 
 /** Everything the tablet records: the protocol's events and its own audit events. */

@@ -13,6 +13,10 @@ export type HandoverRefusal =
   | 'proxy-not-allowed'
   | 'proxy-details-missing'
   | 'no-shift'
+  /** The shift changed while the command ran (locked, ended, or the member deactivated). */
+  | 'staff-signed-out'
+  /** The signed-in member's role does not allow it, and no supervisor approved it. */
+  | 'needs-supervisor'
   | 'handover-not-found'
   | 'handover-already-voided'
   | 'void-reason-missing'

@@ -13,6 +13,8 @@ const REFUSAL_MESSAGE: Record<HandoverRefusal, MessageKey> = {
   'proxy-not-allowed': 'refusalProxyNotAllowed',
   'proxy-details-missing': 'refusalProxyDetailsMissing',
   'no-shift': 'refusalNoShift',
+  'staff-signed-out': 'refusalStaffSignedOut',
+  'needs-supervisor': 'refusalNeedsSupervisor',
   'handover-not-found': 'refusalHandoverNotFound',
   'handover-already-voided': 'refusalHandoverAlreadyVoided',
   'void-reason-missing': 'refusalVoidReasonMissing',
