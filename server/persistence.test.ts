@@ -40,6 +40,7 @@ import {
 import { enrolInState, pullPath, pushPath, startRegistry } from './test-helpers.ts';
 import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
 import { TEST_DEVICE_ID } from '../tests/factories/context.ts';
+import { TEST_OTHER_CLERK } from '../tests/factories/staff.ts';
 import { signedByTestDevice, testDevicePublicKey } from '../tests/factories/device-key.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -183,7 +184,7 @@ describe('registry data file', () => {
     await pushSigned(handler, [
       handover,
       createVoidEvent(handover.eventId),
-      createHandoverEvent({ staffId: 'S-02' }),
+      createHandoverEvent({ staffId: TEST_OTHER_CLERK.staffId }),
     ]);
     await handler.flush();
 
@@ -201,7 +202,7 @@ describe('registry data file', () => {
     const { handler } = await registryWithJournal(2);
     await handler.reset(30);
 
-    expect(snapshotField('formatVersion')).toBe(3);
+    expect(snapshotField('formatVersion')).toBe(4);
     expect(snapshotField('seq')).toBe(4);
     expect(readFileSync(journal, 'utf8')).toBe(
       `${serializeJournalHeader({ journalId: snapshotField('journalId') as string, snapshotSeq: 4 })}\n`,
@@ -544,7 +545,7 @@ describe('a version 1 data file', () => {
     );
     await handler.flush();
 
-    expect(snapshotField('formatVersion')).toBe(3);
+    expect(snapshotField('formatVersion')).toBe(4);
     expect(readFileSync(journal, 'utf8')).toBe(
       `${serializeJournalHeader({ journalId: snapshotField('journalId') as string, snapshotSeq: 4 })}\n`,
     );
@@ -815,11 +816,11 @@ describe('a version 2 data file (before protocol v2: centers had a token)', () =
     expect(notes).toEqual([]);
   });
 
-  it('is rewritten as version 3 by the first write, with no token left in it', async () => {
+  it('is rewritten as version 4 by the first write, with no token left in it', async () => {
     const handler = createRegistryHandler({ dataFile });
     await enrolInState(handler.state);
     await handler.flush();
-    expect(snapshotField('formatVersion')).toBe(3);
+    expect(snapshotField('formatVersion')).toBe(4);
     expect(readFileSync(dataFile, 'utf8')).not.toContain('token-of-THR-012');
     const state = loaded();
     expect(state.devices.device(TEST_DEVICE_ID)?.status).toBe('active');
