@@ -54,13 +54,20 @@ export function createStaffRoutes(context: StaffRouteContext) {
   // In memory, like the enrolment guard: forgotten at a restart. Keyed by center and member.
   const wrongPins = new Map<string, WrongPins>();
 
-  /** The member's count in the window now (dropping what has passed), and when room frees up. */
-  const wrongPinsOf = (key: string, at: number) => {
-    const entry = wrongPins.get(key) ?? { at: [], checking: 0 };
+  /** The member's wrong PINs, without those the window has passed. */
+  const wrongPinsOf = (key: string, at: number): WrongPins => {
+    let entry = wrongPins.get(key);
+    if (!entry) {
+      entry = { at: [], checking: 0 };
+      wrongPins.set(key, entry);
+    }
     entry.at = entry.at.filter((when) => when > at - PIN_CHANGE_WINDOW_MS);
-    if (entry.at.length === 0 && entry.checking === 0) wrongPins.delete(key);
-    else wrongPins.set(key, entry);
     return entry;
+  };
+  /** Forgets a member with nothing in the window, so the map holds only recent guessing. */
+  const forgetIfIdle = (key: string): void => {
+    const entry = wrongPins.get(key);
+    if (entry && entry.at.length === 0 && entry.checking === 0) wrongPins.delete(key);
   };
 
   return async function handleStaff(
@@ -144,10 +151,12 @@ export function createStaffRoutes(context: StaffRouteContext) {
         wrong.checking--;
       }
       if (!right) {
-        wrongPinsOf(key, now().getTime()).at.push(now().getTime());
+        const at = now().getTime();
+        wrongPinsOf(key, at).at.push(at);
         throw new HttpError(403, 'pin_wrong', `that is not ${staffId}'s current PIN`);
       }
       wrongPinsOf(key, now().getTime());
+      forgetIfIdle(key);
       // The current PIN was right, so the new one equals it exactly when the strings do.
       const weakness = weakPinPattern(newPin) ?? (newPin === currentPin ? 'current-pin' : null);
       if (weakness) throw new HttpError(400, 'pin_weak', pinWeaknessMessage(weakness));
