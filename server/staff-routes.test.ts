@@ -407,6 +407,21 @@ describe("a staff member's PIN change", () => {
     expect(statuses.filter((status) => status === 429)).toHaveLength(12 - PIN_CHANGE_MAX_WRONG);
   });
 
+  it('answers a cross-origin preflight on both roster routes, as on pull and push', async () => {
+    for (const path of [staffPath(DEMO_CENTER_ID), staffPinPath(DEMO_CENTER_ID, 'S-07')]) {
+      const preflight = await fetch(registry.base + path, {
+        method: 'OPTIONS',
+        headers: {
+          Origin: 'https://tablet.example',
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'authorization, x-device-id, content-type',
+        },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-headers')).toMatch(/X-Device-Id/);
+    }
+  });
+
   it('takes the device checks first, and refuses a GET with 405', async () => {
     const body = JSON.stringify({ currentPin: TEST_OTHER_CLERK.pin, newPin: '135792' });
     const post = (headers: Record<string, string>, centerId = DEMO_CENTER_ID) =>
