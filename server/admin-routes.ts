@@ -1,24 +1,36 @@
 // The administrator endpoints under /api/v2/admin/ (docs/protocol.md, "Administrator
-// endpoints"): the registry's staff issue enrolment codes, list and withdraw devices, and set a
-// center's name and rules. Must stay true: every request needs the administrator token (never a
-// device token) before anything else is looked at, the answers carry no cross-origin headers
-// (handler.ts), bodies are small and checked member by member, and a change is answered only
-// once it is on disk.
+// endpoints"): the registry's staff issue enrolment codes, list and withdraw devices, set a
+// center's name and rules, and keep its roster (2.1). Must stay true: every request needs the
+// administrator token (never a device token) before anything else is looked at, the answers
+// carry no cross-origin headers (handler.ts), bodies are small and checked member by member, a
+// change is answered only once it is on disk, and a PIN is turned into a verifier (off the event
+// loop, with WebCrypto) and forgotten: never kept, logged or answered.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CenterRules, EnrolmentCodeResponse } from '../src/protocol/protocol.ts';
+import type {
+  AddStaffRequest,
+  CenterRules,
+  EnrolmentCodeResponse,
+} from '../src/protocol/protocol.ts';
 import {
   ADMIN_BASE_PATH,
   CENTER_RULE_LIMITS,
   ENROLMENT_CODE_DEFAULT_MINUTES,
   ENROLMENT_CODE_MAX_MINUTES,
   ENROL_APP_PATH,
+  STAFF_ID_PATTERN,
+  STAFF_NAME_MAX_LENGTH,
+  STAFF_ROLES,
+  isOneOf,
 } from '../src/protocol/protocol.ts';
 import { formatEnrolmentCode } from '../src/domain/enrolment-code.ts';
+import { pinWeakness, pinWeaknessMessage, weakPinPattern } from '../src/domain/pin-policy.ts';
+import { PIN_ITERATIONS, makePinVerifier } from '../src/domain/pin-verifier.ts';
 import { deviceRecord } from './device-registry.ts';
 import { isIntegerFrom } from './faults.ts';
 import { HttpError, malformed, readJson, requireAdminToken, sendJson } from './http.ts';
 import { isRecord } from './json-body.ts';
 import type { RegistryState } from './registry-state.ts';
+import { staffRecord } from './staff-roster.ts';
 
 /** An administrator's body is a few fields. */
 export const MAX_ADMIN_BODY_BYTES = 4 * 1024;
@@ -30,11 +42,16 @@ const CENTER_ROUTE = new RegExp(
   `^${ADMIN_BASE_PATH}/centers/([^/]+)(?:/(enrolment-codes|devices))?$`,
 );
 const WITHDRAW_ROUTE = new RegExp(`^${ADMIN_BASE_PATH}/devices/([^/]+)/withdraw$`);
+const STAFF_ROUTE = new RegExp(
+  `^${ADMIN_BASE_PATH}/centers/([^/]+)/staff(?:/([^/]+)/(pin|deactivate))?$`,
+);
 
 export interface AdminRouteContext {
   state: RegistryState;
   flush(): Promise<void>;
   adminToken: string;
+  /** PBKDF2 iterations of the verifiers made here (PIN_ITERATIONS, 600,000). */
+  pinIterations?: number;
 }
 
 function pathId(encoded: string, what: string): string {
@@ -54,6 +71,42 @@ function onlyMembers(body: Record<string, unknown>, allowed: readonly string[], 
     throw malformed(`unknown member(s) ${unknown.map((key) => `${where}${key}`).join(', ')}`);
 }
 
+/** Text of 1 to `maxLength` characters without control characters, trimmed; else 400. */
+function boundedName(value: unknown, field: string, maxLength: number): string {
+  if (
+    typeof value !== 'string' ||
+    value.trim() === '' ||
+    value.length > maxLength ||
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f]/.test(value)
+  )
+    throw malformed(
+      `${field} must be text of 1 to ${maxLength} characters, without control characters`,
+    );
+  return value.trim();
+}
+
+/** A PIN an administrator sets: a string (else 400 malformed) of 4–8 ASCII digits, not weak by its digits (else 400 pin_weak). */
+function adminPin(value: unknown): string {
+  if (typeof value !== 'string') throw malformed('pin must be a string of digits');
+  const weakness = weakPinPattern(value);
+  if (weakness) throw new HttpError(400, 'pin_weak', pinWeaknessMessage(weakness));
+  return value;
+}
+
+/** `{ staffId, name, role, pin }` of POST centerStaffAdminPath, every value checked. */
+export function parseAddStaff(body: unknown): AddStaffRequest {
+  if (!isRecord(body))
+    throw malformed('body must be { "staffId": "…", "name": "…", "role": "…", "pin": "…" }');
+  onlyMembers(body, ['staffId', 'name', 'role', 'pin']);
+  const { staffId, role } = body;
+  if (typeof staffId !== 'string' || !STAFF_ID_PATTERN.test(staffId))
+    throw malformed('staffId must be 1 to 32 of A–Z a–z 0–9 . _ -');
+  const name = boundedName(body.name, 'name', STAFF_NAME_MAX_LENGTH);
+  if (!isOneOf(STAFF_ROLES, role)) throw malformed(`role must be ${STAFF_ROLES.join(' or ')}`);
+  return { staffId, name, role, pin: adminPin(body.pin) };
+}
+
 /** `{ name?, rules? }` of PUT centerAdminPath, every value checked; rules may be partial. */
 export function parseCenterChanges(body: unknown): {
   name?: string;
@@ -62,20 +115,8 @@ export function parseCenterChanges(body: unknown): {
   if (!isRecord(body)) throw malformed('body must be { "name"?: "…", "rules"?: { … } }');
   onlyMembers(body, ['name', 'rules']);
   const changes: { name?: string; rules?: Partial<CenterRules> } = {};
-  if (body.name !== undefined) {
-    const name = body.name;
-    if (
-      typeof name !== 'string' ||
-      name.trim() === '' ||
-      name.length > MAX_CENTER_NAME_LENGTH ||
-      // eslint-disable-next-line no-control-regex
-      /[\u0000-\u001f\u007f]/.test(name)
-    )
-      throw malformed(
-        `name must be text of 1 to ${MAX_CENTER_NAME_LENGTH} characters, without control characters`,
-      );
-    changes.name = name.trim();
-  }
+  if (body.name !== undefined)
+    changes.name = boundedName(body.name, 'name', MAX_CENTER_NAME_LENGTH);
   if (body.rules !== undefined) {
     const rules = body.rules;
     if (!isRecord(rules)) throw malformed('rules must be an object');
@@ -101,6 +142,7 @@ export function parseCenterChanges(body: unknown): {
 
 export function createAdminRoutes(context: AdminRouteContext) {
   const { state, flush, adminToken } = context;
+  const pinIterations = context.pinIterations ?? PIN_ITERATIONS;
 
   return async function handleAdmin(
     req: IncomingMessage,
@@ -129,6 +171,18 @@ export function createAdminRoutes(context: AdminRouteContext) {
       if (!device) throw new HttpError(404, 'not_found', `unknown device ${deviceId}`);
       await flush();
       sendJson(res, 200, { device: deviceRecord(device) });
+      return;
+    }
+
+    const staffRoute = STAFF_ROUTE.exec(url.pathname);
+    if (staffRoute) {
+      await handleStaff(
+        req,
+        res,
+        pathId(staffRoute[1] as string, 'center id'),
+        staffRoute[2] === undefined ? undefined : pathId(staffRoute[2], 'staff id'),
+        staffRoute[3] as 'pin' | 'deactivate' | undefined,
+      );
       return;
     }
 
@@ -177,6 +231,94 @@ export function createAdminRoutes(context: AdminRouteContext) {
         requireMethod('GET');
         knownCenter(centerId);
         sendJson(res, 200, { devices: state.devices.devicesOf(centerId).map(deviceRecord) });
+        return;
+      }
+    }
+
+    /**
+     * The roster (2.1): list, add, set a PIN, deactivate. Bodies are checked first (400), then
+     * the center (404), then the member (404 staff_not_found, 409, 403), then the PIN's
+     * strength; the verifier is made last, and the member looked at again after it.
+     */
+    async function handleStaff(
+      req: IncomingMessage,
+      res: ServerResponse,
+      centerId: string,
+      staffId: string | undefined,
+      action: 'pin' | 'deactivate' | undefined,
+    ): Promise<void> {
+      const staffNotFound = (id: string) =>
+        new HttpError(404, 'staff_not_found', `center ${centerId} has no staff member ${id}`);
+      if (staffId === undefined) {
+        if (req.method === 'GET') {
+          knownCenter(centerId);
+          sendJson(res, 200, { staff: state.staff.membersOf(centerId).map(staffRecord) });
+          return;
+        }
+        if (req.method !== 'POST')
+          throw new HttpError(405, 'method_not_allowed', 'use GET or POST', {
+            Allow: 'GET, POST',
+          });
+        const request = parseAddStaff(await readJson(req, MAX_ADMIN_BODY_BYTES));
+        knownCenter(centerId);
+        const taken = () =>
+          new HttpError(
+            409,
+            'staff_id_taken',
+            `center ${centerId} has (or had) staff member ${request.staffId}; an id is never reused`,
+          );
+        if (state.staff.member(centerId, request.staffId)) throw taken();
+        const pinVerifier = await makePinVerifier(request.pin, pinIterations);
+        // Another request may have added the id while the verifier was being made.
+        const added = state.staff.add(centerId, {
+          staffId: request.staffId,
+          name: request.name,
+          role: request.role,
+          pinVerifier,
+        });
+        if (!added) throw taken();
+        await flush();
+        sendJson(res, 201, { staff: staffRecord(added) });
+        return;
+      }
+
+      if (action === 'deactivate') {
+        requireMethod('POST');
+        const body = await readJson(req, MAX_ADMIN_BODY_BYTES, { optional: true });
+        if (!isRecord(body)) throw malformed('body must be empty or {}');
+        onlyMembers(body, []);
+        knownCenter(centerId);
+        const member = state.staff.deactivate(centerId, staffId);
+        if (!member) throw staffNotFound(staffId);
+        await flush();
+        sendJson(res, 200, { staff: staffRecord(member) });
+        return;
+      }
+
+      requireMethod('PUT');
+      const body = await readJson(req, MAX_ADMIN_BODY_BYTES);
+      if (!isRecord(body)) throw malformed('body must be { "pin": "…" }');
+      onlyMembers(body, ['pin']);
+      if (body.pin === undefined) throw malformed('body must be { "pin": "…" }');
+      const pin = adminPin(body.pin);
+      knownCenter(centerId);
+      for (;;) {
+        const member = state.staff.member(centerId, staffId);
+        if (!member) throw staffNotFound(staffId);
+        if (!member.active)
+          throw new HttpError(
+            403,
+            'staff_inactive',
+            `staff member ${staffId} of center ${centerId} was deactivated on ${member.deactivatedAt ?? '(unknown)'}`,
+          );
+        const weakness = await pinWeakness(pin, member.pinVerifier);
+        if (weakness) throw new HttpError(400, 'pin_weak', pinWeaknessMessage(weakness));
+        const pinVerifier = await makePinVerifier(pin, pinIterations);
+        // Changed meanwhile (deactivated, or another PIN set): judge again against what it is now.
+        if (state.staff.member(centerId, staffId) !== member) continue;
+        const changed = state.staff.setPin(centerId, staffId, pinVerifier)!;
+        await flush();
+        sendJson(res, 200, { staff: staffRecord(changed) });
         return;
       }
     }

@@ -19,12 +19,15 @@ import type {
   PushResponse,
 } from '../src/protocol/protocol.ts';
 import { DEMO_CENTER_ID, ENROLMENT_PATH } from '../src/protocol/protocol.ts';
+import { DEMO_STAFF } from './demo-staff.ts';
 import { authHeaders, pullPath, pushPath } from './test-helpers.ts';
 import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
 import { TEST_DEVICE_ID } from '../tests/factories/context.ts';
 import { signedByTestDevice, testDevicePublicKey } from '../tests/factories/device-key.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
+/** The clerk server/main.ts keeps at DEMO-01 (a void of their own handover the same day needs no supervisor). */
+const DEMO_CLERK_ID = DEMO_STAFF.find((member) => member.role === 'clerk')!.staffId;
 const ADMIN_TOKEN = 'crash-test-administrator-token';
 const SEED_CARDS = 1200;
 const BATCH_EVENTS = 50;
@@ -166,6 +169,11 @@ describe('a kill in the middle of a batch', () => {
       ),
     );
     expect(first.banner).not.toMatch(/device token/);
+    // The demo staff, each with a fresh six-digit PIN: the events below are the demo clerk's.
+    for (const { staffId, name, role } of DEMO_STAFF)
+      expect(first.banner).toMatch(
+        new RegExp(`  staff ${staffId} ${name} \\(${role}\\), PIN \\d{6}\n`),
+      );
     await enrolWithBanner(first);
 
     const ready = (await pullAll(first.base)).filter((card) => card.status === 'ready');
@@ -173,6 +181,7 @@ describe('a kill in the middle of a batch', () => {
     for (let start = 0; start + BATCH_EVENTS <= ready.length; start += BATCH_EVENTS) {
       const events: ProtocolEvent[] = ready.slice(start, start + BATCH_EVENTS).map((card) =>
         createHandoverEvent({
+          staffId: DEMO_CLERK_ID,
           cardId: card.cardId,
           recipient: {
             kind: 'holder',
@@ -183,7 +192,11 @@ describe('a kill in the middle of a batch', () => {
       );
       // In-order application matters: the batch voids its own first handover after making it.
       const voided = events[0] as ProtocolEvent;
-      events.splice(1, 0, createVoidEvent(voided.eventId, { cardId: voided.cardId }));
+      events.splice(
+        1,
+        0,
+        createVoidEvent(voided.eventId, { cardId: voided.cardId, staffId: DEMO_CLERK_ID }),
+      );
       unsigned.push(events);
     }
     const batches = await Promise.all(

@@ -40,6 +40,35 @@ describe('parseEvent accepts', () => {
     expect(parseEvent(handover)).toEqual({ ok: true, event: handover });
     expect(parseEvent(voidEvent)).toEqual({ ok: true, event: voidEvent });
   });
+
+  it("keeps a void's approvedBy (2.1), and adds none to a void without one", () => {
+    const approved = { ...voidEvent, approvedBy: 'S-09' };
+    expect(parseEvent(approved)).toEqual({ ok: true, event: approved });
+    expect(parseEvent({ ...voidEvent, approvedBy: 'a'.repeat(128) })).toMatchObject({ ok: true });
+    expect(parseEvent(voidEvent)).toEqual({ ok: true, event: voidEvent });
+    expect(Object.keys((parseEvent(voidEvent) as { event: object }).event)).not.toContain(
+      'approvedBy',
+    );
+  });
+});
+
+describe("parseEvent refuses a void's approvedBy", () => {
+  it.each([
+    [
+      'equal to staffId',
+      { ...voidEvent, approvedBy: voidEvent.staffId },
+      /approvedBy must be another/,
+    ],
+    ['empty', { ...voidEvent, approvedBy: '' }, /missing approvedBy/],
+    ['null', { ...voidEvent, approvedBy: null }, /missing approvedBy/],
+    ['a number', { ...voidEvent, approvedBy: 9 }, /missing approvedBy/],
+    ['over 128 characters', { ...voidEvent, approvedBy: 'a'.repeat(129) }, /approvedBy is longer/],
+    ['on a handover', { ...handover, approvedBy: 'S-09' }, /unknown member approvedBy/],
+  ])('%s', (_name, event, reason) => {
+    const parsed = parseEvent(event);
+    expect(parsed).toMatchObject({ ok: false, code: 'malformed-event' });
+    expect((parsed as { reason: string }).reason).toMatch(reason);
+  });
 });
 
 describe('parseEvent refuses what it would have to change, since the signature covers it', () => {

@@ -68,6 +68,8 @@ const VOID_MEMBERS = [
   'deviceId',
   'signature',
 ];
+/** 2.1: a void a supervisor approved on the clerk's screen also names them. */
+const VOID_OPTIONAL_MEMBERS = ['approvedBy'];
 const HOLDER_MEMBERS = ['kind', 'nationalCode', 'fullName'];
 const PROXY_MEMBERS = [...HOLDER_MEMBERS, 'relation', 'documentRef'];
 const CHECK_MEMBERS = [
@@ -188,6 +190,18 @@ function signature(record: Record<string, unknown>): string {
 }
 
 /**
+ * A void's `approvedBy` (2.1), when it has one: an id like `staffId`'s, and another person's.
+ * Whether the approver is on the roster and a supervisor is the registry state's question.
+ */
+function approver(record: Record<string, unknown>, staffId: string): { approvedBy?: string } {
+  if (record.approvedBy === undefined) return {};
+  const approvedBy = text(record, 'approvedBy', MAX_ID_LENGTH);
+  if (approvedBy === staffId)
+    throw new EventProblem('approvedBy must be another staff member than staffId');
+  return { approvedBy };
+}
+
+/**
  * Validates a pushed event and rebuilds it, refusing any member its type does not have and any
  * value not in its stored form (a national code must already be ten ASCII digits): the event
  * passed on is then equal to the one its device signed. That `signature` is that device's is
@@ -201,7 +215,10 @@ export function parseEvent(raw: unknown): ParsedEvent {
     const type = raw.type;
     if (!isOneOf(EVENT_TYPES, type))
       throw new EventProblem(`type must be ${EVENT_TYPES.join(' or ')}`);
-    onlyMembers(raw, type === 'handover' ? HANDOVER_MEMBERS : VOID_MEMBERS);
+    onlyMembers(
+      raw,
+      type === 'handover' ? HANDOVER_MEMBERS : [...VOID_MEMBERS, ...VOID_OPTIONAL_MEMBERS],
+    );
     const cardId = text(raw, 'cardId', MAX_ID_LENGTH);
     const when = occurredAt(raw);
     const staffId = text(raw, 'staffId', MAX_ID_LENGTH);
@@ -229,6 +246,7 @@ export function parseEvent(raw: unknown): ParsedEvent {
       occurredAt: when,
       staffId,
       deviceId,
+      ...approver(raw, staffId),
       signature: signature(raw),
     };
     return { ok: true, event };

@@ -21,6 +21,7 @@ import { authHeaders, pullPath, pushPath, startRegistry } from './test-helpers.t
 import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
 import { ALL_CHECKS } from '../tests/factories/cards.ts';
 import { FIXED_NOW } from '../tests/factories/time.ts';
+import { TEST_OTHER_CLERK } from '../tests/factories/staff.ts';
 
 const SEED_CARDS = 1234;
 const OTHER_CENTER = 'THR-012';
@@ -485,7 +486,7 @@ describe('push', () => {
   it('answers a second handover of the same card with conflict and the current card', async () => {
     const first = await signedHandover();
     await push([first]);
-    const second = await signedHandover({ staffId: 'S-11' });
+    const second = await signedHandover({ staffId: TEST_OTHER_CLERK.staffId });
     const [result] = (await push([second])).results;
     expect(result).toMatchObject({ eventId: second.eventId, status: 'conflict' });
     expect(result?.reason).toBeTruthy();
@@ -782,7 +783,7 @@ describe('restart', () => {
       voided,
       await signedVoid(voided.eventId),
       await signedHandover(),
-      await signedHandover({ staffId: 'S-02' }),
+      await signedHandover({ staffId: TEST_OTHER_CLERK.staffId }),
     ];
     const response = await fetch(before.base + pushPath(), {
       method: 'POST',

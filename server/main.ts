@@ -2,18 +2,21 @@
 // Must stay true: the data file is on disk before the server listens, and a stop signal waits
 // for pending writes, so nothing a client was told is lost on Ctrl-C; a data file that does not
 // load (decision 013) stops it with exit code 1 before anything is written, never reseeded over;
-// no device token is printed or built in: the banner prints one-time enrolment codes, each on
-// disk before it is shown.
+// no device token is printed or built in: the banner prints one-time enrolment codes and the demo
+// staff's fresh PINs, each on disk (a PIN as its verifier) before it is shown.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   DEMO_CENTER_ID,
   ENROLMENT_CODE_DEFAULT_MINUTES,
   ENROL_APP_PATH,
+  centerStaffAdminPath,
   enrolmentCodesPath,
 } from '../src/protocol/protocol.ts';
 import { formatEnrolmentCode } from '../src/domain/enrolment-code.ts';
 import { CommandLineError, USAGE, parseCommandLine } from './cli-options.ts';
+import type { DemoStaffPin } from './demo-staff.ts';
+import { refreshDemoStaff } from './demo-staff.ts';
 import { createRegistryHandler } from './handler.ts';
 import { createRegistryServer } from './http-server.ts';
 
@@ -40,6 +43,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   let handler;
   const codes: Array<{ code: string; expiresAt: string }> = [];
+  let demoStaff: DemoStaffPin[] = [];
   try {
     handler = createRegistryHandler(options);
     handler.state.ensureCenter(DEMO_CENTER_ID);
@@ -50,7 +54,8 @@ async function main(): Promise<void> {
       );
       codes.push({ code, expiresAt: stored.expiresAt });
     }
-    // The seeded inventory and the codes go to disk before anyone can see them.
+    demoStaff = await refreshDemoStaff(handler.state);
+    // The seeded inventory, the codes and the PINs' verifiers go to disk before anyone can see them.
     await handler.flush();
   } catch (error) {
     process.stderr.write(`mock registry: ${(error as Error).message}\n`);
@@ -94,7 +99,13 @@ async function main(): Promise<void> {
         ({ code, expiresAt }) =>
           `  enrolment code ${formatEnrolmentCode(code)} (one tablet, until ${expiresAt}): ${origin}${ENROL_APP_PATH}?code=${code}`,
       ),
+      ...demoStaff.map(({ staffId, name, role, pin }) =>
+        pin === null
+          ? `  staff ${staffId} ${name} (${role}), deactivated`
+          : `  staff ${staffId} ${name} (${role}), PIN ${pin}`,
+      ),
       `  another code: curl -X POST -H 'Authorization: Bearer ${registry.adminToken}' ${origin}${enrolmentCodesPath(DEMO_CENTER_ID)}`,
+      `  more staff: curl -X POST -H 'Authorization: Bearer ${registry.adminToken}' -H 'Content-Type: application/json' -d '{"staffId":"S-102","name":"…","role":"clerk","pin":"…"}' ${origin}${centerStaffAdminPath(DEMO_CENTER_ID)}`,
       `  data ${dataFile ?? '(in memory only)'}`,
     ];
     const f = registry.faults();

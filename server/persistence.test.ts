@@ -40,6 +40,7 @@ import {
 import { enrolInState, pullPath, pushPath, startRegistry } from './test-helpers.ts';
 import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
 import { TEST_DEVICE_ID } from '../tests/factories/context.ts';
+import { TEST_CLERK, TEST_OTHER_CLERK, TEST_SUPERVISOR } from '../tests/factories/staff.ts';
 import { signedByTestDevice, testDevicePublicKey } from '../tests/factories/device-key.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -183,7 +184,7 @@ describe('registry data file', () => {
     await pushSigned(handler, [
       handover,
       createVoidEvent(handover.eventId),
-      createHandoverEvent({ staffId: 'S-02' }),
+      createHandoverEvent({ staffId: TEST_OTHER_CLERK.staffId }),
     ]);
     await handler.flush();
 
@@ -201,7 +202,7 @@ describe('registry data file', () => {
     const { handler } = await registryWithJournal(2);
     await handler.reset(30);
 
-    expect(snapshotField('formatVersion')).toBe(3);
+    expect(snapshotField('formatVersion')).toBe(4);
     expect(snapshotField('seq')).toBe(4);
     expect(readFileSync(journal, 'utf8')).toBe(
       `${serializeJournalHeader({ journalId: snapshotField('journalId') as string, snapshotSeq: 4 })}\n`,
@@ -544,7 +545,7 @@ describe('a version 1 data file', () => {
     );
     await handler.flush();
 
-    expect(snapshotField('formatVersion')).toBe(3);
+    expect(snapshotField('formatVersion')).toBe(4);
     expect(readFileSync(journal, 'utf8')).toBe(
       `${serializeJournalHeader({ journalId: snapshotField('journalId') as string, snapshotSeq: 4 })}\n`,
     );
@@ -815,14 +816,171 @@ describe('a version 2 data file (before protocol v2: centers had a token)', () =
     expect(notes).toEqual([]);
   });
 
-  it('is rewritten as version 3 by the first write, with no token left in it', async () => {
+  it('is rewritten as version 4 by the first write, with no token left in it', async () => {
     const handler = createRegistryHandler({ dataFile });
     await enrolInState(handler.state);
     await handler.flush();
-    expect(snapshotField('formatVersion')).toBe(3);
+    expect(snapshotField('formatVersion')).toBe(4);
     expect(readFileSync(dataFile, 'utf8')).not.toContain('token-of-THR-012');
     const state = loaded();
     expect(state.devices.device(TEST_DEVICE_ID)?.status).toBe('active');
     expect(eventIds(state)).toEqual([handover.eventId]);
   });
+});
+
+describe('the rosters (format 4)', () => {
+  const gone = { ...TEST_CLERK, staffId: 'S-gone' };
+
+  it('are journaled, not snapshotted, and a reload gives every member back as it was', async () => {
+    const handler = await newRegistry();
+    const snapshotBefore = readFileSync(dataFile, 'utf8');
+    const staff = handler.state.staff;
+    staff.add(DEMO_CENTER_ID, { ...gone, pinVerifier: gone.pinVerifier });
+    staff.setPin(DEMO_CENTER_ID, TEST_OTHER_CLERK.staffId, TEST_SUPERVISOR.pinVerifier);
+    staff.deactivate(DEMO_CENTER_ID, gone.staffId);
+    await handler.flush();
+
+    expect(readFileSync(dataFile, 'utf8')).toBe(snapshotBefore);
+    const state = loaded();
+    expect(state.staff.all()).toEqual(staff.all());
+    expect(state.staff.version).toBe(staff.version);
+    expect(state.staff.member(DEMO_CENTER_ID, gone.staffId)).toMatchObject({
+      active: false,
+      pinVerifier: null,
+    });
+    // The pull cursor means the same after the reload: nothing after the newest version.
+    expect(state.staff.pull(DEMO_CENTER_ID, String(staff.version), 10).items).toEqual([]);
+    expect(state.staff.pull(DEMO_CENTER_ID, '', 10)).toEqual(staff.pull(DEMO_CENTER_ID, '', 10));
+  });
+
+  it('are in the snapshot a new one writes', async () => {
+    const handler = await newRegistry();
+    handler.state.staff.add(DEMO_CENTER_ID, { ...gone, pinVerifier: gone.pinVerifier });
+    await handler.reset(5);
+    expect(snapshotField('formatVersion')).toBe(4);
+    expect(readFileSync(dataFile, 'utf8')).toContain(gone.pinVerifier.hash);
+    expect(loaded().staff.all()).toEqual(handler.state.staff.all());
+  });
+
+  it.each([
+    ['an unknown role', { role: 'admin' }],
+    ['an active member without a verifier', { pinVerifier: null }],
+    [
+      'a deactivated member with a verifier',
+      { active: false, deactivatedAt: '2026-11-25T07:00:00.000Z' },
+    ],
+    [
+      'a verifier of too few iterations',
+      { pinVerifier: { ...gone.pinVerifier, iterations: 1000 } },
+    ],
+    ['a bad staffId', { staffId: 'S 1' }],
+    ['version 0', { version: 0 }],
+  ])(
+    'a journal line with %s stops the load, naming the file and the byte',
+    async (_name, change) => {
+      await registryWithJournal(1);
+      const intact = readFileSync(journal, 'utf8');
+      const member = {
+        ...storedMember(),
+        ...change,
+      };
+      writeFileSync(
+        journal,
+        `${intact}${JSON.stringify({ seq: 3, centers: [], staff: [member] })}\n`,
+      );
+      const message = loadError();
+      expect(message).toContain(
+        `registry journal ${journal} is damaged at byte ${Buffer.byteLength(intact)}: `,
+      );
+      expect(message).toMatch(/a staff entry is invalid/);
+    },
+  );
+
+  /** A stored member as the roster writes it. */
+  function storedMember() {
+    return {
+      centerId: DEMO_CENTER_ID,
+      staffId: gone.staffId,
+      name: gone.name,
+      role: gone.role,
+      active: true,
+      deactivatedAt: null,
+      pinVerifier: gone.pinVerifier,
+      pinSetAt: '2026-11-25T07:00:00.000Z',
+      version: 40,
+      updatedAt: '2026-11-25T07:00:00.000Z',
+    };
+  }
+});
+
+describe('a version 3 data file (protocol 2.0: no rosters)', () => {
+  const journalId = 'b'.repeat(32);
+  const at = '2026-11-24T05:30:00.000Z';
+  const zahra = ['C-0000001', '0012345679', 'زهرا', 'محمدی', 'علی', '1368-04-21', null, 'B-001'];
+
+  beforeEach(async () => {
+    const publicKey = await testDevicePublicKey();
+    writeFileSync(
+      dataFile,
+      `${JSON.stringify({
+        format: 'tahvil-mock-registry',
+        formatVersion: 3,
+        seq: 1,
+        journalId,
+        cardColumns: CARD_COLUMNS_V1_TO_3,
+        centers: [
+          {
+            centerId: DEMO_CENTER_ID,
+            name: 'مرکز نمونه ۱',
+            rules: DEFAULT_CENTER_RULES,
+            version: 1,
+            cards: [[...zahra, 'ready', 1, at, null]],
+            events: [],
+          },
+        ],
+        devices: [
+          {
+            deviceId: TEST_DEVICE_ID,
+            centerId: DEMO_CENTER_ID,
+            publicKey,
+            tokenDigest: 'c'.repeat(64),
+            status: 'active',
+            enrolledAt: at,
+            withdrawnAt: null,
+          },
+        ],
+        enrolmentCodes: [],
+      })}\n`,
+    );
+    writeFileSync(journal, `${serializeJournalHeader({ journalId, snapshotSeq: 1 })}\n`);
+  });
+
+  it('still loads with empty rosters, changing nothing on disk', () => {
+    const before = folderBytes();
+    const result = loadRegistryFile(dataFile, {}, log);
+    expect(result).toMatchObject({ seq: 1, formatVersion: 3 });
+    expect(result!.state.staff.all()).toEqual([]);
+    expect(result!.state.staff.version).toBe(0);
+    expect(result!.state.devices.device(TEST_DEVICE_ID)?.status).toBe('active');
+    expect(result!.state.getCard(DEMO_CENTER_ID, 'C-0000001')?.status).toBe('ready');
+    expect(folderBytes()).toEqual(before);
+    expect(notes).toEqual([]);
+  });
+
+  it('is rewritten as version 4 by the first write, with the roster added after it', async () => {
+    const handler = createRegistryHandler({ dataFile });
+    handler.state.staff.add(DEMO_CENTER_ID, {
+      ...memberAfterV3(),
+      pinVerifier: TEST_CLERK.pinVerifier,
+    });
+    await handler.flush();
+    expect(snapshotField('formatVersion')).toBe(4);
+    const state = loaded();
+    expect(state.staff.member(DEMO_CENTER_ID, 'S-after-v3')?.version).toBe(1);
+    expect(state.devices.device(TEST_DEVICE_ID)?.status).toBe('active');
+  });
+
+  function memberAfterV3() {
+    return { staffId: 'S-after-v3', name: TEST_CLERK.name, role: TEST_CLERK.role };
+  }
 });

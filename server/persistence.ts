@@ -4,9 +4,10 @@
 // never loses anything a client was told; the snapshot is replaced atomically (temp file,
 // fsync, rename) and names its journal, whose header names it back (decision 013); only a last
 // line without its newline is a torn write, cut and logged; any other unreadable line, a gap or
-// a missing journal stops the server and changes nothing on disk. Devices, enrolment codes and
-// centers' names and rules go through the same snapshot and journal as cards, so an enrolment
-// or a used code a client was told of survives a crash like an accepted event.
+// a missing journal stops the server and changes nothing on disk. Devices, enrolment codes,
+// centers' names and rules and the centers' rosters go through the same snapshot and journal as
+// cards, so an enrolment, a used code or a new PIN a client was told of survives a crash like an
+// accepted event.
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -27,6 +28,7 @@ import type {
   ProtocolEvent,
 } from '../src/protocol/protocol.ts';
 import type { StoredDevice, StoredEnrolmentCode } from './device-registry.ts';
+import type { StoredStaffMember } from './staff-roster.ts';
 import type { CenterSnapshot, ChangeSet, RegistryStateOptions } from './registry-state.ts';
 import { RegistryState, defaultCenterName } from './registry-state.ts';
 import {
@@ -34,20 +36,26 @@ import {
   CENTER_RULE_LIMITS,
   DEFAULT_CENTER_RULES,
   DEVICE_STATUSES,
+  STAFF_ID_PATTERN,
+  STAFF_NAME_MAX_LENGTH,
+  STAFF_ROLES,
   isOneOf,
 } from '../src/protocol/protocol.ts';
 import { isDevicePublicKey } from '../src/domain/event-signature.ts';
+import { isPinVerifier } from '../src/domain/pin-verifier.ts';
 
 const FORMAT = 'tahvil-mock-registry';
 /**
  * 2: the snapshot names its journal (`journalId`) and the journal opens with a header naming it
  * back. 3 (protocol v2): centers have a name and rules and no token; `devices` and
- * `enrolmentCodes` in the snapshot and in journal lines.
+ * `enrolmentCodes` in the snapshot and in journal lines. 4 (protocol 2.1): `staff`, the centers'
+ * rosters, in the snapshot and in journal lines.
  */
-const FORMAT_VERSION = 3;
+const FORMAT_VERSION = 4;
 /**
  * Version 1 and 2 files still load (a center's old `token` is ignored; names and rules are the
- * defaults); the first write after that rewrites them as the current version.
+ * defaults), and version 1 to 3 with empty rosters; the first write after that rewrites them as
+ * the current version.
  */
 const OLDEST_FORMAT_VERSION = 1;
 const JOURNAL_FORMAT = 'tahvil-mock-registry-journal';
@@ -215,9 +223,10 @@ export function serializeRegistry(state: RegistryState, seq: number, journalId: 
     return centerJson(center, (eventId) => logged.has(eventId), '\n');
   });
   const { devices, enrolmentCodes } = state.devices.all();
+  const staff = state.staff.all();
   const lines = (items: readonly unknown[]) =>
     items.length === 0 ? '' : `\n${items.map((item) => JSON.stringify(item)).join(',\n')}\n`;
-  return `{"format":"${FORMAT}","formatVersion":${FORMAT_VERSION},"seq":${seq},"journalId":"${journalId}","cardColumns":${JSON.stringify(CARD_COLUMNS)},"centers":[\n${centers.join(',\n')}\n],"devices":[${lines(devices)}],"enrolmentCodes":[${lines(enrolmentCodes)}]}\n`;
+  return `{"format":"${FORMAT}","formatVersion":${FORMAT_VERSION},"seq":${seq},"journalId":"${journalId}","cardColumns":${JSON.stringify(CARD_COLUMNS)},"centers":[\n${centers.join(',\n')}\n],"devices":[${lines(devices)}],"enrolmentCodes":[${lines(enrolmentCodes)}],"staff":[${lines(staff)}]}\n`;
 }
 
 /** Which snapshot a journal belongs to: the first line of every version 2 journal. */
@@ -265,7 +274,8 @@ function readJournalHeader(journal: Buffer): { header: JournalHeader; bytes: num
 
 /**
  * One journal line (without its newline): the changed centers (profile, counter, cards, accepted
- * events), devices and enrolment codes of one write; the last two only when there are any.
+ * events), devices, enrolment codes and staff members of one write; the last three only when
+ * there are any.
  */
 export function serializeJournalLine(
   state: RegistryState,
@@ -284,7 +294,8 @@ export function serializeJournalLine(
     changes.enrolmentCodes.length > 0
       ? `,"enrolmentCodes":${JSON.stringify(changes.enrolmentCodes)}`
       : '';
-  return `{"seq":${seq},"centers":[${centers.join(',')}]${devices}${codes}}`;
+  const staff = changes.staff.length > 0 ? `,"staff":${JSON.stringify(changes.staff)}` : '';
+  return `{"seq":${seq},"centers":[${centers.join(',')}]${devices}${codes}${staff}}`;
 }
 
 function isCenterRules(value: unknown): value is CenterRules {
@@ -346,6 +357,33 @@ function storedCodes(value: unknown): StoredEnrolmentCode[] {
       throw new Error('an enrolment code entry is invalid');
   }
   return value as StoredEnrolmentCode[];
+}
+
+function storedStaff(value: unknown): StoredStaffMember[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new Error('staff is not a list');
+  for (const member of value as Array<Record<string, unknown>>) {
+    if (
+      typeof member !== 'object' ||
+      member === null ||
+      !isText(member.centerId) ||
+      !isText(member.staffId) ||
+      !STAFF_ID_PATTERN.test(member.staffId) ||
+      !isText(member.name) ||
+      member.name.length > STAFF_NAME_MAX_LENGTH ||
+      !isOneOf(STAFF_ROLES, member.role) ||
+      typeof member.active !== 'boolean' ||
+      !isTextOrNull(member.deactivatedAt) ||
+      (member.active && (member.deactivatedAt !== null || !isPinVerifier(member.pinVerifier))) ||
+      (!member.active && member.pinVerifier !== null) ||
+      !isTextOrNull(member.pinSetAt) ||
+      !Number.isSafeInteger(member.version) ||
+      (member.version as number) < 1 ||
+      !isText(member.updatedAt)
+    )
+      throw new Error('a staff entry is invalid');
+  }
+  return value as StoredStaffMember[];
 }
 
 function storedCenters(value: unknown): StoredCenter[] {
@@ -499,6 +537,7 @@ export function loadRegistryFile(
       centers?: unknown;
       devices?: unknown;
       enrolmentCodes?: unknown;
+      staff?: unknown;
     };
     if (
       document.format !== FORMAT ||
@@ -523,6 +562,7 @@ export function loadRegistryFile(
     state = new RegistryState(options);
     mergeStored(state, storedCenters(document.centers));
     state.devices.merge(storedDevices(document.devices), storedCodes(document.enrolmentCodes));
+    state.staff.merge(storedStaff(document.staff));
   } catch (error) {
     throw new Error(
       `cannot read registry data file ${path}: ${(error as Error).message}; move it away to start fresh`,
@@ -555,6 +595,7 @@ export function loadRegistryFile(
       centers?: unknown;
       devices?: unknown;
       enrolmentCodes?: unknown;
+      staff?: unknown;
     } | null;
     try {
       line = JSON.parse(journal.subarray(offset, end).toString('utf8')) as typeof line;
@@ -573,9 +614,11 @@ export function loadRegistryFile(
       const centers = storedCenters(line.centers);
       const devices = storedDevices(line.devices);
       const codes = storedCodes(line.enrolmentCodes);
+      const staff = storedStaff(line.staff);
       if (!stale) {
         mergeStored(state, centers);
         state.devices.merge(devices, codes);
+        state.staff.merge(staff);
       }
     } catch (error) {
       throw damaged((error as Error).message, error);
@@ -719,7 +762,7 @@ export class RegistryPersister {
     const seq = this.seq + 1;
     let changeCount = 0;
     for (const center of changes.centers) changeCount += center.cards.length + center.events.length;
-    changeCount += changes.devices.length + changes.enrolmentCodes.length;
+    changeCount += changes.devices.length + changes.enrolmentCodes.length + changes.staff.length;
     const snapshot =
       this.needsSnapshot ||
       changes.cleared ||
@@ -745,7 +788,8 @@ export class RegistryPersister {
     if (
       changes.centers.length === 0 &&
       changes.devices.length === 0 &&
-      changes.enrolmentCodes.length === 0
+      changes.enrolmentCodes.length === 0 &&
+      changes.staff.length === 0
     )
       return;
     const line = `${serializeJournalLine(this.state, changes, seq)}\n`;

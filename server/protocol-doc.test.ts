@@ -1,8 +1,9 @@
 // @vitest-environment node
 // The worked example of docs/protocol.md ("Signed events") is real: its canonical text is the
 // event's, by the shared code, and its signature verifies with its public key; the enrolment
-// request on that page carries the same key. A change to the canonical form or to the example
-// then fails here, not at a registry team reading the page.
+// request on that page carries the same key; the roster's examples (2.1) have exactly the members
+// the registry answers. A change to the canonical form or to the example then fails here, not at
+// a registry team reading the page.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +14,11 @@ import {
   verifyEventSignature,
 } from '../src/domain/event-signature.ts';
 import { parseEnrolmentCode } from '../src/domain/enrolment-code.ts';
+import type { StaffPullResponse, StaffRecord } from '../src/protocol/protocol.ts';
+import { isPinVerifier } from '../src/domain/pin-verifier.ts';
 import { parseEvent } from './event-validation.ts';
+import type { StoredStaffMember } from './staff-roster.ts';
+import { staffMember, staffRecord } from './staff-roster.ts';
 
 const PAGE = readFileSync(resolve(import.meta.dirname, '../docs/protocol.md'), 'utf8');
 
@@ -57,5 +62,37 @@ describe('the worked example of docs/protocol.md', () => {
     expect(request.publicKey).toEqual(publicKey);
     expect(request.deviceId).toBe(event.deviceId);
     expect(parseEnrolmentCode(request.code).ok).toBe(true);
+  });
+});
+
+describe("the roster's examples in docs/protocol.md", () => {
+  const stored: StoredStaffMember = {
+    centerId: 'DEMO-01',
+    staffId: 'S-1',
+    name: 'n',
+    role: 'clerk',
+    active: true,
+    deactivatedAt: null,
+    pinVerifier: null,
+    pinSetAt: null,
+    version: 1,
+    updatedAt: '',
+  };
+  const keys = (value: object) => Object.keys(value).sort();
+
+  it('pulls members with exactly the members the registry sends, a readable verifier and the cursor of the last', () => {
+    const page = JSON.parse(example('staff-pull')) as StaffPullResponse;
+    expect(keys(page)).toEqual(['cursor', 'hasMore', 'items']);
+    for (const member of page.items) {
+      expect(keys(member)).toEqual(keys(staffMember(stored)));
+      expect(isPinVerifier(member.pinVerifier)).toBe(true);
+    }
+    expect(page.cursor).toBe(String(page.items.at(-1)?.version));
+  });
+
+  it("shows the administrator's record with exactly its members, and no verifier", () => {
+    const { staff } = JSON.parse(example('staff-record')) as { staff: StaffRecord };
+    expect(keys(staff)).toEqual(keys(staffRecord(stored)));
+    expect(staff).not.toHaveProperty('pinVerifier');
   });
 });

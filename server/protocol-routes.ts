@@ -1,5 +1,5 @@
 // The protocol's routes (docs/protocol.md): health, enrolment, the cursor-paged pull and the
-// push of signed events. Must stay true: the order of checks is the documented one (unknown path
+// push of signed events; the roster's routes are staff-routes.ts, with the same checks. Must stay true: the order of checks is the documented one (unknown path
 // 404, wrong method 405, then 401 token / 400 X-Device-Id / 401 another device's token / 401
 // device_withdrawn / 404 center / 403 another center); a request that changes state, or shows a
 // version, is answered only after the change is on disk; a push body is bounded by
@@ -13,15 +13,16 @@ import {
   MAX_PUSH_EVENTS,
   PROTOCOL_BASE_PATH,
 } from '../src/protocol/protocol.ts';
-import type { StoredDevice } from './device-registry.ts';
 import { createEnrolmentRoute } from './enrolment-routes.ts';
 import { deviceRecord } from './device-registry.ts';
 import type { FaultOptions } from './faults.ts';
 import { injectRequestFaults } from './faults.ts';
-import { HttpError, bearerToken, malformed, readJson, sendJson } from './http.ts';
+import { HttpError, malformed, readJson, sendJson } from './http.ts';
 import { isRecord } from './json-body.ts';
 import type { RegistryState } from './registry-state.ts';
 import { DeviceChangedError, RegistryInputError, parsePullLimit } from './registry-state.ts';
+import { createStaffRoutes } from './staff-routes.ts';
+import { authenticateDevice, authorizeCenterDevice, decodePathId } from './device-auth.ts';
 
 /**
  * The largest event a tablet can send: every text at its limit (500 characters, up to three
@@ -44,42 +45,10 @@ export interface ProtocolRouteContext {
   now(): Date;
 }
 
-/**
- * The device a request speaks for, checked in the documented order: a known token (401), an
- * X-Device-Id (400), the token's own device (401), not withdrawn (401 device_withdrawn).
- */
-export function authenticateDevice(state: RegistryState, req: IncomingMessage): StoredDevice {
-  const token = bearerToken(req);
-  if (token === undefined)
-    throw new HttpError(401, 'unauthorized', 'missing Authorization: Bearer <device token>');
-  const device = state.devices.deviceForToken(token);
-  if (device === undefined)
-    throw new HttpError(
-      401,
-      'unauthorized',
-      'device token is not valid (never issued, or replaced by a later enrolment)',
-    );
-  const headerDeviceId = req.headers['x-device-id'];
-  if (typeof headerDeviceId !== 'string' || headerDeviceId === '')
-    throw malformed('missing X-Device-Id header');
-  if (headerDeviceId !== device.deviceId)
-    throw new HttpError(
-      401,
-      'unauthorized',
-      `the device token belongs to another device, not ${headerDeviceId}`,
-    );
-  if (device.status === 'withdrawn')
-    throw new HttpError(
-      401,
-      'device_withdrawn',
-      `device ${device.deviceId} was withdrawn from center ${device.centerId} on ${device.withdrawnAt ?? '(unknown)'}; it must be enrolled again with a new code`,
-    );
-  return device;
-}
-
 export function createProtocolRoutes(context: ProtocolRouteContext) {
   const { state, flush, faults, chance } = context;
   const handleEnrolment = createEnrolmentRoute(context);
+  const handleStaff = createStaffRoutes(context);
 
   /** Commit is done; now either answer or, for the "answer lost" fault, cut the connection. */
   const answer = (req: IncomingMessage, res: ServerResponse, body: unknown) => {
@@ -116,30 +85,18 @@ export function createProtocolRoutes(context: ProtocolRouteContext) {
       sendJson(res, 200, { device: retired ? deviceRecord(retired) : null });
       return;
     }
+    if (await handleStaff(req, res, url)) return;
     const route = CENTER_ROUTE.exec(url.pathname);
     if (!route) throw new HttpError(404, 'not_found', `no endpoint at ${url.pathname}`);
     const resource = route[2] as 'cards' | 'events';
     const method = resource === 'cards' ? 'GET' : 'POST';
     if (req.method !== method)
       throw new HttpError(405, 'method_not_allowed', `use ${method}`, { Allow: method });
-    let centerId: string;
-    try {
-      centerId = decodeURIComponent(route[1] as string);
-    } catch {
-      throw malformed('center id is not valid percent-encoding');
-    }
+    const centerId = decodePathId(route[1] as string, 'center id');
 
     await injectRequestFaults(faults, chance);
 
-    const device = authenticateDevice(state, req);
-    if (!state.hasCenter(centerId))
-      throw new HttpError(404, 'not_found', `unknown center ${centerId}`);
-    if (device.centerId !== centerId)
-      throw new HttpError(
-        403,
-        'forbidden',
-        `device ${device.deviceId} is enrolled at center ${device.centerId}, not ${centerId}`,
-      );
+    const device = authorizeCenterDevice(state, req, centerId);
 
     if (resource === 'cards') {
       let page: PullResponse;

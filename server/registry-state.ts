@@ -3,7 +3,8 @@
 // its center's version counter, so pulls ordered by version never miss a change; an accepted
 // eventId is remembered forever, so a replay answers `duplicate` and changes nothing; an event
 // is accepted only from the device it names, with that device's valid signature, and is kept
-// exactly as signed.
+// exactly as signed; from 2.1 an event is accepted only when its staff (and approver) are on the
+// center's roster and allowed to do it (docs/protocol.md, "Who may do what").
 import type {
   Card,
   CardStatus,
@@ -29,6 +30,8 @@ import type { DeviceChanges, StoredDevice } from './device-registry.ts';
 import { DeviceRegistry } from './device-registry.ts';
 import { implausibleTime, parseEvent } from './event-validation.ts';
 import { isRecord } from './json-body.ts';
+import type { StaffChanges, StoredStaffMember } from './staff-roster.ts';
+import { StaffRoster } from './staff-roster.ts';
 
 const REUSED_EVENT_ID = 'eventId was already used by a different event';
 
@@ -75,7 +78,7 @@ export interface CenterSnapshot {
 }
 
 /** Changes since the persister last asked; `cleared` means only a full snapshot will do. */
-export interface ChangeSet extends DeviceChanges {
+export interface ChangeSet extends DeviceChanges, StaffChanges {
   cleared: boolean;
   centers: CenterSnapshot[];
 }
@@ -146,6 +149,8 @@ export class RegistryState {
   private readonly now: () => Date;
   /** Enrolled devices and enrolment codes; their changes move `revision` too. */
   readonly devices: DeviceRegistry;
+  /** The centers' rosters (2.1); their changes move `revision` too. */
+  readonly staff: StaffRoster;
   /** Bumped on every change; persistence compares it with what it last wrote. */
   revision = 0;
   private tracking: ChangeTracking | null = null;
@@ -154,6 +159,7 @@ export class RegistryState {
     const now = options.now ?? (() => new Date());
     this.now = now;
     this.devices = new DeviceRegistry(now, () => this.revision++);
+    this.staff = new StaffRoster(now, () => this.revision++);
   }
 
   /**
@@ -212,7 +218,7 @@ export class RegistryState {
 
   /**
    * What changed since the last call: per center its profile, counter, changed cards and
-   * accepted events; every device and enrolment code changed.
+   * accepted events; every device, enrolment code and staff member changed.
    */
   takeChanges(): ChangeSet {
     const tracking = this.tracking;
@@ -231,7 +237,12 @@ export class RegistryState {
         events: changed.events,
       });
     }
-    return { cleared: tracking.cleared, centers, ...this.devices.takeChanges() };
+    return {
+      cleared: tracking.cleared,
+      centers,
+      ...this.devices.takeChanges(),
+      ...this.staff.takeChanges(),
+    };
   }
 
   centerIds(): string[] {
@@ -581,6 +592,8 @@ export class RegistryState {
     const wrongTime = implausibleTime(event, this.now());
     if (wrongTime) return refusal(eventId, 'rejected', 'implausible-time', wrongTime);
     const card = center.cards.get(event.cardId);
+    const staffProblem = this.staffRefusal(center.centerId, event);
+    if (staffProblem) return withCard(staffProblem, card);
     if (!card) return refusal(eventId, 'rejected', 'unknown-card', `unknown card ${event.cardId}`);
     return event.type === 'handover'
       ? this.applyHandover(center, card, event)
@@ -640,17 +653,59 @@ export class RegistryState {
     return { eventId, status: 'accepted', card: next };
   }
 
+  /**
+   * Step 6 (2.1): `staffId` and `approvedBy` on the center's roster, neither deactivated at or
+   * before the event, an approver a supervisor. Map reads only: a 500-event push stays quick.
+   */
+  private staffRefusal(centerId: string, event: ProtocolEvent): PushResult | undefined {
+    const { eventId } = event;
+    const approvedBy = event.type === 'handover_void' ? event.approvedBy : undefined;
+    const people: Array<[what: string, staffId: string]> = [['staffId', event.staffId]];
+    if (approvedBy !== undefined) people.push(['approvedBy', approvedBy]);
+    const members: StoredStaffMember[] = [];
+    for (const [what, staffId] of people) {
+      const member = this.staff.member(centerId, staffId);
+      if (!member)
+        return refusal(
+          eventId,
+          'rejected',
+          'unknown-staff',
+          `${what} ${staffId} is not on center ${centerId}'s roster`,
+        );
+      members.push(member);
+    }
+    const at = Date.parse(event.occurredAt);
+    for (const [index, member] of members.entries()) {
+      if (member.deactivatedAt !== null && Date.parse(member.deactivatedAt) <= at)
+        return refusal(
+          eventId,
+          'rejected',
+          'staff-inactive',
+          `${people[index]![0]} ${member.staffId} was deactivated on ${member.deactivatedAt}, before this event (${event.occurredAt})`,
+        );
+    }
+    const approver = members[1];
+    if (approver && approver.role !== 'supervisor')
+      return refusal(
+        eventId,
+        'rejected',
+        'staff-role',
+        `approvedBy ${approver.staffId} is a ${approver.role}, not a supervisor: only a supervisor approves a void`,
+      );
+    return undefined;
+  }
+
   private applyVoid(center: CenterState, card: Card, event: HandoverVoidEvent): PushResult {
     const { eventId, handoverEventId } = event;
-    if (card.status === 'handed_over' && card.handover?.eventId === handoverEventId) {
-      const next = this.replaceCard(center, card, { ...card, status: 'ready', handover: null });
-      this.accept(center, event);
-      return { eventId, status: 'accepted', card: next };
-    }
-    const voided = center.accepted.get(handoverEventId);
     const onCard = card.handover?.eventId === handoverEventId;
-    const knownHandover = onCard || (voided?.type === 'handover' && voided.cardId === card.cardId);
-    if (!knownHandover) {
+    const accepted = center.accepted.get(handoverEventId);
+    const handover =
+      onCard && card.handover
+        ? card.handover
+        : accepted?.type === 'handover' && accepted.cardId === card.cardId
+          ? accepted
+          : undefined;
+    if (!handover) {
       return withCard(
         refusal(
           eventId,
@@ -660,6 +715,13 @@ export class RegistryState {
         ),
         card,
       );
+    }
+    const roleProblem = this.voidRoleRefusal(center.centerId, event, handover);
+    if (roleProblem) return withCard(roleProblem, card);
+    if (card.status === 'handed_over' && onCard) {
+      const next = this.replaceCard(center, card, { ...card, status: 'ready', handover: null });
+      this.accept(center, event);
+      return { eventId, status: 'accepted', card: next };
     }
     let code: PushReasonCode;
     let reason: string;
@@ -676,6 +738,43 @@ export class RegistryState {
     } else ({ code, reason } = notReady(card));
     return withCard(refusal(eventId, 'conflict', code, reason), card);
   }
+
+  /**
+   * Step 9 (2.1): a void needs a supervisor (the voider, or the approver step 6 checked is one)
+   * unless it takes back the voider's own handover on the Tehran day it was recorded.
+   */
+  private voidRoleRefusal(
+    centerId: string,
+    event: HandoverVoidEvent,
+    handover: HandoverEvent,
+  ): PushResult | undefined {
+    const ownToday =
+      handover.staffId === event.staffId &&
+      tehranDay(handover.occurredAt) === tehranDay(event.occurredAt);
+    if (ownToday || event.approvedBy !== undefined) return undefined;
+    if (this.staff.member(centerId, event.staffId)?.role === 'supervisor') return undefined;
+    return refusal(
+      event.eventId,
+      'rejected',
+      'staff-role',
+      handover.staffId === event.staffId
+        ? `clerk ${event.staffId} may void their own handover only on the day it was recorded; an earlier one needs a supervisor`
+        : `clerk ${event.staffId} may not void ${handover.staffId}'s handover without a supervisor's approval`,
+    );
+  }
+}
+
+/** The centers' zone (docs/protocol.md, "Who may do what"): a clerk's "today" is its day. */
+const TEHRAN_DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Tehran',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The calendar day in Asia/Tehran of an `occurredAt` (which parseEvent has checked). */
+export function tehranDay(occurredAt: string): string {
+  return TEHRAN_DAY.format(new Date(Date.parse(occurredAt)));
 }
 
 /** A result other than `accepted`: always a code for programs and a reason for people. */

@@ -24,6 +24,7 @@ import {
 import { generateDeviceKeyPair } from '../src/domain/event-signature.ts';
 import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
 import { PLACEHOLDER_SIGNATURE, signedByTestDevice } from '../tests/factories/device-key.ts';
+import { TEST_CLERK, TEST_OTHER_CLERK } from '../tests/factories/staff.ts';
 import type { RunningRegistry, TestDevice } from './test-helpers.ts';
 import { authHeaders, pullPath, pushPath, startRegistry } from './test-helpers.ts';
 
@@ -416,6 +417,11 @@ describe('every answer but accepted', () => {
       createHandoverEvent({ cardId: 'C-0000005', recipient: holderOf('C-0000005') }),
     );
     await pushOne(shelved);
+    // A member deactivated now: an event recorded after it is refused.
+    const gone = { ...TEST_CLERK, staffId: 'S-every-answer-gone' };
+    await registry.seedStaff(DEMO_CENTER_ID, [gone]);
+    await registry.deactivateStaff(gone.staffId);
+    const afterItsEnd = new Date().toISOString();
     await registry.mock('revoke', {
       method: 'POST',
       body: JSON.stringify({ centerId: DEMO_CENTER_ID, cardId: 'C-0000005', status: 'ready' }),
@@ -430,7 +436,10 @@ describe('every answer but accepted', () => {
       ['implausible-time', await sign(createHandoverEvent({ occurredAt: '2019-06-01T10:00:00Z' }))],
       ['unknown-card', await sign(createHandoverEvent({ cardId: 'C-9999999' }))],
       ['recipient-mismatch', await sign(createHandoverEvent({ cardId: 'C-0000006' }))],
-      ['already-handed-over', await sign(createHandoverEvent({ staffId: 'S-11' }))],
+      [
+        'already-handed-over',
+        await sign(createHandoverEvent({ staffId: TEST_OTHER_CLERK.staffId })),
+      ],
       [
         'card-revoked',
         await sign(createHandoverEvent({ cardId: 'C-0000002', recipient: holderOf('C-0000002') })),
@@ -442,6 +451,15 @@ describe('every answer but accepted', () => {
       ['unknown-handover', await sign(createVoidEvent('never-accepted'))],
       ['already-voided', await sign(createVoidEvent(voided.eventId, { cardId: 'C-0000003' }))],
       ['card-ready', await sign(createVoidEvent(shelved.eventId, { cardId: 'C-0000005' }))],
+      ['unknown-staff', await sign(createHandoverEvent({ staffId: 'S-404' }))],
+      [
+        'staff-inactive',
+        await sign(createHandoverEvent({ staffId: gone.staffId, occurredAt: afterItsEnd })),
+      ],
+      [
+        'staff-role',
+        await sign(createVoidEvent(first.eventId, { approvedBy: TEST_OTHER_CLERK.staffId })),
+      ],
     ];
     const results = await pushAs(
       tablet,

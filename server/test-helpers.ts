@@ -2,20 +2,27 @@
 // socket, devices enrolled with it as a tablet enrols, and the requests a tablet sends it. The
 // events to push come from tests/factories and are signed here by the device that pushes them.
 // Must stay true: a test device is enrolled the way a tablet is (an administrator's code, then
-// POST /api/v2/enrolments), so no test leans on a token the registry did not issue.
+// POST /api/v2/enrolments), so no test leans on a token the registry did not issue. Every
+// registry a test starts has the test roster (tests/factories/staff.ts) at its centers unless the
+// test asks otherwise, inserted with its written-out verifiers (no PBKDF2 per test), so events
+// naming S-07 or S-03 are judged as a tablet's would be.
 import type { AddressInfo } from 'node:net';
 import type {
+  AddStaffRequest,
   DevicePublicKey,
   EnrolmentCodeResponse,
   EnrolmentResponse,
   ProtocolEvent,
+  StaffRecord,
 } from '../src/protocol/protocol.ts';
 import {
   DEMO_CENTER_ID,
   ENROLMENT_PATH,
   cardsPath,
+  centerStaffAdminPath,
   enrolmentCodesPath,
   eventsPath,
+  staffAdminPath,
 } from '../src/protocol/protocol.ts';
 import type { RegistryHandler, RegistryHandlerOptions } from './handler.ts';
 import { createRegistryHandler } from './handler.ts';
@@ -23,6 +30,8 @@ import type { ServerLimits } from './http-server.ts';
 import { createRegistryServer } from './http-server.ts';
 import type { RegistryState } from './registry-state.ts';
 import { TEST_DEVICE_ID } from '../tests/factories/context.ts';
+import type { TestStaffMember } from '../tests/factories/staff.ts';
+import { TEST_ROSTER } from '../tests/factories/staff.ts';
 import {
   signedByTestDevice,
   testDeviceKeys,
@@ -40,10 +49,48 @@ export interface RunningRegistry {
   issueEnrolmentCode(centerId?: string, validMinutes?: number): Promise<EnrolmentCodeResponse>;
   /** A device enrolled over HTTP with a fresh code, as a tablet enrols. */
   enrolDevice(options?: EnrolOptions): Promise<TestDevice>;
+  /**
+   * Puts `members` (default the test roster) straight into the state at `centerId` with their
+   * written-out verifiers, skipping ids the center has; on disk when it resolves.
+   */
+  seedStaff(centerId?: string, members?: readonly TestStaffMember[]): Promise<void>;
+  /** POST centerStaffAdminPath as an administrator (a real 600,000-iteration verifier: ~90 ms). */
+  addStaff(member: AddStaffRequest, centerId?: string): Promise<StaffRecord>;
+  /** PUT staffAdminPath + '/pin' as an administrator. */
+  setStaffPin(staffId: string, pin: string, centerId?: string): Promise<StaffRecord>;
+  /** POST staffAdminPath + '/deactivate' as an administrator. */
+  deactivateStaff(staffId: string, centerId?: string): Promise<StaffRecord>;
+  /** GET centerStaffAdminPath as an administrator. */
+  listStaff(centerId?: string): Promise<StaffRecord[]>;
   close(): Promise<void>;
 }
 
-export interface EnrolOptions {
+export interface TestRosterOptions {
+  /**
+   * The roster every center of the registry gets at start (and a center a device is enrolled
+   * at); default the test roster (S-07, S-03 clerks, S-09 supervisor); [] for none.
+   */
+  roster?: readonly TestStaffMember[];
+}
+
+/** Adds `members` to `centerId`'s roster in `state` with their verifiers, unless the id is there. */
+export function seedRoster(
+  state: RegistryState,
+  centerId: string,
+  members: readonly TestStaffMember[] = TEST_ROSTER,
+): void {
+  for (const member of members) {
+    if (state.staff.member(centerId, member.staffId)) continue;
+    state.staff.add(centerId, {
+      staffId: member.staffId,
+      name: member.name,
+      role: member.role,
+      pinVerifier: member.pinVerifier,
+    });
+  }
+}
+
+export interface EnrolOptions extends TestRosterOptions {
   /** Default DEMO-01. */
   centerId?: string;
   /** Default TEST_DEVICE_ID, the id the event factories put on events. */
@@ -129,6 +176,7 @@ export async function enrolInState(
 ): Promise<TestDevice> {
   const { centerId, deviceId, keys, publicKey } = await enrolmentOf(options);
   state.ensureCenter(centerId);
+  seedRoster(state, centerId, options.roster);
   const { code } = state.devices.issueCode(centerId, 60);
   const outcome = state.devices.enrol(code, deviceId, publicKey);
   if (!outcome.ok) throw new Error(`enrolment refused: ${outcome.refusal}`);
@@ -136,10 +184,12 @@ export async function enrolInState(
 }
 
 export async function startRegistry(
-  options: RegistryHandlerOptions = {},
+  options: RegistryHandlerOptions & TestRosterOptions = {},
   limits: Partial<ServerLimits> = {},
 ): Promise<RunningRegistry> {
-  const handler = createRegistryHandler(options);
+  const { roster = TEST_ROSTER, ...handlerOptions } = options;
+  const handler = createRegistryHandler(handlerOptions);
+  for (const centerId of handler.state.centerIds()) seedRoster(handler.state, centerId, roster);
   await handler.flush();
   const server = createRegistryServer(handler, limits);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -164,7 +214,46 @@ export async function startRegistry(
         throw new Error(`issuing an enrolment code answered ${response.status}`);
       return (await response.json()) as EnrolmentCodeResponse;
     },
-    enrolDevice: (enrolOptions) => enrolDeviceAt(base, handler.adminToken, enrolOptions),
+    enrolDevice: async (enrolOptions = {}) => {
+      // A center made after the start (an administrator's PUT) gets the roster with its first device.
+      const centerId = enrolOptions.centerId ?? DEMO_CENTER_ID;
+      if (handler.state.hasCenter(centerId)) {
+        seedRoster(handler.state, centerId, enrolOptions.roster ?? roster);
+        await handler.flush();
+      }
+      return enrolDeviceAt(base, handler.adminToken, enrolOptions);
+    },
+    seedStaff: async (centerId = DEMO_CENTER_ID, members = TEST_ROSTER) => {
+      seedRoster(handler.state, centerId, members);
+      await handler.flush();
+    },
+    addStaff: async (member, centerId = DEMO_CENTER_ID) =>
+      staffAnswer(
+        await running.admin(centerStaffAdminPath(centerId), {
+          method: 'POST',
+          body: JSON.stringify(member),
+        }),
+        201,
+      ),
+    setStaffPin: async (staffId, pin, centerId = DEMO_CENTER_ID) =>
+      staffAnswer(
+        await running.admin(`${staffAdminPath(centerId, staffId)}/pin`, {
+          method: 'PUT',
+          body: JSON.stringify({ pin }),
+        }),
+        200,
+      ),
+    deactivateStaff: async (staffId, centerId = DEMO_CENTER_ID) =>
+      staffAnswer(
+        await running.admin(`${staffAdminPath(centerId, staffId)}/deactivate`, { method: 'POST' }),
+        200,
+      ),
+    listStaff: async (centerId = DEMO_CENTER_ID) => {
+      const response = await running.admin(centerStaffAdminPath(centerId));
+      if (response.status !== 200)
+        throw new Error(`listing staff answered ${response.status}: ${await response.text()}`);
+      return ((await response.json()) as { staff: StaffRecord[] }).staff;
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -172,6 +261,13 @@ export async function startRegistry(
     },
   };
   return running;
+}
+
+/** The StaffRecord of an administrator's roster answer, which must have `status`. */
+async function staffAnswer(response: Response, status: number): Promise<StaffRecord> {
+  if (response.status !== status)
+    throw new Error(`the roster endpoint answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { staff: StaffRecord }).staff;
 }
 
 /** The headers of a tablet's protocol request: its device token and id, a JSON body. */

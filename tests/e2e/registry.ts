@@ -6,16 +6,20 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type {
+  AddStaffRequest,
   Card,
   CenterRules,
   DeviceRecord,
   EnrolmentCodeResponse,
   ProtocolEvent,
+  StaffRecord,
 } from '../../src/protocol/protocol.ts';
 import {
   centerAdminPath,
   centerDevicesPath,
+  centerStaffAdminPath,
   enrolmentCodesPath,
+  staffAdminPath,
   withdrawDevicePath,
 } from '../../src/protocol/protocol.ts';
 import type { MockEventsResponse } from '../../server/handler.ts';
@@ -42,6 +46,8 @@ async function freePort(): Promise<number> {
 
 /** The one-time enrolment links the registry prints at start, as a newcomer reads them. */
 const PRINTED_ENROLMENT_LINK = /https?:\/\/\S+\/enrol\?code=\d{12}/g;
+/** The demo staff's lines of the banner: `  staff S-101 زهرا رضایی (clerk), PIN 482913`. */
+const PRINTED_STAFF_PIN = /^ {2}staff (\S+) (.+) \((clerk|supervisor)\), PIN (\d{4,8})$/gm;
 
 export class MockRegistry {
   private child: ChildProcess | null = null;
@@ -141,6 +147,58 @@ export class MockRegistry {
     if (response.status !== 201) throw new Error(`enrolment code: ${response.status}`);
     const { enrolPath } = (await response.json()) as EnrolmentCodeResponse;
     return `${this.url}${enrolPath}`;
+  }
+
+  /** The demo staff and the PINs the last start printed for them (fresh at every start). */
+  printedStaffPins(): Array<{ staffId: string; name: string; role: string; pin: string }> {
+    return [...this.startOutput.matchAll(PRINTED_STAFF_PIN)].map(
+      ([, staffId, name, role, pin]) => ({
+        staffId: staffId!,
+        name: name!,
+        role: role!,
+        pin: pin!,
+      }),
+    );
+  }
+
+  /** Adds a member to a center's roster with their first PIN, as the registry's administrator. */
+  async addStaff(member: AddStaffRequest, centerId = 'DEMO-01'): Promise<StaffRecord> {
+    return this.staffAdmin(centerStaffAdminPath(centerId), 'POST', member, 201);
+  }
+
+  /** Sets a member's PIN (a forgotten one), as the registry's administrator. */
+  async setStaffPin(staffId: string, pin: string, centerId = 'DEMO-01'): Promise<StaffRecord> {
+    return this.staffAdmin(`${staffAdminPath(centerId, staffId)}/pin`, 'PUT', { pin }, 200);
+  }
+
+  /** Deactivates a member for good; their tablets sign them out at the next roster pull. */
+  async deactivateStaff(staffId: string, centerId = 'DEMO-01'): Promise<StaffRecord> {
+    return this.staffAdmin(`${staffAdminPath(centerId, staffId)}/deactivate`, 'POST', {}, 200);
+  }
+
+  /** The center's roster as the administrator sees it (no verifiers). */
+  async staff(centerId = 'DEMO-01'): Promise<StaffRecord[]> {
+    const response = await fetch(`${this.url}${centerStaffAdminPath(centerId)}`, {
+      headers: ADMIN_HEADERS,
+    });
+    if (!response.ok) throw new Error(`staff: ${response.status}`);
+    return ((await response.json()) as { staff: StaffRecord[] }).staff;
+  }
+
+  private async staffAdmin(
+    adminPath: string,
+    method: string,
+    body: unknown,
+    status: number,
+  ): Promise<StaffRecord> {
+    const response = await fetch(`${this.url}${adminPath}`, {
+      method,
+      headers: { ...ADMIN_HEADERS, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== status)
+      throw new Error(`staff ${method} ${adminPath}: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { staff: StaffRecord }).staff;
   }
 
   /** Creates or changes a center: its name and rules. */
