@@ -300,7 +300,7 @@ export interface StaffMember {
   deactivatedAt: string | null;
   /** What a PIN is checked against; null once deactivated (nothing left to sign in with). */
   pinVerifier: PinVerifier | null;
-  /** Grows with every change (added, PIN set, deactivated), registry-wide, like a card's. */
+  /** Grows with every change (added, PIN set, deactivated); the roster cursor follows it. */
   version: number;
   updatedAt: string;
 }

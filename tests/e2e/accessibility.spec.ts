@@ -127,16 +127,16 @@ test('the main screens have no serious or critical accessibility violations, in 
   await scan(page, 'enrolment [en]');
   await switchLanguage(page, ENGLISH, PERSIAN);
 
-  // Shift start, once enrolled.
+  // Sign-in, once enrolled.
   await counter.enrol(await registry.enrolmentLink());
-  await expect(page.getByRole('heading', { level: 1, name: PERSIAN.shiftTitle })).toBeVisible();
-  await scan(page, 'shift start [fa]');
+  await expect(page.getByRole('heading', { level: 1, name: PERSIAN.signInTitle })).toBeVisible();
+  await scan(page, 'sign-in [fa]');
   await switchLanguage(page, PERSIAN, ENGLISH);
-  await expect(page.getByRole('heading', { level: 1, name: ENGLISH.shiftTitle })).toBeVisible();
-  await scan(page, 'shift start [en]');
+  await expect(page.getByRole('heading', { level: 1, name: ENGLISH.signInTitle })).toBeVisible();
+  await scan(page, 'sign-in [en]');
   await switchLanguage(page, ENGLISH, PERSIAN);
 
-  await counter.startShift('S-07', 'مریم احمدی');
+  await counter.signIn(registry.demoStaff('clerk'));
   await counter.waitForInventory(4900);
   await counter.waitForServiceWorker();
   const [refusedCard, handedOverCard, readyCard] = (await registry.readyCards(3, 10)) as [

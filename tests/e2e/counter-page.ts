@@ -1,5 +1,11 @@
 // Page model of the counter as a clerk uses it: by visible labels, in Persian.
 import { expect, type Page } from '@playwright/test';
+import type { StaffSignIn } from './registry.ts';
+
+/** Text in the interface's Persian digits, as the screens show ids and PINs. */
+export function persianDigits(text: string): string {
+  return text.replace(/[0-9]/g, (digit) => String.fromCharCode(0x06f0 + Number(digit)));
+}
 
 const CHECK_LABELS = [
   'هویت گیرنده با چهره و مدرک شناسایی تطبیق داده شد',
@@ -22,16 +28,39 @@ export class CounterPage {
       this.page.getByRole('heading', { name: 'ثبت این دستگاه در یک مرکز' }),
     ).toBeVisible();
     await this.page.getByRole('button', { name: 'ثبت دستگاه' }).click();
-    await expect(this.page.getByRole('heading', { name: 'شروع نوبت کاری' })).toBeVisible({
-      timeout: 30_000,
-    });
+    await expect(this.signInHeading()).toBeVisible({ timeout: 30_000 });
   }
 
-  async startShift(staffId: string, staffName: string): Promise<void> {
-    await this.page.getByRole('textbox', { name: 'شناسه‌ی متصدی' }).fill(staffId);
-    await this.page.getByRole('textbox', { name: 'نام و نام خانوادگی متصدی' }).fill(staffName);
-    await this.page.getByRole('button', { name: 'شروع نوبت' }).click();
+  signInHeading() {
+    return this.page.getByRole('heading', { name: 'ورود به نوبت کاری' });
+  }
+
+  /** Types `pin` on the on-screen keypad, key by key, and presses OK. */
+  async typePin(pin: string): Promise<void> {
+    const keypad = this.page.getByRole('group', { name: 'صفحه‌کلید رمز' });
+    for (const digit of pin)
+      await keypad.getByRole('button', { name: persianDigits(digit), exact: true }).click();
+    await keypad.getByRole('button', { name: 'تأیید', exact: true }).click();
+  }
+
+  /**
+   * Signs `member` in on the sign-in screen: their name on the roster (which arrives with the
+   * first sync), then the PIN on the keypad; the search screen follows.
+   */
+  async signIn(member: StaffSignIn): Promise<void> {
+    await expect(this.signInHeading()).toBeVisible();
+    await this.page
+      .getByRole('button', { name: `${member.name} (${persianDigits(member.staffId)})` })
+      .click({ timeout: 30_000 });
+    await this.typePin(member.pin);
     await expect(this.searchBox()).toBeVisible();
+  }
+
+  /** Unlocks the lock screen with the signed-in member's PIN. */
+  async unlock(pin: string): Promise<void> {
+    await expect(this.page.getByRole('heading', { name: 'صفحه قفل است' })).toBeVisible();
+    await this.typePin(pin);
+    await expect(this.page.getByRole('heading', { name: 'صفحه قفل است' })).toHaveCount(0);
   }
 
   searchBox() {
@@ -101,12 +130,12 @@ export class CounterPage {
   }
 
   /**
-   * Enrols a fresh tablet with the link, starts a shift and waits for the demo inventory and the
-   * service worker.
+   * Enrols a fresh tablet with the link, signs `member` in and waits for the demo inventory and
+   * the service worker.
    */
-  async setUp(enrolmentLink: string, staffId: string, staffName: string): Promise<void> {
+  async setUp(enrolmentLink: string, member: StaffSignIn): Promise<void> {
     await this.enrol(enrolmentLink);
-    await this.startShift(staffId, staffName);
+    await this.signIn(member);
     // The demo inventory holds 5,000 cards, a few of them revoked or returned.
     await this.waitForInventory(4900);
     await this.waitForServiceWorker();

@@ -39,7 +39,7 @@ test('a new tablet enrols with the printed link, hands over offline, syncs, and 
   const counter = new CounterPage(page);
   const [printedLink] = registry.printedEnrolmentLinks();
   expect(printedLink).toMatch(new RegExp(`^${registry.url}/enrol\\?code=\\d{12}$`));
-  await counter.setUp(printedLink!, 'S-07', 'مریم احمدی');
+  await counter.setUp(printedLink!, registry.demoStaff('clerk'));
   const [card] = (await registry.readyCards(1, 3)) as [Card];
 
   await context.setOffline(true);
@@ -95,14 +95,14 @@ test('a tablet re-enrolled to another center shows only that center’s cards', 
   await registry.putCenter('AUD-1', { name: 'مرکز آزمایشی ۱' });
   await registry.loadCards('AUD-1', [{ cardId: 'A-0000001' }, { cardId: 'A-0000002' }]);
   const counter = new CounterPage(page);
-  await counter.setUp(await registry.enrolmentLink('DEMO-01'), 'S-07', 'مریم احمدی');
+  await counter.setUp(await registry.enrolmentLink('DEMO-01'), registry.demoStaff('clerk'));
   const [demoCard] = (await registry.readyCards(1)) as [Card];
   await expect(page.getByText('همگام', { exact: true })).toBeVisible({ timeout: 30_000 });
 
   await page.goto(await registry.enrolmentLink('AUD-1'));
   await expect(page.getByText(/این دستگاه اکنون در «.*» ثبت است/)).toBeVisible();
   await page.getByRole('button', { name: 'ثبت دستگاه' }).click();
-  await counter.startShift('S-07', 'مریم احمدی');
+  await counter.signIn(registry.demoStaff('clerk'));
   await expect
     .poll(async () => (await page.getByTestId('count-ready').textContent()) ?? '', {
       timeout: 30_000,
@@ -120,7 +120,7 @@ test('a withdrawn tablet says so, refuses handovers, and gives its unsent events
   registry,
 }) => {
   const counter = new CounterPage(page);
-  await counter.setUp(await registry.enrolmentLink(), 'S-07', 'مریم احمدی');
+  await counter.setUp(await registry.enrolmentLink(), registry.demoStaff('clerk'));
   const [sent, kept, refused] = (await registry.readyCards(3, 5)) as [Card, Card, Card];
   await counter.findCard(sent);
   await counter.handOverOpenCard();

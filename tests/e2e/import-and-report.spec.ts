@@ -70,7 +70,7 @@ test('imports a manifest through the file picker, hands over two of its cards, a
   registry,
 }) => {
   const counter = new CounterPage(page);
-  await counter.setUp(await registry.enrolmentLink(), 'S-07', 'مریم احمدی');
+  await counter.setUp(await registry.enrolmentLink(), registry.demoStaff('clerk'));
   await registry.stop();
   await context.setOffline(true);
 

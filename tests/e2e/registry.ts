@@ -49,6 +49,13 @@ const PRINTED_ENROLMENT_LINK = /https?:\/\/\S+\/enrol\?code=\d{12}/g;
 /** The demo staff's lines of the banner: `  staff S-101 زهرا رضایی (clerk), PIN 482913`. */
 const PRINTED_STAFF_PIN = /^ {2}staff (\S+) (.+) \((clerk|supervisor)\), PIN (\d{4,8})$/gm;
 
+/** Who signs in on a test tablet: what the sign-in screen shows and the PIN typed. */
+export interface StaffSignIn {
+  staffId: string;
+  name: string;
+  pin: string;
+}
+
 export class MockRegistry {
   private child: ChildProcess | null = null;
   /** What the last start printed: its banner, with the enrolment links. */
@@ -159,6 +166,13 @@ export class MockRegistry {
         pin: pin!,
       }),
     );
+  }
+
+  /** The demo clerk (S-101) or supervisor (S-201) with the PIN the last start printed. */
+  demoStaff(role: 'clerk' | 'supervisor'): StaffSignIn {
+    const member = this.printedStaffPins().find((printed) => printed.role === role);
+    if (!member) throw new Error(`the registry printed no demo ${role}`);
+    return member;
   }
 
   /** Adds a member to a center's roster with their first PIN, as the registry's administrator. */

@@ -34,7 +34,7 @@ for (const viewport of [
     await shoot(page, `${viewport.name}-en-enrolment`);
     await page.getByRole('button', { name: 'تغییر زبان به فارسی' }).click();
     await counter.enrol(await registry.enrolmentLink());
-    await counter.startShift('S-07', 'مریم احمدی');
+    await counter.signIn(registry.demoStaff('clerk'));
     await counter.waitForInventory(4900);
     await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
 

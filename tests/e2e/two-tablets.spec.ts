@@ -5,7 +5,7 @@ import type { Browser, BrowserContext } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { CounterPage } from './counter-page.ts';
 import type { Card } from '../../src/protocol/protocol.ts';
-import type { MockRegistry } from './registry.ts';
+import type { MockRegistry, StaffSignIn } from './registry.ts';
 
 interface Tablet {
   context: BrowserContext;
@@ -15,8 +15,7 @@ interface Tablet {
 async function openTablet(
   browser: Browser,
   registry: MockRegistry,
-  staffId: string,
-  staffName: string,
+  member: StaffSignIn,
 ): Promise<Tablet> {
   const context = await browser.newContext({
     locale: 'fa-IR',
@@ -25,7 +24,7 @@ async function openTablet(
     serviceWorkers: 'allow',
   });
   const counter = new CounterPage(await context.newPage());
-  await counter.setUp(await registry.enrolmentLink(), staffId, staffName);
+  await counter.setUp(await registry.enrolmentLink(), member);
   return { context, counter };
 }
 
@@ -40,8 +39,8 @@ test('both tablets offline hand over different cards; after reconnecting each se
   browser,
   registry,
 }) => {
-  const a = await openTablet(browser, registry, 'S-01', 'مریم احمدی');
-  const b = await openTablet(browser, registry, 'S-02', 'حسین رضایی');
+  const a = await openTablet(browser, registry, registry.demoStaff('clerk'));
+  const b = await openTablet(browser, registry, registry.demoStaff('supervisor'));
   const [cardOfA, cardOfB] = (await registry.readyCards(2)) as [Card, Card];
 
   await registry.stop();
@@ -69,12 +68,12 @@ test('both tablets offline hand over different cards; after reconnecting each se
   await a.counter.findCard(cardOfB);
   await expect(a.counter.page.getByText(HANDED_OVER)).toBeVisible({ timeout: 30_000 });
   await expect(a.counter.page.getByText(ELSEWHERE)).toBeVisible();
-  await expect(a.counter.page.getByText(/S-02/)).toBeVisible();
+  await expect(a.counter.page.getByText(/S-201/)).toBeVisible();
   await expect(a.counter.page.getByRole('link', { name: 'تحویل کارت' })).toHaveCount(0);
 
   await b.counter.findCard(cardOfA);
   await expect(b.counter.page.getByText(HANDED_OVER)).toBeVisible({ timeout: 30_000 });
-  await expect(b.counter.page.getByText(/S-01/)).toBeVisible();
+  await expect(b.counter.page.getByText(/S-101/)).toBeVisible();
 
   const events = await eventsOf(registry, [cardOfA.cardId, cardOfB.cardId]);
   expect(events.map((event) => event.cardId).sort()).toEqual(
@@ -89,8 +88,8 @@ test('both tablets offline hand over the same card: one is accepted, the other w
   browser,
   registry,
 }) => {
-  const a = await openTablet(browser, registry, 'S-01', 'مریم احمدی');
-  const b = await openTablet(browser, registry, 'S-02', 'حسین رضایی');
+  const a = await openTablet(browser, registry, registry.demoStaff('clerk'));
+  const b = await openTablet(browser, registry, registry.demoStaff('supervisor'));
   const [card] = await registry.readyCards(1, 5);
 
   await a.context.setOffline(true);
@@ -119,7 +118,7 @@ test('both tablets offline hand over the same card: one is accepted, the other w
   const entry = bPage.getByRole('listitem').filter({ hasText: card!.cardId });
   await expect(entry.getByText('تعارض', { exact: true })).toBeVisible();
   await expect(entry.getByText(/دلیل سامانه:/)).toContainText(/handed.over/i);
-  await expect(entry.getByText(/S-01/)).toBeVisible();
+  await expect(entry.getByText(/S-101/)).toBeVisible();
 
   // The registry holds A's handover only, once.
   const events = await eventsOf(registry, [card!.cardId]);
@@ -133,7 +132,7 @@ test('a card revoked while the tablet was offline is refused after the next sync
   browser,
   registry,
 }) => {
-  const tablet = await openTablet(browser, registry, 'S-01', 'مریم احمدی');
+  const tablet = await openTablet(browser, registry, registry.demoStaff('clerk'));
   const [handedOverOffline, stillOnShelf] = (await registry.readyCards(2, 8)) as [Card, Card];
   const page = tablet.counter.page;
 

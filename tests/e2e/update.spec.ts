@@ -18,7 +18,7 @@ test('an update waits for the open handover form, then keeps the outbox, which s
 }) => {
   const counter = new CounterPage(page);
   const [pendingCard, formCard] = await registry.readyCards(2, 3);
-  await counter.setUp(await registry.enrolmentLink(), 'S-07', 'مریم احمدی');
+  await counter.setUp(await registry.enrolmentLink(), registry.demoStaff('clerk'));
   await page.getByRole('link', { name: 'تنظیمات' }).click();
   await expect(page.getByText(/نسخه‌ی برنامه:/)).not.toContainText(NEXT_VERSION);
 
