@@ -221,7 +221,7 @@ function useHandoverDraftsFollowShift(staffId: string | null, settingsRead: bool
 }
 
 function Layout({ updates }: { updates?: UpdateHandle }) {
-  const { t, language } = useI18n();
+  const { t, language, digits } = useI18n();
   const { db, syncEngine, now } = useServices();
   const settings = useSettings();
   const location = useLocation();
@@ -298,7 +298,7 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
             <>
               <span className="on-duty">
                 <span className="visually-hidden">{t('signedInAsLabel')}: </span>
-                {t('signedInAs', { name: shift.staffName, id: shift.staffId })}
+                {t('signedInAs', { name: shift.staffName, id: digits(shift.staffId) })}
                 <MyHandoversToday staffId={shift.staffId} />
               </span>
               <button

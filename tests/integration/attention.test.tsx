@@ -108,6 +108,37 @@ describe('needs attention', () => {
     });
   });
 
+  it('lets a clerk settle an item with a supervisor’s approval in the dialog, the clerk staying signed in', async () => {
+    const card = reza();
+    const { db } = await renderApp({ cards: [card], route: '/attention' });
+    await handOverAndRefuse(
+      db,
+      card,
+      'rejected',
+      'recipient national code does not match the card',
+    );
+    const user = userEvent.setup();
+    const entry = await screen.findByRole('listitem', { name: /رضا رضایی/ });
+    expect(within(entry).getByText(/تأیید سرپرست می‌خواهد/)).toBeInTheDocument();
+    await user.type(within(entry).getByLabelText('یادداشت سرپرست'), 'کارت اشتباه انتخاب شده بود');
+    await user.click(within(entry).getByRole('button', { name: 'ابطال این تحویل' }));
+    const dialog = await screen.findByRole('dialog', { name: 'تأیید سرپرست' });
+    expect(dialog).toHaveTextContent('رسیدگی به مورد');
+    await user.click(
+      within(dialog).getByRole('button', { name: new RegExp(TEST_SUPERVISOR.name) }),
+    );
+    await user.keyboard(`${TEST_SUPERVISOR.pin}{Enter}`);
+
+    expect(await screen.findByText('موردی برای رسیدگی نیست.')).toBeInTheDocument();
+    const resolution = (await db.events.toArray()).find(
+      (record) => record.type === 'attention_resolved',
+    );
+    expect(resolution).toMatchObject({
+      staffId: 'S-07',
+      event: { resolution: 'voided', note: 'کارت اشتباه انتخاب شده بود' },
+    });
+  });
+
   it('marks a conflict resolved with a note, reached from the card, and the card’s history shows it', async () => {
     const card = zahra();
     const { db } = await renderApp({
