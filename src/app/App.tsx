@@ -290,9 +290,7 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
               <NavLink to="/settings">{t('navSettings')}</NavLink>
             ) : null}
           </nav>
-        ) : (
-          <span />
-        )}
+        ) : null}
         <div className="header-tools">
           {working && shift ? (
             <>
