@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
-import { NavLink, Route, Routes, useLocation } from 'react-router';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { liveQuery } from 'dexie';
 import { I18nProvider, useI18n } from '../ui/i18n.tsx';
 import {
@@ -17,7 +17,15 @@ import { SearchScreen } from '../features/search/SearchScreen.tsx';
 import { CardScreen } from '../features/card/CardScreen.tsx';
 import { HandoverScreen } from '../features/card/HandoverScreen.tsx';
 import { TodayScreen } from '../features/today/TodayScreen.tsx';
-import { ShiftScreen } from '../features/shift/ShiftScreen.tsx';
+import { SignInScreen } from '../features/sign-in/SignInScreen.tsx';
+import { LockScreen } from '../features/sign-in/LockScreen.tsx';
+import type { SignedIn } from '../features/sign-in/PinStep.tsx';
+import { dropAllHandoverDrafts, isHandoverPath } from '../features/card/handover-draft.ts';
+import { MyHandoversToday } from '../features/today/MyHandoversToday.tsx';
+import { endShift, lockShift } from '../db/staff.ts';
+import { permission } from '../domain/staff-roles.ts';
+import { SupervisorOnly } from './SupervisorOnly.tsx';
+import { useIdleLock } from './use-idle-lock.ts';
 import { SettingsScreen } from '../features/settings/SettingsScreen.tsx';
 import { SyncIndicator } from '../features/sync-status/SyncIndicator.tsx';
 import { AttentionScreen } from '../features/attention/AttentionScreen.tsx';
@@ -187,11 +195,59 @@ function useSyncAfterNewEvents() {
   );
 }
 
+/**
+ * The open handover form is kept (in memory) only while its route is on screen, a lock included;
+ * every draft goes when the shift changes hands or ends, and the counter then opens at search.
+ */
+function useHandoverDraftsFollowShift(staffId: string | null, settingsRead: boolean) {
+  const { pathname } = useLocation();
+  const navigate = useNavigate();
+  const lastStaffId = useRef<string | null | undefined>(undefined);
+  useEffect(() => {
+    if (!isHandoverPath(pathname)) dropAllHandoverDrafts();
+  }, [pathname]);
+  // Drafts belong to this running app; one rendered after it (a test's next app) starts empty.
+  useEffect(() => () => dropAllHandoverDrafts(), []);
+  useEffect(() => {
+    if (!settingsRead) return;
+    const before = lastStaffId.current;
+    lastStaffId.current = staffId;
+    // Another tab, or this one, put someone else on shift (or ended it).
+    if (before !== undefined && before !== null && before !== staffId) {
+      dropAllHandoverDrafts();
+      void navigate('/', { replace: true });
+    }
+  }, [staffId, settingsRead, navigate]);
+}
+
 function Layout({ updates }: { updates?: UpdateHandle }) {
-  const { t, language } = useI18n();
-  const { db, syncEngine } = useServices();
+  const { t, language, digits } = useI18n();
+  const { db, syncEngine, now } = useServices();
   const settings = useSettings();
   const location = useLocation();
+  const navigate = useNavigate();
+  const { shift } = settings;
+  const enrolled = isEnrolled(settings);
+  const locked = shift?.locked ?? false;
+  const working = enrolled && shift !== null && !locked;
+  useHandoverDraftsFollowShift(shift?.staffId ?? null, settings.deviceId !== '');
+  const lock = useCallback(() => void lockShift(db), [db]);
+  useIdleLock({
+    enabled: working,
+    idleMinutes: settings.rules.idleLockMinutes,
+    now,
+    onIdle: lock,
+  });
+  const onSignedIn = useCallback(
+    (result: SignedIn) => {
+      // Someone new: nothing of the last member's open work stays (signIn ended their shift).
+      if (!result.continued) {
+        dropAllHandoverDrafts();
+        void navigate('/', { replace: true });
+      }
+    },
+    [navigate],
+  );
   const syncState = useSyncState();
   const importRunning = useImportRunning(db);
   const updateHold: UpdateHold = location.pathname.endsWith('/handover')
@@ -218,7 +274,8 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
             <span className="tagline">{t('appTagline')}</span>
           </span>
         </div>
-        {settings.deviceId && !isEnrolled(settings) ? null : (
+        {/* No way anywhere while no one is signed in or the screen is locked. */}
+        {working && shift ? (
           <nav aria-label={t('appName')} className="main-nav">
             <NavLink to="/" end>
               {t('navSearch')}
@@ -226,13 +283,38 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
             <NavLink to="/today">{t('navToday')}</NavLink>
             <NavLink to="/attention">{t('navAttention')}</NavLink>
             <NavLink to="/report">{t('navReport')}</NavLink>
-            <NavLink to="/import">{t('navImport')}</NavLink>
-            <NavLink to="/settings">{t('navSettings')}</NavLink>
+            {permission(shift.role, 'import-manifest') === 'allowed' ? (
+              <NavLink to="/import">{t('navImport')}</NavLink>
+            ) : null}
+            {permission(shift.role, 'change-local-settings') === 'allowed' ? (
+              <NavLink to="/settings">{t('navSettings')}</NavLink>
+            ) : null}
           </nav>
-        )}
+        ) : null}
         <div className="header-tools">
-          {settings.shift ? (
-            <span className="on-duty">{t('shiftOnDuty', { name: settings.shift.staffName })}</span>
+          {working && shift ? (
+            <>
+              <span className="on-duty">
+                <span className="visually-hidden">{t('signedInAsLabel')}: </span>
+                {t('signedInAs', { name: shift.staffName, id: digits(shift.staffId) })}
+                <MyHandoversToday staffId={shift.staffId} />
+              </span>
+              <button
+                type="button"
+                className="button button-small"
+                aria-label={t('lockButtonLabel')}
+                onClick={lock}
+              >
+                {t('lockButton')}
+              </button>
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => void endShift(db)}
+              >
+                {t('endShiftButton')}
+              </button>
+            </>
           ) : null}
           <button
             type="button"
@@ -256,8 +338,11 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
             none flashes up and is replaced (a search box, then the enrolment form). */}
         {!settings.deviceId ? null : !isEnrolled(settings) ? (
           <EnrolmentScreen />
-        ) : !settings.shift ? (
-          <ShiftScreen />
+        ) : !shift ? (
+          <SignInScreen onSignedIn={onSignedIn} />
+        ) : shift.locked ? (
+          // Instead of the routes, not over them: nothing personal is left in the page.
+          <LockScreen shift={shift} onSignedIn={onSignedIn} />
         ) : (
           <Routes>
             <Route path="/enrol" element={<EnrolmentScreen />} />
@@ -267,15 +352,32 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
             <Route path="/today" element={<TodayScreen />} />
             <Route path="/attention" element={<AttentionScreen />} />
             <Route path="/report" element={<ReportScreen />} />
-            <Route path="/import" element={<ImportScreen />} />
+            <Route
+              path="/import"
+              element={
+                <SupervisorOnly
+                  key={shift.staffId}
+                  action="import-manifest"
+                  screenName={t('navImport')}
+                >
+                  <ImportScreen />
+                </SupervisorOnly>
+              }
+            />
             <Route
               path="/settings"
               element={
-                <SettingsScreen>
-                  <LeaveCenterPanel />
-                  <StoragePanel />
-                  <InstallPanel />
-                </SettingsScreen>
+                <SupervisorOnly
+                  key={shift.staffId}
+                  action="change-local-settings"
+                  screenName={t('navSettings')}
+                >
+                  <SettingsScreen>
+                    <LeaveCenterPanel />
+                    <StoragePanel />
+                    <InstallPanel />
+                  </SettingsScreen>
+                </SupervisorOnly>
               }
             />
             <Route path="*" element={<SearchScreen />} />

@@ -6,6 +6,7 @@ import '@fontsource/vazirmatn/700.css';
 import './styles.css';
 import { appDatabase } from '../db/database.ts';
 import { ensureDeviceIdentity } from '../db/settings.ts';
+import { lockShift } from '../db/staff.ts';
 import { SyncEngine } from '../sync/engine.ts';
 import { withSyncLock } from '../sync/tab-lock.ts';
 import { createServices } from '../services/services.tsx';
@@ -19,6 +20,9 @@ async function boot() {
   const db = appDatabase();
   try {
     await ensureDeviceIdentity(db);
+    // A reload or a restart never skips the PIN (decision 022): a shift still open starts
+    // locked, before anything of it is on screen. Here, not in App, which tests render unlocked.
+    await lockShift(db);
   } catch (error) {
     root.render(<StorageUnavailable error={error} />);
     return;

@@ -5,10 +5,12 @@ describe('createI18n', () => {
   it.each([
     ['fa', 'syncPendingCount', { count: 12 }, '۱۲ در انتظار'],
     ['en', 'syncPendingCount', { count: 12 }, '12 pending'],
-    ['en', 'shiftOnDuty', { name: 'مریم احمدی' }, 'On duty: \u2068مریم احمدی\u2069'],
-    ['fa', 'shiftOnDuty', { name: 'مریم احمدی' }, 'متصدی: مریم احمدی'],
-    ['fa', 'shiftOnDuty', { name: 'Maryam' }, 'متصدی: \u2068Maryam\u2069'],
-    ['en', 'shiftOnDuty', { name: 'Maryam' }, 'On duty: Maryam'],
+    ['en', 'myHandoversToday', { count: 12 }, 'Your handovers today: 12'],
+    ['fa', 'myHandoversToday', { count: 12 }, 'تحویل‌های امروز شما: ۱۲'],
+    ['en', 'signedInAs', { name: 'مریم احمدی', id: 'S-07' }, '\u2068مریم احمدی\u2069 (S-07)'],
+    ['fa', 'signedInAs', { name: 'مریم احمدی', id: 'S-07' }, 'مریم احمدی (\u2068S-07\u2069)'],
+    ['fa', 'signedInAs', { name: 'Maryam', id: 'S-07' }, '\u2068Maryam\u2069 (\u2068S-07\u2069)'],
+    ['en', 'signedInAs', { name: 'Maryam', id: 'S-07' }, 'Maryam (S-07)'],
     [
       'en',
       'attentionRegistryReason',

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderApp } from './render-app.tsx';
+import { TEST_SUPERVISOR } from '../factories/staff.ts';
 import { createCard, holderHandover } from '../factories/cards.ts';
 import { testCommandContext } from '../factories/context.ts';
 import { handoverAtAnotherCounter } from '../factories/events.ts';
@@ -52,7 +53,11 @@ const reza = () =>
 describe('needs attention', () => {
   it('lists a conflict with the registry’s reason and who handed the card over at the other counter', async () => {
     const card = zahra();
-    const { db } = await renderApp({ cards: [card], route: '/attention' });
+    const { db } = await renderApp({
+      cards: [card],
+      route: '/attention',
+      signedIn: TEST_SUPERVISOR,
+    });
     await handOverAndRefuse(db, card, 'conflict', 'card C-0000301 is handed_over', {
       ...card,
       status: 'handed_over',
@@ -72,7 +77,11 @@ describe('needs attention', () => {
 
   it('voids a rejected handover with the supervisor’s note: the card is ready again and the list empties', async () => {
     const card = reza();
-    const { db } = await renderApp({ cards: [card], route: '/attention' });
+    const { db } = await renderApp({
+      cards: [card],
+      route: '/attention',
+      signedIn: TEST_SUPERVISOR,
+    });
     await handOverAndRefuse(
       db,
       card,
@@ -94,6 +103,37 @@ describe('needs attention', () => {
     );
     expect(resolution).toMatchObject({
       syncState: 'local',
+      staffId: TEST_SUPERVISOR.staffId,
+      event: { resolution: 'voided', note: 'کارت اشتباه انتخاب شده بود' },
+    });
+  });
+
+  it('lets a clerk settle an item with a supervisor’s approval in the dialog, the clerk staying signed in', async () => {
+    const card = reza();
+    const { db } = await renderApp({ cards: [card], route: '/attention' });
+    await handOverAndRefuse(
+      db,
+      card,
+      'rejected',
+      'recipient national code does not match the card',
+    );
+    const user = userEvent.setup();
+    const entry = await screen.findByRole('listitem', { name: /رضا رضایی/ });
+    expect(within(entry).getByText(/تأیید سرپرست می‌خواهد/)).toBeInTheDocument();
+    await user.type(within(entry).getByLabelText('یادداشت سرپرست'), 'کارت اشتباه انتخاب شده بود');
+    await user.click(within(entry).getByRole('button', { name: 'ابطال این تحویل' }));
+    const dialog = await screen.findByRole('dialog', { name: 'تأیید سرپرست' });
+    expect(dialog).toHaveTextContent('رسیدگی به مورد');
+    await user.click(
+      within(dialog).getByRole('button', { name: new RegExp(TEST_SUPERVISOR.name) }),
+    );
+    await user.keyboard(`${TEST_SUPERVISOR.pin}{Enter}`);
+
+    expect(await screen.findByText('موردی برای رسیدگی نیست.')).toBeInTheDocument();
+    const resolution = (await db.events.toArray()).find(
+      (record) => record.type === 'attention_resolved',
+    );
+    expect(resolution).toMatchObject({
       staffId: 'S-07',
       event: { resolution: 'voided', note: 'کارت اشتباه انتخاب شده بود' },
     });
@@ -101,7 +141,11 @@ describe('needs attention', () => {
 
   it('marks a conflict resolved with a note, reached from the card, and the card’s history shows it', async () => {
     const card = zahra();
-    const { db } = await renderApp({ cards: [card], route: `/cards/${card.cardId}` });
+    const { db } = await renderApp({
+      cards: [card],
+      route: `/cards/${card.cardId}`,
+      signedIn: TEST_SUPERVISOR,
+    });
     await handOverAndRefuse(db, card, 'conflict', 'card is revoked', {
       ...card,
       status: 'revoked',

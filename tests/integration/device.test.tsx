@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderApp } from './render-app.tsx';
+import { TEST_SUPERVISOR } from '../factories/staff.ts';
 import { createCard, holderHandover } from '../factories/cards.ts';
 import { testCommandContext } from '../factories/context.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
@@ -42,7 +43,11 @@ describe('device storage', () => {
 
   it('warns on the settings screen when storage may be cleared, says what to do, and can ask again', async () => {
     const storage = installFakeStorage({ persisted: false });
-    await renderApp({ route: '/settings', settings: { language: 'en' } });
+    await renderApp({
+      route: '/settings',
+      signedIn: TEST_SUPERVISOR,
+      settings: { language: 'en' },
+    });
     expect(
       await screen.findByText(
         'Not persistent: if the device runs low on space, the browser may clear this app’s data.',
@@ -58,7 +63,7 @@ describe('device storage', () => {
 
   it('says so when storage is persistent', async () => {
     installFakeStorage({ persisted: true });
-    await renderApp({ route: '/settings' });
+    await renderApp({ route: '/settings', signedIn: TEST_SUPERVISOR });
     expect(
       await screen.findByText('ماندگار: مرورگر داده‌های این برنامه را خودبه‌خود پاک نمی‌کند.'),
     ).toBeInTheDocument();
@@ -67,7 +72,11 @@ describe('device storage', () => {
   });
 
   it('explains installing from the browser menu where no install offer came', async () => {
-    await renderApp({ route: '/settings', settings: { language: 'en' } });
+    await renderApp({
+      route: '/settings',
+      signedIn: TEST_SUPERVISOR,
+      settings: { language: 'en' },
+    });
     expect(
       await screen.findByText(/open the browser menu and choose “Add to Home screen”/),
     ).toBeInTheDocument();
@@ -102,7 +111,11 @@ describe('installing', () => {
   it('offers the browser’s install sheet on the settings screen when the browser makes the offer', async () => {
     const { listenForInstallPrompt } = await import('../../src/pwa/install-prompt.ts');
     listenForInstallPrompt(window);
-    await renderApp({ route: '/settings', settings: { language: 'en' } });
+    await renderApp({
+      route: '/settings',
+      signedIn: TEST_SUPERVISOR,
+      settings: { language: 'en' },
+    });
     const prompt = vi.fn(async () => undefined);
     const offer = Object.assign(new Event('beforeinstallprompt', { cancelable: true }), {
       prompt,

@@ -19,6 +19,7 @@ import { handoverAtAnotherCounter } from '../factories/events.ts';
 import { testCommandContext } from '../factories/context.ts';
 import { FIXED_NOW } from '../factories/time.ts';
 import { renderApp } from './render-app.tsx';
+import { TEST_SUPERVISOR } from '../factories/staff.ts';
 
 const CODE = '1234-5678-9015';
 
@@ -58,7 +59,7 @@ describe('a tablet that belongs to no center', () => {
     await renderApp({ route: '/report', enrolment: null, signedIn: null });
     expect(await screen.findByRole('heading', { name: fa.enrolTitle })).toBeInTheDocument();
     expect(screen.queryByRole('navigation')).toBeNull();
-    expect(screen.queryByRole('heading', { name: fa.shiftTitle })).toBeNull();
+    expect(screen.queryByRole('heading', { name: fa.signInTitle })).toBeNull();
   });
 
   it('enrols from the printed link: the code is filled in, one tap, then the counter opens', async () => {
@@ -71,10 +72,11 @@ describe('a tablet that belongs to no center', () => {
     });
     expect(await screen.findByLabelText(fa.enrolCode)).toHaveValue('123456789015');
     await userEvent.setup().click(screen.getByRole('button', { name: fa.enrolSubmit }));
-    // The next screen: the shift, under the new center.
+    // The next screen: sign-in, under the new center, whose roster the first pull will bring.
     expect(
-      await screen.findByRole('heading', { name: fa.shiftTitle }, { timeout: 5000 }),
+      await screen.findByRole('heading', { name: fa.signInTitle }, { timeout: 5000 }),
     ).toBeInTheDocument();
+    expect(screen.getByText(fa.signInRosterEmpty)).toHaveAttribute('role', 'status');
     const settings = await readSettings(db);
     expect(isEnrolled(settings)).toBe(true);
     expect(settings).toMatchObject({ centerId: 'AUD-1', centerName: 'مرکز آزمایشی ۱' });
@@ -182,6 +184,7 @@ describe('an enrolled tablet', () => {
   it('shows the center and its rules from the registry in settings, with no token or proxy box to edit', async () => {
     await renderApp({
       route: '/settings',
+      signedIn: TEST_SUPERVISOR,
       settings: { language: 'en' },
       enrolment: {
         centerName: 'Test center',
@@ -200,6 +203,7 @@ describe('an enrolled tablet', () => {
     const { db } = await renderApp({
       cards: [createCard(), createCard()],
       route: '/settings',
+      signedIn: TEST_SUPERVISOR,
       settings: { language: 'en' },
     });
     const user = userEvent.setup();
@@ -227,7 +231,12 @@ describe('a withdrawn tablet', () => {
       });
       vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
       vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
-      const { db } = await renderApp({ cards, route: '/settings', settings: { language } });
+      const { db } = await renderApp({
+        cards,
+        route: '/settings',
+        signedIn: TEST_SUPERVISOR,
+        settings: { language },
+      });
       await recordHandover(db, holderHandover(cards[0]!), testCommandContext());
       await markDeviceWithdrawn(db, FIXED_NOW);
       expect(

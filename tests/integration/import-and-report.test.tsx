@@ -7,6 +7,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import Papa from 'papaparse';
 import { renderApp } from './render-app.tsx';
+import { TEST_SUPERVISOR } from '../factories/staff.ts';
 import { createCard, holderHandover } from '../factories/cards.ts';
 import { testCommandContext, testCommandContextAt } from '../factories/context.ts';
 import { onTestDay } from '../factories/time.ts';
@@ -60,7 +61,7 @@ const MANIFEST = [
 describe('manifest import screen', () => {
   it('imports a file from the picker, shows the summary and the rejected rows, and downloads them', async () => {
     const user = userEvent.setup();
-    const { db } = await renderApp({ route: '/import' });
+    const { db } = await renderApp({ route: '/import', signedIn: TEST_SUPERVISOR });
     await user.upload(
       screen.getByLabelText('انتخاب فایل فهرست'),
       new File([MANIFEST], 'shipment-1405-09.csv', { type: 'text/csv' }),
@@ -103,7 +104,7 @@ describe('manifest import screen', () => {
 
   it('says a second import of the same file changed nothing', async () => {
     const user = userEvent.setup();
-    await renderApp({ route: '/import' });
+    await renderApp({ route: '/import', signedIn: TEST_SUPERVISOR });
     const file = () => new File([MANIFEST], 'shipment.csv', { type: 'text/csv' });
     await user.upload(screen.getByLabelText('انتخاب فایل فهرست'), file());
     await screen.findByText(/shipment\.csv\u2069 تمام شد/);
@@ -117,7 +118,11 @@ describe('manifest import screen', () => {
 
   it('refuses a file without the required columns and names them, in English too', async () => {
     const user = userEvent.setup();
-    const { db } = await renderApp({ route: '/import', settings: { language: 'en' } });
+    const { db } = await renderApp({
+      route: '/import',
+      signedIn: TEST_SUPERVISOR,
+      settings: { language: 'en' },
+    });
     await user.upload(
       await screen.findByLabelText('Choose manifest file'),
       new File(['card_id,first_name\r\nC-1,Zahra\r\n'], 'bad.csv', { type: 'text/csv' }),
@@ -130,7 +135,7 @@ describe('manifest import screen', () => {
 
   it('keeps the import going when the manager leaves the screen, and shows its summary on return', async () => {
     const user = userEvent.setup();
-    const { db } = await renderApp({ route: '/import' });
+    const { db } = await renderApp({ route: '/import', signedIn: TEST_SUPERVISOR });
     await user.upload(
       screen.getByLabelText('انتخاب فایل فهرست'),
       new File([MANIFEST], 'shipment.csv', { type: 'text/csv' }),
@@ -143,7 +148,7 @@ describe('manifest import screen', () => {
   });
 
   it('imports a dropped file the same way', async () => {
-    await renderApp({ route: '/import', settings: { language: 'en' } });
+    await renderApp({ route: '/import', signedIn: TEST_SUPERVISOR, settings: { language: 'en' } });
     const zone = (await screen.findByText('Or drag the file onto this box and drop it.'))
       .parentElement!;
     const file = new File([MANIFEST], 'dropped.csv', { type: 'text/csv' });
@@ -308,7 +313,7 @@ describe('daily report screen', () => {
   it('takes the retention period from settings, in any digits', async () => {
     const user = userEvent.setup();
     const old = createCard({ updatedAt: '2026-11-01T08:00:00.000Z' });
-    const { db } = await renderApp({ cards: [old], route: '/settings' });
+    const { db } = await renderApp({ cards: [old], route: '/settings', signedIn: TEST_SUPERVISOR });
     const field = screen.getByLabelText('مهلت نگهداری کارت در مرکز (روز)');
     await user.clear(field);
     await user.type(field, '۰');

@@ -19,6 +19,8 @@ export interface AppSetup {
   /** Who is signed in (default TEST_CLERK); null: the sign-in screen shows. */
   signedIn?: TestStaffMember | null;
   now?: Date;
+  /** A clock the test moves (a lockout's countdown, the idle lock); overrides `now`. */
+  clock?: () => Date;
   syncEngine?: SyncEngine | null;
   /** What enrolment asks the registry with; by default nothing answers. */
   fetch?: typeof fetch;
@@ -36,6 +38,7 @@ export async function renderApp({
   settings = {},
   signedIn = TEST_CLERK,
   now = FIXED_NOW,
+  clock,
   syncEngine = null,
   fetch = NO_NETWORK,
   enrolment = {},
@@ -45,7 +48,7 @@ export async function renderApp({
   const services: Services = {
     db,
     syncEngine,
-    now: () => now,
+    now: clock ?? (() => now),
     makeEventId: nextTestEventId,
     fetch,
   };

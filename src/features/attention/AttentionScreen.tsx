@@ -9,6 +9,10 @@ import { CardStatusBadge, SyncStateBadge } from '../../ui/status.tsx';
 import { describeCommandError } from '../../ui/command-error.ts';
 import { useCommandContext, useServices, useSettings } from '../../services/services.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
+import { ApprovalDialog } from '../../ui/ApprovalDialog.tsx';
+import { permission } from '../../domain/staff-roles.ts';
+import type { Approval } from '../../db/staff.ts';
+import { useSupervisorApproval } from '../../services/use-supervisor-approval.ts';
 
 /** Events the registry refused, kept in front of staff until a supervisor settles each one. */
 export function AttentionScreen() {
@@ -48,10 +52,17 @@ function AttentionEntry({
 }) {
   const i18n = useI18n();
   const { t, language } = i18n;
-  const { db } = useServices();
-  const { timeZone } = useSettings();
+  const { db, now } = useServices();
+  const { timeZone, shift } = useSettings();
   const commandContext = useCommandContext();
+  const approval = useSupervisorApproval();
   const [note, setNote] = useState('');
+  // A clerk settles an item with a supervisor's approval: the chosen resolution waits for it.
+  const [awaitingApproval, setAwaitingApproval] = useState<
+    AttentionResolvedEvent['resolution'] | null
+  >(null);
+  const needsApproval =
+    shift !== null && permission(shift.role, 'resolve-attention') === 'needs-approval';
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const { record, card } = item;
@@ -60,13 +71,16 @@ function AttentionEntry({
   const titleId = `attention-${record.eventId}`;
   const canVoid = event.type === 'handover' && !record.voidedByEventId;
 
-  const resolve = async (resolution: AttentionResolvedEvent['resolution']) => {
+  const resolve = async (
+    resolution: AttentionResolvedEvent['resolution'],
+    approvedBy?: Approval,
+  ) => {
     setSaving(true);
     setError(null);
     try {
       const saved = await resolveAttention(
         db,
-        { eventId: record.eventId, resolution, note },
+        { eventId: record.eventId, resolution, note, ...(approvedBy ? { approvedBy } : {}) },
         commandContext(),
       );
       onResolved(saved.eventId);
@@ -74,6 +88,10 @@ function AttentionEntry({
       setError(describeCommandError(failure, i18n));
       setSaving(false);
     }
+  };
+  const choose = (resolution: AttentionResolvedEvent['resolution']) => {
+    if (needsApproval) setAwaitingApproval(resolution);
+    else void resolve(resolution);
   };
   // Enter in the note must not pick a resolution: each choice is its own button.
   const submit = (formEvent: FormEvent<HTMLFormElement>) => formEvent.preventDefault();
@@ -144,13 +162,14 @@ function AttentionEntry({
             required
           />
         </label>
+        {needsApproval ? <p className="muted">{t('attentionNeedsSupervisor')}</p> : null}
         <ErrorNotice message={error} />
         <div className="actions">
           {canVoid ? (
             <button
               type="button"
               className="button button-danger"
-              onClick={() => void resolve('voided')}
+              onClick={() => choose('voided')}
               disabled={saving || note.trim() === ''}
             >
               {t('attentionVoid')}
@@ -159,13 +178,27 @@ function AttentionEntry({
           <button
             type="button"
             className="button"
-            onClick={() => void resolve('noted')}
+            onClick={() => choose('noted')}
             disabled={saving || note.trim() === ''}
           >
             {t('attentionMarkResolved')}
           </button>
         </div>
       </form>
+      {awaitingApproval ? (
+        <ApprovalDialog
+          action={t('approvalActionResolve')}
+          supervisors={approval.supervisors}
+          approve={approval.approve}
+          now={now}
+          onCancel={() => setAwaitingApproval(null)}
+          onApproved={(approvedBy) => {
+            const resolution = awaitingApproval;
+            setAwaitingApproval(null);
+            void resolve(resolution, approvedBy);
+          }}
+        />
+      ) : null}
     </li>
   );
 }

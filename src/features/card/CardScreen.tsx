@@ -2,14 +2,18 @@ import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useI18n, type I18n } from '../../ui/i18n.tsx';
 import { CardStatusBadge, SyncStateBadge } from '../../ui/status.tsx';
-import { formatClockTime, formatJalaliDate } from '../../domain/jalali.ts';
+import { formatClockTime, formatJalaliDate, jalaliDayKey } from '../../domain/jalali.ts';
+import { permission, voidAction } from '../../domain/staff-roles.ts';
 import { voidHandover } from '../../db/handovers.ts';
+import type { Approval } from '../../db/staff.ts';
 import type { OutboxRecord, StoredCard, StoredEvent } from '../../db/records.ts';
 import { needsAttention } from '../../db/attention.ts';
 import { useCommandContext, useServices, useSettings } from '../../services/services.tsx';
 import { useCard, useCardHistory } from './use-card.ts';
 import { describeCommandError } from '../../ui/command-error.ts';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
+import { ApprovalDialog } from '../../ui/ApprovalDialog.tsx';
+import { useSupervisorApproval } from '../../services/use-supervisor-approval.ts';
 
 export interface CardScreenNotice {
   saved?: 'handover' | 'void';
@@ -221,20 +225,31 @@ function describeEvent(event: StoredEvent, t: I18n['t']): string {
 function VoidForm({ handover }: { handover: OutboxRecord }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { db } = useServices();
+  const { db, now } = useServices();
+  const { shift, timeZone } = useSettings();
   const commandContext = useCommandContext();
+  const approval = useSupervisorApproval();
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const [approving, setApproving] = useState(false);
   const navigate = useNavigate();
   const location = useLocation();
+  // Another's handover, or one of an earlier day: the clerk voids it with a supervisor's approval.
+  const needsApproval =
+    shift !== null &&
+    permission(shift.role, voidAction(handover, shift.staffId, jalaliDayKey(now(), timeZone))) ===
+      'needs-approval';
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const record = async (approvedBy?: Approval) => {
     setSaving(true);
     setError(null);
     try {
-      await voidHandover(db, { handoverEventId: handover.eventId, reason }, commandContext());
+      await voidHandover(
+        db,
+        { handoverEventId: handover.eventId, reason, ...(approvedBy ? { approvedBy } : {}) },
+        commandContext(),
+      );
       const notice: CardScreenNotice = { saved: 'void' };
       void navigate(location.pathname, { replace: true, state: notice });
     } catch (failure) {
@@ -244,10 +259,19 @@ function VoidForm({ handover }: { handover: OutboxRecord }) {
     }
   };
 
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (needsApproval) setApproving(true);
+    else void record();
+  };
+
   return (
     <form className="panel void-form" onSubmit={submit} aria-labelledby="void-title">
       <h2 id="void-title">{t('voidTitle')}</h2>
       <p className="muted">{t('voidIntro')}</p>
+      {needsApproval ? (
+        <p className="notice notice-warning">{t('voidNeedsSupervisorHint')}</p>
+      ) : null}
       <label className="field">
         <span>{t('voidReason')}</span>
         <textarea
@@ -263,8 +287,21 @@ function VoidForm({ handover }: { handover: OutboxRecord }) {
         className="button button-danger"
         disabled={saving || reason.trim() === ''}
       >
-        {t('voidConfirm')}
+        {t(needsApproval ? 'voidNeedsSupervisor' : 'voidConfirm')}
       </button>
+      {approving ? (
+        <ApprovalDialog
+          action={t('approvalActionVoid')}
+          supervisors={approval.supervisors}
+          approve={approval.approve}
+          now={now}
+          onCancel={() => setApproving(false)}
+          onApproved={(approvedBy) => {
+            setApproving(false);
+            void record(approvedBy);
+          }}
+        />
+      ) : null}
     </form>
   );
 }

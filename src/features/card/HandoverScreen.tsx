@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useI18n, type MessageKey } from '../../ui/i18n.tsx';
 import { NATIONAL_CODE_PROBLEM_MESSAGE } from '../../ui/code-problem.ts';
@@ -11,9 +11,14 @@ import { useCard } from './use-card.ts';
 import { describeCommandError } from '../../ui/command-error.ts';
 import type { CardScreenNotice } from './CardScreen.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
-
-type CheckName =
-  'identityVerified' | 'birthCertificateSeen' | 'feeCollected' | 'biometricConfirmed';
+import {
+  EMPTY_HANDOVER_DRAFT,
+  dropHandoverDraft,
+  keepHandoverDraft,
+  readHandoverDraft,
+  type CheckName,
+  type HandoverDraft,
+} from './handover-draft.ts';
 
 const CHECKS: Array<[CheckName, MessageKey]> = [
   ['identityVerified', 'handoverIdentity'],
@@ -28,13 +33,6 @@ const OLD_CARD_CHOICES: Array<[OldCardState, MessageKey]> = [
   ['none', 'handoverOldCardNone'],
 ];
 
-const NO_CHECKS: Record<CheckName, boolean> = {
-  identityVerified: false,
-  birthCertificateSeen: false,
-  feeCollected: false,
-  biometricConfirmed: false,
-};
-
 export function HandoverScreen() {
   const { cardId = '' } = useParams();
   const i18n = useI18n();
@@ -46,15 +44,23 @@ export function HandoverScreen() {
   const card = useCard(cardId);
   const formId = useId();
 
-  const [recipientKind, setRecipientKind] = useState<RecipientKind>('holder');
-  const [checks, setChecks] = useState(NO_CHECKS);
-  const [oldCard, setOldCard] = useState<OldCardState | null>(null);
-  const [proxy, setProxy] = useState({
-    nationalCode: '',
-    fullName: '',
-    relation: '',
-    documentRef: '',
-  });
+  const staffId = settings.shift?.staffId ?? '';
+  // What was ticked before a lock, if this member left it here (handover-draft.ts).
+  const [draft, setDraft] = useState<HandoverDraft>(
+    () => readHandoverDraft(staffId, cardId) ?? EMPTY_HANDOVER_DRAFT,
+  );
+  useEffect(() => {
+    if (staffId) keepHandoverDraft(staffId, cardId, draft);
+  }, [staffId, cardId, draft]);
+  const { recipientKind, checks, oldCard, proxy } = draft;
+  const setRecipientKind = (value: RecipientKind) =>
+    setDraft((current) => ({ ...current, recipientKind: value }));
+  const setChecks = (value: HandoverDraft['checks']) =>
+    setDraft((current) => ({ ...current, checks: value }));
+  const setOldCard = (value: OldCardState) =>
+    setDraft((current) => ({ ...current, oldCard: value }));
+  const setProxy = (value: HandoverDraft['proxy']) =>
+    setDraft((current) => ({ ...current, proxy: value }));
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -104,6 +110,7 @@ export function HandoverScreen() {
         },
         commandContext(),
       );
+      dropHandoverDraft(staffId, card.cardId);
       const notice: CardScreenNotice = { saved: 'handover' };
       void navigate(cardPath, { replace: true, state: notice });
     } catch (failure) {
@@ -230,7 +237,11 @@ export function HandoverScreen() {
           >
             {saving ? t('handoverSaving') : t('handoverConfirm')}
           </button>
-          <Link className="button" to={cardPath}>
+          <Link
+            className="button"
+            to={cardPath}
+            onClick={() => dropHandoverDraft(staffId, card.cardId)}
+          >
             {t('handoverCancel')}
           </Link>
         </div>

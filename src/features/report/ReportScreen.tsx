@@ -7,6 +7,7 @@ import {
   handoverReportRow,
   overdueReportFileName,
   overdueReportRow,
+  summarizeDay,
   type DaySummary,
 } from '../../domain/daily-report.ts';
 import {
@@ -22,6 +23,7 @@ import { describeCommandError } from '../../ui/command-error.ts';
 import { CSV_MIME_TYPE, saveFile, XLSX_MIME_TYPE } from '../../ui/save-file.ts';
 import { JalaliDatePicker, type JalaliDatePickerLabels } from '../../ui/JalaliDatePicker.tsx';
 import { useServices, useSettings } from '../../services/services.tsx';
+import { StaffFilter, staffOnDay } from '../../ui/StaffFilter.tsx';
 import { handoverReportCsv, overdueReportCsv } from './report-files.ts';
 import { useBacklog, useDayReport, type Backlog } from './use-report.ts';
 
@@ -37,6 +39,20 @@ export function ReportScreen() {
   const [chosenDay, setDay] = useState<string | null>(null);
   const dayKey = chosenDay ?? today;
   const report = useDayReport(dayKey, timeZone);
+  const [staffId, setStaffId] = useState('');
+  const staff = useMemo(() => staffOnDay(report?.records ?? []), [report]);
+  const chosenStaff = staff.some((member) => member.staffId === staffId) ? staffId : '';
+  // One member's figures on screen; the files keep the whole day, as the registry's report does.
+  const summary = useMemo(
+    () =>
+      report && chosenStaff
+        ? summarizeDay(
+            report.records.filter((record) => record.staffId === chosenStaff),
+            timeZone,
+          )
+        : report?.summary,
+    [report, chosenStaff, timeZone],
+  );
   const [exportError, setExportError] = useState<string | null>(null);
 
   const labels = useMemo<JalaliDatePickerLabels>(
@@ -113,7 +129,8 @@ export function ReportScreen() {
           {report.records.some((record) => record.detailsErasedAtMs !== undefined) ? (
             <p className="notice">{t('reportDetailsAtRegistry')}</p>
           ) : null}
-          <DayFigures summary={report.summary} />
+          <StaffFilter staff={staff} value={chosenStaff} onChange={setStaffId} />
+          {summary ? <DayFigures summary={summary} /> : null}
         </>
       )}
 

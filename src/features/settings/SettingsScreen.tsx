@@ -1,6 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { MAX_RETENTION_DAYS, updateSettings } from '../../db/settings.ts';
-import { endShift } from '../../db/staff.ts';
 import { toAsciiDigits } from '../../domain/digits.ts';
 import { formatClockTime, formatJalaliDate } from '../../domain/jalali.ts';
 import { useI18n } from '../../ui/i18n.tsx';
@@ -31,14 +30,6 @@ export function SettingsScreen({ children }: { children?: ReactNode }) {
       </fieldset>
       <CenterPanel />
       <RetentionForm />
-      {settings.shift ? (
-        <div className="panel">
-          <p>{t('shiftOnDuty', { name: settings.shift.staffName })}</p>
-          <button type="button" className="button" onClick={() => void endShift(db)}>
-            {t('shiftEnd')}
-          </button>
-        </div>
-      ) : null}
       {children}
       <p className="muted">{t('settingsVersion', { version: __TAHVIL_BUILD_ID__ })}</p>
     </section>

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { handoverRecordsOnDay } from '../../db/report.ts';
@@ -5,6 +6,7 @@ import { formatClockTime, formatJalaliDate, jalaliDayKey } from '../../domain/ja
 import { useI18n } from '../../ui/i18n.tsx';
 import { SyncStateBadge } from '../../ui/status.tsx';
 import { useServices, useSettings } from '../../services/services.tsx';
+import { StaffFilter, staffOnDay } from '../../ui/StaffFilter.tsx';
 
 export function TodayScreen() {
   const { t, digits, language } = useI18n();
@@ -17,18 +19,26 @@ export function TodayScreen() {
     async () => (await handoverRecordsOnDay(db, dayKey)).reverse(),
     [db, dayKey],
   );
-  const active = handovers?.filter((record) => !record.voidedByEventId).length ?? 0;
+  const [staffId, setStaffId] = useState('');
+  const staff = staffOnDay(handovers ?? []);
+  // A member who no longer appears (the day changed, their handover was erased) shows everyone.
+  const chosenStaff = staff.some((member) => member.staffId === staffId) ? staffId : '';
+  const shown = handovers?.filter((record) => !chosenStaff || record.staffId === chosenStaff);
+  const active = shown?.filter((record) => !record.voidedByEventId).length ?? 0;
 
   return (
     <section className="screen today-screen" aria-labelledby="today-title">
       <h1 id="today-title">
         {t('todayTitle', { date: formatJalaliDate(today, language, timeZone) })}
       </h1>
-      {handovers === undefined ? null : handovers.length === 0 ? (
+      {handovers === undefined || shown === undefined ? null : handovers.length === 0 ? (
         <p className="muted">{t('todayEmpty')}</p>
       ) : (
         <>
-          <p className="muted">{t('todayCount', { count: active })}</p>
+          <div className="toolbar">
+            <StaffFilter staff={staff} value={chosenStaff} onChange={setStaffId} />
+            <p className="muted">{t('todayCount', { count: active })}</p>
+          </div>
           <table className="today-table">
             <thead>
               <tr>
@@ -41,7 +51,7 @@ export function TodayScreen() {
               </tr>
             </thead>
             <tbody>
-              {handovers.map((record) => (
+              {shown.map((record) => (
                 <tr key={record.eventId} className={record.voidedByEventId ? 'voided' : undefined}>
                   <td>
                     <bdi>{formatClockTime(new Date(record.occurredAtMs), language, timeZone)}</bdi>
