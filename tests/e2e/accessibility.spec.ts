@@ -17,7 +17,7 @@ function titleWithName(prefix: string, card: Card): RegExp {
 interface Words {
   language: 'fa' | 'en';
   switchTo: string;
-  shiftTitle: string;
+  signInTitle: string;
   enrolTitle: string;
   navSearch: string;
   navToday: string;
@@ -42,7 +42,7 @@ interface Words {
 const PERSIAN: Words = {
   language: 'fa',
   switchTo: 'Switch to English',
-  shiftTitle: 'شروع نوبت کاری',
+  signInTitle: 'ورود به نوبت کاری',
   enrolTitle: 'ثبت این دستگاه در یک مرکز',
   navSearch: 'جستجو',
   navToday: 'تحویل‌های امروز',
@@ -67,7 +67,7 @@ const PERSIAN: Words = {
 const ENGLISH: Words = {
   language: 'en',
   switchTo: 'تغییر زبان به فارسی',
-  shiftTitle: 'Start your shift',
+  signInTitle: 'Sign in to your shift',
   enrolTitle: 'Enrol this tablet with a center',
   navSearch: 'Search',
   navToday: "Today's handovers",
