@@ -32,22 +32,28 @@ export async function readRoster(db: TahvilDatabase): Promise<StoredStaff[]> {
   return members.sort((a, b) => a.name.localeCompare(b.name, 'fa'));
 }
 
+export interface RosterWriteOptions extends EnrolmentGuard {
+  /** The registry's copy wins whatever its version: its versions started again (a replaced data set). */
+  anyVersion?: boolean;
+}
+
 /**
  * Stores one roster page and its cursor, for the enrolment `guard` names (refused with
- * CenterChangedError otherwise). A member older than the one stored is skipped; one who is no
- * longer active is signed out at once. Returns whether the signed-in member was signed out.
+ * CenterChangedError otherwise). A member older than the one stored is skipped (unless
+ * `anyVersion`); one who is no longer active is signed out at once. Returns whether the
+ * signed-in member was signed out.
  */
 export async function storeRosterPage(
   db: TahvilDatabase,
   members: readonly StaffMember[],
   cursor: string,
-  guard: EnrolmentGuard,
+  { anyVersion = false, ...guard }: RosterWriteOptions,
 ): Promise<{ signedOut: boolean }> {
   return db.transaction('rw', [db.staff, db.settings], async () => {
     await assertCenter(db, guard);
     const stored = await db.staff.bulkGet(members.map((member) => member.staffId));
     const newer = members.filter(
-      (member, index) => (stored[index]?.version ?? -Infinity) <= member.version,
+      (member, index) => anyVersion || (stored[index]?.version ?? -Infinity) <= member.version,
     );
     await db.staff.bulkPut(newer.map((member) => ({ ...member })));
     await db.settings.put({ key: ROSTER_CURSOR_ROW, value: cursor });

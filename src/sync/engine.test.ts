@@ -1,5 +1,7 @@
 // The engine with a fake clock and a scripted fetch: every request it makes is answered by the
 // test, so schedules, stops and state changes are checked exactly, without a network or timers.
+// The roster pull has its own responder (by default a roster with no changes), so a test about
+// cards answers only cards.
 // (tests/integration/sync-engine.test.ts runs the same engine against the real mock registry.)
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,6 +9,7 @@ import {
   BACKOFF_CAP_MS,
   MAX_RETRY_AFTER_MS,
   REQUEST_TIMEOUT_MS,
+  ROSTER_PAGE_LIMIT,
   SYNC_INTERVAL_MS,
   SYNC_SOON_DELAY_MS,
   SyncEngine,
@@ -18,20 +21,35 @@ import { recordHandover } from '../db/handovers.ts';
 import { claimPendingBatch } from '../db/outbox.ts';
 import { readSettings, readSyncMeta, updateSettings, writeSyncMeta } from '../db/settings.ts';
 import { attentionItems } from '../db/attention.ts';
+import { ROSTER_CURSOR_ROW, readRosterCursor, signIn, storeRosterPage } from '../db/staff.ts';
 import { createCard, holderHandover } from '../../tests/factories/cards.ts';
 import { TEST_DEVICE_ID, testCommandContext } from '../../tests/factories/context.ts';
-import { TEST_DEVICE_TOKEN, createTestDatabase } from '../../tests/factories/database.ts';
-import { FIXED_NOW } from '../../tests/factories/time.ts';
+import {
+  TEST_DEVICE_TOKEN,
+  createTestDatabase,
+  enrolTestTablet,
+} from '../../tests/factories/database.ts';
+import {
+  TEST_CLERK,
+  TEST_OTHER_CLERK,
+  TEST_SUPERVISOR,
+  testStaffMember,
+} from '../../tests/factories/staff.ts';
+import { FIXED_NOW, FIXED_NOW_ISO } from '../../tests/factories/time.ts';
 import {
   DEFAULT_CENTER_RULES,
+  MAX_STAFF_PULL_LIMIT,
+  staffPath,
   type Card,
   type PullResponse,
   type PushRequest,
   type PushResponse,
+  type StaffMember,
+  type StaffPullResponse,
 } from '../protocol/protocol.ts';
 import { FakeClock } from '../../tests/factories/fake-clock.ts';
 
-type Route = 'health' | 'events' | 'cards';
+type Route = 'health' | 'events' | 'cards' | 'staff';
 type Responder = (request: {
   route: Route;
   url: URL;
@@ -56,8 +74,19 @@ const emptyPage = (cursor = 'c0'): PullResponse => ({
   remaining: 0,
 });
 
-/** A fetch answered by `respond`; it records every request so tests can say what was sent. */
-function scriptedFetch(respond: Responder) {
+/** The roster page of a registry whose roster has not changed since the cursor asked from. */
+const rosterAtRest: Responder = ({ url }) =>
+  json({
+    items: [],
+    cursor: url.searchParams.get('cursor') ?? '',
+    hasMore: false,
+  } satisfies StaffPullResponse);
+
+/**
+ * A fetch answered by `respond` (and the roster pull by `roster`); it records every request so
+ * tests can say what was sent.
+ */
+function scriptedFetch(respond: Responder, roster: Responder = rosterAtRest) {
   const requests: Array<{ route: Route; url: URL; body: unknown; headers: Headers }> = [];
   const fetchFn = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(String(input));
@@ -65,10 +94,13 @@ function scriptedFetch(respond: Responder) {
       ? 'health'
       : url.pathname.endsWith('/events')
         ? 'events'
-        : 'cards';
+        : url.pathname.endsWith('/staff')
+          ? 'staff'
+          : 'cards';
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
     requests.push({ route, url, body, headers: new Headers(init?.headers) });
-    return respond({ route, url, body, signal: init?.signal ?? null });
+    const request = { route, url, body, signal: init?.signal ?? null };
+    return route === 'staff' ? roster(request) : respond(request);
   };
   return { fetch: fetchFn as typeof fetch, requests };
 }
@@ -87,12 +119,16 @@ const healthyRegistry: Responder = ({ route, body }) => {
 
 async function setup(
   respond: Responder,
-  { cards = [createCard({ cardId: 'C-0000001', version: 5 })], random = 1 } = {},
+  {
+    cards = [createCard({ cardId: 'C-0000001', version: 5 })],
+    random = 1,
+    roster = rosterAtRest,
+  }: { cards?: Card[]; random?: number; roster?: Responder } = {},
 ) {
   const db = await createTestDatabase(cards);
   await updateSettings(db, { registryUrl: 'http://registry.test' });
   const clock = new FakeClock(FIXED_NOW.getTime());
-  const scripted = scriptedFetch(respond);
+  const scripted = scriptedFetch(respond, roster);
   const connectivity = new EventTarget();
   const engine = new SyncEngine({
     db,
@@ -451,6 +487,7 @@ describe('SyncEngine outbox', () => {
       'events',
       'events',
       'cards',
+      'staff',
     ]);
     const pushed = requests
       .filter((request) => request.route === 'events')
@@ -848,5 +885,277 @@ describe('SyncEngine and the center’s enrolment (protocol v2)', () => {
     });
     const [record] = await db.events.toArray();
     expect(record).toMatchObject({ syncState: 'synced', holderName: '' });
+  });
+});
+
+describe('SyncEngine roster pull (protocol 2.1)', () => {
+  const rosterPage = (
+    items: StaffMember[],
+    cursor: string,
+    hasMore = false,
+  ): StaffPullResponse => ({ items, cursor, hasMore });
+  const deactivatedClerk = () =>
+    testStaffMember(TEST_CLERK, {
+      version: 7,
+      active: false,
+      deactivatedAt: FIXED_NOW_ISO,
+      pinVerifier: null,
+    });
+  const rosterRequests = <Request extends { route: Route }>(requests: Request[]) =>
+    requests.filter((request) => request.route === 'staff');
+
+  it('pulls the roster after the cards, page by page from its stored cursor, storing each page with its cursor', async () => {
+    const renamed = testStaffMember(TEST_OTHER_CLERK, { version: 4, name: 'حسین کریمی‌نژاد' });
+    const added = testStaffMember(TEST_SUPERVISOR, { staffId: 'S-11', version: 5 });
+    const pages: Record<string, StaffPullResponse> = {
+      '3': rosterPage([renamed], '4', true),
+      '4': rosterPage([added], '5'),
+    };
+    const { db, engine, requests } = await setup(healthyRegistry, {
+      roster: ({ url }) => json(pages[url.searchParams.get('cursor') ?? ''] ?? rosterPage([], '5')),
+    });
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'idle', problem: null });
+    expect(requests.map((request) => request.route)).toEqual(['health', 'cards', 'staff', 'staff']);
+    const asked = rosterRequests(requests);
+    // createTestDatabase stored the test roster as a pull at cursor "3" would have.
+    expect(asked.map((request) => request.url.searchParams.get('cursor'))).toEqual(['3', '4']);
+    expect(asked.map((request) => request.url.searchParams.get('limit'))).toEqual([
+      String(ROSTER_PAGE_LIMIT),
+      String(ROSTER_PAGE_LIMIT),
+    ]);
+    expect(ROSTER_PAGE_LIMIT).toBeLessThanOrEqual(MAX_STAFF_PULL_LIMIT);
+    for (const request of asked) {
+      expect(request.url.pathname).toBe(staffPath('DEMO-01'));
+      expect(request.headers.get('Authorization')).toBe(`Bearer ${TEST_DEVICE_TOKEN}`);
+      expect(request.headers.get('X-Device-Id')).toBe(TEST_DEVICE_ID);
+    }
+    expect(await db.staff.get('S-03')).toEqual(renamed);
+    expect(await db.staff.get('S-11')).toEqual(added);
+    expect(await readRosterCursor(db)).toBe('5');
+    await engine.syncNow();
+    expect(rosterRequests(requests).at(-1)?.url.searchParams.get('cursor')).toBe('5');
+  });
+
+  it('asks from the start when no roster has been pulled yet', async () => {
+    const { db, engine, requests } = await setup(healthyRegistry);
+    await db.settings.delete(ROSTER_CURSOR_ROW);
+    await engine.start();
+    expect(rosterRequests(requests)[0]?.url.searchParams.has('cursor')).toBe(false);
+  });
+
+  it('resumes an interrupted roster pull from the last page it stored', async () => {
+    let failSecondPage = true;
+    const { db, engine, requests } = await setup(healthyRegistry, {
+      roster: ({ url }) => {
+        const after = url.searchParams.get('cursor');
+        if (after === '3')
+          return json(rosterPage([testStaffMember(TEST_OTHER_CLERK, { version: 4 })], '4', true));
+        if (failSecondPage) return errorBody(503, 'unavailable');
+        return json(rosterPage([testStaffMember(TEST_SUPERVISOR, { version: 5 })], '5'));
+      },
+    });
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'server-error' });
+    expect(await readRosterCursor(db)).toBe('4');
+    expect((await db.staff.get('S-03'))?.version).toBe(4);
+    failSecondPage = false;
+    await engine.syncNow();
+    expect(engine.getState().status).toBe('idle');
+    expect(await readRosterCursor(db)).toBe('5');
+    expect((await db.staff.get('S-09'))?.version).toBe(5);
+    expect(
+      rosterRequests(requests).map((request) => request.url.searchParams.get('cursor')),
+    ).toEqual(['3', '4', '4']);
+  });
+
+  it.each([
+    ['items that are not a list', { items: {}, cursor: '9', hasMore: false }],
+    ['no cursor', { items: [testStaffMember(TEST_OTHER_CLERK, { version: 9 })], hasMore: false }],
+    [
+      'hasMore missing',
+      { items: [testStaffMember(TEST_OTHER_CLERK, { version: 9 })], cursor: '9' },
+    ],
+    [
+      'one member of an unknown role',
+      {
+        items: [
+          testStaffMember(TEST_OTHER_CLERK, { version: 8 }),
+          { ...testStaffMember(TEST_SUPERVISOR, { version: 9 }), role: 'admin' },
+        ],
+        cursor: '9',
+        hasMore: false,
+      },
+    ],
+    [
+      'an active member without a verifier',
+      {
+        items: [testStaffMember(TEST_OTHER_CLERK, { version: 9, pinVerifier: null })],
+        cursor: '9',
+        hasMore: false,
+      },
+    ],
+    [
+      'a staffId the protocol does not allow',
+      {
+        items: [testStaffMember(TEST_OTHER_CLERK, { staffId: 'S 03', version: 9 })],
+        cursor: '9',
+        hasMore: false,
+      },
+    ],
+    [
+      'more members than a page may hold',
+      {
+        items: Array.from({ length: MAX_STAFF_PULL_LIMIT + 1 }, (_, index) =>
+          testStaffMember(TEST_OTHER_CLERK, { staffId: `S-${index + 100}`, version: index + 4 }),
+        ),
+        cursor: '1004',
+        hasMore: true,
+      },
+    ],
+    ['"more" and nothing in it', { items: [], cursor: '9', hasMore: true }],
+  ])(
+    'writes nothing of a page with %s, and retries it later as a bad answer',
+    async (_name, page) => {
+      const { db, engine, clock } = await setup(healthyRegistry, {
+        roster: () =>
+          json({
+            ...(page as object),
+            // A deactivation of the clerk on shift in the same bad page: not believed either.
+            items:
+              Array.isArray(page.items) && page.items.length > 0
+                ? [deactivatedClerk(), ...page.items]
+                : page.items,
+          }),
+      });
+      const before = await db.staff.toArray();
+      await engine.start();
+      expect(engine.getState()).toMatchObject({ status: 'error', problem: 'bad-response' });
+      expect(clock.nextDelay()).toBe(BACKOFF_BASE_MS);
+      expect(await db.staff.toArray()).toEqual(before);
+      expect(await readRosterCursor(db)).toBe('3');
+      expect((await readSettings(db)).shift?.staffId).toBe(TEST_CLERK.staffId);
+      expect(engine.getState().staffSignedOutAt).toBeNull();
+    },
+  );
+
+  it('signs out the member on shift at the pull that shows them deactivated, for good', async () => {
+    const { db, engine, clock } = await setup(healthyRegistry, {
+      roster: ({ url }) =>
+        json(
+          url.searchParams.get('cursor') === '3'
+            ? rosterPage([deactivatedClerk()], '7')
+            : rosterPage([], '7'),
+        ),
+    });
+    expect(engine.getState().staffSignedOutAt).toBeNull();
+    clock.advance(5_000);
+    await engine.start();
+    expect(engine.getState()).toMatchObject({
+      status: 'idle',
+      staffSignedOutAt: FIXED_NOW.getTime() + 5_000,
+    });
+    expect((await readSettings(db)).shift).toBeNull();
+    expect(await db.staff.get(TEST_CLERK.staffId)).toMatchObject({ active: false, version: 7 });
+    await expect(signIn(db, TEST_CLERK.staffId, TEST_CLERK.pin, FIXED_NOW)).resolves.toEqual({
+      ok: false,
+      problem: 'inactive',
+    });
+  });
+
+  it('leaves the shift alone when the pull changes only others', async () => {
+    const { db, engine } = await setup(healthyRegistry, {
+      roster: () =>
+        json(
+          rosterPage(
+            [
+              testStaffMember(TEST_OTHER_CLERK, {
+                version: 4,
+                active: false,
+                deactivatedAt: FIXED_NOW_ISO,
+                pinVerifier: null,
+              }),
+            ],
+            '4',
+          ),
+        ),
+    });
+    await engine.start();
+    expect((await readSettings(db)).shift?.staffId).toBe(TEST_CLERK.staffId);
+    expect(engine.getState().staffSignedOutAt).toBeNull();
+  });
+
+  it('writes nothing of a roster page fetched for an earlier enrolment, and starts again under the new one', async () => {
+    let tablet: TahvilDatabase | null = null;
+    const { db, engine, clock } = await setup(healthyRegistry, {
+      roster: async () => {
+        // The tablet is enrolled anew (a new device id) while this page is on its way.
+        await tablet!.settings.put({ key: 'deviceId', value: 'device-test-0002' });
+        await enrolTestTablet(tablet!);
+        return json(rosterPage([deactivatedClerk()], '7'));
+      },
+    });
+    tablet = db;
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'idle', staffSignedOutAt: null });
+    expect(clock.nextDelay()).toBe(SYNC_SOON_DELAY_MS);
+    // The new enrolment starts with no roster; the old enrolment's page put nothing in it.
+    expect(await db.staff.count()).toBe(0);
+    expect(await readRosterCursor(db)).toBeNull();
+  });
+
+  it.each([
+    [401, 'unauthorized', 'not-registered'],
+    [403, 'forbidden', 'not-registered'],
+    [404, 'not_found', 'not-registered'],
+    [401, 'device_withdrawn', 'device-withdrawn'],
+  ] as const)(
+    'stops on a %i %s from the roster as from the cards: %s, no retry',
+    async (status, code, problem) => {
+      const { db, engine, clock } = await setup(healthyRegistry, {
+        roster: () => errorBody(status, code),
+      });
+      await engine.start();
+      expect(engine.getState()).toMatchObject({ status: 'error', problem });
+      expect(clock.nextDelay()).toBeNull();
+      expect((await readSettings(db)).withdrawnAt).toBe(
+        problem === 'device-withdrawn' ? FIXED_NOW.toISOString() : null,
+      );
+    },
+  );
+
+  it('waits what Retry-After says when the roster pull is rate-limited', async () => {
+    const { engine, clock } = await setup(healthyRegistry, {
+      roster: () => errorBody(429, 'rate_limited', { 'Retry-After': '30' }),
+    });
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'rate-limited' });
+    expect(clock.nextDelay()).toBe(30_000);
+  });
+
+  it('asks once from the start when the registry no longer knows the roster cursor, and takes its copies whatever their versions', async () => {
+    const { db, engine, requests } = await setup(healthyRegistry, {
+      roster: ({ url }) =>
+        url.searchParams.get('cursor') === '3'
+          ? errorBody(400, 'malformed')
+          : json(rosterPage([testStaffMember(TEST_CLERK, { version: 1, name: 'از نو' })], '1')),
+    });
+    await storeRosterPage(db, [testStaffMember(TEST_CLERK, { version: 3 })], '3', {});
+    await engine.start();
+    expect(engine.getState().status).toBe('idle');
+    expect(
+      rosterRequests(requests).map((request) => request.url.searchParams.get('cursor')),
+    ).toEqual(['3', null]);
+    expect(await db.staff.get(TEST_CLERK.staffId)).toMatchObject({ version: 1, name: 'از نو' });
+    expect(await readRosterCursor(db)).toBe('1');
+  });
+
+  it('does not loop when the registry refuses even a roster pull from the start', async () => {
+    const { engine, requests } = await setup(healthyRegistry, {
+      roster: () => errorBody(400, 'malformed'),
+    });
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'bad-response' });
+    expect(rosterRequests(requests)).toHaveLength(2);
   });
 });

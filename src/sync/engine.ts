@@ -1,7 +1,8 @@
 // The sync engine: checks the registry is reachable (/health, not navigator.onLine), pushes
-// the outbox oldest first in batches, then pulls cards from the stored cursor. It never drops
-// an event on a guess: an event leaves the outbox only on a registry answer. Clock, fetch,
-// lock, connectivity events and database are injected so tests drive it directly.
+// the outbox oldest first in batches, then pulls cards, then the center's roster, each from its
+// own stored cursor. It never drops an event on a guess: an event leaves the outbox only on a
+// registry answer; and it writes no page it could not read whole. Clock, fetch, lock,
+// connectivity events and database are injected so tests drive it directly.
 import type { TahvilDatabase } from '../db/database.ts';
 import {
   CenterChangedError,
@@ -12,13 +13,17 @@ import {
 } from '../db/settings.ts';
 import { applyPushResults, claimPendingBatch, releaseUnanswered } from '../db/outbox.ts';
 import { upsertCards } from '../db/cards.ts';
+import { readRosterCursor, storeRosterPage } from '../db/staff.ts';
 import { markDeviceWithdrawn, writeCenterProfile } from '../db/enrolment.ts';
 import { erasePersonalDetails } from '../db/retention.ts';
 import { isCenterProfile } from '../domain/center-rules.ts';
+import { parseStaffPullPage } from '../domain/staff-member.ts';
 import { isEnrolled } from '../db/settings.ts';
 import {
   cardsPath,
   eventsPath,
+  staffPath,
+  DEFAULT_STAFF_PULL_LIMIT,
   HEALTH_PATH,
   MAX_PUSH_EVENTS,
   type ErrorBody,
@@ -61,6 +66,11 @@ export interface SyncState {
   /** The current pull is the tablet's first: its inventory is still arriving. */
   firstPull: boolean;
   nextAttemptAt: number | null;
+  /**
+   * When a roster pull last signed out the member on shift because the roster no longer has
+   * them active (this engine's clock); null if none has. The shift itself is in the settings.
+   */
+  staffSignedOutAt: number | null;
 }
 
 export const IDLE_SYNC_STATE: SyncState = {
@@ -71,6 +81,7 @@ export const IDLE_SYNC_STATE: SyncState = {
   pullTotal: null,
   firstPull: false,
   nextAttemptAt: null,
+  staffSignedOutAt: null,
 };
 
 export interface SyncClock {
@@ -97,6 +108,8 @@ export const HEALTH_TIMEOUT_MS = 8_000;
 export const BACKOFF_BASE_MS = 2_000;
 export const BACKOFF_CAP_MS = 5 * 60_000;
 export const PULL_PAGE_LIMIT = 2_000;
+/** A center's roster is tens of people: the registry's default page holds it in one. */
+export const ROSTER_PAGE_LIMIT = DEFAULT_STAFF_PULL_LIMIT;
 /** A Retry-After beyond this is read as this: the timer must still fire, and staff still see it retrying. */
 export const MAX_RETRY_AFTER_MS = 60 * 60_000;
 
@@ -224,6 +237,8 @@ export class SyncEngine {
       await this.checkReachable(settings);
       await this.push(settings);
       await this.pull(settings);
+      // After the cards (decision 022): a deactivation reaches the tablet within the same run.
+      await this.pullRoster(settings);
       // Personal details whose time on the tablet is up go now, by the rules just pulled.
       const { rules } = await readSettings(this.deps.db);
       await erasePersonalDetails(
@@ -381,6 +396,46 @@ export class SyncEngine {
         pulledCards: received,
         pullTotal: remaining === null ? null : received + remaining,
       });
+      if (!page.hasMore) return;
+    }
+  }
+
+  /**
+   * The roster's changes after its own cursor, page by page, each page validated whole before
+   * any of it is stored (with its cursor, in one transaction); a member it shows deactivated is
+   * signed out by that write.
+   */
+  private async pullRoster(settings: Settings): Promise<void> {
+    let cursor = await readRosterCursor(this.deps.db);
+    let restarted = false;
+    for (;;) {
+      const query = new URLSearchParams({ limit: String(ROSTER_PAGE_LIMIT) });
+      if (cursor) query.set('cursor', cursor);
+      let answer: unknown;
+      try {
+        answer = await this.request<unknown>(settings, `${staffPath(settings.centerId)}?${query}`, {
+          method: 'GET',
+        });
+      } catch (error) {
+        // As for cards: a registry that no longer knows the stored cursor (its data replaced)
+        // is asked once from the start, and its copies win whatever their versions.
+        if (error instanceof SyncFailure && error.status === 400 && cursor && !restarted) {
+          restarted = true;
+          cursor = null;
+          continue;
+        }
+        throw error;
+      }
+      const page = parseStaffPullPage(answer);
+      if (!page) throw new SyncFailure('bad-response');
+      // "More" with nothing in this page would ask for the same page forever.
+      if (page.hasMore && page.items.length === 0) throw new SyncFailure('bad-response');
+      const { signedOut } = await storeRosterPage(this.deps.db, page.items, page.cursor, {
+        anyVersion: restarted,
+        ...guardOf(settings),
+      });
+      if (signedOut) this.update({ staffSignedOutAt: this.deps.clock.now() });
+      cursor = page.cursor;
       if (!page.hasMore) return;
     }
   }
