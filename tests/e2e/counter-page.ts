@@ -50,7 +50,7 @@ export class CounterPage {
   async signIn(member: StaffSignIn): Promise<void> {
     await expect(this.signInHeading()).toBeVisible();
     await this.page
-      .getByRole('button', { name: `${member.name} (${persianDigits(member.staffId)})` })
+      .getByRole('button', { name: `${member.name} ${persianDigits(member.staffId)}` })
       .click({ timeout: 30_000 });
     await this.typePin(member.pin);
     await expect(this.searchBox()).toBeVisible();

@@ -69,7 +69,7 @@ test('two tablets: offline sign-in, the idle lock, unlocking, and a supervisor-a
   await b.counter.enrol(await registry.enrolmentLink());
   await expect(
     b.page.getByRole('button', {
-      name: `${supervisor.name} (${persianDigits(supervisor.staffId)})`,
+      name: `${supervisor.name} ${persianDigits(supervisor.staffId)}`,
     }),
   ).toBeVisible({ timeout: 30_000 });
   await b.counter.waitForServiceWorker();
@@ -131,7 +131,7 @@ test('two tablets: offline sign-in, the idle lock, unlocking, and a supervisor-a
   await shoot(a.page, 'staff-landscape-fa-approval');
   await scan(a.page, 'approval dialog [fa]');
   await dialog
-    .getByRole('button', { name: `${supervisor.name} (${persianDigits(supervisor.staffId)})` })
+    .getByRole('button', { name: `${supervisor.name} ${persianDigits(supervisor.staffId)}` })
     .click();
   await shoot(a.page, 'staff-landscape-fa-approval-pin');
   for (const digit of SUPERVISOR_PIN)
@@ -177,7 +177,7 @@ for (const viewport of [
     const tablet = await newTablet(browser, viewport);
     await tablet.counter.enrol(await registry.enrolmentLink());
     const member = tablet.page.getByRole('button', {
-      name: `${clerk.name} (${persianDigits(clerk.staffId)})`,
+      name: `${clerk.name} ${persianDigits(clerk.staffId)}`,
     });
     await expect(member).toBeVisible({ timeout: 30_000 });
     for (const language of ['fa', 'en'] as const) {
