@@ -5,7 +5,8 @@
 // those events put them, on both tablets too, and counters must match a recount. No CLI here.
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { TahvilDatabase } from '../../src/db/database.ts';
-import { ensureDeviceIdentity, updateSettings } from '../../src/db/settings.ts';
+import { ensureDeviceIdentity } from '../../src/db/settings.ts';
+import { signIn } from '../../src/db/staff.ts';
 import { enrolTablet } from '../../src/sync/enrolment.ts';
 import { recordHandover, voidHandover, type CommandContext } from '../../src/db/handovers.ts';
 import { readCounters, recountStatuses } from '../../src/db/counters.ts';
@@ -23,6 +24,10 @@ import type { MockEventsResponse } from '../../server/handler.ts';
 import { mulberry32 } from '../../server/demo-inventory.ts';
 import { holderHandover } from '../factories/cards.ts';
 import { testCommandContext } from '../factories/context.ts';
+import { TEST_CLERK, TEST_OTHER_CLERK } from '../factories/staff.ts';
+
+/** Who works at each soak tablet: the test roster's clerks, whom the soak's registry has. */
+const SOAK_CLERKS = [TEST_CLERK, TEST_OTHER_CLERK];
 import { FIXED_NOW } from '../factories/time.ts';
 
 export interface SoakOptions {
@@ -360,6 +365,11 @@ class Tablet {
     this.jitter = mulberry32(context.seed * 31 + index);
   }
 
+  /** The clerk signed in here: every event of this tablet names them. */
+  get clerkId(): string {
+    return this.staff.staffId;
+  }
+
   get deviceId(): string {
     return `5a0c7ab1-0000-4000-8000-${hex(this.index, 12)}`;
   }
@@ -375,16 +385,23 @@ class Tablet {
       { registryUrl: this.context.base, code },
       { fetch: globalThis.fetch, now: () => new Date(this.context.clock.nowMs) },
     );
-    this.staff = {
-      staffId: `S-0${this.index + 1}`,
-      staffName: `کارمند ${this.name}`,
-      role: 'clerk',
-      startedAt: new Date(this.context.clock.nowMs).toISOString(),
-      locked: false,
-    };
-    await updateSettings(db, { shift: this.staff });
     this.boot(db);
     await this.engine.start();
+    await this.signIn(db);
+  }
+
+  /**
+   * Signs this tablet's clerk (of the test roster the soak's registry has) in with their PIN,
+   * once the roster has arrived: a faulty start may need a sync or two more.
+   */
+  private async signIn(db: TahvilDatabase): Promise<void> {
+    const member = SOAK_CLERKS[this.index % SOAK_CLERKS.length]!;
+    for (let attempt = 0; attempt < 20 && !(await db.staff.get(member.staffId)); attempt++)
+      await this.sync();
+    const result = await signIn(db, member.staffId, member.pin, new Date(this.context.clock.nowMs));
+    if (!result.ok)
+      throw new Error(`tablet ${this.name}: ${member.staffId} not signed in: ${result.problem}`);
+    this.staff = result.shift;
   }
 
   private open(): TahvilDatabase {
@@ -679,7 +696,7 @@ function describePosition(where: CardPosition | undefined): string {
   return where.handoverEventId ? `${where.status} by ${where.handoverEventId}` : where.status;
 }
 
-/** The checks (a)–(e) of the soak, plus each tablet's view and counters once both have pulled. */
+/** The checks (a)–(f) of the soak, plus each tablet's view and counters once both have pulled. */
 async function check(
   context: RunContext,
   tablets: readonly Tablet[],
@@ -705,6 +722,9 @@ async function check(
       local.set(record.eventId, { tablet, record });
       const label = `${tablet.name} ${record.event.type} ${record.eventId} (${record.cardId})`;
       const copies = onRegistry.get(record.eventId) ?? [];
+      // (f) every event names the clerk signed in on the tablet that recorded it.
+      if (record.event.staffId !== tablet.clerkId)
+        problems.push(`- ${label}: recorded as ${record.event.staffId}, not ${tablet.clerkId}`);
       if (!isProtocolRecord(record)) {
         if (copies.length > 0)
           problems.push(`+ ${label}: a local-only ${record.syncState} event reached the registry`);
