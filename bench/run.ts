@@ -9,6 +9,8 @@
 // The steps run in the bench page (page/steps/), each driven from runner/steps/, in this order.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
+import { makePinVerifier } from '../src/domain/pin-verifier.ts';
+import { BENCH_STAFF_ID, BENCH_STAFF_NAME, BENCH_STAFF_PIN } from './page/clerk.ts';
 import os from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext } from '@playwright/test';
@@ -95,6 +97,13 @@ async function main({ cards, manifestRows, skipBuild }: BenchOptions): Promise<n
     // Last, so the pull's 100,000-card write and its compaction cannot disturb steps 1–6; the
     // registry answers only now, so the real app of step 4 stayed offline and never pulled.
     server.setRegistryOnline(true);
+    // The bench clerk is on the center's roster, so the sync tablet's pushes name a member.
+    registry.state.staff.add(DEMO_CENTER_ID, {
+      staffId: BENCH_STAFF_ID,
+      name: BENCH_STAFF_NAME,
+      role: 'clerk',
+      pinVerifier: await makePinVerifier(BENCH_STAFF_PIN),
+    });
     const { code } = registry.state.devices.issueCode(DEMO_CENTER_ID, 60);
     const tablet = await bench.evaluate(
       (enrolmentCode) => window.tahvilBench.prepareSyncTablet(enrolmentCode),

@@ -6,6 +6,8 @@ import { DEFAULT_TIME_ZONE } from '../../src/domain/jalali.ts';
 
 export const BENCH_STAFF_ID = 'S-0042';
 export const BENCH_STAFF_NAME = 'کارمند آزمون';
+/** The bench clerk's PIN: on the registry's roster (the runner adds them) and typed to unlock. */
+export const BENCH_STAFF_PIN = '4826';
 
 /** A command's context at this moment, as the counter builds it: real clock, random event ids. */
 export function commandContextNow(staff: StaffOnShift | null): CommandContext {

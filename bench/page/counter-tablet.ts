@@ -4,12 +4,14 @@
 // ready cards the counters must show.
 import { TahvilDatabase, DATABASE_NAME } from '../../src/db/database.ts';
 import type { StaffOnShift } from '../../src/db/records.ts';
-import { ensureDeviceIdentity, updateSettings } from '../../src/db/settings.ts';
+import { ensureDeviceIdentity } from '../../src/db/settings.ts';
+import { signIn, storeRosterPage } from '../../src/db/staff.ts';
+import { makePinVerifier } from '../../src/domain/pin-verifier.ts';
 import { applyEnrolment } from '../../src/db/enrolment.ts';
 import { exportDevicePublicKey, generateDeviceKeyPair } from '../../src/domain/event-signature.ts';
 import { DEFAULT_CENTER_RULES, DEMO_CENTER_ID } from '../../src/protocol/protocol.ts';
 import { BASELINE_DATABASE_NAME, deleteDatabase, openBaselineDatabase } from './baseline.ts';
-import { BENCH_STAFF_ID, BENCH_STAFF_NAME } from './clerk.ts';
+import { BENCH_STAFF_ID, BENCH_STAFF_NAME, BENCH_STAFF_PIN } from './clerk.ts';
 
 let app: TahvilDatabase | null = null;
 let baseline: IDBDatabase | null = null;
@@ -65,19 +67,36 @@ export async function enrolAppTablet(): Promise<void> {
   });
 }
 
-/** A shift, so the real app opens on its search screen (the tablet is enrolled in step 1). */
+/**
+ * The bench clerk on the roster (as a pull would bring them) and signed in with their PIN, so the
+ * real app opens on its lock screen for them (the tablet is enrolled in step 1; the app locks an
+ * open shift when it starts), and every handover of step 5 names a member of the roster.
+ */
 export async function prepareAppSettings() {
   const db = appDb();
   const settings = await ensureDeviceIdentity(db);
   deviceId = settings.deviceId;
-  staff = {
-    staffId: BENCH_STAFF_ID,
-    staffName: BENCH_STAFF_NAME,
-    role: 'clerk',
-    startedAt: new Date().toISOString(),
-    locked: false,
-  };
-  await updateSettings(db, { shift: staff });
+  const now = new Date();
+  await storeRosterPage(
+    db,
+    [
+      {
+        staffId: BENCH_STAFF_ID,
+        name: BENCH_STAFF_NAME,
+        role: 'clerk',
+        active: true,
+        deactivatedAt: null,
+        pinVerifier: await makePinVerifier(BENCH_STAFF_PIN),
+        version: 1,
+        updatedAt: now.toISOString(),
+      },
+    ],
+    '1',
+    {},
+  );
+  const signedIn = await signIn(db, BENCH_STAFF_ID, BENCH_STAFF_PIN, now);
+  if (!signedIn.ok) throw new Error(`the bench clerk was not signed in: ${signedIn.problem}`);
+  staff = signedIn.shift;
   return { deviceId, staffId: staff.staffId };
 }
 

@@ -5,12 +5,13 @@
 // given only notes each request's kind and times, which is how a push is told from its pull.
 import { TahvilDatabase } from '../../src/db/database.ts';
 import type { StaffOnShift } from '../../src/db/records.ts';
-import { ensureDeviceIdentity, readSettings, updateSettings } from '../../src/db/settings.ts';
+import { ensureDeviceIdentity, readSettings } from '../../src/db/settings.ts';
+import { signIn } from '../../src/db/staff.ts';
 import { cardsPath, eventsPath } from '../../src/protocol/protocol.ts';
 import { SyncEngine, type SyncClock } from '../../src/sync/engine.ts';
 import { enrolTablet } from '../../src/sync/enrolment.ts';
 import { deleteDatabase } from './baseline.ts';
-import { BENCH_STAFF_ID, BENCH_STAFF_NAME } from './clerk.ts';
+import { BENCH_STAFF_ID, BENCH_STAFF_PIN } from './clerk.ts';
 import { log } from './timing.ts';
 
 /** Not the app's own database (that one holds the bench's inventory for steps 1–6): a fresh tablet. */
@@ -33,7 +34,8 @@ export function syncDb(): TahvilDatabase {
 
 /**
  * A fresh tablet: an empty database with its device id, enrolled with the registry by the
- * one-time `enrolmentCode` the runner issued (a new key, a device token), and a shift.
+ * one-time `enrolmentCode` the runner issued (a new key, a device token); its clerk signs in
+ * once the roster has arrived (syncClerk).
  */
 export async function prepareSyncTablet(enrolmentCode: string) {
   tablet?.close();
@@ -49,14 +51,7 @@ export async function prepareSyncTablet(enrolmentCode: string) {
   );
   const settings = await readSettings(db);
   deviceId = settings.deviceId;
-  staff = {
-    staffId: BENCH_STAFF_ID,
-    staffName: BENCH_STAFF_NAME,
-    role: 'clerk',
-    startedAt: new Date().toISOString(),
-    locked: false,
-  };
-  await updateSettings(db, { shift: staff });
+  staff = null;
   return {
     database: SYNC_DATABASE_NAME,
     centerId: settings.centerId,
@@ -65,9 +60,17 @@ export async function prepareSyncTablet(enrolmentCode: string) {
   };
 }
 
-/** The sync tablet's device and the clerk on its shift. */
-export function syncClerk(): { deviceId: string; staff: StaffOnShift } {
-  if (!staff) throw new Error('prepareSyncTablet() first');
+/**
+ * The sync tablet's device and the clerk on its shift: signed in with their PIN at the first
+ * call, once the initial pull has brought the roster (the runner put them on it).
+ */
+export async function syncClerk(): Promise<{ deviceId: string; staff: StaffOnShift }> {
+  if (!deviceId) throw new Error('prepareSyncTablet() first');
+  if (!staff) {
+    const signedIn = await signIn(syncDb(), BENCH_STAFF_ID, BENCH_STAFF_PIN, new Date());
+    if (!signedIn.ok) throw new Error(`the bench clerk was not signed in: ${signedIn.problem}`);
+    staff = signedIn.shift;
+  }
   return { deviceId, staff };
 }
 

@@ -23,7 +23,7 @@ const QUEUE_HANDOVERS_AT_ONCE = 50;
  */
 export async function queueHandovers(wanted: number) {
   const db = syncDb();
-  const { staff } = syncClerk();
+  const { staff } = await syncClerk();
   const readyIds = (await db.cards.where('status').equals('ready').primaryKeys()) as string[];
   const count = Math.min(wanted, readyIds.length);
   const random = mulberry32(inventorySeed() + 11);
