@@ -5,7 +5,8 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderApp } from './render-app.tsx';
 import { createCard, holderHandover } from '../factories/cards.ts';
-import { testCommandContext } from '../factories/context.ts';
+import { staffOnShift, testCommandContext } from '../factories/context.ts';
+import { TEST_CLERK, TEST_SUPERVISOR, type TestStaffMember } from '../factories/staff.ts';
 import { handoverAtAnotherCounter } from '../factories/events.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { applyPushResults, claimPendingBatch } from '../../src/db/outbox.ts';
@@ -19,8 +20,14 @@ async function handOverAndRefuse(
   answer: 'conflict' | 'rejected',
   reason: string,
   registryCard?: Card,
+  /** Who is signed in and hands the card over. */
+  staff: TestStaffMember = TEST_CLERK,
 ) {
-  const event = await recordHandover(db, holderHandover(card), testCommandContext());
+  const event = await recordHandover(
+    db,
+    holderHandover(card),
+    testCommandContext({ staff: staffOnShift(staff) }),
+  );
   await claimPendingBatch(db, 10);
   await applyPushResults(db, [
     {
@@ -72,12 +79,18 @@ describe('needs attention', () => {
 
   it('voids a rejected handover with the supervisor’s note: the card is ready again and the list empties', async () => {
     const card = reza();
-    const { db } = await renderApp({ cards: [card], route: '/attention' });
+    const { db } = await renderApp({
+      cards: [card],
+      route: '/attention',
+      signedIn: TEST_SUPERVISOR,
+    });
     await handOverAndRefuse(
       db,
       card,
       'rejected',
       'recipient national code does not match the card',
+      undefined,
+      TEST_SUPERVISOR,
     );
     const user = userEvent.setup();
     const entry = await screen.findByRole('listitem', { name: /رضا رضایی/ });
@@ -94,19 +107,26 @@ describe('needs attention', () => {
     );
     expect(resolution).toMatchObject({
       syncState: 'local',
-      staffId: 'S-07',
+      staffId: TEST_SUPERVISOR.staffId,
       event: { resolution: 'voided', note: 'کارت اشتباه انتخاب شده بود' },
     });
   });
 
   it('marks a conflict resolved with a note, reached from the card, and the card’s history shows it', async () => {
     const card = zahra();
-    const { db } = await renderApp({ cards: [card], route: `/cards/${card.cardId}` });
-    await handOverAndRefuse(db, card, 'conflict', 'card is revoked', {
-      ...card,
-      status: 'revoked',
-      version: card.version + 1,
+    const { db } = await renderApp({
+      cards: [card],
+      route: `/cards/${card.cardId}`,
+      signedIn: TEST_SUPERVISOR,
     });
+    await handOverAndRefuse(
+      db,
+      card,
+      'conflict',
+      'card is revoked',
+      { ...card, status: 'revoked', version: card.version + 1 },
+      TEST_SUPERVISOR,
+    );
     const user = userEvent.setup();
     const alert = await screen.findByText(
       /سامانه‌ی مرکزی رویدادی از این کارت را که در این دستگاه ثبت شده بود نپذیرفت/,
