@@ -53,19 +53,51 @@ export async function storeRosterPage(
 ): Promise<{ signedOut: boolean }> {
   return db.transaction('rw', [db.staff, db.settings], async () => {
     await assertCenter(db, guard);
-    const stored = await db.staff.bulkGet(members.map((member) => member.staffId));
-    const newer = members.filter(
-      (member, index) => anyVersion || (stored[index]?.version ?? -Infinity) <= member.version,
-    );
-    await db.staff.bulkPut(newer.map((member) => ({ ...member })));
+    await putNewerMembers(db, members, anyVersion);
     await db.settings.put({ key: ROSTER_CURSOR_ROW, value: cursor });
-    const { shift } = await readSettings(db);
-    if (!shift) return { signedOut: false };
-    const member = await db.staff.get(shift.staffId);
-    if (member?.active) return { signedOut: false };
-    await updateSettings(db, { shift: null });
-    return { signedOut: true };
+    return signOutIfInactive(db);
   });
+}
+
+/**
+ * Stores one member as the registry answered a request about them (a PIN change), for the
+ * enrolment `guard` names, as a roster page would: only if newer than the one stored, and
+ * signing them out if no longer active. The roster cursor stays: the pull still brings every
+ * change after it, this one included.
+ */
+export async function storeStaffMember(
+  db: TahvilDatabase,
+  member: StaffMember,
+  guard: EnrolmentGuard,
+): Promise<{ signedOut: boolean }> {
+  return db.transaction('rw', [db.staff, db.settings], async () => {
+    await assertCenter(db, guard);
+    await putNewerMembers(db, [member], false);
+    return signOutIfInactive(db);
+  });
+}
+
+/** Inside a transaction over staff: writes each member not older than the stored copy. */
+async function putNewerMembers(
+  db: TahvilDatabase,
+  members: readonly StaffMember[],
+  anyVersion: boolean,
+): Promise<void> {
+  const stored = await db.staff.bulkGet(members.map((member) => member.staffId));
+  const newer = members.filter(
+    (member, index) => anyVersion || (stored[index]?.version ?? -Infinity) <= member.version,
+  );
+  await db.staff.bulkPut(newer.map((member) => ({ ...member })));
+}
+
+/** Inside a transaction over staff and settings: ends a shift whose member is not active. */
+async function signOutIfInactive(db: TahvilDatabase): Promise<{ signedOut: boolean }> {
+  const { shift } = await readSettings(db);
+  if (!shift) return { signedOut: false };
+  const member = await db.staff.get(shift.staffId);
+  if (member?.active) return { signedOut: false };
+  await updateSettings(db, { shift: null });
+  return { signedOut: true };
 }
 
 /** Why a PIN was not taken; each with what the screen needs to say. */
