@@ -7,21 +7,31 @@ import { applyPushResults, claimPendingBatch, outboxSummary } from './outbox.ts'
 import { attentionItems, resolveAttention } from './attention.ts';
 import { CommandRefused } from '../domain/refusals.ts';
 import { createCard, holderHandover } from '../../tests/factories/cards.ts';
-import { testCommandContext, testStaff } from '../../tests/factories/context.ts';
-import { createTestDatabase } from '../../tests/factories/database.ts';
-import { TEST_DAY_KEY } from '../../tests/factories/time.ts';
+import { staffOnShift, testCommandContext } from '../../tests/factories/context.ts';
+import { createTestDatabase, signInForTest } from '../../tests/factories/database.ts';
+import {
+  TEST_CLERK,
+  TEST_OTHER_CLERK,
+  TEST_SUPERVISOR,
+  testStaffMember,
+} from '../../tests/factories/staff.ts';
+import { FIXED_NOW_ISO, TEST_DAY_KEY } from '../../tests/factories/time.ts';
+import { endShift, lockShift, storeRosterPage } from './staff.ts';
 import type { Card } from '../protocol/protocol.ts';
 
-/** The supervisor who settles refused events. */
-const context = () =>
-  testCommandContext({ staff: testStaff({ staffId: 'S-01', staffName: 'سرپرست' }) });
+/** The supervisor who settles refused events, signed in on the tablet. */
+const context = () => testCommandContext({ staff: staffOnShift(TEST_SUPERVISOR) });
 
-/** A tablet with one card handed over here, its event in flight to the registry. */
+/**
+ * A tablet with one card handed over here by the clerk, its event in flight to the registry,
+ * and the supervisor signed in since.
+ */
 async function handoverInFlight() {
   const card = createCard();
   const db = await createTestDatabase([card]);
-  const handover = await recordHandover(db, holderHandover(card), context());
+  const handover = await recordHandover(db, holderHandover(card), testCommandContext());
   await claimPendingBatch(db, 10);
+  await signInForTest(db, TEST_SUPERVISOR);
   return { db, card, handover };
 }
 
@@ -122,7 +132,7 @@ describe('needs attention', () => {
     expect(stored).toMatchObject({
       syncState: 'local',
       type: 'attention_resolved',
-      staffId: 'S-01',
+      staffId: TEST_SUPERVISOR.staffId,
     });
     expect(stored?.event).toMatchObject({
       resolvesEventId: handover.eventId,
@@ -201,5 +211,97 @@ describe('needs attention', () => {
       refusal: 'handover-needs-attention',
     });
     expect(await db.events.count()).toBe(1);
+  });
+});
+
+describe('who may resolve (decision 022)', () => {
+  /** The refused handover of the clerk, who is signed in again to settle it. */
+  async function refusedAsClerk() {
+    const refused = await refusedHandover('rejected');
+    await signInForTest(refused.db, TEST_CLERK);
+    return refused;
+  }
+  const asClerk = () => testCommandContext({ staff: staffOnShift(TEST_CLERK) });
+  const resolution = (eventId: string, approvedBy?: { staffId: string; staffName: string }) => ({
+    eventId,
+    resolution: 'noted' as const,
+    note: 'called the head office',
+    ...(approvedBy ? { approvedBy } : {}),
+  });
+  const approval = (member = TEST_SUPERVISOR) => ({
+    staffId: member.staffId,
+    staffName: member.name,
+  });
+
+  it('lets a supervisor resolve without an approval, and records none', async () => {
+    const { db, handover } = await refusedHandover('rejected');
+    const event = await resolveAttention(db, resolution(handover.eventId), context());
+    expect(event.staffId).toBe(TEST_SUPERVISOR.staffId);
+    expect(event).not.toHaveProperty('approvedBy');
+  });
+
+  it('records no approval a supervisor did not need', async () => {
+    const { db, handover } = await refusedHandover('rejected');
+    const event = await resolveAttention(db, resolution(handover.eventId, approval()), context());
+    expect(event).not.toHaveProperty('approvedBy');
+  });
+
+  it('lets a clerk resolve with a supervisor’s approval, which the resolution records', async () => {
+    const { db, handover } = await refusedAsClerk();
+    const event = await resolveAttention(db, resolution(handover.eventId, approval()), asClerk());
+    expect(event).toMatchObject({
+      staffId: TEST_CLERK.staffId,
+      approvedBy: TEST_SUPERVISOR.staffId,
+    });
+    const stored = await db.events.where('eventId').equals(event.eventId).first();
+    expect(stored).toMatchObject({ staffId: TEST_CLERK.staffId, staffName: TEST_CLERK.name });
+    expect(stored?.event).toEqual(event);
+  });
+
+  it.each([
+    ['no approval', undefined],
+    ['a clerk’s approval', approval(TEST_OTHER_CLERK)],
+    ['an approval by someone not on the roster', { staffId: 'S-99', staffName: 'ناشناس' }],
+  ])('refuses a clerk’s resolution with %s and writes nothing', async (_name, approvedBy) => {
+    const { db, handover } = await refusedAsClerk();
+    const before = await db.events.toArray();
+    await expect(
+      resolveAttention(db, resolution(handover.eventId, approvedBy), asClerk()),
+    ).rejects.toEqual(new CommandRefused('needs-supervisor'));
+    expect(await db.events.toArray()).toEqual(before);
+  });
+
+  it('refuses an approval by a supervisor the roster has deactivated since', async () => {
+    const { db, handover } = await refusedAsClerk();
+    await storeRosterPage(
+      db,
+      [
+        testStaffMember(TEST_SUPERVISOR, {
+          version: 8,
+          active: false,
+          deactivatedAt: FIXED_NOW_ISO,
+          pinVerifier: null,
+        }),
+      ],
+      '8',
+      {},
+    );
+    await expect(
+      resolveAttention(db, resolution(handover.eventId, approval()), asClerk()),
+    ).rejects.toEqual(new CommandRefused('needs-supervisor'));
+  });
+
+  it.each([
+    ['the screen is locked', (db: TahvilDatabase) => lockShift(db)],
+    ['the shift has ended', (db: TahvilDatabase) => endShift(db)],
+    ['another member signed in', (db: TahvilDatabase) => signInForTest(db, TEST_OTHER_CLERK)],
+  ])('refuses when %s: staff-signed-out, nothing written', async (_name, change) => {
+    const { db, handover } = await refusedHandover('rejected');
+    await change(db);
+    const before = await db.events.toArray();
+    await expect(resolveAttention(db, resolution(handover.eventId), context())).rejects.toEqual(
+      new CommandRefused('staff-signed-out'),
+    );
+    expect(await db.events.toArray()).toEqual(before);
   });
 });

@@ -28,8 +28,14 @@ import {
   writeSyncMeta,
 } from './settings.ts';
 import { createCard, holderHandover } from '../../tests/factories/cards.ts';
-import { TEST_DEVICE_ID, testCommandContext } from '../../tests/factories/context.ts';
-import { createTestDatabase, testDeviceKey } from '../../tests/factories/database.ts';
+import { TEST_DEVICE_ID, staffOnShift, testCommandContext } from '../../tests/factories/context.ts';
+import {
+  createTestDatabase,
+  signInForTest,
+  storeTestRoster,
+  testDeviceKey,
+} from '../../tests/factories/database.ts';
+import { TEST_SUPERVISOR } from '../../tests/factories/staff.ts';
 import { FIXED_NOW, TEST_DAY_KEY } from '../../tests/factories/time.ts';
 
 /** The registry's answer enrolling the test tablet with DEMO-01. */
@@ -150,10 +156,11 @@ describe('applyEnrolment', () => {
     await claimPendingBatch(db, 10);
     await applyPushResults(db, [{ eventId, status: 'conflict', reason: 'handed over elsewhere' }]);
     expect(await refusalOf(enrolWithDemo(db))).toBe('center-has-attention');
+    await signInForTest(db, TEST_SUPERVISOR);
     await resolveAttention(
       db,
       { eventId, resolution: 'noted', note: 'the other counter gave it out' },
-      testCommandContext(),
+      testCommandContext({ staff: staffOnShift(TEST_SUPERVISOR) }),
     );
     await enrolWithDemo(db);
     expect((await readSettings(db)).centerId).toBe('DEMO-01');
@@ -257,6 +264,9 @@ describe('writes meant for the center the tablet has left', () => {
     await claimPendingBatch(db, 10);
     await applyPushResults(db, [{ eventId, status: 'accepted' }]);
     await enrolWithDemo(db);
+    // The new center's roster pulled, and its clerk signed in (an enrolment ends the shift).
+    await storeTestRoster(db);
+    await signInForTest(db);
     return db;
   }
 

@@ -4,8 +4,22 @@ import { readCounters, recountStatuses } from './counters.ts';
 import { checksComplete, recordHandover, refusalForCard, voidHandover } from './handovers.ts';
 import { toStoredCard } from './cards.ts';
 import { ALL_CHECKS, createCard, holderHandover } from '../../tests/factories/cards.ts';
-import { TEST_DEVICE_ID, testCommandContext, testStaff } from '../../tests/factories/context.ts';
-import { createTestDatabase } from '../../tests/factories/database.ts';
+import {
+  TEST_DEVICE_ID,
+  staffOnShift,
+  testCommandContext,
+  testStaff,
+} from '../../tests/factories/context.ts';
+import { createTestDatabase, signInForTest } from '../../tests/factories/database.ts';
+import {
+  TEST_CLERK,
+  TEST_OTHER_CLERK,
+  TEST_SUPERVISOR,
+  testStaffMember,
+} from '../../tests/factories/staff.ts';
+import { CommandRefused } from '../domain/refusals.ts';
+import { endShift, lockShift, storeRosterPage, type Approval } from './staff.ts';
+import type { CommandContext } from './handovers.ts';
 import { FIXED_NOW, FIXED_NOW_ISO, TEST_DAY_KEY, onTestDay } from '../../tests/factories/time.ts';
 import { testDeviceKeys } from '../../tests/factories/device-key.ts';
 import { verifyEventSignature } from '../domain/event-signature.ts';
@@ -451,5 +465,209 @@ describe('signing before storing', () => {
       ),
     ).rejects.toMatchObject({ refusal: 'device-withdrawn' });
     expect(await withdrawn.events.count()).toBe(1);
+  });
+});
+
+describe('who may record and void (decision 022)', () => {
+  type Member = typeof TEST_CLERK;
+  const contextFor = (member: Member, overrides: Partial<CommandContext> = {}) =>
+    testCommandContext({ staff: staffOnShift(member), ...overrides });
+  const approvalBy = (member: Member): Approval => ({
+    staffId: member.staffId,
+    staffName: member.name,
+  });
+
+  /** A card handed over by `recordedBy`, `daysAgo` days before the test day, then `voider` signed in. */
+  async function handedOver(recordedBy: Member, daysAgo: number, voider: Member) {
+    const card = createCard();
+    const db = await createTestDatabase([card], { signedIn: recordedBy });
+    const handover = await recordHandover(
+      db,
+      holderHandover(card),
+      contextFor(recordedBy, { now: onTestDay('10:00:00', -daysAgo) }),
+    );
+    await signInForTest(db, voider);
+    return { db, card, handover };
+  }
+
+  it.each([
+    // name, recorded by, days ago, voided by, approval, outcome
+    ['a clerk voids their own of today', TEST_CLERK, 0, TEST_CLERK, null, 'allowed'],
+    [
+      'a clerk voids their own of today, an approval given anyway',
+      TEST_CLERK,
+      0,
+      TEST_CLERK,
+      TEST_SUPERVISOR,
+      'allowed',
+    ],
+    ['a clerk voids another’s', TEST_OTHER_CLERK, 0, TEST_CLERK, null, 'needs-supervisor'],
+    ['a clerk voids their own of yesterday', TEST_CLERK, 1, TEST_CLERK, null, 'needs-supervisor'],
+    [
+      'a clerk voids another’s, approved by the supervisor',
+      TEST_OTHER_CLERK,
+      0,
+      TEST_CLERK,
+      TEST_SUPERVISOR,
+      'approved',
+    ],
+    [
+      'a clerk voids their own of yesterday, approved by the supervisor',
+      TEST_CLERK,
+      1,
+      TEST_CLERK,
+      TEST_SUPERVISOR,
+      'approved',
+    ],
+    [
+      'a clerk voids another’s, “approved” by a clerk',
+      TEST_OTHER_CLERK,
+      0,
+      TEST_CLERK,
+      TEST_OTHER_CLERK,
+      'needs-supervisor',
+    ],
+    ['a supervisor voids a clerk’s', TEST_CLERK, 0, TEST_SUPERVISOR, null, 'allowed'],
+    ['a supervisor voids a clerk’s of yesterday', TEST_CLERK, 1, TEST_SUPERVISOR, null, 'allowed'],
+    [
+      'a supervisor voids a clerk’s, naming themselves as approver',
+      TEST_CLERK,
+      0,
+      TEST_SUPERVISOR,
+      TEST_SUPERVISOR,
+      'allowed',
+    ],
+  ] as const)('%s: %s', async (_name, recordedBy, daysAgo, voider, approver, outcome) => {
+    const { db, card, handover } = await handedOver(recordedBy, daysAgo, voider);
+    const voiding = voidHandover(
+      db,
+      {
+        handoverEventId: handover.eventId,
+        reason: 'کارت اشتباه',
+        ...(approver ? { approvedBy: approvalBy(approver) } : {}),
+      },
+      contextFor(voider),
+    );
+    if (outcome === 'needs-supervisor') {
+      await expect(voiding).rejects.toEqual(new CommandRefused('needs-supervisor'));
+      expect(await db.events.count()).toBe(1);
+      expect((await db.cards.get(card.cardId))?.status).toBe('handed_over');
+      return;
+    }
+    const event = await voiding;
+    expect(event.staffId).toBe(voider.staffId);
+    if (outcome === 'approved') expect(event.approvedBy).toBe(TEST_SUPERVISOR.staffId);
+    else expect(event).not.toHaveProperty('approvedBy');
+    // The approval is signed with the rest: the signature covers exactly the stored event.
+    expect(await verifyEventSignature(event, (await testDeviceKeys()).publicKey)).toBe(true);
+    const stored = await db.events.where('eventId').equals(event.eventId).first();
+    expect(stored).toMatchObject({ staffId: voider.staffId, staffName: voider.name, event });
+    expect((await db.cards.get(card.cardId))?.status).toBe('ready');
+  });
+
+  it('refuses an approval whose supervisor is deactivated between signing and storing', async () => {
+    const { db, handover } = await handedOver(TEST_OTHER_CLERK, 0, TEST_CLERK);
+    await expect(
+      voidHandover(
+        db,
+        {
+          handoverEventId: handover.eventId,
+          reason: 'اشتباه',
+          approvedBy: approvalBy(TEST_SUPERVISOR),
+        },
+        contextFor(TEST_CLERK),
+        { afterSigning: () => storeRosterPage(db, [deactivated(TEST_SUPERVISOR)], '8', {}) },
+      ),
+    ).rejects.toEqual(new CommandRefused('needs-supervisor'));
+    expect(await db.events.count()).toBe(1);
+  });
+
+  const deactivated = (member: Member) =>
+    testStaffMember(member, {
+      version: 8,
+      active: false,
+      deactivatedAt: FIXED_NOW_ISO,
+      pinVerifier: null,
+    });
+
+  const shiftChanges = [
+    ['the screen is locked', (db: TahvilDatabase) => lockShift(db)],
+    ['the shift has ended', (db: TahvilDatabase) => endShift(db)],
+    [
+      'the member is deactivated',
+      (db: TahvilDatabase) => storeRosterPage(db, [deactivated(TEST_CLERK)], '8', {}),
+    ],
+    ['another member signed in', (db: TahvilDatabase) => signInForTest(db, TEST_OTHER_CLERK)],
+  ] as const;
+
+  async function everyTable(db: TahvilDatabase) {
+    return {
+      cards: await db.cards.toArray(),
+      events: await db.events.toArray(),
+      counters: await db.counters.toArray(),
+    };
+  }
+
+  it.each(shiftChanges)(
+    'refuses a handover when %s: staff-signed-out, nothing written',
+    async (_name, change) => {
+      const card = createCard();
+      const db = await createTestDatabase([card]);
+      await change(db);
+      const before = await everyTable(db);
+      await expect(recordHandover(db, holderHandover(card), testCommandContext())).rejects.toEqual(
+        new CommandRefused('staff-signed-out'),
+      );
+      expect(await everyTable(db)).toEqual(before);
+    },
+  );
+
+  it.each(shiftChanges)(
+    'refuses a handover when %s between signing and storing, and writes nothing',
+    async (_name, change) => {
+      const card = createCard();
+      const db = await createTestDatabase([card]);
+      const before = await everyTable(db);
+      await expect(
+        recordHandover(db, holderHandover(card), testCommandContext(), {
+          afterSigning: () => change(db),
+        }),
+      ).rejects.toEqual(new CommandRefused('staff-signed-out'));
+      expect(await everyTable(db)).toEqual(before);
+    },
+  );
+
+  it.each(shiftChanges)(
+    'refuses a void when %s, before or after signing: staff-signed-out, nothing written',
+    async (_name, change) => {
+      for (const when of ['before', 'after'] as const) {
+        const { db, handover } = await handedOver(TEST_CLERK, 0, TEST_CLERK);
+        if (when === 'before') await change(db);
+        const before = await everyTable(db);
+        await expect(
+          voidHandover(
+            db,
+            { handoverEventId: handover.eventId, reason: 'اشتباه' },
+            testCommandContext(),
+            when === 'after' ? { afterSigning: () => change(db) } : {},
+          ),
+        ).rejects.toEqual(new CommandRefused('staff-signed-out'));
+        expect(await everyTable(db)).toEqual(before);
+      }
+    },
+  );
+
+  it('refuses a command for someone other than the member signed in', async () => {
+    const card = createCard();
+    const db = await createTestDatabase([card]);
+    const someoneElse = contextFor(TEST_OTHER_CLERK);
+    await expect(recordHandover(db, holderHandover(card), someoneElse)).rejects.toEqual(
+      new CommandRefused('staff-signed-out'),
+    );
+    const handover = await recordHandover(db, holderHandover(card), testCommandContext());
+    await expect(
+      voidHandover(db, { handoverEventId: handover.eventId, reason: 'اشتباه' }, someoneElse),
+    ).rejects.toEqual(new CommandRefused('staff-signed-out'));
+    expect(await db.events.count()).toBe(1);
   });
 });

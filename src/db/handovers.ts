@@ -4,6 +4,9 @@
 // is signed with the device key before that transaction (WebCrypto is not an IndexedDB request
 // and would let it commit early), and the transaction checks again that the card, the handover
 // and the key are as they were when the event was made: if not, nothing is written (decision 018).
+// Who acts is checked the same way (decision 022): before signing, to know whether the void
+// carries a supervisor's approval, and again in the transaction against the roster and the shift
+// as they are then, so a lock, a sign-out or a deactivation meanwhile writes nothing.
 import type { TahvilDatabase } from './database.ts';
 import type { OutboxRecord, StaffOnShift, StoredCard, StoredEvent, SyncState } from './records.ts';
 import type {
@@ -19,7 +22,8 @@ import type {
 import { signEvent } from '../domain/event-signature.ts';
 import { readDeviceKey, sameDeviceKey, type DeviceKey } from './enrolment.ts';
 import { assertMayRecord } from './settings.ts';
-import type { Approval } from './staff.ts';
+import { approverFor, assertApprover, assertOnShift, type Approval } from './staff.ts';
+import { permission, voidAction } from '../domain/staff-roles.ts';
 import { parseNationalCode } from '../domain/national-code.ts';
 import { CommandRefused, type HandoverRefusal } from '../domain/refusals.ts';
 import { isoWithOffset, jalaliDayKey } from '../domain/jalali.ts';
@@ -172,6 +176,7 @@ export async function recordHandover(
   if (!staff) throw new CommandRefused('no-shift');
   if (!checksComplete(input.checks)) throw new CommandRefused('checks-incomplete');
   const { key, rules, deviceId } = await signingContext(db);
+  await db.transaction('r', [db.settings, db.staff], () => assertOnShift(db, staff));
   const seen = await db.cards.get(input.cardId);
   const refusal = refusalForCard(seen);
   if (refusal || !seen) throw new CommandRefused(refusal ?? 'card-not-found');
@@ -187,28 +192,34 @@ export async function recordHandover(
   };
   const event = await signEvent<HandoverEvent>(unsigned, key.privateKey);
   await hooks.afterSigning?.(event);
-  return db.transaction('rw', [db.cards, db.events, db.counters, db.settings], async () => {
-    await assertStillSigningWith(db, key);
-    const card = await db.cards.get(input.cardId);
-    if (!sameCardState(card, seen) || !card)
-      throw new CommandRefused(refusalForCard(card) ?? 'card-changed');
-    const dayKey = jalaliDayKey(context.now, context.timeZone);
-    const record = pendingOutboxRecord(event, {
-      dayKey,
-      occurredAtMs: context.now.getTime(),
-      staff,
-      holderName: `${card.firstName} ${card.lastName}`,
-      holderNationalCode: card.nationalCode,
-    });
-    await db.events.add(record);
-    await db.cards.put({ ...card, status: 'handed_over', handover: event });
-    const deltas = new Map<string, number>();
-    addDelta(deltas, statusCounterKey('ready'), -1);
-    addDelta(deltas, statusCounterKey('handed_over'), 1);
-    addDelta(deltas, handoversOnDayKey(dayKey), 1);
-    await adjustCounters(db, deltas);
-    return event;
-  });
+  return db.transaction(
+    'rw',
+    [db.cards, db.events, db.counters, db.settings, db.staff],
+    async () => {
+      await assertStillSigningWith(db, key);
+      // Any active member hands over; the one the event names must still be the one signed in.
+      await assertOnShift(db, staff);
+      const card = await db.cards.get(input.cardId);
+      if (!sameCardState(card, seen) || !card)
+        throw new CommandRefused(refusalForCard(card) ?? 'card-changed');
+      const dayKey = jalaliDayKey(context.now, context.timeZone);
+      const record = pendingOutboxRecord(event, {
+        dayKey,
+        occurredAtMs: context.now.getTime(),
+        staff,
+        holderName: `${card.firstName} ${card.lastName}`,
+        holderNationalCode: card.nationalCode,
+      });
+      await db.events.add(record);
+      await db.cards.put({ ...card, status: 'handed_over', handover: event });
+      const deltas = new Map<string, number>();
+      addDelta(deltas, statusCounterKey('ready'), -1);
+      addDelta(deltas, statusCounterKey('handed_over'), 1);
+      addDelta(deltas, handoversOnDayKey(dayKey), 1);
+      await adjustCounters(db, deltas);
+      return event;
+    },
+  );
 }
 
 export interface VoidInput {
@@ -231,7 +242,20 @@ function voidRefusal(original: OutboxRecord | undefined): HandoverRefusal | null
   return null;
 }
 
-/** Undoes a handover recorded here: card → ready, a void event → outbox; both events stay. */
+/** Which void `original` would be for `staffId` today (staff-roles.ts): their own of today, or any. */
+function voidActionFor(original: OutboxRecord, staffId: string, context: CommandContext) {
+  return voidAction(
+    { staffId: original.event.staffId, dayKey: original.dayKey },
+    staffId,
+    jalaliDayKey(context.now, context.timeZone),
+  );
+}
+
+/**
+ * Undoes a handover recorded here: card → ready, a void event → outbox; both events stay. A
+ * clerk voids their own handover of today; any other void needs a supervisor signed in, or
+ * `input.approvedBy`, whose id the void then carries (signed with the rest).
+ */
 export async function voidHandover(
   db: TahvilDatabase,
   input: VoidInput,
@@ -243,10 +267,15 @@ export async function voidHandover(
   const reason = tidyDisplayText(input.reason);
   if (!reason) throw new CommandRefused('void-reason-missing');
   const { key, deviceId } = await signingContext(db);
+  const member = await db.transaction('r', [db.settings, db.staff], () => assertOnShift(db, staff));
   const seen = await db.events.where('eventId').equals(input.handoverEventId).first();
   const refusal = voidRefusal(seen);
   if (refusal || !seen) throw new CommandRefused(refusal ?? 'handover-not-found');
   if (!(await db.cards.get(seen.cardId))) throw new CommandRefused('card-not-found');
+  // Decided before signing: approvedBy is part of what the signature covers.
+  const approvedBy = await db.transaction('r', [db.staff], () =>
+    approverFor(db, member, voidActionFor(seen, member.staffId, context), input.approvedBy),
+  );
   const unsigned: UnsignedEvent<HandoverVoidEvent> = {
     eventId: context.makeEventId(),
     type: 'handover_void',
@@ -256,36 +285,51 @@ export async function voidHandover(
     occurredAt: isoWithOffset(context.now, context.timeZone),
     staffId: staff.staffId,
     deviceId,
+    ...(approvedBy === undefined ? {} : { approvedBy }),
   };
   const event = await signEvent<HandoverVoidEvent>(unsigned, key.privateKey);
   await hooks.afterSigning?.(event);
-  return db.transaction('rw', [db.cards, db.events, db.counters, db.settings], async () => {
-    await assertStillSigningWith(db, key);
-    const original = await db.events.where('eventId').equals(input.handoverEventId).first();
-    const refusalNow = voidRefusal(original);
-    if (refusalNow || !original) throw new CommandRefused(refusalNow ?? 'handover-not-found');
-    const card = await db.cards.get(original.cardId);
-    if (!card) throw new CommandRefused('card-not-found');
-    await db.events.add(
-      pendingOutboxRecord(event, {
-        dayKey: jalaliDayKey(context.now, context.timeZone),
-        occurredAtMs: context.now.getTime(),
-        staff,
-        holderName: original.holderName,
-        holderNationalCode: original.holderNationalCode,
-      }),
-    );
-    await db.events.update(original.seq!, { voidedByEventId: event.eventId });
-    const deltas = new Map<string, number>();
-    addDelta(deltas, handoversOnDayKey(original.dayKey), -1);
-    // The card goes back on the shelf only if this handover is still what it shows; a card the
-    // registry has since revoked stays revoked.
-    if (card.status === 'handed_over' && card.handover?.eventId === original.eventId) {
-      await db.cards.put({ ...card, status: 'ready', handover: null });
-      addDelta(deltas, statusCounterKey('handed_over'), -1);
-      addDelta(deltas, statusCounterKey('ready'), 1);
-    }
-    await adjustCounters(db, deltas);
-    return event;
-  });
+  return db.transaction(
+    'rw',
+    [db.cards, db.events, db.counters, db.settings, db.staff],
+    async () => {
+      await assertStillSigningWith(db, key);
+      const memberNow = await assertOnShift(db, staff);
+      const original = await db.events.where('eventId').equals(input.handoverEventId).first();
+      const refusalNow = voidRefusal(original);
+      if (refusalNow || !original) throw new CommandRefused(refusalNow ?? 'handover-not-found');
+      // As the registry judges it: an approval on the event must be an active supervisor's, and
+      // without one the voider's role must allow the void by itself.
+      if (event.approvedBy !== undefined)
+        await assertApprover(db, memberNow, { staffId: event.approvedBy });
+      else if (
+        permission(memberNow.role, voidActionFor(original, memberNow.staffId, context)) !==
+        'allowed'
+      )
+        throw new CommandRefused('needs-supervisor');
+      const card = await db.cards.get(original.cardId);
+      if (!card) throw new CommandRefused('card-not-found');
+      await db.events.add(
+        pendingOutboxRecord(event, {
+          dayKey: jalaliDayKey(context.now, context.timeZone),
+          occurredAtMs: context.now.getTime(),
+          staff,
+          holderName: original.holderName,
+          holderNationalCode: original.holderNationalCode,
+        }),
+      );
+      await db.events.update(original.seq!, { voidedByEventId: event.eventId });
+      const deltas = new Map<string, number>();
+      addDelta(deltas, handoversOnDayKey(original.dayKey), -1);
+      // The card goes back on the shelf only if this handover is still what it shows; a card the
+      // registry has since revoked stays revoked.
+      if (card.status === 'handed_over' && card.handover?.eventId === original.eventId) {
+        await db.cards.put({ ...card, status: 'ready', handover: null });
+        addDelta(deltas, statusCounterKey('handed_over'), -1);
+        addDelta(deltas, statusCounterKey('ready'), 1);
+      }
+      await adjustCounters(db, deltas);
+      return event;
+    },
+  );
 }

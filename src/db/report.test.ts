@@ -6,8 +6,9 @@ import { resolveAttention } from './attention.ts';
 import { backlogSummary, handoverRecordsOnDay, overdueCards } from './report.ts';
 import { summarizeDay } from '../domain/daily-report.ts';
 import { ALL_CHECKS, createCard, holderHandover } from '../../tests/factories/cards.ts';
-import { testCommandContextAt, testStaff } from '../../tests/factories/context.ts';
-import { createTestDatabase } from '../../tests/factories/database.ts';
+import { staffOnShift, testCommandContextAt, testStaff } from '../../tests/factories/context.ts';
+import { createTestDatabase, signInForTest } from '../../tests/factories/database.ts';
+import { TEST_CLERK, TEST_OTHER_CLERK, TEST_SUPERVISOR } from '../../tests/factories/staff.ts';
 import { FIXED_NOW, TEST_DAY_KEY, TEST_TIME_ZONE, daysBefore } from '../../tests/factories/time.ts';
 
 const at = (time: string, staff = testStaff()) => testCommandContextAt(time, { staff });
@@ -17,9 +18,11 @@ describe('the day’s handover records', () => {
     const db = await createTestDatabase();
     const cards = Array.from({ length: 6 }, () => createCard());
     await upsertCards(db, cards);
-    const reza = testStaff({ staffId: 'S-02', staffName: 'رضا کریمی' });
+    const hossein = staffOnShift(TEST_OTHER_CLERK);
     await recordHandover(db, holderHandover(cards[0]!), at('08:59:59'));
     await recordHandover(db, holderHandover(cards[1]!), at('09:00:00'));
+    // The other clerk takes over the counter at half past nine, and gives it back at eleven.
+    await signInForTest(db, TEST_OTHER_CLERK);
     await recordHandover(
       db,
       {
@@ -33,14 +36,15 @@ describe('the day’s handover records', () => {
           documentRef: 'V-1',
         },
       },
-      at('09:30:00', reza),
+      at('09:30:00', hossein),
     );
-    const undone = await recordHandover(db, holderHandover(cards[3]!), at('10:00:00', reza));
+    const undone = await recordHandover(db, holderHandover(cards[3]!), at('10:00:00', hossein));
     await voidHandover(
       db,
       { handoverEventId: undone.eventId, reason: 'اشتباه' },
-      at('10:01:00', reza),
+      at('10:01:00', hossein),
     );
+    await signInForTest(db, TEST_CLERK);
     const refused = await recordHandover(db, holderHandover(cards[4]!), at('11:00:00'));
     const resolved = await recordHandover(db, holderHandover(cards[5]!), at('23:59:59'));
     // Two answered: one accepted, one refused; a third refused and already resolved by a supervisor.
@@ -50,10 +54,11 @@ describe('the day’s handover records', () => {
       { eventId: refused.eventId, status: 'conflict', reason: 'handed over at another counter' },
       { eventId: resolved.eventId, status: 'rejected', reason: 'revoked' },
     ]);
+    await signInForTest(db, TEST_SUPERVISOR);
     await resolveAttention(
       db,
       { eventId: resolved.eventId, resolution: 'noted', note: 'کارت پس گرفته شد' },
-      at('23:59:59'),
+      at('23:59:59', staffOnShift(TEST_SUPERVISOR)),
     );
 
     const summary = summarizeDay(await handoverRecordsOnDay(db, TEST_DAY_KEY), TEST_TIME_ZONE);
@@ -73,7 +78,7 @@ describe('the day’s handover records', () => {
       byHour,
       byStaff: [
         { staffId: 'S-07', staffName: 'مریم احمدی', handovers: 4, voided: 0 },
-        { staffId: 'S-02', staffName: 'رضا کریمی', handovers: 1, voided: 1 },
+        { staffId: 'S-03', staffName: 'حسین کریمی', handovers: 1, voided: 1 },
       ],
     });
   });

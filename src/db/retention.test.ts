@@ -6,8 +6,9 @@ import { applyPushResults, claimPendingBatch } from './outbox.ts';
 import { erasePersonalDetails } from './retention.ts';
 import { resolveAttention } from './attention.ts';
 import { createCard, holderHandover } from '../../tests/factories/cards.ts';
-import { testCommandContext } from '../../tests/factories/context.ts';
-import { createTestDatabase } from '../../tests/factories/database.ts';
+import { staffOnShift, testCommandContext } from '../../tests/factories/context.ts';
+import { createTestDatabase, signInForTest } from '../../tests/factories/database.ts';
+import { TEST_SUPERVISOR } from '../../tests/factories/staff.ts';
 import { handoverAtAnotherCounter } from '../../tests/factories/events.ts';
 import { FIXED_NOW, TEST_DAY_KEY } from '../../tests/factories/time.ts';
 import { readCounters, recountStatuses } from './counters.ts';
@@ -182,10 +183,11 @@ describe('erasePersonalDetails and refused handovers', () => {
     // Waiting for a supervisor, however long: nothing goes.
     expect(await erasePersonalDetails(db, daysAfter(400), 30)).toEqual({ cards: 0, events: 0 });
     // Settled ten days after the test day: its 30 days start then.
+    await signInForTest(db, TEST_SUPERVISOR);
     await resolveAttention(
       db,
       { eventId, resolution: 'noted', note: 'زهرا محمدی came back; given at counter 2' },
-      testCommandContext({ now: daysAfter(10) }),
+      testCommandContext({ now: daysAfter(10), staff: staffOnShift(TEST_SUPERVISOR) }),
     );
     expect(await erasePersonalDetails(db, daysAfter(39), 30)).toEqual({ cards: 0, events: 0 });
     expect(await erasePersonalDetails(db, daysAfter(41), 30)).toEqual({ cards: 1, events: 2 });

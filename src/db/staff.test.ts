@@ -11,6 +11,7 @@ import {
   readRosterCursor,
   signIn,
   storeRosterPage,
+  storeStaffMember,
 } from './staff.ts';
 import { readSettings } from './settings.ts';
 import { leaveCenter } from './enrolment.ts';
@@ -85,6 +86,38 @@ describe('the roster', () => {
     expect(await db.staff.count()).toBe(0);
     expect(await db.pinAttempts.count()).toBe(0);
     expect(await readRosterCursor(db)).toBeNull();
+  });
+});
+
+describe('one member as the registry answered it (storeStaffMember)', () => {
+  it('keeps the newer of it and the stored copy, and leaves the roster cursor alone', async () => {
+    const db = await createTestDatabase();
+    await storeStaffMember(db, testStaffMember(TEST_CLERK, { version: 9, name: 'نو' }), {});
+    await storeStaffMember(db, testStaffMember(TEST_CLERK, { version: 4, name: 'کهنه' }), {});
+    expect((await db.staff.get('S-07'))?.name).toBe('نو');
+    expect(await readRosterCursor(db)).toBe('3');
+  });
+
+  it('signs out the member on shift when it shows them deactivated', async () => {
+    const db = await createTestDatabase();
+    const deactivated = testStaffMember(TEST_CLERK, {
+      version: 9,
+      active: false,
+      deactivatedAt: FIXED_NOW_ISO,
+      pinVerifier: null,
+    });
+    expect(await storeStaffMember(db, deactivated, {})).toEqual({ signedOut: true });
+    expect((await readSettings(db)).shift).toBeNull();
+  });
+
+  it('is not written for another enrolment than the one it was asked for', async () => {
+    const db = await createTestDatabase();
+    await expect(
+      storeStaffMember(db, testStaffMember(TEST_CLERK, { version: 9, name: 'نو' }), {
+        forDevice: 'another-device',
+      }),
+    ).rejects.toBeInstanceOf(CenterChangedError);
+    expect((await db.staff.get('S-07'))?.version).toBe(1);
   });
 });
 

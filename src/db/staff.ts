@@ -17,6 +17,8 @@ import {
   type PinAttempts,
 } from '../domain/pin-lockout.ts';
 import { assertCenter, readSettings, updateSettings, type EnrolmentGuard } from './settings.ts';
+import { CommandRefused } from '../domain/refusals.ts';
+import { permission, type CounterAction } from '../domain/staff-roles.ts';
 
 /** The roster pull's position, beside the cards' (the settings table; not a setting). */
 export const ROSTER_CURSOR_ROW = 'rosterCursor';
@@ -51,19 +53,51 @@ export async function storeRosterPage(
 ): Promise<{ signedOut: boolean }> {
   return db.transaction('rw', [db.staff, db.settings], async () => {
     await assertCenter(db, guard);
-    const stored = await db.staff.bulkGet(members.map((member) => member.staffId));
-    const newer = members.filter(
-      (member, index) => anyVersion || (stored[index]?.version ?? -Infinity) <= member.version,
-    );
-    await db.staff.bulkPut(newer.map((member) => ({ ...member })));
+    await putNewerMembers(db, members, anyVersion);
     await db.settings.put({ key: ROSTER_CURSOR_ROW, value: cursor });
-    const { shift } = await readSettings(db);
-    if (!shift) return { signedOut: false };
-    const member = await db.staff.get(shift.staffId);
-    if (member?.active) return { signedOut: false };
-    await updateSettings(db, { shift: null });
-    return { signedOut: true };
+    return signOutIfInactive(db);
   });
+}
+
+/**
+ * Stores one member as the registry answered a request about them (a PIN change), for the
+ * enrolment `guard` names, as a roster page would: only if newer than the one stored, and
+ * signing them out if no longer active. The roster cursor stays: the pull still brings every
+ * change after it, this one included.
+ */
+export async function storeStaffMember(
+  db: TahvilDatabase,
+  member: StaffMember,
+  guard: EnrolmentGuard,
+): Promise<{ signedOut: boolean }> {
+  return db.transaction('rw', [db.staff, db.settings], async () => {
+    await assertCenter(db, guard);
+    await putNewerMembers(db, [member], false);
+    return signOutIfInactive(db);
+  });
+}
+
+/** Inside a transaction over staff: writes each member not older than the stored copy. */
+async function putNewerMembers(
+  db: TahvilDatabase,
+  members: readonly StaffMember[],
+  anyVersion: boolean,
+): Promise<void> {
+  const stored = await db.staff.bulkGet(members.map((member) => member.staffId));
+  const newer = members.filter(
+    (member, index) => anyVersion || (stored[index]?.version ?? -Infinity) <= member.version,
+  );
+  await db.staff.bulkPut(newer.map((member) => ({ ...member })));
+}
+
+/** Inside a transaction over staff and settings: ends a shift whose member is not active. */
+async function signOutIfInactive(db: TahvilDatabase): Promise<{ signedOut: boolean }> {
+  const { shift } = await readSettings(db);
+  if (!shift) return { signedOut: false };
+  const member = await db.staff.get(shift.staffId);
+  if (member?.active) return { signedOut: false };
+  await updateSettings(db, { shift: null });
+  return { signedOut: true };
 }
 
 /** Why a PIN was not taken; each with what the screen needs to say. */
@@ -237,4 +271,49 @@ export async function activeApprover(
 ): Promise<StoredStaff | null> {
   const member = await db.staff.get(approval.staffId);
   return member?.active && member.role === 'supervisor' ? member : null;
+}
+
+/**
+ * The roster's copy of the member a command acts for: `staff` (the shift the screen had) must
+ * still be the one signed in, the screen unlocked and the member active, else the command is
+ * refused with staff-signed-out. Call inside the command's write transaction (over settings and
+ * staff), so the check holds as of the write, whatever another tab or a pull did meanwhile.
+ */
+export async function assertOnShift(
+  db: TahvilDatabase,
+  staff: Pick<StaffOnShift, 'staffId'>,
+): Promise<StoredStaff> {
+  const onShift = await activeShiftMember(db);
+  if (!onShift || onShift.member.staffId !== staff.staffId)
+    throw new CommandRefused('staff-signed-out');
+  return onShift.member;
+}
+
+/**
+ * Who approved `member`'s `action`, when their role needs a supervisor for it: the id of
+ * `approval`'s supervisor, if still an active supervisor other than `member`; refused with
+ * needs-supervisor otherwise. Undefined when the role allows the action by itself, so an
+ * approval nobody needed is recorded nowhere.
+ */
+export async function approverFor(
+  db: TahvilDatabase,
+  member: Pick<StoredStaff, 'staffId' | 'role'>,
+  action: CounterAction,
+  approval: Pick<Approval, 'staffId'> | undefined,
+): Promise<string | undefined> {
+  if (permission(member.role, action) === 'allowed') return undefined;
+  return assertApprover(db, member, approval);
+}
+
+/** `approval`'s supervisor, active and not `member`; else refused with needs-supervisor. */
+export async function assertApprover(
+  db: TahvilDatabase,
+  member: Pick<StoredStaff, 'staffId'>,
+  approval: Pick<Approval, 'staffId'> | undefined,
+): Promise<string> {
+  const approver = approval ? await activeApprover(db, approval) : null;
+  // Nobody approves their own action: that would be no second person at all.
+  if (!approver || approver.staffId === member.staffId)
+    throw new CommandRefused('needs-supervisor');
+  return approver.staffId;
 }

@@ -13,6 +13,7 @@ import { importDevicePublicKey, verifyEventSignature } from '../domain/event-sig
 import { createCard, holderHandover } from '../../tests/factories/cards.ts';
 import { TEST_DEVICE_ID, testCommandContext } from '../../tests/factories/context.ts';
 import { createTestDatabase } from '../../tests/factories/database.ts';
+import { TEST_SUPERVISOR } from '../../tests/factories/staff.ts';
 import { FIXED_NOW } from '../../tests/factories/time.ts';
 import { CommandRefused } from '../domain/refusals.ts';
 
@@ -64,9 +65,15 @@ describe('the unsent events file', () => {
     const refused = await recordHandover(db, holderHandover(cards[0]!), testCommandContext());
     await claimPendingBatch(db, 10);
     await applyPushResults(db, [{ eventId: refused.eventId, status: 'rejected', reason: 'x' }]);
+    // The clerk settles it with the supervisor's approval in the dialog.
     await resolveAttention(
       db,
-      { eventId: refused.eventId, resolution: 'noted', note: 'checked' },
+      {
+        eventId: refused.eventId,
+        resolution: 'noted',
+        note: 'checked',
+        approvedBy: { staffId: TEST_SUPERVISOR.staffId, staffName: TEST_SUPERVISOR.name },
+      },
       testCommandContext(),
     );
     await recordHandover(db, holderHandover(cards[1]!), testCommandContext());

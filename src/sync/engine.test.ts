@@ -1061,6 +1061,10 @@ describe('SyncEngine roster pull (protocol 2.1)', () => {
       ok: false,
       problem: 'inactive',
     });
+    // A screen still showing the shift records nothing under it.
+    await expect(handOver(db, { cardId: 'C-0000001' })).rejects.toMatchObject({
+      refusal: 'staff-signed-out',
+    });
   });
 
   it('leaves the shift alone when the pull changes only others', async () => {

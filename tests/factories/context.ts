@@ -3,7 +3,7 @@
 import type { CommandContext } from '../../src/db/handovers.ts';
 import type { StaffOnShift } from '../../src/db/records.ts';
 import { FIXED_NOW, TEST_TIME_ZONE, onTestDay } from './time.ts';
-import { TEST_CLERK } from './staff.ts';
+import { TEST_CLERK, type TestStaffMember } from './staff.ts';
 
 /** The tablet under test: what createTestDatabase stores, commands stamp and requests send. */
 export const TEST_DEVICE_ID = 'device-test-0001';
@@ -20,6 +20,11 @@ export function testStaff(overrides: Partial<StaffOnShift> = {}): StaffOnShift {
     locked: false,
     ...overrides,
   };
+}
+
+/** `member` of the test roster on shift, signed in and unlocked (as signInForTest stores it). */
+export function staffOnShift(member: TestStaffMember): StaffOnShift {
+  return testStaff({ staffId: member.staffId, staffName: member.name, role: member.role });
 }
 
 /** A fresh UUID-shaped event id each call, in the order the calls were made. */

@@ -9,6 +9,7 @@ import { createCard, holderHandover } from '../factories/cards.ts';
 import { testCommandContext } from '../factories/context.ts';
 import { handoverAtAnotherCounter } from '../factories/events.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
+import { readSettings } from '../../src/db/settings.ts';
 import { applyPushResults, claimPendingBatch } from '../../src/db/outbox.ts';
 import { upsertCards } from '../../src/db/cards.ts';
 import type { TahvilDatabase } from '../../src/db/database.ts';
@@ -21,7 +22,13 @@ async function handOverAndRefuse(
   reason: string,
   registryCard?: Card,
 ) {
-  const event = await recordHandover(db, holderHandover(card), testCommandContext());
+  // Recorded by whoever is signed in: a command refuses anyone else.
+  const { shift } = await readSettings(db);
+  const event = await recordHandover(
+    db,
+    holderHandover(card),
+    testCommandContext({ staff: shift }),
+  );
   await claimPendingBatch(db, 10);
   await applyPushResults(db, [
     {

@@ -16,7 +16,7 @@ import {
 import { en, fa } from '../../src/ui/messages.ts';
 import { createCard, holderHandover } from '../factories/cards.ts';
 import { handoverAtAnotherCounter } from '../factories/events.ts';
-import { testCommandContext } from '../factories/context.ts';
+import { staffOnShift, testCommandContext } from '../factories/context.ts';
 import { FIXED_NOW } from '../factories/time.ts';
 import { renderApp } from './render-app.tsx';
 import { TEST_SUPERVISOR } from '../factories/staff.ts';
@@ -237,13 +237,14 @@ describe('a withdrawn tablet', () => {
         signedIn: TEST_SUPERVISOR,
         settings: { language },
       });
-      await recordHandover(db, holderHandover(cards[0]!), testCommandContext());
+      const supervisorContext = () => testCommandContext({ staff: staffOnShift(TEST_SUPERVISOR) });
+      await recordHandover(db, holderHandover(cards[0]!), supervisorContext());
       await markDeviceWithdrawn(db, FIXED_NOW);
       expect(
         await screen.findByRole('heading', { name: words.withdrawnTitle }),
       ).toBeInTheDocument();
       await expect(
-        recordHandover(db, holderHandover(cards[1]!), testCommandContext()),
+        recordHandover(db, holderHandover(cards[1]!), supervisorContext()),
       ).rejects.toMatchObject({ refusal: 'device-withdrawn' });
 
       const user = userEvent.setup();

@@ -3,6 +3,7 @@
 import { render, waitFor } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { App } from '../../src/app/App.tsx';
+import type { TahvilDatabase } from '../../src/db/database.ts';
 import { updateSettings, type Settings } from '../../src/db/settings.ts';
 import type { Services } from '../../src/services/services.tsx';
 import type { Card } from '../../src/protocol/protocol.ts';
@@ -19,6 +20,8 @@ export interface AppSetup {
   /** Who is signed in (default TEST_CLERK); null: the sign-in screen shows. */
   signedIn?: TestStaffMember | null;
   now?: Date;
+  /** Writes what the tablet held before the app started (another member's earlier handover). */
+  before?: (db: TahvilDatabase) => Promise<unknown>;
   /** A clock the test moves (a lockout's countdown, the idle lock); overrides `now`. */
   clock?: () => Date;
   syncEngine?: SyncEngine | null;
@@ -39,12 +42,14 @@ export async function renderApp({
   signedIn = TEST_CLERK,
   now = FIXED_NOW,
   clock,
+  before,
   syncEngine = null,
   fetch = NO_NETWORK,
   enrolment = {},
 }: AppSetup = {}) {
   const db = await createTestDatabase(cards, { enrolment, signedIn });
   await updateSettings(db, settings);
+  await before?.(db);
   const services: Services = {
     db,
     syncEngine,

@@ -7,13 +7,20 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent, { type UserEvent } from '@testing-library/user-event';
 import { renderApp } from './render-app.tsx';
 import { createCard, holderHandover } from '../factories/cards.ts';
-import { testCommandContext, testStaff } from '../factories/context.ts';
+import { staffOnShift, testCommandContext } from '../factories/context.ts';
+import { signInForTest } from '../factories/database.ts';
 import { FIXED_NOW } from '../factories/time.ts';
-import { TEST_CLERK, TEST_OTHER_CLERK, TEST_SUPERVISOR } from '../factories/staff.ts';
+import {
+  TEST_CLERK,
+  TEST_OTHER_CLERK,
+  TEST_SUPERVISOR,
+  type TestStaffMember,
+} from '../factories/staff.ts';
 import { toPersianDigits } from '../../src/domain/digits.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { readSettings } from '../../src/db/settings.ts';
-import { DEFAULT_CENTER_RULES } from '../../src/protocol/protocol.ts';
+import { DEFAULT_CENTER_RULES, type Card } from '../../src/protocol/protocol.ts';
+import type { TahvilDatabase } from '../../src/db/database.ts';
 import { fa } from '../../src/ui/messages.ts';
 
 // Not the search box's example (زهرا محمدی, ۰۰۱۲۳۴۵۶۷۹): the page must hold no trace of her.
@@ -54,6 +61,20 @@ async function expectSignedIn(db: Awaited<ReturnType<typeof renderApp>>['db'], s
 }
 
 afterEach(() => vi.useRealTimers());
+
+/**
+ * `member`'s handover of `card` at this tablet, made while they were signed in (a command
+ * records only as the member signed in), before the test's clerk signs in again.
+ */
+async function recordAs(db: TahvilDatabase, member: TestStaffMember, card: Card): Promise<void> {
+  await signInForTest(db, member);
+  await recordHandover(
+    db,
+    holderHandover(card),
+    testCommandContext({ staff: staffOnShift(member) }),
+  );
+  await signInForTest(db, TEST_CLERK);
+}
 
 describe('sign-in', () => {
   it('signs in offline from the roster with the keypad, in Persian digits', async () => {
@@ -307,14 +328,11 @@ describe('roles', () => {
 
   it('voids another clerk’s handover with a supervisor’s approval, both named in the event', async () => {
     const card = narges();
-    const { db } = await renderApp({ cards: [card], route: `/cards/${card.cardId}` });
-    await recordHandover(
-      db,
-      holderHandover(card),
-      testCommandContext({
-        staff: testStaff({ staffId: TEST_OTHER_CLERK.staffId, staffName: TEST_OTHER_CLERK.name }),
-      }),
-    );
+    const { db } = await renderApp({
+      cards: [card],
+      route: `/cards/${card.cardId}`,
+      before: (db) => recordAs(db, TEST_OTHER_CLERK, card),
+    });
     const user = userEvent.setup();
     await user.type(await screen.findByRole('textbox', { name: 'دلیل ابطال' }), 'کارت اشتباه');
     expect(screen.queryByRole('button', { name: 'ابطال تحویل' })).toBeNull();
@@ -346,15 +364,12 @@ describe('per-staff views', () => {
       firstName: 'علی',
       lastName: 'کریمی',
     });
-    const { db } = await renderApp({ cards: [narges(), ali], route: '/today' });
+    const { db } = await renderApp({
+      cards: [narges(), ali],
+      route: '/today',
+      before: (db) => recordAs(db, TEST_OTHER_CLERK, ali),
+    });
     await recordHandover(db, holderHandover(narges()), testCommandContext());
-    await recordHandover(
-      db,
-      holderHandover(ali),
-      testCommandContext({
-        staff: testStaff({ staffId: TEST_OTHER_CLERK.staffId, staffName: TEST_OTHER_CLERK.name }),
-      }),
-    );
     const user = userEvent.setup();
     expect(await screen.findByText('تحویل‌های امروز شما: ۱')).toBeInTheDocument();
     const table = await screen.findByRole('table');

@@ -17,7 +17,9 @@ import { verifyEventSignature } from '../../src/domain/event-signature.ts';
 import type { MockEventsResponse } from '../../server/handler.ts';
 import { readCounters } from '../../src/db/counters.ts';
 import { startRegistry, type RunningRegistry } from '../../server/test-helpers.ts';
-import { createTestDatabase } from '../factories/database.ts';
+import { createTestDatabase, signInForTest } from '../factories/database.ts';
+import { testRosterMembers } from '../factories/staff.ts';
+import { storeRosterPage } from '../../src/db/staff.ts';
 import { holderHandover } from '../factories/cards.ts';
 import { testCommandContext } from '../factories/context.ts';
 import { FIXED_NOW } from '../factories/time.ts';
@@ -32,14 +34,22 @@ afterEach(async () => {
   registry = null;
 });
 
-/** Enrols `db` with `centerId` at the registry as a tablet does: a fresh code, a new key. */
+/**
+ * Enrols `db` with `centerId` at the registry as a tablet does (a fresh code, a new key), then
+ * the clerk signs in (an enrolment ends any shift): the test roster, which the test registry has
+ * at every center, is stored as a roster pull from the start would bring it, and the next sync
+ * still pulls it from the start.
+ */
 async function enrolWith(db: TahvilDatabase, running: RunningRegistry, centerId = 'DEMO-01') {
   const { code } = await running.issueEnrolmentCode(centerId);
-  return enrolTablet(
+  const center = await enrolTablet(
     db,
     { registryUrl: running.base, code },
     { fetch: (...args) => fetch(...args), now: () => FIXED_NOW },
   );
+  await storeRosterPage(db, testRosterMembers(), '', {});
+  await signInForTest(db);
+  return center;
 }
 
 async function setup(options: Parameters<typeof startRegistry>[0] = {}) {
