@@ -22,6 +22,7 @@ import { LockScreen } from '../features/sign-in/LockScreen.tsx';
 import type { SignedIn } from '../features/sign-in/PinStep.tsx';
 import { dropAllHandoverDrafts, isHandoverPath } from '../features/card/handover-draft.ts';
 import { MyHandoversToday } from '../features/today/MyHandoversToday.tsx';
+import { ChangePinScreen } from '../features/my-pin/ChangePinScreen.tsx';
 import { endShift, lockShift } from '../db/staff.ts';
 import { permission } from '../domain/staff-roles.ts';
 import { SupervisorOnly } from './SupervisorOnly.tsx';
@@ -299,6 +300,9 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
                 {t('signedInAs', { name: shift.staffName, id: digits(shift.staffId) })}
                 <MyHandoversToday staffId={shift.staffId} />
               </span>
+              <NavLink to="/my-pin" className="button button-small">
+                {t('myPinLink')}
+              </NavLink>
               <button
                 type="button"
                 className="button button-small"
@@ -350,6 +354,7 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
             <Route path="/cards/:cardId" element={<CardScreen />} />
             <Route path="/cards/:cardId/handover" element={<HandoverScreen />} />
             <Route path="/today" element={<TodayScreen />} />
+            <Route path="/my-pin" element={<ChangePinScreen />} />
             <Route path="/attention" element={<AttentionScreen />} />
             <Route path="/report" element={<ReportScreen />} />
             <Route

@@ -385,3 +385,42 @@ describe('per-staff views', () => {
     expect(screen.getByText('تعداد تحویل: ۱')).toBeInTheDocument();
   });
 });
+
+describe('changing one’s PIN', () => {
+  it('says in words when the registry refuses the current PIN, and when the tablet is offline', async () => {
+    const answers = [
+      new Response(JSON.stringify({ error: { code: 'pin_wrong', message: 'wrong' } }), {
+        status: 403,
+        headers: { 'Content-Type': 'application/json' },
+      }),
+    ];
+    const sent: string[] = [];
+    await renderApp({
+      route: '/my-pin',
+      fetch: (async (_input: RequestInfo | URL, init?: RequestInit) => {
+        sent.push(String(init?.body));
+        const answer = answers.shift();
+        if (!answer) throw new TypeError('Failed to fetch');
+        return answer;
+      }) as typeof fetch,
+    });
+    const user = userEvent.setup();
+    const fill = async (current: string, next: string, again: string) => {
+      await user.type(screen.getByLabelText(fa.myPinCurrent), current);
+      await user.type(screen.getByLabelText(fa.myPinNew), next);
+      await user.type(screen.getByLabelText(fa.myPinRepeat), again);
+      await user.click(screen.getByRole('button', { name: fa.myPinSave }));
+    };
+    expect(await screen.findByRole('heading', { name: fa.myPinTitle })).toBeInTheDocument();
+    await fill('1111', '5823', '5824');
+    expect(await screen.findByRole('alert')).toHaveTextContent(fa.myPinMismatch);
+    expect(sent).toEqual([]);
+    await fill('۱۱۱۱', '۵۸۲۳', '5823');
+    expect(await screen.findByRole('alert')).toHaveTextContent(fa.myPinWrong);
+    expect(JSON.parse(sent[0]!)).toEqual({ currentPin: '1111', newPin: '5823' });
+    // The fields are emptied after each try: no PIN stays on screen.
+    expect(screen.getByLabelText(fa.myPinCurrent)).toHaveValue('');
+    await fill(TEST_CLERK.pin, '5823', '5823');
+    expect(await screen.findByRole('alert')).toHaveTextContent(fa.myPinOffline);
+  });
+});
