@@ -13,20 +13,12 @@ import type {
   StaffRole,
 } from '../src/protocol/protocol.ts';
 import { DEFAULT_STAFF_PULL_LIMIT, MAX_STAFF_PULL_LIMIT } from '../src/protocol/protocol.ts';
+import { pickStaffMember } from '../src/domain/staff-member.ts';
 
 /** A member as kept and persisted: the wire's StaffMember plus its center and when the PIN was set. */
-export interface StoredStaffMember {
+export interface StoredStaffMember extends StaffMember {
   centerId: string;
-  staffId: string;
-  name: string;
-  role: StaffRole;
-  active: boolean;
-  deactivatedAt: string | null;
-  /** Null once deactivated: nothing is left to sign in with. */
-  pinVerifier: PinVerifier | null;
   pinSetAt: string | null;
-  version: number;
-  updatedAt: string;
 }
 
 export type StaffChanges = { staff: StoredStaffMember[] };
@@ -38,16 +30,7 @@ export class StaffInputError extends Error {
 
 /** What a tablet pulls: no center (the path has it), no pinSetAt. */
 export function staffMember(member: StoredStaffMember): StaffMember {
-  return {
-    staffId: member.staffId,
-    name: member.name,
-    role: member.role,
-    active: member.active,
-    deactivatedAt: member.deactivatedAt,
-    pinVerifier: member.pinVerifier,
-    version: member.version,
-    updatedAt: member.updatedAt,
-  };
+  return pickStaffMember(member);
 }
 
 /** What an administrator sees: never the verifier. */

@@ -61,7 +61,8 @@ export function parseStaffPullPage(value: unknown): StaffPullResponse | null {
   return { items: items.map(pickStaffMember), cursor, hasMore };
 }
 
-function pickStaffMember(member: StaffMember): StaffMember {
+/** Exactly the protocol's members of `member` (and of its verifier): nothing else goes on. */
+export function pickStaffMember(member: StaffMember): StaffMember {
   return {
     staffId: member.staffId,
     name: member.name,
