@@ -349,7 +349,19 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
           <LockScreen shift={shift} onSignedIn={onSignedIn} />
         ) : (
           <Routes>
-            <Route path="/enrol" element={<EnrolmentScreen />} />
+            <Route
+              path="/enrol"
+              element={
+                // Enrolling anew erases this center from the tablet: a supervisor's decision.
+                <SupervisorOnly
+                  key={shift.staffId}
+                  action="change-local-settings"
+                  screenName={t('enrolTitle')}
+                >
+                  <EnrolmentScreen />
+                </SupervisorOnly>
+              }
+            />
             <Route path="/" element={<SearchScreen />} />
             <Route path="/cards/:cardId" element={<CardScreen />} />
             <Route path="/cards/:cardId/handover" element={<HandoverScreen />} />

@@ -35,12 +35,15 @@ export class CounterPage {
     return this.page.getByRole('heading', { name: 'ورود به نوبت کاری' });
   }
 
-  /** Types `pin` on the on-screen keypad, key by key, and presses OK. */
-  async typePin(pin: string): Promise<void> {
-    const keypad = this.page.getByRole('group', { name: 'صفحه‌کلید رمز' });
+  /** Types `pin` on the on-screen keypad, key by key, and presses OK (in `language`'s words). */
+  async typePin(pin: string, language: 'fa' | 'en' = 'fa'): Promise<void> {
+    const fa = language === 'fa';
+    const keypad = this.page.getByRole('group', { name: fa ? 'صفحه‌کلید رمز' : 'PIN keypad' });
     for (const digit of pin)
-      await keypad.getByRole('button', { name: persianDigits(digit), exact: true }).click();
-    await keypad.getByRole('button', { name: 'تأیید', exact: true }).click();
+      await keypad
+        .getByRole('button', { name: fa ? persianDigits(digit) : digit, exact: true })
+        .click();
+    await keypad.getByRole('button', { name: fa ? 'تأیید' : 'OK', exact: true }).click();
   }
 
   /**
@@ -56,11 +59,17 @@ export class CounterPage {
     await expect(this.searchBox()).toBeVisible();
   }
 
-  /** Unlocks the lock screen with the signed-in member's PIN. */
-  async unlock(pin: string): Promise<void> {
-    await expect(this.page.getByRole('heading', { name: 'صفحه قفل است' })).toBeVisible();
-    await this.typePin(pin);
-    await expect(this.page.getByRole('heading', { name: 'صفحه قفل است' })).toHaveCount(0);
+  /**
+   * Unlocks the lock screen with the signed-in member's PIN: the app starts locked whenever a
+   * shift is open (a reload, a link opened), so every page load of a signed-in tablet meets it.
+   */
+  async unlock(pin: string, language: 'fa' | 'en' = 'fa'): Promise<void> {
+    const heading = this.page.getByRole('heading', {
+      name: language === 'fa' ? 'صفحه قفل است' : 'The screen is locked',
+    });
+    await expect(heading).toBeVisible();
+    await this.typePin(pin, language);
+    await expect(heading).toHaveCount(0);
   }
 
   searchBox() {

@@ -94,15 +94,23 @@ test('a tablet re-enrolled to another center shows only that center’s cards', 
   // Center AUD-1, with two cards of its own.
   await registry.putCenter('AUD-1', { name: 'مرکز آزمایشی ۱' });
   await registry.loadCards('AUD-1', [{ cardId: 'A-0000001' }, { cardId: 'A-0000002' }]);
+  // AUD-1's own supervisor, on its roster.
+  const audSupervisor = { staffId: 'A-201', name: 'پروین اعتصامی', pin: '4826' };
+  await registry.addStaff({ ...audSupervisor, role: 'supervisor' }, 'AUD-1');
   const counter = new CounterPage(page);
-  await counter.setUp(await registry.enrolmentLink('DEMO-01'), registry.demoStaff('clerk'));
+  // Enrolling anew is a supervisor's decision: DEMO-01's supervisor is signed in.
+  const supervisor = registry.demoStaff('supervisor');
+  await counter.setUp(await registry.enrolmentLink('DEMO-01'), supervisor);
   const [demoCard] = (await registry.readyCards(1)) as [Card];
   await expect(page.getByText('همگام', { exact: true })).toBeVisible({ timeout: 30_000 });
 
   await page.goto(await registry.enrolmentLink('AUD-1'));
+  await counter.unlock(supervisor.pin);
   await expect(page.getByText(/این دستگاه اکنون در «.*» ثبت است/)).toBeVisible();
   await page.getByRole('button', { name: 'ثبت دستگاه' }).click();
-  await counter.signIn(registry.demoStaff('clerk'));
+  // The new center's roster only: DEMO-01's staff are gone with its cards.
+  await expect(page.getByRole('button', { name: new RegExp(supervisor.name) })).toHaveCount(0);
+  await counter.signIn(audSupervisor);
   await expect
     .poll(async () => (await page.getByTestId('count-ready').textContent()) ?? '', {
       timeout: 30_000,
@@ -120,7 +128,9 @@ test('a withdrawn tablet says so, refuses handovers, and gives its unsent events
   registry,
 }) => {
   const counter = new CounterPage(page);
-  await counter.setUp(await registry.enrolmentLink(), registry.demoStaff('clerk'));
+  // The supervisor: leaving the center at the end is theirs.
+  const supervisor = registry.demoStaff('supervisor');
+  await counter.setUp(await registry.enrolmentLink(), supervisor);
   const [sent, kept, refused] = (await registry.readyCards(3, 5)) as [Card, Card, Card];
   await counter.findCard(sent);
   await counter.handOverOpenCard();
@@ -147,6 +157,7 @@ test('a withdrawn tablet says so, refuses handovers, and gives its unsent events
     page.getByText('سامانه‌ی مرکزی این دستگاه را کنار گذاشته است؛ ثبت تحویل تازه ممکن نیست.'),
   ).toBeVisible();
   await page.goto(`${registry.url}/cards/${refused.cardId}/handover`);
+  await counter.unlock(supervisor.pin);
   for (const label of [
     'هویت گیرنده با چهره و مدرک شناسایی تطبیق داده شد',
     'شناسنامه‌ی دارنده دیده شد',

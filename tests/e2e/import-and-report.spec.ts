@@ -70,7 +70,8 @@ test('imports a manifest through the file picker, hands over two of its cards, a
   registry,
 }) => {
   const counter = new CounterPage(page);
-  await counter.setUp(await registry.enrolmentLink(), registry.demoStaff('clerk'));
+  // The supervisor: importing a manifest is theirs.
+  await counter.setUp(await registry.enrolmentLink(), registry.demoStaff('supervisor'));
   await registry.stop();
   await context.setOffline(true);
 

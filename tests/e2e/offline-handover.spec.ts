@@ -12,7 +12,8 @@ test('hands over two cards with the endpoint down and the tablet offline; the re
   const [first, second] = [cards[0]!, cards[3]!];
 
   await counter.enrol(await registry.enrolmentLink());
-  await counter.signIn(registry.demoStaff('clerk'));
+  const clerk = registry.demoStaff('clerk');
+  await counter.signIn(clerk);
   // The demo inventory holds 5,000 cards, a few of them revoked or returned.
   await counter.waitForInventory(4900);
   await expect(page.getByText('همگام', { exact: true })).toBeVisible();
@@ -33,12 +34,15 @@ test('hands over two cards with the endpoint down and the tablet offline; the re
     .click();
   await counter.handOverOpenCard('کارت اول است (کارت قبلی ندارد)');
 
+  // A reload starts locked: the clerk unlocks, and the card is where it was.
   await page.reload();
+  await counter.unlock(clerk.pin);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(
     `کارت ${second.firstName} ${second.lastName}`,
   );
   for (const card of [first, second]) {
     await page.goto(`${registry.url}/cards/${card.cardId}`);
+    await counter.unlock(clerk.pin);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(
       `کارت ${card.firstName} ${card.lastName}`,
     );

@@ -34,7 +34,9 @@ for (const viewport of [
     await shoot(page, `${viewport.name}-en-enrolment`);
     await page.getByRole('button', { name: 'تغییر زبان به فارسی' }).click();
     await counter.enrol(await registry.enrolmentLink());
-    await counter.signIn(registry.demoStaff('clerk'));
+    // The supervisor: the settings screen is theirs.
+    const supervisor = registry.demoStaff('supervisor');
+    await counter.signIn(supervisor);
     await counter.waitForInventory(4900);
     await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
 
@@ -88,6 +90,7 @@ for (const viewport of [
     await shoot(page, `${viewport.name}-en-card-revoked`);
 
     await page.goto(`${registry.url}/cards/C-0000006/handover`);
+    await counter.unlock(supervisor.pin, 'en');
     await expect(page.getByRole('button', { name: 'Record handover' })).toBeDisabled();
     await shoot(page, `${viewport.name}-en-handover`);
 
@@ -98,6 +101,7 @@ for (const viewport of [
 
     // The language choice survives a reload.
     await page.reload();
+    await counter.unlock(supervisor.pin, 'en');
     await expect(page.getByRole('button', { name: 'Record handover' })).toBeVisible();
   });
 }

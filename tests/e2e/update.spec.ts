@@ -18,7 +18,9 @@ test('an update waits for the open handover form, then keeps the outbox, which s
 }) => {
   const counter = new CounterPage(page);
   const [pendingCard, formCard] = await registry.readyCards(2, 3);
-  await counter.setUp(await registry.enrolmentLink(), registry.demoStaff('clerk'));
+  // The supervisor: the version is on the settings screen, which is theirs.
+  const supervisor = registry.demoStaff('supervisor');
+  await counter.setUp(await registry.enrolmentLink(), supervisor);
   await page.getByRole('link', { name: 'تنظیمات' }).click();
   await expect(page.getByText(/نسخه‌ی برنامه:/)).not.toContainText(NEXT_VERSION);
 
@@ -73,6 +75,8 @@ test('an update waits for the open handover form, then keeps the outbox, which s
       { timeout: 30_000 },
     )
     .toBe('reloaded');
+  // The new version starts locked, as every start does: the same member unlocks.
+  await counter.unlock(supervisor.pin);
   await expect(page.getByRole('searchbox')).toBeVisible();
   await page.getByRole('link', { name: 'تنظیمات' }).click();
   await expect(page.getByText(/نسخه‌ی برنامه:/)).toContainText(NEXT_VERSION);

@@ -151,6 +151,14 @@ describe('a tablet that belongs to no center', () => {
 });
 
 describe('an enrolled tablet', () => {
+  it('asks a clerk for a supervisor before enrolling anew, which would erase this center', async () => {
+    await renderApp({ route: '/enrol' });
+    expect(
+      await screen.findByRole('heading', { name: fa.supervisorScreenTitle }),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: fa.enrolSubmit })).toBeNull();
+  });
+
   it.each([
     ['fa', fa],
     ['en', en],
@@ -164,8 +172,13 @@ describe('an enrolled tablet', () => {
         route: '/enrol',
         settings: { language },
         fetch: registry.fetch,
+        signedIn: TEST_SUPERVISOR,
       });
-      await recordHandover(db, holderHandover(card), testCommandContext());
+      await recordHandover(
+        db,
+        holderHandover(card),
+        testCommandContext({ staff: staffOnShift(TEST_SUPERVISOR) }),
+      );
       expect(
         await screen.findByText(words.enrolReplaceWarning.split('«')[0]!.split('“')[0]!, {
           exact: false,
