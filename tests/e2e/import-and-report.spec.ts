@@ -146,7 +146,7 @@ test('imports a manifest through the file picker, hands over two of its cards, a
   );
   expect(lines[1]).toMatch(
     new RegExp(
-      `,S-07,[^,]+,\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+03:30,${dayKey} \\d\\d:\\d\\d:\\d\\d,pending,no$`,
+      `,S-201,[^,]+,\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+03:30,${dayKey} \\d\\d:\\d\\d:\\d\\d,pending,no$`,
     ),
   );
 
