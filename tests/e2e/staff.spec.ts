@@ -196,8 +196,38 @@ for (const viewport of [
       await scan(tablet.page, `keypad ${viewport.name} [${language}]`);
     }
     await switchTo(tablet.page, 'fa');
-    await tablet.counter.typePin(clerk.pin);
-    await expect(tablet.counter.searchBox()).toBeVisible();
+    // Four more wrong PINs lock the clerk out on this tablet, with a countdown; the supervisor
+    // clears it in the approval dialog.
+    for (let attempt = 0; attempt < 4; attempt++) await tablet.counter.typePin('1111');
+    await expect(tablet.page.getByText(/زمان باقی‌مانده: ۰?۰?:?[۰-۹]+:[۰-۹]{2}/)).toBeVisible();
+    for (const language of ['fa', 'en'] as const) {
+      if (language === 'en') await switchTo(tablet.page, 'en');
+      const words =
+        language === 'fa'
+          ? { clear: 'باز کردن با تأیید سرپرست', title: 'تأیید سرپرست', cancel: 'انصراف' }
+          : {
+              clear: 'A supervisor clears the lockout',
+              title: "Supervisor's approval",
+              cancel: 'Cancel',
+            };
+      await tablet.page.getByRole('button', { name: words.clear }).click();
+      const dialog = tablet.page.getByRole('dialog', { name: words.title });
+      await expect(dialog).toBeVisible();
+      await shoot(tablet.page, `staff-${viewport.name}-${language}-approval`);
+      await scan(tablet.page, `approval dialog ${viewport.name} [${language}]`);
+      if (language === 'fa') await dialog.getByRole('button', { name: words.cancel }).click();
+    }
+    const supervisor = registry.demoStaff('supervisor');
+    const dialog = tablet.page.getByRole('dialog', { name: "Supervisor's approval" });
+    await dialog.getByRole('button', { name: `${supervisor.name} ${supervisor.staffId}` }).click();
+    for (const digit of supervisor.pin)
+      await dialog.getByRole('button', { name: digit, exact: true }).click();
+    await dialog.getByRole('button', { name: 'OK', exact: true }).click();
+    await expect(dialog).toHaveCount(0);
+    await tablet.counter.typePin(clerk.pin, 'en');
+    await expect(
+      tablet.page.getByRole('searchbox', { name: 'National code, tracking code or name' }),
+    ).toBeVisible();
     await tablet.context.close();
   });
 }
