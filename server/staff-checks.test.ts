@@ -78,6 +78,22 @@ async function pushOne(event: ProtocolEvent): Promise<PushResult> {
   return (await push([event]))[0]!;
 }
 
+/**
+ * A fresh handover by the test clerk and, in the same push, a void of it by `staffId` approved
+ * by `approvedBy`: the handover and the void's result.
+ */
+async function pushApprovedVoid(
+  approvedBy: string,
+  staffId: string = TEST_OTHER_CLERK.staffId,
+): Promise<{ first: HandoverEvent; result: PushResult }> {
+  const first = handover();
+  const [, result] = await push([
+    first,
+    createVoidEvent(first.eventId, { cardId: first.cardId, staffId, approvedBy }),
+  ]);
+  return { first, result: result! };
+}
+
 /** A member of the test center who is deactivated (by the administrator) at `at`. */
 async function deactivatedAt(
   staffId: string,
@@ -105,15 +121,7 @@ describe('who did it (step 6)', () => {
   });
 
   it('rejects an approver not on the roster as unknown-staff, naming approvedBy', async () => {
-    const first = handover();
-    const [, result] = await push([
-      first,
-      createVoidEvent(first.eventId, {
-        cardId: first.cardId,
-        staffId: TEST_OTHER_CLERK.staffId,
-        approvedBy: 'S-405',
-      }),
-    ]);
+    const { first, result } = await pushApprovedVoid('S-405');
     expect(result).toMatchObject({ status: 'rejected', code: 'unknown-staff' });
     expect(result?.reason).toMatch(/approvedBy S-405/);
     expect(registry.handler.state.getCard(DEMO_CENTER_ID, first.cardId)?.status).toBe(
@@ -153,29 +161,13 @@ describe('who did it (step 6)', () => {
 
   it('rejects a void approved by a supervisor deactivated before it', async () => {
     await deactivatedAt('S-61', onTestDay('10:00:00'), TEST_SUPERVISOR);
-    const first = handover();
-    const [, result] = await push([
-      first,
-      createVoidEvent(first.eventId, {
-        cardId: first.cardId,
-        staffId: TEST_OTHER_CLERK.staffId,
-        approvedBy: 'S-61',
-      }),
-    ]);
+    const { result } = await pushApprovedVoid('S-61');
     expect(result).toMatchObject({ status: 'rejected', code: 'staff-inactive' });
     expect(result?.reason).toMatch(/approvedBy S-61/);
   });
 
   it('rejects a clerk as an approver with staff-role', async () => {
-    const first = handover();
-    const [, result] = await push([
-      first,
-      createVoidEvent(first.eventId, {
-        cardId: first.cardId,
-        staffId: TEST_SUPERVISOR.staffId,
-        approvedBy: TEST_OTHER_CLERK.staffId,
-      }),
-    ]);
+    const { result } = await pushApprovedVoid(TEST_OTHER_CLERK.staffId, TEST_SUPERVISOR.staffId);
     expect(result).toMatchObject({
       status: 'rejected',
       code: 'staff-role',

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { liveQuery } from 'dexie';
 import { I18nProvider, useI18n } from '../ui/i18n.tsx';
@@ -24,7 +24,7 @@ import { dropAllHandoverDrafts, isHandoverPath } from '../features/card/handover
 import { MyHandoversToday } from '../features/today/MyHandoversToday.tsx';
 import { ChangePinScreen } from '../features/my-pin/ChangePinScreen.tsx';
 import { endShift, lockShift } from '../db/staff.ts';
-import { permission } from '../domain/staff-roles.ts';
+import { permission, type CounterAction } from '../domain/staff-roles.ts';
 import { SupervisorOnly } from './SupervisorOnly.tsx';
 import { useIdleLock } from './use-idle-lock.ts';
 import { SettingsScreen } from '../features/settings/SettingsScreen.tsx';
@@ -230,6 +230,12 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
   const { shift } = settings;
   const enrolled = isEnrolled(settings);
   const locked = shift?.locked ?? false;
+  /** `screen` for a supervisor, or behind the approval gate for a clerk (for that visit). */
+  const forSupervisor = (action: CounterAction, screenName: string, screen: ReactNode) => (
+    <SupervisorOnly key={shift?.staffId} action={action} screenName={screenName}>
+      {screen}
+    </SupervisorOnly>
+  );
   const working = enrolled && shift !== null && !locked;
   useHandoverDraftsFollowShift(shift?.staffId ?? null, settings.deviceId !== '');
   const lock = useCallback(() => void lockShift(db), [db]);
@@ -349,18 +355,10 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
           <LockScreen shift={shift} onSignedIn={onSignedIn} />
         ) : (
           <Routes>
+            {/* Enrolling anew erases this center from the tablet: a supervisor's decision. */}
             <Route
               path="/enrol"
-              element={
-                // Enrolling anew erases this center from the tablet: a supervisor's decision.
-                <SupervisorOnly
-                  key={shift.staffId}
-                  action="change-local-settings"
-                  screenName={t('enrolTitle')}
-                >
-                  <EnrolmentScreen />
-                </SupervisorOnly>
-              }
+              element={forSupervisor('change-local-settings', t('enrolTitle'), <EnrolmentScreen />)}
             />
             <Route path="/" element={<SearchScreen />} />
             <Route path="/cards/:cardId" element={<CardScreen />} />
@@ -371,31 +369,19 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
             <Route path="/report" element={<ReportScreen />} />
             <Route
               path="/import"
-              element={
-                <SupervisorOnly
-                  key={shift.staffId}
-                  action="import-manifest"
-                  screenName={t('navImport')}
-                >
-                  <ImportScreen />
-                </SupervisorOnly>
-              }
+              element={forSupervisor('import-manifest', t('navImport'), <ImportScreen />)}
             />
             <Route
               path="/settings"
-              element={
-                <SupervisorOnly
-                  key={shift.staffId}
-                  action="change-local-settings"
-                  screenName={t('navSettings')}
-                >
-                  <SettingsScreen>
-                    <LeaveCenterPanel />
-                    <StoragePanel />
-                    <InstallPanel />
-                  </SettingsScreen>
-                </SupervisorOnly>
-              }
+              element={forSupervisor(
+                'change-local-settings',
+                t('navSettings'),
+                <SettingsScreen>
+                  <LeaveCenterPanel />
+                  <StoragePanel />
+                  <InstallPanel />
+                </SettingsScreen>,
+              )}
             />
             <Route path="*" element={<SearchScreen />} />
           </Routes>
