@@ -8,7 +8,14 @@
 // carries a supervisor's approval, and again in the transaction against the roster and the shift
 // as they are then, so a lock, a sign-out or a deactivation meanwhile writes nothing.
 import type { TahvilDatabase } from './database.ts';
-import type { OutboxRecord, StaffOnShift, StoredCard, StoredEvent, SyncState } from './records.ts';
+import type {
+  OutboxRecord,
+  StaffOnShift,
+  StoredCard,
+  StoredEvent,
+  StoredStaff,
+  SyncState,
+} from './records.ts';
 import type {
   CardStatus,
   CenterRules,
@@ -131,21 +138,34 @@ function validatedRecipient(
 }
 
 /**
- * The device key to sign with, and the center's rules, read before the write transaction;
- * refused when the tablet may not record (not enrolled, or withdrawn).
+ * The device key to sign with, the center's rules and the roster's copy of the member on shift,
+ * read before the write transaction; refused when the tablet may not record (not enrolled, or
+ * withdrawn) or `staff` is no longer the member signed in with the screen open.
  */
 async function signingContext(
   db: TahvilDatabase,
-): Promise<{ key: DeviceKey; rules: CenterRules; deviceId: string }> {
-  const [settings, key] = await Promise.all([assertMayRecord(db), readDeviceKey(db)]);
-  if (!key) throw new CommandRefused('not-enrolled');
-  return { key, rules: settings.rules, deviceId: settings.deviceId };
+  staff: StaffOnShift,
+): Promise<{ key: DeviceKey; rules: CenterRules; deviceId: string; member: StoredStaff }> {
+  return db.transaction('r', [db.settings, db.staff], async () => {
+    const [settings, key] = await Promise.all([assertMayRecord(db), readDeviceKey(db)]);
+    if (!key) throw new CommandRefused('not-enrolled');
+    const member = await assertOnShift(db, staff);
+    return { key, rules: settings.rules, deviceId: settings.deviceId, member };
+  });
 }
 
-/** Inside the write transaction: the tablet may still record, with the key the event was signed by. */
-async function assertStillSigningWith(db: TahvilDatabase, key: DeviceKey): Promise<void> {
+/**
+ * Inside the write transaction: the tablet may still record, with the key the event was signed
+ * by, and `staff` is still the member on shift; the roster's copy of them as of the write.
+ */
+async function assertStillSigningWith(
+  db: TahvilDatabase,
+  key: DeviceKey,
+  staff: StaffOnShift,
+): Promise<StoredStaff> {
   await assertMayRecord(db);
   if (!sameDeviceKey(await readDeviceKey(db), key)) throw new CommandRefused('not-enrolled');
+  return assertOnShift(db, staff);
 }
 
 /** The card as it must still be for an event made from it to be written. */
@@ -175,8 +195,7 @@ export async function recordHandover(
   const staff = context.staff;
   if (!staff) throw new CommandRefused('no-shift');
   if (!checksComplete(input.checks)) throw new CommandRefused('checks-incomplete');
-  const { key, rules, deviceId } = await signingContext(db);
-  await db.transaction('r', [db.settings, db.staff], () => assertOnShift(db, staff));
+  const { key, rules, deviceId } = await signingContext(db, staff);
   const seen = await db.cards.get(input.cardId);
   const refusal = refusalForCard(seen);
   if (refusal || !seen) throw new CommandRefused(refusal ?? 'card-not-found');
@@ -196,9 +215,8 @@ export async function recordHandover(
     'rw',
     [db.cards, db.events, db.counters, db.settings, db.staff],
     async () => {
-      await assertStillSigningWith(db, key);
       // Any active member hands over; the one the event names must still be the one signed in.
-      await assertOnShift(db, staff);
+      await assertStillSigningWith(db, key, staff);
       const card = await db.cards.get(input.cardId);
       if (!sameCardState(card, seen) || !card)
         throw new CommandRefused(refusalForCard(card) ?? 'card-changed');
@@ -266,8 +284,7 @@ export async function voidHandover(
   if (!staff) throw new CommandRefused('no-shift');
   const reason = tidyDisplayText(input.reason);
   if (!reason) throw new CommandRefused('void-reason-missing');
-  const { key, deviceId } = await signingContext(db);
-  const member = await db.transaction('r', [db.settings, db.staff], () => assertOnShift(db, staff));
+  const { key, deviceId, member } = await signingContext(db, staff);
   const seen = await db.events.where('eventId').equals(input.handoverEventId).first();
   const refusal = voidRefusal(seen);
   if (refusal || !seen) throw new CommandRefused(refusal ?? 'handover-not-found');
@@ -293,8 +310,7 @@ export async function voidHandover(
     'rw',
     [db.cards, db.events, db.counters, db.settings, db.staff],
     async () => {
-      await assertStillSigningWith(db, key);
-      const memberNow = await assertOnShift(db, staff);
+      const memberNow = await assertStillSigningWith(db, key, staff);
       const original = await db.events.where('eventId').equals(input.handoverEventId).first();
       const refusalNow = voidRefusal(original);
       if (refusalNow || !original) throw new CommandRefused(refusalNow ?? 'handover-not-found');

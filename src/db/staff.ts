@@ -242,8 +242,7 @@ export async function clearLockout(
   approval: Approval,
 ): Promise<void> {
   await db.transaction('rw', [db.staff, db.pinAttempts], async () => {
-    const approver = await db.staff.get(approval.staffId);
-    if (!approver?.active || approver.role !== 'supervisor')
+    if (!(await activeApprover(db, approval)))
       throw new Error('only an active supervisor clears a lockout');
     await db.pinAttempts.delete(staffId);
   });
