@@ -66,11 +66,6 @@ export interface SyncState {
   /** The current pull is the tablet's first: its inventory is still arriving. */
   firstPull: boolean;
   nextAttemptAt: number | null;
-  /**
-   * When a roster pull last signed out the member on shift because the roster no longer has
-   * them active (this engine's clock); null if none has. The shift itself is in the settings.
-   */
-  staffSignedOutAt: number | null;
 }
 
 export const IDLE_SYNC_STATE: SyncState = {
@@ -81,7 +76,6 @@ export const IDLE_SYNC_STATE: SyncState = {
   pullTotal: null,
   firstPull: false,
   nextAttemptAt: null,
-  staffSignedOutAt: null,
 };
 
 export interface SyncClock {
@@ -430,11 +424,12 @@ export class SyncEngine {
       if (!page) throw new SyncFailure('bad-response');
       // "More" with nothing in this page would ask for the same page forever.
       if (page.hasMore && page.items.length === 0) throw new SyncFailure('bad-response');
-      const { signedOut } = await storeRosterPage(this.deps.db, page.items, page.cursor, {
+      // A member the page shows inactive is signed out by this write; the screens follow the
+      // shift in the settings.
+      await storeRosterPage(this.deps.db, page.items, page.cursor, {
         anyVersion: restarted,
         ...guardOf(settings),
       });
-      if (signedOut) this.update({ staffSignedOutAt: this.deps.clock.now() });
       cursor = page.cursor;
       if (!page.hasMore) return;
     }
