@@ -15,7 +15,10 @@ import {
   afterWrongPin,
   lockRemainingMs,
   type PinAttempts,
+  type PinCheckProblem,
 } from '../domain/pin-lockout.ts';
+
+export type { PinCheckProblem };
 import { assertCenter, readSettings, updateSettings, type EnrolmentGuard } from './settings.ts';
 import { CommandRefused } from '../domain/refusals.ts';
 import { permission, type CounterAction } from '../domain/staff-roles.ts';
@@ -99,14 +102,6 @@ async function signOutIfInactive(db: TahvilDatabase): Promise<{ signedOut: boole
   await updateSettings(db, { shift: null });
   return { signedOut: true };
 }
-
-/** Why a PIN was not taken; each with what the screen needs to say. */
-export type PinCheckProblem =
-  | { problem: 'unknown-staff' }
-  | { problem: 'inactive' }
-  | { problem: 'not-supervisor' }
-  | { problem: 'locked-out'; remainingMs: number }
-  | { problem: 'wrong-pin'; triesLeft: number };
 
 export type PinCheck = { ok: true; member: StoredStaff } | ({ ok: false } & PinCheckProblem);
 

@@ -47,3 +47,14 @@ export function afterWrongPin(attempts: PinAttempts, nowMs: number): PinAttempts
 export function afterRightPin(): PinAttempts {
   return NO_ATTEMPTS;
 }
+
+/**
+ * Why a PIN check said no (db/staff.ts answers it; the screens say it): each with what the
+ * screen needs, the time left of a lockout or the tries left before one.
+ */
+export type PinCheckProblem =
+  | { problem: 'unknown-staff' }
+  | { problem: 'inactive' }
+  | { problem: 'not-supervisor' }
+  | { problem: 'locked-out'; remainingMs: number }
+  | { problem: 'wrong-pin'; triesLeft: number };

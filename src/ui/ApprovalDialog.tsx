@@ -1,16 +1,12 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { useI18n } from './i18n.tsx';
+import type { PinCheckProblem } from '../domain/pin-lockout.ts';
 import { PinPad } from './PinPad.tsx';
-import {
-  PinProblemNotice,
-  pinProblemOf,
-  type PinCheckFailure,
-  type PinProblem,
-} from './PinProblemNotice.tsx';
+import { PinProblemNotice, pinProblemOf, type PinProblem } from './PinProblemNotice.tsx';
 import { findStaff, StaffPicker, type PickableStaff } from './StaffPicker.tsx';
 
-export type ApproveOutcome<A> = { ok: true; approval: A } | ({ ok: false } & PinCheckFailure);
+export type ApproveOutcome<A> = { ok: true; approval: A } | ({ ok: false } & PinCheckProblem);
 
 const FOCUSABLE =
   'button:not([disabled]), input:not([disabled]), textarea:not([disabled]), select:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';

@@ -1,15 +1,8 @@
 import type { ReactNode } from 'react';
 import { PIN_MIN_DIGITS } from '../domain/pin-verifier.ts';
+import type { PinCheckProblem } from '../domain/pin-lockout.ts';
 import { useI18n } from './i18n.tsx';
 import { formatMinutesSeconds, useRemainingMs } from './use-countdown.ts';
-
-/** Why a PIN check said no, as db/staff.ts answers it (ui does not import db: the same shape). */
-export type PinCheckFailure =
-  | { problem: 'unknown-staff' }
-  | { problem: 'inactive' }
-  | { problem: 'not-supervisor' }
-  | { problem: 'locked-out'; remainingMs: number }
-  | { problem: 'wrong-pin'; triesLeft: number };
 
 /** What the screen says about a PIN: a check's answer, with a lockout's end as an instant. */
 export type PinProblem =
@@ -18,7 +11,7 @@ export type PinProblem =
   | { problem: 'wrong-pin'; triesLeft: number };
 
 /** `failure` as the screen keeps it; a lockout's remaining time counted from `nowMs`. */
-export function pinProblemOf(failure: PinCheckFailure, nowMs: number): PinProblem {
+export function pinProblemOf(failure: PinCheckProblem, nowMs: number): PinProblem {
   if (failure.problem === 'locked-out')
     return { problem: 'locked-out', untilMs: nowMs + failure.remainingMs };
   return failure;
