@@ -536,7 +536,8 @@ function guardOf(settings: Settings) {
   return { forCenter: settings.centerId, forDevice: settings.deviceId };
 }
 
-function retryAfterMs(response: Response): number | null {
+/** Retry-After in ms (seconds or an HTTP date), at most MAX_RETRY_AFTER_MS; null without one. */
+export function retryAfterMs(response: Response): number | null {
   const header = response.headers.get('Retry-After');
   if (!header) return null;
   const seconds = Number(header);

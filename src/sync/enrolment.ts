@@ -13,6 +13,7 @@ import {
   type DeviceKey,
   type LeaveOptions,
 } from '../db/enrolment.ts';
+import { requestJson } from './request-json.ts';
 import { isEnrolled, readSettings } from '../db/settings.ts';
 import { isCenterProfile } from '../domain/center-rules.ts';
 import { parseEnrolmentCode, type EnrolmentCodeProblem } from '../domain/enrolment-code.ts';
@@ -151,23 +152,18 @@ export async function retireDevice(
   device: DeviceCredentials,
   fetchFn: typeof fetch,
 ): Promise<boolean> {
-  const controller = new AbortController();
-  const timeout = setTimeout(() => controller.abort(), RETIRE_TIMEOUT_MS);
-  try {
-    const response = await fetchFn(`${device.registryUrl}${RETIRE_DEVICE_PATH}`, {
+  const answer = await requestJson(
+    fetchFn,
+    `${device.registryUrl}${RETIRE_DEVICE_PATH}`,
+    {
       method: 'POST',
       headers: { Authorization: `Bearer ${device.deviceToken}`, 'X-Device-Id': device.deviceId },
-      cache: 'no-store',
-      signal: controller.signal,
-    });
-    if (response.ok) return true;
-    const body = (await response.json().catch(() => null)) as ErrorBody | null;
-    return body?.error?.code === 'device_withdrawn';
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timeout);
-  }
+    },
+    RETIRE_TIMEOUT_MS,
+  );
+  if (!answer) return false;
+  if (answer.response.ok) return true;
+  return (answer.body as ErrorBody | undefined)?.error?.code === 'device_withdrawn';
 }
 
 /**
@@ -210,26 +206,18 @@ async function askAndApply(
   };
   const request: EnrolmentRequest = { code, deviceId, publicKey: key.publicJwk };
 
-  const controller = new AbortController();
-  const timeout = setTimeout(() => controller.abort(), ENROLMENT_TIMEOUT_MS);
-  let response: Response;
-  let body: unknown;
-  try {
-    try {
-      response = await deps.fetch(`${registryUrl}${ENROLMENT_PATH}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(request),
-        cache: 'no-store',
-        signal: controller.signal,
-      });
-    } catch {
-      throw new EnrolmentFailed('unreachable');
-    }
-    body = await response.json().catch(() => undefined);
-  } finally {
-    clearTimeout(timeout);
-  }
+  const answer = await requestJson(
+    deps.fetch,
+    `${registryUrl}${ENROLMENT_PATH}`,
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    },
+    ENROLMENT_TIMEOUT_MS,
+  );
+  if (!answer) throw new EnrolmentFailed('unreachable');
+  const { response, body } = answer;
 
   if (!response.ok) {
     const errorCode = (body as ErrorBody | undefined)?.error?.code ?? '';

@@ -5,6 +5,8 @@
 // logged or put in an error; nothing is sent for a PIN that cannot be one; the member the
 // registry answers with is stored like a roster change, so the new PIN works here at once.
 import type { TahvilDatabase } from '../db/database.ts';
+import { requestJson } from './request-json.ts';
+import { retryAfterMs } from './engine.ts';
 import { markDeviceWithdrawn } from '../db/enrolment.ts';
 import { CenterChangedError, isEnrolled, readSettings } from '../db/settings.ts';
 import { activeShiftMember, storeStaffMember } from '../db/staff.ts';
@@ -77,34 +79,22 @@ export async function changeOwnPin(
   const guard = { forCenter: settings.centerId, forDevice: settings.deviceId };
 
   const request: PinChangeRequest = { currentPin: currentPin.pin, newPin: newPin.pin };
-  const controller = new AbortController();
-  // The timeout covers the body too, as the sync engine's requests do.
-  const timeout = setTimeout(() => controller.abort(), PIN_CHANGE_TIMEOUT_MS);
-  let response: Response;
-  let body: unknown;
-  try {
-    try {
-      response = await deps.fetch(
-        `${settings.registryUrl}${staffPinPath(settings.centerId, staffId)}`,
-        {
-          method: 'POST',
-          headers: {
-            Authorization: `Bearer ${settings.deviceToken}`,
-            'X-Device-Id': settings.deviceId,
-            'Content-Type': 'application/json',
-          },
-          body: JSON.stringify(request),
-          cache: 'no-store',
-          signal: controller.signal,
-        },
-      );
-      body = await response.json().catch(() => undefined);
-    } catch {
-      return { ok: false, problem: 'offline' };
-    }
-  } finally {
-    clearTimeout(timeout);
-  }
+  const answer = await requestJson(
+    deps.fetch,
+    `${settings.registryUrl}${staffPinPath(settings.centerId, staffId)}`,
+    {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${settings.deviceToken}`,
+        'X-Device-Id': settings.deviceId,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify(request),
+    },
+    PIN_CHANGE_TIMEOUT_MS,
+  );
+  if (!answer) return { ok: false, problem: 'offline' };
+  const { response, body } = answer;
 
   if (response.ok) {
     const member = parseStaffMember((body as { staff?: unknown } | undefined)?.staff);
@@ -122,7 +112,7 @@ export async function changeOwnPin(
   const known = PROBLEM_FOR_CODE[code];
   if (known) return { ok: false, ...known };
   if (response.status === 429)
-    return { ok: false, problem: 'rate-limited', retryAfterSeconds: retryAfterSeconds(response) };
+    return { ok: false, problem: 'rate-limited', retryAfterSeconds: retryAfterSecondsOf(response) };
   if (response.status === 401 && code === 'device_withdrawn') {
     await markDeviceWithdrawn(db, deps.now(), guard).catch((error: unknown) => {
       if (!(error instanceof CenterChangedError)) throw error;
@@ -138,10 +128,8 @@ export async function changeOwnPin(
   return { ok: false, problem: 'bad-response' };
 }
 
-/** Retry-After in whole seconds (as the registry sends it), or null without a usable one. */
-function retryAfterSeconds(response: Response): number | null {
-  const header = response.headers.get('Retry-After');
-  if (header === null || header.trim() === '') return null;
-  const seconds = Number(header);
-  return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) : null;
+/** Retry-After in whole seconds, read as the sync engine reads it; null without a usable one. */
+function retryAfterSecondsOf(response: Response): number | null {
+  const ms = retryAfterMs(response);
+  return ms === null ? null : Math.ceil(ms / 1000);
 }
