@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { NavLink, Route, Routes, useLocation, useNavigate, type To } from 'react-router';
 import { liveQuery } from 'dexie';
 import { I18nProvider, useI18n } from '../ui/i18n.tsx';
 import {
@@ -15,7 +15,6 @@ import { newestEventSeq } from '../db/outbox.ts';
 import { erasePersonalDetails } from '../db/retention.ts';
 import { SearchScreen } from '../features/search/SearchScreen.tsx';
 import { CardScreen } from '../features/card/CardScreen.tsx';
-import { HandoverScreen } from '../features/card/HandoverScreen.tsx';
 import { TodayScreen } from '../features/today/TodayScreen.tsx';
 import { SignInScreen } from '../features/sign-in/SignInScreen.tsx';
 import { LockScreen } from '../features/sign-in/LockScreen.tsx';
@@ -27,6 +26,11 @@ import { endShift, lockShift } from '../db/staff.ts';
 import { permission, type CounterAction } from '../domain/staff-roles.ts';
 import { SupervisorOnly } from './SupervisorOnly.tsx';
 import { useIdleLock } from './use-idle-lock.ts';
+import { useScanAnywhere } from './use-scan-anywhere.ts';
+import { searchCards } from '../db/queries.ts';
+import { hasUnsavedWork } from '../services/unsaved-work.ts';
+import { cardPath, cardToOpenAtOnce, type SearchScreenState } from '../services/counter-flow.ts';
+import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import { SettingsScreen } from '../features/settings/SettingsScreen.tsx';
 import { SyncIndicator } from '../features/sync-status/SyncIndicator.tsx';
 import { AttentionScreen } from '../features/attention/AttentionScreen.tsx';
@@ -255,9 +259,10 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
     },
     [navigate],
   );
+  const scanLeave = useOpenScannedCard(working);
   const syncState = useSyncState();
   const importRunning = useImportRunning(db);
-  const updateHold: UpdateHold = location.pathname.endsWith('/handover')
+  const updateHold: UpdateHold = isHandoverPath(location.pathname)
     ? 'handover'
     : syncState.status === 'syncing'
       ? 'sync'
@@ -362,7 +367,8 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
             />
             <Route path="/" element={<SearchScreen />} />
             <Route path="/cards/:cardId" element={<CardScreen />} />
-            <Route path="/cards/:cardId/handover" element={<HandoverScreen />} />
+            {/* The handover form is on the card's page; the old address of the form leads there. */}
+            <Route path="/cards/:cardId/handover" element={<CardScreen />} />
             <Route path="/today" element={<TodayScreen />} />
             <Route path="/my-pin" element={<ChangePinScreen />} />
             <Route path="/attention" element={<AttentionScreen />} />
@@ -387,6 +393,55 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
           </Routes>
         )}
       </main>
+      {scanLeave ? (
+        <ConfirmDialog
+          title={t('scanLeaveTitle')}
+          body={t('scanLeaveBody')}
+          confirmLabel={t('scanLeaveConfirm')}
+          cancelLabel={t('scanLeaveStay')}
+          onConfirm={scanLeave.leave}
+          onCancel={scanLeave.stay}
+        />
+      ) : null}
     </div>
   );
+}
+
+/**
+ * A scan from anywhere opens the scanned card: a code that names one card opens it, anything else
+ * shows in the search box with its results. A form with something entered asks first; the answer
+ * is what this returns while the question is open.
+ */
+function useOpenScannedCard(working: boolean): { leave: () => void; stay: () => void } | null {
+  const { db } = useServices();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [waiting, setWaiting] = useState<To | null>(null);
+  const go = useCallback(
+    (target: To) => {
+      if (typeof target === 'string') return void navigate(target);
+      void navigate(target, { state: (target as { state?: SearchScreenState }).state });
+    },
+    [navigate],
+  );
+  const onScan = useCallback(
+    async (scanned: string) => {
+      const outcome = await searchCards(db, scanned);
+      const cardId = cardToOpenAtOnce(outcome);
+      if (cardId && location.pathname === cardPath(cardId)) return;
+      const target = cardId ? cardPath(cardId) : { pathname: '/', state: { query: scanned } };
+      if (hasUnsavedWork()) setWaiting(target);
+      else go(target);
+    },
+    [db, go, location.pathname],
+  );
+  useScanAnywhere({ enabled: working, onScan: (scanned) => void onScan(scanned) });
+  if (!waiting) return null;
+  return {
+    leave: () => {
+      setWaiting(null);
+      go(waiting);
+    },
+    stay: () => setWaiting(null),
+  };
 }

@@ -34,6 +34,8 @@ export interface Settings {
   language: UiLanguage;
   /** Days a ready card may wait before the report lists it for return to the head office. */
   retentionDays: number;
+  /** A short tone when a handover is saved (the vibration, where there is one, always comes). */
+  savedSound: boolean;
   /** Who is signed in (db/staff.ts), and whether the screen is locked; null: sign-in shows. */
   shift: StaffOnShift | null;
 }
@@ -53,6 +55,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'deviceId'> = {
   timeZone: DEFAULT_TIME_ZONE,
   language: 'fa',
   retentionDays: DEFAULT_RETENTION_DAYS,
+  savedSound: true,
   shift: null,
 };
 

@@ -107,15 +107,24 @@ export class CounterPage {
     await this.page.getByRole('link', { name: namePattern }).first().click();
   }
 
+  /**
+   * Hands over the ready card whose page is open (its handover form is on it): the four checks,
+   * the old card's fate, record; the counter goes back to a focused search.
+   */
   async handOverOpenCard(
     oldCard: 'تحویل گرفته شد' | 'ارائه نشد' | 'کارت اول است (کارت قبلی ندارد)' = 'تحویل گرفته شد',
   ): Promise<void> {
-    await this.page.getByRole('link', { name: 'تحویل کارت' }).click();
     for (const label of CHECK_LABELS)
       await this.page.getByRole('checkbox', { name: label }).check();
     await this.page.getByRole('radio', { name: oldCard }).check();
     await this.page.getByRole('button', { name: 'ثبت تحویل' }).click();
     await expect(this.page.getByText('تحویل ثبت و ذخیره شد.')).toBeVisible();
+    await expect(this.searchBox()).toBeFocused();
+  }
+
+  /** The record button of a ready card's handover form: absent where nothing may be handed over. */
+  recordButton() {
+    return this.page.getByRole('button', { name: 'ثبت تحویل' });
   }
 
   /** Asks for a sync; waits for the button (disabled while a sync runs) so the click is not lost. */

@@ -49,7 +49,6 @@ for (const viewport of [
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('کارت زهرا محمدی');
     await shoot(page, `${viewport.name}-fa-card`);
 
-    await page.getByRole('link', { name: 'تحویل کارت' }).click();
     await page
       .getByRole('checkbox', { name: 'هویت گیرنده با چهره و مدرک شناسایی تطبیق داده شد' })
       .check();

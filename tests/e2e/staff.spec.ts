@@ -99,7 +99,6 @@ test('two tablets: offline sign-in, the idle lock, unlocking, and a supervisor-a
   // the tablet for more than the center's idle minute: it locks, and shows no personal detail.
   await a.counter.signIn(clerk);
   await a.counter.findCard(second);
-  await a.page.getByRole('link', { name: 'تحویل کارت' }).click();
   for (const label of CHECK_LABELS) await a.page.getByRole('checkbox', { name: label }).check();
   await a.page.clock.fastForward(70_000);
   await expect(a.page.getByRole('heading', { name: 'صفحه قفل است' })).toBeVisible();
@@ -124,6 +123,7 @@ test('two tablets: offline sign-in, the idle lock, unlocking, and a supervisor-a
   // The clerk voids the second clerk's handover: that needs the supervisor, who approves in the
   // dialog on this screen with their id and PIN.
   await a.counter.findCard(first);
+  await a.page.getByRole('button', { name: 'ابطال این تحویل' }).click();
   await a.page.getByRole('textbox', { name: 'دلیل ابطال' }).fill('کارت اشتباه تحویل شد');
   await a.page.getByRole('button', { name: 'ابطال (با تأیید سرپرست)' }).click();
   const dialog = a.page.getByRole('dialog', { name: 'تأیید سرپرست' });

@@ -156,14 +156,31 @@ describe('handover', () => {
     const user = userEvent.setup();
     const confirm = await screen.findByRole('button', { name: 'ثبت تحویل' });
     expect(confirm).toBeDisabled();
+    // The disabled button says what it still waits for.
+    expect(confirm).toHaveAccessibleDescription(
+      'برای ثبت مانده است: ۴ بررسی، وضعیت کارت ملی قدیمی',
+    );
+    await user.click(screen.getByRole('checkbox', { name: 'هزینه دریافت شد' }));
+    expect(confirm).toHaveAccessibleDescription(
+      'برای ثبت مانده است: ۳ بررسی، وضعیت کارت ملی قدیمی',
+    );
+    await user.click(screen.getByRole('checkbox', { name: 'هزینه دریافت شد' }));
     await tickAllChecks(user);
     expect(confirm).toBeDisabled();
+    expect(confirm).toHaveAccessibleDescription('برای ثبت مانده است: وضعیت کارت ملی قدیمی');
     await user.click(screen.getByRole('radio', { name: 'تحویل گرفته شد' }));
     expect(confirm).toBeEnabled();
+    expect(confirm).toHaveAccessibleDescription('همه‌ی بررسی‌ها انجام شده است؛ تحویل را ثبت کنید.');
     await user.click(confirm);
 
+    // Straight back to a focused search, with who received the card and from which box.
     expect(await screen.findByText('تحویل ثبت و ذخیره شد.')).toBeInTheDocument();
-    expect(screen.getAllByText('تحویل شده').length).toBeGreaterThan(0);
+    expect(
+      screen.getByText('کارت زهرا محمدی ساعت ۱۰:۳۱ به زهرا محمدی (دارنده) تحویل داده شد.'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('B-۰۱۷')).toBeInTheDocument();
+    expect(screen.getByRole('searchbox')).toHaveFocus();
+    expect(screen.getByRole('link', { name: 'چاپ رسید' })).toBeInTheDocument();
     const events = await db.events.toArray();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
@@ -188,7 +205,7 @@ describe('handover', () => {
     expect((await db.cards.get('C-0000101'))?.status).toBe('handed_over');
   });
 
-  it('refuses a second handover of the same card, even from a form opened before the first', async () => {
+  it('gives way to the card as it now is when another tab hands it over while the form is open', async () => {
     const { db } = await renderApp({ cards: [zahra()], route: '/cards/C-0000101/handover' });
     const user = userEvent.setup();
     await tickAllChecks(user);
@@ -200,8 +217,10 @@ describe('handover', () => {
       holderHandover(zahra()),
       testCommandContext({ makeEventId: () => 'other-tab-event' }),
     );
-    await user.click(screen.getByRole('button', { name: 'ثبت تحویل' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('این کارت قبلاً تحویل داده شده است.');
+    expect(
+      await screen.findByText(/همین الان \(ساعت .*\) به زهرا محمدی \(دارنده\) تحویل داده شد/),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'ثبت تحویل' })).toBeNull();
     expect(await db.events.count()).toBe(1);
   });
 
@@ -220,8 +239,9 @@ describe('handover', () => {
       cards: [createCard({ cardId: 'C-0000105', status: 'handed_over' })],
       route: '/cards/C-0000105/handover',
     });
-    expect(await screen.findByRole('alert')).toHaveTextContent('این کارت قبلاً تحویل داده شده است.');
+    expect(await screen.findByText('این کارت قبلاً تحویل داده شده است.')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'ثبت تحویل' })).toBeNull();
+    expect(screen.queryByRole('checkbox')).toBeNull();
   });
 
   it('refuses a revoked card and says why', async () => {
@@ -229,7 +249,8 @@ describe('handover', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'این کارت باطل شده است و نباید تحویل داده شود.',
     );
-    expect(screen.queryByRole('link', { name: 'تحویل کارت' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'ثبت تحویل' })).toBeNull();
+    expect(screen.queryByRole('checkbox')).toBeNull();
     expect(await db.events.count()).toBe(0);
   });
 
@@ -310,6 +331,15 @@ describe('void', () => {
     await user.click(screen.getByRole('radio', { name: 'تحویل گرفته شد' }));
     await user.click(screen.getByRole('button', { name: 'ثبت تحویل' }));
     await screen.findByText('تحویل ثبت و ذخیره شد.');
+    await user.click(screen.getByRole('link', { name: 'دیدن کارت' }));
+    expect(
+      await screen.findByText(
+        /همین الان \(ساعت ۱۰:۳۱\) به زهرا محمدی \(دارنده\) تحویل داده شد/,
+      ),
+    ).toBeInTheDocument();
+    // Voiding is behind a button of its own, not a form left open under "saved".
+    expect(screen.queryByRole('textbox', { name: 'دلیل ابطال' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'ابطال این تحویل' }));
 
     const voidButton = await screen.findByRole('button', { name: 'ابطال تحویل' });
     expect(voidButton).toBeDisabled();
@@ -319,7 +349,7 @@ describe('void', () => {
     expect(
       await screen.findByText('ابطال تحویل ثبت شد؛ کارت دوباره آماده‌ی تحویل است.'),
     ).toBeInTheDocument();
-    expect(await screen.findByRole('link', { name: 'تحویل کارت' })).toBeInTheDocument();
+    expect(await screen.findByRole('button', { name: 'ثبت تحویل' })).toBeInTheDocument();
     const events = await db.events.orderBy('seq').toArray();
     expect(events.map((record) => record.type)).toEqual(['handover', 'handover_void']);
     expect(events[0]?.voidedByEventId).toBe(events[1]?.eventId);
@@ -339,9 +369,9 @@ describe('today and shift', () => {
     await user.click(screen.getByRole('radio', { name: 'تحویل گرفته شد' }));
     await user.click(screen.getByRole('button', { name: 'ثبت تحویل' }));
     await screen.findByText('تحویل ثبت و ذخیره شد.');
-    await user.click(screen.getByRole('link', { name: 'جستجو' }));
-    await search('1234567891{Enter}');
-    await user.click(await screen.findByRole('link', { name: 'تحویل کارت' }));
+    // The search box has the focus already: the next code goes straight in.
+    await user.keyboard('1234567891{Enter}');
+    await screen.findByRole('heading', { name: 'کارت علی کریمی' });
     await tickAllChecks(user);
     await user.click(screen.getByRole('radio', { name: 'کارت اول است (کارت قبلی ندارد)' }));
     await user.click(screen.getByRole('button', { name: 'ثبت تحویل' }));

@@ -3,6 +3,7 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useI18n, type I18n } from '../../ui/i18n.tsx';
 import { CardStatusBadge, SyncStateBadge } from '../../ui/status.tsx';
 import { formatClockTime, formatJalaliDate, jalaliDayKey } from '../../domain/jalali.ts';
+import { refusalForCard } from '../../db/handovers.ts';
 import { permission, voidAction } from '../../domain/staff-roles.ts';
 import { voidHandover } from '../../db/handovers.ts';
 import type { Approval } from '../../db/staff.ts';
@@ -14,10 +15,14 @@ import { describeCommandError } from '../../ui/command-error.ts';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { ApprovalDialog } from '../../ui/ApprovalDialog.tsx';
 import { useSupervisorApproval } from '../../services/use-supervisor-approval.ts';
+import { HandoverForm } from './HandoverForm.tsx';
 
 export interface CardScreenNotice {
-  saved?: 'handover' | 'void';
+  saved?: 'void';
 }
+
+/** A handover recorded here this many minutes ago or less is "just now" on the card's page. */
+export const JUST_NOW_MINUTES = 10;
 
 export function CardScreen() {
   const { cardId = '' } = useParams();
@@ -27,6 +32,7 @@ export function CardScreen() {
   const history = useCardHistory(cardId);
   const location = useLocation();
   const notice = (location.state as CardScreenNotice | null)?.saved;
+  const { withdrawnAt } = useSettings();
 
   if (card === undefined) return <section className="screen" aria-busy="true" />;
   if (card === null) {
@@ -48,9 +54,13 @@ export function CardScreen() {
   const refusedHere = history?.some(needsAttention) ?? false;
   const activeHandoverRefused =
     activeLocalHandover !== undefined && needsAttention(activeLocalHandover);
+  const handOverHere = refusalForCard(card) === null && withdrawnAt === null;
 
   return (
-    <section className="screen card-screen" aria-labelledby="card-title">
+    <section
+      className={`screen card-screen${handOverHere ? ' card-screen-handover' : ''}`}
+      aria-labelledby="card-title"
+    >
       <h1 id="card-title">
         {t('cardTitle', {
           // Erased under the retention rule: the card id is what is left to name it by.
@@ -60,36 +70,47 @@ export function CardScreen() {
       {card.detailsErasedAt ? <p className="notice">{t('cardDetailsErased')}</p> : null}
       {notice ? (
         <p className="notice notice-success" role="status">
-          {t(notice === 'handover' ? 'cardSaved' : 'cardVoidSaved')}
+          {t('cardVoidSaved')}
         </p>
       ) : null}
-      <CardDetails card={card} />
-      <CardActions card={card} />
       {refusedHere ? (
         <p className="notice notice-danger" role="alert">
           {t('cardNeedsAttention')} <Link to="/attention">{t('navAttention')}</Link>
         </p>
       ) : null}
-      {activeLocalHandover && !activeHandoverRefused ? (
-        <VoidForm handover={activeLocalHandover} />
-      ) : null}
-      <section aria-labelledby="history-title" className="panel">
-        <h2 id="history-title">{t('cardHistory')}</h2>
-        {history && history.length > 0 ? (
+      {handOverHere ? (
+        // A ready card's details and its handover form are one screen: scan, tick, record.
+        <div className="card-handover-layout">
+          <CardDetails card={card} compact />
+          <HandoverForm key={card.cardId} card={card} />
+        </div>
+      ) : (
+        <>
+          <CardStanding card={card} />
+          <CardDetails card={card} />
+          {activeLocalHandover && !activeHandoverRefused ? (
+            <HandoverAftercare handover={activeLocalHandover} />
+          ) : null}
+          <Link className="button button-primary button-large next-citizen" to="/">
+            {t('cardNextCitizen')}
+          </Link>
+        </>
+      )}
+      {history && history.length > 0 ? (
+        <section aria-labelledby="history-title" className="panel">
+          <h2 id="history-title">{t('cardHistory')}</h2>
           <ol className="history">
             {history.map((record) => (
               <HistoryItem key={record.eventId} record={record} />
             ))}
           </ol>
-        ) : (
-          <p className="muted">{t('cardNoHistory')}</p>
-        )}
-      </section>
+        </section>
+      ) : null}
     </section>
   );
 }
 
-function CardDetails({ card }: { card: StoredCard }) {
+function CardDetails({ card, compact = false }: { card: StoredCard; compact?: boolean }) {
   const { t, digits } = useI18n();
   const rows: Array<[string, React.ReactNode]> = [
     [t('fieldStatus'), <CardStatusBadge key="status" status={card.status} />],
@@ -128,7 +149,7 @@ function CardDetails({ card }: { card: StoredCard }) {
     ],
   ];
   return (
-    <dl className="details panel">
+    <dl className={`details panel${compact ? ' details-compact' : ''}`}>
       {rows.map(([label, value]) => (
         <div key={label}>
           <dt>{label}</dt>
@@ -139,44 +160,43 @@ function CardDetails({ card }: { card: StoredCard }) {
   );
 }
 
-function CardActions({ card }: { card: StoredCard }) {
+/** Where a card that cannot be handed over here stands, and since when. */
+function CardStanding({ card }: { card: StoredCard }) {
   const { t, language } = useI18n();
+  const { now } = useServices();
   const { timeZone, deviceId, withdrawnAt, formerDeviceIds } = useSettings();
   const recordedHere = (handoverDeviceId: string) =>
     handoverDeviceId === deviceId || formerDeviceIds.includes(handoverDeviceId);
-  // A withdrawn tablet records nothing: say so where the button would be.
+  // A withdrawn tablet records nothing: say so where the form would be.
   if (card.status === 'ready' && withdrawnAt !== null)
     return <p className="notice notice-danger">{t('refusalDeviceWithdrawn')}</p>;
-  if (card.status === 'ready') {
-    return (
-      <Link
-        className="button button-primary button-large"
-        to={`/cards/${encodeURIComponent(card.cardId)}/handover`}
-      >
-        {t('cardHandOver')}
-      </Link>
-    );
-  }
+  if (card.status === 'ready') return null;
   if (card.status === 'handed_over') {
     const handover = card.handover;
-    const when = handover ? new Date(handover.occurredAt) : null;
+    if (!handover) return <p className="notice">{t('cardCannotHandedOver')}</p>;
+    const when = new Date(handover.occurredAt);
+    const facts = {
+      name: handover.recipient.fullName,
+      kind: t(handover.recipient.kind === 'holder' ? 'recipientHolder' : 'recipientProxy'),
+      date: formatJalaliDate(when, language, timeZone),
+      time: formatClockTime(when, language, timeZone),
+      staff: handover.staffId,
+    };
+    if (deviceId && recordedHere(handover.deviceId)) {
+      // The clerk's own record, seen again: a fact, not a warning.
+      const minutesAgo = (now().getTime() - when.getTime()) / 60_000;
+      const justNow = minutesAgo >= 0 && minutesAgo <= JUST_NOW_MINUTES;
+      return (
+        <p className="notice notice-success" role="status">
+          {t(justNow ? 'cardHandedOverJustNow' : 'cardHandedOverHere', facts)}
+        </p>
+      );
+    }
     return (
-      <div className="notice" role="status">
+      <div className="notice notice-warning" role="status">
         <p>{t('cardCannotHandedOver')}</p>
-        {handover && when ? (
-          <p>
-            {t('cardHandedOverTo', {
-              name: handover.recipient.fullName,
-              kind: t(handover.recipient.kind === 'holder' ? 'recipientHolder' : 'recipientProxy'),
-              date: formatJalaliDate(when, language, timeZone),
-              time: formatClockTime(when, language, timeZone),
-              staff: handover.staffId,
-            })}
-          </p>
-        ) : null}
-        {handover && deviceId && !recordedHere(handover.deviceId) ? (
-          <p>{t('cardHandedOverElsewhere')}</p>
-        ) : null}
+        <p>{t('cardHandedOverTo', facts)}</p>
+        {deviceId ? <p>{t('cardHandedOverElsewhere')}</p> : null}
       </div>
     );
   }
@@ -184,6 +204,27 @@ function CardActions({ card }: { card: StoredCard }) {
     <p className="notice notice-danger" role="alert">
       {t(card.status === 'revoked' ? 'cardCannotRevoked' : 'cardCannotReturned')}
     </p>
+  );
+}
+
+/** A handover recorded here: its receipt, and voiding it behind a button of its own. */
+function HandoverAftercare({ handover }: { handover: OutboxRecord }) {
+  const { t } = useI18n();
+  const [voiding, setVoiding] = useState(false);
+  return (
+    <>
+      <div className="actions">
+        <Link className="button" to={`/receipts/${encodeURIComponent(handover.eventId)}`}>
+          {t('cardPrintReceipt')}
+        </Link>
+        {!voiding ? (
+          <button type="button" className="button" onClick={() => setVoiding(true)}>
+            {t('voidTitle')}
+          </button>
+        ) : null}
+      </div>
+      {voiding ? <VoidForm handover={handover} onCancel={() => setVoiding(false)} /> : null}
+    </>
   );
 }
 
@@ -222,7 +263,7 @@ function describeEvent(event: StoredEvent, t: I18n['t']): string {
   }
 }
 
-function VoidForm({ handover }: { handover: OutboxRecord }) {
+function VoidForm({ handover, onCancel }: { handover: OutboxRecord; onCancel: () => void }) {
   const i18n = useI18n();
   const { t } = i18n;
   const { db, now } = useServices();
@@ -279,16 +320,22 @@ function VoidForm({ handover }: { handover: OutboxRecord }) {
           onChange={(event) => setReason(event.target.value)}
           rows={2}
           required
+          autoFocus
         />
       </label>
       <ErrorNotice message={error} />
-      <button
-        type="submit"
-        className="button button-danger"
-        disabled={saving || reason.trim() === ''}
-      >
-        {t(needsApproval ? 'voidNeedsSupervisor' : 'voidConfirm')}
-      </button>
+      <div className="actions">
+        <button
+          type="submit"
+          className="button button-danger"
+          disabled={saving || reason.trim() === ''}
+        >
+          {t(needsApproval ? 'voidNeedsSupervisor' : 'voidConfirm')}
+        </button>
+        <button type="button" className="button" onClick={onCancel}>
+          {t('handoverCancel')}
+        </button>
+      </div>
       {approving ? (
         <ApprovalDialog
           action={t('approvalActionVoid')}

@@ -3,6 +3,7 @@ import {
   EMPTY_HANDOVER_DRAFT,
   dropAllHandoverDrafts,
   dropHandoverDraft,
+  isEmptyHandoverDraft,
   isHandoverPath,
   keepHandoverDraft,
   readHandoverDraft,
@@ -36,10 +37,35 @@ describe('handover drafts', () => {
   it.each([
     ['/cards/C-1/handover', true],
     ['/cards/C%2F1/handover', true],
-    ['/cards/C-1', false],
     ['/', false],
     ['/cards/C-1/handover/x', false],
-  ])('%s is the handover form: %s', (path, expected) => {
+    ['/cards/C-1', true],
+    ['/cards/C%2F1/', true],
+    ['/cards', false],
+    ['/cards/C-1/receipt', false],
+  ])('%s holds a handover form: %s', (path, expected) => {
     expect(isHandoverPath(path)).toBe(expected);
+  });
+});
+
+describe('isEmptyHandoverDraft', () => {
+  it('is true for the untouched form only', () => {
+    expect(isEmptyHandoverDraft(EMPTY_HANDOVER_DRAFT)).toBe(true);
+    expect(isEmptyHandoverDraft(ticked)).toBe(false);
+    expect(isEmptyHandoverDraft({ ...EMPTY_HANDOVER_DRAFT, oldCard: 'none' })).toBe(false);
+    expect(isEmptyHandoverDraft({ ...EMPTY_HANDOVER_DRAFT, recipientKind: 'proxy' })).toBe(false);
+    expect(
+      isEmptyHandoverDraft({
+        ...EMPTY_HANDOVER_DRAFT,
+        proxy: { ...EMPTY_HANDOVER_DRAFT.proxy, fullName: 'x' },
+      }),
+    ).toBe(false);
+    // Spaces alone are nothing a clerk would miss.
+    expect(
+      isEmptyHandoverDraft({
+        ...EMPTY_HANDOVER_DRAFT,
+        proxy: { ...EMPTY_HANDOVER_DRAFT.proxy, relation: '  ' },
+      }),
+    ).toBe(true);
   });
 });

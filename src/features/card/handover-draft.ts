@@ -45,7 +45,17 @@ export function dropAllHandoverDrafts(): void {
   drafts.clear();
 }
 
-/** True for the handover form's route, where a draft is still wanted. */
+/** Whether anything was entered: an untouched form has nothing a scan or a lock could lose. */
+export function isEmptyHandoverDraft(draft: HandoverDraft): boolean {
+  return (
+    draft.recipientKind === EMPTY_HANDOVER_DRAFT.recipientKind &&
+    draft.oldCard === null &&
+    Object.values(draft.checks).every((ticked) => !ticked) &&
+    Object.values(draft.proxy).every((value) => value.trim() === '')
+  );
+}
+
+/** True for a card's page (where a ready card's handover form is), where a draft is still wanted. */
 export function isHandoverPath(pathname: string): boolean {
-  return /^\/cards\/[^/]+\/handover\/?$/.test(pathname);
+  return /^\/cards\/[^/]+(\/handover)?\/?$/.test(pathname);
 }

@@ -1,17 +1,30 @@
 import { memo, useId, useRef, useState, type FormEvent } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { useI18n } from '../../ui/i18n.tsx';
 import { CardStatusBadge } from '../../ui/status.tsx';
 import { NATIONAL_CODE_PROBLEM_MESSAGE } from '../../ui/code-problem.ts';
 import { MIN_CODE_PREFIX_DIGITS, SEARCH_RESULT_LIMIT, searchCards } from '../../db/queries.ts';
 import { useServices } from '../../services/services.tsx';
 import { useCardSearch, useCounterSnapshot, type SearchAnswer } from './use-card-search.ts';
+import { cardPath, cardToOpenAtOnce, readSearchScreenState } from '../../services/counter-flow.ts';
+import { SavedConfirmation } from './SavedConfirmation.tsx';
 
 export function SearchScreen() {
   const { t, count } = useI18n();
   const navigate = useNavigate();
   const { db } = useServices();
-  const [query, setQuery] = useState('');
+  // Arriving from a saved handover (its confirmation) or a scan that found no single card.
+  const location = useLocation();
+  const [arrival, setArrival] = useState(() => readSearchScreenState(location.state));
+  const [query, setQuery] = useState(arrival.query ?? '');
+  // A scan from another part of the counter may land here again while search shows.
+  const [arrivalKey, setArrivalKey] = useState(location.key);
+  if (location.key !== arrivalKey) {
+    const next = readSearchScreenState(location.state);
+    setArrivalKey(location.key);
+    setArrival(next);
+    if (next.query !== undefined) setQuery(next.query);
+  }
   const [eagerAnswer, setEagerAnswer] = useState<SearchAnswer>();
   const latestQuery = useRef('');
   const liveAnswer = useCardSearch(query);
@@ -34,17 +47,8 @@ export function SearchScreen() {
   // so Enter searches afresh: a single match, or an exact code match, opens the card at once.
   const openSingleMatch = async (event: FormEvent) => {
     event.preventDefault();
-    const fresh = await searchCards(db, query);
-    const first = fresh.cards[0];
-    if (
-      first &&
-      (fresh.cards.length === 1 ||
-        fresh.kind === 'national-code' ||
-        fresh.kind === 'tracking-code' ||
-        fresh.kind === 'card-id')
-    ) {
-      void navigate(`/cards/${encodeURIComponent(first.cardId)}`);
-    }
+    const cardId = cardToOpenAtOnce(await searchCards(db, query));
+    if (cardId) void navigate(cardPath(cardId));
   };
 
   return (
@@ -62,6 +66,7 @@ export function SearchScreen() {
           <dd data-testid="count-today">{counters ? count(counters.handoversToday) : '…'}</dd>
         </div>
       </dl>
+      {arrival.saved ? <SavedConfirmation saved={arrival.saved} /> : null}
       <form role="search" onSubmit={(event) => void openSingleMatch(event)} className="search-form">
         <label htmlFor="card-search" className="search-label">
           {t('searchLabel')}

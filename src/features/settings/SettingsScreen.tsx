@@ -28,6 +28,18 @@ export function SettingsScreen({ children }: { children?: ReactNode }) {
           </label>
         ))}
       </fieldset>
+      <fieldset className="panel">
+        <legend>{t('settingsSavedSignal')}</legend>
+        <label className="choice">
+          <input
+            type="checkbox"
+            checked={settings.savedSound}
+            onChange={(event) => void updateSettings(db, { savedSound: event.target.checked })}
+          />
+          <span>{t('settingsSavedSound')}</span>
+        </label>
+        <p className="hint">{t('settingsSavedSoundHint')}</p>
+      </fieldset>
       <CenterPanel />
       <RetentionForm />
       {children}
