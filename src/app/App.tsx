@@ -29,6 +29,7 @@ import { SupervisorOnly } from './SupervisorOnly.tsx';
 import { useIdleLock } from './use-idle-lock.ts';
 import { SettingsScreen } from '../features/settings/SettingsScreen.tsx';
 import { SyncIndicator } from '../features/sync-status/SyncIndicator.tsx';
+import { ClockWarning } from '../features/sync-status/ClockWarning.tsx';
 import { AttentionScreen } from '../features/attention/AttentionScreen.tsx';
 import { ImportScreen } from '../features/import/ImportScreen.tsx';
 import { useImportRunning } from '../features/import/import-store.ts';
@@ -338,6 +339,7 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
         </div>
         {/* A tablet of no center has nothing to sync: no red "sync error" on a fresh tablet. */}
         {isEnrolled(settings) ? <SyncIndicator /> : null}
+        <ClockWarning />
       </header>
       {updates ? (
         <UpdateBanner updates={updates} hold={updateHold} beforeUpdate={stopSyncForUpdate} />

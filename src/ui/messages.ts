@@ -302,6 +302,13 @@ export const fa = {
     'کارکنان سامانه‌ی مرکزی این کارت را پیش‌تر به «آماده‌ی تحویل» برگردانده‌اند و این ابطال لازم نبود. سرپرست می‌تواند آن را رسیدگی‌شده ثبت کند.',
   pushReasonUnknown:
     'سامانه‌ی مرکزی این رویداد را به دلیلی نپذیرفت که این نسخه‌ی برنامه نمی‌شناسد. سرپرست را خبر کنید.',
+  clockWarningFast:
+    'ساعت این دستگاه حدود {amount} جلوتر از ساعت سامانه‌ی مرکزی است. زمان هر تحویل سند متصدی و شهروند است: تاریخ و ساعت را در تنظیمات دستگاه درست کنید.',
+  clockWarningSlow:
+    'ساعت این دستگاه حدود {amount} عقب‌تر از ساعت سامانه‌ی مرکزی است. زمان هر تحویل سند متصدی و شهروند است: تاریخ و ساعت را در تنظیمات دستگاه درست کنید.',
+  clockAmountMinutes: '{count} دقیقه',
+  clockAmountHours: '{count} ساعت',
+  clockAmountDays: '{count} روز',
   attentionNoReason: 'سامانه دلیلی نگفت.',
   attentionCardNow: 'وضعیت کنونی کارت',
   attentionCardUnknown: 'این کارت در موجودی این دستگاه نیست.',
@@ -825,6 +832,13 @@ export const en: Record<MessageKey, string> = {
     "The registry's staff had already put this card back to ready, so this void was not needed. A supervisor can mark it resolved.",
   pushReasonUnknown:
     'The registry did not accept this event, for a reason this version of the app does not know. Call the supervisor.',
+  clockWarningFast:
+    "This tablet's clock is about {amount} ahead of the registry's. A handover's time is the clerk's and the citizen's record: set the date and time right in the tablet's settings.",
+  clockWarningSlow:
+    "This tablet's clock is about {amount} behind the registry's. A handover's time is the clerk's and the citizen's record: set the date and time right in the tablet's settings.",
+  clockAmountMinutes: '{count} minutes',
+  clockAmountHours: '{count} hours',
+  clockAmountDays: '{count} days',
   attentionNoReason: 'The registry gave no reason.',
   attentionCardNow: 'The card now',
   attentionCardUnknown: 'This card is not in this device’s inventory.',
