@@ -1,8 +1,10 @@
 // The sync engine: checks the registry is reachable (/health, not navigator.onLine), pushes
 // the outbox oldest first in batches, then pulls cards, then the center's roster, each from its
 // own stored cursor. It never drops an event on a guess: an event leaves the outbox only on a
-// registry answer; and it writes no page it could not read whole. Clock, fetch, lock,
-// connectivity events and database are injected so tests drive it directly.
+// registry answer; and it writes no page it could not read whole. From the registry's clock on
+// its answers it keeps an estimate of how far off the tablet's clock is, and only that (decision
+// 024). Clock, fetch, lock, connectivity events and database are injected so tests drive it
+// directly.
 import type { TahvilDatabase } from '../db/database.ts';
 import {
   CenterChangedError,
