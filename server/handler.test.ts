@@ -7,6 +7,7 @@ import type {
   Card,
   ErrorBody,
   HandoverEvent,
+  HealthResponse,
   HandoverVoidEvent,
   ProtocolEvent,
   PullResponse,
@@ -69,6 +70,14 @@ afterEach(async () => {
   await registry.handler.reset(SEED_CARDS);
 });
 
+/** An ISO 8601 UTC time with milliseconds, read between `beforeMs` and `afterMs`. */
+function expectRegistryTimeBetween(serverTime: unknown, beforeMs: number, afterMs: number) {
+  expect(serverTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  const ms = Date.parse(serverTime as string);
+  expect(ms).toBeGreaterThanOrEqual(beforeMs);
+  expect(ms).toBeLessThanOrEqual(afterMs);
+}
+
 async function push(events: unknown[], headers = device.headers()): Promise<PushResponse> {
   const response = await fetch(registry.base + pushPath(), {
     method: 'POST',
@@ -125,10 +134,14 @@ async function expectError(response: Response, status: number, code: string): Pr
 }
 
 describe('transport', () => {
-  it('answers health without a token', async () => {
+  it('answers health without a token, with its clock (2.2)', async () => {
+    const before = Date.now();
     const response = await fetch(`${registry.base}/api/v2/health`);
+    const after = Date.now();
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true });
+    const body = (await response.json()) as HealthResponse;
+    expect(body).toEqual({ ok: true, serverTime: expect.any(String) });
+    expectRegistryTimeBetween(body.serverTime, before, after);
   });
 
   it('refuses a request without a token with 401', async () => {
@@ -308,6 +321,18 @@ describe('pull', () => {
     expect(page.hasMore).toBe(true);
   });
 
+  it('carries its clock on every page, the last one included (2.2)', async () => {
+    for (const query of ['?limit=3', `?limit=${SEED_CARDS}`]) {
+      const before = Date.now();
+      const response = await fetch(`${registry.base}${pullPath()}${query}`, {
+        headers: device.headers(),
+      });
+      const after = Date.now();
+      const page = (await response.json()) as PullResponse;
+      expectRegistryTimeBetween(page.serverTime, before, after);
+    }
+  });
+
   it('after the last page returns nothing new until a card changes', async () => {
     const first = await fetch(`${registry.base}${pullPath()}?limit=5000`, {
       headers: device.headers(),
@@ -323,6 +348,7 @@ describe('pull', () => {
       cursor,
       hasMore: false,
       remaining: 0,
+      serverTime: expect.any(String),
     });
 
     await push([await signedHandover()]);

@@ -5,7 +5,7 @@
 // version, is answered only after the change is on disk; a push body is bounded by
 // MAX_PUSH_EVENTS events of bounded size; an event is kept only with its device's signature.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { PullResponse, PushResponse } from '../src/protocol/protocol.ts';
+import type { HealthResponse, PullResponse, PushResponse } from '../src/protocol/protocol.ts';
 import {
   ENROLMENT_PATH,
   RETIRE_DEVICE_PATH,
@@ -67,7 +67,8 @@ export function createProtocolRoutes(context: ProtocolRouteContext) {
     if (url.pathname === HEALTH_PATH) {
       if (req.method !== 'GET' && req.method !== 'HEAD')
         throw new HttpError(405, 'method_not_allowed', 'use GET', { Allow: 'GET' });
-      sendJson(res, 200, { ok: true });
+      const health: HealthResponse = { ok: true, serverTime: context.now().toISOString() };
+      sendJson(res, 200, health);
       return;
     }
     if (url.pathname === ENROLMENT_PATH) {
@@ -112,7 +113,8 @@ export function createProtocolRoutes(context: ProtocolRouteContext) {
       }
       // Never show a client a version that a crash could take back.
       await flush();
-      answer(req, res, page);
+      // The clock as the answer leaves (2.2): the tablet judges its own against the round trip.
+      answer(req, res, { ...page, serverTime: context.now().toISOString() });
       return;
     }
 

@@ -33,6 +33,7 @@ import { cardPath, cardToOpenAtOnce, type SearchScreenState } from '../services/
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import { SettingsScreen } from '../features/settings/SettingsScreen.tsx';
 import { SyncIndicator } from '../features/sync-status/SyncIndicator.tsx';
+import { ClockWarning } from '../features/sync-status/ClockWarning.tsx';
 import { AttentionScreen } from '../features/attention/AttentionScreen.tsx';
 import { ImportScreen } from '../features/import/ImportScreen.tsx';
 import { useImportRunning } from '../features/import/import-store.ts';
@@ -343,6 +344,7 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
         </div>
         {/* A tablet of no center has nothing to sync: no red "sync error" on a fresh tablet. */}
         {isEnrolled(settings) ? <SyncIndicator /> : null}
+        <ClockWarning />
       </header>
       {updates ? (
         <UpdateBanner updates={updates} hold={updateHold} beforeUpdate={stopSyncForUpdate} />

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { upsertCards } from './cards.ts';
 import { recordHandover, type CommandContext } from './handovers.ts';
 import {
+  MAX_SERVER_CODE_LENGTH,
+  MAX_SERVER_REASON_LENGTH,
   applyPushResults,
   claimPendingBatch,
   newestEventSeq,
@@ -105,6 +107,35 @@ describe('applyPushResults', () => {
       ['rejected', null],
       ['conflict', 'handed over elsewhere'],
     ]);
+  });
+
+  it('keeps a refusal’s code beside its reason, an unknown code too, each bounded', async () => {
+    const { db, events } = await handedOver(4);
+    await claimPendingBatch(db, 4);
+    await applyPushResults(db, [
+      {
+        eventId: events[0]!.eventId,
+        status: 'conflict',
+        code: 'already-handed-over',
+        reason: 'handed over elsewhere',
+      },
+      { eventId: events[1]!.eventId, status: 'rejected', code: 'from-a-newer-registry' as never },
+      {
+        eventId: events[2]!.eventId,
+        status: 'rejected',
+        code: 'x'.repeat(10_000) as never,
+        reason: 'y'.repeat(10_000),
+      },
+      { eventId: events[3]!.eventId, status: 'duplicate', code: 'already-accepted' },
+    ]);
+    const records = await db.events.orderBy('seq').toArray();
+    expect(records.map((record) => record.serverCode)).toEqual([
+      'already-handed-over',
+      'from-a-newer-registry',
+      'x'.repeat(MAX_SERVER_CODE_LENGTH),
+      null,
+    ]);
+    expect(records[2]!.serverReason).toHaveLength(MAX_SERVER_REASON_LENGTH);
   });
 });
 

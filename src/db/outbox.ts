@@ -76,15 +76,25 @@ export async function applyPushResults(
         : result.status === 'conflict'
           ? 'conflict'
           : 'rejected';
-      const serverReason = synced ? null : (result.reason ?? null);
+      const serverReason = synced ? null : boundedText(result.reason, MAX_SERVER_REASON_LENGTH);
+      const serverCode = synced ? null : boundedText(result.code, MAX_SERVER_CODE_LENGTH);
       // When the registry took it: the retention rule counts its days from here.
       const changes = synced
-        ? { syncState, serverReason, syncedAtMs: answeredAtMs }
-        : { syncState, serverReason };
+        ? { syncState, serverReason, serverCode, syncedAtMs: answeredAtMs }
+        : { syncState, serverReason, serverCode };
       return [{ key: seq, changes }];
     });
     await db.events.bulkUpdate(updates);
   });
+}
+
+/** A registry's words kept for staff: longer is a fault, and is cut rather than stored whole. */
+export const MAX_SERVER_REASON_LENGTH = 1_000;
+/** The protocol's codes are a few words; an unknown one is kept only to be shown as unknown. */
+export const MAX_SERVER_CODE_LENGTH = 64;
+
+function boundedText(value: unknown, maxLength: number): string | null {
+  return typeof value === 'string' && value !== '' ? value.slice(0, maxLength) : null;
 }
 
 export interface OutboxSummary {

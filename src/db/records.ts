@@ -66,6 +66,11 @@ export interface OutboxRecord {
   event: StoredEvent;
   syncState: SyncState;
   serverReason: string | null;
+  /**
+   * The registry's stable code for a refusal (`PUSH_REASON_CODES`, or one a newer registry
+   * added), which the screens show in their own words; null when none. Absent on older rows.
+   */
+  serverCode?: string | null;
   /** For handovers: the void event that undid it, once one is recorded. */
   voidedByEventId: string | null;
   /** For refused events: the supervisor's resolution, once recorded. Absent on older rows. */

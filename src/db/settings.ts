@@ -8,6 +8,7 @@ import type { StaffOnShift } from './records.ts';
 import { DEFAULT_TIME_ZONE, type UiLanguage } from '../domain/jalali.ts';
 import { DEFAULT_CENTER_RULES, type CenterRules } from '../protocol/protocol.ts';
 import { CommandRefused } from '../domain/refusals.ts';
+import { isClockEstimate, type ClockEstimate } from '../domain/clock-skew.ts';
 
 export interface Settings {
   deviceId: string;
@@ -237,4 +238,23 @@ export async function writeSyncMeta(
     const current = await readSyncMeta(db);
     await db.settings.put({ key: SYNC_META_KEY, value: { ...current, ...changes } });
   });
+}
+
+/**
+ * The latest estimate of how far this tablet's clock is off from the registry's (decision 024),
+ * beside the settings like the sync position and written only by the sync engine: each registry
+ * answer with a usable `serverTime` replaces it.
+ */
+const CLOCK_ESTIMATE_KEY = 'clockEstimate';
+
+export async function readClockEstimate(db: TahvilDatabase): Promise<ClockEstimate | null> {
+  const value = (await db.settings.get(CLOCK_ESTIMATE_KEY))?.value;
+  return isClockEstimate(value) ? value : null;
+}
+
+export async function writeClockEstimate(
+  db: TahvilDatabase,
+  estimate: ClockEstimate,
+): Promise<void> {
+  await db.settings.put({ key: CLOCK_ESTIMATE_KEY, value: estimate });
 }

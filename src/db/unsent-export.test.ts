@@ -26,7 +26,12 @@ describe('the unsent events file', () => {
     await claimPendingBatch(db, 10);
     await applyPushResults(db, [
       { eventId: synced.eventId, status: 'accepted' },
-      { eventId: refused.eventId, status: 'conflict', reason: 'handed over elsewhere' },
+      {
+        eventId: refused.eventId,
+        status: 'conflict',
+        code: 'already-handed-over',
+        reason: 'handed over elsewhere',
+      },
     ]);
     const pending = await recordHandover(db, holderHandover(cards[2]!), testCommandContext());
     const voided = await voidHandover(
@@ -49,6 +54,11 @@ describe('the unsent events file', () => {
       [voided.eventId, 'pending'],
     ]);
     expect(file.events[0]?.serverReason).toBe('handed over elsewhere');
+    expect(file.events.map((entry) => entry.serverCode)).toEqual([
+      'already-handed-over',
+      null,
+      null,
+    ]);
     const publicKey = await importDevicePublicKey(file.publicKey!);
     // Through JSON and back, as the office's copy will be read.
     const copy = JSON.parse(JSON.stringify(file)) as typeof file;

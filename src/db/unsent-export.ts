@@ -21,6 +21,8 @@ export interface UnsentEventEntry {
   /** pending / sending: never answered; conflict / rejected: refused, not yet settled. */
   syncState: OutboxRecord['syncState'];
   serverReason: string | null;
+  /** The registry's code for a refusal (1.3); null when there was none. */
+  serverCode: string | null;
   staffName: string;
   event: ProtocolEvent;
 }
@@ -55,6 +57,7 @@ export async function buildUnsentEventsFile(
             {
               syncState: record.syncState,
               serverReason: record.serverReason,
+              serverCode: record.serverCode ?? null,
               staffName: record.staffName,
               event: record.event,
             },

@@ -182,6 +182,18 @@ export interface PullResponse {
    * hint for the first-pull progress bar only; a registry may leave it out.
    */
   remaining?: number;
+  /**
+   * 2.2 (decision 024): the registry's clock when it answered, ISO 8601 in UTC. The tablet only
+   * estimates how far its own clock is off from it, and warns; it never sets its clock by it.
+   */
+  serverTime?: string;
+}
+
+/** `GET /api/v2/health`. */
+export interface HealthResponse {
+  ok: true;
+  /** 2.2 (decision 024): the registry's clock when it answered, as on every pull page. */
+  serverTime?: string;
 }
 
 export interface PushRequest {
@@ -193,7 +205,9 @@ export type PushResultStatus = (typeof PUSH_RESULT_STATUSES)[number];
 
 /**
  * Why an event was answered as it was, for a program: `reason` is the same in words, for
- * people and logs. `accepted` carries no code.
+ * people and logs. `accepted` carries no code. The codes are stable (2.2): a client shows a
+ * refusal by its code, in its own words and language, never by the `reason` text, and a code it
+ * does not know (a newer registry) as a generic sentence with the `reason`.
  */
 export const PUSH_REASON_CODES = [
   // duplicate

@@ -19,7 +19,13 @@ import {
 import type { TahvilDatabase } from '../db/database.ts';
 import { recordHandover } from '../db/handovers.ts';
 import { claimPendingBatch } from '../db/outbox.ts';
-import { readSettings, readSyncMeta, updateSettings, writeSyncMeta } from '../db/settings.ts';
+import {
+  readClockEstimate,
+  readSettings,
+  readSyncMeta,
+  updateSettings,
+  writeSyncMeta,
+} from '../db/settings.ts';
 import { attentionItems } from '../db/attention.ts';
 import { ROSTER_CURSOR_ROW, readRosterCursor, signIn, storeRosterPage } from '../db/staff.ts';
 import { createCard, holderHandover } from '../../tests/factories/cards.ts';
@@ -1156,5 +1162,74 @@ describe('SyncEngine roster pull (protocol 2.1)', () => {
     await engine.start();
     expect(engine.getState()).toMatchObject({ status: 'error', problem: 'bad-response' });
     expect(rosterRequests(requests)).toHaveLength(2);
+  });
+});
+
+describe('SyncEngine and the registry’s clock (protocol 2.2)', () => {
+  const MINUTE_MS = 60_000;
+  /** The registry's clock, read as each answer leaves; tests set how far off the tablet is. */
+  function clockedRegistry(
+    tabletAheadMs: () => number,
+    { roundTripMs = 300, on = ['health', 'cards'] as Route[] } = {},
+  ) {
+    let clock: FakeClock | null = null;
+    const respond: Responder = async (request) => {
+      // Half the round trip on the way there, half on the way back.
+      clock!.nowMs += roundTripMs / 2;
+      const serverTime = new Date(clock!.nowMs - tabletAheadMs()).toISOString();
+      const answer = (await (await healthyRegistry(request)).json()) as object;
+      clock!.nowMs += roundTripMs / 2;
+      return json(on.includes(request.route) ? { ...answer, serverTime } : answer);
+    };
+    return { respond, useClock: (fake: FakeClock) => void (clock = fake) };
+  }
+
+  it('stores how far off the tablet is from the health answer, and replaces it with each answer', async () => {
+    let ahead = 10 * MINUTE_MS;
+    const registry = clockedRegistry(() => ahead, { on: ['health'] });
+    const { db, clock, engine } = await setup(registry.respond);
+    registry.useClock(clock);
+    await engine.start();
+    expect(await readClockEstimate(db)).toEqual({
+      offsetMs: 10 * MINUTE_MS,
+      measuredAtMs: FIXED_NOW.getTime() + 300,
+    });
+    ahead = -3 * MINUTE_MS;
+    await engine.syncNow();
+    expect((await readClockEstimate(db))?.offsetMs).toBe(-3 * MINUTE_MS);
+    // The clerk fixed the clock: the next answer says so, and the estimate is no longer a warning.
+    ahead = 0;
+    await engine.syncNow();
+    expect((await readClockEstimate(db))?.offsetMs).toBe(0);
+  });
+
+  it('reads the clock of every pull page too', async () => {
+    const registry = clockedRegistry(() => 5 * MINUTE_MS, { on: ['cards'] });
+    const { db, clock, engine } = await setup(registry.respond);
+    registry.useClock(clock);
+    await engine.start();
+    expect((await readClockEstimate(db))?.offsetMs).toBe(5 * MINUTE_MS);
+  });
+
+  it('ignores an answer whose round trip is over 10 s, keeping the estimate it had', async () => {
+    const registry = clockedRegistry(() => 30 * MINUTE_MS, { roundTripMs: 10_002 });
+    const { db, clock, engine } = await setup(registry.respond);
+    registry.useClock(clock);
+    await engine.start();
+    expect(engine.getState().status).toBe('idle');
+    expect(await readClockEstimate(db)).toBeNull();
+  });
+
+  it.each([
+    ['not a date', 'soon'],
+    ['years off', '1999-01-01T00:00:00.000Z'],
+    ['an object', { toISOString: 'x' }],
+  ])('syncs on and estimates nothing from a serverTime that is %s', async (_label, serverTime) => {
+    const { db, engine } = await setup(async (request) =>
+      json({ ...((await (await healthyRegistry(request)).json()) as object), serverTime }),
+    );
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'idle', problem: null });
+    expect(await readClockEstimate(db)).toBeNull();
   });
 });

@@ -1,13 +1,16 @@
 // The sync engine: checks the registry is reachable (/health, not navigator.onLine), pushes
 // the outbox oldest first in batches, then pulls cards, then the center's roster, each from its
 // own stored cursor. It never drops an event on a guess: an event leaves the outbox only on a
-// registry answer; and it writes no page it could not read whole. Clock, fetch, lock,
-// connectivity events and database are injected so tests drive it directly.
+// registry answer; and it writes no page it could not read whole. From the registry's clock on
+// its answers it keeps an estimate of how far off the tablet's clock is, and only that (decision
+// 024). Clock, fetch, lock, connectivity events and database are injected so tests drive it
+// directly.
 import type { TahvilDatabase } from '../db/database.ts';
 import {
   CenterChangedError,
   readSettings,
   readSyncMeta,
+  writeClockEstimate,
   writeSyncMeta,
   type Settings,
 } from '../db/settings.ts';
@@ -17,6 +20,7 @@ import { readRosterCursor, storeRosterPage } from '../db/staff.ts';
 import { markDeviceWithdrawn, writeCenterProfile } from '../db/enrolment.ts';
 import { erasePersonalDetails } from '../db/retention.ts';
 import { isCenterProfile } from '../domain/center-rules.ts';
+import { estimateClockOffset } from '../domain/clock-skew.ts';
 import { parseStaffPullPage } from '../domain/staff-member.ts';
 import { isEnrolled } from '../db/settings.ts';
 import {
@@ -286,12 +290,27 @@ export class SyncEngine {
 
   /** The registry's health answer, without credentials: reachable or "offline", whatever the OS thinks. */
   private async checkReachable(settings: Settings): Promise<void> {
-    await this.request<unknown>(
+    const sentAtMs = this.deps.clock.now();
+    const health = await this.request<unknown>(
       settings,
       HEALTH_PATH,
       { method: 'GET' },
       { authenticated: false, timeoutMs: HEALTH_TIMEOUT_MS },
     );
+    await this.noteRegistryClock(health, sentAtMs);
+  }
+
+  /**
+   * The registry's `serverTime` against this tablet's clock (decision 024): the estimate the
+   * header's warning reads, replaced by every answer that gives one. Never sets any clock.
+   */
+  private async noteRegistryClock(answer: unknown, sentAtMs: number): Promise<void> {
+    const serverTime =
+      typeof answer === 'object' && answer !== null
+        ? (answer as { serverTime?: unknown }).serverTime
+        : undefined;
+    const estimate = estimateClockOffset(serverTime, sentAtMs, this.deps.clock.now());
+    if (estimate) await writeClockEstimate(this.deps.db, estimate);
   }
 
   private async push(settings: Settings): Promise<void> {
@@ -343,6 +362,7 @@ export class SyncEngine {
       const query = new URLSearchParams({ limit: String(PULL_PAGE_LIMIT) });
       if (pullCursor) query.set('cursor', pullCursor);
       let page: PullResponse;
+      const sentAtMs = this.deps.clock.now();
       try {
         page = await this.request<PullResponse>(
           settings,
@@ -361,6 +381,7 @@ export class SyncEngine {
         }
         throw error;
       }
+      await this.noteRegistryClock(page, sentAtMs);
       if (!Array.isArray(page.items) || typeof page.cursor !== 'string')
         throw new SyncFailure('bad-response');
       // "More" with nothing in this page would ask for the same page forever.

@@ -155,8 +155,8 @@ export const fa = {
   syncPending: 'در انتظار ارسال',
   syncSending: 'در حال ارسال',
   syncSynced: 'ارسال شده',
-  syncConflict: 'تعارض',
-  syncRejected: 'رد شده',
+  syncConflict: 'پذیرفته نشد: کارت تغییر کرده بود',
+  syncRejected: 'پذیرفته نشد',
 
   handoverTitle: 'تحویل کارت به {name}',
   handoverRecipient: 'گیرنده',
@@ -287,6 +287,51 @@ export const fa = {
     'سامانه‌ی مرکزی این رویدادها را نپذیرفت و تا رسیدگی سرپرست همین‌جا می‌مانند. اگر تحویل اشتباه بوده آن را باطل کنید؛ وگرنه بنویسید چه اقدامی شد.',
   attentionEmpty: 'موردی برای رسیدگی نیست.',
   attentionRegistryReason: 'دلیل سامانه: {reason}',
+  pushReasonAlreadyAccepted:
+    'سامانه‌ی مرکزی همین رویداد را پیش‌تر دریافت کرده است؛ کاری لازم نیست.',
+  pushReasonEventIdReused:
+    'سامانه‌ی مرکزی رویداد دیگری را با شناسه‌ی همین رویداد دارد و این یکی را نمی‌پذیرد. در باجه چیزی را دوباره ثبت نکنید؛ سرپرست را خبر کنید تا به پشتیبانی سامانه گزارش دهد.',
+  pushReasonMalformedEvent:
+    'این ثبت ناقص یا خراب به سامانه‌ی مرکزی رسید و پذیرفته نشد. تحویل را دوباره ثبت نکنید؛ سرپرست را خبر کنید تا به پشتیبانی سامانه گزارش دهد.',
+  pushReasonBadSignature:
+    'سامانه‌ی مرکزی نتوانست امضای این دستگاه را روی این ثبت تأیید کند. آن را دوباره ثبت نکنید؛ سرپرست را خبر کنید. شاید دستگاه باید دوباره ثبت شود.',
+  pushReasonWrongDevice:
+    'به گفته‌ی سامانه‌ی مرکزی، این ثبت نام دستگاه دیگری را دارد، نه دستگاهی که آن را فرستاد. سرپرست را خبر کنید؛ شاید دستگاه باید دوباره ثبت شود.',
+  pushReasonImplausibleTime:
+    'زمان این ثبت برای سامانه‌ی مرکزی ممکن نیست (بسیار قدیمی، یا بیش از یک روز جلوتر از ساعت سامانه): ساعت دستگاه هنگام ثبت نادرست بوده است. تاریخ و ساعت دستگاه را درست کنید و سرپرست را خبر کنید.',
+  pushReasonUnknownCard:
+    'سامانه‌ی مرکزی چنین کارتی در این مرکز ندارد. آن را دوباره ثبت نکنید؛ سرپرست را خبر کنید تا کارت را با سامانه بررسی کند.',
+  pushReasonRecipientMismatch:
+    'کد ملی ثبت‌شده برای گیرنده با کد ملی دارنده‌ی کارت یکی نیست. سرپرست را خبر کنید تا ببیند کارت به دست چه کسی رسیده است، و اگر اشتباه بوده این تحویل را باطل کند.',
+  pushReasonProxyNotAllowed:
+    'این مرکز تحویل به وکیل یا نماینده را مجاز نمی‌داند و سامانه‌ی مرکزی این تحویل را نپذیرفت. سرپرست را خبر کنید تا درباره‌ی کارت تصمیم بگیرد.',
+  pushReasonUnknownHandover:
+    'سامانه‌ی مرکزی تحویلی را که این ابطال لغو می‌کند هرگز دریافت نکرده است، پس آن‌جا چیزی برای ابطال نیست. سرپرست را خبر کنید تا وضعیت کارت را بررسی کند.',
+  pushReasonUnknownStaff:
+    'کارمند (یا سرپرست تأییدکننده‌ای) که روی این ثبت آمده، در فهرست کارکنان این مرکز در سامانه‌ی مرکزی نیست. سرپرست را خبر کنید.',
+  pushReasonStaffInactive:
+    'کارمند (یا سرپرست تأییدکننده‌ی) این ثبت پیش از زمان ثبت غیرفعال شده بود. سرپرست را خبر کنید.',
+  pushReasonStaffRole:
+    'این کار تأیید سرپرست را لازم داشت و سامانه‌ی مرکزی آن را روی ثبت نیافت. سرپرست را خبر کنید تا همین‌جا به آن رسیدگی کند.',
+  pushReasonAlreadyHandedOver:
+    'این کارت در باجه یا مرکز دیگری تحویل داده شده است. سرپرست را خبر کنید؛ کارت دومی تحویل ندهید.',
+  pushReasonCardRevoked:
+    'سامانه‌ی مرکزی این کارت را باطل کرده است و نباید تحویل شود. سرپرست را خبر کنید؛ اگر کارت به شهروند داده شده، باید پس گرفته شود.',
+  pushReasonCardReturned:
+    'این کارت پیش‌تر به‌عنوان تحویل‌نشده به اداره‌ی کل مرجوع شده بود و این رویداد پذیرفته نشد. سرپرست را خبر کنید.',
+  pushReasonAlreadyVoided:
+    'این تحویل پیش‌تر باطل شده است و ابطال دوباره لازم نیست. سرپرست می‌تواند آن را رسیدگی‌شده ثبت کند.',
+  pushReasonCardReady:
+    'کارکنان سامانه‌ی مرکزی این کارت را پیش‌تر به «آماده‌ی تحویل» برگردانده‌اند و این ابطال لازم نبود. سرپرست می‌تواند آن را رسیدگی‌شده ثبت کند.',
+  pushReasonUnknown:
+    'سامانه‌ی مرکزی این رویداد را به دلیلی نپذیرفت که این نسخه‌ی برنامه نمی‌شناسد. سرپرست را خبر کنید.',
+  clockWarningFast:
+    'ساعت این دستگاه حدود {amount} جلوتر از ساعت سامانه‌ی مرکزی است. زمان هر تحویل سند متصدی و شهروند است: تاریخ و ساعت را در تنظیمات دستگاه درست کنید.',
+  clockWarningSlow:
+    'ساعت این دستگاه حدود {amount} عقب‌تر از ساعت سامانه‌ی مرکزی است. زمان هر تحویل سند متصدی و شهروند است: تاریخ و ساعت را در تنظیمات دستگاه درست کنید.',
+  clockAmountMinutes: '{count} دقیقه',
+  clockAmountHours: '{count} ساعت',
+  clockAmountDays: '{count} روز',
   attentionNoReason: 'سامانه دلیلی نگفت.',
   attentionCardNow: 'وضعیت کنونی کارت',
   attentionCardUnknown: 'این کارت در موجودی این دستگاه نیست.',
@@ -663,8 +708,8 @@ export const en: Record<MessageKey, string> = {
   syncPending: 'Waiting to send',
   syncSending: 'Sending',
   syncSynced: 'Sent',
-  syncConflict: 'Conflict',
-  syncRejected: 'Rejected',
+  syncConflict: 'Not accepted: the card had changed',
+  syncRejected: 'Not accepted',
 
   handoverTitle: 'Hand over the card of {name}',
   handoverRecipient: 'Recipient',
@@ -796,6 +841,50 @@ export const en: Record<MessageKey, string> = {
     'The registry did not accept these events; they stay here until a supervisor settles them. Void a handover that was a mistake; otherwise write down what was done.',
   attentionEmpty: 'Nothing needs attention.',
   attentionRegistryReason: 'Registry’s reason: {reason}',
+  pushReasonAlreadyAccepted: 'The registry already has this very event; nothing more is needed.',
+  pushReasonEventIdReused:
+    "The registry holds a different event under this event's id, so it will not take this one. Record nothing again at the counter: call the supervisor, who reports it to the registry's support.",
+  pushReasonMalformedEvent:
+    "This record reached the registry incomplete or damaged and was not accepted. Do not record the handover again: call the supervisor, who reports it to the registry's support.",
+  pushReasonBadSignature:
+    "The registry could not confirm this tablet's signature on the record. Do not record it again: call the supervisor; the tablet may need to be enrolled again.",
+  pushReasonWrongDevice:
+    'The registry says this record names another tablet than the one that sent it. Call the supervisor; the tablet may need to be enrolled again.',
+  pushReasonImplausibleTime:
+    "The registry cannot take this record's time (far in the past, or more than a day ahead of the registry's clock): the tablet's clock was wrong when it was recorded. Set the tablet's date and time right, and call the supervisor.",
+  pushReasonUnknownCard:
+    'The registry has no such card at this center. Do not record it again: call the supervisor to check the card with the registry.',
+  pushReasonRecipientMismatch:
+    "The national code recorded for the recipient is not the card holder's. Call the supervisor to find out who received the card, and to void this handover if it was a mistake.",
+  pushReasonProxyNotAllowed:
+    'This center does not allow handover to a proxy, so the registry did not accept this handover. Call the supervisor to decide what happens to the card.',
+  pushReasonUnknownHandover:
+    "The registry never received the handover this void cancels, so there is nothing to void there. Call the supervisor to check the card's state.",
+  pushReasonUnknownStaff:
+    "The staff member (or approving supervisor) on this record is not on this center's roster at the registry. Call the supervisor.",
+  pushReasonStaffInactive:
+    'The staff member (or approving supervisor) on this record had been deactivated before it was recorded. Call the supervisor.',
+  pushReasonStaffRole:
+    "This needed a supervisor's approval, and the registry did not find one on the record. Call the supervisor to settle it here.",
+  pushReasonAlreadyHandedOver:
+    'This card was handed over at another counter or center. Call the supervisor; do not hand over a second card.',
+  pushReasonCardRevoked:
+    'The registry has revoked this card: it must not be handed over. Call the supervisor; if the citizen has the card, it must be taken back.',
+  pushReasonCardReturned:
+    'This card had already been sent back to the head office unclaimed, so this event was not accepted. Call the supervisor.',
+  pushReasonAlreadyVoided:
+    'This handover was already voided; it needs no second void. A supervisor can mark it resolved.',
+  pushReasonCardReady:
+    "The registry's staff had already put this card back to ready, so this void was not needed. A supervisor can mark it resolved.",
+  pushReasonUnknown:
+    'The registry did not accept this event, for a reason this version of the app does not know. Call the supervisor.',
+  clockWarningFast:
+    "This tablet's clock is about {amount} ahead of the registry's. A handover's time is the clerk's and the citizen's record: set the date and time right in the tablet's settings.",
+  clockWarningSlow:
+    "This tablet's clock is about {amount} behind the registry's. A handover's time is the clerk's and the citizen's record: set the date and time right in the tablet's settings.",
+  clockAmountMinutes: '{count} minutes',
+  clockAmountHours: '{count} hours',
+  clockAmountDays: '{count} days',
   attentionNoReason: 'The registry gave no reason.',
   attentionCardNow: 'The card now',
   attentionCardUnknown: 'This card is not in this device’s inventory.',

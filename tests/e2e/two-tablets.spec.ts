@@ -116,8 +116,14 @@ test('both tablets offline hand over the same card: one is accepted, the other w
   await expect(attentionLink).toBeVisible({ timeout: 30_000 });
   await attentionLink.click();
   const entry = bPage.getByRole('listitem').filter({ hasText: card!.cardId });
-  await expect(entry.getByText('تعارض', { exact: true })).toBeVisible();
-  await expect(entry.getByText(/دلیل سامانه:/)).toContainText(/handed.over/i);
+  await expect(entry.getByText('پذیرفته نشد: کارت تغییر کرده بود', { exact: true })).toBeVisible();
+  // The registry's code in the clerk's words, not its English text.
+  await expect(
+    entry.getByText(
+      'این کارت در باجه یا مرکز دیگری تحویل داده شده است. سرپرست را خبر کنید؛ کارت دومی تحویل ندهید.',
+    ),
+  ).toBeVisible();
+  await expect(entry.getByText(/handed.over/i)).toHaveCount(0);
   await expect(entry.getByText(/S-101/)).toBeVisible();
 
   // The registry holds A's handover only, once.
@@ -158,13 +164,21 @@ test('a card revoked while the tablet was offline is refused after the next sync
 
   await attentionLink.click();
   const entry = page.getByRole('listitem').filter({ hasText: handedOverOffline.cardId });
-  await expect(entry.getByText('تعارض', { exact: true })).toBeVisible();
-  await expect(entry.getByText(/دلیل سامانه:/)).toContainText(/revoked/i);
+  await expect(entry.getByText('پذیرفته نشد: کارت تغییر کرده بود', { exact: true })).toBeVisible();
+  await expect(
+    entry.getByText(/^سامانه‌ی مرکزی این کارت را باطل کرده است و نباید تحویل شود\./),
+  ).toBeVisible();
+  await expect(entry.getByText(/revoked/i)).toHaveCount(0);
   await expect(entry.getByText('باطل شده', { exact: true })).toBeVisible();
   expect(await eventsOf(registry, [handedOverOffline.cardId, stillOnShelf.cardId])).toEqual([]);
   await page.screenshot({ path: 'test-results/screens/attention-fa.png', fullPage: true });
   await page.getByRole('button', { name: 'Switch to English' }).click();
-  await expect(entry.getByText('Conflict', { exact: true })).toBeVisible();
+  await expect(
+    entry.getByText('Not accepted: the card had changed', { exact: true }),
+  ).toBeVisible();
+  await expect(
+    entry.getByText(/^The registry has revoked this card: it must not be handed over\./),
+  ).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/attention-en.png', fullPage: true });
   await page.getByRole('button', { name: 'تغییر زبان به فارسی' }).click();
 

@@ -13,7 +13,7 @@ import { readSettings } from '../../src/db/settings.ts';
 import { applyPushResults, claimPendingBatch } from '../../src/db/outbox.ts';
 import { upsertCards } from '../../src/db/cards.ts';
 import type { TahvilDatabase } from '../../src/db/database.ts';
-import type { Card } from '../../src/protocol/protocol.ts';
+import type { Card, PushReasonCode } from '../../src/protocol/protocol.ts';
 
 async function handOverAndRefuse(
   db: TahvilDatabase,
@@ -21,6 +21,7 @@ async function handOverAndRefuse(
   answer: 'conflict' | 'rejected',
   reason: string,
   registryCard?: Card,
+  code?: string,
 ) {
   // Recorded by whoever is signed in: a command refuses anyone else.
   const { shift } = await readSettings(db);
@@ -35,6 +36,7 @@ async function handOverAndRefuse(
       eventId: event.eventId,
       status: answer,
       reason,
+      ...(code ? { code: code as PushReasonCode } : {}),
       ...(registryCard ? { card: registryCard } : {}),
     },
   ]);
@@ -58,28 +60,77 @@ const reza = () =>
   });
 
 describe('needs attention', () => {
-  it('lists a conflict with the registry’s reason and who handed the card over at the other counter', async () => {
+  it('lists a conflict in plain Persian words for its code, who handed the card over at the other counter, and says it in English after the switch', async () => {
     const card = zahra();
     const { db } = await renderApp({
       cards: [card],
       route: '/attention',
       signedIn: TEST_SUPERVISOR,
     });
-    await handOverAndRefuse(db, card, 'conflict', 'card C-0000301 is handed_over', {
-      ...card,
-      status: 'handed_over',
-      version: card.version + 3,
-      handover: handoverAtAnotherCounter(card),
-    });
+    await handOverAndRefuse(
+      db,
+      card,
+      'conflict',
+      'card C-0000301 is handed_over',
+      {
+        ...card,
+        status: 'handed_over',
+        version: card.version + 3,
+        handover: handoverAtAnotherCounter(card),
+      },
+      'already-handed-over',
+    );
 
     const entry = await screen.findByRole('listitem', { name: /زهرا محمدی/ });
-    expect(within(entry).getByText('تعارض')).toBeInTheDocument();
+    expect(within(entry).getByText('پذیرفته نشد: کارت تغییر کرده بود')).toBeInTheDocument();
     expect(
-      within(entry).getByText(/دلیل سامانه: .*card C-0000301 is handed_over/),
+      within(entry).getByText(
+        'این کارت در باجه یا مرکز دیگری تحویل داده شده است. سرپرست را خبر کنید؛ کارت دومی تحویل ندهید.',
+      ),
     ).toBeInTheDocument();
+    // The registry's English stays out of the Persian screen when its code is known.
+    expect(within(entry).queryByText(/handed_over/)).toBeNull();
+    expect(screen.queryByText(/تعارض/)).toBeNull();
     expect(await within(entry).findByText(/S-03/)).toBeInTheDocument();
     expect(within(entry).getByText('تحویل شده')).toBeInTheDocument();
     expect(await screen.findByRole('link', { name: /نیازمند رسیدگی: ۱/ })).toBeInTheDocument();
+
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Switch to English' }));
+    const english = await screen.findByRole('listitem', { name: /زهرا محمدی/ });
+    expect(
+      await within(english).findByText(
+        'This card was handed over at another counter or center. Call the supervisor; do not hand over a second card.',
+      ),
+    ).toBeInTheDocument();
+    expect(within(english).getByText('Not accepted: the card had changed')).toBeInTheDocument();
+    expect(screen.queryByText(/conflict/i)).toBeNull();
+  });
+
+  it('says a code this version does not know with a generic sentence and the registry’s own words', async () => {
+    const card = zahra();
+    const { db } = await renderApp({
+      cards: [card],
+      route: '/attention',
+      signedIn: TEST_SUPERVISOR,
+    });
+    await handOverAndRefuse(
+      db,
+      card,
+      'rejected',
+      'the card was lost in the post',
+      undefined,
+      'card-lost-in-post',
+    );
+    const entry = await screen.findByRole('listitem', { name: /زهرا محمدی/ });
+    expect(
+      within(entry).getByText(
+        'سامانه‌ی مرکزی این رویداد را به دلیلی نپذیرفت که این نسخه‌ی برنامه نمی‌شناسد. سرپرست را خبر کنید.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(entry).getByText(/دلیل سامانه: .*the card was lost in the post/),
+    ).toBeInTheDocument();
+    expect(within(entry).getByText('پذیرفته نشد')).toBeInTheDocument();
   });
 
   it('voids a rejected handover with the supervisor’s note: the card is ready again and the list empties', async () => {

@@ -7,6 +7,7 @@ import { formatClockTime, formatJalaliDate } from '../../domain/jalali.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { CardStatusBadge, SyncStateBadge } from '../../ui/status.tsx';
 import { describeCommandError } from '../../ui/command-error.ts';
+import { describePushRefusal } from '../../ui/push-reason.ts';
 import { useCommandContext, useServices, useSettings } from '../../services/services.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { ApprovalDialog } from '../../ui/ApprovalDialog.tsx';
@@ -70,6 +71,7 @@ function AttentionEntry({
   const when = new Date(record.occurredAtMs);
   const titleId = `attention-${record.eventId}`;
   const canVoid = event.type === 'handover' && !record.voidedByEventId;
+  const refusal = describePushRefusal(record.serverCode, record.serverReason, i18n);
 
   const resolve = async (
     resolution: AttentionResolvedEvent['resolution'],
@@ -118,11 +120,10 @@ function AttentionEntry({
           staff: record.staffName,
         })}
       </p>
-      <p className="attention-reason">
-        {record.serverReason
-          ? t('attentionRegistryReason', { reason: record.serverReason })
-          : t('attentionNoReason')}
-      </p>
+      <p className="attention-reason">{refusal.sentence}</p>
+      {refusal.registryText ? (
+        <p className="muted attention-registry-text">{refusal.registryText}</p>
+      ) : null}
       <div className="attention-card-now">
         <h3>{t('attentionCardNow')}</h3>
         {card ? (
