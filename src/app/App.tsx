@@ -20,9 +20,9 @@ import { SignInScreen } from '../features/sign-in/SignInScreen.tsx';
 import { LockScreen } from '../features/sign-in/LockScreen.tsx';
 import type { SignedIn } from '../features/sign-in/PinStep.tsx';
 import { dropAllHandoverDrafts, isHandoverPath } from '../features/card/handover-draft.ts';
-import { MyHandoversToday } from '../features/today/MyHandoversToday.tsx';
 import { ChangePinScreen } from '../features/my-pin/ChangePinScreen.tsx';
-import { endShift, lockShift } from '../db/staff.ts';
+import { lockShift } from '../db/staff.ts';
+import { MemberMenu } from './MemberMenu.tsx';
 import { permission, type CounterAction } from '../domain/staff-roles.ts';
 import { SupervisorOnly } from './SupervisorOnly.tsx';
 import { useIdleLock } from './use-idle-lock.ts';
@@ -227,7 +227,7 @@ function useHandoverDraftsFollowShift(staffId: string | null, settingsRead: bool
 }
 
 function Layout({ updates }: { updates?: UpdateHandle }) {
-  const { t, language, digits } = useI18n();
+  const { t, language } = useI18n();
   const { db, syncEngine, now } = useServices();
   const settings = useSettings();
   const location = useLocation();
@@ -279,7 +279,7 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
       <a className="skip-link" href="#main">
         {t('skipToContent')}
       </a>
-      <header className="app-header">
+      <header className={`app-header${working ? ' app-header-working' : ''}`}>
         <div className="brand">
           <img src="/icons/tahvil.svg" alt="" width={36} height={36} />
           <span>
@@ -307,14 +307,7 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
         <div className="header-tools">
           {working && shift ? (
             <>
-              <span className="on-duty">
-                <span className="visually-hidden">{t('signedInAsLabel')}: </span>
-                {t('signedInAs', { name: shift.staffName, id: digits(shift.staffId) })}
-                <MyHandoversToday staffId={shift.staffId} />
-              </span>
-              <NavLink to="/my-pin" className="button button-small">
-                {t('myPinLink')}
-              </NavLink>
+              <MemberMenu shift={shift} />
               <button
                 type="button"
                 className="button button-small"
@@ -322,13 +315,6 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
                 onClick={lock}
               >
                 {t('lockButton')}
-              </button>
-              <button
-                type="button"
-                className="button button-small"
-                onClick={() => void endShift(db)}
-              >
-                {t('endShiftButton')}
               </button>
             </>
           ) : null}

@@ -72,6 +72,17 @@ export class CounterPage {
     await expect(heading).toHaveCount(0);
   }
 
+  /** The signed-in member's header button, which opens "change PIN" and "end shift". */
+  memberMenu() {
+    return this.page.getByRole('button', { name: /^واردشده:/ });
+  }
+
+  async endShift(): Promise<void> {
+    await this.memberMenu().click();
+    await this.page.getByRole('button', { name: 'پایان نوبت' }).click();
+    await expect(this.signInHeading()).toBeVisible();
+  }
+
   searchBox() {
     return this.page.getByRole('searchbox', { name: 'کد ملی، کد رهگیری یا نام' });
   }

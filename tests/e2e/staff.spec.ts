@@ -83,7 +83,7 @@ test('two tablets: offline sign-in, the idle lock, unlocking, and a supervisor-a
   await a.counter.enrol(await registry.enrolmentLink());
   // The supervisor's new PIN works here too, online.
   await a.counter.signIn(supervisor);
-  await a.page.getByRole('button', { name: 'پایان نوبت' }).click();
+  await a.counter.endShift();
 
   // The second clerk hands the first card over, then ends the shift.
   await a.counter.signIn(SECOND_CLERK);
@@ -93,7 +93,7 @@ test('two tablets: offline sign-in, the idle lock, unlocking, and a supervisor-a
   await expect(a.page.getByRole('link', { name: 'تنظیمات' })).toHaveCount(0);
   await a.counter.findCard(first);
   await a.counter.handOverOpenCard();
-  await a.page.getByRole('button', { name: 'پایان نوبت' }).click();
+  await a.counter.endShift();
 
   // The demo clerk opens the second card's handover form and ticks two checks; nobody touches
   // the tablet for more than the center's idle minute: it locks, and shows no personal detail.
@@ -142,7 +142,7 @@ test('two tablets: offline sign-in, the idle lock, unlocking, and a supervisor-a
     a.page.getByText('ابطال تحویل ثبت شد؛ کارت دوباره آماده‌ی تحویل است.'),
   ).toBeVisible();
   // The clerk is still the one signed in: nothing else changed hands.
-  await expect(a.page.getByRole('button', { name: 'پایان نوبت' })).toBeVisible();
+  await expect(a.counter.memberMenu()).toBeVisible();
 
   // Synced, the registry holds each event once, with its staff and its approver.
   await a.counter.syncNow();

@@ -333,9 +333,7 @@ describe('void', () => {
     await screen.findByText('تحویل ثبت و ذخیره شد.');
     await user.click(screen.getByRole('link', { name: 'دیدن کارت' }));
     expect(
-      await screen.findByText(
-        /همین الان \(ساعت ۱۰:۳۱\) به زهرا محمدی \(دارنده\) تحویل داده شد/,
-      ),
+      await screen.findByText(/همین الان \(ساعت ۱۰:۳۱\) به زهرا محمدی \(دارنده\) تحویل داده شد/),
     ).toBeInTheDocument();
     // Voiding is behind a button of its own, not a form left open under "saved".
     expect(screen.queryByRole('textbox', { name: 'دلیل ابطال' })).toBeNull();
