@@ -17,6 +17,7 @@ import { SearchScreen } from '../features/search/SearchScreen.tsx';
 import { CardScreen } from '../features/card/CardScreen.tsx';
 import { HandoverScreen } from '../features/card/HandoverScreen.tsx';
 import { TodayScreen } from '../features/today/TodayScreen.tsx';
+import { ReceiptScreen } from '../features/receipt/ReceiptScreen.tsx';
 import { SignInScreen } from '../features/sign-in/SignInScreen.tsx';
 import { LockScreen } from '../features/sign-in/LockScreen.tsx';
 import type { SignedIn } from '../features/sign-in/PinStep.tsx';
@@ -364,6 +365,7 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
             <Route path="/cards/:cardId" element={<CardScreen />} />
             <Route path="/cards/:cardId/handover" element={<HandoverScreen />} />
             <Route path="/today" element={<TodayScreen />} />
+            <Route path="/receipts/:eventId" element={<ReceiptScreen />} />
             <Route path="/my-pin" element={<ChangePinScreen />} />
             <Route path="/attention" element={<AttentionScreen />} />
             <Route path="/report" element={<ReportScreen />} />
