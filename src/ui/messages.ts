@@ -688,7 +688,7 @@ export const en: Record<MessageKey, string> = {
   receiptProxyName: "Proxy's name",
   receiptProxyCode: "Proxy's national code",
   receiptProxyRelation: 'Relation to the holder',
-  receiptProxyDocument: 'Power of attorney or document',
+  receiptProxyDocument: "Proxy's document",
   receiptChecks: 'Counter checks',
   receiptCheckIdentity: "Recipient's face matched their identity document",
   receiptCheckBirthCertificate: "Holder's birth certificate seen",

@@ -188,18 +188,22 @@ function ReceiptDocument({
               <li key={check}>
                 <span aria-hidden="true" className="receipt-mark">
                   {checks[check] ? '✓' : '✗'}
-                </span>{' '}
-                {t(label)}
-                <span className="visually-hidden">
-                  : {t(checks[check] ? 'receiptCheckDone' : 'receiptCheckNotDone')}
+                </span>
+                <span>
+                  {t(label)}
+                  <span className="visually-hidden">
+                    : {t(checks[check] ? 'receiptCheckDone' : 'receiptCheckNotDone')}
+                  </span>
                 </span>
               </li>
             ))}
             <li>
               <span aria-hidden="true" className="receipt-mark">
                 •
-              </span>{' '}
-              {t('receiptOldCard')}: <strong>{t(OLD_CARD_LABELS[checks.oldCard])}</strong>
+              </span>
+              <span>
+                {t('receiptOldCard')}: <strong>{t(OLD_CARD_LABELS[checks.oldCard])}</strong>
+              </span>
             </li>
           </ul>
         </section>

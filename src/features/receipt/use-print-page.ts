@@ -31,7 +31,12 @@ export function usePrintPage(paper: ReceiptPaper, receipt: RefObject<HTMLElement
   useLayoutEffect(() => {
     const element = receipt.current;
     if (!element || typeof ResizeObserver === 'undefined') return;
-    const measure = () => setHeightPx(element.getBoundingClientRect().height);
+    // Measured on screen only, where the sheet is the paper's printed width: laid out for print
+    // (an emulated print medium, a browser that re-runs script for it) the width may differ.
+    const printing = window.matchMedia?.('print');
+    const measure = () => {
+      if (!printing?.matches) setHeightPx(element.getBoundingClientRect().height);
+    };
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(element);
