@@ -16,6 +16,7 @@ import { erasePersonalDetails } from '../db/retention.ts';
 import { SearchScreen } from '../features/search/SearchScreen.tsx';
 import { CardScreen } from '../features/card/CardScreen.tsx';
 import { TodayScreen } from '../features/today/TodayScreen.tsx';
+import { ReceiptScreen } from '../features/receipt/ReceiptScreen.tsx';
 import { SignInScreen } from '../features/sign-in/SignInScreen.tsx';
 import { LockScreen } from '../features/sign-in/LockScreen.tsx';
 import type { SignedIn } from '../features/sign-in/PinStep.tsx';
@@ -358,6 +359,7 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
             {/* The handover form is on the card's page; the old address of the form leads there. */}
             <Route path="/cards/:cardId/handover" element={<CardScreen />} />
             <Route path="/today" element={<TodayScreen />} />
+            <Route path="/receipts/:eventId" element={<ReceiptScreen />} />
             <Route path="/my-pin" element={<ChangePinScreen />} />
             <Route path="/attention" element={<AttentionScreen />} />
             <Route path="/report" element={<ReportScreen />} />

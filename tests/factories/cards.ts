@@ -52,3 +52,18 @@ export function holderHandover(card: Pick<Card, 'cardId' | 'nationalCode'>) {
     recipient: { kind: 'holder' as const, nationalCode: card.nationalCode, fullName: '' },
   };
 }
+
+/** The input of a handover of the card to a proxy (the holder's father), every check done. */
+export function proxyHandover(card: Pick<Card, 'cardId' | 'nationalCode'>) {
+  return {
+    cardId: card.cardId,
+    checks: { ...ALL_CHECKS, oldCard: 'not_presented' as const },
+    recipient: {
+      kind: 'proxy' as const,
+      nationalCode: '1234567891',
+      fullName: 'حسن رضایی',
+      relation: 'پدر',
+      documentRef: 'V-1405-88',
+    },
+  };
+}
