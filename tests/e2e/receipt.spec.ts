@@ -1,6 +1,6 @@
 // The handover receipt as printed: a handover recorded at the counter, its receipt opened with
 // the registry stopped and the tablet offline, in Persian and English, on A5 and on an 80 mm
-// roll. Print-media screenshots go to docs/screenshots/receipt-*.png; each size's PDF has one
+// roll. Print-media screenshots go to test-results/screens/receipt-*.png; each size's PDF has one
 // page of the chosen size; the QR code read back from the page is the event id; axe finds
 // nothing on the screen.
 import type { Page } from '@playwright/test';
@@ -116,7 +116,7 @@ test('the receipt of a handover prints on one page of A5 or an 80 mm roll, offli
       expect(box.x, 'nothing cut at the start').toBeGreaterThanOrEqual(0);
       expect(box.x + box.width, 'nothing cut at the end').toBeLessThanOrEqual(viewport.width + 0.5);
       await page.screenshot({
-        path: `docs/screenshots/receipt-${paper === 'a5' ? 'a5' : '80mm'}-${language}.png`,
+        path: `test-results/screens/receipt-${paper === 'a5' ? 'a5' : '80mm'}-${language}.png`,
         fullPage: true,
       });
 
