@@ -25,11 +25,16 @@ export function StaffPicker({
   listLabel,
   idLabel,
   onPick,
+  typedProblemId,
+  onTypedChange,
 }: {
   members: readonly PickableStaff[];
   listLabel: string;
   idLabel: string;
   onPick: (staffId: string) => void;
+  /** The id of the words saying what is wrong with the typed id; the field is marked with it. */
+  typedProblemId?: string;
+  onTypedChange?: () => void;
 }) {
   const { t, digits } = useI18n();
   const [typed, setTyped] = useState('');
@@ -65,8 +70,12 @@ export function StaffPicker({
             autoCapitalize="characters"
             spellCheck={false}
             value={typed}
-            onChange={(event) => setTyped(event.target.value)}
-            aria-describedby={`${idField}-hint`}
+            onChange={(event) => {
+              setTyped(event.target.value);
+              onTypedChange?.();
+            }}
+            aria-invalid={typedProblemId !== undefined}
+            aria-describedby={[typedProblemId, `${idField}-hint`].filter(Boolean).join(' ')}
           />
           <button type="submit" className="button" disabled={typed.trim() === ''}>
             {t('signInContinue')}

@@ -52,8 +52,8 @@ test('a new tablet shows a progress bar in cards while the inventory first arriv
       () => (window as unknown as { progressSamples: ProgressSample[] }).progressSamples,
     );
     expect(samples).toEqual([
-      // Before the first page answers, the total is unknown: an indeterminate bar.
-      { label: 'دریافت موجودی مرکز: ۰ کارت تا این لحظه', value: null, max: null },
+      // Before the first page answers, no count: "0 cards so far" would read as an empty center.
+      { label: 'در حال دریافت نخستین بخش موجودی مرکز…', value: null, max: null },
       { label: 'دریافت موجودی مرکز: ۲٬۰۰۰ از ۵٬۰۰۰ کارت', value: '2000', max: '5000' },
       { label: 'دریافت موجودی مرکز: ۴٬۰۰۰ از ۵٬۰۰۰ کارت', value: '4000', max: '5000' },
       { label: 'دریافت موجودی مرکز: ۵٬۰۰۰ از ۵٬۰۰۰ کارت', value: '5000', max: '5000' },

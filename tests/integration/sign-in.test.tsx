@@ -114,10 +114,19 @@ describe('sign-in', () => {
   it('says an unknown id in words, before any PIN', async () => {
     await renderApp({ signedIn: null });
     const user = userEvent.setup();
-    await user.type(await screen.findByLabelText(fa.signInTypeId), 'S-99{Enter}');
+    const field = await screen.findByLabelText(fa.signInTypeId);
+    // Nothing typed: not an error, so nothing is marked.
+    expect(field).not.toHaveAttribute('aria-invalid', 'true');
+    await user.type(field, 'S-99{Enter}');
     expect(await screen.findByRole('alert')).toHaveTextContent(
       /^شناسه‌ی «\u2068?S-۹۹\u2069?» در فهرست کارکنان این مرکز نیست\.$/,
     );
+    // The field that holds the unknown id is marked, and says why.
+    expect(field).toHaveAttribute('aria-invalid', 'true');
+    expect(field).toHaveAccessibleDescription(/در فهرست کارکنان این مرکز نیست/);
+    await user.type(field, '1');
+    expect(field).toHaveAttribute('aria-invalid', 'false');
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('says a wrong PIN with the tries left, and deletes digits with the key', async () => {

@@ -81,6 +81,21 @@ describe('sync indicator', () => {
     expect(bar).not.toHaveAttribute('value');
   });
 
+  it('says the first part is coming, not "0 cards so far", before the first page answers', async () => {
+    await renderApp({
+      syncEngine: engineShowing({
+        status: 'syncing',
+        firstPull: true,
+        pulledCards: 0,
+        pullTotal: null,
+      }),
+    });
+    expect(
+      await screen.findByRole('progressbar', { name: 'در حال دریافت نخستین بخش موجودی مرکز…' }),
+    ).not.toHaveAttribute('value');
+    expect(screen.queryByText(/۰ کارت/)).toBeNull();
+  });
+
   it('asks for re-registration in words when the registry refuses the device', async () => {
     await renderApp({
       syncEngine: engineShowing({ status: 'error', problem: 'not-registered' }),

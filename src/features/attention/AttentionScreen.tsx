@@ -146,7 +146,9 @@ function AttentionEntry({
                 })}
               </p>
             ) : null}
-            <Link to={`/cards/${encodeURIComponent(card.cardId)}`}>{t('attentionOpenCard')}</Link>
+            <Link className="button" to={`/cards/${encodeURIComponent(card.cardId)}`}>
+              {t('attentionOpenCard')}
+            </Link>
           </>
         ) : (
           <p>{t('attentionCardUnknown')}</p>

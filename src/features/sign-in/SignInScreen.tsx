@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { useI18n } from '../../ui/i18n.tsx';
 import { findStaff, StaffPicker } from '../../ui/StaffPicker.tsx';
 import { PinProblemNotice } from '../../ui/PinProblemNotice.tsx';
@@ -22,6 +22,7 @@ export function SignInScreen({
   const { now } = useServices();
   const roster = useRoster();
   const [chosen, setChosen] = useState<{ staffId: string; name: string } | null>(null);
+  const typedProblemId = useId();
   const [typedProblem, setTypedProblem] = useState<{
     staffId: string;
     problem: 'unknown-staff' | 'inactive';
@@ -68,13 +69,17 @@ export function SignInScreen({
                 listLabel={t('signInRosterLabel')}
                 idLabel={t('signInTypeId')}
                 onPick={pick}
+                typedProblemId={typedProblem ? typedProblemId : undefined}
+                onTypedChange={() => setTypedProblem(null)}
               />
               {typedProblem ? (
-                <PinProblemNotice
-                  problem={{ problem: typedProblem.problem }}
-                  staffId={digits(typedProblem.staffId)}
-                  now={now}
-                />
+                <div id={typedProblemId}>
+                  <PinProblemNotice
+                    problem={{ problem: typedProblem.problem }}
+                    staffId={digits(typedProblem.staffId)}
+                    now={now}
+                  />
+                </div>
               ) : null}
             </>
           )}

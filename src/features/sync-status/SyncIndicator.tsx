@@ -120,10 +120,13 @@ export function SyncIndicator() {
 /** The first pull of a large inventory takes a while: show how far it is, in cards. */
 function FirstPullProgress({ state }: { state: SyncState }) {
   const { t, count } = useI18n();
+  // Before the first page there is no count to give: "0 cards so far" reads as an empty center.
   const label =
     state.pullTotal !== null
       ? t('syncFirstPull', { received: count(state.pulledCards), total: count(state.pullTotal) })
-      : t('syncFirstPullUnknownTotal', { received: count(state.pulledCards) });
+      : state.pulledCards === 0
+        ? t('syncFirstPullStarting')
+        : t('syncFirstPullUnknownTotal', { received: count(state.pulledCards) });
   return (
     <div className="first-pull">
       <span id="first-pull-label">{label}</span>

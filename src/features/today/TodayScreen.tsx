@@ -57,7 +57,8 @@ export function TodayScreen() {
                     <bdi>{formatClockTime(new Date(record.occurredAtMs), language, timeZone)}</bdi>
                   </td>
                   <td>
-                    <Link to={`/cards/${encodeURIComponent(record.cardId)}`}>
+                    {/* The link covers its whole row: the row is the target, not the name. */}
+                    <Link className="row-link" to={`/cards/${encodeURIComponent(record.cardId)}`}>
                       {record.detailsErasedAtMs !== undefined ? record.cardId : record.holderName}
                     </Link>
                   </td>
