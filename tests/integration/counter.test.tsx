@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderApp } from './render-app.tsx';
 import { createCard, holderHandover } from '../factories/cards.ts';
@@ -7,6 +7,8 @@ import { TEST_DEVICE_ID, testCommandContext } from '../factories/context.ts';
 import { FIXED_NOW_ISO } from '../factories/time.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { toPersianDigits } from '../../src/domain/digits.ts';
+import { readSettings } from '../../src/db/settings.ts';
+import { TEST_SUPERVISOR } from '../factories/staff.ts';
 
 const zahra = () =>
   createCard({
@@ -400,5 +402,89 @@ describe('today and shift', () => {
     ).toBeInTheDocument();
     await waitFor(() => expect(document.documentElement.dir).toBe('ltr'));
     expect((await db.settings.get('language'))?.value).toBe('en');
+  });
+});
+
+/** A USB scanner: the whole code and Enter at once, to whatever has the focus. */
+function scanWithUsbScanner(text: string) {
+  for (const key of [...text, 'Enter'])
+    fireEvent.keyDown(document.activeElement ?? document.body, { key });
+}
+
+describe('a scan from anywhere', () => {
+  it('opens the scanned card from the page of a card just handed over', async () => {
+    await renderApp({
+      cards: [zahra(), ali()],
+      route: '/cards/C-0000101',
+      before: (db) => recordHandover(db, holderHandover(zahra()), testCommandContext()),
+    });
+    await screen.findByText(/همین الان/);
+    scanWithUsbScanner('۱۲۳۴۵۶۷۸۹۱');
+    expect(await screen.findByRole('heading', { name: 'کارت علی کریمی' })).toBeInTheDocument();
+  });
+
+  it('asks before leaving a half-ticked form, and its Enter presses nothing', async () => {
+    const { db } = await renderApp({ cards: [zahra(), ali()], route: '/cards/C-0000102' });
+    const user = userEvent.setup();
+    await tickAllChecks(user);
+    await user.click(screen.getByRole('radio', { name: 'تحویل گرفته شد' }));
+    // The record button has the focus, ready: the scan's Enter must not press it.
+    screen.getByRole('button', { name: 'ثبت تحویل' }).focus();
+    scanWithUsbScanner('0012345679');
+    const question = await screen.findByRole('alertdialog', { name: 'کارت دیگری اسکن شد' });
+    expect(await db.events.count()).toBe(0);
+    await user.click(within(question).getByRole('button', { name: 'ماندن در همین فرم' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(screen.getByRole('heading', { name: 'کارت علی کریمی' })).toBeInTheDocument();
+    expect(screen.getByRole('radio', { name: 'تحویل گرفته شد' })).toBeChecked();
+
+    scanWithUsbScanner('0012345679');
+    await user.click(
+      within(await screen.findByRole('alertdialog')).getByRole('button', {
+        name: 'باز کردن کارت اسکن‌شده',
+      }),
+    );
+    expect(await screen.findByRole('heading', { name: 'کارت زهرا محمدی' })).toBeInTheDocument();
+    expect(await db.events.count()).toBe(0);
+  });
+
+  it('leaves an untouched form without asking, and shows a code that names no card in search', async () => {
+    await renderApp({ cards: [zahra(), ali()], route: '/cards/C-0000102' });
+    await screen.findByRole('button', { name: 'ثبت تحویل' });
+    scanWithUsbScanner('0012345679');
+    expect(await screen.findByRole('heading', { name: 'کارت زهرا محمدی' })).toBeInTheDocument();
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+
+    scanWithUsbScanner('9990001111');
+    expect(await screen.findByRole('searchbox')).toHaveValue('9990001111');
+    expect(
+      await screen.findByText('کارتی با این مشخصات در موجودی این مرکز نیست.'),
+    ).toBeInTheDocument();
+  });
+
+  it('leaves a scan typed into a text field to that field', async () => {
+    await renderApp({
+      cards: [zahra(), ali()],
+      route: '/cards/C-0000102',
+      enrolment: { rules: { proxyPickupAllowed: true } },
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('radio', { name: 'وکیل یا نماینده' }));
+    const proxyCode = screen.getByRole('textbox', { name: 'کد ملی نماینده' });
+    proxyCode.focus();
+    scanWithUsbScanner('0012345679');
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(screen.getByRole('heading', { name: 'کارت علی کریمی' })).toBeInTheDocument();
+  });
+});
+
+describe('the saved signal', () => {
+  it('is a setting of the tablet: the tone can be turned off', async () => {
+    const { db } = await renderApp({ signedIn: TEST_SUPERVISOR, route: '/settings' });
+    const user = userEvent.setup();
+    const tone = await screen.findByRole('checkbox', { name: 'پخش صدای کوتاه پس از ثبت هر تحویل' });
+    expect(tone).toBeChecked();
+    await user.click(tone);
+    await waitFor(async () => expect((await readSettings(db)).savedSound).toBe(false));
   });
 });
