@@ -71,6 +71,7 @@ export default function CameraScanner({
       ended = true;
       stopLoop();
       stopStream(stream);
+      stream = null;
       if (video.current) video.current.srcObject = null;
     };
     const finish = (problem?: CameraProblem) => {
