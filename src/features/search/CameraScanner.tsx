@@ -99,7 +99,8 @@ export default function CameraScanner({
         return finish(cameraProblemOf(error));
       }
       const element = video.current;
-      if (ended || !element) return;
+      if (ended) return;
+      if (!element) return finish('failed');
       setKind(loaded.kind);
       element.srcObject = stream;
       // A muted, inline video may play without a gesture; autoPlay covers a rejected play().
