@@ -115,12 +115,15 @@ export default defineConfig({
       // manifest icon a second time (and no includeAssets for the same reason).
       includeManifestIcons: false,
       workbox: {
-        // The shell (index.html, JS, CSS), the woff2 fonts and every icon. Not the sourcemaps, nor
-        // the install-sheet screenshots, which only the browser's install UI fetches, online.
-        // vite-plugin-pwa adds manifest.webmanifest itself. A file over
-        // maximumFileSizeToCacheInBytes (2 MiB by default) fails the build rather than being left
-        // out (vite-plugin-pwa's showMaximumFileSizeToCacheInBytesWarning is off).
-        globPatterns: ['**/*.{html,js,css,woff2,svg,png}'],
+        // The shell (index.html, JS, CSS), the woff2 fonts, every icon and the camera scanner's
+        // ZXing .wasm (1.1 MB), so a scan works offline and never reaches for a CDN. Not the
+        // sourcemaps, nor the install-sheet screenshots, which only the browser's install UI
+        // fetches, online. vite-plugin-pwa adds manifest.webmanifest itself. A file over
+        // maximumFileSizeToCacheInBytes fails the build rather than being left out
+        // (vite-plugin-pwa's showMaximumFileSizeToCacheInBytesWarning is off).
+        globPatterns: ['**/*.{html,js,css,woff2,svg,png,wasm}'],
+        // workbox's default, spelled out: the wasm is about half of it.
+        maximumFileSizeToCacheInBytes: 2 * 1024 * 1024,
         globIgnores: ['**/node_modules/**/*', 'screenshots/**'],
         // The first service worker takes charge of the page that installed it. Without this,
         // that page stays uncontrolled all day, and an accepted update would never reload it.

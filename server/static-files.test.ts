@@ -23,6 +23,7 @@ beforeAll(async () => {
   writeFileSync(join(app, 'assets', 'index-abc123.js.map'), '{"version":3}');
   writeFileSync(join(app, 'sw.js.map'), '{"version":3}');
   writeFileSync(join(app, 'assets', 'vazirmatn-xyz.woff2'), 'wOF2');
+  writeFileSync(join(app, 'assets', 'zxing_reader-abc123.wasm'), '\0asm');
   writeFileSync(join(dir, 'secret.txt'), 'outside the app folder');
   registry = await startRegistry({ seedCards: 10, serveAppDir: app });
 });
@@ -43,6 +44,8 @@ describe('serving the built app', () => {
       'public, max-age=31536000, immutable',
     ],
     ['/assets/vazirmatn-xyz.woff2', 'font/woff2', 'public, max-age=31536000, immutable'],
+    // WebAssembly.instantiateStreaming compiles only an application/wasm answer.
+    ['/assets/zxing_reader-abc123.wasm', 'application/wasm', 'public, max-age=31536000, immutable'],
   ])('serves %s as %s with Cache-Control %s', async (path, type, cache) => {
     const response = await fetch(registry.base + path);
     expect(response.status).toBe(200);
@@ -95,7 +98,7 @@ describe('serving the built app', () => {
 });
 
 const STRICT_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; " +
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; font-src 'self'; " +
   "connect-src 'self'; worker-src 'self' blob:; manifest-src 'self'; object-src 'none'; " +
   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
@@ -189,6 +192,12 @@ describe('security headers', () => {
     await expect(
       startRegistry({ serveAppDir: join(dir, 'dist'), connectSources: ['https://*.example'] }),
     ).rejects.toThrow();
+  });
+
+  it('let script compile WebAssembly, and nothing looser: no eval, no inline script', () => {
+    const scriptSources = /(?:^|; )script-src ([^;]*)/.exec(contentSecurityPolicy())?.[1];
+    expect(scriptSources?.split(' ')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+    expect(contentSecurityPolicy()).not.toMatch(/'unsafe-eval'|'unsafe-inline'|\*/);
   });
 
   it('name each connect source once, after the app itself', () => {

@@ -16,6 +16,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
   '.webmanifest': 'application/manifest+json; charset=utf-8',
+  '.wasm': 'application/wasm',
   '.woff2': 'font/woff2',
   '.woff': 'font/woff',
   '.ttf': 'font/ttf',
@@ -63,7 +64,9 @@ export function contentSecurityPolicy(connectSources: readonly string[] = []): s
   const connect = [...new Set(["'self'", ...connectSources.map(connectSource)])];
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    // 'wasm-unsafe-eval' lets the camera scanner compile its ZXing WebAssembly (from 'self'):
+    // it allows WebAssembly compilation only, never eval() or inline script.
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
     "img-src 'self'",
     "font-src 'self'",
@@ -81,7 +84,7 @@ export function contentSecurityPolicy(connectSources: readonly string[] = []): s
 }
 
 // Features the app never uses are off for it and anything it might embed; the camera stays
-// allowed for the app itself, for the card scanner to come. Each name is one Chromium knows: an
+// allowed for the app itself, for the camera scanner on the search screen. Each name is one Chromium knows: an
 // unknown one is a console warning on every page load (bluetooth, for one, is not a policy).
 const PERMISSIONS_POLICY = [
   'camera=(self)',

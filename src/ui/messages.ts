@@ -99,6 +99,22 @@ export const fa = {
   searchLabel: 'کد ملی، کد رهگیری یا نام',
   searchHint:
     'کد را با هر رقمی تایپ کنید یا بارکد را اسکن کنید؛ برای نام، بخشی از نام و نام خانوادگی کافی است.',
+  cameraScan: 'اسکن با دوربین',
+  cameraTitle: 'اسکن بارکد با دوربین',
+  cameraClose: 'بستن دوربین',
+  cameraStarting: 'دوربین در حال روشن شدن است…',
+  cameraAim: 'بارکد کارت یا برگه را داخل کادر نگه دارید.',
+  cameraNoCode:
+    'بارکدی خوانده شد، اما کد ملی، کد رهگیری یا شناسه‌ی کارتی در آن نیست. بارکد دیگری را نشان دهید.',
+  cameraDenied:
+    'اجازه‌ی دوربین داده نشد. کد را تایپ کنید یا با اسکنر بخوانید؛ برای دوربین، در تنظیمات مرورگر به این برنامه اجازه‌ی دوربین بدهید.',
+  cameraNone: 'دوربینی روی این دستگاه پیدا نشد. کد را تایپ کنید یا با اسکنر بخوانید.',
+  cameraBusy:
+    'دوربین در دسترس نیست؛ شاید برنامه‌ی دیگری از آن استفاده می‌کند. آن را ببندید و دوباره امتحان کنید، یا کد را تایپ کنید.',
+  cameraInsecure:
+    'مرورگر در این نشانی به دوربین دسترسی نمی‌دهد (نشانی امن نیست یا مرورگر پشتیبانی نمی‌کند). کد را تایپ کنید یا با اسکنر بخوانید.',
+  cameraDetectorFailed: 'بارکدخوان روی این دستگاه آماده نشد. کد را تایپ کنید یا با اسکنر بخوانید.',
+  cameraFailed: 'دوربین باز نشد. کد را تایپ کنید یا با اسکنر بخوانید.',
   searchPlaceholder: 'مثلاً ۰۰۱۲۳۴۵۶۷۹ یا زهرا محمدی',
   searchResults: 'نتایج جستجو',
   searchNoResults: 'کارتی با این مشخصات در موجودی این مرکز نیست.',
@@ -698,6 +714,23 @@ export const en: Record<MessageKey, string> = {
   searchLabel: 'National code, tracking code or name',
   searchHint:
     'Type a code in any digits or scan the barcode; for a name, the start of the first and last name is enough.',
+  cameraScan: 'Scan with camera',
+  cameraTitle: 'Scan a barcode with the camera',
+  cameraClose: 'Close camera',
+  cameraStarting: 'Starting the camera…',
+  cameraAim: 'Hold the barcode of the card or the slip inside the frame.',
+  cameraNoCode:
+    'A barcode was read, but it holds no national code, tracking code or card id. Show another barcode.',
+  cameraDenied:
+    'Camera access was refused. Type the code or use the scanner; to use the camera, allow it for this app in the browser’s settings.',
+  cameraNone: 'No camera was found on this device. Type the code or use the scanner.',
+  cameraBusy:
+    'The camera is not available; another app may be using it. Close that app and try again, or type the code.',
+  cameraInsecure:
+    'The browser gives no camera access at this address (it is not secure, or the browser cannot). Type the code or use the scanner.',
+  cameraDetectorFailed:
+    'The barcode reader could not start on this device. Type the code or use the scanner.',
+  cameraFailed: 'The camera could not be opened. Type the code or use the scanner.',
   searchPlaceholder: 'e.g. 0012345679 or Zahra Mohammadi',
   searchResults: 'Search results',
   searchNoResults: "No card with these details is in this center's inventory.",

@@ -1,6 +1,7 @@
-import { memo, useId, useRef, useState, type FormEvent } from 'react';
+import { lazy, memo, Suspense, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { flushSync } from 'react-dom';
 import { Link, useLocation, useNavigate } from 'react-router';
-import { useI18n } from '../../ui/i18n.tsx';
+import { useI18n, type MessageKey } from '../../ui/i18n.tsx';
 import { CardStatusBadge } from '../../ui/status.tsx';
 import { NATIONAL_CODE_PROBLEM_MESSAGE } from '../../ui/code-problem.ts';
 import { MIN_CODE_PREFIX_DIGITS, SEARCH_RESULT_LIMIT, searchCards } from '../../db/queries.ts';
@@ -8,6 +9,16 @@ import { useServices } from '../../services/services.tsx';
 import { useCardSearch, useCounterSnapshot, type SearchAnswer } from './use-card-search.ts';
 import { cardPath, cardToOpenAtOnce, readSearchScreenState } from '../../services/counter-flow.ts';
 import { SavedConfirmation } from './SavedConfirmation.tsx';
+
+// The camera panel and its barcode reader load when the clerk first taps "scan"; a chunk that
+// cannot load closes the panel with a message, never an error screen.
+const CameraScanner = lazy(() =>
+  import('./CameraScanner.tsx').catch(() => ({ default: CameraUnavailable })),
+);
+function CameraUnavailable({ onClose }: { onClose: (problem?: MessageKey) => void }) {
+  useEffect(() => onClose('cameraDetectorFailed'), [onClose]);
+  return null;
+}
 
 export function SearchScreen() {
   const { t, count } = useI18n();
@@ -42,6 +53,14 @@ export function SearchScreen() {
   };
   const counters = useCounterSnapshot();
   const hintId = useId();
+  const [camera, setCamera] = useState<{ open: boolean; problem?: MessageKey }>({ open: false });
+  const form = useRef<HTMLFormElement>(null);
+  // A camera read goes into the box as a USB scanner's keystrokes do, and is submitted as its Enter.
+  const searchScanned = (code: string) => {
+    setCamera({ open: false });
+    flushSync(() => changeQuery(code));
+    form.current?.requestSubmit();
+  };
 
   // A barcode scanner types the code and presses Enter faster than the live results refresh,
   // so Enter searches afresh: a single match, or an exact code match, opens the card at once.
@@ -67,7 +86,12 @@ export function SearchScreen() {
         </div>
       </dl>
       {arrival.saved ? <SavedConfirmation saved={arrival.saved} /> : null}
-      <form role="search" onSubmit={(event) => void openSingleMatch(event)} className="search-form">
+      <form
+        ref={form}
+        role="search"
+        onSubmit={(event) => void openSingleMatch(event)}
+        className="search-form"
+      >
         <label htmlFor="card-search" className="search-label">
           {t('searchLabel')}
         </label>
@@ -89,6 +113,26 @@ export function SearchScreen() {
           {t('searchHint')}
         </p>
       </form>
+      <button
+        type="button"
+        className="button scan-button"
+        onClick={() => setCamera({ open: true })}
+      >
+        {t('cameraScan')}
+      </button>
+      {camera.problem ? (
+        <p className="notice notice-warning" role="alert">
+          {t(camera.problem)}
+        </p>
+      ) : null}
+      {camera.open ? (
+        <Suspense fallback={null}>
+          <CameraScanner
+            onCode={searchScanned}
+            onClose={(problem) => setCamera({ open: false, problem })}
+          />
+        </Suspense>
+      ) : null}
       <SearchResults answer={answer} />
     </section>
   );
