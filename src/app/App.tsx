@@ -29,6 +29,7 @@ import { SupervisorOnly } from './SupervisorOnly.tsx';
 import { useIdleLock } from './use-idle-lock.ts';
 import { useScanAnywhere } from './use-scan-anywhere.ts';
 import { searchCards } from '../db/queries.ts';
+import { codeFromScan } from '../domain/scanned-code.ts';
 import { hasUnsavedWork } from '../services/unsaved-work.ts';
 import { cardPath, cardToOpenAtOnce, type SearchScreenState } from '../services/counter-flow.ts';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
@@ -416,10 +417,12 @@ function useOpenScannedCard(working: boolean): { leave: () => void; stay: () => 
   );
   const onScan = useCallback(
     async (scanned: string) => {
-      const outcome = await searchCards(db, scanned);
+      // The same reading as the camera's: a code found inside a longer payload, digits folded.
+      const code = codeFromScan(scanned) ?? scanned;
+      const outcome = await searchCards(db, code);
       const cardId = cardToOpenAtOnce(outcome);
       if (cardId && location.pathname === cardPath(cardId)) return;
-      const target = cardId ? cardPath(cardId) : { pathname: '/', state: { query: scanned } };
+      const target = cardId ? cardPath(cardId) : { pathname: '/', state: { query: code } };
       if (hasUnsavedWork()) setWaiting(target);
       else go(target);
     },

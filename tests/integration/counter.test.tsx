@@ -421,6 +421,9 @@ describe('a scan from anywhere', () => {
     await screen.findByText(/همین الان/);
     scanWithUsbScanner('۱۲۳۴۵۶۷۸۹۱');
     expect(await screen.findByRole('heading', { name: 'کارت علی کریمی' })).toBeInTheDocument();
+    // A document's barcode holds more than the code: the code inside it is what opens the card.
+    scanWithUsbScanner('NID=0012345679;NAME=ZAHRA;ISSUED=1403-09-22');
+    expect(await screen.findByRole('heading', { name: 'کارت زهرا محمدی' })).toBeInTheDocument();
   });
 
   it('asks before leaving a half-ticked form, and its Enter presses nothing', async () => {
