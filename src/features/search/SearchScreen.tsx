@@ -131,7 +131,7 @@ const SearchResults = memo(
     const { t, digits } = useI18n();
     const outcome = answer?.outcome;
     const cards = outcome?.cards ?? [];
-    const searchedAs = outcome?.kind === 'name' ? outcome.searchedAs : undefined;
+    const searchedAs = answer ? searchedAsOf(answer) : undefined;
     return (
       <div className="search-results" data-query={answer?.query ?? ''}>
         {outcome?.kind === 'empty' || !outcome ? (
