@@ -5,6 +5,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { CounterPage } from './counter-page.ts';
+import { scan } from './axe-scan.ts';
 
 const SHOTS_DIR = process.env.SHOTS_DIR;
 
@@ -36,11 +37,13 @@ for (const viewport of [
       'جستجو شد به شکل «زهرا محمد»؛ صفحه‌کلید روی انگلیسی بود.',
     );
     await shoot(page, `${viewport.name}-fa-searched-as`);
+    await scan(page, `search searched as [fa, ${viewport.name}]`);
 
     await counter.searchBox().fill('zahra');
     await expect(page.getByText(/^کارتی پیدا نشد، حتی به شکل «ظشاقش»\./)).toBeVisible();
     await expect(page.getByTestId('searched-as')).toHaveCount(0);
     await shoot(page, `${viewport.name}-fa-layout-hint`);
+    await scan(page, `search layout hint [fa, ${viewport.name}]`);
 
     // «محمد‌حسین حسین‌زاده» (C-0000005, and a namesake in the generated inventory) typed without
     // either ZWNJ.
