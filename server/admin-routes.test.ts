@@ -419,6 +419,23 @@ describe('the roster', () => {
     expect(registryState()).toBe(before);
   });
 
+  it.each([
+    ['Persian', 'S-۱۰۴۲'],
+    ['Arabic-Indic', 'S-\u0661\u0660\u0664\u0662'],
+  ])(
+    'refuses a staffId with %s digits, saying to write 0–9, changing nothing',
+    async (_script, staffId) => {
+      const before = registryState();
+      const response = await add({ staffId, name: 'x', role: 'clerk', pin: '135790' });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as ErrorBody).error).toEqual({
+        code: 'malformed',
+        message: 'staffId must write its digits as 0–9, not Persian or Arabic-Indic digits',
+      });
+      expect(registryState()).toBe(before);
+    },
+  );
+
   it.each([['1234'], ['0000'], ['9876'], ['123'], ['123456789'], ['۱۳۵۷۹'], ['13 57']])(
     'refuses the PIN %j as 400 pin_weak',
     async (pin) => {

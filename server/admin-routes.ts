@@ -94,12 +94,18 @@ function adminPin(value: unknown): string {
   return value;
 }
 
+const NON_ASCII_DIGIT = /[\u06f0-\u06f9\u0660-\u0669]/;
+
 /** `{ staffId, name, role, pin }` of POST centerStaffAdminPath, every value checked. */
 export function parseAddStaff(body: unknown): AddStaffRequest {
   if (!isRecord(body))
     throw malformed('body must be { "staffId": "…", "name": "…", "role": "…", "pin": "…" }');
   onlyMembers(body, ['staffId', 'name', 'role', 'pin']);
   const { staffId, role } = body;
+  // Refused, not folded: the administrator's tool folds, and the registry stores the one id
+  // that every event will carry, as the administrator sees it in the answer (decision 025).
+  if (typeof staffId === 'string' && NON_ASCII_DIGIT.test(staffId))
+    throw malformed('staffId must write its digits as 0–9, not Persian or Arabic-Indic digits');
   if (typeof staffId !== 'string' || !STAFF_ID_PATTERN.test(staffId))
     throw malformed('staffId must be 1 to 32 of A–Z a–z 0–9 . _ -');
   const name = boundedName(body.name, 'name', STAFF_NAME_MAX_LENGTH);

@@ -115,7 +115,7 @@ describe('upsertCards', () => {
     await upsertCards(db, [
       createCard({ firstName: 'علي‌اكبر', lastName: 'كريمي', fatherName: 'علی' }),
     ]);
-    expect((await db.cards.toArray())[0]?.nameTokens).toEqual(['علی', 'اکبر', 'کریمی']);
+    expect((await db.cards.toArray())[0]?.nameTokens).toEqual(['علی', 'اکبر', 'علیاکبر', 'کریمی']);
   });
 });
 
@@ -125,7 +125,7 @@ describe('toStoredCard', () => {
     const stored = toStoredCard(card);
     expect(stored).toMatchObject(card);
     expect(stored.firstName).toBe('محمد\u200cرضا');
-    expect(stored.nameTokens).toEqual(['محمد', 'رضا', 'کریمی']);
+    expect(stored.nameTokens).toEqual(['محمد', 'رضا', 'محمدرضا', 'کریمی']);
     expect(stored.namePairs.length).toBeGreaterThan(0);
   });
 });

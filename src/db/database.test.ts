@@ -71,7 +71,7 @@ describe('schema version 1', () => {
 
     const db = new TahvilDatabase(name);
     await db.open();
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(4);
     // v3 adds the roster and the wrong-PIN counts, and ends a shift nobody signed in to.
     expect(await db.settings.get('shift')).toBeUndefined();
     expect(await db.settings.get('recentStaff')).toBeUndefined();
@@ -133,7 +133,7 @@ describe('schema version 2', () => {
 
     const db = new TahvilDatabase(name);
     await db.open();
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(4);
     // v3 adds the roster and the wrong-PIN counts, and ends a shift nobody signed in to.
     expect(await db.settings.get('shift')).toBeUndefined();
     expect(await db.settings.get('recentStaff')).toBeUndefined();
@@ -153,6 +153,60 @@ describe('schema version 2', () => {
     expect(await handoverRecordsOnDay(db, TEST_DAY_KEY)).toEqual([{ ...handover, seq: 1 }]);
     expect((await claimPendingBatch(db, 10)).map((record) => record.eventId)).toEqual([
       handover.eventId,
+    ]);
+  });
+});
+
+describe('schema version 4', () => {
+  it('opens a version 3 database and indexes each ZWNJ word joined too, leaving other cards as they were', async () => {
+    const name = testDatabaseName('v3');
+    const raw = await openByHand(name, 30, (db) => {
+      const cards = db.createObjectStore('cards', { keyPath: 'cardId' });
+      for (const index of ['nationalCode', 'trackingCode', 'box', 'status'])
+        cards.createIndex(index, index);
+      cards.createIndex('nameTokens', 'nameTokens', { multiEntry: true });
+      cards.createIndex('namePairs', 'namePairs', { multiEntry: true });
+      cards.createIndex('[status+updatedAt]', ['status', 'updatedAt']);
+      const events = db.createObjectStore('events', { keyPath: 'seq', autoIncrement: true });
+      events.createIndex('eventId', 'eventId', { unique: true });
+      for (const index of ['cardId', 'syncState', 'dayKey']) events.createIndex(index, index);
+      events.createIndex('[dayKey+type]', ['dayKey', 'type']);
+      db.createObjectStore('settings', { keyPath: 'key' });
+      db.createObjectStore('counters', { keyPath: 'key' });
+      db.createObjectStore('staff', { keyPath: 'staffId' });
+      db.createObjectStore('pinAttempts', { keyPath: 'staffId' });
+    });
+    // The keys v3 wrote: a ZWNJ split the word, and nothing held it joined.
+    const compound = {
+      ...createCard({ cardId: 'C-v3-zwnj', firstName: 'مریم', lastName: 'پاک\u200cنژاد' }),
+      nameTokens: ['مریم', 'پاک', 'نژاد'],
+      namePairs: ['پ\u0001مریم', 'پا\u0001مریم', 'م\u0001پاک', 'مر\u0001پاک'],
+    };
+    const plain = toStoredCard(createCard({ cardId: 'C-v3-plain', firstName: 'پروین' }));
+    const erased = {
+      ...toStoredCard(createCard({ cardId: 'C-v3-erased', firstName: '', lastName: '' })),
+      detailsErasedAt: '2026-01-01T00:00:00.000Z',
+    };
+    await putByHand(raw, {
+      cards: [compound, plain, erased],
+      settings: [{ key: 'deviceId', value: 'device-v3' }],
+      staff: [{ staffId: '1042', name: 'منیژه', role: 'clerk' }],
+    });
+    raw.close();
+
+    const db = new TahvilDatabase(name);
+    await db.open();
+    expect(db.verno).toBe(4);
+    expect(await db.cards.get('C-v3-zwnj')).toEqual(toStoredCard(compound));
+    expect((await db.cards.get('C-v3-zwnj'))?.nameTokens).toContain('پاکنژاد');
+    expect(await db.cards.get('C-v3-plain')).toEqual(plain);
+    expect(await db.cards.get('C-v3-erased')).toEqual(erased);
+    expect(await db.staff.get('1042')).toEqual({ staffId: '1042', name: 'منیژه', role: 'clerk' });
+    expect((await searchCards(db, 'پاکنژاد')).cards.map((card) => card.cardId)).toEqual([
+      'C-v3-zwnj',
+    ]);
+    expect((await searchCards(db, 'مریم پاکنژ')).cards.map((card) => card.cardId)).toEqual([
+      'C-v3-zwnj',
     ]);
   });
 });

@@ -10,6 +10,7 @@ import type {
   StoredCard,
   StoredStaff,
 } from './records.ts';
+import { namePairKeys, nameTokens } from '../domain/persian-text.ts';
 
 export const DATABASE_NAME = 'tahvil';
 
@@ -47,6 +48,19 @@ export class TahvilDatabase extends Dexie {
       .upgrade(async (transaction) => {
         await transaction.table('settings').bulkDelete(['shift', 'recentStaff']);
       });
+    // v4: a word written with ZWNJ is indexed as its pieces and as the pieces joined
+    // (decision 025). Only such cards change; the rest are read once and left as they are.
+    this.version(4).upgrade(async (transaction) => {
+      const cards = transaction.table<StoredCard, string>('cards');
+      const changed: StoredCard[] = [];
+      await cards.toCollection().each((card) => {
+        if (card.detailsErasedAt) return;
+        const tokens = nameTokens(card.firstName, card.lastName);
+        if (tokens.join(' ') === card.nameTokens.join(' ')) return;
+        changed.push({ ...card, nameTokens: tokens, namePairs: namePairKeys(tokens) });
+      });
+      await cards.bulkPut(changed);
+    });
   }
 }
 

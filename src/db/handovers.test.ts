@@ -209,6 +209,48 @@ describe('recordHandover', () => {
     });
   });
 
+  it('folds every digit script in the recipient codes before checking and storing them', async () => {
+    const card = createCard({ nationalCode: '1234567891' });
+    const db = await createTestDatabase([card]);
+    const holderTyped = holderHandover(card);
+    const event = await recordHandover(
+      db,
+      {
+        ...holderTyped,
+        recipient: {
+          ...holderTyped.recipient,
+          nationalCode: '\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0661',
+        },
+      },
+      testCommandContext(),
+    );
+    expect(event.recipient.nationalCode).toBe('1234567891');
+    expect((await db.events.toArray())[0]?.event).toMatchObject({
+      recipient: { nationalCode: '1234567891' },
+    });
+
+    const other = createCard();
+    await upsertCards(db, [other]);
+    const proxy = await recordHandover(
+      db,
+      {
+        ...holderHandover(other),
+        recipient: {
+          kind: 'proxy',
+          nationalCode: '۱۲۳۴۵۶۷۸۹۱',
+          fullName: 'حسن محمدی',
+          relation: 'پدر',
+          documentRef: 'وکالت ۱۴۰۵/۸۸',
+        },
+      },
+      testCommandContext(),
+    );
+    expect(proxy.recipient).toMatchObject({
+      nationalCode: '1234567891',
+      documentRef: 'وکالت 1405/88',
+    });
+  });
+
   it('refuses a handover with no clerk on shift', async () => {
     const card = createCard();
     const db = await createTestDatabase([card]);

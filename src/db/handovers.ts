@@ -32,6 +32,7 @@ import { assertMayRecord } from './settings.ts';
 import { approverFor, assertApprover, assertOnShift, type Approval } from './staff.ts';
 import { permission, voidAction } from '../domain/staff-roles.ts';
 import { parseNationalCode } from '../domain/national-code.ts';
+import { toAsciiDigits } from '../domain/digits.ts';
 import { CommandRefused, type HandoverRefusal } from '../domain/refusals.ts';
 import { isoWithOffset, jalaliDayKey } from '../domain/jalali.ts';
 import { tidyDisplayText } from '../domain/persian-text.ts';
@@ -131,7 +132,8 @@ function validatedRecipient(
   }
   if (!rules.proxyPickupAllowed) throw new CommandRefused('proxy-not-allowed');
   const relation = tidyDisplayText(recipient.relation ?? '');
-  const documentRef = tidyDisplayText(recipient.documentRef ?? '');
+  // A document number is a code: «۱۴۰۵» and «1405» must be one reference in the registry and CSV.
+  const documentRef = toAsciiDigits(tidyDisplayText(recipient.documentRef ?? ''));
   if (!fullName) throw new CommandRefused('recipient-name-missing');
   if (!relation || !documentRef) throw new CommandRefused('proxy-details-missing');
   return { kind: 'proxy', nationalCode: code.code, fullName, relation, documentRef };

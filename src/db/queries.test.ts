@@ -106,6 +106,80 @@ describe('searchCards by kind of query', () => {
   });
 });
 
+describe('searchCards forgives the keyboard layout and a dropped ZWNJ', () => {
+  const ids = (outcome: { cards: Array<{ cardId: string }> }) =>
+    outcome.cards.map((card) => card.cardId);
+
+  it('searches Latin letters that find nothing as the Persian the same keys type, and says so', async () => {
+    const salam = createCard({ cardId: 'C-0000101', firstName: 'سلام', lastName: 'رحیمی' });
+    const db = await createTestDatabase([salam, createCard({ firstName: 'زهرا' })]);
+    expect(await searchCards(db, 'sghl')).toEqual({
+      kind: 'name',
+      cards: [expect.objectContaining({ cardId: 'C-0000101' })],
+      searchedAs: 'سلام',
+    });
+    expect(ids(await searchCards(db, 'sghl vpd'))).toEqual(['C-0000101']);
+  });
+
+  it('tries the text as typed first: a Latin name that is held is found without conversion', async () => {
+    const latin = createCard({ cardId: 'C-0000102', firstName: 'sghl', lastName: 'Doe' });
+    const db = await createTestDatabase([latin, createCard({ firstName: 'سلام' })]);
+    const outcome = await searchCards(db, 'sghl');
+    expect(ids(outcome)).toEqual(['C-0000102']);
+    expect(outcome).not.toHaveProperty('searchedAs');
+  });
+
+  it('reports what it tried when neither the Latin nor the Persian text finds a card', async () => {
+    const db = await createTestDatabase([createCard({ firstName: 'سلام' })]);
+    expect(await searchCards(db, 'zahra')).toEqual({
+      kind: 'name',
+      cards: [],
+      searchedAs: 'ظشاقش',
+    });
+  });
+
+  it.each(['C-0009999', 'زهرا zahra', 'ناشناس'])(
+    'does not convert %s, which is no Latin-layout slip',
+    async (query) => {
+      const db = await createTestDatabase([createCard({ firstName: 'ظشاقش' })]);
+      const outcome = await searchCards(db, query);
+      expect(outcome.cards).toEqual([]);
+      expect(outcome).not.toHaveProperty('searchedAs');
+    },
+  );
+
+  it.each([
+    ['joined', 'پاکنژاد'],
+    ['with its ZWNJ', 'پاک\u200cنژاد'],
+    ['as two words', 'پاک نژاد'],
+    ['by its second piece', 'نژاد'],
+    ['by a prefix of the joined word', 'مریم پاکن'],
+  ])('finds a name written with ZWNJ when it is typed %s', async (_name, query) => {
+    const card = createCard({ cardId: 'C-0000103', firstName: 'مریم', lastName: 'پاک\u200cنژاد' });
+    const db = await createTestDatabase([card, createCard({ lastName: 'پاکزاد' })]);
+    expect(ids(await searchCards(db, query))).toEqual(['C-0000103']);
+  });
+
+  it.each([
+    ['joined', 'پاکنژاد'],
+    ['with a ZWNJ', 'پاک\u200cنژاد'],
+    ['as two words', 'پاک نژاد'],
+    ['with the first name', 'مریم پاک نژاد'],
+  ])('finds a name stored without its ZWNJ when it is typed %s', async (_name, query) => {
+    const card = createCard({ cardId: 'C-0000104', firstName: 'مریم', lastName: 'پاکنژاد' });
+    const db = await createTestDatabase([card, createCard({ lastName: 'پاکزاد' })]);
+    expect(ids(await searchCards(db, query))).toEqual(['C-0000104']);
+  });
+
+  it('finds a joined name typed on the English layout, ZWNJ from shift-B', async () => {
+    const card = createCard({ cardId: 'C-0000105', firstName: 'مریم', lastName: 'پاک\u200cنژاد' });
+    const db = await createTestDatabase([card]);
+    const outcome = await searchCards(db, 'mh;BkChn');
+    expect(ids(outcome)).toEqual(['C-0000105']);
+    expect(outcome).toMatchObject({ searchedAs: 'پاک\u200cنژاد' });
+  });
+});
+
 describe('getCard and cardHistory', () => {
   it('reads a card by id, and nothing for an id not held', async () => {
     const card = createCard();

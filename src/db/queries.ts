@@ -7,7 +7,14 @@ import {
   parseNationalCode,
   type NationalCodeProblem,
 } from '../domain/national-code.ts';
-import { namePairPrefix, searchTokens, wordsMatchName } from '../domain/persian-text.ts';
+import {
+  joinedNeighbourVariants,
+  namePairPrefix,
+  searchTokens,
+  tidyDisplayText,
+  wordsMatchName,
+} from '../domain/persian-text.ts';
+import { persianFromLatinLayout } from '../domain/keyboard-layout.ts';
 import { toAsciiDigits } from '../domain/digits.ts';
 
 export const SEARCH_RESULT_LIMIT = 50;
@@ -22,7 +29,11 @@ export type SearchOutcome =
   | { kind: 'code-prefix'; cards: StoredCard[] }
   | { kind: 'tracking-code'; cards: StoredCard[] }
   | { kind: 'card-id'; cards: StoredCard[] }
-  | { kind: 'name'; cards: StoredCard[] };
+  /**
+   * `searchedAs`: the query was Latin letters that found nothing as typed, and was searched
+   * again as the Persian the same keys give on the Persian layout; `cards` are what that found.
+   */
+  | { kind: 'name'; cards: StoredCard[]; searchedAs?: string };
 
 // Card ids as printed and scanned: `C-0001842`, sometimes read without the dash.
 const CARD_ID_PATTERN = /^([A-Z]{1,3})-?(\d+)$/;
@@ -105,6 +116,28 @@ function searchName(db: TahvilDatabase, words: string[], limit: number): Promise
   return readMatching(db, 'namePairs', namePairPrefix(anchor!, other), words, limit);
 }
 
+/** Beyond this many words a query is not a name typed at the counter: no joined retries. */
+const MAX_WORDS_TO_JOIN = 4;
+
+/**
+ * A name search that forgives a ZWNJ typed as a space where the card holds the word joined
+ * (decision 025): only when the words as typed find nothing, each pair of neighbours is tried
+ * joined, so a query that finds cards costs no extra read.
+ */
+async function searchNameForgiving(
+  db: TahvilDatabase,
+  words: string[],
+  limit: number,
+): Promise<StoredCard[]> {
+  const found = await searchName(db, words, limit);
+  if (found.length > 0 || words.length > MAX_WORDS_TO_JOIN) return found;
+  for (const variant of joinedNeighbourVariants(words)) {
+    const joined = await searchName(db, variant, limit);
+    if (joined.length > 0) return joined;
+  }
+  return found;
+}
+
 /** One box for every way a card is asked for: national code, tracking code, card id or name. */
 export async function searchCards(
   db: TahvilDatabase,
@@ -124,7 +157,17 @@ export async function searchCards(
   }
   const tokens = searchTokens(query);
   if (tokens.length === 0) return { kind: 'empty', cards: [] };
-  return { kind: 'name', cards: await searchName(db, tokens, limit) };
+  const cards = await searchNameForgiving(db, tokens, limit);
+  if (cards.length > 0) return { kind: 'name', cards };
+  // Latin letters that found nothing: the keyboard may have been left in English.
+  const persian = persianFromLatinLayout(query);
+  if (persian === null) return { kind: 'name', cards };
+  const persianTokens = searchTokens(persian);
+  return {
+    kind: 'name',
+    cards: persianTokens.length > 0 ? await searchNameForgiving(db, persianTokens, limit) : [],
+    searchedAs: tidyDisplayText(persian),
+  };
 }
 
 export function getCard(db: TahvilDatabase, cardId: string): Promise<StoredCard | undefined> {

@@ -8,6 +8,7 @@ import {
   overdueCutoff,
   overdueReportFileName,
   overdueReportRow,
+  reportCode,
   reportSyncStatus,
   reportTimestamp,
   summarizeDay,
@@ -93,6 +94,63 @@ describe('the day summary', () => {
       { staffId: 'S-09', staffName: 'نه', handovers: 1, voided: 0 },
       { staffId: 'S-01', staffName: 'یک', handovers: 0, voided: 1 },
     ]);
+  });
+});
+
+describe('reportCode', () => {
+  it.each([
+    ['Persian digits', 'S-۱۰۴۲', 'S-1042'],
+    ['Arabic-Indic digits', 'S-\u0661\u0660\u0664\u0662', 'S-1042'],
+    ['ASCII digits, spaces around', ' S-1042 ', 'S-1042'],
+    ['letters kept as they are', 'ک-۷', 'ک-7'],
+    ['empty', '', ''],
+  ])('writes %s as ASCII', (_name, text, written) => {
+    expect(reportCode(text)).toBe(written);
+  });
+
+  it('counts «۱۰۴۲» and «1042» as one clerk, and writes the id with ASCII digits', () => {
+    const persian = createHandoverRecord(
+      { staffId: '۱۰۴۲' },
+      { staffId: '۱۰۴۲', staffName: 'منیژه' },
+    );
+    const ascii = createHandoverRecord(
+      { staffId: '1042' },
+      { staffId: '1042', staffName: 'منیژه' },
+    );
+    expect(summarizeDay([persian, ascii], TEST_TIME_ZONE).byStaff).toEqual([
+      { staffId: '1042', staffName: 'منیژه', handovers: 2, voided: 0 },
+    ]);
+    expect(handoverReportRow(persian, TEST_TIME_ZONE).staff_id).toBe('1042');
+  });
+
+  it('writes every code of a row with ASCII digits', () => {
+    const record = createHandoverRecord(
+      {
+        cardId: 'C-۰۰۰۰۰۰۷',
+        staffId: 'S-۰۷',
+        recipient: {
+          kind: 'proxy',
+          nationalCode: '۰۰۸۴۵۷۵۹۴۸',
+          fullName: 'علی رضایی',
+          relation: 'برادر',
+          documentRef: 'V-۱۲',
+        },
+      },
+      { holderNationalCode: '۰۰۱۲۳۴۵۶۷۹' },
+    );
+    expect(handoverReportRow(record, TEST_TIME_ZONE)).toMatchObject({
+      card_id: 'C-0000007',
+      national_code: '0012345679',
+      recipient_national_code: '0084575948',
+      document_ref: 'V-12',
+      staff_id: 'S-07',
+    });
+    const card = createCard({ cardId: 'C-۰۰۰۰۰۰۸', trackingCode: '۱۴۰۳', box: 'B-۰۱۷' });
+    expect(overdueReportRow(card, FIXED_NOW, TEST_TIME_ZONE)).toMatchObject({
+      card_id: 'C-0000008',
+      tracking_code: '1403',
+      box: 'B-017',
+    });
   });
 });
 

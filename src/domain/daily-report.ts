@@ -4,6 +4,7 @@
 // ones kept with voided=yes; codes stay text; the files' columns are exactly the contract's, in
 // order; the figures count what the rows say.
 import type { Card, HandoverEvent } from '../protocol/protocol.ts';
+import { toAsciiDigits } from './digits.ts';
 import { isoWithOffset, jalaliDateTime } from './jalali.ts';
 import { needsAttention, type EventStanding, type SyncState } from './event-sync.ts';
 
@@ -71,6 +72,14 @@ export function reportTimestamp(date: Date, timeZone: string): string {
   return isoWithOffset(date, timeZone).replace(/\.\d{3}(?=[+-]\d\d:\d\d$)/, '');
 }
 
+/**
+ * A staff id or code as a report counts and writes it: ASCII digits, trimmed. «۱۰۴۲» typed
+ * before the roster and «1042» are one clerk, and files hold ASCII digits (formats.md).
+ */
+export function reportCode(text: string): string {
+  return toAsciiDigits(text).trim();
+}
+
 export function handoverReportRow(record: RecordedHandover, timeZone: string): HandoverReportRow {
   const event = record.event as HandoverEvent;
   const { recipient, checks } = event;
@@ -78,18 +87,18 @@ export function handoverReportRow(record: RecordedHandover, timeZone: string): H
   const isProxy = recipient.kind === 'proxy';
   return {
     event_id: event.eventId,
-    card_id: event.cardId,
-    national_code: record.holderNationalCode,
+    card_id: reportCode(event.cardId),
+    national_code: reportCode(record.holderNationalCode),
     holder_name: record.holderName,
     recipient_kind: recipient.kind,
-    recipient_national_code: recipient.nationalCode,
+    recipient_national_code: reportCode(recipient.nationalCode),
     recipient_name: recipient.fullName,
     relation: isProxy ? (recipient.relation ?? '') : '',
-    document_ref: isProxy ? (recipient.documentRef ?? '') : '',
+    document_ref: isProxy ? reportCode(recipient.documentRef ?? '') : '',
     old_card: checks.oldCard,
     fee_collected: yesNo(checks.feeCollected),
     biometric_confirmed: yesNo(checks.biometricConfirmed),
-    staff_id: event.staffId,
+    staff_id: reportCode(event.staffId),
     device_id: event.deviceId,
     occurred_at: reportTimestamp(occurredAt, timeZone),
     occurred_at_jalali: jalaliDateTime(occurredAt, timeZone),
@@ -152,10 +161,11 @@ export function summarizeDay(records: readonly RecordedHandover[], timeZone: str
   for (const record of records) {
     const event = record.event as HandoverEvent;
     const voided = record.voidedByEventId !== null;
-    let totals = staff.get(record.staffId);
+    const staffId = reportCode(record.staffId);
+    let totals = staff.get(staffId);
     if (!totals) {
-      totals = { staffId: record.staffId, staffName: record.staffName, handovers: 0, voided: 0 };
-      staff.set(record.staffId, totals);
+      totals = { staffId, staffName: record.staffName, handovers: 0, voided: 0 };
+      staff.set(staffId, totals);
     }
     if (reportSyncStatus(record.syncState) === 'pending') summary.pendingSync++;
     if (needsAttention(record)) summary.needsAttention++;
@@ -205,11 +215,11 @@ export function daysWaiting(card: Pick<Card, 'updatedAt'>, now: Date): number {
 export function overdueReportRow(card: WaitingCard, now: Date, timeZone: string): OverdueReportRow {
   const since = new Date(card.updatedAt);
   return {
-    card_id: card.cardId,
-    national_code: card.nationalCode,
+    card_id: reportCode(card.cardId),
+    national_code: reportCode(card.nationalCode),
     holder_name: `${card.firstName} ${card.lastName}`,
-    tracking_code: card.trackingCode ?? '',
-    box: card.box ?? '',
+    tracking_code: reportCode(card.trackingCode ?? ''),
+    box: reportCode(card.box ?? ''),
     waiting_since: reportTimestamp(since, timeZone),
     waiting_since_jalali: jalaliDateTime(since, timeZone).slice(0, 10),
     days_waiting: String(daysWaiting(card, now)),

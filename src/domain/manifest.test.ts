@@ -171,6 +171,7 @@ describe('manifest rows: values that pass', () => {
       { trackingCode: '140309221234567' },
     ],
     ['Persian digits in a card id', { card_id: 'C-۰۰۰۰۰۰۱' }, { cardId: 'C-0000001' }],
+    ['Arabic-Indic digits in a box', { box: 'B-\u0660\u0661\u0667' }, { box: 'B-017' }],
     [
       'spaces around and inside names',
       { first_name: '  محمد   حسین ', last_name: '\tحسین‌زاده ' },

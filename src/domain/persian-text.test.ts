@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   foldForSearch,
+  joinedNeighbourVariants,
   namePairKeys,
   namePairPrefix,
   nameTokens,
@@ -126,19 +127,52 @@ describe('nameTokens', () => {
   it.each<[string, ReadonlyArray<string | undefined | null>, string[]]>([
     ['first and last name', [`عل${FA_YEH}`, 'رضا'], [`عل${FA_YEH}`, 'رضا']],
     [
-      'compound first name split at ZWNJ',
+      'compound first name: its pieces and the pieces joined',
       [`محمد${ZWNJ}حس${FA_YEH}ن`, `${FA_KAF}ر${FA_YEH}م${FA_YEH}`],
-      ['محمد', `حس${FA_YEH}ن`, `${FA_KAF}ر${FA_YEH}م${FA_YEH}`],
+      ['محمد', `حس${FA_YEH}ن`, `محمدحس${FA_YEH}ن`, `${FA_KAF}ر${FA_YEH}م${FA_YEH}`],
+    ],
+    [
+      'compound last name joined the same whichever ZWNJ-like joiner it uses',
+      [`پا${FA_KAF}\u200dنژاد`],
+      [`پا${FA_KAF}`, 'نژاد', `پا${FA_KAF}نژاد`],
+    ],
+    ['a word stored without its ZWNJ stays one word', [`پا${FA_KAF}نژاد`], [`پا${FA_KAF}نژاد`]],
+    [
+      'a space, not a ZWNJ, separates two words that are not joined',
+      [`عل${FA_YEH} رضا`],
+      [`عل${FA_YEH}`, 'رضا'],
     ],
     ['a token repeated across parts is kept once', [`عل${FA_YEH}`, `عل${FA_YEH}`], [`عل${FA_YEH}`]],
     ['spellings that fold alike are kept once', [`عل${FA_YEH}`, `عل${AR_YEH}`], [`عل${FA_YEH}`]],
-    ['a token repeated within a part is kept once', [`محمد محمد${ZWNJ}رضا`], ['محمد', 'رضا']],
+    [
+      'a token repeated within a part is kept once',
+      [`محمد محمد${ZWNJ}رضا`],
+      ['محمد', 'رضا', 'محمدرضا'],
+    ],
     ['undefined part skipped', [`عل${FA_YEH}`, undefined, 'رضا'], [`عل${FA_YEH}`, 'رضا']],
     ['null part skipped', [null, 'رضا'], ['رضا']],
     ['empty and blank parts skipped', ['', '   ', 'رضا'], ['رضا']],
     ['no parts', [], []],
   ])('%s', (_name, parts, expected) => {
     expect(nameTokens(...parts)).toEqual(expected);
+  });
+});
+
+describe('joinedNeighbourVariants', () => {
+  it.each<[string, string[], string[][]]>([
+    ['one word has no neighbours', ['پا'], []],
+    ['two words join into one', ['پا', 'نژ'], [['پانژ']]],
+    [
+      'three words: each pair of neighbours in turn',
+      ['عل', 'پا', 'نژ'],
+      [
+        ['علپا', 'نژ'],
+        ['عل', 'پانژ'],
+      ],
+    ],
+    ['no words', [], []],
+  ])('%s', (_name, words, expected) => {
+    expect(joinedNeighbourVariants(words)).toEqual(expected);
   });
 });
 

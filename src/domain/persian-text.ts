@@ -42,13 +42,34 @@ export function searchTokens(text: string): string[] {
   return folded === '' ? [] : folded.split(' ');
 }
 
-/** Distinct folded words of several name parts, for a card's multiEntry index. */
+/**
+ * Distinct folded words of several name parts, for a card's multiEntry index. A word written
+ * with ZWNJ («پاک‌نژاد») is indexed as its pieces and as the pieces joined («پاکنژاد»), since
+ * clerks type it either way (decision 025).
+ */
 export function nameTokens(...parts: ReadonlyArray<string | undefined | null>): string[] {
   const tokens = new Set<string>();
   for (const part of parts) {
-    if (part) for (const token of searchTokens(part)) tokens.add(token);
+    if (!part) continue;
+    for (const word of part.split(/\s+/)) {
+      const pieces = searchTokens(word);
+      for (const piece of pieces) tokens.add(piece);
+      if (pieces.length > 1) tokens.add(pieces.join(''));
+    }
   }
   return [...tokens];
+}
+
+/**
+ * The query words with one pair of neighbours joined, for each pair: «پاک نژاد» also tries
+ * «پاکنژاد», the way a name stored without its ZWNJ is indexed (decision 025).
+ */
+export function joinedNeighbourVariants(words: readonly string[]): string[][] {
+  const variants: string[][] = [];
+  for (let i = 0; i + 1 < words.length; i++) {
+    variants.push([...words.slice(0, i), words[i]! + words[i + 1]!, ...words.slice(i + 2)]);
+  }
+  return variants;
 }
 
 /** Trims and collapses spaces for display, keeping letters, marks and ZWNJ as written. */

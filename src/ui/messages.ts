@@ -133,6 +133,10 @@ export const fa = {
   codeZeroMiddle: 'شش رقم میانی کد ملی نمی‌تواند همه صفر باشد',
   codeCheckDigit: 'رقم کنترل با بقیه‌ی ارقام نمی‌خواند؛ احتمالاً یک رقم اشتباه وارد شده است',
 
+  searchSearchedAs: 'جستجو شد به شکل «{text}»؛ صفحه‌کلید روی انگلیسی بود.',
+  searchLayoutHint:
+    'کارتی پیدا نشد، حتی به شکل «{text}». شاید صفحه‌کلید روی انگلیسی است؛ آن را فارسی کنید و دوباره بنویسید.',
+
   statusReady: 'آماده‌ی تحویل',
   statusHandedOver: 'تحویل شده',
   statusRevoked: 'باطل شده',
@@ -748,6 +752,10 @@ export const en: Record<MessageKey, string> = {
   codeTooLong: 'a national code has ten digits and this one is longer',
   codeZeroMiddle: 'the six middle digits cannot all be zero',
   codeCheckDigit: 'the check digit does not match the other digits; a digit was probably mistyped',
+
+  searchSearchedAs: 'Searched as «{text}»: the keyboard was in English layout.',
+  searchLayoutHint:
+    'No card found, not even as «{text}». The keyboard may be in English layout: switch it to Persian and type again.',
 
   statusReady: 'Ready',
   statusHandedOver: 'Handed over',

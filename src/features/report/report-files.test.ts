@@ -120,9 +120,10 @@ describe('the daily report file', () => {
         ['1405-09-04 12:00:00', 'pending', 'yes'],
       ],
     );
-    // Leading zeros survive; a cell starting with "+" is guarded; commas and quotes stay inside their cell.
+    // Leading zeros survive; a cell starting with "+" is guarded; commas and quotes stay inside
+    // their cell; the document number's digits were folded to ASCII on entry (decision 025).
     expect(parsed.data[0]!.national_code).toBe('0012345679');
-    expect(parsed.data[1]!.document_ref).toBe("'+وکالت ۱۲۳");
+    expect(parsed.data[1]!.document_ref).toBe("'+وکالت 123");
     expect(parsed.data[1]!.holder_name).toBe('علی, "کوچک" =محمدی');
     expect(parsed.data[1]!.relation).toBe('مادر، سرپرست');
   });

@@ -148,6 +148,10 @@ function pickAnswer(
   return live ?? eager;
 }
 
+function searchedAsOf(answer: SearchAnswer): string | undefined {
+  return answer.outcome.kind === 'name' ? answer.outcome.searchedAs : undefined;
+}
+
 function sameAnswer(a: SearchAnswer | undefined, b: SearchAnswer | undefined): boolean {
   if (a === b) return true;
   if (
@@ -155,7 +159,8 @@ function sameAnswer(a: SearchAnswer | undefined, b: SearchAnswer | undefined): b
     !b ||
     a.query !== b.query ||
     a.outcome.kind !== b.outcome.kind ||
-    a.outcome.cards.length !== b.outcome.cards.length
+    a.outcome.cards.length !== b.outcome.cards.length ||
+    searchedAsOf(a) !== searchedAsOf(b)
   )
     return false;
   return a.outcome.cards.every((card, i) => {
@@ -175,6 +180,7 @@ const SearchResults = memo(
     const { t, digits } = useI18n();
     const outcome = answer?.outcome;
     const cards = outcome?.cards ?? [];
+    const searchedAs = answer ? searchedAsOf(answer) : undefined;
     return (
       <div className="search-results" data-query={answer?.query ?? ''}>
         {outcome?.kind === 'empty' || !outcome ? (
@@ -186,10 +192,19 @@ const SearchResults = memo(
             {t('searchInvalidCode', { reason: t(NATIONAL_CODE_PROBLEM_MESSAGE[outcome.problem]) })}
           </p>
         ) : cards.length === 0 ? (
-          <p className="notice">{t('searchNoResults')}</p>
+          <p className="notice" role="status">
+            {searchedAs === undefined
+              ? t('searchNoResults')
+              : t('searchLayoutHint', { text: searchedAs })}
+          </p>
         ) : (
           <>
             <h2 className="visually-hidden">{t('searchResults')}</h2>
+            {searchedAs === undefined ? null : (
+              <p className="notice searched-as" data-testid="searched-as">
+                {t('searchSearchedAs', { text: searchedAs })}
+              </p>
+            )}
             <p className="muted result-count" role="status">
               {t('searchResultCount', { count: cards.length })}
             </p>
