@@ -3,6 +3,7 @@
 // never edited. Transactions are strict-durability so a handover reported "saved" is on disk.
 import Dexie, { type EntityTable } from 'dexie';
 import type {
+  CenterEventRecord,
   CounterRecord,
   OutboxRecord,
   PinAttemptsRecord,
@@ -20,6 +21,7 @@ export class TahvilDatabase extends Dexie {
   counters!: EntityTable<CounterRecord, 'key'>;
   staff!: EntityTable<StoredStaff, 'staffId'>;
   pinAttempts!: EntityTable<PinAttemptsRecord, 'staffId'>;
+  centerEvents!: EntityTable<CenterEventRecord, 'eventId'>;
 
   constructor(
     name: string = DATABASE_NAME,
@@ -47,6 +49,20 @@ export class TahvilDatabase extends Dexie {
       .upgrade(async (transaction) => {
         await transaction.table('settings').bulkDelete(['shift', 'recentStaff']);
       });
+    // v5: the center's day as the registry accepted it, from every tablet (protocol 2.2, decision
+    // 023): read by day and type for the report, by the handover a void takes back, and by when
+    // it arrived for the retention rule. A new table: no data moves. (v4 is the name-token
+    // upgrade of issue 13; the store list here is v3's, which v4 keeps, plus the new table.)
+    this.version(5).stores({
+      cards:
+        'cardId, nationalCode, trackingCode, box, status, *nameTokens, *namePairs, [status+updatedAt]',
+      events: '++seq, &eventId, cardId, syncState, dayKey, [dayKey+type]',
+      settings: 'key',
+      counters: 'key',
+      staff: 'staffId',
+      pinAttempts: 'staffId',
+      centerEvents: 'eventId, [dayKey+type], handoverEventId, receivedAtMs',
+    });
   }
 }
 
