@@ -263,7 +263,7 @@ function dateTime(
  * this tablet's own line says when it last synced.
  */
 function CenterTablets({ summary, timeZone }: { summary?: DaySummary; timeZone: string }) {
-  const { t, count, digits, language } = useI18n();
+  const { t, count, language } = useI18n();
   const { deviceId } = useSettings();
   const tablets = useCenterTablets();
   if (!tablets) return null;
@@ -290,7 +290,8 @@ function CenterTablets({ summary, timeZone }: { summary?: DaySummary; timeZone: 
           {ids.map((id) => {
             const device = listed.find((candidate) => candidate.deviceId === id);
             const totals = byDevice.get(id);
-            const short = digits(id.slice(0, 8));
+            // A device id is a name, not a number: its digits stay as the CSV has them.
+            const short = id.slice(0, 8);
             const label =
               id === deviceId
                 ? t('reportDeviceThis', { id: short })
@@ -300,7 +301,7 @@ function CenterTablets({ summary, timeZone }: { summary?: DaySummary; timeZone: 
             return (
               <tr key={id} data-device-id={id}>
                 <td title={id}>
-                  <bdi>{label}</bdi>
+                  <bdi className="code">{label}</bdi>
                 </td>
                 <td>{count(totals?.handovers ?? 0)}</td>
                 <td>{count(totals?.voided ?? 0)}</td>
