@@ -25,7 +25,8 @@ import { PLACEHOLDER_SIGNATURE } from '../tests/factories/device-key.ts';
 import { TEST_CLERK, TEST_OTHER_CLERK } from '../tests/factories/staff.ts';
 import { FIXED_NOW, TEST_DAY_KEY, TEST_TIME_ZONE, onTestDay } from '../tests/factories/time.ts';
 import { encodeDayCursor } from './day-feed-routes.ts';
-import { encodeCursor } from './registry-state.ts';
+import { RegistryState, encodeCursor } from './registry-state.ts';
+import { DEFAULT_CENTER_RULES } from '../src/protocol/protocol.ts';
 import type { RunningRegistry, TestDevice } from './test-helpers.ts';
 import { authHeaders, pushPath, startRegistry } from './test-helpers.ts';
 
@@ -368,5 +369,29 @@ describe('devices', () => {
     expect(day.devices.find((device) => device.deviceId === fresh.deviceId)).toMatchObject({
       lastHeardAt: null,
     });
+  });
+});
+
+describe('after a restart', () => {
+  it('a center loaded from its data file serves each day as it was accepted', () => {
+    const today = createHandoverEvent({ eventId: 'e-today' });
+    const yesterday = createHandoverEvent({
+      eventId: 'e-yesterday',
+      occurredAt: isoWithOffset(onTestDay('23:59:59', -1), TEST_TIME_ZONE),
+    });
+    const later = createHandoverEvent({ eventId: 'e-later', cardId: 'C-0000002' });
+    const state = new RegistryState();
+    const snapshot = {
+      centerId: 'X-1',
+      name: 'X-1',
+      rules: DEFAULT_CENTER_RULES,
+      version: 0,
+      cards: [],
+    };
+    state.mergeCenter({ ...snapshot, events: [today, yesterday] });
+    // The journal after the snapshot replays an event the snapshot held, and a new one.
+    state.mergeCenter({ ...snapshot, events: [today, later] });
+    expect(state.acceptedOnDay('X-1', TEST_DAY_KEY)).toEqual([today, later]);
+    expect(state.acceptedOnDay('X-1', addJalaliDays(TEST_DAY_KEY, -1))).toEqual([yesterday]);
   });
 });
