@@ -37,6 +37,8 @@ export function authenticateDevice(state: RegistryState, req: IncomingMessage): 
       'device_withdrawn',
       `device ${device.deviceId} was withdrawn from center ${device.centerId} on ${device.withdrawnAt ?? '(unknown)'}; it must be enrolled again with a new code`,
     );
+  // The day feed's lastHeardAt (2.2): the device spoke, whatever the rest of the answer is.
+  state.devices.heard(device.deviceId);
   return device;
 }
 

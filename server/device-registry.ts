@@ -69,6 +69,12 @@ export class DeviceRegistry {
   private readonly codes = new Map<string, StoredEnrolmentCode>();
   /** Keyed by the record, so a device enrolled again never verifies with its old key. */
   private readonly keys = new WeakMap<StoredDevice, Promise<CryptoKey>>();
+  /**
+   * When the registry last authenticated a request as each device (protocol 2.2, the day feed's
+   * `lastHeardAt`). In memory only, like the enrolment guard: a restart forgets it, and writing
+   * a journal line for every request would cost more than "last heard" is worth.
+   */
+  private readonly heardAt = new Map<string, string>();
   private changedDevices = new Map<string, StoredDevice>();
   private changedCodes = new Map<string, StoredEnrolmentCode>();
 
@@ -175,6 +181,16 @@ export class DeviceRegistry {
   /** The device a token belongs to, looked up by the token's digest. */
   deviceForToken(token: string): StoredDevice | undefined {
     return this.deviceByTokenDigest.get(sha256Hex(token));
+  }
+
+  /** Notes that a request was just authenticated as `deviceId` (Device identity steps 1–4). */
+  heard(deviceId: string): void {
+    this.heardAt.set(deviceId, this.now().toISOString());
+  }
+
+  /** When a request was last authenticated as `deviceId`; null if none since the start. */
+  lastHeardAt(deviceId: string): string | null {
+    return this.heardAt.get(deviceId) ?? null;
   }
 
   device(deviceId: string): StoredDevice | undefined {

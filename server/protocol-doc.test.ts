@@ -2,7 +2,8 @@
 // The worked example of docs/protocol.md ("Signed events") is real: its canonical text is the
 // event's, by the shared code, and its signature verifies with its public key; the enrolment
 // request on that page carries the same key; the roster's examples (2.1) have exactly the members
-// the registry answers. A change to the canonical form or to the example then fails here, not at
+// the registry answers; the center's day example (2.2) holds that very event, on the Tehran day of
+// its occurredAt, with a cursor the registry reads for that center and day. A change to the canonical form or to the example then fails here, not at
 // a registry team reading the page.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -14,7 +15,14 @@ import {
   verifyEventSignature,
 } from '../src/domain/event-signature.ts';
 import { parseEnrolmentCode } from '../src/domain/enrolment-code.ts';
-import type { StaffPullResponse, StaffRecord } from '../src/protocol/protocol.ts';
+import type {
+  DayEventsResponse,
+  StaffPullResponse,
+  StaffRecord,
+} from '../src/protocol/protocol.ts';
+import { DAY_FEED_TIME_ZONE } from '../src/protocol/protocol.ts';
+import { jalaliDayKey } from '../src/domain/jalali.ts';
+import { decodeDayCursor } from './day-feed-routes.ts';
 import { isPinVerifier } from '../src/domain/pin-verifier.ts';
 import { parseEvent } from './event-validation.ts';
 import type { StoredStaffMember } from './staff-roster.ts';
@@ -94,5 +102,34 @@ describe("the roster's examples in docs/protocol.md", () => {
     const { staff } = JSON.parse(example('staff-record')) as { staff: StaffRecord };
     expect(keys(staff)).toEqual(keys(staffRecord(stored)));
     expect(staff).not.toHaveProperty('pinVerifier');
+  });
+});
+
+describe("the center's day example in docs/protocol.md", () => {
+  const page = JSON.parse(example('day-events')) as DayEventsResponse;
+
+  it('holds the worked example event, on the Tehran day of its occurredAt', () => {
+    const event = JSON.parse(example('signed-event')) as Record<string, unknown>;
+    expect(page.items).toEqual([event]);
+    expect(page.day).toBe(jalaliDayKey(new Date(event.occurredAt as string), DAY_FEED_TIME_ZONE));
+  });
+
+  it('has a cursor the registry reads as after the page, for that center and day only', () => {
+    expect(decodeDayCursor(page.centerId, page.day, page.cursor)).toBe(page.items.length);
+    expect(() => decodeDayCursor('THR-012', page.day, page.cursor)).toThrow(/another center/);
+    expect(() => decodeDayCursor(page.centerId, '1405-09-15', page.cursor)).toThrow(/another day/);
+  });
+
+  it('names each device with when it was last heard from', () => {
+    const keys = (value: object) => Object.keys(value).sort();
+    expect(keys(page)).toEqual(['centerId', 'cursor', 'day', 'devices', 'hasMore', 'items']);
+    for (const device of page.devices)
+      expect(keys(device)).toEqual([
+        'deviceId',
+        'enrolledAt',
+        'lastHeardAt',
+        'status',
+        'withdrawnAt',
+      ]);
   });
 });

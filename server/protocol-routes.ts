@@ -1,5 +1,6 @@
 // The protocol's routes (docs/protocol.md): health, enrolment, the cursor-paged pull and the
-// push of signed events; the roster's routes are staff-routes.ts, with the same checks. Must stay true: the order of checks is the documented one (unknown path
+// push of signed events; the roster's routes are staff-routes.ts and the center's day
+// day-feed-routes.ts, with the same checks. Must stay true: the order of checks is the documented one (unknown path
 // 404, wrong method 405, then 401 token / 400 X-Device-Id / 401 another device's token / 401
 // device_withdrawn / 404 center / 403 another center); a request that changes state, or shows a
 // version, is answered only after the change is on disk; a push body is bounded by
@@ -22,6 +23,7 @@ import { isRecord } from './json-body.ts';
 import type { RegistryState } from './registry-state.ts';
 import { DeviceChangedError, RegistryInputError, parsePullLimit } from './registry-state.ts';
 import { createStaffRoutes } from './staff-routes.ts';
+import { createDayFeedRoutes } from './day-feed-routes.ts';
 import { authenticateDevice, authorizeCenterDevice, decodePathId } from './device-auth.ts';
 
 /**
@@ -49,6 +51,7 @@ export function createProtocolRoutes(context: ProtocolRouteContext) {
   const { state, flush, faults, chance } = context;
   const handleEnrolment = createEnrolmentRoute(context);
   const handleStaff = createStaffRoutes(context);
+  const handleDayFeed = createDayFeedRoutes(context);
 
   /** Commit is done; now either answer or, for the "answer lost" fault, cut the connection. */
   const answer = (req: IncomingMessage, res: ServerResponse, body: unknown) => {
@@ -87,6 +90,7 @@ export function createProtocolRoutes(context: ProtocolRouteContext) {
       return;
     }
     if (await handleStaff(req, res, url)) return;
+    if (await handleDayFeed(req, res, url)) return;
     const route = CENTER_ROUTE.exec(url.pathname);
     if (!route) throw new HttpError(404, 'not_found', `no endpoint at ${url.pathname}`);
     const resource = route[2] as 'cards' | 'events';

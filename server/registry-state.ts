@@ -18,12 +18,14 @@ import type {
   PushResult,
 } from '../src/protocol/protocol.ts';
 import {
+  DAY_FEED_TIME_ZONE,
   DEFAULT_CENTER_RULES,
   DEFAULT_PULL_LIMIT,
   DEMO_CENTER_ID,
   MAX_PULL_LIMIT,
 } from '../src/protocol/protocol.ts';
 import { verifyEventSignature } from '../src/domain/event-signature.ts';
+import { jalaliDayKey } from '../src/domain/jalali.ts';
 import type { ManifestCardDraft } from '../src/domain/manifest.ts';
 import { isDeepStrictEqual } from 'node:util';
 import type { DeviceChanges, StoredDevice } from './device-registry.ts';
@@ -98,6 +100,8 @@ interface CenterState {
   byVersion: Card[];
   accepted: Map<string, ProtocolEvent>;
   log: ProtocolEvent[];
+  /** The log split by the Tehran (Jalali) day of each event's occurredAt: the day feed's index. */
+  byDay: Map<string, ProtocolEvent[]>;
 }
 
 // A cursor names its center as well as a version, so one issued for one center is refused on
@@ -177,6 +181,7 @@ export class RegistryState {
       if (center.accepted.has(event.eventId)) continue;
       center.accepted.set(event.eventId, event);
       center.log.push(event);
+      appendToDay(center, event);
     }
     if (snapshot.cards.length > 0) {
       const replaced = new Set<Card>();
@@ -310,6 +315,7 @@ export class RegistryState {
       center.byVersion = [];
       center.accepted.clear();
       center.log = [];
+      center.byDay = new Map();
     }
     if (this.tracking) this.tracking.cleared = true;
     this.revision++;
@@ -429,6 +435,14 @@ export class RegistryState {
   }
 
   /**
+   * The center's accepted events whose occurredAt falls on `day` (a Jalali `YYYY-MM-DD` in
+   * Asia/Tehran), in acceptance order; append-only, so a position in it is a stable cursor.
+   */
+  acceptedOnDay(centerId: string, day: string): readonly ProtocolEvent[] {
+    return this.center(centerId).byDay.get(day) ?? [];
+  }
+
+  /**
    * Verifies each event's signature with the enrolled key of `deviceId`, then applies the batch
    * in order (applyEvents). Throws DeviceChangedError if the device was withdrawn or enrolled
    * again meanwhile: nothing is applied then.
@@ -514,6 +528,7 @@ export class RegistryState {
       byVersion: [],
       accepted: new Map(),
       log: [],
+      byDay: new Map(),
     };
     this.centers.set(centerId, center);
     return center;
@@ -538,6 +553,7 @@ export class RegistryState {
   private accept(center: CenterState, event: ProtocolEvent): void {
     center.accepted.set(event.eventId, event);
     center.log.push(event);
+    appendToDay(center, event);
     this.touch(center)?.events.push(event);
     this.revision++;
   }
@@ -762,6 +778,16 @@ export class RegistryState {
         : `clerk ${event.staffId} may not void ${handover.staffId}'s handover without a supervisor's approval`,
     );
   }
+}
+
+function appendToDay(center: CenterState, event: ProtocolEvent): void {
+  const day = jalaliDayKey(new Date(Date.parse(event.occurredAt)), DAY_FEED_TIME_ZONE);
+  let events = center.byDay.get(day);
+  if (!events) {
+    events = [];
+    center.byDay.set(day, events);
+  }
+  events.push(event);
 }
 
 /** The centers' zone (docs/protocol.md, "Who may do what"): a clerk's "today" is its day. */

@@ -71,7 +71,7 @@ describe('schema version 1', () => {
 
     const db = new TahvilDatabase(name);
     await db.open();
-    expect(db.verno).toBe(4);
+    expect(db.verno).toBe(5);
     // v3 adds the roster and the wrong-PIN counts, and ends a shift nobody signed in to.
     expect(await db.settings.get('shift')).toBeUndefined();
     expect(await db.settings.get('recentStaff')).toBeUndefined();
@@ -133,7 +133,7 @@ describe('schema version 2', () => {
 
     const db = new TahvilDatabase(name);
     await db.open();
-    expect(db.verno).toBe(4);
+    expect(db.verno).toBe(5);
     // v3 adds the roster and the wrong-PIN counts, and ends a shift nobody signed in to.
     expect(await db.settings.get('shift')).toBeUndefined();
     expect(await db.settings.get('recentStaff')).toBeUndefined();
@@ -196,7 +196,7 @@ describe('schema version 4', () => {
 
     const db = new TahvilDatabase(name);
     await db.open();
-    expect(db.verno).toBe(4);
+    expect(db.verno).toBe(5);
     expect(await db.cards.get('C-v3-zwnj')).toEqual(toStoredCard(compound));
     expect((await db.cards.get('C-v3-zwnj'))?.nameTokens).toContain('پاکنژاد');
     expect(await db.cards.get('C-v3-plain')).toEqual(plain);
@@ -208,5 +208,40 @@ describe('schema version 4', () => {
     expect((await searchCards(db, 'مریم پاکنژ')).cards.map((card) => card.cardId)).toEqual([
       'C-v3-zwnj',
     ]);
+  });
+});
+
+describe('schema version 3', () => {
+  it('opens a version 3 database with its data, and the center day table (v5) is there, empty and indexed', async () => {
+    const name = testDatabaseName('upgrade-v3');
+    // Version 3 exactly as shipped (its store list is v2's plus the roster and the PIN counts).
+    const v3 = new Dexie(name);
+    v3.version(3).stores({
+      cards:
+        'cardId, nationalCode, trackingCode, box, status, *nameTokens, *namePairs, [status+updatedAt]',
+      events: '++seq, &eventId, cardId, syncState, dayKey, [dayKey+type]',
+      settings: 'key',
+      counters: 'key',
+      staff: 'staffId',
+      pinAttempts: 'staffId',
+    });
+    const handover = createHandoverRecord({ cardId: 'C-v3' });
+    await v3.table('events').add(handover);
+    await v3.table('settings').put({ key: 'deviceId', value: 'device-v3' });
+    v3.close();
+
+    const db = new TahvilDatabase(name);
+    await db.open();
+    expect(db.verno).toBe(5);
+    expect(await handoverRecordsOnDay(db, TEST_DAY_KEY)).toEqual([{ ...handover, seq: 1 }]);
+    expect(await readSettings(db)).toMatchObject({ deviceId: 'device-v3' });
+    expect(await db.centerEvents.count()).toBe(0);
+    // Every index the report and the retention rule read is there.
+    expect(
+      await db.centerEvents.where('[dayKey+type]').equals([TEST_DAY_KEY, 'handover']).count(),
+    ).toBe(0);
+    expect(await db.centerEvents.where('handoverEventId').equals('x').count()).toBe(0);
+    expect(await db.centerEvents.where('receivedAtMs').below(1).count()).toBe(0);
+    db.close();
   });
 });

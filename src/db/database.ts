@@ -3,6 +3,7 @@
 // never edited. Transactions are strict-durability so a handover reported "saved" is on disk.
 import Dexie, { type EntityTable } from 'dexie';
 import type {
+  CenterEventRecord,
   CounterRecord,
   OutboxRecord,
   PinAttemptsRecord,
@@ -21,6 +22,7 @@ export class TahvilDatabase extends Dexie {
   counters!: EntityTable<CounterRecord, 'key'>;
   staff!: EntityTable<StoredStaff, 'staffId'>;
   pinAttempts!: EntityTable<PinAttemptsRecord, 'staffId'>;
+  centerEvents!: EntityTable<CenterEventRecord, 'eventId'>;
 
   constructor(
     name: string = DATABASE_NAME,
@@ -60,6 +62,20 @@ export class TahvilDatabase extends Dexie {
         changed.push({ ...card, nameTokens: tokens, namePairs: namePairKeys(tokens) });
       });
       await cards.bulkPut(changed);
+    });
+    // v5: the center's day as the registry accepted it, from every tablet (protocol 2.2, decision
+    // 023): read by day and type for the report, by the handover a void takes back, and by when
+    // it arrived for the retention rule. A new table: no data moves. (The store list is v4's, which
+    // is v3's, plus the new table.)
+    this.version(5).stores({
+      cards:
+        'cardId, nationalCode, trackingCode, box, status, *nameTokens, *namePairs, [status+updatedAt]',
+      events: '++seq, &eventId, cardId, syncState, dayKey, [dayKey+type]',
+      settings: 'key',
+      counters: 'key',
+      staff: 'staffId',
+      pinAttempts: 'staffId',
+      centerEvents: 'eventId, [dayKey+type], handoverEventId, receivedAtMs',
     });
   }
 }

@@ -15,6 +15,8 @@ import {
   writeCenterProfile,
 } from './enrolment.ts';
 import { readCounters } from './counters.ts';
+import { readCenterDayCursor, readCenterDevices, storeCenterDayPage } from './center-day.ts';
+import { handoverAtAnotherCounter } from '../../tests/factories/events.ts';
 import type { TahvilDatabase } from './database.ts';
 import { recordHandover } from './handovers.ts';
 import { applyPushResults, claimPendingBatch, newestEventSeq } from './outbox.ts';
@@ -269,6 +271,24 @@ describe('writes meant for the center the tablet has left', () => {
     await signInForTest(db);
     return db;
   }
+
+  it('the old center’s day is gone with it, and a page of it fetched before is refused', async () => {
+    const { db } = await audTablet();
+    const day = { items: [handoverAtAnotherCounter(createCard())], cursor: 'c1', devices: [] };
+    await storeCenterDayPage(db, TEST_DAY_KEY, day, { receivedAtMs: 0, forCenter: 'AUD-1' });
+    await claimPendingBatch(db, 10);
+    await applyPushResults(db, [
+      { eventId: (await db.events.toCollection().first())!.eventId, status: 'accepted' },
+    ]);
+    await enrolWithDemo(db);
+    expect(await db.centerEvents.count()).toBe(0);
+    expect(await readCenterDayCursor(db, TEST_DAY_KEY)).toBeNull();
+    expect(await readCenterDevices(db)).toBeNull();
+    await expect(
+      storeCenterDayPage(db, TEST_DAY_KEY, day, { receivedAtMs: 0, forCenter: 'AUD-1' }),
+    ).rejects.toThrow(CenterChangedError);
+    expect(await db.centerEvents.count()).toBe(0);
+  });
 
   it('a pull page of the old center is refused and writes nothing', async () => {
     const db = await movedTablet();

@@ -5,6 +5,7 @@
 // the current center's cards, events, counters, sync position and key in the same transaction
 // that writes the new enrolment, so nothing of one center is ever shown as, or sent to, another's.
 import type { TahvilDatabase } from './database.ts';
+import { CENTER_DAY_CURSORS_ROW, CENTER_DEVICES_ROW } from './center-day.ts';
 import type { CenterRules, DevicePublicKey, EnrolmentResponse } from '../protocol/protocol.ts';
 import { CommandRefused } from '../domain/refusals.ts';
 import { isUnsettled } from '../domain/event-sync.ts';
@@ -87,7 +88,7 @@ export async function markExportedThrough(db: TahvilDatabase, seq: number): Prom
 
 /** Every table a center's data is in: what leaving it erases, in one transaction. */
 function centerTables(db: TahvilDatabase) {
-  return [db.cards, db.events, db.counters, db.settings, db.staff, db.pinAttempts];
+  return [db.cards, db.events, db.counters, db.settings, db.staff, db.pinAttempts, db.centerEvents];
 }
 
 /** Erases everything of the current center. Call inside a transaction over centerTables. */
@@ -98,6 +99,7 @@ async function eraseCenter(db: TahvilDatabase): Promise<void> {
     db.counters.clear(),
     db.staff.clear(),
     db.pinAttempts.clear(),
+    db.centerEvents.clear(),
   ]);
   await Promise.all([
     resetSyncMeta(db),
@@ -106,6 +108,8 @@ async function eraseCenter(db: TahvilDatabase): Promise<void> {
       EXPORTED_THROUGH_ROW,
       ENROLMENT_STARTED_ROW,
       ROSTER_CURSOR_ROW,
+      CENTER_DAY_CURSORS_ROW,
+      CENTER_DEVICES_ROW,
     ]),
   ]);
 }

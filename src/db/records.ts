@@ -81,6 +81,30 @@ export interface OutboxRecord {
   detailsErasedAtMs?: number;
 }
 
+/**
+ * An event the registry accepted for the center (protocol 2.2, the center's day), from any of its
+ * tablets, as the day feed brought it (db/center-day.ts). Keyed by eventId, so each event is
+ * stored once however often a day is asked; this tablet's own are also in `events`.
+ */
+export interface CenterEventRecord {
+  eventId: string;
+  /** The feed's day (Jalali `YYYY-MM-DD`, Asia/Tehran) it was asked for and answered on. */
+  dayKey: string;
+  type: ProtocolEvent['type'];
+  cardId: string;
+  deviceId: string;
+  staffId: string;
+  occurredAtMs: number;
+  /** Voids only: the handover it takes back (an index; absent on handovers). */
+  handoverEventId?: string;
+  /** Exactly as accepted, until the retention rule erases its personal details. */
+  event: ProtocolEvent;
+  /** This tablet's clock when the page arrived: the retention rule counts from it. */
+  receivedAtMs: number;
+  /** When the retention rule erased its personal details (retention.ts); absent until then. */
+  detailsErasedAtMs?: number;
+}
+
 /** Who is signed in on this tablet (db/staff.ts): a member of the pulled roster. */
 export interface StaffOnShift {
   staffId: string;

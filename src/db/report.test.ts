@@ -3,8 +3,12 @@ import { upsertCards } from './cards.ts';
 import { recordHandover, voidHandover } from './handovers.ts';
 import { applyPushResults, claimPendingBatch } from './outbox.ts';
 import { resolveAttention } from './attention.ts';
-import { backlogSummary, handoverRecordsOnDay, overdueCards } from './report.ts';
-import { summarizeDay } from '../domain/daily-report.ts';
+import { backlogSummary, centerDayRecords, handoverRecordsOnDay, overdueCards } from './report.ts';
+import { storeCenterDayPage } from './center-day.ts';
+import { handoverReportRow, summarizeDay } from '../domain/daily-report.ts';
+import type { HandoverEvent } from '../protocol/protocol.ts';
+import { createVoidEvent, handoverAtAnotherCounter } from '../../tests/factories/events.ts';
+import { TEST_DEVICE_ID } from '../../tests/factories/context.ts';
 import { ALL_CHECKS, createCard, holderHandover } from '../../tests/factories/cards.ts';
 import { staffOnShift, testCommandContextAt, testStaff } from '../../tests/factories/context.ts';
 import { createTestDatabase, signInForTest } from '../../tests/factories/database.ts';
@@ -80,6 +84,7 @@ describe('the day’s handover records', () => {
         { staffId: 'S-07', staffName: 'مریم احمدی', handovers: 4, voided: 0 },
         { staffId: 'S-03', staffName: 'حسین کریمی', handovers: 1, voided: 1 },
       ],
+      byDevice: [{ deviceId: 'device-test-0001', handovers: 5, voided: 1 }],
     });
   });
 
@@ -92,6 +97,61 @@ describe('the day’s handover records', () => {
     expect((await handoverRecordsOnDay(db, TEST_DAY_KEY)).map((record) => record.cardId)).toEqual([
       second!.cardId,
       first!.cardId,
+    ]);
+  });
+});
+
+describe('the center’s day (decision 023)', () => {
+  it('holds every tablet’s accepted handovers and this tablet’s unsent ones, each once, voids marked, each naming its device', async () => {
+    const db = await createTestDatabase();
+    const cards = Array.from({ length: 4 }, () => createCard());
+    const [mineSent, mineUnsent, theirs, theirsVoided] = cards as [
+      (typeof cards)[0],
+      (typeof cards)[0],
+      (typeof cards)[0],
+      (typeof cards)[0],
+    ];
+    await upsertCards(db, cards);
+    const sent = await recordHandover(db, holderHandover(mineSent), at('08:30:00'));
+    await claimPendingBatch(db, 1);
+    await applyPushResults(db, [{ eventId: sent.eventId, status: 'accepted' }]);
+    const unsent = await recordHandover(db, holderHandover(mineUnsent), at('11:00:00'));
+    const sentEvent = (await db.events.get({ eventId: sent.eventId }))!.event as HandoverEvent;
+    const other = handoverAtAnotherCounter(theirs);
+    const otherVoided = handoverAtAnotherCounter(theirsVoided, {
+      occurredAt: '2026-11-25T09:45:00.000+03:30',
+    });
+    const voiding = createVoidEvent(otherVoided.eventId, {
+      cardId: theirsVoided.cardId,
+      deviceId: 'tablet-2',
+    });
+    // The feed holds this tablet's accepted handover too: it must not come twice.
+    await storeCenterDayPage(
+      db,
+      TEST_DAY_KEY,
+      { items: [sentEvent, other, otherVoided, voiding], cursor: 'c1', devices: [] },
+      { receivedAtMs: FIXED_NOW.getTime() },
+    );
+
+    const records = await centerDayRecords(db, TEST_DAY_KEY);
+    const rows = records.map((record) => handoverReportRow(record, TEST_TIME_ZONE));
+    expect(rows.map((row) => [row.event_id, row.device_id, row.sync_status, row.voided])).toEqual([
+      [sent.eventId, TEST_DEVICE_ID, 'synced', 'no'],
+      [other.eventId, 'tablet-2', 'synced', 'no'],
+      [otherVoided.eventId, 'tablet-2', 'synced', 'yes'],
+      [unsent.eventId, TEST_DEVICE_ID, 'pending', 'no'],
+    ]);
+    // Another tablet's row: the holder from this tablet's copy of the card, the clerk from the roster.
+    expect(records[1]).toMatchObject({
+      holderName: `${theirs.firstName} ${theirs.lastName}`,
+      holderNationalCode: theirs.nationalCode,
+      staffName: TEST_OTHER_CLERK.name,
+    });
+    const summary = summarizeDay(records, TEST_TIME_ZONE);
+    expect(summary).toMatchObject({ recorded: 4, handedOver: 3, voided: 1, pendingSync: 1 });
+    expect(summary.byDevice).toEqual([
+      { deviceId: TEST_DEVICE_ID, handovers: 2, voided: 0 },
+      { deviceId: 'tablet-2', handovers: 1, voided: 1 },
     ]);
   });
 });

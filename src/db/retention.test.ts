@@ -9,7 +9,8 @@ import { createCard, holderHandover } from '../../tests/factories/cards.ts';
 import { staffOnShift, testCommandContext } from '../../tests/factories/context.ts';
 import { createTestDatabase, signInForTest } from '../../tests/factories/database.ts';
 import { TEST_SUPERVISOR } from '../../tests/factories/staff.ts';
-import { handoverAtAnotherCounter } from '../../tests/factories/events.ts';
+import { createVoidEvent, handoverAtAnotherCounter } from '../../tests/factories/events.ts';
+import { storeCenterDayPage } from './center-day.ts';
 import { FIXED_NOW, TEST_DAY_KEY } from '../../tests/factories/time.ts';
 import { readCounters, recountStatuses } from './counters.ts';
 import { searchCards } from './queries.ts';
@@ -198,5 +199,43 @@ describe('erasePersonalDetails and refused handovers', () => {
       'conflict',
       'local',
     ]);
+  });
+});
+
+describe('erasePersonalDetails and the center’s day (protocol 2.2)', () => {
+  it('strips the recipients and void reasons of feed rows once their time on the tablet is up, counted from their arrival', async () => {
+    const db = await createTestDatabase();
+    const handover = handoverAtAnotherCounter(createCard());
+    const voiding = createVoidEvent(handover.eventId, { deviceId: 'tablet-2' });
+    await storeCenterDayPage(
+      db,
+      TEST_DAY_KEY,
+      { items: [handover, voiding], cursor: 'c1', devices: [] },
+      { receivedAtMs: FIXED_NOW.getTime() },
+    );
+    await erasePersonalDetails(db, daysAfter(29.9), 30);
+    expect((await db.centerEvents.get(handover.eventId))?.event).toEqual(handover);
+
+    await erasePersonalDetails(db, daysAfter(30.1), 30);
+    const erased = await db.centerEvents.get(handover.eventId);
+    expect(erased).toMatchObject({
+      detailsErasedAtMs: daysAfter(30.1).getTime(),
+      event: {
+        eventId: handover.eventId,
+        staffId: handover.staffId,
+        deviceId: 'tablet-2',
+        recipient: { kind: 'holder', nationalCode: '', fullName: '' },
+      },
+    });
+    expect((await db.centerEvents.get(voiding.eventId))?.event).toMatchObject({ reason: '' });
+
+    // The same day asked again (from its start) does not bring the details back.
+    await storeCenterDayPage(
+      db,
+      TEST_DAY_KEY,
+      { items: [handover], cursor: 'c1', devices: [] },
+      { receivedAtMs: daysAfter(31).getTime() },
+    );
+    expect((await db.centerEvents.get(handover.eventId))?.event).toEqual(erased?.event);
   });
 });

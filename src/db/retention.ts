@@ -3,12 +3,13 @@
 // only for the center's `detailsRetentionDays` after the registry took the change. After that
 // they keep what the counter needs (card id, status, version, the handover's event id, time,
 // staff and checks); names, national codes, birth dates, tracking codes, boxes, proxy details and
-// void reasons are erased. Must stay true: nothing unsent and nothing refused that waits for a
+// void reasons are erased; so are the recipients and void reasons of the center's day as the
+// registry's feed brought it (protocol 2.2), counted from when it arrived. Must stay true: nothing unsent and nothing refused that waits for a
 // supervisor is touched, a refused event only counts from when a supervisor settled it, nothing
 // newer than the rule allows is erased, and a card never while an event of this tablet about it
 // is not erasable too.
 import type { TahvilDatabase } from './database.ts';
-import type { OutboxRecord, StoredCard, StoredEvent } from './records.ts';
+import type { CenterEventRecord, OutboxRecord, StoredCard, StoredEvent } from './records.ts';
 import type { CardStatus, HandoverEvent } from '../protocol/protocol.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -130,6 +131,8 @@ export async function erasePersonalDetails(
     });
   }
 
+  await eraseCenterDayDetails(db, now, cutoffMs);
+
   let cards = 0;
   for (const status of SETTLED_STATUSES) {
     // The registry's time of the change; an index range, not a scan of the inventory.
@@ -165,4 +168,41 @@ export async function erasePersonalDetails(
     }
   }
   return { cards, events: dueRecords.length };
+}
+
+/**
+ * The center's day (protocol 2.2) keeps its personal details as long as this tablet's own events
+ * do, counted from when the page arrived (never before the registry accepted it): read through
+ * the `receivedAtMs` index, so only rows old enough are touched.
+ */
+async function eraseCenterDayDetails(
+  db: TahvilDatabase,
+  now: Date,
+  cutoffMs: number,
+): Promise<number> {
+  const dueIds = (await db.centerEvents
+    .where('receivedAtMs')
+    .below(cutoffMs)
+    .filter((record) => record.detailsErasedAtMs === undefined)
+    .primaryKeys()) as string[];
+  for (let start = 0; start < dueIds.length; start += ERASE_CHUNK) {
+    const chunk = dueIds.slice(start, start + ERASE_CHUNK);
+    await db.transaction('rw', db.centerEvents, async () => {
+      const current = await db.centerEvents.bulkGet(chunk);
+      const writes = current.filter(
+        (record): record is CenterEventRecord =>
+          record !== undefined &&
+          record.detailsErasedAtMs === undefined &&
+          record.receivedAtMs < cutoffMs,
+      );
+      await db.centerEvents.bulkPut(
+        writes.map((record) => ({
+          ...record,
+          event: erasedEvent(record.event) as CenterEventRecord['event'],
+          detailsErasedAtMs: now.getTime(),
+        })),
+      );
+    });
+  }
+  return dueIds.length;
 }

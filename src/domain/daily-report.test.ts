@@ -5,6 +5,7 @@ import {
   fileNamePart,
   handoverReportFileName,
   handoverReportRow,
+  mergeCenterDay,
   overdueCutoff,
   overdueReportFileName,
   overdueReportRow,
@@ -15,7 +16,7 @@ import {
 } from './daily-report.ts';
 import type { SyncState } from './event-sync.ts';
 import { createCard } from '../../tests/factories/cards.ts';
-import { createHandoverRecord } from '../../tests/factories/events.ts';
+import { createHandoverEvent, createHandoverRecord } from '../../tests/factories/events.ts';
 import { FIXED_NOW, TEST_TIME_ZONE, daysBefore, onTestDay } from '../../tests/factories/time.ts';
 import { isoWithOffset } from './jalali.ts';
 
@@ -299,5 +300,64 @@ describe('the overdue list', () => {
       box: '',
       days_waiting: '61',
     });
+  });
+});
+
+describe('the center’s day (decision 023): this tablet’s records merged with the accepted feed', () => {
+  const accepted = (event = createHandoverEvent({ deviceId: 'tablet-2' })) => ({
+    event,
+    holderName: 'از کارت',
+    holderNationalCode: '0499370899',
+    staffName: 'از فهرست',
+  });
+  const ids = (rows: ReturnType<typeof mergeCenterDay>) => rows.map((row) => row.event.eventId);
+
+  it('holds an event of this tablet the feed also holds once, as the feed’s, with the names it was recorded with', () => {
+    const mine = recordedAt('09:00:00', { syncState: 'sending', holderName: 'ثبت‌شده' });
+    const rows = mergeCenterDay([mine], [accepted(mine.event as never)], new Map());
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ syncState: 'synced', holderName: 'ثبت‌شده' });
+  });
+
+  it('keeps this tablet’s unsent and refused events the registry has not accepted', () => {
+    const pending = recordedAt('08:00:00');
+    const refused = recordedAt('08:30:00', { syncState: 'conflict' });
+    const theirs = accepted(
+      createHandoverEvent({ deviceId: 'tablet-2', occurredAt: '2026-11-25T08:15:00.000+03:30' }),
+    );
+    const rows = mergeCenterDay([pending, refused], [theirs], new Map());
+    expect(ids(rows)).toEqual([pending.eventId, theirs.event.eventId, refused.eventId]);
+    expect(rows.map((row) => reportSyncStatus(row.syncState))).toEqual([
+      'pending',
+      'synced',
+      'conflict',
+    ]);
+    expect(rows[1]).toMatchObject({ holderName: 'از کارت', staffName: 'از فهرست' });
+  });
+
+  it.each([
+    ['an accepted void of another tablet’s handover', 'theirs', 'accepted'],
+    ['an accepted void of this tablet’s handover', 'mine', 'accepted'],
+    ['a void recorded here, not yet accepted', 'mine', 'local'],
+  ] as const)('marks a handover voided by %s', (_, whose, how) => {
+    const mine = recordedAt('09:00:00', {
+      syncState: 'synced',
+      voidedByEventId: how === 'local' ? 'void-here' : null,
+    });
+    const theirs = accepted();
+    const target = whose === 'mine' ? mine.eventId : theirs.event.eventId;
+    const voids = new Map(how === 'accepted' ? [[target, 'void-accepted']] : []);
+    const rows = mergeCenterDay(
+      [mine],
+      whose === 'mine' ? [accepted(mine.event as never), theirs] : [theirs],
+      voids,
+    );
+    const row = rows.find((candidate) => candidate.event.eventId === target)!;
+    expect(row.voidedByEventId).toBe(how === 'local' ? 'void-here' : 'void-accepted');
+    expect(rows.filter((candidate) => candidate.voidedByEventId !== null)).toHaveLength(1);
+  });
+
+  it('is empty for a day with nothing anywhere', () => {
+    expect(mergeCenterDay([], [], new Map())).toEqual([]);
   });
 });

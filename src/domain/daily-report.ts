@@ -1,8 +1,10 @@
 // The daily handover report and the overdue list as files and figures (docs/formats.md):
 // what the manager sends the head office each evening and sees on the report screen, made from
-// the records the database reads (db/report.ts). Must stay true: one row per handover, voided
-// ones kept with voided=yes; codes stay text; the files' columns are exactly the contract's, in
-// order; the figures count what the rows say.
+// the records the database reads (db/report.ts): the whole center's day as the registry accepted
+// it, merged with this tablet's events it has not accepted (decision 023). Must stay true: one
+// row per handover, each once (by eventId; the registry's copy wins), voided ones kept with
+// voided=yes; codes stay text; the files' columns are exactly the contract's, in order; the
+// figures count what the rows say.
 import type { Card, HandoverEvent } from '../protocol/protocol.ts';
 import { toAsciiDigits } from './digits.ts';
 import { isoWithOffset, jalaliDateTime } from './jalali.ts';
@@ -11,7 +13,7 @@ import { needsAttention, type EventStanding, type SyncState } from './event-sync
 /** What the report reads of a handover recorded here: the outbox record's fields (db/records.ts). */
 export interface RecordedHandover extends EventStanding {
   /** The handover event itself: the report reads only records of type `handover`. */
-  event: { readonly type: string };
+  event: { readonly type: string; readonly eventId: string };
   holderName: string;
   holderNationalCode: string;
   occurredAtMs: number;
@@ -19,6 +21,64 @@ export interface RecordedHandover extends EventStanding {
   staffName: string;
   /** The void event that undid it, once one is recorded. */
   voidedByEventId: string | null;
+  /** When the retention rule erased its personal details; absent until then. */
+  detailsErasedAtMs?: number;
+}
+
+/** A handover of the center's day as the registry accepted it, with what this tablet knows of its card and clerk. */
+export interface AcceptedHandover {
+  event: HandoverEvent;
+  /** The card's holder as this tablet has the card; empty when it has not (yet) pulled it. */
+  holderName: string;
+  holderNationalCode: string;
+  /** From the roster; the staff id when the roster does not have them. */
+  staffName: string;
+  detailsErasedAtMs?: number;
+}
+
+/**
+ * The center's day: every accepted handover, and this tablet's handovers the registry has not
+ * accepted (yet) or that the feed has not brought yet, each once by eventId. A handover of this
+ * tablet that the feed holds is the feed's (synced), keeping the names it was recorded with;
+ * `voids` maps a handover's eventId to a void that took it back (accepted, or recorded here and
+ * not refused). Oldest first, by the time recorded, then by event id.
+ */
+export function mergeCenterDay(
+  own: readonly (RecordedHandover & { eventId: string })[],
+  accepted: readonly AcceptedHandover[],
+  voids: ReadonlyMap<string, string>,
+): RecordedHandover[] {
+  const ownById = new Map(own.map((record) => [record.eventId, record]));
+  const rows = new Map<string, RecordedHandover & { eventId: string }>();
+  for (const handover of accepted) {
+    const { eventId } = handover.event;
+    const mine = ownById.get(eventId);
+    rows.set(eventId, {
+      eventId,
+      event: handover.event,
+      holderName: mine?.holderName ?? handover.holderName,
+      holderNationalCode: mine?.holderNationalCode ?? handover.holderNationalCode,
+      occurredAtMs: Date.parse(handover.event.occurredAt),
+      staffId: handover.event.staffId,
+      staffName: mine?.staffName ?? handover.staffName,
+      syncState: 'synced',
+      resolvedByEventId: null,
+      voidedByEventId: mine?.voidedByEventId ?? voids.get(eventId) ?? null,
+      ...(mine?.detailsErasedAtMs !== undefined || handover.detailsErasedAtMs !== undefined
+        ? { detailsErasedAtMs: mine?.detailsErasedAtMs ?? handover.detailsErasedAtMs }
+        : {}),
+    });
+  }
+  for (const record of own) {
+    if (rows.has(record.eventId)) continue;
+    rows.set(record.eventId, {
+      ...record,
+      voidedByEventId: record.voidedByEventId ?? voids.get(record.eventId) ?? null,
+    });
+  }
+  return [...rows.values()].sort(
+    (a, b) => a.occurredAtMs - b.occurredAtMs || (a.eventId < b.eventId ? -1 : 1),
+  );
 }
 
 /** What the overdue list reads of a card. */
@@ -127,6 +187,12 @@ export interface StaffDayTotals {
   voided: number;
 }
 
+export interface DeviceDayTotals {
+  deviceId: string;
+  handovers: number;
+  voided: number;
+}
+
 export interface DaySummary {
   /** Every handover recorded, voided ones included. */
   recorded: number;
@@ -143,6 +209,8 @@ export interface DaySummary {
   byHour: number[];
   /** Busiest first. */
   byStaff: StaffDayTotals[];
+  /** Each tablet that recorded any of the day's handovers, busiest first. */
+  byDevice: DeviceDayTotals[];
 }
 
 export function summarizeDay(records: readonly RecordedHandover[], timeZone: string): DaySummary {
@@ -156,8 +224,10 @@ export function summarizeDay(records: readonly RecordedHandover[], timeZone: str
     needsAttention: 0,
     byHour: Array.from({ length: 24 }, () => 0),
     byStaff: [],
+    byDevice: [],
   };
   const staff = new Map<string, StaffDayTotals>();
+  const devices = new Map<string, DeviceDayTotals>();
   for (const record of records) {
     const event = record.event as HandoverEvent;
     const voided = record.voidedByEventId !== null;
@@ -167,15 +237,22 @@ export function summarizeDay(records: readonly RecordedHandover[], timeZone: str
       totals = { staffId, staffName: record.staffName, handovers: 0, voided: 0 };
       staff.set(staffId, totals);
     }
+    let device = devices.get(event.deviceId);
+    if (!device) {
+      device = { deviceId: event.deviceId, handovers: 0, voided: 0 };
+      devices.set(event.deviceId, device);
+    }
     if (reportSyncStatus(record.syncState) === 'pending') summary.pendingSync++;
     if (needsAttention(record)) summary.needsAttention++;
     if (voided) {
       summary.voided++;
       totals.voided++;
+      device.voided++;
       continue;
     }
     summary.handedOver++;
     totals.handovers++;
+    device.handovers++;
     if (event.recipient.kind === 'proxy') summary.toProxy++;
     else summary.toHolder++;
     const hour = Number(jalaliDateTime(new Date(record.occurredAtMs), timeZone).slice(11, 13));
@@ -183,6 +260,9 @@ export function summarizeDay(records: readonly RecordedHandover[], timeZone: str
   }
   summary.byStaff = [...staff.values()].sort(
     (a, b) => b.handovers - a.handovers || a.staffId.localeCompare(b.staffId),
+  );
+  summary.byDevice = [...devices.values()].sort(
+    (a, b) => b.handovers - a.handovers || a.deviceId.localeCompare(b.deviceId),
   );
   return summary;
 }

@@ -424,3 +424,45 @@ export interface DeviceRecord {
   enrolledAt: string;
   withdrawnAt: string | null;
 }
+
+// The center's day (protocol 2.2, decision 023): the events the registry accepted for a center
+// on one of its calendar days, from every tablet, so each tablet's report covers the whole
+// center; with the center's devices and when the registry last heard from each.
+
+/** `YYYY-MM-DD`, ASCII digits: a Jalali date in the centers' zone, Asia/Tehran (DAY_FEED_TIME_ZONE). */
+export const DAY_KEY_PATTERN = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+/** The zone in which an event's `occurredAt` falls on a day of the feed. */
+export const DAY_FEED_TIME_ZONE = 'Asia/Tehran';
+export const DEFAULT_DAY_EVENTS_LIMIT = 500;
+export const MAX_DAY_EVENTS_LIMIT = 1000;
+
+/** One of the center's devices as the day's feed names it. */
+export interface DayFeedDevice {
+  deviceId: string;
+  status: DeviceStatus;
+  enrolledAt: string;
+  withdrawnAt: string | null;
+  /**
+   * The last request the registry authenticated as this device (any device endpoint, whatever
+   * its answer), ISO 8601 in UTC; null when it has not heard from it (the mock: since it started).
+   */
+  lastHeardAt: string | null;
+}
+
+/** GET dayEventsPath(centerId)?day=&cursor=&limit=: accepted events of that day, in acceptance order. */
+export interface DayEventsResponse {
+  centerId: string;
+  /** The day asked for, as asked. */
+  day: string;
+  /** Each event exactly as the registry accepted it (signature included). */
+  items: ProtocolEvent[];
+  /** Opaque; issued for this center and this day only. */
+  cursor: string;
+  hasMore: boolean;
+  /** The center's active devices, and any other device with an event on that day. */
+  devices: DayFeedDevice[];
+}
+
+export function dayEventsPath(centerId: string): string {
+  return `${PROTOCOL_BASE_PATH}/centers/${encodeURIComponent(centerId)}/day-events`;
+}

@@ -1,7 +1,7 @@
 // The engine with a fake clock and a scripted fetch: every request it makes is answered by the
 // test, so schedules, stops and state changes are checked exactly, without a network or timers.
-// The roster pull has its own responder (by default a roster with no changes), so a test about
-// cards answers only cards.
+// The roster pull and the center's day have their own responders (by default a roster with no
+// changes and a day with no events), so a test about cards answers only cards.
 // (tests/integration/sync-engine.test.ts runs the same engine against the real mock registry.)
 import { describe, expect, it } from 'vitest';
 import {
@@ -54,8 +54,17 @@ import {
   type StaffPullResponse,
 } from '../protocol/protocol.ts';
 import { FakeClock } from '../../tests/factories/fake-clock.ts';
+import { createHandoverEvent, createVoidEvent } from '../../tests/factories/events.ts';
+import { TEST_DAY_KEY } from '../../tests/factories/time.ts';
+import {
+  CENTER_DAY_CURSORS_ROW,
+  readCenterDayCursor,
+  readCenterDevices,
+} from '../db/center-day.ts';
+import { addJalaliDays } from '../domain/jalali.ts';
+import type { DayEventsResponse, ProtocolEvent } from '../protocol/protocol.ts';
 
-type Route = 'health' | 'events' | 'cards' | 'staff';
+type Route = 'health' | 'events' | 'cards' | 'staff' | 'day';
 type Responder = (request: {
   route: Route;
   url: URL;
@@ -88,25 +97,42 @@ const rosterAtRest: Responder = ({ url }) =>
     hasMore: false,
   } satisfies StaffPullResponse);
 
+/** The center's day of a registry with no events on it after the cursor asked from. */
+const dayAtRest: Responder = ({ url }) =>
+  json({
+    centerId: 'DEMO-01',
+    day: url.searchParams.get('day'),
+    items: [],
+    cursor: url.searchParams.get('cursor') ?? '',
+    hasMore: false,
+    devices: [],
+  });
+
 /**
- * A fetch answered by `respond` (and the roster pull by `roster`); it records every request so
- * tests can say what was sent.
+ * A fetch answered by `respond` (the roster pull by `roster`, the center's day by `day`); it
+ * records every request so tests can say what was sent.
  */
-function scriptedFetch(respond: Responder, roster: Responder = rosterAtRest) {
+function scriptedFetch(
+  respond: Responder,
+  roster: Responder = rosterAtRest,
+  day: Responder = dayAtRest,
+) {
   const requests: Array<{ route: Route; url: URL; body: unknown; headers: Headers }> = [];
   const fetchFn = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(String(input));
     const route: Route = url.pathname.endsWith('/health')
       ? 'health'
-      : url.pathname.endsWith('/events')
-        ? 'events'
-        : url.pathname.endsWith('/staff')
-          ? 'staff'
-          : 'cards';
+      : url.pathname.endsWith('/day-events')
+        ? 'day'
+        : url.pathname.endsWith('/events')
+          ? 'events'
+          : url.pathname.endsWith('/staff')
+            ? 'staff'
+            : 'cards';
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
     requests.push({ route, url, body, headers: new Headers(init?.headers) });
     const request = { route, url, body, signal: init?.signal ?? null };
-    return route === 'staff' ? roster(request) : respond(request);
+    return route === 'staff' ? roster(request) : route === 'day' ? day(request) : respond(request);
   };
   return { fetch: fetchFn as typeof fetch, requests };
 }
@@ -129,12 +155,13 @@ async function setup(
     cards = [createCard({ cardId: 'C-0000001', version: 5 })],
     random = 1,
     roster = rosterAtRest,
-  }: { cards?: Card[]; random?: number; roster?: Responder } = {},
+    day = dayAtRest,
+  }: { cards?: Card[]; random?: number; roster?: Responder; day?: Responder } = {},
 ) {
   const db = await createTestDatabase(cards);
   await updateSettings(db, { registryUrl: 'http://registry.test' });
   const clock = new FakeClock(FIXED_NOW.getTime());
-  const scripted = scriptedFetch(respond, roster);
+  const scripted = scriptedFetch(respond, roster, day);
   const connectivity = new EventTarget();
   const engine = new SyncEngine({
     db,
@@ -494,6 +521,7 @@ describe('SyncEngine outbox', () => {
       'events',
       'cards',
       'staff',
+      'day',
     ]);
     const pushed = requests
       .filter((request) => request.route === 'events')
@@ -922,7 +950,13 @@ describe('SyncEngine roster pull (protocol 2.1)', () => {
     });
     await engine.start();
     expect(engine.getState()).toMatchObject({ status: 'idle', problem: null });
-    expect(requests.map((request) => request.route)).toEqual(['health', 'cards', 'staff', 'staff']);
+    expect(requests.map((request) => request.route)).toEqual([
+      'health',
+      'cards',
+      'staff',
+      'staff',
+      'day',
+    ]);
     const asked = rosterRequests(requests);
     // createTestDatabase stored the test roster as a pull at cursor "3" would have.
     expect(asked.map((request) => request.url.searchParams.get('cursor'))).toEqual(['3', '4']);
@@ -1231,5 +1265,174 @@ describe('SyncEngine and the registry’s clock (protocol 2.2)', () => {
     await engine.start();
     expect(engine.getState()).toMatchObject({ status: 'idle', problem: null });
     expect(await readClockEstimate(db)).toBeNull();
+  });
+});
+
+describe('SyncEngine center day pull (protocol 2.2)', () => {
+  const neighbourDevice = {
+    deviceId: 'tablet-2',
+    status: 'active' as const,
+    enrolledAt: '2026-11-20T06:00:00.000Z',
+    withdrawnAt: null,
+    lastHeardAt: '2026-11-25T06:58:00.000Z',
+  };
+  const dayPage = (
+    day: string,
+    items: ProtocolEvent[],
+    cursor: string,
+    hasMore = false,
+  ): DayEventsResponse => ({
+    centerId: 'DEMO-01',
+    day,
+    items,
+    cursor,
+    hasMore,
+    devices: [neighbourDevice],
+  });
+  const dayRequests = (requests: Array<{ route: string; url: URL }>) =>
+    requests.filter((request) => request.route === 'day');
+  const first = createHandoverEvent({ deviceId: 'tablet-2', staffId: TEST_OTHER_CLERK.staffId });
+  const second = createHandoverEvent({ cardId: 'C-0000002', deviceId: 'tablet-2' });
+  const voiding = createVoidEvent(first.eventId, { deviceId: 'tablet-2' });
+
+  it("pulls today's day after the roster, page by page, storing each event once with the day's cursor and the devices", async () => {
+    const pages: Record<string, DayEventsResponse> = {
+      '': dayPage(TEST_DAY_KEY, [first], 'p1', true),
+      p1: dayPage(TEST_DAY_KEY, [second, voiding], 'p2'),
+      p2: dayPage(TEST_DAY_KEY, [], 'p2'),
+    };
+    const { db, engine, requests, clock } = await setup(healthyRegistry, {
+      day: ({ url }) => json(pages[url.searchParams.get('cursor') ?? '']),
+    });
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'idle', problem: null });
+    const asked = dayRequests(requests).map((request) => ({
+      day: request.url.searchParams.get('day'),
+      cursor: request.url.searchParams.get('cursor'),
+      limit: request.url.searchParams.get('limit'),
+    }));
+    expect(asked).toEqual([
+      { day: TEST_DAY_KEY, cursor: null, limit: '1000' },
+      { day: TEST_DAY_KEY, cursor: 'p1', limit: '1000' },
+    ]);
+    expect(await readCenterDayCursor(db, TEST_DAY_KEY)).toBe('p2');
+    const stored = await db.centerEvents.orderBy('eventId').toArray();
+    expect(stored.map((record) => record.eventId).sort()).toEqual(
+      [first.eventId, second.eventId, voiding.eventId].sort(),
+    );
+    expect(await db.centerEvents.get(voiding.eventId)).toMatchObject({
+      dayKey: TEST_DAY_KEY,
+      type: 'handover_void',
+      handoverEventId: first.eventId,
+      deviceId: 'tablet-2',
+      event: voiding,
+      receivedAtMs: FIXED_NOW.getTime(),
+    });
+    expect(await readCenterDevices(db)).toEqual({
+      devices: [neighbourDevice],
+      receivedAtMs: FIXED_NOW.getTime(),
+    });
+
+    // The next sync asks from where the day was left.
+    clock.advance(SYNC_INTERVAL_MS);
+    await engine.syncNow();
+    expect(dayRequests(requests).at(-1)!.url.searchParams.get('cursor')).toBe('p2');
+  });
+
+  it('keeps a cursor per day: a new day is asked from its start, and the last one keeps its own', async () => {
+    const { db, engine, requests, clock } = await setup(healthyRegistry, {
+      day: ({ url }) =>
+        json(dayPage(url.searchParams.get('day')!, [], `end-of-${url.searchParams.get('day')}`)),
+    });
+    await engine.start();
+    // The center's next day (in Asia/Tehran) begins 13.5 hours after FIXED_NOW (10:31).
+    clock.advance(14 * 60 * 60_000);
+    await engine.syncNow();
+    const tomorrow = addJalaliDays(TEST_DAY_KEY, 1);
+    expect(
+      dayRequests(requests).map((request) => [
+        request.url.searchParams.get('day'),
+        request.url.searchParams.get('cursor'),
+      ]),
+    ).toEqual([
+      [TEST_DAY_KEY, null],
+      [tomorrow, null],
+    ]);
+    expect((await db.settings.get(CENTER_DAY_CURSORS_ROW))?.value).toEqual({
+      [TEST_DAY_KEY]: `end-of-${TEST_DAY_KEY}`,
+      [tomorrow]: `end-of-${tomorrow}`,
+    });
+  });
+
+  it('backs off on a server error from the day like the other pulls, and honours Retry-After', async () => {
+    const failing = await setup(healthyRegistry, { day: () => errorBody(503, 'unavailable') });
+    await failing.engine.start();
+    expect(failing.engine.getState()).toMatchObject({ status: 'error', problem: 'server-error' });
+    expect(failing.clock.nextDelay()).toBe(BACKOFF_BASE_MS);
+    const limited = await setup(healthyRegistry, {
+      day: () => errorBody(429, 'rate_limited', { 'Retry-After': '45' }),
+    });
+    await limited.engine.start();
+    expect(limited.engine.getState()).toMatchObject({ status: 'error', problem: 'rate-limited' });
+    expect(limited.clock.nextDelay()).toBe(45_000);
+  });
+
+  it('asks the day once from its start when the registry no longer knows the stored cursor', async () => {
+    const { db, engine, requests } = await setup(healthyRegistry, {
+      day: ({ url }) =>
+        url.searchParams.get('cursor') === 'stale'
+          ? errorBody(400, 'malformed')
+          : json(dayPage(TEST_DAY_KEY, [first], 'fresh')),
+    });
+    await db.settings.put({ key: CENTER_DAY_CURSORS_ROW, value: { [TEST_DAY_KEY]: 'stale' } });
+    await engine.start();
+    expect(engine.getState().status).toBe('idle');
+    expect(dayRequests(requests).map((request) => request.url.searchParams.get('cursor'))).toEqual([
+      'stale',
+      null,
+    ]);
+    expect(await readCenterDayCursor(db, TEST_DAY_KEY)).toBe('fresh');
+  });
+
+  it.each([
+    ['another day', () => dayPage(addJalaliDays(TEST_DAY_KEY, -1), [first], 'x')],
+    ['another center', () => ({ ...dayPage(TEST_DAY_KEY, [first], 'x'), centerId: 'THR-012' })],
+    ['an event without its device', () => dayPage(TEST_DAY_KEY, [{ ...first, deviceId: '' }], 'x')],
+    ['"more" with nothing', () => dayPage(TEST_DAY_KEY, [], 'x', true)],
+  ])('stores nothing of a page for %s, and backs off', async (_, page) => {
+    const { db, engine, clock } = await setup(healthyRegistry, { day: () => json(page()) });
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'bad-response' });
+    expect(clock.nextDelay()).toBe(BACKOFF_BASE_MS);
+    expect(await db.centerEvents.count()).toBe(0);
+    expect(await readCenterDayCursor(db, TEST_DAY_KEY)).toBeNull();
+  });
+
+  it('a registry without the feed (404, protocol 2.1) leaves the sync successful', async () => {
+    const { engine, clock } = await setup(healthyRegistry, {
+      day: () => errorBody(404, 'not_found'),
+    });
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'idle', problem: null });
+    expect(clock.nextDelay()).toBe(SYNC_INTERVAL_MS);
+  });
+
+  it('fetches another day for the report on demand, and a failure leaves the schedule alone', async () => {
+    const yesterday = addJalaliDays(TEST_DAY_KEY, -1);
+    let down = false;
+    const { db, engine, clock } = await setup(healthyRegistry, {
+      day: ({ url }) =>
+        down
+          ? errorBody(503, 'unavailable')
+          : json(dayPage(url.searchParams.get('day')!, [], 'y1')),
+    });
+    await engine.start();
+    const scheduled = clock.nextDelay();
+    expect(await engine.fetchCenterDay(yesterday)).toBe(true);
+    expect(await readCenterDayCursor(db, yesterday)).toBe('y1');
+    down = true;
+    expect(await engine.fetchCenterDay(yesterday)).toBe(false);
+    expect(engine.getState()).toMatchObject({ status: 'idle', problem: null });
+    expect(clock.nextDelay()).toBe(scheduled);
   });
 });

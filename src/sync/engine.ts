@@ -1,10 +1,10 @@
 // The sync engine: checks the registry is reachable (/health, not navigator.onLine), pushes
-// the outbox oldest first in batches, then pulls cards, then the center's roster, each from its
-// own stored cursor. It never drops an event on a guess: an event leaves the outbox only on a
-// registry answer; and it writes no page it could not read whole. From the registry's clock on
-// its answers it keeps an estimate of how far off the tablet's clock is, and only that (decision
-// 024). Clock, fetch, lock, connectivity events and database are injected so tests drive it
-// directly.
+// the outbox oldest first in batches, then pulls cards, then the center's roster, then today's
+// center day (every tablet's accepted events), each from its own stored cursor. It never drops an
+// event on a guess: an event leaves the outbox only on a registry answer; and it writes no page it
+// could not read whole. From the registry's clock on its answers it keeps an estimate of how far
+// off the tablet's clock is, and only that (decision 024). Clock, fetch, lock, connectivity
+// events and database are injected so tests drive it directly.
 import type { TahvilDatabase } from '../db/database.ts';
 import {
   CenterChangedError,
@@ -17,6 +17,9 @@ import {
 import { applyPushResults, claimPendingBatch, releaseUnanswered } from '../db/outbox.ts';
 import { upsertCards } from '../db/cards.ts';
 import { readRosterCursor, storeRosterPage } from '../db/staff.ts';
+import { readCenterDayCursor, storeCenterDayPage } from '../db/center-day.ts';
+import { parseDayEventsPage } from '../domain/center-day.ts';
+import { jalaliDayKey } from '../domain/jalali.ts';
 import { markDeviceWithdrawn, writeCenterProfile } from '../db/enrolment.ts';
 import { erasePersonalDetails } from '../db/retention.ts';
 import { isCenterProfile } from '../domain/center-rules.ts';
@@ -25,6 +28,7 @@ import { parseStaffPullPage } from '../domain/staff-member.ts';
 import { isEnrolled } from '../db/settings.ts';
 import {
   cardsPath,
+  dayEventsPath,
   eventsPath,
   staffPath,
   DEFAULT_STAFF_PULL_LIMIT,
@@ -108,6 +112,8 @@ export const BACKOFF_CAP_MS = 5 * 60_000;
 export const PULL_PAGE_LIMIT = 2_000;
 /** A center's roster is tens of people: the registry's default page holds it in one. */
 export const ROSTER_PAGE_LIMIT = DEFAULT_STAFF_PULL_LIMIT;
+/** A busy center's day is a few thousand events: a few pages. */
+export const DAY_FEED_PAGE_LIMIT = 1_000;
 /** A Retry-After beyond this is read as this: the timer must still fire, and staff still see it retrying. */
 export const MAX_RETRY_AFTER_MS = 60 * 60_000;
 
@@ -237,6 +243,11 @@ export class SyncEngine {
       await this.pull(settings);
       // After the cards (decision 022): a deactivation reaches the tablet within the same run.
       await this.pullRoster(settings);
+      // Then today's center day (decision 023), for the report: every tablet's accepted events.
+      await this.pullCenterDay(
+        settings,
+        jalaliDayKey(new Date(this.deps.clock.now()), settings.timeZone),
+      );
       // Personal details whose time on the tablet is up go now, by the rules just pulled.
       const { rules } = await readSettings(this.deps.db);
       await erasePersonalDetails(
@@ -421,19 +432,88 @@ export class SyncEngine {
    * signed out by that write.
    */
   private async pullRoster(settings: Settings): Promise<void> {
-    let cursor = await readRosterCursor(this.deps.db);
+    await this.pullPages(settings, {
+      cursor: await readRosterCursor(this.deps.db),
+      path: (query) => `${staffPath(settings.centerId)}?${query}`,
+      limit: ROSTER_PAGE_LIMIT,
+      parse: parseStaffPullPage,
+      // A member the page shows inactive is signed out by this write; the screens follow the
+      // shift in the settings.
+      store: (page, restarted) =>
+        storeRosterPage(this.deps.db, page.items, page.cursor, {
+          anyVersion: restarted,
+          ...guardOf(settings),
+        }),
+    });
+  }
+
+  /**
+   * The center's day `dayKey` (protocol 2.2) after its own cursor for that day, each page read
+   * whole and stored with its cursor and the center's devices. A 404 is a registry without the
+   * feed (2.1): the report then covers this tablet's events, and the sync goes on.
+   */
+  private async pullCenterDay(settings: Settings, dayKey: string): Promise<void> {
+    try {
+      await this.pullPages(settings, {
+        cursor: await readCenterDayCursor(this.deps.db, dayKey),
+        path: (query) =>
+          `${dayEventsPath(settings.centerId)}?day=${encodeURIComponent(dayKey)}&${query}`,
+        limit: DAY_FEED_PAGE_LIMIT,
+        parse: (answer) => parseDayEventsPage(answer, settings.centerId, dayKey),
+        store: (page) =>
+          storeCenterDayPage(this.deps.db, dayKey, page, {
+            receivedAtMs: this.deps.clock.now(),
+            ...guardOf(settings),
+          }),
+      });
+    } catch (error) {
+      if (error instanceof SyncFailure && error.status === 404) return;
+      throw error;
+    }
+  }
+
+  /**
+   * The center's day `dayKey` asked now, outside the schedule (the report, for a day that is not
+   * today). Answers whether it came; a failure leaves the schedule and its backoff alone.
+   */
+  async fetchCenterDay(dayKey: string): Promise<boolean> {
+    try {
+      const settings = await readSettings(this.deps.db);
+      if (!isEnrolled(settings) || settings.withdrawnAt !== null) return false;
+      await this.pullCenterDay(settings, dayKey);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The paging loop of the roster and the center's day: from `cursor`, page by page until
+   * `hasMore` is false, each page parsed whole (null: a bad response) and then stored. A 400 on a
+   * stored cursor (the registry no longer knows it: its data replaced) asks once from the start,
+   * and `store` is told so.
+   */
+  private async pullPages<
+    Page extends { items: readonly unknown[]; cursor: string; hasMore: boolean },
+  >(
+    settings: Settings,
+    pull: {
+      cursor: string | null;
+      path: (query: URLSearchParams) => string;
+      limit: number;
+      parse: (answer: unknown) => Page | null;
+      store: (page: Page, restarted: boolean) => Promise<unknown>;
+    },
+  ): Promise<void> {
+    let { cursor } = pull;
     let restarted = false;
     for (;;) {
-      const query = new URLSearchParams({ limit: String(ROSTER_PAGE_LIMIT) });
+      const query = new URLSearchParams({ limit: String(pull.limit) });
       if (cursor) query.set('cursor', cursor);
       let answer: unknown;
       try {
-        answer = await this.request<unknown>(settings, `${staffPath(settings.centerId)}?${query}`, {
-          method: 'GET',
-        });
+        answer = await this.request<unknown>(settings, pull.path(query), { method: 'GET' });
       } catch (error) {
-        // As for cards: a registry that no longer knows the stored cursor (its data replaced)
-        // is asked once from the start, and its copies win whatever their versions.
         if (error instanceof SyncFailure && error.status === 400 && cursor && !restarted) {
           restarted = true;
           cursor = null;
@@ -441,16 +521,11 @@ export class SyncEngine {
         }
         throw error;
       }
-      const page = parseStaffPullPage(answer);
+      const page = pull.parse(answer);
       if (!page) throw new SyncFailure('bad-response');
       // "More" with nothing in this page would ask for the same page forever.
       if (page.hasMore && page.items.length === 0) throw new SyncFailure('bad-response');
-      // A member the page shows inactive is signed out by this write; the screens follow the
-      // shift in the settings.
-      await storeRosterPage(this.deps.db, page.items, page.cursor, {
-        anyVersion: restarted,
-        ...guardOf(settings),
-      });
+      await pull.store(page, restarted);
       cursor = page.cursor;
       if (!page.hasMore) return;
     }

@@ -12,6 +12,7 @@ import type { TahvilDatabase } from '../../src/db/database.ts';
 import { SyncEngine } from '../../src/sync/engine.ts';
 import {
   DEFAULT_CENTER_RULES,
+  type DayEventsResponse,
   type HealthResponse,
   type PullResponse,
   type StaffPullResponse,
@@ -37,6 +38,17 @@ async function engineWithRegistryClock(db: TahvilDatabase, tabletAheadMs: () => 
     if (path.endsWith('/health')) return answer({ ok: true, serverTime } satisfies HealthResponse);
     if (path.endsWith('/staff'))
       return answer({ items: [], cursor: '', hasMore: false } satisfies StaffPullResponse);
+    if (path.endsWith('/day-events')) {
+      const day = new URL(String(input)).searchParams.get('day') ?? '';
+      return answer({
+        centerId,
+        day,
+        items: [],
+        cursor: 'd0',
+        hasMore: false,
+        devices: [],
+      } satisfies DayEventsResponse);
+    }
     return answer({
       center: { centerId, name: centerName, rules: DEFAULT_CENTER_RULES },
       items: [],

@@ -208,7 +208,12 @@ describe('an enrolled tablet', () => {
     expect(screen.getByText(en.settingsRuleProxyForbidden)).toBeInTheDocument();
     expect(screen.getByText(en.settingsRuleIdleLock.replace('{minutes}', '7'))).toBeInTheDocument();
     expect(screen.getByText(en.settingsRuleRetention.replace('{days}', '14'))).toBeInTheDocument();
-    expect(screen.queryByRole('checkbox')).toBeNull();
+    // The one box in settings is the tablet's own saved tone; nothing of the registry's is editable.
+    expect(
+      screen
+        .getAllByRole('checkbox')
+        .map((box) => box.getAttribute('aria-label') ?? box.closest('label')?.textContent),
+    ).toEqual([en.settingsSavedSound]);
     expect(screen.queryByLabelText(/token/i)).toBeNull();
   });
 
@@ -312,7 +317,9 @@ describe('handovers of an earlier enrolment with the same center', () => {
       route: `/cards/${mine.cardId}`,
       settings: { language: 'en', formerDeviceIds: ['this-tablet-before'] },
     });
-    await screen.findByText(en.cardCannotHandedOver);
+    // This tablet's own handover, stated as a fact ("handed over on this device …").
+    await screen.findByText(/^Handed over on this device on /);
+    expect(screen.queryByText(en.cardCannotHandedOver)).toBeNull();
     expect(screen.queryByText(en.cardHandedOverElsewhere)).toBeNull();
     unmount();
     await renderApp({
@@ -321,5 +328,6 @@ describe('handovers of an earlier enrolment with the same center', () => {
       settings: { language: 'en', formerDeviceIds: ['this-tablet-before'] },
     });
     expect(await screen.findByText(en.cardHandedOverElsewhere)).toBeInTheDocument();
+    expect(screen.getByText(en.cardCannotHandedOver)).toBeInTheDocument();
   });
 });

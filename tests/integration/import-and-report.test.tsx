@@ -40,6 +40,10 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 async function savedText(name: string): Promise<string> {
+  // The file is made after a read of the center's day: wait for it rather than race it.
+  await waitFor(() => expect(saved.map((entry) => entry.name)).toContain(name)).catch(
+    () => undefined,
+  );
   const file = saved.find((entry) => entry.name === name);
   if (!file)
     throw new Error(

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { handoverRecordsOnDay, overdueCards } from '../../db/report.ts';
+import { centerDayRecords, overdueCards } from '../../db/report.ts';
 import {
   daysWaiting,
   handoverReportFileName,
@@ -11,6 +11,7 @@ import {
   type DaySummary,
 } from '../../domain/daily-report.ts';
 import {
+  formatClockTime,
   formatJalaliDate,
   jalaliDayKey,
   jalaliMonthNames,
@@ -22,10 +23,17 @@ import { FigureTiles } from '../../ui/FigureTiles.tsx';
 import { describeCommandError } from '../../ui/command-error.ts';
 import { CSV_MIME_TYPE, saveFile, XLSX_MIME_TYPE } from '../../ui/save-file.ts';
 import { JalaliDatePicker, type JalaliDatePickerLabels } from '../../ui/JalaliDatePicker.tsx';
-import { useServices, useSettings } from '../../services/services.tsx';
+import { useServices, useSettings, useSyncState } from '../../services/services.tsx';
 import { StaffFilter, staffOnDay } from '../../ui/StaffFilter.tsx';
-import { handoverReportCsv, overdueReportCsv } from './report-files.ts';
-import { useBacklog, useDayReport, type Backlog } from './use-report.ts';
+import { handoverReportCsv, overdueReportCsv, xlsxLayout } from './report-files.ts';
+import {
+  useBacklog,
+  useCenterTablets,
+  useDayReport,
+  useFetchedDay,
+  type Backlog,
+  type DayFetch,
+} from './use-report.ts';
 
 // The chart library is loaded with the report, not with the counter's first screen.
 const HourlyChart = lazy(() => import('./HourlyChart.tsx'));
@@ -39,6 +47,7 @@ export function ReportScreen() {
   const [chosenDay, setDay] = useState<string | null>(null);
   const dayKey = chosenDay ?? today;
   const report = useDayReport(dayKey, timeZone);
+  const dayFetch = useFetchedDay(dayKey, today);
   const [staffId, setStaffId] = useState('');
   const staff = useMemo(() => staffOnDay(report?.records ?? []), [report]);
   const chosenStaff = staff.some((member) => member.staffId === staffId) ? staffId : '';
@@ -78,7 +87,7 @@ export function ReportScreen() {
     setExportError(null);
     try {
       // Read again at the moment of the download: the file holds what is stored now.
-      const rows = (await handoverRecordsOnDay(db, dayKey)).map((record) =>
+      const rows = (await centerDayRecords(db, dayKey)).map((record) =>
         handoverReportRow(record, timeZone),
       );
       const fileName = handoverReportFileName(centerId, dayKey, format);
@@ -86,7 +95,8 @@ export function ReportScreen() {
         saveFile(new Blob([handoverReportCsv(rows)], { type: CSV_MIME_TYPE }), fileName);
       else {
         const { handoverReportXlsx } = await import('./report-xlsx.ts');
-        saveFile(new Blob([await handoverReportXlsx(rows)], { type: XLSX_MIME_TYPE }), fileName);
+        const workbook = await handoverReportXlsx(rows, xlsxLayout(i18n));
+        saveFile(new Blob([workbook], { type: XLSX_MIME_TYPE }), fileName);
       }
     } catch (error) {
       setExportError(t('reportExportFailed', { reason: describeCommandError(error, i18n) }));
@@ -119,6 +129,8 @@ export function ReportScreen() {
       </div>
       <p className="muted">{t('reportExportHint')}</p>
       <ErrorNotice message={exportError} />
+      <p className="muted">{t('reportCenterWide')}</p>
+      <AsOf dayFetch={dayFetch} timeZone={timeZone} />
 
       {report === undefined ? null : report.records.length === 0 ? (
         <p className="notice">{t('reportEmpty')}</p>
@@ -133,6 +145,7 @@ export function ReportScreen() {
           {summary ? <DayFigures summary={summary} /> : null}
         </>
       )}
+      <CenterTablets summary={report?.summary} timeZone={timeZone} />
 
       <BacklogSection
         key={today}
@@ -205,6 +218,107 @@ function DayFigures({ summary }: { summary: DaySummary }) {
         </table>
       </section>
     </>
+  );
+}
+
+/** Offline: the figures are the last sync's; another day asked of the registry: how that went. */
+function AsOf({ dayFetch, timeZone }: { dayFetch: DayFetch; timeZone: string }) {
+  const { t, language } = useI18n();
+  const { status } = useSyncState();
+  const tablets = useCenterTablets();
+  if (status === 'offline' && tablets) {
+    const at = tablets.lastSyncAtMs;
+    return (
+      <p className="notice" role="status">
+        {at === null
+          ? t('reportAsOfNeverSynced')
+          : t('reportAsOfLastSync', { time: dateTime(new Date(at), language, timeZone, t) })}
+      </p>
+    );
+  }
+  if (dayFetch === 'fetching')
+    return (
+      <p className="muted" role="status">
+        {t('reportFetchingDay')}
+      </p>
+    );
+  if (dayFetch === 'failed') return <p className="notice">{t('reportFetchDayFailed')}</p>;
+  return null;
+}
+
+function dateTime(
+  at: Date,
+  language: ReturnType<typeof useI18n>['language'],
+  timeZone: string,
+  t: ReturnType<typeof useI18n>['t'],
+): string {
+  return t('reportDateTime', {
+    date: formatJalaliDate(at, language, timeZone),
+    time: formatClockTime(at, language, timeZone),
+  });
+}
+
+/**
+ * The center's tablets: what each recorded that day and when the registry last heard from it;
+ * this tablet's own line says when it last synced.
+ */
+function CenterTablets({ summary, timeZone }: { summary?: DaySummary; timeZone: string }) {
+  const { t, count, language } = useI18n();
+  const { deviceId } = useSettings();
+  const tablets = useCenterTablets();
+  if (!tablets) return null;
+  const listed = tablets.listed?.devices ?? [];
+  const byDevice = new Map((summary?.byDevice ?? []).map((totals) => [totals.deviceId, totals]));
+  const ids = [deviceId, ...listed.map((device) => device.deviceId), ...byDevice.keys()].filter(
+    (id, index, all) => id !== '' && all.indexOf(id) === index,
+  );
+  const heard = (at: number | null, never: string) =>
+    at === null ? never : dateTime(new Date(at), language, timeZone, t);
+  return (
+    <section className="report-section" aria-labelledby="report-devices-title">
+      <h2 id="report-devices-title">{t('reportDevices')}</h2>
+      <table className="report-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('reportDevice')}</th>
+            <th scope="col">{t('reportHandedOver')}</th>
+            <th scope="col">{t('reportVoided')}</th>
+            <th scope="col">{t('reportDeviceLastHeard')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ids.map((id) => {
+            const device = listed.find((candidate) => candidate.deviceId === id);
+            const totals = byDevice.get(id);
+            // A device id is a name, not a number: its digits stay as the CSV has them.
+            const short = id.slice(0, 8);
+            const label =
+              id === deviceId
+                ? t('reportDeviceThis', { id: short })
+                : device?.status === 'withdrawn'
+                  ? t('reportDeviceWithdrawn', { id: short })
+                  : short;
+            return (
+              <tr key={id} data-device-id={id}>
+                <td title={id}>
+                  <bdi className="code">{label}</bdi>
+                </td>
+                <td>{count(totals?.handovers ?? 0)}</td>
+                <td>{count(totals?.voided ?? 0)}</td>
+                <td>
+                  {id === deviceId
+                    ? heard(tablets.lastSyncAtMs, t('reportDeviceNotSynced'))
+                    : heard(
+                        device?.lastHeardAt ? Date.parse(device.lastHeardAt) : null,
+                        t('reportDeviceNeverHeard'),
+                      )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
   );
 }
 

@@ -12,8 +12,13 @@ import { ALL_CHECKS, createCard, holderHandover } from '../../../tests/factories
 import { testCommandContext, testCommandContextAt } from '../../../tests/factories/context.ts';
 import { createTestDatabase } from '../../../tests/factories/database.ts';
 import { TEST_DAY_KEY, TEST_TIME_ZONE, onTestDay } from '../../../tests/factories/time.ts';
-import { handoverReportCsv } from './report-files.ts';
-import { handoverReportXlsx } from './report-xlsx.ts';
+import { XLSX_HEADER_MESSAGES, handoverReportCsv, xlsxLayout } from './report-files.ts';
+import { XLSX_MAX_COLUMN_WIDTH, handoverReportXlsx } from './report-xlsx.ts';
+import { createI18n } from '../../ui/i18n.tsx';
+import { en, fa } from '../../ui/messages.ts';
+
+const ENGLISH = xlsxLayout(createI18n('en'));
+const PERSIAN = xlsxLayout(createI18n('fa'));
 
 /** A day at the counter: a holder, a proxy with awkward text, a voided handover, one synced. */
 async function recordDay(db: TahvilDatabase) {
@@ -207,14 +212,14 @@ describe('the daily report workbook', () => {
     const rows = (await handoverRecordsOnDay(db, TEST_DAY_KEY)).map((record) =>
       handoverReportRow(record, TEST_TIME_ZONE),
     );
-    const blob = await handoverReportXlsx(rows);
+    const blob = await handoverReportXlsx(rows, ENGLISH);
     const cells = readSheetCells(new Uint8Array(await blob.arrayBuffer()));
 
     const columnLetter = (column: (typeof HANDOVER_REPORT_COLUMNS)[number]) =>
       String.fromCharCode(65 + HANDOVER_REPORT_COLUMNS.indexOf(column));
     expect(
       HANDOVER_REPORT_COLUMNS.map((column) => cells.get(`${columnLetter(column)}1`)?.text),
-    ).toEqual([...HANDOVER_REPORT_COLUMNS]);
+    ).toEqual(HANDOVER_REPORT_COLUMNS.map((column) => en[XLSX_HEADER_MESSAGES[column]]));
     rows.forEach((row, i) => {
       for (const column of HANDOVER_REPORT_COLUMNS) {
         const cell = cells.get(`${columnLetter(column)}${i + 2}`);
@@ -237,11 +242,70 @@ describe('the daily report workbook', () => {
     const [row] = (await handoverRecordsOnDay(db, TEST_DAY_KEY)).map((record) =>
       handoverReportRow(record, TEST_TIME_ZONE),
     );
-    const blob = await handoverReportXlsx([{ ...row!, holder_name: 'زهرا\u0001 محمدی\u001f' }]);
+    const blob = await handoverReportXlsx(
+      [{ ...row!, holder_name: 'زهرا\u0001 محمدی\u001f' }],
+      ENGLISH,
+    );
     const cells = readSheetCells(new Uint8Array(await blob.arrayBuffer()));
     expect(
       cells.get(`${String.fromCharCode(65 + HANDOVER_REPORT_COLUMNS.indexOf('holder_name'))}2`)
         ?.text,
     ).toBe('زهرا محمدی');
+  });
+
+  it('has Persian headers and runs right to left when the interface is Persian, left to right in English', async () => {
+    const db = await createTestDatabase();
+    await recordDay(db);
+    const rows = (await handoverRecordsOnDay(db, TEST_DAY_KEY)).map((record) =>
+      handoverReportRow(record, TEST_TIME_ZONE),
+    );
+    const sheetOf = async (layout: typeof PERSIAN) => {
+      const bytes = new Uint8Array(await (await handoverReportXlsx(rows, layout)).arrayBuffer());
+      return {
+        cells: readSheetCells(bytes),
+        xml: strFromU8(unzipSync(bytes)['xl/worksheets/sheet1.xml']!),
+      };
+    };
+    const persian = await sheetOf(PERSIAN);
+    const headerRow = HANDOVER_REPORT_COLUMNS.map(
+      (_, index) => persian.cells.get(`${String.fromCharCode(65 + index)}1`)?.text,
+    );
+    expect(headerRow).toEqual(
+      HANDOVER_REPORT_COLUMNS.map((column) => fa[XLSX_HEADER_MESSAGES[column]]),
+    );
+    expect(headerRow).toContain('کد ملی دارنده');
+    expect(persian.xml).toMatch(/<sheetView[^>]*\brightToLeft="(1|true)"/);
+    // The header stays frozen in both directions.
+    expect(persian.xml).toMatch(/<pane[^>]*ySplit="1"[^>]*state="frozen"/);
+    expect((await sheetOf(ENGLISH)).xml).not.toMatch(/rightToLeft/);
+  });
+
+  it('makes each column as wide as its longest cell, header included, within a bound', async () => {
+    const db = await createTestDatabase();
+    await recordDay(db);
+    const rows = (await handoverRecordsOnDay(db, TEST_DAY_KEY)).map((record) =>
+      handoverReportRow(record, TEST_TIME_ZONE),
+    );
+    const long = { ...rows[0]!, recipient_name: 'ن'.repeat(200) };
+    const bytes = new Uint8Array(
+      await (await handoverReportXlsx([...rows, long], PERSIAN)).arrayBuffer(),
+    );
+    const xml = strFromU8(unzipSync(bytes)['xl/worksheets/sheet1.xml']!);
+    const widths = new Map(
+      [...xml.matchAll(/<col\b[^>]*\bmin="(\d+)"[^>]*\bwidth="([\d.]+)"/g)].map((match) => [
+        HANDOVER_REPORT_COLUMNS[Number(match[1]) - 1]!,
+        Number(match[2]),
+      ]),
+    );
+    expect(widths.size).toBe(HANDOVER_REPORT_COLUMNS.length);
+    const longest = (column: (typeof HANDOVER_REPORT_COLUMNS)[number]) =>
+      Math.max(PERSIAN.headers[column].length, ...rows.map((row) => row[column].length));
+    // A UUID event id (36 characters) shows whole; a code column fits its digits and its header.
+    expect(widths.get('event_id')).toBeGreaterThanOrEqual(36);
+    expect(widths.get('national_code')).toBeGreaterThanOrEqual(longest('national_code'));
+    expect(widths.get('occurred_at')).toBeGreaterThanOrEqual('2026-11-25T10:31:07+03:30'.length);
+    // Short yes/no columns are not as wide as the long ones, and nothing passes the bound.
+    expect(widths.get('voided')).toBeLessThan(widths.get('event_id')!);
+    expect(widths.get('recipient_name')).toBe(XLSX_MAX_COLUMN_WIDTH);
   });
 });
