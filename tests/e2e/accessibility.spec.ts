@@ -192,6 +192,7 @@ test('the main screens have no serious or critical accessibility violations, in 
     await scan(page, `handover form, proxy with an invalid national code ${tag}`);
 
     await openCard(page, words, handedOverCard);
+    await page.getByRole('button', { name: words.voidTitle }).click();
     await expect(page.getByRole('heading', { level: 2, name: words.voidTitle })).toBeVisible();
     await scan(page, `card page with the void form ${tag}`);
 

@@ -34,12 +34,14 @@ test('hands over two cards with the endpoint down and the tablet offline; the re
     .click();
   await counter.handOverOpenCard('کارت اول است (کارت قبلی ندارد)');
 
-  // A reload starts locked: the clerk unlocks, and the card is where it was.
+  // A reload starts locked: the clerk unlocks, and the counter is where it was, at the search box
+  // with the last handover's confirmation.
   await page.reload();
   await counter.unlock(clerk.pin);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
-    `کارت ${second.firstName} ${second.lastName}`,
-  );
+  await expect(counter.searchBox()).toBeVisible();
+  await expect(
+    page.getByText(`کارت ${second.firstName} ${second.lastName} ساعت`, { exact: false }),
+  ).toBeVisible();
   for (const card of [first, second]) {
     await page.goto(`${registry.url}/cards/${card.cardId}`);
     await counter.unlock(clerk.pin);

@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { expect, test } from './fixtures.ts';
-import { handoverReportRow } from '../../src/domain/daily-report.ts';
+import { HANDOVER_REPORT_COLUMNS, handoverReportRow } from '../../src/domain/daily-report.ts';
 import type { HandoverReportRow } from '../../src/domain/daily-report.ts';
 import { createCard } from '../factories/cards.ts';
 import { createHandoverRecord } from '../factories/events.ts';
@@ -47,13 +47,21 @@ test('a day too big to zip on the main thread still downloads as xlsx', async ({
 
   // The shipped module, imported by the page as the report screen does, under the served policy.
   const bytes = await page.evaluate(
-    async ({ src, rows }) => {
+    async ({ src, rows, headers }) => {
       const { handoverReportXlsx } = (await import(src)) as {
-        handoverReportXlsx(rows: unknown[]): Promise<Blob>;
+        handoverReportXlsx(
+          rows: unknown[],
+          layout: { headers: Record<string, string>; rightToLeft: boolean },
+        ): Promise<Blob>;
       };
-      return [...new Uint8Array(await (await handoverReportXlsx(rows)).arrayBuffer())];
+      const xlsx = await handoverReportXlsx(rows, { headers, rightToLeft: true });
+      return [...new Uint8Array(await xlsx.arrayBuffer())];
     },
-    { src: `/assets/${chunk}`, rows },
+    {
+      src: `/assets/${chunk}`,
+      rows,
+      headers: Object.fromEntries(HANDOVER_REPORT_COLUMNS.map((column) => [column, column])),
+    },
   );
 
   expect(
