@@ -412,6 +412,21 @@ function scanWithUsbScanner(text: string) {
 }
 
 describe('a scan from anywhere', () => {
+  it('opens the card whose code a scan into the search box holds inside a longer payload', async () => {
+    await renderApp({ cards: [zahra(), ali()] });
+    await search('NID=1234567891;NAME=ALI{Enter}');
+    expect(await screen.findByRole('heading', { name: 'کارت علی کریمی' })).toBeInTheDocument();
+  });
+
+  it('puts the code of a payload that names no card in the box, with its results', async () => {
+    await renderApp({ cards: [zahra(), ali()] });
+    await search('https://id.example/v2?nid=9990001111{Enter}');
+    expect(await screen.findByRole('searchbox')).toHaveValue('9990001111');
+    expect(
+      await screen.findByText('کارتی با این مشخصات در موجودی این مرکز نیست.'),
+    ).toBeInTheDocument();
+  });
+
   it('opens the scanned card from the page of a card just handed over', async () => {
     await renderApp({
       cards: [zahra(), ali()],

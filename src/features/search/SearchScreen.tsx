@@ -6,6 +6,7 @@ import { CardStatusBadge } from '../../ui/status.tsx';
 import { NATIONAL_CODE_PROBLEM_MESSAGE } from '../../ui/code-problem.ts';
 import { MIN_CODE_PREFIX_DIGITS, SEARCH_RESULT_LIMIT, searchCards } from '../../db/queries.ts';
 import { useServices } from '../../services/services.tsx';
+import { codeFromScan } from '../../domain/scanned-code.ts';
 import { useCardSearch, useCounterSnapshot, type SearchAnswer } from './use-card-search.ts';
 import { cardPath, cardToOpenAtOnce, readSearchScreenState } from '../../services/counter-flow.ts';
 import { SavedConfirmation } from './SavedConfirmation.tsx';
@@ -67,7 +68,13 @@ export function SearchScreen() {
   const openSingleMatch = async (event: FormEvent) => {
     event.preventDefault();
     const cardId = cardToOpenAtOnce(await searchCards(db, query));
-    if (cardId) void navigate(cardPath(cardId));
+    if (cardId) return void navigate(cardPath(cardId));
+    // A scanned document's barcode holds more than a code: the code inside it is the search.
+    const code = codeFromScan(query);
+    if (code === null || code === query) return;
+    const inner = cardToOpenAtOnce(await searchCards(db, code));
+    if (inner) void navigate(cardPath(inner));
+    else changeQuery(code);
   };
 
   return (
