@@ -4,43 +4,15 @@
 // tablet's unsent ones merged in; the screen says when the registry last heard from each tablet,
 // and offline that the figures are as of the last sync.
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import Papa from 'papaparse';
 import { expect, test } from './fixtures.ts';
-import { CounterPage } from './counter-page.ts';
+import { LANDSCAPE, openTablet, PORTRAIT } from './tablets.ts';
 import type { Card } from '../../src/protocol/protocol.ts';
 import { HANDOVER_REPORT_COLUMNS } from '../../src/domain/daily-report.ts';
-import type { MockRegistry, StaffSignIn } from './registry.ts';
 
-interface Tablet {
-  context: BrowserContext;
-  counter: CounterPage;
-  deviceId: string;
-}
-
-const LANDSCAPE = { width: 1280, height: 800 };
-const PORTRAIT = { width: 800, height: 1280 };
 /** Set to a folder to keep the report screen's screenshots (fa and en, both orientations). */
 const SHOTS_DIR = process.env.TAHVIL_SHOTS_DIR;
-
-async function openTablet(
-  browser: Browser,
-  registry: MockRegistry,
-  member: StaffSignIn,
-): Promise<Tablet> {
-  const context = await browser.newContext({
-    locale: 'fa-IR',
-    timezoneId: 'Asia/Tehran',
-    viewport: LANDSCAPE,
-    serviceWorkers: 'allow',
-  });
-  const counter = new CounterPage(await context.newPage());
-  const before = new Set((await registry.devices()).map((device) => device.deviceId));
-  await counter.setUp(await registry.enrolmentLink(), member);
-  const enrolled = (await registry.devices()).find((device) => !before.has(device.deviceId));
-  if (!enrolled) throw new Error('the tablet did not enrol');
-  return { context, counter, deviceId: enrolled.deviceId };
-}
 
 /** The figure under `label` on the report screen. */
 function tile(page: Page, label: string) {

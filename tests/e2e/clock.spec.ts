@@ -6,13 +6,11 @@
 // Screenshots of both screens, each scanned with axe.
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
-import { CounterPage } from './counter-page.ts';
+import { LANDSCAPE, newTablet, PORTRAIT } from './tablets.ts';
 import { scan } from './axe-scan.ts';
 import type { Card } from '../../src/protocol/protocol.ts';
 
 const TEN_MINUTES_MS = 10 * 60_000;
-const LANDSCAPE = { width: 1280, height: 800 };
-const PORTRAIT = { width: 800, height: 1280 };
 const WARNING_FA =
   'ساعت این دستگاه حدود ۱۰ دقیقه جلوتر از ساعت سامانه‌ی مرکزی است. زمان هر تحویل سند متصدی و شهروند است: تاریخ و ساعت را در تنظیمات دستگاه درست کنید.';
 const WARNING_EN =
@@ -49,14 +47,7 @@ test('a tablet 10 minutes fast warns in the header until its clock is set right;
   registry,
 }) => {
   test.setTimeout(180_000);
-  const context = await browser.newContext({
-    locale: 'fa-IR',
-    timezoneId: 'Asia/Tehran',
-    viewport: LANDSCAPE,
-    serviceWorkers: 'allow',
-  });
-  const page = await context.newPage();
-  const counter = new CounterPage(page);
+  const { context, page, counter } = await newTablet(browser, LANDSCAPE);
   await page.clock.install({ time: new Date(Date.now() + TEN_MINUTES_MS) });
   await counter.setUp(await registry.enrolmentLink(), registry.demoStaff('supervisor'));
 

@@ -6,6 +6,7 @@ import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { CounterPage } from './counter-page.ts';
 import { scan as axeScan } from './axe-scan.ts';
+import { switchLanguage } from './tablets.ts';
 import type { Card } from '../../src/protocol/protocol.ts';
 
 const CHECK_LABELS = [
@@ -63,13 +64,6 @@ async function expectWholeHandoverInView(page: Page, label: string): Promise<voi
 
 async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/screens/counter-flow-${name}.png` });
-}
-
-async function switchTo(page: Page, language: 'fa' | 'en'): Promise<void> {
-  await page
-    .getByRole('button', { name: language === 'en' ? 'Switch to English' : 'تغییر زبان به فارسی' })
-    .click();
-  await expect(page.locator('html')).toHaveAttribute('lang', language);
 }
 
 test('scan, six taps, record, back at a focused search: one citizen after another at 1280x800 and 1024x768', async ({
@@ -182,7 +176,7 @@ test('scan, six taps, record, back at a focused search: one citizen after anothe
   await expect.poll(async () => (await registry.acceptedEvents()).length).toBe(3);
 
   // English, and portrait: the record button stays in sight (sticky) above a taller form.
-  await switchTo(page, 'en');
+  await switchLanguage(page, 'en');
   await expect(page.getByRole('button', { name: 'Record handover' })).toBeVisible();
   await shoot(page, 'landscape-en-form');
   await axeScan(page, 'card page with its handover form [en]');
@@ -195,6 +189,6 @@ test('scan, six taps, record, back at a focused search: one citizen after anothe
   const portraitBox = await recordEn.boundingBox();
   expect(portraitBox!.y + portraitBox!.height).toBeLessThanOrEqual(1280);
   await shoot(page, 'portrait-en-form');
-  await switchTo(page, 'fa');
+  await switchLanguage(page, 'fa');
   await shoot(page, 'portrait-fa-form');
 });

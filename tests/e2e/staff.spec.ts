@@ -5,9 +5,10 @@
 // by the supervisor in the dialog, and the registry holding each event once with its staff and
 // approver. Screenshots of sign-in, the keypad, the lock and the approval dialog, in both
 // languages and both orientations, each scanned with axe.
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
-import { CounterPage, persianDigits } from './counter-page.ts';
+import { persianDigits } from './counter-page.ts';
+import { newTablet, switchLanguage } from './tablets.ts';
 import { scan } from './axe-scan.ts';
 import type { MockRegistry, StaffSignIn } from './registry.ts';
 import type { Card, HandoverVoidEvent } from '../../src/protocol/protocol.ts';
@@ -19,28 +20,8 @@ const CHECK_LABELS = [
   'شناسنامه‌ی دارنده دیده شد',
 ];
 
-async function newTablet(
-  browser: Browser,
-  viewport = { width: 1280, height: 800 },
-): Promise<{ context: BrowserContext; page: Page; counter: CounterPage }> {
-  const context = await browser.newContext({
-    locale: 'fa-IR',
-    timezoneId: 'Asia/Tehran',
-    viewport,
-    serviceWorkers: 'allow',
-  });
-  const page = await context.newPage();
-  return { context, page, counter: new CounterPage(page) };
-}
-
 async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/screens/${name}.png` });
-}
-
-async function switchTo(page: Page, language: 'en' | 'fa'): Promise<void> {
-  const name = language === 'en' ? 'Switch to English' : 'تغییر زبان به فارسی';
-  await page.getByRole('button', { name }).click();
-  await expect(page.locator('html')).toHaveAttribute('lang', language);
 }
 
 async function eventsOf(registry: MockRegistry, cardId: string) {
@@ -109,11 +90,11 @@ test('two tablets: offline sign-in, the idle lock, unlocking, and a supervisor-a
   await expect(a.page.getByText(clerk.name)).toBeVisible();
   await shoot(a.page, 'staff-landscape-fa-lock');
   await scan(a.page, 'lock screen [fa]');
-  await switchTo(a.page, 'en');
+  await switchLanguage(a.page, 'en');
   await expect(a.page.getByRole('heading', { name: 'The screen is locked' })).toBeVisible();
   await shoot(a.page, 'staff-landscape-en-lock');
   await scan(a.page, 'lock screen [en]');
-  await switchTo(a.page, 'fa');
+  await switchLanguage(a.page, 'fa');
 
   // The same clerk unlocks: the form is there, with what was ticked.
   await a.counter.unlock(clerk.pin);
@@ -181,27 +162,27 @@ for (const viewport of [
     });
     await expect(member).toBeVisible({ timeout: 30_000 });
     for (const language of ['fa', 'en'] as const) {
-      if (language === 'en') await switchTo(tablet.page, 'en');
+      if (language === 'en') await switchLanguage(tablet.page, 'en');
       await shoot(tablet.page, `staff-${viewport.name}-${language}-sign-in`);
       await scan(tablet.page, `sign-in ${viewport.name} [${language}]`);
     }
-    await switchTo(tablet.page, 'fa');
+    await switchLanguage(tablet.page, 'fa');
     await member.click();
     // A wrong PIN says how many tries are left; the keypad is the screen to look at.
     await tablet.counter.typePin('1111');
     await expect(tablet.page.getByRole('alert')).toContainText('۴');
     for (const language of ['fa', 'en'] as const) {
-      if (language === 'en') await switchTo(tablet.page, 'en');
+      if (language === 'en') await switchLanguage(tablet.page, 'en');
       await shoot(tablet.page, `staff-${viewport.name}-${language}-keypad`);
       await scan(tablet.page, `keypad ${viewport.name} [${language}]`);
     }
-    await switchTo(tablet.page, 'fa');
+    await switchLanguage(tablet.page, 'fa');
     // Four more wrong PINs lock the clerk out on this tablet, with a countdown; the supervisor
     // clears it in the approval dialog.
     for (let attempt = 0; attempt < 4; attempt++) await tablet.counter.typePin('1111');
     await expect(tablet.page.getByText(/زمان باقی‌مانده: ۰?۰?:?[۰-۹]+:[۰-۹]{2}/)).toBeVisible();
     for (const language of ['fa', 'en'] as const) {
-      if (language === 'en') await switchTo(tablet.page, 'en');
+      if (language === 'en') await switchLanguage(tablet.page, 'en');
       const words =
         language === 'fa'
           ? { clear: 'باز کردن با تأیید سرپرست', title: 'تأیید سرپرست', cancel: 'انصراف' }

@@ -1,32 +1,13 @@
 // Two tablets of one center, each its own browser context (its own IndexedDB, device id and
 // service worker), against one mock registry: what each learns of the other's work, what the
 // registry refuses, and how a revocation made while a tablet was offline reaches its counter.
-import type { Browser, BrowserContext } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
-import { CounterPage } from './counter-page.ts';
+import { openTablet } from './tablets.ts';
 import type { Card } from '../../src/protocol/protocol.ts';
-import type { MockRegistry, StaffSignIn } from './registry.ts';
+import type { MockRegistry } from './registry.ts';
 
-interface Tablet {
-  context: BrowserContext;
-  counter: CounterPage;
-}
-
-async function openTablet(
-  browser: Browser,
-  registry: MockRegistry,
-  member: StaffSignIn,
-): Promise<Tablet> {
-  const context = await browser.newContext({
-    locale: 'fa-IR',
-    timezoneId: 'Asia/Tehran',
-    viewport: { width: 768, height: 1024 },
-    serviceWorkers: 'allow',
-  });
-  const counter = new CounterPage(await context.newPage());
-  await counter.setUp(await registry.enrolmentLink(), member);
-  return { context, counter };
-}
+/** A tablet held upright, as these counters run. */
+const TABLET_SIZE = { width: 768, height: 1024 };
 
 async function eventsOf(registry: MockRegistry, cardIds: string[]) {
   return (await registry.acceptedEvents()).filter((event) => cardIds.includes(event.cardId));
@@ -39,8 +20,8 @@ test('both tablets offline hand over different cards; after reconnecting each se
   browser,
   registry,
 }) => {
-  const a = await openTablet(browser, registry, registry.demoStaff('clerk'));
-  const b = await openTablet(browser, registry, registry.demoStaff('supervisor'));
+  const a = await openTablet(browser, registry, registry.demoStaff('clerk'), TABLET_SIZE);
+  const b = await openTablet(browser, registry, registry.demoStaff('supervisor'), TABLET_SIZE);
   const [cardOfA, cardOfB] = (await registry.readyCards(2)) as [Card, Card];
 
   await registry.stop();
@@ -88,8 +69,8 @@ test('both tablets offline hand over the same card: one is accepted, the other w
   browser,
   registry,
 }) => {
-  const a = await openTablet(browser, registry, registry.demoStaff('clerk'));
-  const b = await openTablet(browser, registry, registry.demoStaff('supervisor'));
+  const a = await openTablet(browser, registry, registry.demoStaff('clerk'), TABLET_SIZE);
+  const b = await openTablet(browser, registry, registry.demoStaff('supervisor'), TABLET_SIZE);
   const [card] = await registry.readyCards(1, 5);
 
   await a.context.setOffline(true);
@@ -139,7 +120,7 @@ test('a card revoked while the tablet was offline is refused after the next sync
   registry,
 }) => {
   // The supervisor, who settles "needs attention" without asking anyone.
-  const tablet = await openTablet(browser, registry, registry.demoStaff('supervisor'));
+  const tablet = await openTablet(browser, registry, registry.demoStaff('supervisor'), TABLET_SIZE);
   const [handedOverOffline, stillOnShelf] = (await registry.readyCards(2, 8)) as [Card, Card];
   const page = tablet.counter.page;
 

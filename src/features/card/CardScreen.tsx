@@ -13,6 +13,7 @@ import { useCommandContext, useServices, useSettings } from '../../services/serv
 import { useCard, useCardHistory } from './use-card.ts';
 import { describeCommandError } from '../../ui/command-error.ts';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
+import { FactList } from '../../ui/FactList.tsx';
 import { ApprovalDialog } from '../../ui/ApprovalDialog.tsx';
 import { useSupervisorApproval } from '../../services/use-supervisor-approval.ts';
 import { HandoverForm } from './HandoverForm.tsx';
@@ -148,16 +149,7 @@ function CardDetails({ card, compact = false }: { card: StoredCard; compact?: bo
       </bdi>,
     ],
   ];
-  return (
-    <dl className={`details panel${compact ? ' details-compact' : ''}`}>
-      {rows.map(([label, value]) => (
-        <div key={label}>
-          <dt>{label}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <FactList facts={rows} className={`details panel${compact ? ' details-compact' : ''}`} />;
 }
 
 /** Where a card that cannot be handed over here stands, and since when. */

@@ -10,6 +10,7 @@ import { useCommandContext, useServices, useSettings } from '../../services/serv
 import { useUnsavedWork } from '../../services/unsaved-work.ts';
 import { describeCommandError } from '../../ui/command-error.ts';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
+import { RadioChoices } from '../../ui/RadioChoices.tsx';
 import { signalSaved } from '../../ui/saved-signal.ts';
 import type { SavedHandover, SearchScreenState } from '../../services/counter-flow.ts';
 import {
@@ -130,20 +131,16 @@ export function HandoverForm({ card }: { card: StoredCard }) {
         <fieldset className="panel handover-recipient">
           <legend>{t('handoverRecipient')}</legend>
           <div className="segmented">
-            {(['holder', 'proxy'] as const).map((kind) => (
-              <label key={kind} className="choice choice-tile">
-                <input
-                  type="radio"
-                  name="recipient-kind"
-                  value={kind}
-                  checked={recipientKind === kind}
-                  onChange={() => setRecipientKind(kind)}
-                />
-                <span>
-                  {t(kind === 'holder' ? 'handoverRecipientHolder' : 'handoverRecipientProxy')}
-                </span>
-              </label>
-            ))}
+            <RadioChoices
+              name="recipient-kind"
+              choices={[
+                ['holder', t('handoverRecipientHolder')],
+                ['proxy', t('handoverRecipientProxy')],
+              ]}
+              value={recipientKind}
+              onChange={setRecipientKind}
+              tile
+            />
           </div>
           {isProxy ? (
             <div className="proxy-fields">
@@ -215,18 +212,13 @@ export function HandoverForm({ card }: { card: StoredCard }) {
       <fieldset className="panel handover-old-card">
         <legend>{t('handoverOldCard')}</legend>
         <div className="segmented">
-          {OLD_CARD_CHOICES.map(([value, label]) => (
-            <label key={value} className="choice choice-tile">
-              <input
-                type="radio"
-                name="old-card"
-                value={value}
-                checked={oldCard === value}
-                onChange={() => setOldCard(value)}
-              />
-              <span>{t(label)}</span>
-            </label>
-          ))}
+          <RadioChoices
+            name="old-card"
+            choices={OLD_CARD_CHOICES.map(([value, label]) => [value, t(label)] as const)}
+            value={oldCard}
+            onChange={setOldCard}
+            tile
+          />
         </div>
       </fieldset>
       <div className="record-bar" data-testid="record-bar">

@@ -5,6 +5,8 @@ import type { HandoverReceipt } from '../../db/receipt.ts';
 import type { CounterChecks, OldCardState } from '../../protocol/protocol.ts';
 import { useSettings } from '../../services/services.tsx';
 import { useI18n, type MessageKey } from '../../ui/i18n.tsx';
+import { FactList } from '../../ui/FactList.tsx';
+import { RadioChoices } from '../../ui/RadioChoices.tsx';
 import { QrCode } from './QrCode.tsx';
 import {
   RECEIPT_PAPERS,
@@ -71,18 +73,12 @@ function ReceiptView({ receipt }: { receipt: HandoverReceipt }) {
         </Link>
         <fieldset className="receipt-paper">
           <legend>{t('receiptPaper')}</legend>
-          {RECEIPT_PAPERS.map((option) => (
-            <label key={option} className="choice">
-              <input
-                type="radio"
-                name="receipt-paper"
-                value={option}
-                checked={paper === option}
-                onChange={() => choose(option)}
-              />
-              <span>{t(PAPER_LABELS[option])}</span>
-            </label>
-          ))}
+          <RadioChoices
+            name="receipt-paper"
+            choices={RECEIPT_PAPERS.map((option) => [option, t(PAPER_LABELS[option])] as const)}
+            value={paper}
+            onChange={choose}
+          />
         </fieldset>
         <button type="button" className="button button-primary" onClick={() => window.print()}>
           {t('receiptPrint')}
@@ -172,14 +168,7 @@ function ReceiptDocument({
         </p>
       ) : null}
       {detailsErased ? <p className="receipt-note">{t('receiptDetailsErased')}</p> : null}
-      <dl className="receipt-fields">
-        {rows.map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <FactList facts={rows} className="receipt-fields" />
       <div className="receipt-bottom">
         <section className="receipt-checks" aria-labelledby="receipt-checks-title">
           <h2 id="receipt-checks-title">{t('receiptChecks')}</h2>

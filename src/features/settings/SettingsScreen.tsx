@@ -3,6 +3,7 @@ import { MAX_RETENTION_DAYS, updateSettings } from '../../db/settings.ts';
 import { toAsciiDigits } from '../../domain/digits.ts';
 import { formatClockTime, formatJalaliDate } from '../../domain/jalali.ts';
 import { useI18n } from '../../ui/i18n.tsx';
+import { RadioChoices } from '../../ui/RadioChoices.tsx';
 import { useServices, useSettings } from '../../services/services.tsx';
 
 /** `children`: panels the app composes in (leaving the center, storage, installation), shown last. */
@@ -16,17 +17,15 @@ export function SettingsScreen({ children }: { children?: ReactNode }) {
       <h1 id="settings-title">{t('settingsTitle')}</h1>
       <fieldset className="panel">
         <legend>{t('settingsLanguage')}</legend>
-        {(['fa', 'en'] as const).map((language) => (
-          <label key={language} className="choice">
-            <input
-              type="radio"
-              name="language"
-              checked={settings.language === language}
-              onChange={() => void updateSettings(db, { language })}
-            />
-            <span lang={language}>{language === 'fa' ? 'فارسی' : 'English'}</span>
-          </label>
-        ))}
+        <RadioChoices
+          name="language"
+          choices={[
+            ['fa', <span lang="fa">فارسی</span>],
+            ['en', <span lang="en">English</span>],
+          ]}
+          value={settings.language}
+          onChange={(language) => void updateSettings(db, { language })}
+        />
       </fieldset>
       <fieldset className="panel">
         <legend>{t('settingsSavedSignal')}</legend>
