@@ -85,24 +85,27 @@ describe('schema version 1', () => {
   });
 });
 
+/** The stores and indexes of version 2 exactly as shipped, made with the raw IndexedDB API. */
+function createVersion2Stores(db: IDBDatabase): void {
+  const cards = db.createObjectStore('cards', { keyPath: 'cardId' });
+  for (const index of ['nationalCode', 'trackingCode', 'box', 'status'])
+    cards.createIndex(index, index);
+  cards.createIndex('nameTokens', 'nameTokens', { multiEntry: true });
+  cards.createIndex('namePairs', 'namePairs', { multiEntry: true });
+  cards.createIndex('[status+updatedAt]', ['status', 'updatedAt']);
+  const events = db.createObjectStore('events', { keyPath: 'seq', autoIncrement: true });
+  events.createIndex('eventId', 'eventId', { unique: true });
+  for (const index of ['cardId', 'syncState', 'dayKey']) events.createIndex(index, index);
+  events.createIndex('[dayKey+type]', ['dayKey', 'type']);
+  db.createObjectStore('settings', { keyPath: 'key' });
+  db.createObjectStore('counters', { keyPath: 'key' });
+}
+
 describe('schema version 2', () => {
   it('opens a version 2 database built with the raw IndexedDB API, every store and index in use', async () => {
     const name = testDatabaseName('v2');
     // Version 2 as shipped: Dexie keeps version n as IndexedDB version 10n.
-    const raw = await openByHand(name, 20, (db) => {
-      const cards = db.createObjectStore('cards', { keyPath: 'cardId' });
-      for (const index of ['nationalCode', 'trackingCode', 'box', 'status'])
-        cards.createIndex(index, index);
-      cards.createIndex('nameTokens', 'nameTokens', { multiEntry: true });
-      cards.createIndex('namePairs', 'namePairs', { multiEntry: true });
-      cards.createIndex('[status+updatedAt]', ['status', 'updatedAt']);
-      const events = db.createObjectStore('events', { keyPath: 'seq', autoIncrement: true });
-      events.createIndex('eventId', 'eventId', { unique: true });
-      for (const index of ['cardId', 'syncState', 'dayKey']) events.createIndex(index, index);
-      events.createIndex('[dayKey+type]', ['dayKey', 'type']);
-      db.createObjectStore('settings', { keyPath: 'key' });
-      db.createObjectStore('counters', { keyPath: 'key' });
-    });
+    const raw = await openByHand(name, 20, createVersion2Stores);
     const waiting = toStoredCard(
       createCard({
         cardId: 'C-v2-waiting',
@@ -161,18 +164,7 @@ describe('schema version 4', () => {
   it('opens a version 3 database and indexes each ZWNJ word joined too, leaving other cards as they were', async () => {
     const name = testDatabaseName('v3');
     const raw = await openByHand(name, 30, (db) => {
-      const cards = db.createObjectStore('cards', { keyPath: 'cardId' });
-      for (const index of ['nationalCode', 'trackingCode', 'box', 'status'])
-        cards.createIndex(index, index);
-      cards.createIndex('nameTokens', 'nameTokens', { multiEntry: true });
-      cards.createIndex('namePairs', 'namePairs', { multiEntry: true });
-      cards.createIndex('[status+updatedAt]', ['status', 'updatedAt']);
-      const events = db.createObjectStore('events', { keyPath: 'seq', autoIncrement: true });
-      events.createIndex('eventId', 'eventId', { unique: true });
-      for (const index of ['cardId', 'syncState', 'dayKey']) events.createIndex(index, index);
-      events.createIndex('[dayKey+type]', ['dayKey', 'type']);
-      db.createObjectStore('settings', { keyPath: 'key' });
-      db.createObjectStore('counters', { keyPath: 'key' });
+      createVersion2Stores(db);
       db.createObjectStore('staff', { keyPath: 'staffId' });
       db.createObjectStore('pinAttempts', { keyPath: 'staffId' });
     });
