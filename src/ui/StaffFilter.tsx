@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { toAsciiDigits } from '../domain/digits.ts';
 import { useI18n } from './i18n.tsx';
 
 export interface StaffOnDay {
@@ -6,12 +7,18 @@ export interface StaffOnDay {
   staffName: string;
 }
 
-/** The staff who recorded any of `records`, each once, by name. */
+/** A staff id as one member: «S-۱۰۴۲» and «S-1042» are the same clerk. */
+export function staffKey(staffId: string): string {
+  return toAsciiDigits(staffId).trim();
+}
+
+/** The staff who recorded any of `records`, each once (by `staffKey`), by name. */
 export function staffOnDay(records: readonly StaffOnDay[]): StaffOnDay[] {
   const byId = new Map<string, StaffOnDay>();
-  for (const record of records)
-    if (!byId.has(record.staffId))
-      byId.set(record.staffId, { staffId: record.staffId, staffName: record.staffName });
+  for (const record of records) {
+    const staffId = staffKey(record.staffId);
+    if (!byId.has(staffId)) byId.set(staffId, { staffId, staffName: record.staffName });
+  }
   return [...byId.values()].sort((a, b) => a.staffName.localeCompare(b.staffName, 'fa'));
 }
 

@@ -24,7 +24,7 @@ import { describeCommandError } from '../../ui/command-error.ts';
 import { CSV_MIME_TYPE, saveFile, XLSX_MIME_TYPE } from '../../ui/save-file.ts';
 import { JalaliDatePicker, type JalaliDatePickerLabels } from '../../ui/JalaliDatePicker.tsx';
 import { useServices, useSettings, useSyncState } from '../../services/services.tsx';
-import { StaffFilter, staffOnDay } from '../../ui/StaffFilter.tsx';
+import { StaffFilter, staffKey, staffOnDay } from '../../ui/StaffFilter.tsx';
 import { handoverReportCsv, overdueReportCsv, xlsxLayout } from './report-files.ts';
 import {
   useBacklog,
@@ -56,7 +56,7 @@ export function ReportScreen() {
     () =>
       report && chosenStaff
         ? summarizeDay(
-            report.records.filter((record) => record.staffId === chosenStaff),
+            report.records.filter((record) => staffKey(record.staffId) === chosenStaff),
             timeZone,
           )
         : report?.summary,

@@ -6,7 +6,7 @@ import { formatClockTime, formatJalaliDate, jalaliDayKey } from '../../domain/ja
 import { useI18n } from '../../ui/i18n.tsx';
 import { SyncStateBadge } from '../../ui/status.tsx';
 import { useServices, useSettings } from '../../services/services.tsx';
-import { StaffFilter, staffOnDay } from '../../ui/StaffFilter.tsx';
+import { StaffFilter, staffKey, staffOnDay } from '../../ui/StaffFilter.tsx';
 
 export function TodayScreen() {
   const { t, digits, language } = useI18n();
@@ -23,7 +23,9 @@ export function TodayScreen() {
   const staff = staffOnDay(handovers ?? []);
   // A member who no longer appears (the day changed, their handover was erased) shows everyone.
   const chosenStaff = staff.some((member) => member.staffId === staffId) ? staffId : '';
-  const shown = handovers?.filter((record) => !chosenStaff || record.staffId === chosenStaff);
+  const shown = handovers?.filter(
+    (record) => !chosenStaff || staffKey(record.staffId) === chosenStaff,
+  );
   const active = shown?.filter((record) => !record.voidedByEventId).length ?? 0;
 
   return (
