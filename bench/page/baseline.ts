@@ -84,10 +84,60 @@ export function openBaselineDatabase(): Promise<IDBDatabase> {
   });
 }
 
-/** Step 1: one chunk of already folded records, put in one strict transaction. */
+/**
+ * The two plain-IndexedDB yardsticks of step 1 beside the same-schema baseline (issue 14): the
+ * "searchable minimum", a cards store with only what a searchable inventory needs (the two
+ * codes, status, box and one multiEntry index of folded name tokens), and the "floor", the
+ * object store alone. Both store the same records: the card and its folded name tokens.
+ */
+export const SEARCHABLE_MINIMUM_DATABASE_NAME = 'tahvil-bench-searchable-minimum';
+export const FLOOR_DATABASE_NAME = 'tahvil-bench-floor';
+const SEARCHABLE_MINIMUM_INDEXES: ReadonlyArray<{ name: string; multiEntry: boolean }> = [
+  { name: 'nationalCode', multiEntry: false },
+  { name: 'trackingCode', multiEntry: false },
+  { name: 'status', multiEntry: false },
+  { name: 'box', multiEntry: false },
+  { name: 'nameTokens', multiEntry: true },
+];
+
+/** What the searchable minimum and the floor store: the card and its folded name tokens. */
+export type MinimumRecord = Omit<StoredCard, 'namePairs'>;
+
+export function minimumRecord({ namePairs: _pairs, ...record }: StoredCard): MinimumRecord {
+  return record;
+}
+
+/** e.g. `cards(cardId; nationalCode, …, *nameTokens)` for the searchable minimum and the floor. */
+export function describeMinimumSchemas(): { searchableMinimum: string; floor: string } {
+  const indexes = SEARCHABLE_MINIMUM_INDEXES.map(
+    (index) => `${index.multiEntry ? '*' : ''}${index.name}`,
+  );
+  return { searchableMinimum: `cards(cardId; ${indexes.join(', ')})`, floor: 'cards(cardId)' };
+}
+
+/** The searchable minimum (with indexes) or the floor (without), a cards store made with the plain API. */
+export function openMinimumDatabase(withIndexes: boolean): Promise<IDBDatabase> {
+  const name = withIndexes ? SEARCHABLE_MINIMUM_DATABASE_NAME : FLOOR_DATABASE_NAME;
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(name, 1);
+    request.onupgradeneeded = () => {
+      const store = request.result.createObjectStore('cards', { keyPath: 'cardId' });
+      if (withIndexes)
+        for (const index of SEARCHABLE_MINIMUM_INDEXES)
+          store.createIndex(index.name, index.name, {
+            unique: false,
+            multiEntry: index.multiEntry,
+          });
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** Step 1: one chunk of already folded records, put in one strict transaction (all three baselines). */
 export async function baselinePutChunk(
   db: IDBDatabase,
-  records: readonly StoredCard[],
+  records: readonly StoredCard[] | readonly MinimumRecord[],
 ): Promise<void> {
   const tx = db.transaction('cards', 'readwrite', STRICT);
   const store = tx.objectStore('cards');

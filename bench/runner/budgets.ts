@@ -11,6 +11,14 @@ export const BUDGETS = {
   countersP95Ms: 5,
 } as const;
 
+/**
+ * Issue 14's targets that the app does not meet yet (its schema redesign is another change):
+ * printed beside the figure, never failed on. Made a budget in BUDGETS once the app can hold it.
+ */
+export const TARGETS = {
+  storeToSearchableMinimumRatio: 1.3,
+} as const;
+
 /** The metrics that missed their budget; informational ones (held === null) have none to miss. */
 export function missedBudgets(metrics: readonly Metric[]): Metric[] {
   return metrics.filter((metric) => metric.held === false);

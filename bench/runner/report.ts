@@ -14,9 +14,10 @@ import type { measureManifestImports } from './steps/manifest-import.ts';
 import type { measureNameSearch } from './steps/name-search.ts';
 import type { measurePushOutbox } from './steps/push-outbox.ts';
 import type { measureStore } from './steps/store-cards.ts';
-import { BUDGETS } from './budgets.ts';
+import { BUDGETS, TARGETS } from './budgets.ts';
 import { gitDescription, readBuildInfo } from './build.ts';
 import { round2, type Metric } from './metrics.ts';
+import type { TenthsTrend } from './tenths.ts';
 import { repoRoot, resultsPath } from './paths.ts';
 import { runStartedAt } from './progress.ts';
 
@@ -85,6 +86,15 @@ export function printSummary(steps: StepMetrics, writeChunk: number): void {
   console.log(
     `store: app/baseline = ${store.ratio} (budget ≤ ${BUDGETS.storeRatio}); per ${writeChunk}-card chunk p50: app ${store.perChunk.app?.p50} ms, baseline ${store.perChunk.baseline?.p50} ms`,
   );
+  const yardsticks = store.yardsticks;
+  const trend = (t: TenthsTrend | null) =>
+    t ? `${t.firstCardsPerS} → ${t.lastCardsPerS} (×${t.lastToFirst})` : '—';
+  console.log(
+    `  app/searchable minimum = ${yardsticks.appToSearchableMinimum} (target ${TARGETS.storeToSearchableMinimumRatio}×, not yet a budget), app/floor = ${yardsticks.appToFloor}; searchable minimum ${yardsticks.searchableMinimumMs} ms, floor ${yardsticks.floorMs} ms, same-schema baseline/searchable minimum = ${yardsticks.baselineToSearchableMinimum}`,
+  );
+  console.log(
+    `  cards/s, first → last tenth of the chunks: app ${trend(yardsticks.sizeTrend.app)}, searchable minimum ${trend(yardsticks.sizeTrend.searchableMinimum)}, floor ${trend(yardsticks.sizeTrend.floor)}`,
+  );
   console.log(
     `name search: one word p95 ${nameSearch.byWords.one?.p95} ms (baseline ${nameSearch.byWords.baselineOne?.p95}), two words p95 ${nameSearch.byWords.two?.p95} ms (baseline ${nameSearch.byWords.baselineTwo?.p95})`,
   );
@@ -102,6 +112,9 @@ export function printSummary(steps: StepMetrics, writeChunk: number): void {
   );
   console.log(
     `initial pull: ${pull.pages} pages of ≤ ${pull.pageLimit}; per page p50: answer ${pull.perPage.answer?.p50} ms, whole cycle ${pull.perPage.cycle?.p50} ms (max ${pull.perPage.cycle?.max} ms); ${pull.verified.storedCards} cards stored`,
+  );
+  console.log(
+    `  cards/s, first → last tenth of the pages (${pull.sizeTrend?.each ?? 0} each): ${trend(pull.sizeTrend)}`,
   );
   console.log(
     `push: ${push.batches} batches of ≤ ${push.batchSize}; per batch p50: answer (incl. registry fsync) ${push.perBatch.answer?.p50} ms, whole cycle ${push.perBatch.cycle?.p50} ms (first ${push.firstAndLastBatchCycleMs[0]}, last ${push.firstAndLastBatchCycleMs[1]}); registry accepted ${push.verified.acceptedByRegistry}`,

@@ -3,6 +3,7 @@
 import type { Page } from '@playwright/test';
 import { informationalMetric, requestStats, round2 } from '../metrics.ts';
 import { progress } from '../progress.ts';
+import { cardsPerPage, firstAndLastTenth } from '../tenths.ts';
 
 export async function measureInitialPull(bench: Page, cardCount: number, database: string) {
   progress(
@@ -30,6 +31,11 @@ export async function measureInitialPull(bench: Page, cardCount: number, databas
       perPage: requestStats(pull),
       // In request order: a trend over the pull (the store growing) does not show in percentiles.
       cycleMsEach: pull.cycleMs.map(Math.round),
+      // Cards/s of the first and the last tenth of the pages (issue 14: no slowdown with size).
+      sizeTrend: firstAndLastTenth(
+        pull.cycleMs,
+        cardsPerPage(pull.pages, pull.pageLimit, cardCount),
+      ),
       beforeFirstPageMs: round2(pull.beforeFirstPageMs),
       otherRequests: pull.otherRequests,
       verified: {
