@@ -30,6 +30,7 @@ import { measureNameSearch } from './runner/steps/name-search.ts';
 import { measureKeystrokes } from './runner/steps/keystrokes.ts';
 import { measureHandover } from './runner/steps/handover-commit.ts';
 import { measureCounters } from './runner/steps/counters.ts';
+import { TABLET_CPU_THROTTLE_RATE } from './runner/cpu-throttle.ts';
 import { measurePinCheck } from './runner/steps/pin-check.ts';
 import { measureInitialPull } from './runner/steps/initial-pull.ts';
 import { measurePushOutbox } from './runner/steps/push-outbox.ts';
@@ -90,7 +91,14 @@ async function main({ cards, manifestRows, skipBuild }: BenchOptions): Promise<n
     const codeLookup = await measureCodeLookup(bench);
     const nameSearch = await measureNameSearch(bench);
     const keystrokes = await measureKeystrokes(context, bench, server);
+    // 4b, 5b: the same on a tablet-class CPU (CDP throttling 4×, reset after each).
+    const keystrokesCpu4x = await measureKeystrokes(context, bench, server, {
+      cpuThrottleRate: TABLET_CPU_THROTTLE_RATE,
+    });
     const handover = await measureHandover(bench);
+    const handoverCpu4x = await measureHandover(bench, {
+      cpuThrottleRate: TABLET_CPU_THROTTLE_RATE,
+    });
     const counters = await measureCounters(bench);
     const pinCheck = await measurePinCheck(bench);
 
@@ -128,7 +136,9 @@ async function main({ cards, manifestRows, skipBuild }: BenchOptions): Promise<n
       codeLookup,
       nameSearch,
       keystrokes,
+      keystrokesCpu4x,
       handover,
+      handoverCpu4x,
       counters,
       pinCheck,
       initialPull,

@@ -16,6 +16,7 @@ import type { measurePushOutbox } from './steps/push-outbox.ts';
 import type { measureStore } from './steps/store-cards.ts';
 import { BUDGETS, TARGETS } from './budgets.ts';
 import { gitDescription, readBuildInfo } from './build.ts';
+import type { CpuThrottle } from './cpu-throttle.ts';
 import { round2, type Metric } from './metrics.ts';
 import type { TenthsTrend } from './tenths.ts';
 import { repoRoot, resultsPath } from './paths.ts';
@@ -29,7 +30,9 @@ export interface StepMetrics {
   codeLookup: MetricOf<typeof measureCodeLookup>;
   nameSearch: MetricOf<typeof measureNameSearch>;
   keystrokes: MetricOf<typeof measureKeystrokes>;
+  keystrokesCpu4x: MetricOf<typeof measureKeystrokes>;
   handover: MetricOf<typeof measureHandover>;
+  handoverCpu4x: MetricOf<typeof measureHandover>;
   counters: MetricOf<typeof measureCounters>;
   pinCheck: MetricOf<typeof measurePinCheck>;
   initialPull: MetricOf<typeof measureInitialPull>;
@@ -43,7 +46,9 @@ export function metricList(steps: StepMetrics): Metric[] {
     steps.codeLookup,
     steps.nameSearch,
     steps.keystrokes,
+    steps.keystrokesCpu4x,
     steps.handover,
+    steps.handoverCpu4x,
     steps.counters,
     steps.pinCheck,
     steps.initialPull,
@@ -100,6 +105,18 @@ export function printSummary(steps: StepMetrics, writeChunk: number): void {
   );
   console.log(
     `keystrokes: name (one word) p95 ${keystrokes.byKind.nameOneWord?.p95} ms, name (two words) p95 ${keystrokes.byKind.nameTwoWords?.p95} ms, code p95 ${keystrokes.byKind.code?.p95} ms; /api requests refused meanwhile: ${keystrokes.apiRequestsDuringStep}`,
+  );
+  const throttled = (metric: { cpuThrottle: CpuThrottle | null }) =>
+    metric.cpuThrottle
+      ? `CDP rate ${metric.cpuThrottle.rate}, a busy loop ${metric.cpuThrottle.measuredSlowdown}× slower`
+      : 'not throttled';
+  const k4 = steps.keystrokesCpu4x;
+  console.log(
+    `keystrokes (CPU 4×, ${throttled(k4)}): p95 ${k4.p95} ms, name (one word) p95 ${k4.byKind.nameOneWord?.p95} ms, name (two words) p95 ${k4.byKind.nameTwoWords?.p95} ms, code p95 ${k4.byKind.code?.p95} ms`,
+  );
+  const h4 = steps.handoverCpu4x;
+  console.log(
+    `handover commit (CPU 4×, ${throttled(h4)}): p95 ${h4.p95} ms (baseline ${h4.baseline} ms); signing alone p50 ${h4.signing?.p50} ms, p95 ${h4.signing?.p95} ms`,
   );
   console.log(
     `handover commit: p95 ${handover.p95} ms with signing (baseline without ${handover.baseline} ms); signing alone p50 ${handover.signing?.p50} ms, p95 ${handover.signing?.p95} ms, max ${handover.signing?.max} ms`,

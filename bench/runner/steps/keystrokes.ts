@@ -1,11 +1,13 @@
 // Step 4: keystroke to painted results in the real built search screen, opened in a second tab
 // of the same profile after the bench page has written the cards, a device id and a shift. The
 // page chooses what to type (bench/page/steps/keystrokes.ts); bench/keystroke-probe.ts, injected
-// before the app's scripts, times each character; /api stays refused (503) all along.
+// before the app's scripts, times each character; /api stays refused (503) all along. Step 4b
+// types the same sessions again in a new tab with its CPU throttled 4× (runner/cpu-throttle.ts).
 import type { BrowserContext, Page } from '@playwright/test';
 import type { KeystrokeResult } from '../../keystroke-probe.ts';
 import type { KeystrokeSession } from '../../page/steps/keystrokes.ts';
 import { BUDGETS } from '../budgets.ts';
+import { withCpuThrottling, type CpuThrottle } from '../cpu-throttle.ts';
 import { forwardConsole } from '../chromium.ts';
 import { percentileMetric, round2, rounded, summarize } from '../metrics.ts';
 import { keystrokeProbePath } from '../paths.ts';
@@ -22,6 +24,7 @@ async function typeAndTime(
   context: BrowserContext,
   server: BenchServer,
   sessions: KeystrokeSession[],
+  cpuThrottleRate: number,
 ) {
   const page = await context.newPage();
   forwardConsole(page, 'app:');
@@ -52,9 +55,22 @@ async function typeAndTime(
   );
   await page.waitForTimeout(1500);
   const readyShown = await page.getByTestId('count-ready').textContent();
-  progress(`step 4: search screen open (ready counter shows ${readyShown}); typing…`);
+  progress(
+    `step 4: search screen open (ready counter shows ${readyShown}); typing${cpuThrottleRate > 1 ? ` with the CPU throttled ${cpuThrottleRate}×` : ''}…`,
+  );
   await input.click();
+  // Throttled from the warm-up on, once the screen is open: only the typing is timed.
+  const typed =
+    cpuThrottleRate > 1
+      ? await withCpuThrottling(page, cpuThrottleRate, () => typeSessions(page, sessions))
+      : { result: await typeSessions(page, sessions), throttle: null };
+  const apiRequests = server.stats.apiRequests - apiBefore;
+  await page.close();
+  return { all: typed.result, throttle: typed.throttle, apiRequests };
+}
 
+async function typeSessions(page: Page, sessions: KeystrokeSession[]) {
+  const input = page.getByLabel(SEARCH_LABEL);
   const all: Array<KeystrokeResult & { kind: KeystrokeKind }> = [];
   let count = 0;
   const first = sessions[0];
@@ -89,18 +105,30 @@ async function typeAndTime(
       await page.waitForTimeout(KEYSTROKES.gapMs);
     }
   }
-  const apiRequests = server.stats.apiRequests - apiBefore;
-  await page.close();
-  return { all, apiRequests };
+  return all;
 }
 
-export async function measureKeystrokes(context: BrowserContext, bench: Page, server: BenchServer) {
-  progress('step 4: keystroke to painted results in the real search screen…');
+/** Step 4, or with `cpuThrottleRate` 4 step 4b: the same sessions typed on a tablet-class CPU. */
+export async function measureKeystrokes(
+  context: BrowserContext,
+  bench: Page,
+  server: BenchServer,
+  { cpuThrottleRate = 1 }: { cpuThrottleRate?: number } = {},
+) {
+  const throttled = cpuThrottleRate > 1;
+  progress(
+    `step 4${throttled ? 'b' : ''}: keystroke to painted results in the real search screen${throttled ? `, CPU ${cpuThrottleRate}×` : ''}…`,
+  );
   const sessions = await bench.evaluate(
     (minimum) => window.tahvilBench.keystrokeSessions(minimum),
     KEYSTROKES.minimum,
   );
-  const { all, apiRequests } = await typeAndTime(context, server, sessions);
+  const { all, throttle, apiRequests } = await typeAndTime(
+    context,
+    server,
+    sessions,
+    cpuThrottleRate,
+  );
   await bench.bringToFront();
   const measured = all.filter((result) => result.kind !== 'warmup');
   const byKind = (...kinds: KeystrokeKind[]) =>
@@ -119,16 +147,20 @@ export async function measureKeystrokes(context: BrowserContext, bench: Page, se
     nameTwoWords: byKind('name-2-words'),
     code: byKind('code'),
   };
+  const cpuThrottle: CpuThrottle | null = throttle;
   return {
     ...percentileMetric(
-      'keystroke-to-paint',
-      'keystroke to results painted',
+      throttled ? `keystroke-to-paint-cpu${cpuThrottleRate}x` : 'keystroke-to-paint',
+      throttled
+        ? `keystroke to results painted (CPU ${cpuThrottleRate}×)`
+        : 'keystroke to results painted',
       measured.map((result) => result.ms),
       [],
-      BUDGETS.keystrokeP95Ms,
+      throttled ? BUDGETS.keystrokeCpu4xP95Ms : BUDGETS.keystrokeP95Ms,
     ),
     byKind: kinds,
     slowestKeystrokes: slowest,
     apiRequestsDuringStep: apiRequests,
+    cpuThrottle,
   };
 }
