@@ -34,6 +34,7 @@ import { TABLET_CPU_THROTTLE_RATE } from './runner/cpu-throttle.ts';
 import { measurePinCheck } from './runner/steps/pin-check.ts';
 import { measureInitialPull } from './runner/steps/initial-pull.ts';
 import { measurePushOutbox } from './runner/steps/push-outbox.ts';
+import { measureLinkPull } from './runner/steps/link-pull.ts';
 import { measureManifestImports } from './runner/steps/manifest-import.ts';
 
 // The machine is shared: the load when the run starts and ends says how noisy it was.
@@ -41,7 +42,7 @@ const loadAtStart = os.loadavg();
 let interrupted = false;
 
 /** Runs every step once; resolves to the number of budgets missed. */
-async function main({ cards, manifestRows, skipBuild }: BenchOptions): Promise<number> {
+async function main({ cards, manifestRows, linkCards, skipBuild }: BenchOptions): Promise<number> {
   if (!skipBuild) await buildPages();
   const origin = await startRegistryAndServer(cards);
   const { registry, server } = origin;
@@ -119,9 +120,12 @@ async function main({ cards, manifestRows, skipBuild }: BenchOptions): Promise<n
     );
     let initialPull;
     let push;
+    let linkPull;
     try {
       initialPull = await measureInitialPull(bench, cards, tablet.database);
       push = await measurePushOutbox(bench, registry);
+      // After the push, so its center's seeding and snapshot cannot disturb steps 7 and 8.
+      if (linkCards > 0) linkPull = await measureLinkPull(bench, registry, linkCards);
     } finally {
       server.setRegistryOnline(false);
     }
@@ -143,6 +147,7 @@ async function main({ cards, manifestRows, skipBuild }: BenchOptions): Promise<n
       pinCheck,
       initialPull,
       push,
+      linkPull,
       imports,
     };
     const metrics = metricList(steps);

@@ -1,9 +1,11 @@
 // @vitest-environment node
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, createStaticHandler } from './static-files.ts';
 import type { RunningRegistry } from './test-helpers.ts';
@@ -219,5 +221,127 @@ describe('source maps', () => {
     const response = await fetch(registry.base + path);
     expect(response.status).toBe(404);
     expect(await response.text()).not.toContain('version');
+  });
+});
+
+describe('compressed app files (decision 027)', () => {
+  let appDir: string;
+  let base: string;
+  let closeServer: () => Promise<void>;
+  const script = `export const names = [${Array.from({ length: 400 }, (_, i) => `"name-${i}"`).join(', ')}];\n`;
+  const font = Buffer.alloc(4096, 7);
+
+  beforeAll(async () => {
+    appDir = mkdtempSync(join(tmpdir(), 'tahvil-static-zip-'));
+    mkdirSync(join(appDir, 'assets'));
+    writeFileSync(
+      join(appDir, 'index.html'),
+      `<!doctype html><title>تحویل</title>${'<p>.</p>'.repeat(300)}`,
+    );
+    writeFileSync(join(appDir, 'assets', 'big-abc123.js'), script);
+    writeFileSync(join(appDir, 'assets', 'small-abc123.js'), 'console.log(1)');
+    writeFileSync(join(appDir, 'assets', 'font-abc123.woff2'), font);
+    const serve = createStaticHandler(appDir);
+    const server = createServer((req, res) => {
+      void serve(req, res, new URL(req.url ?? '/', 'http://x').pathname);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    closeServer = () => new Promise((resolve) => server.close(() => resolve()));
+  });
+
+  afterAll(async () => {
+    await closeServer();
+    rmSync(appDir, { recursive: true, force: true });
+  });
+
+  /** A raw request: node:http sends no Accept-Encoding of its own and never decodes. */
+  const raw = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+    new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>(
+      (resolve, reject) => {
+        request(`${base}${path}`, { method, headers }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              body: Buffer.concat(chunks),
+            }),
+          );
+        })
+          .on('error', reject)
+          .end();
+      },
+    );
+
+  const decode = (coding: string | undefined, body: Buffer) =>
+    coding === 'br' ? brotliDecompressSync(body) : coding === 'gzip' ? gunzipSync(body) : body;
+
+  it.each([
+    ['gzip, deflate, br', 'br'],
+    ['gzip, deflate', 'gzip'],
+    ['br;q=0, gzip', 'gzip'],
+  ])(
+    'serves a script to %j in %s, decoding to the file, with its headers',
+    async (accept, coding) => {
+      const answer = await raw('/assets/big-abc123.js', { 'Accept-Encoding': accept });
+      expect(answer.status).toBe(200);
+      expect(answer.headers['content-encoding']).toBe(coding);
+      expect(answer.headers.vary).toBe('Accept-Encoding');
+      expect(answer.headers['content-type']).toBe('text/javascript; charset=utf-8');
+      expect(answer.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(answer.headers['content-security-policy']).toBe(contentSecurityPolicy());
+      expect(answer.headers.etag).toMatch(new RegExp(`-${coding}"$`));
+      expect(Number(answer.headers['content-length'])).toBe(answer.body.length);
+      expect(answer.body.length).toBeLessThan(Buffer.byteLength(script) / 3);
+      expect(decode(coding, answer.body).toString('utf8')).toBe(script);
+    },
+  );
+
+  it('compresses the SPA fallback (index.html) too', async () => {
+    const answer = await raw('/cards/C-1', { 'Accept-Encoding': 'br' });
+    expect(answer.headers['content-encoding']).toBe('br');
+    expect(decode('br', answer.body).toString('utf8')).toContain('<title>تحویل</title>');
+  });
+
+  it.each([
+    ['no Accept-Encoding', '/assets/big-abc123.js', {}],
+    ['only refused codings', '/assets/big-abc123.js', { 'Accept-Encoding': 'br;q=0, gzip;q=0' }],
+    ['a file under 1 KiB', '/assets/small-abc123.js', { 'Accept-Encoding': 'br, gzip' }],
+    ['a font', '/assets/font-abc123.woff2', { 'Accept-Encoding': 'br, gzip' }],
+  ])('sends the file as it is for %s', async (_what, path, headers) => {
+    const answer = await raw(path, headers);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-encoding']).toBeUndefined();
+    expect(answer.headers.etag).toMatch(/^"[0-9a-f]+-[0-9a-f]+"$/);
+    expect(Number(answer.headers['content-length'])).toBe(answer.body.length);
+  });
+
+  it('revalidates each coding by its own ETag', async () => {
+    const first = await raw('/assets/big-abc123.js', { 'Accept-Encoding': 'br' });
+    const etag = first.headers.etag as string;
+    const again = await raw('/assets/big-abc123.js', {
+      'Accept-Encoding': 'br',
+      'If-None-Match': etag,
+    });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
+    // The br representation's tag does not stand for the gzip one.
+    const other = await raw('/assets/big-abc123.js', {
+      'Accept-Encoding': 'gzip',
+      'If-None-Match': etag,
+    });
+    expect(other.status).toBe(200);
+    expect(other.headers['content-encoding']).toBe('gzip');
+  });
+
+  it('answers HEAD with the compressed length and no body', async () => {
+    const get = await raw('/assets/big-abc123.js', { 'Accept-Encoding': 'br' });
+    const head = await raw('/assets/big-abc123.js', { 'Accept-Encoding': 'br' }, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.headers['content-encoding']).toBe('br');
+    expect(head.headers['content-length']).toBe(String(get.body.length));
+    expect(head.body.length).toBe(0);
   });
 });

@@ -3,11 +3,17 @@
 // service worker), hashed files under /assets/ are cached for a year, nothing outside the
 // folder is ever served, and a missing /assets/ file is a 404, never index.html. Every answer,
 // 404s included, carries the security headers (decision 014), and source maps are never served.
+// A text file (script, style, page, JSON, SVG, WebAssembly) of 1 KiB or more goes in br or gzip
+// when Accept-Encoding allows it (decision 027), compressed once per file version and coding.
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
+import type { ContentCoding } from './http.ts';
+import { COMPRESS_MIN_BYTES, chooseContentCoding } from './http.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -30,6 +36,35 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 const LONG_CACHE = 'public, max-age=31536000, immutable';
+
+/** The files worth compressing; fonts (woff2 is compressed already) and images are not. */
+const COMPRESSIBLE = new Set([
+  '.html',
+  '.js',
+  '.mjs',
+  '.css',
+  '.json',
+  '.webmanifest',
+  '.wasm',
+  '.svg',
+  '.txt',
+  '.csv',
+]);
+
+const brotliAsync = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+// Done once per file version, off the event loop: quality 9 is near brotli's best for script.
+function compressFile(bytes: Buffer, coding: Exclude<ContentCoding, 'identity'>): Promise<Buffer> {
+  return coding === 'br'
+    ? brotliAsync(bytes, {
+        params: {
+          [zlibConstants.BROTLI_PARAM_QUALITY]: 9,
+          [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+        },
+      })
+    : gzipAsync(bytes, { level: 9 });
+}
 
 export interface StaticHandlerOptions {
   /**
@@ -154,26 +189,52 @@ export function createStaticHandler(
   const root = resolve(folder);
   const indexPath = join(root, 'index.html');
   const security = securityHeaders(contentSecurityPolicy(connectSources));
+  // Keyed by path, version and coding; a rebuilt file has a new version (size and mtime).
+  const compressed = new Map<string, Promise<Buffer>>();
 
-  const send = (
+  const send = async (
     req: IncomingMessage,
     res: ServerResponse,
     path: string,
     stats: Stats,
     urlPath: string,
   ) => {
-    const etag = `"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`;
+    const version = `${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}`;
     const cacheControl = urlPath.startsWith('/assets/') ? LONG_CACHE : 'no-cache';
+    const compressible = COMPRESSIBLE.has(extname(path).toLowerCase());
+    const offered = compressible ? chooseContentCoding(req.headers['accept-encoding']) : 'identity';
+    const coding = stats.size >= COMPRESS_MIN_BYTES ? offered : 'identity';
+    // Each coding is its own representation, so its own strong ETag.
+    const etag = coding === 'identity' ? `"${version}"` : `"${version}-${coding}"`;
     const headers = {
       ...security,
       'Content-Type': CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
       'Cache-Control': cacheControl,
       ETag: etag,
+      ...(compressible ? { Vary: 'Accept-Encoding' } : {}),
     };
     // no-cache means "revalidate": an ETag makes that a cheap 304 instead of a full download.
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, headers);
       res.end();
+      return;
+    }
+    if (coding !== 'identity') {
+      const key = `${path}\0${version}\0${coding}`;
+      let body = compressed.get(key);
+      if (!body) {
+        body = readFile(path).then((bytes) => compressFile(bytes, coding));
+        compressed.set(key, body);
+        // A failed read is not kept: the next request tries again.
+        body.catch(() => compressed.delete(key));
+      }
+      const bytes = await body;
+      res.writeHead(200, {
+        ...headers,
+        'Content-Encoding': coding,
+        'Content-Length': bytes.length,
+      });
+      res.end(req.method === 'HEAD' ? undefined : bytes);
       return;
     }
     res.writeHead(200, { ...headers, 'Content-Length': stats.size });
@@ -204,7 +265,7 @@ export function createStaticHandler(
     if (!decoded.includes('\0') && path.startsWith(root + sep)) {
       const stats = await fileStats(path);
       if (stats) {
-        send(req, res, path, stats, decoded);
+        await send(req, res, path, stats, decoded);
         return;
       }
     }
@@ -219,6 +280,6 @@ export function createStaticHandler(
       return;
     }
     // Any other path is a deep link into the single-page app.
-    send(req, res, indexPath, index, '/index.html');
+    await send(req, res, indexPath, index, '/index.html');
   };
 }

@@ -14,6 +14,7 @@ import { measureCounters } from './steps/counters.ts';
 import { measurePinCheck } from './steps/pin-check.ts';
 import { measureInitialPull } from './steps/initial-pull.ts';
 import { measurePush, queueHandovers } from './steps/push-outbox.ts';
+import { measureLinkPull, prepareLinkTablet } from './steps/link-pull.ts';
 import { measureManifestImport, prepareManifestImport } from './steps/manifest-import.ts';
 
 const api = {
@@ -38,6 +39,9 @@ const api = {
   measureInitialPull,
   queueHandovers,
   measurePush,
+  // 8b: the runner slows the link around it
+  prepareLinkTablet,
+  measureLinkPull,
   // 9, 10
   releaseInventory,
   prepareManifestImport,

@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
+import { generateDemoCards } from '../../server/demo-inventory.ts';
 import { createRegistryHandler, type RegistryHandler } from '../../server/handler.ts';
 import { appOutDir, pageOutDir } from './paths.ts';
 import { progress } from './progress.ts';
@@ -41,4 +42,20 @@ export async function startRegistryAndServer(cards: number): Promise<BenchOrigin
       await rm(registryDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Adds center `centerId` with `count` demo cards of its own (step 8b's inventory, sized apart
+ * from `--cards`), on disk when it resolves, so its snapshot is not written during the pull.
+ */
+export async function seedCenter(
+  registry: RegistryHandler,
+  centerId: string,
+  count: number,
+): Promise<void> {
+  const seeded = Date.now();
+  registry.state.ensureCenter(centerId);
+  registry.state.putCards(centerId, generateDemoCards(centerId, count), { keepUpdatedAt: true });
+  await registry.flush();
+  progress(`mock registry: ${centerId} seeded with ${count} cards in ${Date.now() - seeded} ms`);
 }

@@ -13,6 +13,7 @@ import type { measureKeystrokes } from './steps/keystrokes.ts';
 import type { measureManifestImports } from './steps/manifest-import.ts';
 import type { measureNameSearch } from './steps/name-search.ts';
 import type { measurePushOutbox } from './steps/push-outbox.ts';
+import type { measureLinkPull } from './steps/link-pull.ts';
 import type { measureStore } from './steps/store-cards.ts';
 import { BUDGETS, TARGETS } from './budgets.ts';
 import { gitDescription, readBuildInfo } from './build.ts';
@@ -37,6 +38,8 @@ export interface StepMetrics {
   pinCheck: MetricOf<typeof measurePinCheck>;
   initialPull: MetricOf<typeof measureInitialPull>;
   push: MetricOf<typeof measurePushOutbox>;
+  /** Absent when `--link-cards 0` skipped it. */
+  linkPull?: MetricOf<typeof measureLinkPull> | undefined;
   imports: MetricOf<typeof measureManifestImports>;
 }
 
@@ -53,6 +56,7 @@ export function metricList(steps: StepMetrics): Metric[] {
     steps.pinCheck,
     steps.initialPull,
     steps.push,
+    ...(steps.linkPull ? [steps.linkPull] : []),
     ...steps.imports,
   ];
 }
@@ -139,6 +143,15 @@ export function printSummary(steps: StepMetrics, writeChunk: number): void {
   console.log(
     `  not in the push figure: queueing the handovers ${push.queue.ms} ms (setup), the pull after the push ${push.pullAfterPush.ms} ms (${push.pullAfterPush.cards} cards, ${push.pullAfterPush.pages} pages); whole sync ${push.syncMs} ms`,
   );
+  console.log(
+    `pull on the wire: ${pull.wire.onTheWirePerCard} B/card received (${JSON.stringify(pull.wire.byContentEncoding)}), ${pull.wire.uncompressedPerCard} B/card decoded (${pull.wire.ratio}×); Accept-Encoding ${pull.wire.acceptEncoding.join(' | ')}`,
+  );
+  if (steps.linkPull) {
+    const link = steps.linkPull;
+    console.log(
+      `link pull: ${link.records} cards in ${link.value} ms (${link.rate} cards/s) at ${link.link.downloadBitsPerSecond / 1e6} Mbit/s down, ${link.link.latencyMs} ms RTT; ${link.pages} pages, per page p50: answer ${link.perPage.answer?.p50} ms, cycle ${link.perPage.cycle?.p50} ms; ${link.wire.onTheWirePerCard} B/card on the wire (bodies alone ${link.bodyTransferFloorMs} ms at that rate)${link.verified.emulated ? '' : '; LINK NOT EMULATED'}`,
+    );
+  }
   for (const metric of steps.imports) {
     const { page, worker } = metric.heap;
     const { mainThread } = metric;

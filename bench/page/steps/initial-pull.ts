@@ -1,15 +1,20 @@
 // Step 7: the whole inventory pulled into the empty sync tablet by one engine sync.
-import { readSyncMeta } from '../../../src/db/settings.ts';
+import { readSettings, readSyncMeta } from '../../../src/db/settings.ts';
+import { cardsPath } from '../../../src/protocol/protocol.ts';
 import { PULL_PAGE_LIMIT } from '../../../src/sync/engine.ts';
 import { requestTimings, runSync, syncDb } from '../sync-tablet.ts';
 import { pause } from '../timing.ts';
+import { startWireCount, wireBytes } from '../wire-bytes.ts';
 
 export async function measureInitialPull(expectedCards: number, settleMs = 2000) {
   const db = syncDb();
   const before = await db.cards.count();
   if (before !== 0) throw new Error(`the sync tablet is not empty: ${before} cards`);
   await pause(settleMs);
+  const { centerId } = await readSettings(db);
+  startWireCount();
   const run = await runSync(db, 'initial pull');
+  const wire = wireBytes(cardsPath(centerId));
   const pages = requestTimings(run.requests, 'pull', run.ended);
   const storedCards = await db.cards.count();
   const byStatus: Record<string, number> = {};
@@ -31,5 +36,6 @@ export async function measureInitialPull(expectedCards: number, settleMs = 2000)
     pulledCards: run.pulledCards,
     initialPullDone: (await readSyncMeta(db)).initialPullDone,
     byStatus,
+    wire,
   };
 }

@@ -1,18 +1,26 @@
 // Step 7: one SyncEngine.syncNow() in the bench page pulls the whole inventory from the registry
 // into the empty sync tablet (bench/page/steps/initial-pull.ts). The registry is online.
 import type { Page } from '@playwright/test';
+import { DEMO_CENTER_ID, cardsPath } from '../../../src/protocol/protocol.ts';
 import { informationalMetric, requestStats, round2 } from '../metrics.ts';
 import { progress } from '../progress.ts';
 import { cardsPerPage, firstAndLastTenth } from '../tenths.ts';
+import { bytesPerCard, watchCodings } from '../wire-codings.ts';
 
 export async function measureInitialPull(bench: Page, cardCount: number, database: string) {
   progress(
     `step 7: initial pull of ${cardCount} cards into an empty tablet (${database}) through the sync engine…`,
   );
+  const codings = watchCodings(bench, cardsPath(DEMO_CENTER_ID));
   const pull = await bench.evaluate(
     (expected) => window.tahvilBench.measureInitialPull(expected),
     cardCount,
   );
+  const wire = { ...bytesPerCard(pull.wire, cardCount), ...(await codings.stop()) };
+  if (wire.responses !== pull.pages)
+    progress(
+      `warning: Resource Timing saw ${wire.responses} pull answers, the request log ${pull.pages}`,
+    );
   if (pull.storedCards !== cardCount)
     throw new Error(
       `initial pull: the tablet holds ${pull.storedCards} cards, the registry ${cardCount}`,
@@ -38,6 +46,8 @@ export async function measureInitialPull(bench: Page, cardCount: number, databas
       ),
       beforeFirstPageMs: round2(pull.beforeFirstPageMs),
       otherRequests: pull.otherRequests,
+      // Bytes of the pull pages' bodies as received (compressed) and decoded (Resource Timing).
+      wire,
       verified: {
         storedCards: pull.storedCards,
         expected: cardCount,
@@ -47,6 +57,8 @@ export async function measureInitialPull(bench: Page, cardCount: number, databas
       },
     },
   );
-  progress(`initial pull: ${round2(pull.ms)} ms, ${metric.rate} cards/s, ${pull.pages} pages`);
+  progress(
+    `initial pull: ${round2(pull.ms)} ms, ${metric.rate} cards/s, ${pull.pages} pages; ${wire.onTheWirePerCard} B/card on the wire (${JSON.stringify(wire.byContentEncoding)}), ${wire.uncompressedPerCard} B/card decoded`,
+  );
   return metric;
 }
