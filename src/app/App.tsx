@@ -1,13 +1,4 @@
-import {
-  lazy,
-  Suspense,
-  useCallback,
-  useEffect,
-  useRef,
-  useState,
-  type ComponentType,
-  type ReactNode,
-} from 'react';
+import { Suspense, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { NavLink, Route, Routes, useLocation, useNavigate, type To } from 'react-router';
 import { liveQuery } from 'dexie';
 import { I18nProvider, useI18n } from '../ui/i18n.tsx';
@@ -50,15 +41,10 @@ import type { UpdateHandle } from '../pwa/register-service-worker.ts';
 import { UpdateBanner, type UpdateHold } from '../pwa/UpdateBanner.tsx';
 import { requestPersistentStorage } from '../pwa/storage-persistence.ts';
 import { onAppInstalled } from '../pwa/install-prompt.ts';
+import { lazyScreen } from './lazy-screen.ts';
 
-/**
- * A screen loaded when first shown. The counter's hot path (search, the card and its handover
- * form, sign-in and the lock) and enrolment are in the main chunk, the rest in chunks of their
- * own, all precached by the service worker, so a screen opens offline as it does online.
- */
-function lazyScreen<P extends object>(load: () => Promise<ComponentType<P>>) {
-  return lazy(async () => ({ default: await load() }));
-}
+// The counter's hot path (search, the card and its handover form, sign-in and the lock) and
+// enrolment are in the main chunk; the other screens load when first shown.
 const TodayScreen = lazyScreen(() =>
   import('../features/today/TodayScreen.tsx').then((m) => m.TodayScreen),
 );
