@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { expect, test } from '@playwright/test';
+import { bundleSizes } from '../../scripts/bundle-size.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 // TAHVIL_DIST checks another build directory, e.g. dist-next.
@@ -238,6 +239,64 @@ test.describe('built files under the served policy', () => {
     expect(appScripts.length).toBeGreaterThan(0);
     for (const file of appScripts)
       expect(files, `${file} has its map for crash reports`).toContain(`${file}.map`);
+  });
+});
+
+// ---- What a cold start loads (issue 14) ----
+
+/**
+ * Screens the counter needs at first paint, and a fresh tablet's first screen (enrolment: lazy, it
+ * showed 240 ms later on a slow link): in the main chunk, never a chunk of their own.
+ */
+const HOT_PATH_SCREENS = [
+  'SearchScreen',
+  'CardScreen',
+  'SignInScreen',
+  'LockScreen',
+  'EnrolmentScreen',
+];
+/** Screens loaded when first opened, each from a chunk of its own that the first screen does not fetch. */
+const LAZY_SCREENS = [
+  'TodayScreen',
+  'ReceiptScreen',
+  'ChangePinScreen',
+  'AttentionScreen',
+  'ReportScreen',
+  'ImportScreen',
+  'SettingsScreen',
+];
+
+test.describe('bundle sizes', () => {
+  test('the main chunk and the report chart stay within their gzipped budgets', () => {
+    const sizes = bundleSizes(DIST);
+    const kB = (bytes: number) => `${(bytes / 1000).toFixed(2)} kB`;
+    // Printed with the test's output, so a run shows the figures and not only a pass.
+    console.log(
+      `main chunk ${kB(sizes.main.gzipBytes)} gzip (budget ${kB(sizes.main.maxGzipBytes)}); ` +
+        `before the first screen ${kB(sizes.initial.gzipBytes)} in ${sizes.initial.files.length} files; ` +
+        `report with its chart ${kB(sizes.chart.gzipBytes)} (budget ${kB(sizes.chart.maxGzipBytes)})`,
+    );
+    expect(sizes.main.files[0]).toMatch(/^assets\/index-[\w-]+\.js$/);
+    expect(sizes.main.gzipBytes).toBeLessThanOrEqual(sizes.main.maxGzipBytes);
+    expect(sizes.chart.files.length).toBeGreaterThan(0);
+    expect(sizes.chart.gzipBytes).toBeLessThanOrEqual(sizes.chart.maxGzipBytes);
+  });
+
+  test('the hot path is in the main chunk; the other screens are chunks the first screen does not load', () => {
+    const assets = readdirSync(path.join(DIST, 'assets'));
+    const { initial } = bundleSizes(DIST);
+    for (const screen of HOT_PATH_SCREENS)
+      expect(
+        assets.filter((name) => name.startsWith(`${screen}-`)),
+        `${screen} has no chunk of its own`,
+      ).toEqual([]);
+    for (const screen of LAZY_SCREENS) {
+      const chunks = assets.filter((name) => new RegExp(`^${screen}-[\\w-]+\\.js$`).test(name));
+      expect(chunks, `${screen} is a chunk of its own`).toHaveLength(1);
+      expect(initial.files, `the first screen does not load ${screen}`).not.toContain(
+        `assets/${chunks[0]}`,
+      );
+    }
   });
 });
 
@@ -478,6 +537,18 @@ test.describe('service worker', () => {
     expect([...cached].sort()).toEqual(expected.sort());
     // Install fetched each entry once, and each answered from dist/ (a 404 would have failed install).
     expect(worker.fetchedPaths.sort()).toEqual(expected.sort());
+  });
+
+  test('offline, every script chunk is answered from the precache: each screen opens offline', async () => {
+    const chunks = filesUnder(DIST).filter(
+      (file) => file.startsWith('assets/') && file.endsWith('.js'),
+    );
+    expect(chunks.some((file) => file.startsWith('assets/ReportScreen-'))).toBe(true);
+    for (const file of chunks) {
+      const response = await worker.fetch(`/${file}`, 'cors');
+      expect(response?.status, `/${file} offline`).toBe(200);
+      expect(await response?.text()).toBe(readFileSync(path.join(DIST, file), 'utf8'));
+    }
   });
 
   test('offline, app routes get the cached shell; /api/ and /__mock/ are left to the network', async () => {
