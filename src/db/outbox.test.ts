@@ -5,6 +5,7 @@ import {
   MAX_SERVER_CODE_LENGTH,
   MAX_SERVER_REASON_LENGTH,
   applyPushResults,
+  applyPushResultsAndClaimNext,
   claimPendingBatch,
   newestEventSeq,
   outboxSummary,
@@ -14,6 +15,7 @@ import type { TahvilDatabase } from './database.ts';
 import { createCard, holderHandover } from '../../tests/factories/cards.ts';
 import { testCommandContext, testCommandContextAt } from '../../tests/factories/context.ts';
 import { createTestDatabase } from '../../tests/factories/database.ts';
+import { CenterChangedError, currentCenterId } from './settings.ts';
 import { FIXED_NOW, onTestDay } from '../../tests/factories/time.ts';
 
 describe('outbox', () => {
@@ -136,6 +138,92 @@ describe('applyPushResults', () => {
       null,
     ]);
     expect(records[2]!.serverReason).toHaveLength(MAX_SERVER_REASON_LENGTH);
+  });
+});
+
+describe('applyPushResultsAndClaimNext', () => {
+  it('records the answer and claims the next oldest pending events in the same write', async () => {
+    const { db, events } = await handedOver(5);
+    const sent = await claimPendingBatch(db, 2);
+    const guard = { forCenter: await currentCenterId(db) };
+    const next = await applyPushResultsAndClaimNext(
+      db,
+      sent,
+      [
+        { eventId: events[0]!.eventId, status: 'accepted' },
+        { eventId: events[1]!.eventId, status: 'conflict', reason: 'handed over elsewhere' },
+      ],
+      FIXED_NOW.getTime(),
+      { maxEvents: 2, guard },
+    );
+    expect(next.map((record) => record.eventId)).toEqual([events[2]!.eventId, events[3]!.eventId]);
+    expect(next.map((record) => record.syncState)).toEqual(['sending', 'sending']);
+    expect(await states(db)).toEqual(['synced', 'conflict', 'sending', 'sending', 'pending']);
+    expect((await db.events.get(sent[0]!.seq!))!.syncedAtMs).toBe(FIXED_NOW.getTime());
+  });
+
+  it('claims nothing when no next batch is asked for', async () => {
+    const { db, events } = await handedOver(2);
+    const sent = await claimPendingBatch(db, 1);
+    const next = await applyPushResultsAndClaimNext(
+      db,
+      sent,
+      [{ eventId: events[0]!.eventId, status: 'accepted' }],
+      FIXED_NOW.getTime(),
+      null,
+    );
+    expect(next).toEqual([]);
+    expect(await states(db)).toEqual(['synced', 'pending']);
+  });
+
+  it('keeps what was written to a sent event while its request was in flight', async () => {
+    const { db, events } = await handedOver(1);
+    const sent = await claimPendingBatch(db, 1);
+    await db.events.update(sent[0]!.seq!, { voidedByEventId: 'void-written-meanwhile' });
+    await applyPushResultsAndClaimNext(
+      db,
+      sent,
+      [{ eventId: events[0]!.eventId, status: 'accepted' }],
+      FIXED_NOW.getTime(),
+      null,
+    );
+    expect(await db.events.get(sent[0]!.seq!)).toMatchObject({
+      syncState: 'synced',
+      voidedByEventId: 'void-written-meanwhile',
+    });
+  });
+
+  it('only answers events still sending, and a repeated answer counts once, its last', async () => {
+    const { db, events } = await handedOver(2);
+    const sent = await claimPendingBatch(db, 2);
+    await releaseUnanswered(db, [events[1]!.eventId]);
+    await applyPushResultsAndClaimNext(
+      db,
+      sent,
+      [
+        { eventId: events[0]!.eventId, status: 'accepted' },
+        { eventId: events[0]!.eventId, status: 'rejected', reason: 'second answer' },
+        { eventId: events[1]!.eventId, status: 'accepted' },
+      ],
+      FIXED_NOW.getTime(),
+      null,
+    );
+    expect(await states(db)).toEqual(['rejected', 'pending']);
+  });
+
+  it('still records the answer, but claims nothing, once the tablet belongs to another center', async () => {
+    const { db, events } = await handedOver(2);
+    const sent = await claimPendingBatch(db, 1);
+    await expect(
+      applyPushResultsAndClaimNext(
+        db,
+        sent,
+        [{ eventId: events[0]!.eventId, status: 'accepted' }],
+        FIXED_NOW.getTime(),
+        { maxEvents: 10, guard: { forCenter: 'ANOTHER-CENTER' } },
+      ),
+    ).rejects.toThrow(CenterChangedError);
+    expect(await states(db)).toEqual(['synced', 'pending']);
   });
 });
 

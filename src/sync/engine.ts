@@ -6,6 +6,7 @@
 // off the tablet's clock is, and only that (decision 024). Clock, fetch, lock, connectivity
 // events and database are injected so tests drive it directly.
 import type { TahvilDatabase } from '../db/database.ts';
+import type { OutboxRecord } from '../db/records.ts';
 import {
   CenterChangedError,
   readSettings,
@@ -14,7 +15,11 @@ import {
   writeSyncMeta,
   type Settings,
 } from '../db/settings.ts';
-import { applyPushResults, claimPendingBatch, releaseUnanswered } from '../db/outbox.ts';
+import {
+  applyPushResultsAndClaimNext,
+  claimPendingBatch,
+  releaseUnanswered,
+} from '../db/outbox.ts';
 import { upsertCards } from '../db/cards.ts';
 import { readRosterCursor, storeRosterPage } from '../db/staff.ts';
 import { readCenterDayCursor, storeCenterDayPage } from '../db/center-day.ts';
@@ -325,23 +330,25 @@ export class SyncEngine {
   }
 
   private async push(settings: Settings): Promise<void> {
-    for (;;) {
-      const batch = await claimPendingBatch(this.deps.db, MAX_PUSH_EVENTS, {
-        ...guardOf(settings),
-      });
-      if (batch.length === 0) return;
+    const claimNext = { maxEvents: MAX_PUSH_EVENTS, guard: guardOf(settings) };
+    let batch = await claimPendingBatch(this.deps.db, MAX_PUSH_EVENTS, claimNext.guard);
+    while (batch.length > 0) {
       const eventIds = batch.map((record) => record.eventId);
+      let next: OutboxRecord[] | null = null;
       try {
         const response = await this.request<PushResponse>(settings, eventsPath(settings.centerId), {
           method: 'POST',
           body: JSON.stringify({ events: batch.map((record) => record.event) }),
         });
         if (!Array.isArray(response.results)) throw new SyncFailure('bad-response');
+        const sent = new Set(eventIds);
         const results = response.results.filter(
-          (result) =>
-            eventIds.includes(result?.eventId) && isOneOf(PUSH_RESULT_STATUSES, result.status),
+          (result) => sent.has(result?.eventId) && isOneOf(PUSH_RESULT_STATUSES, result.status),
         );
-        await applyPushResults(this.deps.db, results, this.deps.clock.now());
+        // The protocol answers every event. A partial answer is a registry fault: retrying it
+        // at once would loop, so the rest wait for the backoff like any other failure.
+        const answered = new Set(results.map((result) => result.eventId));
+        const complete = eventIds.every((eventId) => answered.has(eventId));
         // A refused event's answer carries the card as the registry has it: show that at once
         // (who else handed it over, or that it was revoked) instead of waiting for the pull.
         const answeredCards = results.flatMap((result) =>
@@ -349,17 +356,28 @@ export class SyncEngine {
             ? [result.card]
             : [],
         );
+        // The next batch is claimed in the answer's own transaction only when nothing is left
+        // to do or fail in this one, so a claimed batch is always the next one sent, after
+        // this answer: one request at a time, in order, and none left "sending" by a failure.
+        const claimWithAnswer = complete && answeredCards.length === 0;
+        const claimed = await applyPushResultsAndClaimNext(
+          this.deps.db,
+          batch,
+          results,
+          this.deps.clock.now(),
+          claimWithAnswer ? claimNext : null,
+        );
         if (answeredCards.length > 0)
           await upsertCards(this.deps.db, answeredCards, guardOf(settings));
-        // The protocol answers every event. A partial answer is a registry fault: retrying it
-        // at once would loop, so the rest wait for the backoff like any other failure.
-        const answered = new Set(results.map((result) => result.eventId));
-        if (!eventIds.every((eventId) => answered.has(eventId)))
-          throw new SyncFailure('bad-response');
-      } finally {
+        if (!complete) throw new SyncFailure('bad-response');
+        // Every event of the batch has its answer written, so none is left to release.
+        if (claimWithAnswer) next = claimed;
+      } catch (error) {
         // Whatever got no result (network error, partial answer) is pending again.
         await releaseUnanswered(this.deps.db, eventIds);
+        throw error;
       }
+      batch = next ?? (await claimPendingBatch(this.deps.db, MAX_PUSH_EVENTS, claimNext.guard));
     }
   }
 
