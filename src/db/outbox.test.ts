@@ -5,7 +5,7 @@ import {
   MAX_SERVER_CODE_LENGTH,
   MAX_SERVER_REASON_LENGTH,
   applyPushResults,
-  applyPushResultsAndClaimNext,
+  applyBatchResults,
   claimPendingBatch,
   newestEventSeq,
   outboxSummary,
@@ -15,7 +15,6 @@ import type { TahvilDatabase } from './database.ts';
 import { createCard, holderHandover } from '../../tests/factories/cards.ts';
 import { testCommandContext, testCommandContextAt } from '../../tests/factories/context.ts';
 import { createTestDatabase } from '../../tests/factories/database.ts';
-import { CenterChangedError, currentCenterId } from './settings.ts';
 import { FIXED_NOW, onTestDay } from '../../tests/factories/time.ts';
 
 describe('outbox', () => {
@@ -141,12 +140,11 @@ describe('applyPushResults', () => {
   });
 });
 
-describe('applyPushResultsAndClaimNext', () => {
-  it('records the answer and claims the next oldest pending events in the same write', async () => {
-    const { db, events } = await handedOver(5);
+describe('applyBatchResults', () => {
+  it('records each answer of the batch sent', async () => {
+    const { db, events } = await handedOver(3);
     const sent = await claimPendingBatch(db, 2);
-    const guard = { forCenter: await currentCenterId(db) };
-    const next = await applyPushResultsAndClaimNext(
+    await applyBatchResults(
       db,
       sent,
       [
@@ -154,38 +152,24 @@ describe('applyPushResultsAndClaimNext', () => {
         { eventId: events[1]!.eventId, status: 'conflict', reason: 'handed over elsewhere' },
       ],
       FIXED_NOW.getTime(),
-      { maxEvents: 2, guard },
     );
-    expect(next.map((record) => record.eventId)).toEqual([events[2]!.eventId, events[3]!.eventId]);
-    expect(next.map((record) => record.syncState)).toEqual(['sending', 'sending']);
-    expect(await states(db)).toEqual(['synced', 'conflict', 'sending', 'sending', 'pending']);
-    expect((await db.events.get(sent[0]!.seq!))!.syncedAtMs).toBe(FIXED_NOW.getTime());
-  });
-
-  it('claims nothing when no next batch is asked for', async () => {
-    const { db, events } = await handedOver(2);
-    const sent = await claimPendingBatch(db, 1);
-    const next = await applyPushResultsAndClaimNext(
-      db,
-      sent,
-      [{ eventId: events[0]!.eventId, status: 'accepted' }],
-      FIXED_NOW.getTime(),
-      null,
-    );
-    expect(next).toEqual([]);
-    expect(await states(db)).toEqual(['synced', 'pending']);
+    expect(await states(db)).toEqual(['synced', 'conflict', 'pending']);
+    expect(await db.events.get(sent[0]!.seq!)).toMatchObject({
+      syncedAtMs: FIXED_NOW.getTime(),
+      serverReason: null,
+    });
+    expect((await db.events.get(sent[1]!.seq!))!.serverReason).toBe('handed over elsewhere');
   });
 
   it('keeps what was written to a sent event while its request was in flight', async () => {
     const { db, events } = await handedOver(1);
     const sent = await claimPendingBatch(db, 1);
     await db.events.update(sent[0]!.seq!, { voidedByEventId: 'void-written-meanwhile' });
-    await applyPushResultsAndClaimNext(
+    await applyBatchResults(
       db,
       sent,
       [{ eventId: events[0]!.eventId, status: 'accepted' }],
       FIXED_NOW.getTime(),
-      null,
     );
     expect(await db.events.get(sent[0]!.seq!)).toMatchObject({
       syncState: 'synced',
@@ -194,36 +178,21 @@ describe('applyPushResultsAndClaimNext', () => {
   });
 
   it('only answers events still sending, and a repeated answer counts once, its last', async () => {
-    const { db, events } = await handedOver(2);
+    const { db, events } = await handedOver(3);
     const sent = await claimPendingBatch(db, 2);
     await releaseUnanswered(db, [events[1]!.eventId]);
-    await applyPushResultsAndClaimNext(
+    await applyBatchResults(
       db,
       sent,
       [
         { eventId: events[0]!.eventId, status: 'accepted' },
         { eventId: events[0]!.eventId, status: 'rejected', reason: 'second answer' },
         { eventId: events[1]!.eventId, status: 'accepted' },
+        { eventId: events[2]!.eventId, status: 'accepted' },
       ],
       FIXED_NOW.getTime(),
-      null,
     );
-    expect(await states(db)).toEqual(['rejected', 'pending']);
-  });
-
-  it('still records the answer, but claims nothing, once the tablet belongs to another center', async () => {
-    const { db, events } = await handedOver(2);
-    const sent = await claimPendingBatch(db, 1);
-    await expect(
-      applyPushResultsAndClaimNext(
-        db,
-        sent,
-        [{ eventId: events[0]!.eventId, status: 'accepted' }],
-        FIXED_NOW.getTime(),
-        { maxEvents: 10, guard: { forCenter: 'ANOTHER-CENTER' } },
-      ),
-    ).rejects.toThrow(CenterChangedError);
-    expect(await states(db)).toEqual(['synced', 'pending']);
+    expect(await states(db)).toEqual(['rejected', 'pending', 'pending']);
   });
 });
 

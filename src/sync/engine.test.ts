@@ -537,7 +537,35 @@ describe('SyncEngine outbox', () => {
     expect(pushed.flat()).toEqual(recorded);
   });
 
-  it('puts a lost batch back in line and leaves no event sending when a later request fails', async () => {
+  it('puts back a lost batch and the next one, claimed while it was on its way, in order', async () => {
+    const cards = Array.from({ length: 501 }, (_, i) =>
+      createCard({ cardId: `C-${String(i + 1).padStart(7, '0')}`, version: i + 1 }),
+    );
+    let loseAnswers = true;
+    const { db, engine, requests } = await setup(
+      (request) =>
+        request.route === 'events' && loseAnswers
+          ? Promise.reject(new TypeError('network connection was lost'))
+          : healthyRegistry(request),
+      { cards },
+    );
+    const recorded: string[] = [];
+    for (const card of cards) recorded.push((await handOver(db, card)).eventId);
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'offline', problem: 'unreachable' });
+    expect(requests.filter((request) => request.route === 'events')).toHaveLength(1);
+    expect(await syncStateTally(db)).toEqual({ pending: 501 });
+    loseAnswers = false;
+    await engine.syncNow();
+    const pushed = requests
+      .filter((request) => request.route === 'events')
+      .map((request) => (request.body as PushRequest).events.map((e) => e.eventId));
+    expect(pushed.slice(1).map((batch) => batch.length)).toEqual([500, 1]);
+    expect(pushed.slice(1).flat()).toEqual(recorded);
+    expect(await syncStateTally(db)).toEqual({ synced: 501 });
+  });
+
+  it('puts a batch lost after the first back in line, leaving no event sending', async () => {
     const cards = Array.from({ length: 501 }, (_, i) =>
       createCard({ cardId: `C-${String(i + 1).padStart(7, '0')}`, version: i + 1 }),
     );
@@ -557,7 +585,7 @@ describe('SyncEngine outbox', () => {
     expect(await syncStateTally(db)).toEqual({ synced: 500, pending: 1 });
   });
 
-  it('claims no next batch after a partial answer, so the rest stays pending', async () => {
+  it('after a partial answer, sends no more and puts the next batch back, so the rest stays pending', async () => {
     const cards = Array.from({ length: 501 }, (_, i) =>
       createCard({ cardId: `C-${String(i + 1).padStart(7, '0')}`, version: i + 1 }),
     );

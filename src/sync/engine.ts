@@ -6,7 +6,6 @@
 // off the tablet's clock is, and only that (decision 024). Clock, fetch, lock, connectivity
 // events and database are injected so tests drive it directly.
 import type { TahvilDatabase } from '../db/database.ts';
-import type { OutboxRecord } from '../db/records.ts';
 import {
   CenterChangedError,
   readSettings,
@@ -15,11 +14,7 @@ import {
   writeSyncMeta,
   type Settings,
 } from '../db/settings.ts';
-import {
-  applyPushResultsAndClaimNext,
-  claimPendingBatch,
-  releaseUnanswered,
-} from '../db/outbox.ts';
+import { applyBatchResults, claimPendingBatch, releaseUnanswered } from '../db/outbox.ts';
 import { upsertCards } from '../db/cards.ts';
 import { readRosterCursor, storeRosterPage } from '../db/staff.ts';
 import { readCenterDayCursor, storeCenterDayPage } from '../db/center-day.ts';
@@ -330,25 +325,26 @@ export class SyncEngine {
   }
 
   private async push(settings: Settings): Promise<void> {
-    const claimNext = { maxEvents: MAX_PUSH_EVENTS, guard: guardOf(settings) };
-    let batch = await claimPendingBatch(this.deps.db, MAX_PUSH_EVENTS, claimNext.guard);
+    const guard = guardOf(settings);
+    let batch = await claimPendingBatch(this.deps.db, MAX_PUSH_EVENTS, guard);
     while (batch.length > 0) {
       const eventIds = batch.map((record) => record.eventId);
-      let next: OutboxRecord[] | null = null;
+      const answer = this.request<PushResponse>(settings, eventsPath(settings.centerId), {
+        method: 'POST',
+        body: JSON.stringify({ events: batch.map((record) => record.event) }),
+      });
+      // The next batch is claimed while this one is on its way, and sent only after its answer:
+      // one request at a time, oldest first (this batch took the oldest pending events, so the
+      // next holds only younger ones), and a claim no request carried goes back on any failure.
+      const nextClaim = outcomeOf(claimPendingBatch(this.deps.db, MAX_PUSH_EVENTS, guard));
       try {
-        const response = await this.request<PushResponse>(settings, eventsPath(settings.centerId), {
-          method: 'POST',
-          body: JSON.stringify({ events: batch.map((record) => record.event) }),
-        });
+        const response = await answer;
         if (!Array.isArray(response.results)) throw new SyncFailure('bad-response');
         const sent = new Set(eventIds);
         const results = response.results.filter(
           (result) => sent.has(result?.eventId) && isOneOf(PUSH_RESULT_STATUSES, result.status),
         );
-        // The protocol answers every event. A partial answer is a registry fault: retrying it
-        // at once would loop, so the rest wait for the backoff like any other failure.
-        const answered = new Set(results.map((result) => result.eventId));
-        const complete = eventIds.every((eventId) => answered.has(eventId));
+        await applyBatchResults(this.deps.db, batch, results, this.deps.clock.now());
         // A refused event's answer carries the card as the registry has it: show that at once
         // (who else handed it over, or that it was revoked) instead of waiting for the pull.
         const answeredCards = results.flatMap((result) =>
@@ -356,28 +352,31 @@ export class SyncEngine {
             ? [result.card]
             : [],
         );
-        // The next batch is claimed in the answer's own transaction only when nothing is left
-        // to do or fail in this one, so a claimed batch is always the next one sent, after
-        // this answer: one request at a time, in order, and none left "sending" by a failure.
-        const claimWithAnswer = complete && answeredCards.length === 0;
-        const claimed = await applyPushResultsAndClaimNext(
-          this.deps.db,
-          batch,
-          results,
-          this.deps.clock.now(),
-          claimWithAnswer ? claimNext : null,
-        );
-        if (answeredCards.length > 0)
-          await upsertCards(this.deps.db, answeredCards, guardOf(settings));
-        if (!complete) throw new SyncFailure('bad-response');
-        // Every event of the batch has its answer written, so none is left to release.
-        if (claimWithAnswer) next = claimed;
+        if (answeredCards.length > 0) await upsertCards(this.deps.db, answeredCards, guard);
+        // The protocol answers every event. A partial answer is a registry fault: retrying it
+        // at once would loop, so the rest wait for the backoff like any other failure.
+        const answered = new Set(results.map((result) => result.eventId));
+        if (!eventIds.every((eventId) => answered.has(eventId)))
+          throw new SyncFailure('bad-response');
+        const claimed = await nextClaim;
+        if (!claimed.ok) throw claimed.error;
+        // Empty while this batch was away is not empty now: an event recorded meanwhile goes in
+        // this run, and the push ends only when a claim made after the last answer finds none.
+        batch =
+          claimed.value.length > 0
+            ? claimed.value
+            : await claimPendingBatch(this.deps.db, MAX_PUSH_EVENTS, guard);
       } catch (error) {
-        // Whatever got no result (network error, partial answer) is pending again.
-        await releaseUnanswered(this.deps.db, eventIds);
+        // Whatever got no result (network error, partial answer) is pending again, and so is
+        // the next batch, claimed but not sent. Once a whole batch is answered none of it is
+        // "sending" any more, so a full answer needs no release.
+        const claimed = await nextClaim;
+        await releaseUnanswered(this.deps.db, [
+          ...eventIds,
+          ...(claimed.ok ? claimed.value.map((record) => record.eventId) : []),
+        ]);
         throw error;
       }
-      batch = next ?? (await claimPendingBatch(this.deps.db, MAX_PUSH_EVENTS, claimNext.guard));
     }
   }
 
@@ -657,4 +656,17 @@ export function retryAfterMs(response: Response): number | null {
   const seconds = Number(header);
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
   return Number.isFinite(ms) ? Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms)) : null;
+}
+
+/**
+ * A promise's outcome as a value, so a rejection seen only later (the push's next claim, read
+ * after the answer it overlaps) is never reported as unhandled meanwhile.
+ */
+function outcomeOf<T>(
+  promise: Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 }
