@@ -161,6 +161,25 @@ describe('applyBatchResults', () => {
     expect((await db.events.get(sent[1]!.seq!))!.serverReason).toBe('handed over elsewhere');
   });
 
+  it('records the answers of a batch whose events are not consecutive', async () => {
+    const { db, events } = await handedOver(3);
+    await claimPendingBatch(db, 3);
+    await applyPushResults(db, [{ eventId: events[1]!.eventId, status: 'accepted' }]);
+    await releaseUnanswered(db);
+    const sent = await claimPendingBatch(db, 3);
+    expect(sent.map((record) => record.seq)).toEqual([1, 3]);
+    await applyBatchResults(
+      db,
+      sent,
+      [
+        { eventId: events[0]!.eventId, status: 'accepted' },
+        { eventId: events[2]!.eventId, status: 'rejected', reason: 'no' },
+      ],
+      FIXED_NOW.getTime(),
+    );
+    expect(await states(db)).toEqual(['synced', 'synced', 'rejected']);
+  });
+
   it('keeps what was written to a sent event while its request was in flight', async () => {
     const { db, events } = await handedOver(1);
     const sent = await claimPendingBatch(db, 1);

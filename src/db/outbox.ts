@@ -76,14 +76,26 @@ export async function applyBatchResults(
   answeredAtMs: number,
 ): Promise<void> {
   await db.transaction('rw', db.events, async () => {
-    const current = await db.events.bulkGet(sent.map((record) => record.seq!));
-    await writeResults(
-      db,
-      current.filter((record) => record !== undefined),
-      results,
-      answeredAtMs,
-    );
+    await writeResults(db, await currentRecordsOf(db, sent), results, answeredAtMs);
   });
+}
+
+/**
+ * The stored records of a claimed batch. A batch is usually a run of consecutive seqs: then one
+ * range read returns exactly it, instead of one get per event; otherwise each is read by key.
+ */
+async function currentRecordsOf(
+  db: TahvilDatabase,
+  sent: readonly OutboxRecord[],
+): Promise<OutboxRecord[]> {
+  const seqs = sent.map((record) => record.seq!);
+  if (seqs.length === 0) return [];
+  const low = Math.min(...seqs);
+  const high = Math.max(...seqs);
+  const wanted = new Set(seqs);
+  if (high - low + 1 === seqs.length && wanted.size === seqs.length)
+    return db.events.where(':id').between(low, high, true, true).toArray();
+  return (await db.events.bulkGet(seqs)).filter((record) => record !== undefined);
 }
 
 /**
