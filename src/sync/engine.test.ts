@@ -19,6 +19,7 @@ import {
 import type { TahvilDatabase } from '../db/database.ts';
 import { recordHandover } from '../db/handovers.ts';
 import { claimPendingBatch } from '../db/outbox.ts';
+import type { OutboxRecord } from '../db/records.ts';
 import {
   readClockEstimate,
   readSettings,
@@ -583,6 +584,29 @@ describe('SyncEngine outbox', () => {
     expect(engine.getState()).toMatchObject({ status: 'offline', problem: 'unreachable' });
     expect(requests.filter((request) => request.route === 'events')).toHaveLength(2);
     expect(await syncStateTally(db)).toEqual({ synced: 500, pending: 1 });
+  });
+
+  it('puts back an answered batch whose results it could not write, and the batch sent meanwhile', async () => {
+    const cards = Array.from({ length: 501 }, (_, i) =>
+      createCard({ cardId: `C-${String(i + 1).padStart(7, '0')}`, version: i + 1 }),
+    );
+    const { db, engine, requests } = await setup(healthyRegistry, { cards });
+    for (const card of cards) await handOver(db, card);
+    const bulkPut = db.events.bulkPut.bind(db.events);
+    let failOnce = true;
+    db.events.bulkPut = ((records: OutboxRecord[]) => {
+      if (failOnce && records.some((record) => record.syncState === 'synced')) {
+        failOnce = false;
+        return Promise.reject(new Error('the disk is full'));
+      }
+      return bulkPut(records);
+    }) as typeof db.events.bulkPut;
+    await engine.start();
+    expect(engine.getState().status).toBe('error');
+    expect(requests.filter((request) => request.route === 'events')).toHaveLength(2);
+    expect(await syncStateTally(db)).toEqual({ pending: 501 });
+    await engine.syncNow();
+    expect(await syncStateTally(db)).toEqual({ synced: 501 });
   });
 
   it('after a partial answer, sends no more and puts the next batch back, so the rest stays pending', async () => {

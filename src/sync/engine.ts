@@ -12,9 +12,11 @@ import {
   readSyncMeta,
   writeClockEstimate,
   writeSyncMeta,
+  type EnrolmentGuard,
   type Settings,
 } from '../db/settings.ts';
 import { applyBatchResults, claimPendingBatch, releaseUnanswered } from '../db/outbox.ts';
+import type { OutboxRecord } from '../db/records.ts';
 import { upsertCards } from '../db/cards.ts';
 import { readRosterCursor, storeRosterPage } from '../db/staff.ts';
 import { readCenterDayCursor, storeCenterDayPage } from '../db/center-day.ts';
@@ -37,6 +39,7 @@ import {
   type ErrorBody,
   type PullResponse,
   type PushResponse,
+  type PushResult,
   PUSH_RESULT_STATUSES,
   isOneOf,
 } from '../protocol/protocol.ts';
@@ -326,58 +329,89 @@ export class SyncEngine {
 
   private async push(settings: Settings): Promise<void> {
     const guard = guardOf(settings);
-    let batch = await claimPendingBatch(this.deps.db, MAX_PUSH_EVENTS, guard);
+    const claim = () => claimPendingBatch(this.deps.db, MAX_PUSH_EVENTS, guard);
+    let batch = await claim();
+    // The last full answer's writes, made while the next batch is on its way: its events stay
+    // "sending" until they commit, and the push ends only once they have.
+    let recording: Promise<Outcome<void>> = Promise.resolve(DONE);
+    let recordingIds: readonly string[] = [];
     while (batch.length > 0) {
       const eventIds = batch.map((record) => record.eventId);
       const answer = this.request<PushResponse>(settings, eventsPath(settings.centerId), {
         method: 'POST',
         body: JSON.stringify({ events: batch.map((record) => record.event) }),
       });
-      // The next batch is claimed while this one is on its way, and sent only after its answer:
+      // While this batch is away the last answer is recorded, then the next batch is claimed
+      // (only if that write succeeded). The next batch is sent only after this one's answer:
       // one request at a time, oldest first (this batch took the oldest pending events, so the
-      // next holds only younger ones), and a claim no request carried goes back on any failure.
-      const nextClaim = outcomeOf(claimPendingBatch(this.deps.db, MAX_PUSH_EVENTS, guard));
+      // next holds only younger ones); a claim no request carried goes back on any failure.
+      const nextClaim = outcomeOf(
+        recording.then((recorded) => {
+          if (!recorded.ok) throw recorded.error;
+          return claim();
+        }),
+      );
       try {
         const response = await answer;
+        const answeredAtMs = this.deps.clock.now();
         if (!Array.isArray(response.results)) throw new SyncFailure('bad-response');
         const sent = new Set(eventIds);
         const results = response.results.filter(
           (result) => sent.has(result?.eventId) && isOneOf(PUSH_RESULT_STATUSES, result.status),
         );
-        await applyBatchResults(this.deps.db, batch, results, this.deps.clock.now());
-        // A refused event's answer carries the card as the registry has it: show that at once
-        // (who else handed it over, or that it was revoked) instead of waiting for the pull.
-        const answeredCards = results.flatMap((result) =>
-          result.card && (result.status === 'conflict' || result.status === 'rejected')
-            ? [result.card]
-            : [],
-        );
-        if (answeredCards.length > 0) await upsertCards(this.deps.db, answeredCards, guard);
         // The protocol answers every event. A partial answer is a registry fault: retrying it
         // at once would loop, so the rest wait for the backoff like any other failure.
         const answered = new Set(results.map((result) => result.eventId));
-        if (!eventIds.every((eventId) => answered.has(eventId)))
+        if (!eventIds.every((eventId) => answered.has(eventId))) {
+          await this.recordAnswer(batch, results, answeredAtMs, guard);
           throw new SyncFailure('bad-response');
+        }
         const claimed = await nextClaim;
         if (!claimed.ok) throw claimed.error;
+        recording = outcomeOf(this.recordAnswer(batch, results, answeredAtMs, guard));
+        recordingIds = eventIds;
+        if (claimed.value.length > 0) {
+          batch = claimed.value;
+          continue;
+        }
         // Empty while this batch was away is not empty now: an event recorded meanwhile goes in
-        // this run, and the push ends only when a claim made after the last answer finds none.
-        batch =
-          claimed.value.length > 0
-            ? claimed.value
-            : await claimPendingBatch(this.deps.db, MAX_PUSH_EVENTS, guard);
+        // this run, and the push ends only when a claim made after the last answer's writes
+        // finds none, so the pull that follows sees every answer recorded.
+        const recorded = await recording;
+        if (!recorded.ok) throw recorded.error;
+        batch = await claim();
       } catch (error) {
-        // Whatever got no result (network error, partial answer) is pending again, and so is
-        // the next batch, claimed but not sent. Once a whole batch is answered none of it is
-        // "sending" any more, so a full answer needs no release.
+        // Whatever has no result on disk (network error, partial answer, a failed write) is
+        // pending again, and so is a next batch claimed but not sent. An answered event is no
+        // longer "sending", so naming it changes nothing.
         const claimed = await nextClaim;
+        await recording;
         await releaseUnanswered(this.deps.db, [
+          ...recordingIds,
           ...eventIds,
           ...(claimed.ok ? claimed.value.map((record) => record.eventId) : []),
         ]);
         throw error;
       }
     }
+  }
+
+  /** One push answer written: each event's result, and the cards refused events came back with. */
+  private async recordAnswer(
+    batch: readonly OutboxRecord[],
+    results: readonly PushResult[],
+    answeredAtMs: number,
+    guard: EnrolmentGuard,
+  ): Promise<void> {
+    await applyBatchResults(this.deps.db, batch, results, answeredAtMs);
+    // A refused event's answer carries the card as the registry has it: show that at once
+    // (who else handed it over, or that it was revoked) instead of waiting for the pull.
+    const answeredCards = results.flatMap((result) =>
+      result.card && (result.status === 'conflict' || result.status === 'rejected')
+        ? [result.card]
+        : [],
+    );
+    if (answeredCards.length > 0) await upsertCards(this.deps.db, answeredCards, guard);
   }
 
   private async pull(settings: Settings): Promise<void> {
@@ -658,13 +692,15 @@ export function retryAfterMs(response: Response): number | null {
   return Number.isFinite(ms) ? Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms)) : null;
 }
 
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+const DONE: Outcome<void> = { ok: true, value: undefined };
+
 /**
- * A promise's outcome as a value, so a rejection seen only later (the push's next claim, read
- * after the answer it overlaps) is never reported as unhandled meanwhile.
+ * A promise's outcome as a value, so a rejection seen only later (the push's writes and next
+ * claim, read after the answer they overlap) is never reported as unhandled meanwhile.
  */
-function outcomeOf<T>(
-  promise: Promise<T>,
-): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+function outcomeOf<T>(promise: Promise<T>): Promise<Outcome<T>> {
   return promise.then(
     (value) => ({ ok: true as const, value }),
     (error: unknown) => ({ ok: false as const, error }),
