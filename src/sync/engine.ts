@@ -337,6 +337,7 @@ export class SyncEngine {
     let recordingIds: readonly string[] = [];
     while (batch.length > 0) {
       const eventIds = batch.map((record) => record.eventId);
+      const previousIds = recordingIds;
       const answer = this.request<PushResponse>(settings, eventsPath(settings.centerId), {
         method: 'POST',
         body: JSON.stringify({ events: batch.map((record) => record.event) }),
@@ -366,10 +367,12 @@ export class SyncEngine {
           await this.recordAnswer(batch, results, answeredAtMs, guard);
           throw new SyncFailure('bad-response');
         }
-        const claimed = await nextClaim;
-        if (!claimed.ok) throw claimed.error;
+        // Recorded first: a next claim refused (the tablet moved to another center) must not
+        // cost the registry's answer about events it now holds.
         recording = outcomeOf(this.recordAnswer(batch, results, answeredAtMs, guard));
         recordingIds = eventIds;
+        const claimed = await nextClaim;
+        if (!claimed.ok) throw claimed.error;
         if (claimed.value.length > 0) {
           batch = claimed.value;
           continue;
@@ -387,6 +390,7 @@ export class SyncEngine {
         const claimed = await nextClaim;
         await recording;
         await releaseUnanswered(this.deps.db, [
+          ...previousIds,
           ...recordingIds,
           ...eventIds,
           ...(claimed.ok ? claimed.value.map((record) => record.eventId) : []),
