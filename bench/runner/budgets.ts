@@ -1,5 +1,5 @@
 // What the app must hold (issue budgets). Never loosened here to make a run pass: a missed budget
-// is a finding about the app. The sync and import figures have none: they are reported only.
+// is a finding about the app. The push has a rate to hold; the pull and import figures have none.
 import type { Metric } from './metrics.ts';
 
 export const BUDGETS = {
@@ -9,6 +9,8 @@ export const BUDGETS = {
   keystrokeP95Ms: 50,
   handoverP95Ms: 30,
   countersP95Ms: 5,
+  /** Issue 14: 10,000 queued events pushed (fewer on a small --cards run) at this rate or better. */
+  pushEventsPerS: 2000,
 } as const;
 
 /** The metrics that missed their budget; informational ones (held === null) have none to miss. */

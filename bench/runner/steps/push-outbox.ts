@@ -6,6 +6,7 @@ import type { RegistryHandler } from '../../../server/handler.ts';
 import { DEMO_CENTER_ID } from '../../../src/protocol/protocol.ts';
 import { informationalMetric, requestStats, round2, rounded, summarize } from '../metrics.ts';
 import { progress } from '../progress.ts';
+import { BUDGETS } from '../budgets.ts';
 import { STORAGE_SETTLE_MS } from '../settle.ts';
 
 // The issue asks for 10,000 queued events; a small --cards run pushes as many as it has ready cards.
@@ -42,7 +43,7 @@ export async function measurePushOutbox(bench: Page, registry: RegistryHandler) 
       `push: registry accepted ${accepted} of ${queue.queued}; outbox after: ${JSON.stringify(push.outbox)}`,
     );
   }
-  return informationalMetric(
+  const metric = informationalMetric(
     'push-outbox',
     `push of ${queue.queued} queued events`,
     push.ms,
@@ -84,6 +85,13 @@ export async function measurePushOutbox(bench: Page, registry: RegistryHandler) 
       },
     },
   );
+  // One timed run, held to the issue's rate (it is not a percentile, so the table shows its wall time).
+  return {
+    ...metric,
+    budget: `≥ ${BUDGETS.pushEventsPerS} events/s`,
+    budgetValue: BUDGETS.pushEventsPerS,
+    held: metric.rate >= BUDGETS.pushEventsPerS,
+  };
 }
 
 const median = (samples: readonly number[]) => summarize(samples)?.p50 ?? null;
