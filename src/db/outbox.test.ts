@@ -5,7 +5,7 @@ import {
   MAX_SERVER_CODE_LENGTH,
   MAX_SERVER_REASON_LENGTH,
   applyPushResults,
-  applyBatchResults,
+  applyBatchResultsAndClaimNext,
   claimPendingBatch,
   newestEventSeq,
   outboxSummary,
@@ -15,6 +15,7 @@ import type { TahvilDatabase } from './database.ts';
 import { createCard, holderHandover } from '../../tests/factories/cards.ts';
 import { testCommandContext, testCommandContextAt } from '../../tests/factories/context.ts';
 import { createTestDatabase } from '../../tests/factories/database.ts';
+import { CenterChangedError, currentCenterId } from './settings.ts';
 import { FIXED_NOW, onTestDay } from '../../tests/factories/time.ts';
 
 describe('outbox', () => {
@@ -140,11 +141,11 @@ describe('applyPushResults', () => {
   });
 });
 
-describe('applyBatchResults', () => {
+describe('applyBatchResultsAndClaimNext', () => {
   it('records each answer of the batch sent', async () => {
     const { db, events } = await handedOver(3);
     const sent = await claimPendingBatch(db, 2);
-    await applyBatchResults(
+    await applyBatchResultsAndClaimNext(
       db,
       sent,
       [
@@ -152,6 +153,7 @@ describe('applyBatchResults', () => {
         { eventId: events[1]!.eventId, status: 'conflict', reason: 'handed over elsewhere' },
       ],
       FIXED_NOW.getTime(),
+      null,
     );
     expect(await states(db)).toEqual(['synced', 'conflict', 'pending']);
     expect(await db.events.get(sent[0]!.seq!)).toMatchObject({
@@ -168,7 +170,7 @@ describe('applyBatchResults', () => {
     await releaseUnanswered(db);
     const sent = await claimPendingBatch(db, 3);
     expect(sent.map((record) => record.seq)).toEqual([1, 3]);
-    await applyBatchResults(
+    await applyBatchResultsAndClaimNext(
       db,
       sent,
       [
@@ -176,6 +178,7 @@ describe('applyBatchResults', () => {
         { eventId: events[2]!.eventId, status: 'rejected', reason: 'no' },
       ],
       FIXED_NOW.getTime(),
+      null,
     );
     expect(await states(db)).toEqual(['synced', 'synced', 'rejected']);
   });
@@ -184,11 +187,12 @@ describe('applyBatchResults', () => {
     const { db, events } = await handedOver(1);
     const sent = await claimPendingBatch(db, 1);
     await db.events.update(sent[0]!.seq!, { voidedByEventId: 'void-written-meanwhile' });
-    await applyBatchResults(
+    await applyBatchResultsAndClaimNext(
       db,
       sent,
       [{ eventId: events[0]!.eventId, status: 'accepted' }],
       FIXED_NOW.getTime(),
+      null,
     );
     expect(await db.events.get(sent[0]!.seq!)).toMatchObject({
       syncState: 'synced',
@@ -200,7 +204,7 @@ describe('applyBatchResults', () => {
     const { db, events } = await handedOver(3);
     const sent = await claimPendingBatch(db, 2);
     await releaseUnanswered(db, [events[1]!.eventId]);
-    await applyBatchResults(
+    await applyBatchResultsAndClaimNext(
       db,
       sent,
       [
@@ -210,8 +214,44 @@ describe('applyBatchResults', () => {
         { eventId: events[2]!.eventId, status: 'accepted' },
       ],
       FIXED_NOW.getTime(),
+      null,
     );
     expect(await states(db)).toEqual(['rejected', 'pending', 'pending']);
+  });
+});
+
+describe('applyBatchResultsAndClaimNext with a next batch', () => {
+  it('records the answer and claims the next oldest pending events in the same write', async () => {
+    const { db, events } = await handedOver(5);
+    const sent = await claimPendingBatch(db, 2);
+    const guard = { forCenter: await currentCenterId(db) };
+    const next = await applyBatchResultsAndClaimNext(
+      db,
+      sent,
+      [
+        { eventId: events[0]!.eventId, status: 'accepted' },
+        { eventId: events[1]!.eventId, status: 'accepted' },
+      ],
+      FIXED_NOW.getTime(),
+      { maxEvents: 2, guard },
+    );
+    expect(next.map((record) => record.eventId)).toEqual([events[2]!.eventId, events[3]!.eventId]);
+    expect(await states(db)).toEqual(['synced', 'synced', 'sending', 'sending', 'pending']);
+  });
+
+  it('still records the answer, but claims nothing, once the tablet belongs to another center', async () => {
+    const { db, events } = await handedOver(2);
+    const sent = await claimPendingBatch(db, 1);
+    await expect(
+      applyBatchResultsAndClaimNext(
+        db,
+        sent,
+        [{ eventId: events[0]!.eventId, status: 'accepted' }],
+        FIXED_NOW.getTime(),
+        { maxEvents: 10, guard: { forCenter: 'ANOTHER-CENTER' } },
+      ),
+    ).rejects.toThrow(CenterChangedError);
+    expect(await states(db)).toEqual(['synced', 'pending']);
   });
 });
 

@@ -19,14 +19,21 @@ export async function claimPendingBatch(
 ): Promise<OutboxRecord[]> {
   return db.transaction('rw', db.events, db.settings, async () => {
     await assertCenter(db, guard);
-    // Equal index keys come back in primary-key order, so this is oldest first without a sort,
-    // and reads only the batch however long the outbox has grown. The records just read are
-    // written back whole (a put by primary key), not read a second time as bulkUpdate would.
-    const claimed = await db.events.where('syncState').equals('pending').limit(maxEvents).toArray();
-    for (const record of claimed) record.syncState = 'sending';
-    await db.events.bulkPut(claimed);
-    return claimed;
+    return claimOldestPending(db, maxEvents);
   });
+}
+
+/**
+ * Inside a rw transaction over events: the oldest pending events, marked `sending`. Equal index
+ * keys come back in primary-key order, so this is oldest first without a sort, and reads only
+ * the batch however long the outbox has grown. The records just read are written back whole (a
+ * put by primary key), not read a second time as bulkUpdate would.
+ */
+async function claimOldestPending(db: TahvilDatabase, maxEvents: number): Promise<OutboxRecord[]> {
+  const claimed = await db.events.where('syncState').equals('pending').limit(maxEvents).toArray();
+  for (const record of claimed) record.syncState = 'sending';
+  await db.events.bulkPut(claimed);
+  return claimed;
 }
 
 /** Puts events whose request got no answer back in line, in their original order. */
@@ -64,20 +71,43 @@ export async function applyPushResults(
   });
 }
 
+/** What the next push request carries, claimed with the answer to the one before it. */
+export interface NextBatchClaim {
+  maxEvents: number;
+  guard: EnrolmentGuard;
+}
+
 /**
- * The registry's answer to one push request, written as applyPushResults does, but with the
- * events found by primary key: `sent` is the batch as claimed (only its keys are used; the
- * records are read again here, so a void or an erasure written while it was on its way is kept).
+ * The registry's answer to one push request, written as applyPushResults does but with the
+ * events found by primary key (`sent` is the batch as claimed; only its keys are used, the
+ * records are read again here, so a void or an erasure written while it was on its way is
+ * kept), and, when `next` is given, the next batch claimed as claimPendingBatch does, in the
+ * same transaction (one strict flush instead of two). If the tablet belongs to another
+ * enrolment by now, the answer is still recorded (it is the registry's word on events it holds)
+ * but nothing is claimed, and CenterChangedError is thrown after the commit.
  */
-export async function applyBatchResults(
+export async function applyBatchResultsAndClaimNext(
   db: TahvilDatabase,
   sent: readonly OutboxRecord[],
   results: readonly PushResult[],
   answeredAtMs: number,
-): Promise<void> {
-  await db.transaction('rw', db.events, async () => {
+  next: NextBatchClaim | null,
+): Promise<OutboxRecord[]> {
+  let refused: unknown = null;
+  const claimed = await db.transaction('rw', db.events, db.settings, async () => {
     await writeResults(db, await currentRecordsOf(db, sent), results, answeredAtMs);
+    if (!next) return [];
+    try {
+      await assertCenter(db, next.guard);
+    } catch (error) {
+      // Caught inside the transaction so the answer above still commits.
+      refused = error;
+      return [];
+    }
+    return claimOldestPending(db, next.maxEvents);
   });
+  if (refused) throw refused;
+  return claimed;
 }
 
 /**

@@ -15,7 +15,12 @@ import {
   type EnrolmentGuard,
   type Settings,
 } from '../db/settings.ts';
-import { applyBatchResults, claimPendingBatch, releaseUnanswered } from '../db/outbox.ts';
+import {
+  applyBatchResultsAndClaimNext,
+  claimPendingBatch,
+  releaseUnanswered,
+  type NextBatchClaim,
+} from '../db/outbox.ts';
 import type { OutboxRecord } from '../db/records.ts';
 import { upsertCards } from '../db/cards.ts';
 import { readRosterCursor, storeRosterPage } from '../db/staff.ts';
@@ -331,27 +336,17 @@ export class SyncEngine {
     const guard = guardOf(settings);
     const claim = () => claimPendingBatch(this.deps.db, MAX_PUSH_EVENTS, guard);
     let batch = await claim();
-    // The last full answer's writes, made while the next batch is on its way: its events stay
-    // "sending" until they commit, and the push ends only once they have.
-    let recording: Promise<Outcome<void>> = Promise.resolve(DONE);
+    if (batch.length === 0) return;
+    // The claim of the batch after `batch`, made while `batch` is on its way: at first on its
+    // own, then in the transaction that writes the answer before `batch` (`recordingIds`).
+    let nextClaim = outcomeOf(claim());
     let recordingIds: readonly string[] = [];
     while (batch.length > 0) {
       const eventIds = batch.map((record) => record.eventId);
-      const previousIds = recordingIds;
       const answer = this.request<PushResponse>(settings, eventsPath(settings.centerId), {
         method: 'POST',
         body: JSON.stringify({ events: batch.map((record) => record.event) }),
       });
-      // While this batch is away the last answer is recorded, then the next batch is claimed
-      // (only if that write succeeded). The next batch is sent only after this one's answer:
-      // one request at a time, oldest first (this batch took the oldest pending events, so the
-      // next holds only younger ones); a claim no request carried goes back on any failure.
-      const nextClaim = outcomeOf(
-        recording.then((recorded) => {
-          if (!recorded.ok) throw recorded.error;
-          return claim();
-        }),
-      );
       try {
         const response = await answer;
         const answeredAtMs = this.deps.clock.now();
@@ -363,34 +358,39 @@ export class SyncEngine {
         // The protocol answers every event. A partial answer is a registry fault: retrying it
         // at once would loop, so the rest wait for the backoff like any other failure.
         const answered = new Set(results.map((result) => result.eventId));
-        if (!eventIds.every((eventId) => answered.has(eventId))) {
-          await this.recordAnswer(batch, results, answeredAtMs, guard);
-          throw new SyncFailure('bad-response');
-        }
-        // Recorded first: a next claim refused (the tablet moved to another center) must not
-        // cost the registry's answer about events it now holds.
-        recording = outcomeOf(this.recordAnswer(batch, results, answeredAtMs, guard));
-        recordingIds = eventIds;
+        const complete = eventIds.every((eventId) => answered.has(eventId));
+        // Awaited before this answer is written, so the batch it claimed is older than any
+        // claimed with this answer: requests go one at a time, oldest first.
         const claimed = await nextClaim;
-        if (!claimed.ok) throw claimed.error;
-        if (claimed.value.length > 0) {
-          batch = claimed.value;
+        if (!claimed.ok || !complete || claimed.value.length === 0) {
+          // A failed claim (the last answer not written, a move to another center) or a
+          // partial answer ends the push; this answer is still the registry's word.
+          await this.recordAnswer(batch, results, answeredAtMs, guard, null);
+          if (!claimed.ok) throw claimed.error;
+          if (!complete) throw new SyncFailure('bad-response');
+          // Empty while this batch was away is not empty now: an event recorded meanwhile goes
+          // in this run, and the push ends only when a claim made after the last answer is
+          // written finds none, so the pull that follows sees every answer recorded.
+          recordingIds = [];
+          batch = await claim();
+          if (batch.length > 0) nextClaim = outcomeOf(claim());
           continue;
         }
-        // Empty while this batch was away is not empty now: an event recorded meanwhile goes in
-        // this run, and the push ends only when a claim made after the last answer's writes
-        // finds none, so the pull that follows sees every answer recorded.
-        const recorded = await recording;
-        if (!recorded.ok) throw recorded.error;
-        batch = await claim();
+        // This answer is written, and the batch after next claimed, while the next is on its way.
+        nextClaim = outcomeOf(
+          this.recordAnswer(batch, results, answeredAtMs, guard, {
+            maxEvents: MAX_PUSH_EVENTS,
+            guard,
+          }),
+        );
+        recordingIds = eventIds;
+        batch = claimed.value;
       } catch (error) {
         // Whatever has no result on disk (network error, partial answer, a failed write) is
-        // pending again, and so is a next batch claimed but not sent. An answered event is no
-        // longer "sending", so naming it changes nothing.
+        // pending again, and so is a batch claimed but not sent. An answered event is no longer
+        // "sending", so naming it changes nothing.
         const claimed = await nextClaim;
-        await recording;
         await releaseUnanswered(this.deps.db, [
-          ...previousIds,
           ...recordingIds,
           ...eventIds,
           ...(claimed.ok ? claimed.value.map((record) => record.eventId) : []),
@@ -400,14 +400,24 @@ export class SyncEngine {
     }
   }
 
-  /** One push answer written: each event's result, and the cards refused events came back with. */
+  /**
+   * One push answer written: each event's result, and the cards refused events came back with;
+   * with `next`, the next batch claimed in the results' own transaction and returned.
+   */
   private async recordAnswer(
     batch: readonly OutboxRecord[],
     results: readonly PushResult[],
     answeredAtMs: number,
     guard: EnrolmentGuard,
-  ): Promise<void> {
-    await applyBatchResults(this.deps.db, batch, results, answeredAtMs);
+    next: NextBatchClaim | null,
+  ): Promise<OutboxRecord[]> {
+    const claimed = await applyBatchResultsAndClaimNext(
+      this.deps.db,
+      batch,
+      results,
+      answeredAtMs,
+      next,
+    );
     // A refused event's answer carries the card as the registry has it: show that at once
     // (who else handed it over, or that it was revoked) instead of waiting for the pull.
     const answeredCards = results.flatMap((result) =>
@@ -415,7 +425,17 @@ export class SyncEngine {
         ? [result.card]
         : [],
     );
-    if (answeredCards.length > 0) await upsertCards(this.deps.db, answeredCards, guard);
+    try {
+      if (answeredCards.length > 0) await upsertCards(this.deps.db, answeredCards, guard);
+    } catch (error) {
+      // The batch claimed with the results goes back: no request will carry it.
+      await releaseUnanswered(
+        this.deps.db,
+        claimed.map((record) => record.eventId),
+      );
+      throw error;
+    }
+    return claimed;
   }
 
   private async pull(settings: Settings): Promise<void> {
@@ -697,8 +717,6 @@ export function retryAfterMs(response: Response): number | null {
 }
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-const DONE: Outcome<void> = { ok: true, value: undefined };
 
 /**
  * A promise's outcome as a value, so a rejection seen only later (the push's writes and next
