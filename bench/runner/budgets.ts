@@ -1,5 +1,5 @@
 // What the app must hold (issue budgets). Never loosened here to make a run pass: a missed budget
-// is a finding about the app. The sync and import figures have none: they are reported only.
+// is a finding about the app. The push has a rate to hold; the pull and import figures have none.
 import type { Metric } from './metrics.ts';
 
 export const BUDGETS = {
@@ -12,6 +12,8 @@ export const BUDGETS = {
   // Under CDP CPU throttling 4× (Lighthouse's mid-tier mobile), issue 14.
   keystrokeCpu4xP95Ms: 100,
   handoverCpu4xP95Ms: 60,
+  /** Issue 14: 10,000 queued events pushed (fewer on a small --cards run) at this rate or better. */
+  pushEventsPerS: 2000,
 } as const;
 
 /**

@@ -5,6 +5,7 @@ import {
   MAX_SERVER_CODE_LENGTH,
   MAX_SERVER_REASON_LENGTH,
   applyPushResults,
+  applyBatchResultsAndClaimNext,
   claimPendingBatch,
   newestEventSeq,
   outboxSummary,
@@ -14,6 +15,7 @@ import type { TahvilDatabase } from './database.ts';
 import { createCard, holderHandover } from '../../tests/factories/cards.ts';
 import { testCommandContext, testCommandContextAt } from '../../tests/factories/context.ts';
 import { createTestDatabase } from '../../tests/factories/database.ts';
+import { CenterChangedError, currentCenterId } from './settings.ts';
 import { FIXED_NOW, onTestDay } from '../../tests/factories/time.ts';
 
 describe('outbox', () => {
@@ -136,6 +138,120 @@ describe('applyPushResults', () => {
       null,
     ]);
     expect(records[2]!.serverReason).toHaveLength(MAX_SERVER_REASON_LENGTH);
+  });
+});
+
+describe('applyBatchResultsAndClaimNext', () => {
+  it('records each answer of the batch sent', async () => {
+    const { db, events } = await handedOver(3);
+    const sent = await claimPendingBatch(db, 2);
+    await applyBatchResultsAndClaimNext(
+      db,
+      sent,
+      [
+        { eventId: events[0]!.eventId, status: 'accepted' },
+        { eventId: events[1]!.eventId, status: 'conflict', reason: 'handed over elsewhere' },
+      ],
+      FIXED_NOW.getTime(),
+      null,
+    );
+    expect(await states(db)).toEqual(['synced', 'conflict', 'pending']);
+    expect(await db.events.get(sent[0]!.seq!)).toMatchObject({
+      syncedAtMs: FIXED_NOW.getTime(),
+      serverReason: null,
+    });
+    expect((await db.events.get(sent[1]!.seq!))!.serverReason).toBe('handed over elsewhere');
+  });
+
+  it('records the answers of a batch whose events are not consecutive', async () => {
+    const { db, events } = await handedOver(3);
+    await claimPendingBatch(db, 3);
+    await applyPushResults(db, [{ eventId: events[1]!.eventId, status: 'accepted' }]);
+    await releaseUnanswered(db);
+    const sent = await claimPendingBatch(db, 3);
+    expect(sent.map((record) => record.seq)).toEqual([1, 3]);
+    await applyBatchResultsAndClaimNext(
+      db,
+      sent,
+      [
+        { eventId: events[0]!.eventId, status: 'accepted' },
+        { eventId: events[2]!.eventId, status: 'rejected', reason: 'no' },
+      ],
+      FIXED_NOW.getTime(),
+      null,
+    );
+    expect(await states(db)).toEqual(['synced', 'synced', 'rejected']);
+  });
+
+  it('keeps what was written to a sent event while its request was in flight', async () => {
+    const { db, events } = await handedOver(1);
+    const sent = await claimPendingBatch(db, 1);
+    await db.events.update(sent[0]!.seq!, { voidedByEventId: 'void-written-meanwhile' });
+    await applyBatchResultsAndClaimNext(
+      db,
+      sent,
+      [{ eventId: events[0]!.eventId, status: 'accepted' }],
+      FIXED_NOW.getTime(),
+      null,
+    );
+    expect(await db.events.get(sent[0]!.seq!)).toMatchObject({
+      syncState: 'synced',
+      voidedByEventId: 'void-written-meanwhile',
+    });
+  });
+
+  it('only answers events still sending, and a repeated answer counts once, its last', async () => {
+    const { db, events } = await handedOver(3);
+    const sent = await claimPendingBatch(db, 2);
+    await releaseUnanswered(db, [events[1]!.eventId]);
+    await applyBatchResultsAndClaimNext(
+      db,
+      sent,
+      [
+        { eventId: events[0]!.eventId, status: 'accepted' },
+        { eventId: events[0]!.eventId, status: 'rejected', reason: 'second answer' },
+        { eventId: events[1]!.eventId, status: 'accepted' },
+        { eventId: events[2]!.eventId, status: 'accepted' },
+      ],
+      FIXED_NOW.getTime(),
+      null,
+    );
+    expect(await states(db)).toEqual(['rejected', 'pending', 'pending']);
+  });
+});
+
+describe('applyBatchResultsAndClaimNext with a next batch', () => {
+  it('records the answer and claims the next oldest pending events in the same write', async () => {
+    const { db, events } = await handedOver(5);
+    const sent = await claimPendingBatch(db, 2);
+    const guard = { forCenter: await currentCenterId(db) };
+    const next = await applyBatchResultsAndClaimNext(
+      db,
+      sent,
+      [
+        { eventId: events[0]!.eventId, status: 'accepted' },
+        { eventId: events[1]!.eventId, status: 'accepted' },
+      ],
+      FIXED_NOW.getTime(),
+      { maxEvents: 2, guard },
+    );
+    expect(next.map((record) => record.eventId)).toEqual([events[2]!.eventId, events[3]!.eventId]);
+    expect(await states(db)).toEqual(['synced', 'synced', 'sending', 'sending', 'pending']);
+  });
+
+  it('still records the answer, but claims nothing, once the tablet belongs to another center', async () => {
+    const { db, events } = await handedOver(2);
+    const sent = await claimPendingBatch(db, 1);
+    await expect(
+      applyBatchResultsAndClaimNext(
+        db,
+        sent,
+        [{ eventId: events[0]!.eventId, status: 'accepted' }],
+        FIXED_NOW.getTime(),
+        { maxEvents: 10, guard: { forCenter: 'ANOTHER-CENTER' } },
+      ),
+    ).rejects.toThrow(CenterChangedError);
+    expect(await states(db)).toEqual(['synced', 'pending']);
   });
 });
 

@@ -2,12 +2,11 @@
 // accepted/duplicate → synced, conflict/rejected → kept and shown to staff. Events marked
 // "sending" when a tab died mid-request go back to pending; their replay is safe by eventId.
 import type { TahvilDatabase } from './database.ts';
-import type { OutboxRecord, SyncState } from './records.ts';
+import type { OutboxRecord } from './records.ts';
 import type { PushResult } from '../protocol/protocol.ts';
 import { needsAttention } from '../domain/event-sync.ts';
 import { assertCenter, type EnrolmentGuard } from './settings.ts';
 
-/** Oldest unsent events, marked "sending" in the same transaction that reads them. */
 /**
  * Marks the oldest pending events `sending` and returns them. `forCenter`: the center the batch
  * will be sent to; nothing is claimed (CenterChangedError) if the tablet belongs to another by
@@ -20,14 +19,21 @@ export async function claimPendingBatch(
 ): Promise<OutboxRecord[]> {
   return db.transaction('rw', db.events, db.settings, async () => {
     await assertCenter(db, guard);
-    // Equal index keys come back in primary-key order, so this is oldest first without a sort,
-    // and reads only the batch however long the outbox has grown.
-    const claimed = await db.events.where('syncState').equals('pending').limit(maxEvents).toArray();
-    await db.events.bulkUpdate(
-      claimed.map((record) => ({ key: record.seq!, changes: { syncState: 'sending' as const } })),
-    );
-    return claimed;
+    return claimOldestPending(db, maxEvents);
   });
+}
+
+/**
+ * Inside a rw transaction over events: the oldest pending events, marked `sending`. Equal index
+ * keys come back in primary-key order, so this is oldest first without a sort, and reads only
+ * the batch however long the outbox has grown. The records just read are written back whole (a
+ * put by primary key), not read a second time as bulkUpdate would.
+ */
+async function claimOldestPending(db: TahvilDatabase, maxEvents: number): Promise<OutboxRecord[]> {
+  const claimed = await db.events.where('syncState').equals('pending').limit(maxEvents).toArray();
+  for (const record of claimed) record.syncState = 'sending';
+  await db.events.bulkPut(claimed);
+  return claimed;
 }
 
 /** Puts events whose request got no answer back in line, in their original order. */
@@ -37,12 +43,11 @@ export async function releaseUnanswered(
 ): Promise<number> {
   return db.transaction('rw', db.events, async () => {
     const sending = await db.events.where('syncState').equals('sending').toArray();
-    const released = eventIds
-      ? sending.filter((record) => eventIds.includes(record.eventId))
-      : sending;
-    await db.events.bulkUpdate(
-      released.map((record) => ({ key: record.seq!, changes: { syncState: 'pending' as const } })),
-    );
+    const wanted = eventIds ? new Set(eventIds) : null;
+    const released = wanted ? sending.filter((record) => wanted.has(record.eventId)) : sending;
+    // Read in this transaction, so written back whole rather than read again by bulkUpdate.
+    for (const record of released) record.syncState = 'pending';
+    await db.events.bulkPut(released);
     return released.length;
   });
 }
@@ -62,30 +67,97 @@ export async function applyPushResults(
       .where('eventId')
       .anyOf(results.map((result) => result.eventId))
       .toArray();
-    const seqByEventId = new Map(
-      records
-        .filter((record) => record.syncState === 'sending')
-        .map((record) => [record.eventId, record.seq!]),
-    );
-    const updates = results.flatMap((result) => {
-      const seq = seqByEventId.get(result.eventId);
-      if (seq === undefined) return [];
-      const synced = result.status === 'accepted' || result.status === 'duplicate';
-      const syncState: SyncState = synced
-        ? 'synced'
-        : result.status === 'conflict'
-          ? 'conflict'
-          : 'rejected';
-      const serverReason = synced ? null : boundedText(result.reason, MAX_SERVER_REASON_LENGTH);
-      const serverCode = synced ? null : boundedText(result.code, MAX_SERVER_CODE_LENGTH);
-      // When the registry took it: the retention rule counts its days from here.
-      const changes = synced
-        ? { syncState, serverReason, serverCode, syncedAtMs: answeredAtMs }
-        : { syncState, serverReason, serverCode };
-      return [{ key: seq, changes }];
-    });
-    await db.events.bulkUpdate(updates);
+    await writeResults(db, records, results, answeredAtMs);
   });
+}
+
+/** What the next push request carries, claimed with the answer to the one before it. */
+export interface NextBatchClaim {
+  maxEvents: number;
+  guard: EnrolmentGuard;
+}
+
+/**
+ * The registry's answer to one push request, written as applyPushResults does but with the
+ * events found by primary key (`sent` is the batch as claimed; only its keys are used, the
+ * records are read again here, so a void or an erasure written while it was on its way is
+ * kept), and, when `next` is given, the next batch claimed as claimPendingBatch does, in the
+ * same transaction (one strict flush instead of two). If the tablet belongs to another
+ * enrolment by now, the answer is still recorded (it is the registry's word on events it holds)
+ * but nothing is claimed, and CenterChangedError is thrown after the commit.
+ */
+export async function applyBatchResultsAndClaimNext(
+  db: TahvilDatabase,
+  sent: readonly OutboxRecord[],
+  results: readonly PushResult[],
+  answeredAtMs: number,
+  next: NextBatchClaim | null,
+): Promise<OutboxRecord[]> {
+  let refused: unknown = null;
+  const claimed = await db.transaction('rw', db.events, db.settings, async () => {
+    await writeResults(db, await currentRecordsOf(db, sent), results, answeredAtMs);
+    if (!next) return [];
+    try {
+      await assertCenter(db, next.guard);
+    } catch (error) {
+      // Caught inside the transaction so the answer above still commits.
+      refused = error;
+      return [];
+    }
+    return claimOldestPending(db, next.maxEvents);
+  });
+  if (refused) throw refused;
+  return claimed;
+}
+
+/**
+ * The stored records of a claimed batch. A batch is usually a run of consecutive seqs: then one
+ * range read returns exactly it, instead of one get per event; otherwise each is read by key.
+ */
+async function currentRecordsOf(
+  db: TahvilDatabase,
+  sent: readonly OutboxRecord[],
+): Promise<OutboxRecord[]> {
+  const seqs = sent.map((record) => record.seq!);
+  if (seqs.length === 0) return [];
+  const low = Math.min(...seqs);
+  const high = Math.max(...seqs);
+  const wanted = new Set(seqs);
+  if (high - low + 1 === seqs.length && wanted.size === seqs.length)
+    return db.events.where(':id').between(low, high, true, true).toArray();
+  return (await db.events.bulkGet(seqs)).filter((record) => record !== undefined);
+}
+
+/**
+ * Inside a rw transaction over events: `results` written onto the `records` they name that are
+ * still `sending`, those records being read in this transaction (so put back whole, not read again).
+ */
+async function writeResults(
+  db: TahvilDatabase,
+  records: readonly OutboxRecord[],
+  results: readonly PushResult[],
+  answeredAtMs: number,
+): Promise<void> {
+  const sendingByEventId = new Map(
+    records
+      .filter((record) => record.syncState === 'sending')
+      .map((record) => [record.eventId, record]),
+  );
+  // A faulty registry answering one event twice: its last answer counts, written once.
+  const lastResults = new Map(results.map((result) => [result.eventId, result]));
+  const answered: OutboxRecord[] = [];
+  for (const result of lastResults.values()) {
+    const record = sendingByEventId.get(result.eventId);
+    if (!record) continue;
+    const synced = result.status === 'accepted' || result.status === 'duplicate';
+    record.syncState = synced ? 'synced' : result.status === 'conflict' ? 'conflict' : 'rejected';
+    record.serverReason = synced ? null : boundedText(result.reason, MAX_SERVER_REASON_LENGTH);
+    record.serverCode = synced ? null : boundedText(result.code, MAX_SERVER_CODE_LENGTH);
+    // When the registry took it: the retention rule counts its days from here.
+    if (synced) record.syncedAtMs = answeredAtMs;
+    answered.push(record);
+  }
+  await db.events.bulkPut(answered);
 }
 
 /** A registry's words kept for staff: longer is a fault, and is cut rather than stored whole. */

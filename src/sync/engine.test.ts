@@ -19,6 +19,7 @@ import {
 import type { TahvilDatabase } from '../db/database.ts';
 import { recordHandover } from '../db/handovers.ts';
 import { claimPendingBatch } from '../db/outbox.ts';
+import type { OutboxRecord } from '../db/records.ts';
 import {
   readClockEstimate,
   readSettings,
@@ -183,6 +184,13 @@ const storeCursor = (db: TahvilDatabase, pullCursor: string) =>
 
 const syncStates = async (db: TahvilDatabase) =>
   (await db.events.toArray()).map((record) => record.syncState);
+
+/** How many events are in each sync state. */
+async function syncStateTally(db: TahvilDatabase): Promise<Record<string, number>> {
+  const tally: Record<string, number> = {};
+  for (const state of await syncStates(db)) tally[state] = (tally[state] ?? 0) + 1;
+  return tally;
+}
 
 describe('SyncEngine schedule', () => {
   it('backs off exponentially from the base delay up to the cap while the registry fails', async () => {
@@ -528,6 +536,123 @@ describe('SyncEngine outbox', () => {
       .map((request) => (request.body as PushRequest).events.map((e) => e.eventId));
     expect(pushed.map((batch) => batch.length)).toEqual([500, 1]);
     expect(pushed.flat()).toEqual(recorded);
+  });
+
+  it('puts back a lost batch and the next one, claimed while it was on its way, in order', async () => {
+    const cards = Array.from({ length: 501 }, (_, i) =>
+      createCard({ cardId: `C-${String(i + 1).padStart(7, '0')}`, version: i + 1 }),
+    );
+    let loseAnswers = true;
+    const { db, engine, requests } = await setup(
+      (request) =>
+        request.route === 'events' && loseAnswers
+          ? Promise.reject(new TypeError('network connection was lost'))
+          : healthyRegistry(request),
+      { cards },
+    );
+    const recorded: string[] = [];
+    for (const card of cards) recorded.push((await handOver(db, card)).eventId);
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'offline', problem: 'unreachable' });
+    expect(requests.filter((request) => request.route === 'events')).toHaveLength(1);
+    expect(await syncStateTally(db)).toEqual({ pending: 501 });
+    loseAnswers = false;
+    await engine.syncNow();
+    const pushed = requests
+      .filter((request) => request.route === 'events')
+      .map((request) => (request.body as PushRequest).events.map((e) => e.eventId));
+    expect(pushed.slice(1).map((batch) => batch.length)).toEqual([500, 1]);
+    expect(pushed.slice(1).flat()).toEqual(recorded);
+    expect(await syncStateTally(db)).toEqual({ synced: 501 });
+  });
+
+  it('puts a batch lost after the first back in line, leaving no event sending', async () => {
+    const cards = Array.from({ length: 501 }, (_, i) =>
+      createCard({ cardId: `C-${String(i + 1).padStart(7, '0')}`, version: i + 1 }),
+    );
+    let pushes = 0;
+    const { db, engine, requests } = await setup(
+      (request) => {
+        if (request.route === 'events' && ++pushes === 2)
+          return Promise.reject(new TypeError('network connection was lost'));
+        return healthyRegistry(request);
+      },
+      { cards },
+    );
+    for (const card of cards) await handOver(db, card);
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'offline', problem: 'unreachable' });
+    expect(requests.filter((request) => request.route === 'events')).toHaveLength(2);
+    expect(await syncStateTally(db)).toEqual({ synced: 500, pending: 1 });
+  });
+
+  it('puts back an answered batch whose results it could not write, keeping the answer to the batch sent meanwhile', async () => {
+    const cards = Array.from({ length: 501 }, (_, i) =>
+      createCard({ cardId: `C-${String(i + 1).padStart(7, '0')}`, version: i + 1 }),
+    );
+    const { db, engine, requests } = await setup(healthyRegistry, { cards });
+    for (const card of cards) await handOver(db, card);
+    const bulkPut = db.events.bulkPut.bind(db.events);
+    let failOnce = true;
+    db.events.bulkPut = ((records: OutboxRecord[]) => {
+      if (failOnce && records.some((record) => record.syncState === 'synced')) {
+        failOnce = false;
+        return Promise.reject(new Error('the disk is full'));
+      }
+      return bulkPut(records);
+    }) as typeof db.events.bulkPut;
+    await engine.start();
+    expect(engine.getState().status).toBe('error');
+    expect(requests.filter((request) => request.route === 'events')).toHaveLength(2);
+    // The first batch's answer was lost on the way to disk; the second's, sent meanwhile, kept.
+    expect(await syncStateTally(db)).toEqual({ pending: 500, synced: 1 });
+    await engine.syncNow();
+    expect(await syncStateTally(db)).toEqual({ synced: 501 });
+  });
+
+  it('after a partial answer, sends no more and puts the next batch back, so the rest stays pending', async () => {
+    const cards = Array.from({ length: 501 }, (_, i) =>
+      createCard({ cardId: `C-${String(i + 1).padStart(7, '0')}`, version: i + 1 }),
+    );
+    const { db, engine, requests } = await setup(
+      ({ route, body }) => {
+        if (route === 'health') return json({ ok: true });
+        const [first] = (body as PushRequest).events;
+        return json({ results: [{ eventId: first!.eventId, status: 'accepted' }] });
+      },
+      { cards },
+    );
+    for (const card of cards) await handOver(db, card);
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'bad-response' });
+    expect(requests.filter((request) => request.route === 'events')).toHaveLength(1);
+    expect(await syncStateTally(db)).toEqual({ synced: 1, pending: 500 });
+  });
+
+  it('sends an event recorded while a batch was on its way in the next request, after it', async () => {
+    const cards = [
+      createCard({ cardId: 'C-0000001', version: 5 }),
+      createCard({ cardId: 'C-0000002', version: 6 }),
+    ];
+    let tablet: TahvilDatabase | null = null;
+    let recordedMeanwhile = '';
+    const { db, engine, requests } = await setup(
+      async (request) => {
+        if (request.route === 'events' && !recordedMeanwhile)
+          recordedMeanwhile = (await handOver(tablet!, cards[1]!)).eventId;
+        return healthyRegistry(request);
+      },
+      { cards },
+    );
+    tablet = db;
+    const first = await handOver(db, cards[0]!);
+    await engine.start();
+    expect(engine.getState().status).toBe('idle');
+    const pushed = requests
+      .filter((request) => request.route === 'events')
+      .map((request) => (request.body as PushRequest).events.map((e) => e.eventId));
+    expect(pushed).toEqual([[first.eventId], [recordedMeanwhile]]);
+    expect(await syncStates(db)).toEqual(['synced', 'synced']);
   });
 
   it('does not let a pull undo a handover recorded while the pull was on its way', async () => {

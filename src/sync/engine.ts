@@ -12,9 +12,16 @@ import {
   readSyncMeta,
   writeClockEstimate,
   writeSyncMeta,
+  type EnrolmentGuard,
   type Settings,
 } from '../db/settings.ts';
-import { applyPushResults, claimPendingBatch, releaseUnanswered } from '../db/outbox.ts';
+import {
+  applyBatchResultsAndClaimNext,
+  claimPendingBatch,
+  releaseUnanswered,
+  type NextBatchClaim,
+} from '../db/outbox.ts';
+import type { OutboxRecord } from '../db/records.ts';
 import { upsertCards } from '../db/cards.ts';
 import { readRosterCursor, storeRosterPage } from '../db/staff.ts';
 import { readCenterDayCursor, storeCenterDayPage } from '../db/center-day.ts';
@@ -37,6 +44,7 @@ import {
   type ErrorBody,
   type PullResponse,
   type PushResponse,
+  type PushResult,
   PUSH_RESULT_STATUSES,
   isOneOf,
 } from '../protocol/protocol.ts';
@@ -325,42 +333,109 @@ export class SyncEngine {
   }
 
   private async push(settings: Settings): Promise<void> {
-    for (;;) {
-      const batch = await claimPendingBatch(this.deps.db, MAX_PUSH_EVENTS, {
-        ...guardOf(settings),
-      });
-      if (batch.length === 0) return;
+    const guard = guardOf(settings);
+    const claim = () => claimPendingBatch(this.deps.db, MAX_PUSH_EVENTS, guard);
+    let batch = await claim();
+    if (batch.length === 0) return;
+    // The claim of the batch after `batch`, made while `batch` is on its way: at first on its
+    // own, then in the transaction that writes the answer before `batch` (`recordingIds`).
+    let nextClaim = outcomeOf(claim());
+    let recordingIds: readonly string[] = [];
+    while (batch.length > 0) {
       const eventIds = batch.map((record) => record.eventId);
+      const answer = this.request<PushResponse>(settings, eventsPath(settings.centerId), {
+        method: 'POST',
+        body: JSON.stringify({ events: batch.map((record) => record.event) }),
+      });
       try {
-        const response = await this.request<PushResponse>(settings, eventsPath(settings.centerId), {
-          method: 'POST',
-          body: JSON.stringify({ events: batch.map((record) => record.event) }),
-        });
+        const response = await answer;
+        const answeredAtMs = this.deps.clock.now();
         if (!Array.isArray(response.results)) throw new SyncFailure('bad-response');
+        const sent = new Set(eventIds);
         const results = response.results.filter(
-          (result) =>
-            eventIds.includes(result?.eventId) && isOneOf(PUSH_RESULT_STATUSES, result.status),
+          (result) => sent.has(result?.eventId) && isOneOf(PUSH_RESULT_STATUSES, result.status),
         );
-        await applyPushResults(this.deps.db, results, this.deps.clock.now());
-        // A refused event's answer carries the card as the registry has it: show that at once
-        // (who else handed it over, or that it was revoked) instead of waiting for the pull.
-        const answeredCards = results.flatMap((result) =>
-          result.card && (result.status === 'conflict' || result.status === 'rejected')
-            ? [result.card]
-            : [],
-        );
-        if (answeredCards.length > 0)
-          await upsertCards(this.deps.db, answeredCards, guardOf(settings));
         // The protocol answers every event. A partial answer is a registry fault: retrying it
         // at once would loop, so the rest wait for the backoff like any other failure.
         const answered = new Set(results.map((result) => result.eventId));
-        if (!eventIds.every((eventId) => answered.has(eventId)))
-          throw new SyncFailure('bad-response');
-      } finally {
-        // Whatever got no result (network error, partial answer) is pending again.
-        await releaseUnanswered(this.deps.db, eventIds);
+        const complete = eventIds.every((eventId) => answered.has(eventId));
+        // Awaited before this answer is written, so the batch it claimed is older than any
+        // claimed with this answer: requests go one at a time, oldest first.
+        const claimed = await nextClaim;
+        if (!claimed.ok || !complete || claimed.value.length === 0) {
+          // A failed claim (the last answer not written, a move to another center) or a
+          // partial answer ends the push; this answer is still the registry's word.
+          await this.recordAnswer(batch, results, answeredAtMs, guard, null);
+          if (!claimed.ok) throw claimed.error;
+          if (!complete) throw new SyncFailure('bad-response');
+          // Empty while this batch was away is not empty now: an event recorded meanwhile goes
+          // in this run, and the push ends only when a claim made after the last answer is
+          // written finds none, so the pull that follows sees every answer recorded.
+          recordingIds = [];
+          batch = await claim();
+          if (batch.length > 0) nextClaim = outcomeOf(claim());
+          continue;
+        }
+        // This answer is written, and the batch after next claimed, while the next is on its way.
+        nextClaim = outcomeOf(
+          this.recordAnswer(batch, results, answeredAtMs, guard, {
+            maxEvents: MAX_PUSH_EVENTS,
+            guard,
+          }),
+        );
+        recordingIds = eventIds;
+        batch = claimed.value;
+      } catch (error) {
+        // Whatever has no result on disk (network error, partial answer, a failed write) is
+        // pending again, and so is a batch claimed but not sent. An answered event is no longer
+        // "sending", so naming it changes nothing.
+        const claimed = await nextClaim;
+        await releaseUnanswered(this.deps.db, [
+          ...recordingIds,
+          ...eventIds,
+          ...(claimed.ok ? claimed.value.map((record) => record.eventId) : []),
+        ]);
+        throw error;
       }
     }
+  }
+
+  /**
+   * One push answer written: each event's result, and the cards refused events came back with;
+   * with `next`, the next batch claimed in the results' own transaction and returned.
+   */
+  private async recordAnswer(
+    batch: readonly OutboxRecord[],
+    results: readonly PushResult[],
+    answeredAtMs: number,
+    guard: EnrolmentGuard,
+    next: NextBatchClaim | null,
+  ): Promise<OutboxRecord[]> {
+    const claimed = await applyBatchResultsAndClaimNext(
+      this.deps.db,
+      batch,
+      results,
+      answeredAtMs,
+      next,
+    );
+    // A refused event's answer carries the card as the registry has it: show that at once
+    // (who else handed it over, or that it was revoked) instead of waiting for the pull.
+    const answeredCards = results.flatMap((result) =>
+      result.card && (result.status === 'conflict' || result.status === 'rejected')
+        ? [result.card]
+        : [],
+    );
+    try {
+      if (answeredCards.length > 0) await upsertCards(this.deps.db, answeredCards, guard);
+    } catch (error) {
+      // The batch claimed with the results goes back: no request will carry it.
+      await releaseUnanswered(
+        this.deps.db,
+        claimed.map((record) => record.eventId),
+      );
+      throw error;
+    }
+    return claimed;
   }
 
   private async pull(settings: Settings): Promise<void> {
@@ -639,4 +714,17 @@ export function retryAfterMs(response: Response): number | null {
   const seconds = Number(header);
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
   return Number.isFinite(ms) ? Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms)) : null;
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/**
+ * A promise's outcome as a value, so a rejection seen only later (the push's writes and next
+ * claim, read after the answer they overlap) is never reported as unhandled meanwhile.
+ */
+function outcomeOf<T>(promise: Promise<T>): Promise<Outcome<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 }

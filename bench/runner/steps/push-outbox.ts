@@ -4,8 +4,9 @@
 import type { Page } from '@playwright/test';
 import type { RegistryHandler } from '../../../server/handler.ts';
 import { DEMO_CENTER_ID } from '../../../src/protocol/protocol.ts';
-import { informationalMetric, requestStats, round2 } from '../metrics.ts';
+import { informationalMetric, requestStats, round2, rounded, summarize } from '../metrics.ts';
 import { progress } from '../progress.ts';
+import { BUDGETS } from '../budgets.ts';
 import { STORAGE_SETTLE_MS } from '../settle.ts';
 
 // The issue asks for 10,000 queued events; a small --cards run pushes as many as it has ready cards.
@@ -33,7 +34,7 @@ export async function measurePushOutbox(bench: Page, registry: RegistryHandler) 
   progress(`step 8: push of ${queue.queued} queued events through the sync engine…`);
   const push = await bench.evaluate(() => window.tahvilBench.measurePush());
   progress(
-    `push: ${round2(push.ms)} ms, ${Math.round((queue.queued / push.ms) * 1000)} events/s, ${push.batches} batches; then the pull of what changed: ${round2(push.pullAfterPush.ms)} ms`,
+    `push: ${round2(push.ms)} ms, ${Math.round((queue.queued / push.ms) * 1000)} events/s, ${push.batches} batches (per batch p50: answer ${round2(median(push.answerMs))} ms, cycle ${round2(median(push.cycleMs))} ms); then the pull of what changed: ${round2(push.pullAfterPush.ms)} ms`,
   );
   const accepted = registry.state.acceptedEvents(DEMO_CENTER_ID).length - acceptedBefore;
   const unsent = (push.outbox.pending ?? 0) + (push.outbox.sending ?? 0);
@@ -42,7 +43,7 @@ export async function measurePushOutbox(bench: Page, registry: RegistryHandler) 
       `push: registry accepted ${accepted} of ${queue.queued}; outbox after: ${JSON.stringify(push.outbox)}`,
     );
   }
-  return informationalMetric(
+  const metric = informationalMetric(
     'push-outbox',
     `push of ${queue.queued} queued events`,
     push.ms,
@@ -51,7 +52,12 @@ export async function measurePushOutbox(bench: Page, registry: RegistryHandler) 
     {
       batches: push.batches,
       batchSize: push.batchSize,
-      perBatch: requestStats(push),
+      perBatch: {
+        ...requestStats(push),
+        // The cycle less the answer: the tablet's own work per batch (reading the answer, writing
+        // its results and claiming the next batch in one transaction, building the next request).
+        tablet: rounded(summarize(push.cycleMs.map((cycle, i) => cycle - (push.answerMs[i] ?? 0)))),
+      },
       firstAndLastBatchCycleMs: [round2(push.cycleMs[0]), round2(push.cycleMs.at(-1))],
       // In request order: a cycle that shrinks with the outbox is work proportional to what is still queued.
       answerMsEach: push.answerMs.map(Math.round),
@@ -79,4 +85,13 @@ export async function measurePushOutbox(bench: Page, registry: RegistryHandler) 
       },
     },
   );
+  // One timed run, held to the issue's rate (it is not a percentile, so the table shows its wall time).
+  return {
+    ...metric,
+    budget: `≥ ${BUDGETS.pushEventsPerS} events/s`,
+    budgetValue: BUDGETS.pushEventsPerS,
+    held: metric.rate >= BUDGETS.pushEventsPerS,
+  };
 }
+
+const median = (samples: readonly number[]) => summarize(samples)?.p50 ?? null;
