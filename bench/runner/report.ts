@@ -108,7 +108,7 @@ export function printSummary(steps: StepMetrics, writeChunk: number): void {
     `name search: one word p95 ${nameSearch.byWords.one?.p95} ms (baseline ${nameSearch.byWords.baselineOne?.p95}), two words p95 ${nameSearch.byWords.two?.p95} ms (baseline ${nameSearch.byWords.baselineTwo?.p95})`,
   );
   console.log(
-    `keystrokes: name (one word) p95 ${keystrokes.byKind.nameOneWord?.p95} ms, name (two words) p95 ${keystrokes.byKind.nameTwoWords?.p95} ms, code p95 ${keystrokes.byKind.code?.p95} ms; /api requests refused meanwhile: ${keystrokes.apiRequestsDuringStep}`,
+    `keystrokes: name (one word) p95 ${keystrokes.byKind.nameOneWord?.p95} ms, name (two words) p95 ${keystrokes.byKind.nameTwoWords?.p95} ms, code p95 ${keystrokes.byKind.code?.p95} ms; /api requests refused meanwhile: ${keystrokes.apiRequestsDuringStep}; the search screen's JS heap ${keystrokes.searchScreenHeap.openMiB} MiB open, peak ${keystrokes.searchScreenHeap.peakWhileTypingMiB} MiB while typing`,
   );
   const throttled = (metric: { cpuThrottle: CpuThrottle | null }) =>
     metric.cpuThrottle

@@ -8,6 +8,7 @@ import type { KeystrokeResult } from '../../keystroke-probe.ts';
 import type { KeystrokeSession } from '../../page/steps/keystrokes.ts';
 import { BUDGETS } from '../budgets.ts';
 import { withCpuThrottling, type CpuThrottle } from '../cpu-throttle.ts';
+import { createHeapSampler } from '../heap-sampler.ts';
 import { forwardConsole } from '../chromium.ts';
 import { percentileMetric, round2, rounded, summarize } from '../metrics.ts';
 import { keystrokeProbePath } from '../paths.ts';
@@ -59,15 +60,32 @@ async function typeAndTime(
     `step 4: search screen open (ready counter shows ${readyShown}); typing${cpuThrottleRate > 1 ? ` with the CPU throttled ${cpuThrottleRate}×` : ''}…`,
   );
   await input.click();
+  // The search screen's own heap while the clerk types (issue 14: it never holds the inventory).
+  const heap = await createHeapSampler(context, page);
+  await heap.collectPageGarbage();
+  const openMiB = mebibytes(await heap.pageUsedBytes());
+  heap.start();
   // Throttled from the warm-up on, once the screen is open: only the typing is timed.
   const typed =
     cpuThrottleRate > 1
       ? await withCpuThrottling(page, cpuThrottleRate, () => typeSessions(page, sessions))
       : { result: await typeSessions(page, sessions), throttle: null };
+  const samples = await heap.stop();
+  await heap.collectPageGarbage();
+  const afterMiB = mebibytes(await heap.pageUsedBytes());
+  await heap.detach();
+  const searchScreenHeap = {
+    openMiB,
+    peakWhileTypingMiB: mebibytes(Math.max(0, ...samples.page.map((reading) => reading.usedBytes))),
+    afterTypingAndGcMiB: afterMiB,
+    samples: samples.page.length,
+  };
   const apiRequests = server.stats.apiRequests - apiBefore;
   await page.close();
-  return { all: typed.result, throttle: typed.throttle, apiRequests };
+  return { all: typed.result, throttle: typed.throttle, apiRequests, searchScreenHeap };
 }
+
+const mebibytes = (bytes: number) => round2(bytes / 1024 / 1024);
 
 async function typeSessions(page: Page, sessions: KeystrokeSession[]) {
   const input = page.getByLabel(SEARCH_LABEL);
@@ -123,7 +141,7 @@ export async function measureKeystrokes(
     (minimum) => window.tahvilBench.keystrokeSessions(minimum),
     KEYSTROKES.minimum,
   );
-  const { all, throttle, apiRequests } = await typeAndTime(
+  const { all, throttle, apiRequests, searchScreenHeap } = await typeAndTime(
     context,
     server,
     sessions,
@@ -148,6 +166,9 @@ export async function measureKeystrokes(
     code: byKind('code'),
   };
   const cpuThrottle: CpuThrottle | null = throttle;
+  progress(
+    `step 4${throttled ? 'b' : ''}: the search screen's JS heap ${searchScreenHeap.openMiB} MiB open, peak ${searchScreenHeap.peakWhileTypingMiB} MiB while typing, ${searchScreenHeap.afterTypingAndGcMiB} MiB after it and a GC`,
+  );
   return {
     ...percentileMetric(
       throttled ? `keystroke-to-paint-cpu${cpuThrottleRate}x` : 'keystroke-to-paint',
@@ -161,6 +182,7 @@ export async function measureKeystrokes(
     byKind: kinds,
     slowestKeystrokes: slowest,
     apiRequestsDuringStep: apiRequests,
+    searchScreenHeap,
     cpuThrottle,
   };
 }
