@@ -27,6 +27,22 @@ let tablet: TahvilDatabase | null = null;
 let deviceId = '';
 let staff: StaffOnShift | null = null;
 
+/**
+ * `db` made anew (its database deleted first), with a device id, and enrolled with the registry
+ * by the one-time `enrolmentCode`: a new key, a device token, the center's rules.
+ */
+export async function enrolFreshTablet(db: TahvilDatabase, enrolmentCode: string) {
+  await deleteDatabase(db.name);
+  await db.open();
+  await ensureDeviceIdentity(db);
+  await enrolTablet(
+    db,
+    { registryUrl: '', code: enrolmentCode },
+    { fetch: (...args) => window.fetch(...args), now: () => new Date() },
+  );
+  return readSettings(db);
+}
+
 export function syncDb(): TahvilDatabase {
   tablet ??= new TahvilDatabase(SYNC_DATABASE_NAME);
   return tablet;
@@ -40,16 +56,8 @@ export function syncDb(): TahvilDatabase {
 export async function prepareSyncTablet(enrolmentCode: string) {
   tablet?.close();
   tablet = null;
-  await deleteDatabase(SYNC_DATABASE_NAME);
   const db = syncDb();
-  await db.open();
-  await ensureDeviceIdentity(db);
-  await enrolTablet(
-    db,
-    { registryUrl: '', code: enrolmentCode },
-    { fetch: (...args) => window.fetch(...args), now: () => new Date() },
-  );
-  const settings = await readSettings(db);
+  const settings = await enrolFreshTablet(db, enrolmentCode);
   deviceId = settings.deviceId;
   staff = null;
   return {

@@ -1,4 +1,5 @@
 // Step 7: the whole inventory pulled into the empty sync tablet by one engine sync.
+import type { TahvilDatabase } from '../../../src/db/database.ts';
 import { readSettings, readSyncMeta } from '../../../src/db/settings.ts';
 import { cardsPath } from '../../../src/protocol/protocol.ts';
 import { PULL_PAGE_LIMIT } from '../../../src/sync/engine.ts';
@@ -8,18 +9,32 @@ import { startWireCount, wireBytes } from '../wire-bytes.ts';
 
 export async function measureInitialPull(expectedCards: number, settleMs = 2000) {
   const db = syncDb();
-  const before = await db.cards.count();
-  if (before !== 0) throw new Error(`the sync tablet is not empty: ${before} cards`);
   await pause(settleMs);
-  const { centerId } = await readSettings(db);
-  startWireCount();
-  const run = await runSync(db, 'initial pull');
-  const wire = wireBytes(cardsPath(centerId));
-  const pages = requestTimings(run.requests, 'pull', run.ended);
-  const storedCards = await db.cards.count();
+  const pull = await pullIntoEmptyTablet(db, 'initial pull', expectedCards);
   const byStatus: Record<string, number> = {};
   for (const status of ['ready', 'handed_over', 'revoked', 'returned'] as const)
     byStatus[status] = await db.cards.where('status').equals(status).count();
+  return { ...pull, byStatus };
+}
+
+/**
+ * One engine sync into `db`, which must hold no card yet: the pull's pages (answer and whole
+ * cycle each), what else was asked, what was stored and the bytes on the wire. Step 8b's
+ * slow-link pull is this too.
+ */
+export async function pullIntoEmptyTablet(
+  db: TahvilDatabase,
+  label: string,
+  expectedCards: number,
+) {
+  const before = await db.cards.count();
+  if (before !== 0) throw new Error(`${label}: the tablet is not empty: ${before} cards`);
+  const { centerId } = await readSettings(db);
+  startWireCount();
+  const run = await runSync(db, label);
+  const wire = wireBytes(cardsPath(centerId));
+  const pages = requestTimings(run.requests, 'pull', run.ended);
+  const storedCards = await db.cards.count();
   const firstPage = run.requests.find((record) => record.kind === 'pull');
   return {
     ms: run.ended - run.started,
@@ -35,7 +50,6 @@ export async function measureInitialPull(expectedCards: number, settleMs = 2000)
     expectedCards,
     pulledCards: run.pulledCards,
     initialPullDone: (await readSyncMeta(db)).initialPullDone,
-    byStatus,
     wire,
   };
 }
