@@ -1,5 +1,5 @@
 import { Suspense, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { NavLink, Route, Routes, useLocation, useNavigate, type To } from 'react-router';
+import { NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { liveQuery } from 'dexie';
 import { I18nProvider, useI18n } from '../ui/i18n.tsx';
 import {
@@ -25,10 +25,8 @@ import { permission, type CounterAction } from '../domain/staff-roles.ts';
 import { SupervisorOnly } from './SupervisorOnly.tsx';
 import { useIdleLock } from './use-idle-lock.ts';
 import { useScanAnywhere } from './use-scan-anywhere.ts';
-import { searchCards } from '../db/queries.ts';
-import { codeFromScan } from '../domain/scanned-code.ts';
 import { hasUnsavedWork } from '../services/unsaved-work.ts';
-import { cardPath, cardToOpenAtOnce, type SearchScreenState } from '../services/counter-flow.ts';
+import { cardPath, findScannedCard, type SearchScreenState } from '../services/counter-flow.ts';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import { SyncIndicator } from '../features/sync-status/SyncIndicator.tsx';
 import { ClockWarning } from '../features/sync-status/ClockWarning.tsx';
@@ -436,26 +434,29 @@ function Layout({ updates }: { updates?: UpdateHandle }) {
  * shows in the search box with its results. A form with something entered asks first; the answer
  * is what this returns while the question is open.
  */
+/** Where a scan leads: a card's page, or search with the code in the box. */
+interface ScanTarget {
+  path: string;
+  state?: SearchScreenState;
+}
+
 function useOpenScannedCard(working: boolean): { leave: () => void; stay: () => void } | null {
   const { db } = useServices();
   const navigate = useNavigate();
   const location = useLocation();
-  const [waiting, setWaiting] = useState<To | null>(null);
+  const [waiting, setWaiting] = useState<ScanTarget | null>(null);
   const go = useCallback(
-    (target: To) => {
-      if (typeof target === 'string') return void navigate(target);
-      void navigate(target, { state: (target as { state?: SearchScreenState }).state });
-    },
+    ({ path, state }: ScanTarget) => void navigate(path, { state }),
     [navigate],
   );
   const onScan = useCallback(
     async (scanned: string) => {
-      // The same reading as the camera's: a code found inside a longer payload, digits folded.
-      const code = codeFromScan(scanned) ?? scanned;
-      const outcome = await searchCards(db, code);
-      const cardId = cardToOpenAtOnce(outcome);
+      // Read as the search box and the camera read it (services/counter-flow.ts).
+      const { cardId, code } = await findScannedCard(db, scanned);
       if (cardId && location.pathname === cardPath(cardId)) return;
-      const target = cardId ? cardPath(cardId) : { pathname: '/', state: { query: code } };
+      const target: ScanTarget = cardId
+        ? { path: cardPath(cardId) }
+        : { path: '/', state: { query: code } };
       if (hasUnsavedWork()) setWaiting(target);
       else go(target);
     },

@@ -2,7 +2,9 @@
 // opens with the handover just saved (its confirmation) or with a scanned code that opened no
 // card. In history state only, never in the address: it names a citizen.
 import type { RecipientKind } from '../protocol/protocol.ts';
-import type { SearchOutcome } from '../db/queries.ts';
+import { searchCards, type SearchOutcome } from '../db/queries.ts';
+import type { TahvilDatabase } from '../db/database.ts';
+import { codeFromScan } from '../domain/scanned-code.ts';
 
 export interface SavedHandover {
   cardId: string;
@@ -46,4 +48,20 @@ export function cardToOpenAtOnce(outcome: SearchOutcome): string | null {
     outcome.kind === 'tracking-code' ||
     outcome.kind === 'card-id';
   return outcome.cards.length === 1 || exactCode ? first.cardId : null;
+}
+
+/**
+ * What a scan (or a code typed and Entered) opens: the card it names at once as it is, else the
+ * card named by the code found inside it (a document's barcode holds more than a code, in any
+ * digits). `code` is what the search box shows when no card opens.
+ */
+export async function findScannedCard(
+  db: TahvilDatabase,
+  scanned: string,
+): Promise<{ cardId: string | null; code: string }> {
+  const asScanned = cardToOpenAtOnce(await searchCards(db, scanned));
+  if (asScanned) return { cardId: asScanned, code: scanned };
+  const code = codeFromScan(scanned);
+  if (code === null || code === scanned) return { cardId: null, code: scanned };
+  return { cardId: cardToOpenAtOnce(await searchCards(db, code)), code };
 }

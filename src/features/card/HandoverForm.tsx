@@ -3,7 +3,7 @@ import { useNavigate } from 'react-router';
 import { useI18n, type I18n, type MessageKey } from '../../ui/i18n.tsx';
 import { NATIONAL_CODE_PROBLEM_MESSAGE } from '../../ui/code-problem.ts';
 import { parseNationalCode } from '../../domain/national-code.ts';
-import { checksComplete, recordHandover } from '../../db/handovers.ts';
+import { recordHandover } from '../../db/handovers.ts';
 import type { StoredCard } from '../../db/records.ts';
 import type { OldCardState, RecipientKind } from '../../protocol/protocol.ts';
 import { useCommandContext, useServices, useSettings } from '../../services/services.tsx';
@@ -77,7 +77,7 @@ export function HandoverForm({ card }: { card: StoredCard }) {
     isProxy && proxy.nationalCode.trim() !== '' ? parseNationalCode(proxy.nationalCode) : null;
   const missing = missingForHandover(draft, isProxy, proxyCode?.ok === true);
   const allChecks = { ...checks, oldCard: oldCard ?? 'none' };
-  const ready = missing.length === 0 && checksComplete(allChecks);
+  const ready = missing.length === 0;
   const holderName = `${card.firstName} ${card.lastName}`;
 
   const submit = async (event: FormEvent) => {
@@ -240,13 +240,13 @@ export function HandoverForm({ card }: { card: StoredCard }) {
 }
 
 /** What the form still needs before "record", in the order a clerk fills it. */
-export type MissingForHandover =
+type MissingForHandover =
   | { what: 'checks'; count: number }
   | { what: 'old-card' }
   | { what: 'proxy-code' }
   | { what: 'proxy-details' };
 
-export function missingForHandover(
+function missingForHandover(
   draft: HandoverDraft,
   isProxy: boolean,
   proxyCodeValid: boolean,

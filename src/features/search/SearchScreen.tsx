@@ -6,9 +6,8 @@ import { CardStatusBadge } from '../../ui/status.tsx';
 import { NATIONAL_CODE_PROBLEM_MESSAGE } from '../../ui/code-problem.ts';
 import { MIN_CODE_PREFIX_DIGITS, SEARCH_RESULT_LIMIT, searchCards } from '../../db/queries.ts';
 import { useServices } from '../../services/services.tsx';
-import { codeFromScan } from '../../domain/scanned-code.ts';
 import { useCardSearch, useCounterSnapshot, type SearchAnswer } from './use-card-search.ts';
-import { cardPath, cardToOpenAtOnce, readSearchScreenState } from '../../services/counter-flow.ts';
+import { cardPath, findScannedCard, readSearchScreenState } from '../../services/counter-flow.ts';
 import { SavedConfirmation } from './SavedConfirmation.tsx';
 
 // The camera panel and its barcode reader load when the clerk first taps "scan"; a chunk that
@@ -27,15 +26,13 @@ export function SearchScreen() {
   const { db } = useServices();
   // Arriving from a saved handover (its confirmation) or a scan that found no single card.
   const location = useLocation();
-  const [arrival, setArrival] = useState(() => readSearchScreenState(location.state));
+  const arrival = readSearchScreenState(location.state);
   const [query, setQuery] = useState(arrival.query ?? '');
   // A scan from another part of the counter may land here again while search shows.
   const [arrivalKey, setArrivalKey] = useState(location.key);
   if (location.key !== arrivalKey) {
-    const next = readSearchScreenState(location.state);
     setArrivalKey(location.key);
-    setArrival(next);
-    if (next.query !== undefined) setQuery(next.query);
+    if (arrival.query !== undefined) setQuery(arrival.query);
   }
   const [eagerAnswer, setEagerAnswer] = useState<SearchAnswer>();
   const latestQuery = useRef('');
@@ -67,14 +64,9 @@ export function SearchScreen() {
   // so Enter searches afresh: a single match, or an exact code match, opens the card at once.
   const openSingleMatch = async (event: FormEvent) => {
     event.preventDefault();
-    const cardId = cardToOpenAtOnce(await searchCards(db, query));
-    if (cardId) return void navigate(cardPath(cardId));
-    // A scanned document's barcode holds more than a code: the code inside it is the search.
-    const code = codeFromScan(query);
-    if (code === null || code === query) return;
-    const inner = cardToOpenAtOnce(await searchCards(db, code));
-    if (inner) void navigate(cardPath(inner));
-    else changeQuery(code);
+    const { cardId, code } = await findScannedCard(db, query);
+    if (cardId) void navigate(cardPath(cardId));
+    else if (code !== query) changeQuery(code);
   };
 
   return (
