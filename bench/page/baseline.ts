@@ -7,7 +7,7 @@ import { TahvilDatabase } from '../../src/db/database.ts';
 import { pendingOutboxRecord } from '../../src/db/handovers.ts';
 import type { StaffOnShift, StoredCard } from '../../src/db/records.ts';
 import type { HandoverEvent } from '../../src/protocol/protocol.ts';
-import { searchTokens, wordsMatchName } from '../../src/domain/persian-text.ts';
+import { nameWords, searchTokens, wordsMatchName } from '../../src/domain/persian-text.ts';
 import { ALL_CHECKS } from '../../tests/factories/cards.ts';
 
 export const BASELINE_DATABASE_NAME = 'tahvil-bench-baseline';
@@ -101,10 +101,10 @@ const SEARCHABLE_MINIMUM_INDEXES: ReadonlyArray<{ name: string; multiEntry: bool
 ];
 
 /** What the searchable minimum and the floor store: the card and its folded name tokens. */
-export type MinimumRecord = Omit<StoredCard, 'namePairs'>;
+export type MinimumRecord = Omit<StoredCard, 'nameKeys'> & { nameTokens: string[] };
 
-export function minimumRecord({ namePairs: _pairs, ...record }: StoredCard): MinimumRecord {
-  return record;
+export function minimumRecord({ nameKeys, ...record }: StoredCard): MinimumRecord {
+  return { ...record, nameTokens: nameWords(nameKeys) };
 }
 
 /** e.g. `cards(cardId; nationalCode, …, *nameTokens)` for the searchable minimum and the floor. */
@@ -168,7 +168,7 @@ export function baselineNameSearch(
     const tx = db.transaction('cards', 'readonly');
     const request = tx
       .objectStore('cards')
-      .index('nameTokens')
+      .index('nameKeys')
       .openCursor(IDBKeyRange.bound(anchor, anchor + '\uffff', false, false));
     const seen = new Set<string>();
     const found: StoredCard[] = [];
@@ -176,7 +176,7 @@ export function baselineNameSearch(
       const cursor = request.result;
       if (!cursor) return resolve(found);
       const card = cursor.value as StoredCard;
-      if (!seen.has(card.cardId) && wordsMatchName(words, card.nameTokens)) {
+      if (!seen.has(card.cardId) && wordsMatchName(words, nameWords(card.nameKeys))) {
         seen.add(card.cardId);
         found.push(card);
         if (found.length >= limit) return resolve(found);
@@ -242,8 +242,14 @@ export function baselineHandover(
   return transactionDone(tx);
 }
 
-/** Step 6: the ready cards counted by the status index. */
+/** Step 6: the ready cards counted by an index on their status. */
 export function baselineCountReady(db: IDBDatabase): Promise<number> {
   const tx = db.transaction('cards', 'readonly');
-  return requestResult(tx.objectStore('cards').index('status').count('ready'));
+  // v6 has no status index: its [status+updatedAt] counts them, as Dexie does for the app.
+  return requestResult(
+    tx
+      .objectStore('cards')
+      .index('[status+updatedAt]')
+      .count(IDBKeyRange.bound(['ready'], ['ready', []])),
+  );
 }

@@ -7,6 +7,7 @@ import { createCard, holderHandover } from '../../tests/factories/cards.ts';
 import { testCommandContext } from '../../tests/factories/context.ts';
 import { createTestDatabase } from '../../tests/factories/database.ts';
 import { TEST_DAY_KEY } from '../../tests/factories/time.ts';
+import { nameSearchKeys, nameWords } from '../domain/persian-text.ts';
 
 describe('upsertCards', () => {
   it('keeps status counters equal to a recount through inserts, updates and stale versions', async () => {
@@ -115,7 +116,12 @@ describe('upsertCards', () => {
     await upsertCards(db, [
       createCard({ firstName: 'علي‌اكبر', lastName: 'كريمي', fatherName: 'علی' }),
     ]);
-    expect((await db.cards.toArray())[0]?.nameTokens).toEqual(['علی', 'اکبر', 'علیاکبر', 'کریمی']);
+    expect(nameWords((await db.cards.toArray())[0]!.nameKeys)).toEqual([
+      'علی',
+      'اکبر',
+      'علیاکبر',
+      'کریمی',
+    ]);
   });
 });
 
@@ -125,8 +131,8 @@ describe('toStoredCard', () => {
     const stored = toStoredCard(card);
     expect(stored).toMatchObject(card);
     expect(stored.firstName).toBe('محمد\u200cرضا');
-    expect(stored.nameTokens).toEqual(['محمد', 'رضا', 'محمدرضا', 'کریمی']);
-    expect(stored.namePairs.length).toBeGreaterThan(0);
+    expect(stored.nameKeys).toEqual(nameSearchKeys(['محمد', 'رضا', 'محمدرضا', 'کریمی']));
+    expect(nameWords(stored.nameKeys)).toEqual(['محمد', 'رضا', 'محمدرضا', 'کریمی']);
   });
 });
 

@@ -4,7 +4,7 @@
 import type { TahvilDatabase } from './database.ts';
 import type { StoredCard } from './records.ts';
 import type { Card } from '../protocol/protocol.ts';
-import { namePairKeys, nameTokens } from '../domain/persian-text.ts';
+import { nameSearchKeys, nameTokens } from '../domain/persian-text.ts';
 import { addDelta, adjustCounters, statusCounterKey } from './counters.ts';
 import { assertCenter } from './settings.ts';
 
@@ -12,8 +12,7 @@ import { assertCenter } from './settings.ts';
 export const CARD_WRITE_CHUNK = 5000;
 
 export function toStoredCard(card: Card): StoredCard {
-  const tokens = nameTokens(card.firstName, card.lastName);
-  return { ...card, nameTokens: tokens, namePairs: namePairKeys(tokens) };
+  return { ...card, nameKeys: nameSearchKeys(nameTokens(card.firstName, card.lastName)) };
 }
 
 export interface UpsertSummary {

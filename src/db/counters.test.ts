@@ -58,7 +58,7 @@ describe('counters', () => {
     // Written behind the counters' back, as a repair would find them.
     await db.cards.bulkPut(
       [createCard(), createCard({ status: 'returned' }), createCard({ status: 'revoked' })].map(
-        (card) => ({ ...card, nameTokens: [], namePairs: [] }),
+        (card) => ({ ...card, nameKeys: [] }),
       ),
     );
     expect(await recountStatuses(db)).toEqual({

@@ -8,10 +8,20 @@ import { DATABASE_NAME, TahvilDatabase, appDatabase } from './database.ts';
 import { toStoredCard } from './cards.ts';
 import { readCounters, handoversOnDayKey, statusCounterKey } from './counters.ts';
 import { claimPendingBatch } from './outbox.ts';
-import { searchCards } from './queries.ts';
+import { SEARCH_RESULT_LIMIT, searchCards } from './queries.ts';
 import { handoverRecordsOnDay, overdueCards } from './report.ts';
 import { readSettings } from './settings.ts';
 import { createCard } from '../../tests/factories/cards.ts';
+import {
+  EVERY_MATCH,
+  V5_INVENTORY_SIZE,
+  V5_STORES,
+  upgradeQueries,
+  v5Inventory,
+  v5StoredCard,
+} from '../../tests/factories/schema-v5.ts';
+import V5_SEARCH_RESULTS from '../../tests/factories/schema-v5-search-results.json';
+import { nameSearchKeys, nameWords } from '../domain/persian-text.ts';
 import { testDatabaseName } from '../../tests/factories/database.ts';
 import { createHandoverRecord } from '../../tests/factories/events.ts';
 import { FIXED_NOW, TEST_DAY_KEY } from '../../tests/factories/time.ts';
@@ -61,7 +71,8 @@ describe('schema version 1', () => {
       settings: 'key',
       counters: 'key',
     });
-    const old = toStoredCard(createCard({ cardId: 'C-v1', updatedAt: '2026-01-01T00:00:00.000Z' }));
+    const card = createCard({ cardId: 'C-v1', updatedAt: '2026-01-01T00:00:00.000Z' });
+    const old = v5StoredCard(card);
     const handover = createHandoverRecord({ cardId: 'C-v1' });
     await v1.table('cards').put(old);
     await v1.table('events').add(handover);
@@ -71,13 +82,13 @@ describe('schema version 1', () => {
 
     const db = new TahvilDatabase(name);
     await db.open();
-    expect(db.verno).toBe(5);
+    expect(db.verno).toBe(6);
     // v3 adds the roster and the wrong-PIN counts, and ends a shift nobody signed in to.
     expect(await db.settings.get('shift')).toBeUndefined();
     expect(await db.settings.get('recentStaff')).toBeUndefined();
     expect(await db.staff.count()).toBe(0);
     expect(await db.pinAttempts.count()).toBe(0);
-    expect(await db.cards.get('C-v1')).toEqual(old);
+    expect(await db.cards.get('C-v1')).toEqual(toStoredCard(card));
     expect(await db.settings.get('centerId')).toEqual({ key: 'centerId', value: 'TEH-7' });
     expect((await overdueCards(db, FIXED_NOW, 60)).map((card) => card.cardId)).toEqual(['C-v1']);
     expect(await db.events.toArray()).toEqual([{ ...handover, seq: 1 }]);
@@ -106,18 +117,18 @@ describe('schema version 2', () => {
     const name = testDatabaseName('v2');
     // Version 2 as shipped: Dexie keeps version n as IndexedDB version 10n.
     const raw = await openByHand(name, 20, createVersion2Stores);
-    const waiting = toStoredCard(
-      createCard({
-        cardId: 'C-v2-waiting',
-        firstName: 'پروین',
-        lastName: 'اعتصامی',
-        updatedAt: '2026-01-01T00:00:00.000Z',
-      }),
-    );
-    const handedOver = toStoredCard(createCard({ cardId: 'C-v2-gone', status: 'handed_over' }));
+    const waitingCard = createCard({
+      cardId: 'C-v2-waiting',
+      firstName: 'پروین',
+      lastName: 'اعتصامی',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    });
+    const handedOverCard = createCard({ cardId: 'C-v2-gone', status: 'handed_over' });
+    const waiting = toStoredCard(waitingCard);
+    const handedOver = toStoredCard(handedOverCard);
     const handover = createHandoverRecord({ cardId: handedOver.cardId });
     await putByHand(raw, {
-      cards: [waiting, handedOver],
+      cards: [waitingCard, handedOverCard].map(v5StoredCard),
       events: [handover],
       settings: [
         { key: 'deviceId', value: 'device-v2' },
@@ -136,7 +147,7 @@ describe('schema version 2', () => {
 
     const db = new TahvilDatabase(name);
     await db.open();
-    expect(db.verno).toBe(5);
+    expect(db.verno).toBe(6);
     // v3 adds the roster and the wrong-PIN counts, and ends a shift nobody signed in to.
     expect(await db.settings.get('shift')).toBeUndefined();
     expect(await db.settings.get('recentStaff')).toBeUndefined();
@@ -161,7 +172,7 @@ describe('schema version 2', () => {
 });
 
 describe('schema version 4', () => {
-  it('opens a version 3 database and indexes each ZWNJ word joined too, leaving other cards as they were', async () => {
+  it('opens a version 3 database and indexes each ZWNJ word joined too (v6 rewrites every card’s keys)', async () => {
     const name = testDatabaseName('v3');
     const raw = await openByHand(name, 30, (db) => {
       createVersion2Stores(db);
@@ -169,18 +180,21 @@ describe('schema version 4', () => {
       db.createObjectStore('pinAttempts', { keyPath: 'staffId' });
     });
     // The keys v3 wrote: a ZWNJ split the word, and nothing held it joined.
+    const compoundCard = createCard({
+      cardId: 'C-v3-zwnj',
+      firstName: 'مریم',
+      lastName: 'پاک\u200cنژاد',
+    });
     const compound = {
-      ...createCard({ cardId: 'C-v3-zwnj', firstName: 'مریم', lastName: 'پاک\u200cنژاد' }),
+      ...compoundCard,
       nameTokens: ['مریم', 'پاک', 'نژاد'],
       namePairs: ['پ\u0001مریم', 'پا\u0001مریم', 'م\u0001پاک', 'مر\u0001پاک'],
     };
-    const plain = toStoredCard(createCard({ cardId: 'C-v3-plain', firstName: 'پروین' }));
-    const erased = {
-      ...toStoredCard(createCard({ cardId: 'C-v3-erased', firstName: '', lastName: '' })),
-      detailsErasedAt: '2026-01-01T00:00:00.000Z',
-    };
+    const plainCard = createCard({ cardId: 'C-v3-plain', firstName: 'پروین' });
+    const erasedCard = createCard({ cardId: 'C-v3-erased', firstName: '', lastName: '' });
+    const erasedAt = { detailsErasedAt: '2026-01-01T00:00:00.000Z' };
     await putByHand(raw, {
-      cards: [compound, plain, erased],
+      cards: [compound, v5StoredCard(plainCard), { ...v5StoredCard(erasedCard), ...erasedAt }],
       settings: [{ key: 'deviceId', value: 'device-v3' }],
       staff: [{ staffId: '1042', name: 'منیژه', role: 'clerk' }],
     });
@@ -188,11 +202,11 @@ describe('schema version 4', () => {
 
     const db = new TahvilDatabase(name);
     await db.open();
-    expect(db.verno).toBe(5);
-    expect(await db.cards.get('C-v3-zwnj')).toEqual(toStoredCard(compound));
-    expect((await db.cards.get('C-v3-zwnj'))?.nameTokens).toContain('پاکنژاد');
-    expect(await db.cards.get('C-v3-plain')).toEqual(plain);
-    expect(await db.cards.get('C-v3-erased')).toEqual(erased);
+    expect(db.verno).toBe(6);
+    expect(await db.cards.get('C-v3-zwnj')).toEqual(toStoredCard(compoundCard));
+    expect(nameWords((await db.cards.get('C-v3-zwnj'))!.nameKeys)).toContain('پاکنژاد');
+    expect(await db.cards.get('C-v3-plain')).toEqual(toStoredCard(plainCard));
+    expect(await db.cards.get('C-v3-erased')).toEqual({ ...erasedCard, nameKeys: [], ...erasedAt });
     expect(await db.staff.get('1042')).toEqual({ staffId: '1042', name: 'منیژه', role: 'clerk' });
     expect((await searchCards(db, 'پاکنژاد')).cards.map((card) => card.cardId)).toEqual([
       'C-v3-zwnj',
@@ -224,7 +238,7 @@ describe('schema version 3', () => {
 
     const db = new TahvilDatabase(name);
     await db.open();
-    expect(db.verno).toBe(5);
+    expect(db.verno).toBe(6);
     expect(await handoverRecordsOnDay(db, TEST_DAY_KEY)).toEqual([{ ...handover, seq: 1 }]);
     expect(await readSettings(db)).toMatchObject({ deviceId: 'device-v3' });
     expect(await db.centerEvents.count()).toBe(0);
@@ -234,6 +248,64 @@ describe('schema version 3', () => {
     ).toBe(0);
     expect(await db.centerEvents.where('handoverEventId').equals('x').count()).toBe(0);
     expect(await db.centerEvents.where('receivedAtMs').below(1).count()).toBe(0);
+    db.close();
+  });
+});
+
+describe('schema version 5', () => {
+  it('opens a version 5 inventory and every query of a fixed list finds the same cards as v5 did', async () => {
+    const name = testDatabaseName('upgrade-v5');
+    const stored = v5Inventory();
+    const v5 = new Dexie(name);
+    v5.version(5).stores(V5_STORES);
+    await v5.table('cards').bulkPut(stored);
+    await v5.table('counters').put({ key: statusCounterKey('ready'), value: 2 });
+    v5.close();
+
+    const db = new TahvilDatabase(name);
+    await db.open();
+    expect(db.verno).toBe(6);
+    // Every card is there, keyed anew from its names; nothing else of it changed.
+    const cards = await db.cards.orderBy('cardId').toArray();
+    expect(cards).toHaveLength(V5_INVENTORY_SIZE);
+    cards.forEach((card, i) => {
+      const { nameTokens, namePairs, ...v5Card } = stored[i]!;
+      expect(namePairs.length > 0).toBe(nameTokens.length > 1);
+      expect(card).toEqual({ ...v5Card, nameKeys: nameSearchKeys(nameTokens) });
+    });
+    expect(
+      cards.filter((card) => card.detailsErasedAt).every((card) => card.nameKeys.length === 0),
+    ).toBe(true);
+    expect(await db.counters.get(statusCounterKey('ready'))).toEqual({
+      key: statusCounterKey('ready'),
+      value: 2,
+    });
+    // The queries and v5's answers to them (captured from v5's searchCards on this inventory).
+    const queries = upgradeQueries(stored);
+    expect(V5_SEARCH_RESULTS.results.map((result) => result.query)).toEqual(queries);
+    for (const { query, kind, every, first } of V5_SEARCH_RESULTS.results) {
+      const all = await searchCards(db, query, EVERY_MATCH);
+      expect({ query, kind: all.kind, every: all.cards.map((card) => card.cardId).sort() }).toEqual(
+        {
+          query,
+          kind,
+          every,
+        },
+      );
+      // A screenful: the same cards when v5's was all there was; else as many, each a match.
+      const screen = (await searchCards(db, query, SEARCH_RESULT_LIMIT)).cards.map(
+        (card) => card.cardId,
+      );
+      if (every.length <= SEARCH_RESULT_LIMIT) expect(screen.sort()).toEqual(first);
+      else {
+        expect(screen).toHaveLength(first.length);
+        expect(screen.every((id) => every.includes(id))).toBe(true);
+      }
+    }
+    // The status questions v5 asked of its status index, answered by [status+updatedAt].
+    expect(await db.cards.where('status').equals('returned').count()).toBe(
+      stored.filter((card) => card.status === 'returned').length,
+    );
     db.close();
   });
 });

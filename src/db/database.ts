@@ -11,7 +11,13 @@ import type {
   StoredCard,
   StoredStaff,
 } from './records.ts';
-import { namePairKeys, nameTokens } from '../domain/persian-text.ts';
+import { nameSearchKeys, nameTokens } from '../domain/persian-text.ts';
+
+/** The two name indexes of a card as schema v5 and older stored it, until v6 rewrites them. */
+interface V5NameKeys {
+  nameTokens?: string[];
+  namePairs?: string[];
+}
 
 export const DATABASE_NAME = 'tahvil';
 
@@ -51,18 +57,9 @@ export class TahvilDatabase extends Dexie {
         await transaction.table('settings').bulkDelete(['shift', 'recentStaff']);
       });
     // v4: a word written with ZWNJ is indexed as its pieces and as the pieces joined
-    // (decision 025). Only such cards change; the rest are read once and left as they are.
-    this.version(4).upgrade(async (transaction) => {
-      const cards = transaction.table<StoredCard, string>('cards');
-      const changed: StoredCard[] = [];
-      await cards.toCollection().each((card) => {
-        if (card.detailsErasedAt) return;
-        const tokens = nameTokens(card.firstName, card.lastName);
-        if (tokens.join(' ') === card.nameTokens.join(' ')) return;
-        changed.push({ ...card, nameTokens: tokens, namePairs: namePairKeys(tokens) });
-      });
-      await cards.bulkPut(changed);
-    });
+    // (decision 025). v4 shipped an upgrade that recomputed such cards' keys; v6's rewrites every
+    // card's keys from its names anyway, so a database older than v4 is left to that one.
+    this.version(4).stores({});
     // v5: the center's day as the registry accepted it, from every tablet (protocol 2.2, decision
     // 023): read by day and type for the report, by the handover a void takes back, and by when
     // it arrived for the retention rule. A new table: no data moves. (The store list is v4's, which
@@ -77,6 +74,33 @@ export class TahvilDatabase extends Dexie {
       pinAttempts: 'staffId',
       centerEvents: 'eventId, [dayKey+type], handoverEventId, receivedAtMs',
     });
+    // v6: a schema that costs what it must (issue 14, decision 028). The one- and two-word name
+    // keys share one index (`nameKeys`, from nameSearchKeys: the words, then a one-letter key per
+    // ordered pair instead of v5's one- and two-letter ones), and the `status` index goes, since
+    // `[status+updatedAt]` answers every question by status. Every card's keys are rewritten
+    // from its names, a chunk at a time (Dexie's modify), so memory holds keys, not cards.
+    this.version(6)
+      .stores({
+        cards: 'cardId, nationalCode, trackingCode, box, *nameKeys, [status+updatedAt]',
+        events: '++seq, &eventId, cardId, syncState, dayKey, [dayKey+type]',
+        settings: 'key',
+        counters: 'key',
+        staff: 'staffId',
+        pinAttempts: 'staffId',
+        centerEvents: 'eventId, [dayKey+type], handoverEventId, receivedAtMs',
+      })
+      .upgrade(async (transaction) => {
+        await transaction
+          .table<StoredCard & V5NameKeys, string>('cards')
+          .toCollection()
+          .modify((card) => {
+            card.nameKeys = card.detailsErasedAt
+              ? []
+              : nameSearchKeys(nameTokens(card.firstName, card.lastName));
+            delete card.nameTokens;
+            delete card.namePairs;
+          });
+      });
   }
 }
 

@@ -11,6 +11,7 @@ import { createCard, holderHandover } from '../../tests/factories/cards.ts';
 import { testCommandContext } from '../../tests/factories/context.ts';
 import { createTestDatabase } from '../../tests/factories/database.ts';
 import { FIXED_NOW, TEST_DAY_KEY } from '../../tests/factories/time.ts';
+import { nameSearchKeys } from '../domain/persian-text.ts';
 
 const CONTEXT = { centerId: 'TEH-7', now: FIXED_NOW };
 
@@ -48,8 +49,7 @@ describe('importManifestCards', () => {
       version: 0,
       updatedAt: FIXED_NOW.toISOString(),
       handover: null,
-      nameTokens: ['زهرا', 'محمدی'],
-      namePairs: expect.any(Array) as unknown as string[],
+      nameKeys: nameSearchKeys(['زهرا', 'محمدی']),
     });
     expect((await readCounters(db, TEST_DAY_KEY)).ready).toBe(1);
   });

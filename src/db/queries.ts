@@ -10,6 +10,7 @@ import {
 import {
   joinedNeighbourVariants,
   namePairPrefix,
+  nameWords,
   searchTokens,
   tidyDisplayText,
   wordsMatchName,
@@ -82,23 +83,22 @@ const FIRST_READ_FACTOR = 2;
 const READ_GROWTH = 4;
 
 /**
- * Reads cards from a multiEntry index range with getAll (one request, not a cursor step per
+ * Reads cards from a range of the name index with getAll (one request, not a cursor step per
  * card), keeps those whose name matches every word, and reads further only when the first
  * read was full and too few matched.
  */
 async function readMatching(
   db: TahvilDatabase,
-  index: 'nameTokens' | 'namePairs',
   prefix: string,
   words: readonly string[],
   limit: number,
 ): Promise<StoredCard[]> {
   for (let read = limit * FIRST_READ_FACTOR; ; read *= READ_GROWTH) {
-    const rows = await db.cards.where(index).startsWith(prefix).limit(read).toArray();
+    const rows = await db.cards.where('nameKeys').startsWith(prefix).limit(read).toArray();
     const seen = new Set<string>();
     const found: StoredCard[] = [];
     for (const card of rows) {
-      if (seen.has(card.cardId) || !wordsMatchName(words, card.nameTokens)) continue;
+      if (seen.has(card.cardId) || !wordsMatchName(words, nameWords(card.nameKeys))) continue;
       seen.add(card.cardId);
       found.push(card);
       if (found.length === limit) return found;
@@ -110,10 +110,10 @@ async function readMatching(
 function searchName(db: TahvilDatabase, words: string[], limit: number): Promise<StoredCard[]> {
   // Each typed word must start a different word of the name, so repeats are kept.
   const [anchor, other] = [...words].sort((a, b) => b.length - a.length);
-  if (!other) return readMatching(db, 'nameTokens', anchor!, words, limit);
-  // Two words narrow one contiguous range of the pair index; further words are checked on
-  // the candidates it yields.
-  return readMatching(db, 'namePairs', namePairPrefix(anchor!, other), words, limit);
+  if (!other) return readMatching(db, anchor!, words, limit);
+  // Two words narrow one contiguous range of the pair keys; further words, and the rest of the
+  // shorter word after its first letter, are checked on the candidates it yields.
+  return readMatching(db, namePairPrefix(anchor!, other), words, limit);
 }
 
 /** Beyond this many words a query is not a name typed at the counter: no joined retries. */

@@ -1,6 +1,6 @@
 // Shapes of what the tablet stores. Cards mirror the registry's Card plus stored search keys;
 // outbox records wrap each immutable protocol event with its local sync state. Display text
-// is kept as written; only the `nameTokens` key is folded.
+// is kept as written; only the `nameKeys` search keys are folded.
 import type {
   Card,
   HandoverEvent,
@@ -12,10 +12,11 @@ import type { PinAttempts } from '../domain/pin-lockout.ts';
 import type { SyncState } from '../domain/event-sync.ts';
 
 export interface StoredCard extends Card {
-  /** Folded words of the first and last name: the one-word search index (multiEntry). */
-  nameTokens: string[];
-  /** Two-word search keys from `namePairKeys` (multiEntry). */
-  namePairs: string[];
+  /**
+   * The name search index (multiEntry, schema v6): the folded words of the first and last name,
+   * then the two-word keys (`nameSearchKeys`); `nameWords` reads the words back.
+   */
+  nameKeys: string[];
   /**
    * Set when the holder's details were erased under the center's retention rule (retention.ts):
    * names, codes, birth date, box and the recipient are empty; the registry keeps them.

@@ -51,8 +51,7 @@ describe('erasePersonalDetails', () => {
       birthDate: null,
       trackingCode: null,
       box: null,
-      nameTokens: [],
-      namePairs: [],
+      nameKeys: [],
       detailsErasedAt: daysAfter(30.1).toISOString(),
     });
     expect(stored?.handover).toMatchObject({

@@ -40,8 +40,7 @@ export function erasedCard(card: StoredCard, at: Date): StoredCard {
     birthDate: null,
     trackingCode: null,
     box: null,
-    nameTokens: [],
-    namePairs: [],
+    nameKeys: [],
     handover: card.handover ? erasedHandover(card.handover) : null,
     detailsErasedAt: at.toISOString(),
   };

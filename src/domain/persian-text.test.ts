@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   foldForSearch,
   joinedNeighbourVariants,
-  namePairKeys,
+  NAME_PAIR_SEPARATOR,
+  nameSearchKeys,
   namePairPrefix,
+  nameWords,
   nameTokens,
   searchTokens,
   tidyDisplayText,
@@ -195,22 +197,50 @@ describe('tidyDisplayText', () => {
   });
 });
 
-describe('namePairKeys', () => {
-  it('keys every ordered pair of distinct words by the second word’s first one and two letters', () => {
-    expect(namePairKeys(['زهرا', 'محمدی']).sort()).toEqual(
-      ['م\u0001زهرا', 'مح\u0001زهرا', 'ز\u0001محمدی', 'زه\u0001محمدی'].sort(),
-    );
-  });
+describe('nameSearchKeys', () => {
+  const SEP = NAME_PAIR_SEPARATOR;
 
-  it('makes no pair of a word with itself', () => {
-    expect(namePairKeys(['علی'])).toEqual([]);
-  });
-
-  it('puts the search prefix at the start of every matching key', () => {
-    const prefix = namePairPrefix('محم', 'ز');
-    expect(namePairKeys(['زهرا', 'محمدی']).filter((key) => key.startsWith(prefix))).toEqual([
-      'ز\u0001محمدی',
+  it('lists the words, then every ordered pair of distinct words keyed by the other word’s first letter', () => {
+    expect(nameSearchKeys(['زهرا', 'محمدی'])).toEqual([
+      'زهرا',
+      'محمدی',
+      `${SEP}م${SEP}زهرا`,
+      `${SEP}ز${SEP}محمدی`,
     ]);
+  });
+
+  it('makes no pair of a word with itself, and none for a one-word name', () => {
+    expect(nameSearchKeys(['علی'])).toEqual(['علی']);
+    expect(nameSearchKeys([])).toEqual([]);
+  });
+
+  it('keys a pair once when two words start alike', () => {
+    const keys = nameSearchKeys(['محمد', 'مهدی', 'مرادی']);
+    expect(keys).toHaveLength(3 + 3);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('sorts every pair key before every word, so a one-word range never meets one', () => {
+    const keys = nameSearchKeys(['آ', 'ء', 'a', '0']);
+    const pairs = keys.filter((key) => key.startsWith(SEP));
+    expect(pairs.length).toBeGreaterThan(0);
+    for (const pair of pairs) for (const word of ['آ', 'a', '0']) expect(pair < word).toBe(true);
+  });
+
+  it('gives the words back, in order, through nameWords', () => {
+    const words = ['علی', 'اکبر', 'علیاکبر', 'کریمی'];
+    expect(nameWords(nameSearchKeys(words))).toEqual(words);
+    expect(nameWords(['علی'])).toEqual(['علی']);
+    expect(nameWords([])).toEqual([]);
+  });
+
+  it('puts the search prefix at the start of the keys of the names it must find, and of no other', () => {
+    const prefix = namePairPrefix('محم', 'زه');
+    expect(nameSearchKeys(['زهرا', 'محمدی']).filter((key) => key.startsWith(prefix))).toEqual([
+      `${SEP}ز${SEP}محمدی`,
+    ]);
+    expect(nameSearchKeys(['مریم', 'محمدی']).some((key) => key.startsWith(prefix))).toBe(false);
+    expect(nameSearchKeys(['زهرا', 'مرادی']).some((key) => key.startsWith(prefix))).toBe(false);
   });
 });
 

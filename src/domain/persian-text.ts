@@ -80,33 +80,37 @@ export function tidyDisplayText(text: string): string {
     .trim();
 }
 
-/** Separates the two halves of a name-pair key; never part of folded text. */
+/** Starts a two-word key and separates its halves; never part of folded text. */
 export const NAME_PAIR_SEPARATOR = '\u0001';
 
-/** The longest start of a word that a name-pair key keeps for its second word. */
-export const NAME_PAIR_BUCKET_LENGTH = 2;
-
 /**
- * Keys that make a two-word name search one contiguous index range: for every ordered pair of
- * distinct words (a, b) of a name, `start(b) + SEP + a`, where start(b) is b's first one and
- * first two letters. Typing "mohammad ka" reads the range starting "ka" + SEP + "mohammad".
+ * A card's one name index (schema v6): its folded words, for a one-word prefix search, then a
+ * key for every ordered pair of distinct words (a, b): SEP + b's first letter + SEP + a, so a
+ * two-word search is one contiguous range too ("محمد کر" reads the range starting SEP ک SEP
+ * محمد, the candidates checked for «کر»). The leading SEP sorts before every letter, so a
+ * one-word range never meets a pair key. Words come first, in order: nameWords reads them back.
  */
-export function namePairKeys(tokens: readonly string[]): string[] {
-  const keys = new Set<string>();
-  tokens.forEach((a, i) => {
-    tokens.forEach((b, j) => {
-      if (i === j) return;
-      for (let length = 1; length <= NAME_PAIR_BUCKET_LENGTH; length++) {
-        keys.add(`${b.slice(0, length)}${NAME_PAIR_SEPARATOR}${a}`);
-      }
+export function nameSearchKeys(words: readonly string[]): string[] {
+  const keys = [...words];
+  const pairs = new Set<string>();
+  words.forEach((a, i) => {
+    words.forEach((b, j) => {
+      if (i !== j) pairs.add(`${NAME_PAIR_SEPARATOR}${b[0]}${NAME_PAIR_SEPARATOR}${a}`);
     });
   });
-  return [...keys];
+  keys.push(...pairs);
+  return keys;
 }
 
-/** The index range start for a two-word search: the pair key prefix matching `anchor` and `other`. */
+/** The folded words of a name from its search keys (nameSearchKeys): the keys before the first pair. */
+export function nameWords(keys: readonly string[]): string[] {
+  const firstPair = keys.findIndex((key) => key.startsWith(NAME_PAIR_SEPARATOR));
+  return firstPair === -1 ? [...keys] : keys.slice(0, firstPair);
+}
+
+/** The index range start for a two-word search: the pair keys of `anchor` beside a word starting like `other`. */
 export function namePairPrefix(anchor: string, other: string): string {
-  return `${other.slice(0, NAME_PAIR_BUCKET_LENGTH)}${NAME_PAIR_SEPARATOR}${anchor}`;
+  return `${NAME_PAIR_SEPARATOR}${other[0]}${NAME_PAIR_SEPARATOR}${anchor}`;
 }
 
 /** Whether each query word starts a different word of the name (any order). */

@@ -2,7 +2,7 @@
 // the name index, with a check that both find the same cards.
 import { SEARCH_RESULT_LIMIT, searchCards } from '../../../src/db/queries.ts';
 import type { StoredCard } from '../../../src/db/records.ts';
-import { searchTokens, wordsMatchName } from '../../../src/domain/persian-text.ts';
+import { nameWords, searchTokens, wordsMatchName } from '../../../src/domain/persian-text.ts';
 import { mulberry32, pick } from '../../../server/demo-inventory.ts';
 import { baselineNameSearch } from '../baseline.ts';
 import { appDb, baselineDb } from '../counter-tablet.ts';
@@ -30,7 +30,7 @@ function nameQueries(count: number, seed: number): string[] {
 }
 
 function matchesEveryWord(card: StoredCard, query: string): boolean {
-  return wordsMatchName(searchTokens(query), card.nameTokens);
+  return wordsMatchName(searchTokens(query), nameWords(card.nameKeys));
 }
 
 export async function measureNamePrefix(samples: number, warmup: number) {
