@@ -14,14 +14,15 @@ export const BUDGETS = {
   handoverCpu4xP95Ms: 60,
   /** Issue 14: 10,000 queued events pushed (fewer on a small --cards run) at this rate or better. */
   pushEventsPerS: 2000,
-} as const;
-
-/**
- * Issue 14's targets that the app does not meet yet (its schema redesign is another change):
- * printed beside the figure, never failed on. Made a budget in BUDGETS once the app can hold it.
- */
-export const TARGETS = {
+  /** Issue 14: the app's store against the plain-IndexedDB searchable minimum, in the same chunks. */
   storeToSearchableMinimumRatio: 1.3,
+  /**
+   * Issue 14's "no slowdown with size beyond what that baseline shows": the app's cards/s over
+   * the last tenth of its chunks against the first, at least this share of the searchable
+   * minimum's same ratio. The share is the noise of one tenth (two chunks at 100,000 cards): the
+   * minimum's own ratio moved by up to a tenth between runs of the same build.
+   */
+  storeSizeTrendToSearchableMinimum: 0.9,
 } as const;
 
 /** The metrics that missed their budget; informational ones (held === null) have none to miss. */

@@ -107,13 +107,36 @@ async function readMatching(
   }
 }
 
+/**
+ * Reads the cards of a range of the name index when being in the range is the whole match (one
+ * word, or two with the shorter one letter long): the range's primary keys alone (no card is
+ * read to be dropped), each card once, then exactly the cards shown.
+ */
+async function readRange(db: TahvilDatabase, prefix: string, limit: number): Promise<StoredCard[]> {
+  for (let read = limit * FIRST_READ_FACTOR; ; read *= READ_GROWTH) {
+    const keys = (await db.cards
+      .where('nameKeys')
+      .startsWith(prefix)
+      .limit(read)
+      .primaryKeys()) as string[];
+    const ids = [...new Set(keys)].slice(0, limit);
+    if (ids.length === limit || keys.length < read) {
+      // A card removed between the two reads (a pull replacing the inventory) is left out.
+      const cards = await db.cards.bulkGet(ids);
+      return cards.filter((card): card is StoredCard => card !== undefined);
+    }
+  }
+}
+
 function searchName(db: TahvilDatabase, words: string[], limit: number): Promise<StoredCard[]> {
   // Each typed word must start a different word of the name, so repeats are kept.
   const [anchor, other] = [...words].sort((a, b) => b.length - a.length);
-  if (!other) return readMatching(db, anchor!, words, limit);
+  if (!other) return readRange(db, anchor!, limit);
   // Two words narrow one contiguous range of the pair keys; further words, and the rest of the
   // shorter word after its first letter, are checked on the candidates it yields.
-  return readMatching(db, namePairPrefix(anchor!, other), words, limit);
+  const pairs = namePairPrefix(anchor!, other);
+  if (words.length === 2 && other.length === 1) return readRange(db, pairs, limit);
+  return readMatching(db, pairs, words, limit);
 }
 
 /** Beyond this many words a query is not a name typed at the counter: no joined retries. */
