@@ -22,6 +22,7 @@ import {
   deleteStorageDatabase,
   openStorageDatabase,
   readStorageEstimate,
+  reopenStorageDatabase,
   writeStorageCards,
 } from './steps/storage-bytes.ts';
 
@@ -59,6 +60,7 @@ const api = {
   openStorageDatabase,
   writeStorageCards,
   closeStorageDatabase,
+  reopenStorageDatabase,
   deleteStorageDatabase,
 };
 

@@ -166,15 +166,20 @@ export function printSummary(steps: StepMetrics, writeChunk: number): void {
     );
   }
   const { storage } = steps;
-  const kib = (bytes: number | null) => (bytes === null ? '—' : `${Math.round(bytes / 1024)} KiB`);
-  const perCard = (at: { usage: number | null; indexedDb: number | null; disk: number | null }) =>
-    `${at.usage} (indexedDB ${at.indexedDb}, disk ${at.disk})`;
+  const kib = (bytes: number | null | undefined) =>
+    bytes === null || bytes === undefined ? '—' : `${Math.round(bytes / 1024)} KiB`;
+  type PerCardRow = (typeof storage.perCard.app)['afterWrites'];
+  const perCard = (at: PerCardRow) =>
+    `${at.usage}${at.indexedDb === at.usage ? '' : ` (indexedDB ${at.indexedDb})`}${at.disk === at.usage ? '' : ` (disk ${at.disk})`}${at.files ? ` [log ${kib(at.files.log)}, tables ${kib(at.files.tables)}]` : ''}`;
   for (const [label, measured, per] of [
     ['app', storage.app, storage.perCard.app],
     ['searchable minimum', storage.searchableMinimum, storage.perCard.searchableMinimum],
   ] as const) {
     console.log(
-      `storage, ${label}: B/card just after the writes ${perCard(per.afterWrites)}, after ${storage.settle.openMs / 1000} s open ${perCard(per.settledOpen)}, after ${storage.settle.closedMs / 1000} s closed ${perCard(per.settledClosed)}; usage empty ${kib(measured.empty.usageBytes)} → ${kib(measured.afterWrites.usageBytes)} → ${kib(measured.settledOpen.usageBytes)} → ${kib(measured.settledClosed.usageBytes)}, ${kib(measured.deleted.usageBytes)} once deleted; ${measured.writes.written} cards written in ${Math.round(measured.writes.ms)} ms`,
+      `storage, ${label}: B/card just after the writes ${perCard(per.afterWrites)}; after ${storage.settle.openMs / 1000} s open ${perCard(per.settledOpen)}; after ${storage.settle.closedMs / 1000} s closed ${perCard(per.settledClosed)}; reopened ${perCard(per.reopened)}`,
+    );
+    console.log(
+      `  usage: empty ${kib(measured.empty.usageBytes)}, after the writes ${kib(measured.afterWrites.usageBytes)}, settled ${kib(measured.settledClosed.usageBytes)}, reopened ${kib(measured.reopened.usageBytes)}, ${kib(measured.deleted.usageBytes)} once deleted; ${measured.writes.written} cards written in ${Math.round(measured.writes.ms)} ms`,
     );
   }
   console.log(

@@ -15,7 +15,7 @@ import {
   openMinimumDatabase,
   SEARCHABLE_MINIMUM_DATABASE_NAME,
 } from '../baseline.ts';
-import { baselineRecords, inventoryCards, releaseInventory } from '../inventory.ts';
+import { baselineRecords, inventoryCards, releaseInventory, releaseRecords } from '../inventory.ts';
 import { log } from '../timing.ts';
 
 export type StorageKind = 'app' | 'searchable-minimum';
@@ -63,15 +63,29 @@ export async function openStorageDatabase(kind: StorageKind) {
   };
 }
 
+/** Opens the database written before (nothing deleted), as the app does when it starts again. */
+export async function reopenStorageDatabase(kind: StorageKind): Promise<void> {
+  await closeStorageDatabase();
+  if (kind === 'app') {
+    app = new TahvilDatabase(STORAGE_APP_DATABASE_NAME);
+    await app.open();
+  } else {
+    minimum = await openMinimumDatabase(true);
+  }
+}
+
 /**
  * Writes the whole generated inventory, one CARD_WRITE_CHUNK per transaction: the app's through
  * upsertCards, the searchable minimum's records (folded by toStoredCard, made before the writes)
- * through one strict put per chunk. Then drops the inventory: the page needs it no more.
+ * through one strict put per chunk. Only what the writer needs is kept while it writes, and
+ * nothing once it is done.
  */
 export async function writeStorageCards(kind: StorageKind) {
-  const cards = inventoryCards();
+  const count = inventoryCards().length;
+  const cards = kind === 'app' ? inventoryCards() : [];
   const records = kind === 'app' ? [] : baselineRecords().map(minimumRecord);
-  const count = cards.length;
+  if (kind === 'app') releaseRecords();
+  else releaseInventory();
   let written = 0;
   let chunks = 0;
   const started = performance.now();

@@ -4,7 +4,7 @@
 // page (bench/page/steps/storage-bytes.ts) makes the inventory, opens the empty database and
 // writes every card, and this side reads navigator.storage.estimate() and the origin's IndexedDB
 // folder on disk at each phase: empty, just after the writes, every 2 s while the connection
-// stays open, then once it is closed. Must stay true: the bench page's origin, which holds every
+// stays open, then once it is closed, then opened again. Must stay true: the bench page's origin, which holds every
 // other database of the run, is never measured, the database is deleted at the end, and the
 // figure has no budget (the issue gives none).
 import type { Dirent } from 'node:fs';
@@ -24,26 +24,46 @@ const READING_EVERY_MS = 2000;
 const OPEN_SETTLE_MS = STORAGE_SETTLE_MS;
 /** After the connection is closed: Chromium closes an idle origin's store after a grace period and may compact it. */
 const CLOSED_SETTLE_MS = 10_000;
+/** After the database is opened again, before it is read. */
+const REOPENED_MS = 2000;
 /** Between opening the empty database and reading it. */
 const EMPTY_SETTLE_MS = 1000;
 
 export interface StorageReading extends StorageEstimateReading {
-  phase: 'origin unused' | 'empty database' | 'after the writes' | 'open' | 'closed' | 'deleted';
+  phase:
+    | 'origin unused'
+    | 'empty database'
+    | 'after the writes'
+    | 'open'
+    | 'closed'
+    | 'reopened'
+    | 'deleted';
   /** ms since the last write ended; null before it. */
   atMs: number | null;
-  /** The origin's IndexedDB files in the profile, summed; null when they were not found. */
-  diskBytes: number | null;
+  /** The origin's IndexedDB files in the profile; null when there were none. */
+  disk: DiskBytes | null;
+}
+
+/** The origin's IndexedDB files by kind: LevelDB's write-ahead log, its sorted tables, the rest. */
+export interface DiskBytes {
+  total: number;
+  /** `*.log`: the writes not yet flushed into a table, uncompressed. */
+  log: number;
+  /** `*.ldb` / `*.sst`: the flushed and compacted tables (Snappy-compressed blocks). */
+  tables: number;
+  /** MANIFEST, CURRENT, LOG, blobs and anything else (another backend's files too). */
+  other: number;
+  files: number;
 }
 
 /**
- * Bytes of the files under the profile's IndexedDB folders named after this origin (LevelDB's
- * `http_127.0.0.1_PORT.indexeddb.leveldb` and `.blob`); null when there are none. Files that
- * vanish mid-walk (a compaction replacing them) are skipped.
+ * The files under the profile's folders named after this origin (LevelDB's
+ * `http_127.0.0.1_PORT.indexeddb.leveldb` and `.blob`); null when there are none yet. Files
+ * that vanish mid-walk (a compaction replacing them) are skipped.
  */
-async function originDiskBytes(profileDir: string, port: number): Promise<number | null> {
+async function originDiskBytes(profileDir: string, port: number): Promise<DiskBytes | null> {
   const marker = `127.0.0.1_${port}.indexeddb`;
-  let total = 0;
-  let found = false;
+  const bytes: DiskBytes = { total: 0, log: 0, tables: 0, other: 0, files: 0 };
   const walk = async (dir: string, inOrigin: boolean): Promise<void> => {
     let entries: Dirent[];
     try {
@@ -56,16 +76,24 @@ async function originDiskBytes(profileDir: string, port: number): Promise<number
       const inside = inOrigin || entry.name.includes(marker);
       if (entry.isDirectory()) await walk(path, inside);
       else if (inside && entry.isFile()) {
-        found = true;
-        total += await stat(path).then(
+        const size = await stat(path).then(
           (stats) => stats.size,
-          () => 0,
+          () => null,
         );
+        if (size === null) continue;
+        const kind = entry.name.endsWith('.log')
+          ? 'log'
+          : /\.(ldb|sst)$/.test(entry.name)
+            ? 'tables'
+            : 'other';
+        bytes[kind] += size;
+        bytes.total += size;
+        bytes.files++;
       }
     }
   };
   await walk(profileDir, false);
-  return found ? total : null;
+  return bytes.files > 0 ? bytes : null;
 }
 
 async function measureOne(
@@ -92,12 +120,12 @@ async function measureOne(
         phase,
         atMs: writesEndedAt === null ? null : Date.now() - writesEndedAt,
         ...estimate,
-        diskBytes: await originDiskBytes(profileDir, origin.port),
+        disk: await originDiskBytes(profileDir, origin.port),
       };
       readings.push(reading);
       return reading;
     };
-    const readFor = async (phase: 'open' | 'closed', ms: number) => {
+    const readFor = async (phase: 'open' | 'closed' | 'reopened', ms: number) => {
       const until = Date.now() + ms;
       let last: StorageReading | null = null;
       while (Date.now() < until) {
@@ -117,6 +145,9 @@ async function measureOne(
     const settledOpen = await readFor('open', OPEN_SETTLE_MS);
     await tab.evaluate(() => window.tahvilBench.closeStorageDatabase());
     const settledClosed = await readFor('closed', CLOSED_SETTLE_MS);
+    // Opened again, as the app is the next morning: LevelDB may turn a log it recovers into a table.
+    await tab.evaluate((k) => window.tahvilBench.reopenStorageDatabase(k), kind);
+    const reopened = await readFor('reopened', REOPENED_MS);
     await tab.evaluate((k) => window.tahvilBench.deleteStorageDatabase(k), kind);
     await tab.waitForTimeout(EMPTY_SETTLE_MS);
     const deleted = await read('deleted');
@@ -129,6 +160,7 @@ async function measureOne(
       afterWrites,
       settledOpen,
       settledClosed,
+      reopened,
       deleted,
       readings,
     };
@@ -139,12 +171,14 @@ async function measureOne(
 }
 
 type Measured = Awaited<ReturnType<typeof measureOne>>;
-type Field = 'usageBytes' | 'indexedDbBytes' | 'diskBytes';
+type Field = 'usageBytes' | 'indexedDbBytes' | 'disk';
 
 /** (reading − the empty database's) / cards, in bytes; null when either figure is missing. */
 function perCard(measured: Measured, at: StorageReading, field: Field): number | null {
-  const now = at[field];
-  const before = measured.empty[field];
+  const figure = (reading: StorageReading) =>
+    field === 'disk' ? (reading.disk?.total ?? null) : reading[field];
+  const now = figure(at);
+  const before = figure(measured.empty);
   if (now === null || before === null) return null;
   return round2((now - before) / measured.writes.cards);
 }
@@ -153,12 +187,15 @@ function perCardAt(measured: Measured) {
   const row = (at: StorageReading) => ({
     usage: perCard(measured, at, 'usageBytes'),
     indexedDb: perCard(measured, at, 'indexedDbBytes'),
-    disk: perCard(measured, at, 'diskBytes'),
+    disk: perCard(measured, at, 'disk'),
+    /** What the origin's files held then: write-ahead log, tables, the rest. */
+    files: at.disk && { log: at.disk.log, tables: at.disk.tables, other: at.disk.other },
   });
   return {
     afterWrites: row(measured.afterWrites),
     settledOpen: row(measured.settledOpen),
     settledClosed: row(measured.settledClosed),
+    reopened: row(measured.reopened),
   };
 }
 
@@ -198,7 +235,12 @@ export async function measureStorageBytes(
       reported:
         'navigator.storage.estimate() usage, connection closed and settled, less the empty database, per card',
       appToSearchableMinimum: baseline ? Math.round((value / baseline) * 1000) / 1000 : null,
-      settle: { openMs: OPEN_SETTLE_MS, closedMs: CLOSED_SETTLE_MS, readEveryMs: READING_EVERY_MS },
+      settle: {
+        openMs: OPEN_SETTLE_MS,
+        closedMs: CLOSED_SETTLE_MS,
+        reopenedMs: REOPENED_MS,
+        readEveryMs: READING_EVERY_MS,
+      },
       perCard: { app: appPerCard, searchableMinimum: minimumPerCard },
       app,
       searchableMinimum,
