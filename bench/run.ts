@@ -5,7 +5,8 @@
 // import of an inventory manifest through the app's real worker pipeline (time, rows/s, the peak
 // JS heap of page and worker, the longest main-thread stall). Must stay true: a fresh profile
 // and registry each run, budgets are never loosened (runner/budgets.ts), and `--check` fails
-// when one is missed (the sync and import figures have no budget: they are reported only).
+// when one is missed (the sync, import and storage figures have no budget: they are reported
+// only).
 // The steps run in the bench page (page/steps/), each driven from runner/steps/, in this order.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
@@ -36,6 +37,7 @@ import { measureInitialPull } from './runner/steps/initial-pull.ts';
 import { measurePushOutbox } from './runner/steps/push-outbox.ts';
 import { measureLinkPull } from './runner/steps/link-pull.ts';
 import { measureManifestImports } from './runner/steps/manifest-import.ts';
+import { measureStorageBytes } from './runner/steps/storage-bytes.ts';
 
 // The machine is shared: the load when the run starts and ends says how noisy it was.
 const loadAtStart = os.loadavg();
@@ -132,6 +134,9 @@ async function main({ cards, manifestRows, linkCards, skipBuild }: BenchOptions)
 
     // After the sync steps, in a database of its own: its 100,000-row write cannot disturb any figure above.
     const imports = await measureManifestImports(context, bench, manifestRows);
+    // Last, on origins of their own: the bench page's origin holds every database above, so its
+    // estimate cannot be divided by a card count; nothing follows its writes and their compaction.
+    const storage = await measureStorageBytes(context, server, profileDir, cards);
 
     await cleanup();
 
@@ -149,6 +154,7 @@ async function main({ cards, manifestRows, linkCards, skipBuild }: BenchOptions)
       push,
       linkPull,
       imports,
+      storage,
     };
     const metrics = metricList(steps);
     for (const metric of metrics) metric.value = round2(metric.value);

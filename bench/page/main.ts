@@ -1,7 +1,8 @@
 // The bench page (bench/index.html): puts the steps on window.tahvilBench, in the order
 // bench/run.ts calls them, which times the app's real modules (imported from ../../src) here.
 // The runner drives the order, since between steps it waits for storage to settle, opens the
-// app in another tab (step 4), switches the registry on (steps 7–8) and samples heaps (9–10).
+// app in another tab (step 4), switches the registry on (steps 7–8), samples heaps (9–10) and
+// opens this page on origins of their own to read their storage estimate (11).
 import { deleteDatabases, prepareAppSettings } from './counter-tablet.ts';
 import { generate, releaseInventory, releaseRecords } from './inventory.ts';
 import { prepareSyncTablet } from './sync-tablet.ts';
@@ -16,6 +17,14 @@ import { measureInitialPull } from './steps/initial-pull.ts';
 import { measurePush, queueHandovers } from './steps/push-outbox.ts';
 import { measureLinkPull, prepareLinkTablet } from './steps/link-pull.ts';
 import { measureManifestImport, prepareManifestImport } from './steps/manifest-import.ts';
+import {
+  closeStorageDatabase,
+  deleteStorageDatabase,
+  openStorageDatabase,
+  readStorageEstimate,
+  reopenStorageDatabase,
+  writeStorageCards,
+} from './steps/storage-bytes.ts';
 
 const api = {
   crossOriginIsolated: () => globalThis.crossOriginIsolated,
@@ -46,6 +55,13 @@ const api = {
   releaseInventory,
   prepareManifestImport,
   measureManifestImport,
+  // 11: in a bench page of its own origin (generate() there first); the runner reads the estimate between
+  readStorageEstimate,
+  openStorageDatabase,
+  writeStorageCards,
+  closeStorageDatabase,
+  reopenStorageDatabase,
+  deleteStorageDatabase,
 };
 
 export type BenchPageApi = typeof api;

@@ -1,5 +1,6 @@
-// The figures the run reports: percentiles of timed samples, and the two shapes a metric takes,
-// one with a budget on the app's p95 and one reported without a budget (held is null).
+// The figures the run reports: percentiles of timed samples, and the shapes a metric takes: one
+// with a budget on the app's p95, and ones reported without a budget (held is null), a timed
+// run or another figure (the IndexedDB bytes per card).
 
 export interface Stats {
   samples: number;
@@ -123,6 +124,32 @@ export function informationalMetric<Extra extends object>(
     records,
     rate: Math.round((records / ms) * 1000),
     rateUnit,
+    ...extra,
+  } satisfies Metric;
+}
+
+/**
+ * A figure other than a time, reported without a budget (the issue asked for none): held is
+ * null, the table shows '—', --check ignores it. `baseline` is the yardstick it is read against.
+ */
+export function informationalFigure<Extra extends object>(
+  id: string,
+  name: string,
+  value: number,
+  unit: string,
+  baseline: number | null,
+  extra: Extra,
+) {
+  return {
+    id,
+    name,
+    value: round2(value),
+    unit,
+    budget: 'none (informational)',
+    budgetValue: null,
+    held: null,
+    baseline: baseline === null ? null : round2(baseline),
+    samples: 1,
     ...extra,
   } satisfies Metric;
 }

@@ -15,6 +15,7 @@ import type { measureNameSearch } from './steps/name-search.ts';
 import type { measurePushOutbox } from './steps/push-outbox.ts';
 import type { measureLinkPull } from './steps/link-pull.ts';
 import { storeYardstickMetrics, type measureStore } from './steps/store-cards.ts';
+import type { measureStorageBytes } from './steps/storage-bytes.ts';
 import { BUDGETS } from './budgets.ts';
 import { gitDescription, readBuildInfo } from './build.ts';
 import type { CpuThrottle } from './cpu-throttle.ts';
@@ -41,6 +42,7 @@ export interface StepMetrics {
   /** Absent when `--link-cards 0` skipped it. */
   linkPull?: MetricOf<typeof measureLinkPull> | undefined;
   imports: MetricOf<typeof measureManifestImports>;
+  storage: MetricOf<typeof measureStorageBytes>;
 }
 
 export function metricList(steps: StepMetrics): Metric[] {
@@ -59,6 +61,7 @@ export function metricList(steps: StepMetrics): Metric[] {
     steps.push,
     ...(steps.linkPull ? [steps.linkPull] : []),
     ...steps.imports,
+    steps.storage,
   ];
 }
 
@@ -163,6 +166,26 @@ export function printSummary(steps: StepMetrics, writeChunk: number): void {
       `  main thread: longest frame gap ${mainThread.maxFrameGapMs} ms (p50 ${mainThread.p50FrameGapMs} ms, ${mainThread.framesLaterThan50Ms} of ${mainThread.frames} frames later than 50 ms); long tasks: ${mainThread.longTasks.count}, longest ${mainThread.longTasks.maxMs} ms, ${mainThread.longTasks.totalMs} ms in all${metric.verified.ok ? '' : `; COUNTS WRONG: ${metric.verified.problems.join('; ')}`}`,
     );
   }
+  const { storage } = steps;
+  const kib = (bytes: number | null | undefined) =>
+    bytes === null || bytes === undefined ? '—' : `${Math.round(bytes / 1024)} KiB`;
+  type PerCardRow = (typeof storage.perCard.app)['afterWrites'];
+  const perCard = (at: PerCardRow) =>
+    `${at.usage}${at.indexedDb === at.usage ? '' : ` (indexedDB ${at.indexedDb})`}${at.disk === at.usage ? '' : ` (disk ${at.disk})`}${at.files ? ` [log ${kib(at.files.log)}, tables ${kib(at.files.tables)}]` : ''}`;
+  for (const [label, measured, per] of [
+    ['app', storage.app, storage.perCard.app],
+    ['searchable minimum', storage.searchableMinimum, storage.perCard.searchableMinimum],
+  ] as const) {
+    console.log(
+      `storage, ${label}: B/card just after the writes ${perCard(per.afterWrites)}; after ${storage.settle.openMs / 1000} s open ${perCard(per.settledOpen)}; after ${storage.settle.closedMs / 1000} s closed ${perCard(per.settledClosed)}; reopened ${perCard(per.reopened)}`,
+    );
+    console.log(
+      `  usage: empty ${kib(measured.empty.usageBytes)}, after the writes ${kib(measured.afterWrites.usageBytes)}, settled ${kib(measured.settledClosed.usageBytes)}, reopened ${kib(measured.reopened.usageBytes)}, ${kib(measured.deleted.usageBytes)} once deleted; ${measured.writes.written} cards written in ${Math.round(measured.writes.ms)} ms`,
+    );
+  }
+  console.log(
+    `  storage: app / searchable minimum = ${storage.appToSearchableMinimum} (reported: ${storage.reported}); the step took ${Math.round(storage.stepMs / 1000)} s`,
+  );
 }
 
 export interface RunFacts {

@@ -4,7 +4,9 @@
 // run has switched it online (the sync steps); otherwise those paths get 503, so the real app
 // opened in the keystroke step stays offline and never pulls. One origin on purpose: the bench
 // page fills the app's own database, and the sync engine's relative registry URL ('' = the
-// origin that served the page) reaches the registry without CORS.
+// origin that served the page) reaches the registry without CORS. The exception is
+// openOrigin(): the same files on another port, an origin whose storage holds only what the
+// page opened there writes (the IndexedDB bytes step measures navigator.storage.estimate()).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createStaticHandler } from '../../server/static-files.ts';
 
@@ -16,6 +18,17 @@ export interface BenchServer {
   stats: { apiRequests: number; registryRequests: number };
   /** Lets /api/ and /__mock/ through to the registry (true) or answers them 503 (false, the start). */
   setRegistryOnline(online: boolean): void;
+  /**
+   * The same handler listening on another ephemeral port of 127.0.0.1: another origin, so
+   * another storage bucket in the same profile. Closed by its own close() or the server's.
+   */
+  openOrigin(): Promise<ExtraOrigin>;
+  close(): Promise<void>;
+}
+
+export interface ExtraOrigin {
+  origin: string;
+  port: number;
   close(): Promise<void>;
 }
 
@@ -50,7 +63,7 @@ export async function startStaticServer({
   const stats = { apiRequests: 0, registryRequests: 0 };
   let registryOnline = false;
 
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (pathname.startsWith('/api/') || pathname.startsWith('/__mock/')) {
       if (registry && registryOnline) {
@@ -76,8 +89,38 @@ export async function startStaticServer({
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end(String(error));
     });
-  });
+  };
 
+  const main = await listen(handle, port);
+  const extra = new Set<ExtraOrigin>();
+  return {
+    origin: main.origin,
+    stats,
+    setRegistryOnline: (online) => {
+      registryOnline = online;
+    },
+    async openOrigin() {
+      const listening = await listen(handle, 0);
+      const origin: ExtraOrigin = {
+        origin: listening.origin,
+        port: listening.port,
+        close: async () => {
+          extra.delete(origin);
+          await listening.close();
+        },
+      };
+      extra.add(origin);
+      return origin;
+    },
+    close: async () => {
+      await Promise.all([...extra].map((origin) => origin.close()));
+      await main.close();
+    },
+  };
+}
+
+async function listen(handle: (req: IncomingMessage, res: ServerResponse) => void, port: number) {
+  const server = createServer(handle);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolveListen);
@@ -86,10 +129,7 @@ export async function startStaticServer({
   const boundPort = typeof address === 'object' && address ? address.port : 0;
   return {
     origin: `http://127.0.0.1:${boundPort}`,
-    stats,
-    setRegistryOnline: (online) => {
-      registryOnline = online;
-    },
+    port: boundPort,
     close: () =>
       new Promise<void>((done) => {
         server.close(() => done());
