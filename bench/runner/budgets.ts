@@ -14,6 +14,8 @@ export const BUDGETS = {
   handoverCpu4xP95Ms: 60,
   /** Issue 14: 10,000 queued events pushed (fewer on a small --cards run) at this rate or better. */
   pushEventsPerS: 2000,
+  /** Issue 14: no long task on the page's main thread during the initial pull (step 7). */
+  pullFrameGapMs: 50,
 } as const;
 
 /**
