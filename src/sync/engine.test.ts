@@ -1191,6 +1191,38 @@ describe('SyncEngine pull, pipelined (issue 14)', () => {
     expect((await readSyncMeta(db)).pullCursor).toBe('c2');
   });
 
+  it('reads the registry’s clock on a page as its body came, not after the wait for the page before', async () => {
+    const log: string[] = [];
+    const writer = heldWriter(log);
+    let fake: FakeClock | null = null;
+    const aheadBy: Record<string, number> = { start: 5 * 60_000, c2: 7 * 60_000 };
+    const { db, clock, engine } = await setup(
+      ({ route, url }) => {
+        if (route === 'health') return json({ ok: true });
+        const after = url.searchParams.get('cursor') ?? 'start';
+        log.push(`fetch ${after}`);
+        const serverTime = new Date(fake!.nowMs - (aheadBy[after] ?? 0)).toISOString();
+        const page = after === 'start' ? pages.start : { ...pages.c4!, cursor: 'c4' };
+        return json({ ...page, serverTime });
+      },
+      { cards: [], pullWriter: writer.open },
+    );
+    fake = clock;
+    const sync = engine.start();
+    await until(() => log.includes('fetch c2'), 'page 2 asked for');
+    await aMoment();
+    // Page 1 takes half a minute to write; page 2 waited for it, its answer did not.
+    clock.nowMs += 30_000;
+    writer.held[0]!.release();
+    await until(() => writer.held.length === 2, 'page 2 handed over');
+    writer.held[1]!.release();
+    await sync;
+    expect(await readClockEstimate(db)).toEqual({
+      offsetMs: 7 * 60_000,
+      measuredAtMs: FIXED_NOW.getTime(),
+    });
+  });
+
   it.each([
     ['items that are not a list', { ...emptyPage('c1'), items: {} }, 'bad-response'],
     ['a cursor that is not a string', { ...emptyPage(), cursor: 7 }, 'bad-response'],

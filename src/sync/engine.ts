@@ -4,8 +4,9 @@
 // event on a guess: an event leaves the outbox only on a registry answer; and it writes no page it
 // could not read whole. The card pull's pages are read and written by a page writer (a module
 // worker in the app, pull-writer.ts) while the next page is fetched: one written and one fetched
-// at a time, in order, each page's cursor stored only after its cards. From the registry's clock on its answers it keeps an estimate of how far
-// off the tablet's clock is, and only that (decision 024). Clock, fetch, lock, connectivity
+// at a time, in order, each page's cursor stored only after its cards. From the registry's clock
+// on its answers it keeps an estimate of how far off the tablet's clock is, and only that
+// (decision 024). Clock, fetch, lock, connectivity
 // events and database are injected so tests drive it directly.
 import type { TahvilDatabase } from '../db/database.ts';
 import {
