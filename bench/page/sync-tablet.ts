@@ -1,6 +1,7 @@
 // The tablet of steps 7 and 8: a database of its own (tahvil-bench-sync), empty apart from a
 // device id and a shift as after first start, synced by the app's real SyncEngine (the page's
-// real fetch, a real clock, no tab lock) with the registry on this origin. Must stay true: the
+// real fetch, a real clock, no tab lock, the app's pull writer: a module worker) with the
+// registry on this origin. Must stay true: the
 // engine is never started, so nothing runs after a step's one syncNow(), and the fetch it is
 // given only notes each request's kind and times, which is how a push is told from its pull.
 import { TahvilDatabase } from '../../src/db/database.ts';
@@ -10,6 +11,7 @@ import { signIn } from '../../src/db/staff.ts';
 import { cardsPath, eventsPath } from '../../src/protocol/protocol.ts';
 import { SyncEngine, type SyncClock } from '../../src/sync/engine.ts';
 import { enrolTablet } from '../../src/sync/enrolment.ts';
+import { createPullWriter } from '../../src/sync/pull-writer.ts';
 import { deleteDatabase } from './baseline.ts';
 import { BENCH_STAFF_ID, BENCH_STAFF_PIN } from './clerk.ts';
 import { log } from './timing.ts';
@@ -86,7 +88,10 @@ export interface RequestRecord {
   kind: 'pull' | 'push' | 'other';
   path: string;
   startedAt: number;
-  /** When the response headers arrived; the engine then reads the body and writes IndexedDB. */
+  /**
+   * When the response headers arrived; the engine then reads the body (and, for a pull page,
+   * hands it to its page writer, which writes it while the next page is asked for).
+   */
   answeredAt: number | null;
   status: number | null;
 }
@@ -127,7 +132,9 @@ function observedFetch(requests: RequestRecord[], centerId: string): typeof fetc
 /**
  * Per request of one kind: `answerMs` from its start to the response headers (network and the
  * registry's work, its fsync included), `cycleMs` from its start to the next request's start
- * (or the end of the sync): the answer plus body, JSON parse and the engine's IndexedDB work.
+ * (or the end of the sync): the answer plus body and the engine's work before it asks again
+ * (for a pull page: the wait for the page before it to be written, then this page's reading
+ * in the page writer; its own write overlaps the next request).
  */
 export function requestTimings(
   requests: readonly RequestRecord[],
@@ -144,7 +151,10 @@ export function requestTimings(
   return { answerMs, cycleMs };
 }
 
-/** One syncNow() of a fresh SyncEngine (real fetch, real clock, no lock), with its request log. */
+/**
+ * One syncNow() of a fresh SyncEngine (real fetch, real clock, no lock, the app's pull writer:
+ * its own module worker, let go by stop()), with its request log.
+ */
 export async function runSync(db: TahvilDatabase, label: string) {
   const settings = await readSettings(db);
   const requests: RequestRecord[] = [];
@@ -152,6 +162,7 @@ export async function runSync(db: TahvilDatabase, label: string) {
     db,
     fetch: observedFetch(requests, settings.centerId),
     clock: realClock,
+    pullWriter: createPullWriter(db),
   });
   let pulledCards = 0;
   let nextReport = 20_000;

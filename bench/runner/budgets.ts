@@ -1,5 +1,5 @@
 // What the app must hold (issue budgets). Never loosened here to make a run pass: a missed budget
-// is a finding about the app. The push has a rate to hold; the pull and import figures have none.
+// is a finding about the app. The push has a rate to hold and the pull a longest frame gap; the import figures have none.
 import type { Metric } from './metrics.ts';
 
 export const BUDGETS = {
@@ -14,6 +14,8 @@ export const BUDGETS = {
   handoverCpu4xP95Ms: 60,
   /** Issue 14: 10,000 queued events pushed (fewer on a small --cards run) at this rate or better. */
   pushEventsPerS: 2000,
+  /** Issue 14: no long task on the page's main thread during the initial pull (step 7). */
+  pullFrameGapMs: 50,
   /** Issue 14: the app's store against the plain-IndexedDB searchable minimum, in the same chunks. */
   storeToSearchableMinimumRatio: 1.3,
   /**

@@ -8,6 +8,7 @@ import { appDatabase } from '../db/database.ts';
 import { ensureDeviceIdentity } from '../db/settings.ts';
 import { lockShift } from '../db/staff.ts';
 import { SyncEngine } from '../sync/engine.ts';
+import { createPullWriter } from '../sync/pull-writer.ts';
 import { withSyncLock } from '../sync/tab-lock.ts';
 import { createServices } from '../services/services.tsx';
 import { registerServiceWorker } from '../pwa/register-service-worker.ts';
@@ -37,6 +38,8 @@ async function boot() {
     },
     withLock: withSyncLock,
     connectivity: window,
+    // The pull's pages are read and written in a module worker: the screens stay live meanwhile.
+    pullWriter: createPullWriter(db),
   });
   const updates = 'serviceWorker' in navigator ? registerServiceWorker() : undefined;
   root.render(

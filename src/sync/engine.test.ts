@@ -64,6 +64,8 @@ import {
 } from '../db/center-day.ts';
 import { addJalaliDays } from '../domain/jalali.ts';
 import type { DayEventsResponse, ProtocolEvent } from '../protocol/protocol.ts';
+import type { PullWriter } from './pull-writer.ts';
+import { readPullPage, storePullPage } from './pull-page.ts';
 
 type Route = 'health' | 'events' | 'cards' | 'staff' | 'day';
 type Responder = (request: {
@@ -157,7 +159,15 @@ async function setup(
     random = 1,
     roster = rosterAtRest,
     day = dayAtRest,
-  }: { cards?: Card[]; random?: number; roster?: Responder; day?: Responder } = {},
+    pullWriter,
+  }: {
+    cards?: Card[];
+    random?: number;
+    roster?: Responder;
+    day?: Responder;
+    /** The pull's page writer, when a test controls it (else the engine's in-thread one). */
+    pullWriter?: (db: TahvilDatabase) => PullWriter;
+  } = {},
 ) {
   const db = await createTestDatabase(cards);
   await updateSettings(db, { registryUrl: 'http://registry.test' });
@@ -170,6 +180,7 @@ async function setup(
     clock,
     random: () => random,
     connectivity,
+    ...(pullWriter ? { pullWriter: pullWriter(db) } : {}),
   });
   return { db, clock, engine, connectivity, requests: scripted.requests };
 }
@@ -953,6 +964,297 @@ describe('SyncEngine pull', () => {
       .filter((request) => request.route === 'cards')
       .map((request) => request.url.searchParams.get('cursor'));
     expect(cursors).toEqual([null, 'c2', 'c2']);
+  });
+});
+
+/** Waits, on real timers, until `condition` holds: the engine's promises and fake-indexeddb's own. */
+async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let tries = 0; tries < 1000; tries++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  throw new Error(`still waiting for ${what}`);
+}
+
+/** A few turns of real time, for whatever the engine would do next to happen. */
+const aMoment = () => new Promise((resolve) => setTimeout(resolve, 30));
+
+/**
+ * A page writer the test holds: it reads each page as the engine's own does and answers at once,
+ * but writes a page only when the test releases it (or fails it). `log` gets each page handed
+ * over and each written; `handedWhileWriting` counts pages handed over before the one before was
+ * written (never, if the engine writes one page at a time).
+ */
+function heldWriter(log: string[]) {
+  const held: Array<{ cursor: string; release: () => void; fail: (error: Error) => void }> = [];
+  let unwritten = 0;
+  let handedWhileWriting = 0;
+  const open = (db: TahvilDatabase): PullWriter => ({
+    writePage(body, target) {
+      const read = readPullPage(body, target.centerId);
+      if (!read.ok)
+        return Promise.resolve({ ok: false, problem: read.problem, serverTime: read.serverTime });
+      const { cursor } = read.header;
+      log.push(`handed ${cursor}`);
+      if (unwritten > 0) handedWhileWriting++;
+      unwritten++;
+      const released = new Promise<void>((release, fail) => held.push({ cursor, release, fail }));
+      const written = released
+        .then(async () => {
+          await storePullPage(db, read.page, target);
+          log.push(`written ${cursor}`);
+        })
+        .finally(() => unwritten--);
+      written.catch(() => undefined);
+      return Promise.resolve({ ok: true, header: read.header, written });
+    },
+    close() {},
+  });
+  return { open, held, handedWhileWriting: () => handedWhileWriting };
+}
+
+describe('SyncEngine pull, pipelined (issue 14)', () => {
+  const cards = Array.from({ length: 5 }, (_, i) =>
+    createCard({ cardId: `C-${String(i + 1).padStart(7, '0')}`, version: i + 1 }),
+  );
+  const pages: Record<string, PullResponse> = {
+    start: {
+      center: TEST_CENTER,
+      items: cards.slice(0, 2),
+      cursor: 'c2',
+      hasMore: true,
+      remaining: 3,
+    },
+    c2: {
+      center: TEST_CENTER,
+      items: cards.slice(2, 4),
+      cursor: 'c4',
+      hasMore: true,
+      remaining: 1,
+    },
+    c4: { center: TEST_CENTER, items: cards.slice(4), cursor: 'c5', hasMore: false, remaining: 0 },
+  };
+  /** The three pages above; `fail` answers the page after the named cursor instead. */
+  const pagedRegistry =
+    (log: string[], fail: Record<string, () => Response> = {}): Responder =>
+    ({ route, url }) => {
+      if (route === 'health') return json({ ok: true });
+      const after = url.searchParams.get('cursor') ?? 'start';
+      log.push(`fetch ${after}`);
+      return fail[after]?.() ?? json(pages[after] ?? emptyPage('c5'));
+    };
+
+  it('asks for the next page while the last is written, and writes one page at a time, in order', async () => {
+    const log: string[] = [];
+    const writer = heldWriter(log);
+    const { db, engine } = await setup(pagedRegistry(log), {
+      cards: [],
+      pullWriter: writer.open,
+    });
+    const sync = engine.start();
+    await until(() => log.includes('fetch c2'), 'page 2 asked for');
+    await aMoment();
+    // Page 2 came while page 1 is still being written, and waits for it.
+    expect(log).toEqual(['fetch start', 'handed c2', 'fetch c2']);
+    expect(await db.cards.count()).toBe(0);
+    expect((await readSyncMeta(db)).pullCursor).toBeNull();
+    writer.held[0]!.release();
+    await until(() => log.includes('fetch c4'), 'page 3 asked for');
+    await aMoment();
+    expect((await readSyncMeta(db)).pullCursor).toBe('c2');
+    expect(writer.held).toHaveLength(2);
+    writer.held[1]!.release();
+    await until(() => writer.held.length === 3, 'page 3 handed over');
+    writer.held[2]!.release();
+    await sync;
+    expect(log).toEqual([
+      'fetch start',
+      'handed c2',
+      'fetch c2',
+      'written c2',
+      'handed c4',
+      'fetch c4',
+      'written c4',
+      'handed c5',
+      'written c5',
+    ]);
+    expect(writer.handedWhileWriting()).toBe(0);
+    expect(engine.getState()).toMatchObject({ status: 'idle', problem: null });
+    expect(await db.cards.count()).toBe(5);
+    expect(await readSyncMeta(db)).toMatchObject({ pullCursor: 'c5', initialPullDone: true });
+  });
+
+  it('counts a page as pulled only once it is written', async () => {
+    const log: string[] = [];
+    const writer = heldWriter(log);
+    const { engine } = await setup(pagedRegistry(log), { cards: [], pullWriter: writer.open });
+    const sync = engine.start();
+    await until(() => log.includes('fetch c2'), 'page 2 asked for');
+    await aMoment();
+    expect(engine.getState()).toMatchObject({ firstPull: true, pulledCards: 0 });
+    writer.held[0]!.release();
+    await until(() => writer.held.length === 2, 'page 2 handed over');
+    expect(engine.getState()).toMatchObject({ firstPull: true, pulledCards: 2, pullTotal: 5 });
+    writer.held[1]!.release();
+    await until(() => writer.held.length === 3, 'page 3 handed over');
+    writer.held[2]!.release();
+    await sync;
+  });
+
+  it('writes nothing after a page whose write failed (a full disk), keeps the cursor before it, and reports it as before', async () => {
+    const log: string[] = [];
+    const writer = heldWriter(log);
+    const { db, engine } = await setup(pagedRegistry(log), {
+      cards: [],
+      pullWriter: writer.open,
+    });
+    const sync = engine.start();
+    await until(() => writer.held.length === 1, 'page 1 handed over');
+    writer.held[0]!.release();
+    await until(() => log.includes('fetch c4'), 'page 3 asked for while page 2 is written');
+    writer.held[1]!.fail(Object.assign(new Error('disk full'), { name: 'QuotaExceededError' }));
+    await sync;
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'bad-response' });
+    // Page 3 had come, and was never handed over.
+    expect(writer.held.map((page) => page.cursor)).toEqual(['c2', 'c4']);
+    expect(await db.cards.count()).toBe(2);
+    expect(await readSyncMeta(db)).toMatchObject({ pullCursor: 'c2', initialPullDone: false });
+  });
+
+  it('stops at a page refused because the tablet was re-enrolled while it was written, and starts again soon', async () => {
+    const log: string[] = [];
+    const writer = heldWriter(log);
+    const { db, clock, engine } = await setup(pagedRegistry(log), {
+      cards: [],
+      pullWriter: writer.open,
+    });
+    const sync = engine.start();
+    await until(() => writer.held.length === 1, 'page 1 handed over');
+    writer.held[0]!.release();
+    await until(() => log.includes('fetch c4'), 'page 3 asked for while page 2 is written');
+    await db.settings.put({ key: 'deviceId', value: 'device-test-0002' });
+    writer.held[1]!.release();
+    await sync;
+    expect(engine.getState()).toMatchObject({ status: 'idle', pulledCards: 0 });
+    expect(clock.nextDelay()).toBe(SYNC_SOON_DELAY_MS);
+    expect(writer.held).toHaveLength(2);
+    expect(await db.cards.count()).toBe(2);
+    expect((await readSyncMeta(db)).pullCursor).toBe('c2');
+  });
+
+  it('on a failed fetch after a page, stores that page and its cursor before it reports the failure', async () => {
+    const log: string[] = [];
+    const writer = heldWriter(log);
+    const { db, engine } = await setup(
+      pagedRegistry(log, { c2: () => errorBody(503, 'unavailable') }),
+      { cards: [], pullWriter: writer.open },
+    );
+    const sync = engine.start();
+    await until(() => log.includes('fetch c2'), 'page 2 asked for');
+    await aMoment();
+    // The 503 is in, and the engine still waits for page 1.
+    expect(engine.getState().status).toBe('syncing');
+    writer.held[0]!.release();
+    await sync;
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'server-error' });
+    expect(await db.cards.count()).toBe(2);
+    expect(await readSyncMeta(db)).toMatchObject({ pullCursor: 'c2', initialPullDone: false });
+  });
+
+  it('starts over from the beginning after a 400 on a page’s cursor only once that page is stored', async () => {
+    const log: string[] = [];
+    const writer = heldWriter(log);
+    const { db, engine } = await setup(
+      pagedRegistry(log, { c2: () => errorBody(400, 'malformed') }),
+      { cards: [], pullWriter: writer.open },
+    );
+    const sync = engine.start();
+    await until(() => log.includes('fetch c2'), 'page 2 asked for');
+    await aMoment();
+    expect(log).toEqual(['fetch start', 'handed c2', 'fetch c2']);
+    writer.held[0]!.release();
+    await until(() => writer.held.length === 2, 'page 1 handed over again');
+    writer.held[1]!.release();
+    await sync;
+    // From the start once more, and the second 400 is not taken for a lost cursor again.
+    expect(log).toEqual([
+      'fetch start',
+      'handed c2',
+      'fetch c2',
+      'written c2',
+      'fetch start',
+      'handed c2',
+      'fetch c2',
+      'written c2',
+    ]);
+    expect(engine.getState()).toMatchObject({ status: 'error', problem: 'bad-response' });
+    expect((await readSyncMeta(db)).pullCursor).toBe('c2');
+  });
+
+  it('reads the registry’s clock on a page as its body came, not after the wait for the page before', async () => {
+    const log: string[] = [];
+    const writer = heldWriter(log);
+    let fake: FakeClock | null = null;
+    const aheadBy: Record<string, number> = { start: 5 * 60_000, c2: 7 * 60_000 };
+    const { db, clock, engine } = await setup(
+      ({ route, url }) => {
+        if (route === 'health') return json({ ok: true });
+        const after = url.searchParams.get('cursor') ?? 'start';
+        log.push(`fetch ${after}`);
+        const serverTime = new Date(fake!.nowMs - (aheadBy[after] ?? 0)).toISOString();
+        const page = after === 'start' ? pages.start : { ...pages.c4!, cursor: 'c4' };
+        return json({ ...page, serverTime });
+      },
+      { cards: [], pullWriter: writer.open },
+    );
+    fake = clock;
+    const sync = engine.start();
+    await until(() => log.includes('fetch c2'), 'page 2 asked for');
+    await aMoment();
+    // Page 1 takes half a minute to write; page 2 waited for it, its answer did not.
+    clock.nowMs += 30_000;
+    writer.held[0]!.release();
+    await until(() => writer.held.length === 2, 'page 2 handed over');
+    writer.held[1]!.release();
+    await sync;
+    expect(await readClockEstimate(db)).toEqual({
+      offsetMs: 7 * 60_000,
+      measuredAtMs: FIXED_NOW.getTime(),
+    });
+  });
+
+  it.each([
+    ['items that are not a list', { ...emptyPage('c1'), items: {} }, 'bad-response'],
+    ['a cursor that is not a string', { ...emptyPage(), cursor: 7 }, 'bad-response'],
+    [
+      'a card of another center',
+      { ...emptyPage('c1'), items: [createCard({ centerId: 'AUD-1' })] },
+      'bad-response',
+    ],
+    ['not a page at all', null, 'bad-response'],
+  ])('refuses a page with %s and stores nothing of it', async (_name, page, problem) => {
+    const { db, engine } = await setup(
+      ({ route }) => (route === 'health' ? json({ ok: true }) : json(page)),
+      { cards: [] },
+    );
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'error', problem });
+    expect(await db.cards.count()).toBe(0);
+    expect((await readSyncMeta(db)).pullCursor).toBeNull();
+    expect((await readSettings(db)).centerName).toBe('مرکز آزمون');
+  });
+
+  it('reads a page body cut short as unreachable, as any answer it cannot read', async () => {
+    const { db, engine } = await setup(
+      ({ route }) =>
+        route === 'health'
+          ? json({ ok: true })
+          : new Response('{"items": [', { headers: { 'Content-Type': 'application/json' } }),
+      { cards: [] },
+    );
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'offline', problem: 'unreachable' });
+    expect((await readSyncMeta(db)).pullCursor).toBeNull();
   });
 });
 

@@ -2,8 +2,11 @@
 // the outbox oldest first in batches, then pulls cards, then the center's roster, then today's
 // center day (every tablet's accepted events), each from its own stored cursor. It never drops an
 // event on a guess: an event leaves the outbox only on a registry answer; and it writes no page it
-// could not read whole. From the registry's clock on its answers it keeps an estimate of how far
-// off the tablet's clock is, and only that (decision 024). Clock, fetch, lock, connectivity
+// could not read whole. The card pull's pages are read and written by a page writer (a module
+// worker in the app, pull-writer.ts) while the next page is fetched: one written and one fetched
+// at a time, in order, each page's cursor stored only after its cards. From the registry's clock
+// on its answers it keeps an estimate of how far off the tablet's clock is, and only that
+// (decision 024). Clock, fetch, lock, connectivity
 // events and database are injected so tests drive it directly.
 import type { TahvilDatabase } from '../db/database.ts';
 import {
@@ -23,13 +26,13 @@ import {
 } from '../db/outbox.ts';
 import type { OutboxRecord } from '../db/records.ts';
 import { upsertCards } from '../db/cards.ts';
+import { inThreadPullWriter, type PullWriter } from './pull-writer.ts';
 import { readRosterCursor, storeRosterPage } from '../db/staff.ts';
 import { readCenterDayCursor, storeCenterDayPage } from '../db/center-day.ts';
 import { parseDayEventsPage } from '../domain/center-day.ts';
 import { jalaliDayKey } from '../domain/jalali.ts';
-import { markDeviceWithdrawn, writeCenterProfile } from '../db/enrolment.ts';
+import { markDeviceWithdrawn } from '../db/enrolment.ts';
 import { erasePersonalDetails } from '../db/retention.ts';
-import { isCenterProfile } from '../domain/center-rules.ts';
 import { estimateClockOffset } from '../domain/clock-skew.ts';
 import { parseStaffPullPage } from '../domain/staff-member.ts';
 import { isEnrolled } from '../db/settings.ts';
@@ -42,7 +45,6 @@ import {
   HEALTH_PATH,
   MAX_PUSH_EVENTS,
   type ErrorBody,
-  type PullResponse,
   type PushResponse,
   type PushResult,
   PUSH_RESULT_STATUSES,
@@ -109,6 +111,11 @@ export interface SyncEngineDeps {
   withLock?: (task: () => Promise<void>) => Promise<boolean>;
   /** Fires `online` when the device's network comes back (the window); a hint to try now. */
   connectivity?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+  /**
+   * Reads and writes the card pull's pages (the app's: createPullWriter, a module worker); by
+   * default in-thread, on `db`. One for the engine's life; stop() lets it go until the next pull.
+   */
+  pullWriter?: PullWriter;
 }
 
 export const SYNC_INTERVAL_MS = 60_000;
@@ -155,9 +162,11 @@ export class SyncEngine {
   private timer: unknown = null;
   private stopped = true;
   private readonly random: () => number;
+  private readonly pullWriter: PullWriter;
 
   constructor(private readonly deps: SyncEngineDeps) {
     this.random = deps.random ?? Math.random;
+    this.pullWriter = deps.pullWriter ?? inThreadPullWriter(deps.db);
   }
 
   getState(): SyncState {
@@ -183,6 +192,8 @@ export class SyncEngine {
     this.deps.connectivity?.removeEventListener('online', this.onOnline);
     this.stopped = true;
     this.clearTimer();
+    // Once the pages it was given are written: a pull stopped midway still stores what came.
+    this.pullWriter.close();
   }
 
   private readonly onOnline = () => {
@@ -323,12 +334,16 @@ export class SyncEngine {
    * The registry's `serverTime` against this tablet's clock (decision 024): the estimate the
    * header's warning reads, replaced by every answer that gives one. Never sets any clock.
    */
-  private async noteRegistryClock(answer: unknown, sentAtMs: number): Promise<void> {
+  private async noteRegistryClock(
+    answer: unknown,
+    sentAtMs: number,
+    receivedAtMs = this.deps.clock.now(),
+  ): Promise<void> {
     const serverTime =
       typeof answer === 'object' && answer !== null
         ? (answer as { serverTime?: unknown }).serverTime
         : undefined;
-    const estimate = estimateClockOffset(serverTime, sentAtMs, this.deps.clock.now());
+    const estimate = estimateClockOffset(serverTime, sentAtMs, receivedAtMs);
     if (estimate) await writeClockEstimate(this.deps.db, estimate);
   }
 
@@ -438,66 +453,89 @@ export class SyncEngine {
     return claimed;
   }
 
+  /**
+   * The cards changed after the stored cursor, page by page. Each page's body goes to the page
+   * writer, which checks it whole and answers its header; the next page is asked for while this
+   * one is written, and handed over only once this one is stored, so one page is written and one
+   * fetched at a time. Whatever ends the pull, what was answered before is stored (or failed)
+   * first, and a failed write is the error reported: nothing after it is written.
+   */
   private async pull(settings: Settings): Promise<void> {
     const meta = await readSyncMeta(this.deps.db);
     let pullCursor = meta.pullCursor;
     let received = 0;
     let restarted = false;
+    /** The write of the last page handed over, while the next is fetched. */
+    let writing: Promise<Outcome<void>> | null = null;
+    const lastPageWritten = async () => {
+      const outcome = await writing;
+      writing = null;
+      if (outcome && !outcome.ok) throw outcome.error;
+    };
     this.update({ firstPull: !meta.initialPullDone, pulledCards: 0, pullTotal: null });
-    for (;;) {
-      const query = new URLSearchParams({ limit: String(PULL_PAGE_LIMIT) });
-      if (pullCursor) query.set('cursor', pullCursor);
-      let page: PullResponse;
-      const sentAtMs = this.deps.clock.now();
-      try {
-        page = await this.request<PullResponse>(
-          settings,
-          `${cardsPath(settings.centerId)}?${query}`,
-          { method: 'GET' },
-        );
-      } catch (error) {
-        // A 400 on a stored cursor means the registry no longer knows it (its data was replaced,
-        // its versions started again): pull everything once more, and let the registry's copy
-        // win whatever its version (cards with unsent local events still keep theirs).
-        if (error instanceof SyncFailure && error.status === 400 && pullCursor && !restarted) {
-          restarted = true;
-          pullCursor = null;
-          await writeSyncMeta(this.deps.db, { pullCursor: null }, guardOf(settings));
-          continue;
+    try {
+      for (;;) {
+        const query = new URLSearchParams({ limit: String(PULL_PAGE_LIMIT) });
+        if (pullCursor) query.set('cursor', pullCursor);
+        const sentAtMs = this.deps.clock.now();
+        let body: ArrayBuffer;
+        try {
+          body = await this.requestBody(settings, `${cardsPath(settings.centerId)}?${query}`, {
+            method: 'GET',
+          });
+        } catch (error) {
+          // The page before is stored first: its failure is the one to report, and a start
+          // over must not have its cursor written after the reset.
+          await lastPageWritten();
+          // A 400 on a stored cursor means the registry no longer knows it (its data was
+          // replaced, its versions started again): pull everything once more, and let the
+          // registry's copy win whatever its version (cards with unsent local events still
+          // keep theirs).
+          if (error instanceof SyncFailure && error.status === 400 && pullCursor && !restarted) {
+            restarted = true;
+            pullCursor = null;
+            await writeSyncMeta(this.deps.db, { pullCursor: null }, guardOf(settings));
+            continue;
+          }
+          throw error;
         }
-        throw error;
+        const receivedAtMs = this.deps.clock.now();
+        // One page written at a time, in order: this one only after the one before is stored.
+        await lastPageWritten();
+        const answer = await this.pullWriter.writePage(body, {
+          centerId: settings.centerId,
+          deviceId: settings.deviceId,
+          anyVersion: restarted,
+        });
+        await this.noteRegistryClock(
+          { serverTime: answer.ok ? answer.header.serverTime : answer.serverTime },
+          sentAtMs,
+          receivedAtMs,
+        );
+        // A body that is not JSON was cut short on the way, as any answer the engine cannot read.
+        if (!answer.ok)
+          throw new SyncFailure(answer.problem === 'unreadable' ? 'unreachable' : 'bad-response');
+        const { header } = answer;
+        pullCursor = header.cursor;
+        writing = outcomeOf(
+          answer.written.then(() => {
+            received += header.items;
+            this.update({
+              pulledCards: received,
+              pullTotal: header.remaining === null ? null : received + header.remaining,
+            });
+          }),
+        );
+        if (!header.hasMore) {
+          await lastPageWritten();
+          return;
+        }
       }
-      await this.noteRegistryClock(page, sentAtMs);
-      if (!Array.isArray(page.items) || typeof page.cursor !== 'string')
-        throw new SyncFailure('bad-response');
-      // "More" with nothing in this page would ask for the same page forever.
-      if (page.hasMore && page.items.length === 0) throw new SyncFailure('bad-response');
-      // A registry that answers with another center's cards is broken, not to be believed.
-      if (page.items.some((card) => card?.centerId !== settings.centerId))
-        throw new SyncFailure('bad-response');
-      // Every page carries the center's rules; a page without them, or for another center, is
-      // not the registry's.
-      if (!isCenterProfile(page.center) || page.center.centerId !== settings.centerId)
-        throw new SyncFailure('bad-response');
-      await writeCenterProfile(this.deps.db, page.center);
-      await upsertCards(this.deps.db, page.items, {
-        anyVersion: restarted,
-        ...guardOf(settings),
-      });
-      pullCursor = page.cursor;
-      await writeSyncMeta(
-        this.deps.db,
-        page.hasMore ? { pullCursor } : { pullCursor, initialPullDone: true },
-        guardOf(settings),
-      );
-      received += page.items.length;
-      const remaining =
-        typeof page.remaining === 'number' && page.remaining >= 0 ? page.remaining : null;
-      this.update({
-        pulledCards: received,
-        pullTotal: remaining === null ? null : received + remaining,
-      });
-      if (!page.hasMore) return;
+    } catch (error) {
+      // Nothing is left being written when the pull ends; a failed write wins over what ended it.
+      const outcome = await writing;
+      if (outcome && !outcome.ok) throw outcome.error;
+      throw error;
     }
   }
 
@@ -606,14 +644,32 @@ export class SyncEngine {
     }
   }
 
-  private async request<T>(
+  private request<T>(
     settings: Settings,
     path: string,
     init: RequestInit,
-    {
-      authenticated = true,
-      timeoutMs = REQUEST_TIMEOUT_MS,
-    }: { authenticated?: boolean; timeoutMs?: number } = {},
+    options: RequestOptions = {},
+  ): Promise<T> {
+    return this.send(settings, path, init, options, (response) => response.json() as Promise<T>);
+  }
+
+  /** As request(), but the body as it came, unparsed: the pull hands it to its page writer. */
+  private requestBody(
+    settings: Settings,
+    path: string,
+    init: RequestInit,
+    options: RequestOptions = {},
+  ): Promise<ArrayBuffer> {
+    return this.send(settings, path, init, options, (response) => response.arrayBuffer());
+  }
+
+  /** One request and its status handling; `read` reads a good answer's body (its failure: unreachable). */
+  private async send<T>(
+    settings: Settings,
+    path: string,
+    init: RequestInit,
+    { authenticated = true, timeoutMs = REQUEST_TIMEOUT_MS }: RequestOptions,
+    read: (response: Response) => Promise<T>,
   ): Promise<T> {
     const controller = new AbortController();
     // The timeout covers the body too: a link that drops mid-page must not leave the sync (and
@@ -673,7 +729,7 @@ export class SyncEngine {
         );
       }
       try {
-        return (await response.json()) as T;
+        return await read(response);
       } catch {
         throw new SyncFailure('unreachable');
       }
@@ -700,6 +756,11 @@ export class SyncEngine {
     this.state = { ...this.state, ...changes };
     for (const listener of this.listeners) listener(this.state);
   }
+}
+
+interface RequestOptions {
+  authenticated?: boolean;
+  timeoutMs?: number;
 }
 
 /** What every write of a run must still match: the center and device (enrolment) it synced. */

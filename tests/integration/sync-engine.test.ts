@@ -5,9 +5,16 @@ import {
   SyncEngine,
   BACKOFF_BASE_MS,
   BACKOFF_CAP_MS,
+  PULL_PAGE_LIMIT,
   SYNC_INTERVAL_MS,
+  SYNC_SOON_DELAY_MS,
   backoffDelayMs,
 } from '../../src/sync/engine.ts';
+import { workerPullWriter } from '../../src/sync/pull-writer.ts';
+import {
+  inThreadPullWorker,
+  type InThreadPullWorker,
+} from '../../src/sync/in-thread-pull-worker.ts';
 import { recordHandover } from '../../src/db/handovers.ts';
 import { readSettings, readSyncMeta, updateSettings } from '../../src/db/settings.ts';
 import { readDeviceKey } from '../../src/db/enrolment.ts';
@@ -381,6 +388,77 @@ describe('a tablet withdrawn mid-shift', () => {
     );
     await engine.syncNow();
     expect(engine.getState()).toMatchObject({ status: 'idle', problem: null });
+    expect(await db.cards.count()).toBe(40);
+  });
+});
+
+describe('the pull through the worker page writer (its handler in-thread)', () => {
+  /** A tablet enrolled with a registry of `seedCards`, whose engine writes pulls as the app does. */
+  async function workerTablet(seedCards: number, fetchHook?: (url: string) => Promise<void>) {
+    registry = await startRegistry({ seedCards });
+    const db = await createTestDatabase([], { enrolment: null });
+    await enrolWith(db, registry);
+    const clock = new FakeClock(FIXED_NOW.getTime());
+    const workers: InThreadPullWorker[] = [];
+    const requests: string[] = [];
+    const engine = new SyncEngine({
+      db,
+      fetch: async (input, init) => {
+        requests.push(String(input));
+        const response = await fetch(input, init);
+        await fetchHook?.(String(input));
+        return response;
+      },
+      clock,
+      random: () => 0.5,
+      pullWriter: workerPullWriter(db, () => {
+        const worker = inThreadPullWorker();
+        workers.push(worker);
+        return worker.port;
+      }),
+    });
+    running = engine;
+    return { db, clock, engine, workers, requests };
+  }
+
+  it('pulls an inventory of several pages into an empty tablet, page after page, with one worker', async () => {
+    const { db, engine, workers, requests } = await workerTablet(2 * PULL_PAGE_LIMIT + 500);
+    await engine.start();
+    expect(engine.getState()).toMatchObject({ status: 'idle', problem: null });
+    expect(await db.cards.count()).toBe(2 * PULL_PAGE_LIMIT + 500);
+    expect(requests.filter((url) => url.includes('/cards'))).toHaveLength(3);
+    expect(workers).toHaveLength(1);
+    expect(workers[0]!.replies).toEqual([
+      'header',
+      'written',
+      'header',
+      'written',
+      'header',
+      'written',
+    ]);
+    expect(await readSyncMeta(db)).toMatchObject({ initialPullDone: true });
+    const counters = await readCounters(db, '1405-09-04');
+    expect(counters.ready + counters.revoked + counters.returned + counters.handedOver).toBe(
+      2 * PULL_PAGE_LIMIT + 500,
+    );
+  });
+
+  it('writes nothing of a page fetched before a re-enrolment, and knows it for one: it starts again soon', async () => {
+    let reenrolled = false;
+    const { db, clock, engine } = await workerTablet(40, async (url) => {
+      if (!reenrolled && url.includes('/cards')) {
+        reenrolled = true;
+        await enrolWith(db, registry!);
+      }
+    });
+    await engine.start();
+    expect(reenrolled).toBe(true);
+    // The worker's CenterChangedError is one on this side too: not a bad response to back off from.
+    expect(engine.getState()).toMatchObject({ status: 'idle', problem: null });
+    expect(clock.nextDelay()).toBe(SYNC_SOON_DELAY_MS);
+    expect(await db.cards.count()).toBe(0);
+    expect((await readSyncMeta(db)).pullCursor).toBeNull();
+    await engine.syncNow();
     expect(await db.cards.count()).toBe(40);
   });
 });

@@ -1,8 +1,10 @@
-// Step 7: the whole inventory pulled into the empty sync tablet by one engine sync.
+// Step 7: the whole inventory pulled into the empty sync tablet by one engine sync, with the
+// page's main thread watched meanwhile (frames and long tasks, main-thread-watch.ts).
 import type { TahvilDatabase } from '../../../src/db/database.ts';
 import { readSettings, readSyncMeta } from '../../../src/db/settings.ts';
 import { cardsPath } from '../../../src/protocol/protocol.ts';
 import { PULL_PAGE_LIMIT } from '../../../src/sync/engine.ts';
+import { watchMainThread } from '../main-thread-watch.ts';
 import { requestTimings, runSync, syncDb } from '../sync-tablet.ts';
 import { pause } from '../timing.ts';
 import { startWireCount, wireBytes } from '../wire-bytes.ts';
@@ -19,8 +21,8 @@ export async function measureInitialPull(expectedCards: number, settleMs = 2000)
 
 /**
  * One engine sync into `db`, which must hold no card yet: the pull's pages (answer and whole
- * cycle each), what else was asked, what was stored and the bytes on the wire. Step 8b's
- * slow-link pull is this too.
+ * cycle each), what else was asked, what was stored, the bytes on the wire and what the page's
+ * main thread did from syncNow() to its return. Step 8b's slow-link pull is this too.
  */
 export async function pullIntoEmptyTablet(
   db: TahvilDatabase,
@@ -31,7 +33,9 @@ export async function pullIntoEmptyTablet(
   if (before !== 0) throw new Error(`${label}: the tablet is not empty: ${before} cards`);
   const { centerId } = await readSettings(db);
   startWireCount();
+  const watcher = await watchMainThread();
   const run = await runSync(db, label);
+  const mainThread = await watcher.stop(run.started, run.ended);
   const wire = wireBytes(cardsPath(centerId));
   const pages = requestTimings(run.requests, 'pull', run.ended);
   const storedCards = await db.cards.count();
@@ -51,5 +55,6 @@ export async function pullIntoEmptyTablet(
     pulledCards: run.pulledCards,
     initialPullDone: (await readSyncMeta(db)).initialPullDone,
     wire,
+    mainThread,
   };
 }

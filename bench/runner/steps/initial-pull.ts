@@ -1,7 +1,9 @@
 // Step 7: one SyncEngine.syncNow() in the bench page pulls the whole inventory from the registry
-// into the empty sync tablet (bench/page/steps/initial-pull.ts). The registry is online.
+// into the empty sync tablet (bench/page/steps/initial-pull.ts). The registry is online. The
+// page's longest frame gap meanwhile is held to BUDGETS.pullFrameGapMs (issue 14).
 import type { Page } from '@playwright/test';
 import { DEMO_CENTER_ID, cardsPath } from '../../../src/protocol/protocol.ts';
+import { BUDGETS } from '../budgets.ts';
 import { informationalMetric, requestStats, round2 } from '../metrics.ts';
 import { progress } from '../progress.ts';
 import { cardsPerPage, firstAndLastTenth } from '../tenths.ts';
@@ -17,6 +19,7 @@ export async function measureInitialPull(bench: Page, cardCount: number, databas
     cardCount,
   );
   const wire = { ...bytesPerCard(pull.wire, cardCount), ...(await codings.stop()) };
+  const { mainThread } = pull;
   if (wire.responses !== pull.pages)
     progress(
       `warning: Resource Timing saw ${wire.responses} pull answers, the request log ${pull.pages}`,
@@ -48,6 +51,18 @@ export async function measureInitialPull(bench: Page, cardCount: number, databas
       otherRequests: pull.otherRequests,
       // Bytes of the pull pages' bodies as received (compressed) and decoded (Resource Timing).
       wire,
+      // The page's main thread from syncNow() to its return (issue 14: no long task during a pull).
+      mainThread: {
+        maxFrameGapMs: round2(mainThread.maxFrameGapMs),
+        p50FrameGapMs: round2(mainThread.p50FrameGapMs),
+        frames: mainThread.frames,
+        framesLaterThan50Ms: mainThread.framesLaterThan50Ms,
+        longTasks: {
+          count: mainThread.longTasks.count,
+          maxMs: round2(mainThread.longTasks.maxMs),
+          totalMs: round2(mainThread.longTasks.totalMs),
+        },
+      },
       verified: {
         storedCards: pull.storedCards,
         expected: cardCount,
@@ -58,7 +73,14 @@ export async function measureInitialPull(bench: Page, cardCount: number, databas
     },
   );
   progress(
-    `initial pull: ${round2(pull.ms)} ms, ${metric.rate} cards/s, ${pull.pages} pages; ${wire.onTheWirePerCard} B/card on the wire (${JSON.stringify(wire.byContentEncoding)}), ${wire.uncompressedPerCard} B/card decoded`,
+    `initial pull: ${round2(pull.ms)} ms, ${metric.rate} cards/s, ${pull.pages} pages; ${wire.onTheWirePerCard} B/card on the wire (${JSON.stringify(wire.byContentEncoding)}), ${wire.uncompressedPerCard} B/card decoded; longest frame gap ${round2(mainThread.maxFrameGapMs)} ms, ${mainThread.longTasks.count} long tasks (longest ${round2(mainThread.longTasks.maxMs)} ms)`,
   );
-  return metric;
+  // One timed run, held on the page's longest frame gap (the table still shows its wall time).
+  const maxFrameGapMs = mainThread.maxFrameGapMs ?? Number.POSITIVE_INFINITY;
+  return {
+    ...metric,
+    budget: `longest frame gap ≤ ${BUDGETS.pullFrameGapMs} ms`,
+    budgetValue: BUDGETS.pullFrameGapMs,
+    held: maxFrameGapMs <= BUDGETS.pullFrameGapMs,
+  };
 }
