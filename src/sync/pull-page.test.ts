@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { readPullPage, storePullPage, type PullPageTarget } from './pull-page.ts';
 import { CenterChangedError, readSettings, readSyncMeta } from '../db/settings.ts';
+import { readCounters } from '../db/counters.ts';
+import { TEST_DAY_KEY } from '../../tests/factories/time.ts';
 import { createCard } from '../../tests/factories/cards.ts';
 import { TEST_DEVICE_ID } from '../../tests/factories/context.ts';
 import { createTestDatabase } from '../../tests/factories/database.ts';
@@ -115,6 +117,23 @@ describe('storePullPage', () => {
       storePullPage(db, readPage(page()), { ...TARGET, deviceId: 'device-test-0002' }),
     ).rejects.toBeInstanceOf(CenterChangedError);
     expect(await db.cards.count()).toBe(0);
+    expect((await readSyncMeta(db)).pullCursor).toBeNull();
+  });
+
+  it('stores a page’s cards and its cursor together or not at all (a full disk at the cursor)', async () => {
+    const db = await createTestDatabase([]);
+    const fullDisk = () => {
+      throw new DOMException('the disk is full', 'QuotaExceededError');
+    };
+    // The sync position's row is the page's last write: failing there must take its cards back.
+    const failAtCursor = (key: unknown) => {
+      if (key === 'syncMeta') fullDisk();
+    };
+    db.settings.hook('creating', failAtCursor);
+    db.settings.hook('updating', (_changes, key) => failAtCursor(key));
+    await expect(storePullPage(db, readPage(page({ hasMore: true })), TARGET)).rejects.toThrow();
+    expect(await db.cards.count()).toBe(0);
+    expect((await readCounters(db, TEST_DAY_KEY)).ready).toBe(0);
     expect((await readSyncMeta(db)).pullCursor).toBeNull();
   });
 

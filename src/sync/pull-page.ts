@@ -90,9 +90,10 @@ export function readPullPage(body: ArrayBuffer | Uint8Array, centerId: string): 
 }
 
 /**
- * A page read by readPullPage, stored: the center's profile, the cards (refused whole with a
- * CenterChangedError once the tablet is another enrolment), then the cursor, with
- * `initialPullDone` on the last page.
+ * A page read by readPullPage, stored in one transaction: the center's profile, the cards
+ * (refused whole with a CenterChangedError once the tablet is another enrolment), then the
+ * cursor, with `initialPullDone` on the last page. One transaction, not one per write: a page is
+ * one strict-durability flush, and its cards and its cursor are on disk together or not at all.
  */
 export async function storePullPage(
   db: TahvilDatabase,
@@ -100,11 +101,15 @@ export async function storePullPage(
   target: PullPageTarget,
 ): Promise<void> {
   const guard = { forCenter: target.centerId, forDevice: target.deviceId };
-  await writeCenterProfile(db, page.center);
-  await upsertCards(db, page.items, { anyVersion: target.anyVersion, ...guard });
-  await writeSyncMeta(
-    db,
-    page.hasMore ? { pullCursor: page.cursor } : { pullCursor: page.cursor, initialPullDone: true },
-    guard,
-  );
+  await db.transaction('rw', [db.cards, db.events, db.counters, db.settings], async () => {
+    await writeCenterProfile(db, page.center);
+    await upsertCards(db, page.items, { anyVersion: target.anyVersion, ...guard });
+    await writeSyncMeta(
+      db,
+      page.hasMore
+        ? { pullCursor: page.cursor }
+        : { pullCursor: page.cursor, initialPullDone: true },
+      guard,
+    );
+  });
 }
