@@ -8,7 +8,7 @@ import type { measureCodeLookup } from './steps/code-lookup.ts';
 import type { measureCounters } from './steps/counters.ts';
 import type { measureHandover } from './steps/handover-commit.ts';
 import type { measurePinCheck } from './steps/pin-check.ts';
-import type { measureInitialPull } from './steps/initial-pull.ts';
+import { pullYardstickMetrics, type measureInitialPull } from './steps/initial-pull.ts';
 import type { measureKeystrokes } from './steps/keystrokes.ts';
 import type { measureManifestImports } from './steps/manifest-import.ts';
 import type { measureNameSearch } from './steps/name-search.ts';
@@ -58,6 +58,7 @@ export function metricList(steps: StepMetrics): Metric[] {
     steps.counters,
     steps.pinCheck,
     steps.initialPull,
+    ...pullYardstickMetrics(steps.initialPull, steps.store),
     steps.push,
     ...(steps.linkPull ? [steps.linkPull] : []),
     ...steps.imports,
@@ -139,7 +140,11 @@ export function printSummary(steps: StepMetrics, writeChunk: number): void {
     `initial pull: ${pull.pages} pages of ≤ ${pull.pageLimit}; per page p50: answer ${pull.perPage.answer?.p50} ms, whole cycle ${pull.perPage.cycle?.p50} ms (max ${pull.perPage.cycle?.max} ms); ${pull.verified.storedCards} cards stored`,
   );
   console.log(
-    `  cards/s, first → last tenth of the pages (${pull.sizeTrend?.each ?? 0} each): ${trend(pull.sizeTrend)}`,
+    `  cards/s, first → last tenth of the pages (${pull.sizeTrend?.each ?? 0} each): ${trend(pull.sizeTrend)}; searchable minimum's store ${trend(yardsticks.sizeTrend.searchableMinimum)}; pull / searchable minimum = ${Math.round((pull.value / yardsticks.searchableMinimumMs) * 1000) / 1000} (budget ≤ ${BUDGETS.storeToSearchableMinimumRatio})`,
+  );
+  const { mainThread } = pull;
+  console.log(
+    `  main thread during the pull: longest frame gap ${mainThread.maxFrameGapMs} ms (p50 ${mainThread.p50FrameGapMs} ms, ${mainThread.framesLaterThan50Ms} of ${mainThread.frames} frames later than 50 ms); long tasks: ${mainThread.longTasks.count}, longest ${mainThread.longTasks.maxMs} ms`,
   );
   console.log(
     `push: ${push.batches} batches of ≤ ${push.batchSize}; per batch p50: answer (incl. registry fsync) ${push.perBatch.answer?.p50} ms, whole cycle ${push.perBatch.cycle?.p50} ms (first ${push.firstAndLastBatchCycleMs[0]}, last ${push.firstAndLastBatchCycleMs[1]}); registry accepted ${push.verified.acceptedByRegistry}`,

@@ -1,13 +1,15 @@
 // Step 7: one SyncEngine.syncNow() in the bench page pulls the whole inventory from the registry
 // into the empty sync tablet (bench/page/steps/initial-pull.ts). The registry is online. The
-// page's longest frame gap meanwhile is held to BUDGETS.pullFrameGapMs (issue 14).
+// page's longest frame gap meanwhile is held to BUDGETS.pullFrameGapMs, and its time and its
+// slowdown with size to step 1's searchable minimum (issue 14).
 import type { Page } from '@playwright/test';
 import { DEMO_CENTER_ID, cardsPath } from '../../../src/protocol/protocol.ts';
 import { BUDGETS } from '../budgets.ts';
-import { informationalMetric, requestStats, round2 } from '../metrics.ts';
+import { informationalMetric, requestStats, round2, type Metric } from '../metrics.ts';
 import { progress } from '../progress.ts';
 import { cardsPerPage, firstAndLastTenth } from '../tenths.ts';
 import { bytesPerCard, watchCodings } from '../wire-codings.ts';
+import type { measureStore } from './store-cards.ts';
 
 export async function measureInitialPull(bench: Page, cardCount: number, database: string) {
   progress(
@@ -83,4 +85,45 @@ export async function measureInitialPull(bench: Page, cardCount: number, databas
     budgetValue: BUDGETS.pullFrameGapMs,
     held: maxFrameGapMs <= BUDGETS.pullFrameGapMs,
   };
+}
+
+/**
+ * Issue 14's two budgets on the pull against step 1's searchable minimum (the same cards, written
+ * by plain IndexedDB in the same run): the pull's wall time, registry and wire included, ≤ 1.3 ×
+ * the minimum's total, and its last-tenth ÷ first-tenth cards/s ≥ 0.9 × the minimum's.
+ */
+export function pullYardstickMetrics(
+  pull: Awaited<ReturnType<typeof measureInitialPull>>,
+  store: Awaited<ReturnType<typeof measureStore>>,
+): Metric[] {
+  const minimumMs = store.yardsticks.searchableMinimumMs;
+  const pullTrend = pull.sizeTrend;
+  const minimumTrend = store.yardsticks.sizeTrend.searchableMinimum;
+  const trendFloor = minimumTrend
+    ? round2(minimumTrend.lastToFirst * BUDGETS.storeSizeTrendToSearchableMinimum)
+    : null;
+  return [
+    {
+      id: 'initial-pull-vs-searchable-minimum',
+      name: `${pull.name} against the searchable minimum`,
+      value: round2(pull.value),
+      unit: 'ms (wall)',
+      budget: `≤ ${BUDGETS.storeToSearchableMinimumRatio} × searchable minimum`,
+      budgetValue: round2(BUDGETS.storeToSearchableMinimumRatio * minimumMs),
+      held: pull.value <= BUDGETS.storeToSearchableMinimumRatio * minimumMs,
+      baseline: minimumMs,
+      samples: pull.samples,
+    },
+    {
+      id: 'initial-pull-size-trend',
+      name: 'initial pull cards/s, last tenth ÷ first',
+      value: pullTrend?.lastToFirst ?? 0,
+      unit: '× (1 = no slowdown)',
+      budget: `≥ ${BUDGETS.storeSizeTrendToSearchableMinimum} × searchable minimum's`,
+      budgetValue: trendFloor,
+      held: pullTrend && trendFloor !== null ? pullTrend.lastToFirst >= trendFloor : false,
+      baseline: minimumTrend?.lastToFirst ?? null,
+      samples: pull.samples,
+    },
+  ];
 }
