@@ -166,7 +166,11 @@ export async function runSync(db: TahvilDatabase, label: string) {
   });
   let pulledCards = 0;
   let nextReport = 20_000;
+  /** When each pulled page's write ended (the engine's count moves then), and the count then. */
+  const pagesWritten: Array<{ at: number; pulledCards: number }> = [];
   const unsubscribe = engine.subscribe((syncState) => {
+    if (syncState.pulledCards > pulledCards)
+      pagesWritten.push({ at: performance.now(), pulledCards: syncState.pulledCards });
     pulledCards = Math.max(pulledCards, syncState.pulledCards);
     if (pulledCards >= nextReport) {
       log(`${label}: ${pulledCards} cards pulled`);
@@ -189,7 +193,7 @@ export async function runSync(db: TahvilDatabase, label: string) {
       `${label}: sync ended ${final.status} (${final.problem ?? '?'}); last requests: ${trail}`,
     );
   }
-  return { started, ended, requests, pulledCards };
+  return { started, ended, requests, pulledCards, pagesWritten };
 }
 
 /** The outbox's events by sync state (pending, sending, synced …). */

@@ -35,10 +35,3 @@ export function firstAndLastTenth(
     lastToFirst: first > 0 ? Math.round((last / first) * 1000) / 1000 : 0,
   };
 }
-
-/** Cards in each page of a pull of `cards` in pages of `pageLimit`: full pages, then the rest (the last may hold none). */
-export function cardsPerPage(pages: number, pageLimit: number, cards: number): number[] {
-  return Array.from({ length: pages }, (_, i) =>
-    Math.max(0, Math.min(pageLimit, cards - i * pageLimit)),
-  );
-}

@@ -124,7 +124,7 @@ export const REQUEST_TIMEOUT_MS = 20_000;
 export const HEALTH_TIMEOUT_MS = 8_000;
 export const BACKOFF_BASE_MS = 2_000;
 export const BACKOFF_CAP_MS = 5 * 60_000;
-export const PULL_PAGE_LIMIT = 2_000;
+export const PULL_PAGE_LIMIT = 5_000;
 /** A center's roster is tens of people: the registry's default page holds it in one. */
 export const ROSTER_PAGE_LIMIT = DEFAULT_STAFF_PULL_LIMIT;
 /** A busy center's day is a few thousand events: a few pages. */

@@ -40,12 +40,23 @@ export async function pullIntoEmptyTablet(
   const pages = requestTimings(run.requests, 'pull', run.ended);
   const storedCards = await db.cards.count();
   const firstPage = run.requests.find((record) => record.kind === 'pull');
+  // Pages are written while the next is fetched, so a request's cycle is not its page's cost:
+  // the time from one page's write ending to the next one's is (the first from its request).
+  const writtenMs: number[] = [];
+  const writtenCards: number[] = [];
+  run.pagesWritten.forEach(({ at, pulledCards }, i) => {
+    const previous = run.pagesWritten[i - 1];
+    writtenMs.push(at - (previous?.at ?? firstPage?.startedAt ?? run.started));
+    writtenCards.push(pulledCards - (previous?.pulledCards ?? 0));
+  });
   return {
     ms: run.ended - run.started,
     pages: pages.answerMs.length,
     pageLimit: PULL_PAGE_LIMIT,
     answerMs: pages.answerMs,
     cycleMs: pages.cycleMs,
+    writtenMs,
+    writtenCards,
     beforeFirstPageMs: (firstPage?.startedAt ?? run.ended) - run.started,
     otherRequests: run.requests
       .filter((record) => record.kind !== 'pull')

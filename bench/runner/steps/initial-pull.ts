@@ -7,7 +7,7 @@ import { DEMO_CENTER_ID, cardsPath } from '../../../src/protocol/protocol.ts';
 import { BUDGETS } from '../budgets.ts';
 import { informationalMetric, requestStats, round2, type Metric } from '../metrics.ts';
 import { progress } from '../progress.ts';
-import { cardsPerPage, firstAndLastTenth } from '../tenths.ts';
+import { firstAndLastTenth } from '../tenths.ts';
 import { bytesPerCard, watchCodings } from '../wire-codings.ts';
 import type { measureStore } from './store-cards.ts';
 
@@ -44,11 +44,10 @@ export async function measureInitialPull(bench: Page, cardCount: number, databas
       perPage: requestStats(pull),
       // In request order: a trend over the pull (the store growing) does not show in percentiles.
       cycleMsEach: pull.cycleMs.map(Math.round),
-      // Cards/s of the first and the last tenth of the pages (issue 14: no slowdown with size).
-      sizeTrend: firstAndLastTenth(
-        pull.cycleMs,
-        cardsPerPage(pull.pages, pull.pageLimit, cardCount),
-      ),
+      // Cards/s of the first and the last tenth of the pages (issue 14: no slowdown with size),
+      // each page timed from the end of the write before it to the end of its own.
+      sizeTrend: firstAndLastTenth(pull.writtenMs, pull.writtenCards),
+      writtenMsEach: pull.writtenMs.map(Math.round),
       beforeFirstPageMs: round2(pull.beforeFirstPageMs),
       otherRequests: pull.otherRequests,
       // Bytes of the pull pages' bodies as received (compressed) and decoded (Resource Timing).
