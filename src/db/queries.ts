@@ -9,7 +9,7 @@ import {
 } from '../domain/national-code.ts';
 import {
   joinedNeighbourVariants,
-  namePairPrefix,
+  namePairRange,
   nameWords,
   searchTokens,
   tidyDisplayText,
@@ -133,10 +133,12 @@ function searchName(db: TahvilDatabase, words: string[], limit: number): Promise
   const [anchor, other] = [...words].sort((a, b) => b.length - a.length);
   if (!other) return readRange(db, anchor!, limit);
   // Two words narrow one contiguous range of the pair keys; further words, and the rest of the
-  // shorter word after its first letter, are checked on the candidates it yields.
-  const pairs = namePairPrefix(anchor!, other);
-  if (words.length === 2 && other.length === 1) return readRange(db, pairs, limit);
-  return readMatching(db, pairs, words, limit);
+  // words beyond what the key holds, are checked on the candidates it yields.
+  const pairs = namePairRange(anchor!, other);
+  if (pairs?.exact && words.length === 2) return readRange(db, pairs.prefix, limit);
+  if (pairs) return readMatching(db, pairs.prefix, words, limit);
+  // A one-letter word: the longer word's own range, each candidate checked for the rest.
+  return readMatching(db, anchor!, words, limit);
 }
 
 /** Beyond this many words a query is not a name typed at the counter: no joined retries. */

@@ -4,7 +4,7 @@ import {
   joinedNeighbourVariants,
   NAME_PAIR_SEPARATOR,
   nameSearchKeys,
-  namePairPrefix,
+  namePairRange,
   nameWords,
   nameTokens,
   searchTokens,
@@ -200,13 +200,13 @@ describe('tidyDisplayText', () => {
 describe('nameSearchKeys', () => {
   const SEP = NAME_PAIR_SEPARATOR;
 
-  it('lists the words, then every ordered pair of distinct words keyed by the other word’s first letter', () => {
-    expect(nameSearchKeys(['زهرا', 'محمدی'])).toEqual([
-      'زهرا',
-      'محمدی',
-      `${SEP}م${SEP}زهرا`,
-      `${SEP}ز${SEP}محمدی`,
-    ]);
+  it('lists the words, then one key a pair: the smaller word’s first two letters, then the greater word', () => {
+    expect(nameSearchKeys(['زهرا', 'محمدی'])).toEqual(['زهرا', 'محمدی', `${SEP}زه${SEP}محمدی`]);
+    expect(nameSearchKeys(['محمدی', 'زهرا'])).toEqual(['محمدی', 'زهرا', `${SEP}زه${SEP}محمدی`]);
+  });
+
+  it('keeps a one-letter word whole in its keys', () => {
+    expect(nameSearchKeys(['ب', 'کریمی'])).toEqual(['ب', 'کریمی', `${SEP}ب${SEP}کریمی`]);
   });
 
   it('makes no pair of a word with itself, and none for a one-word name', () => {
@@ -214,7 +214,7 @@ describe('nameSearchKeys', () => {
     expect(nameSearchKeys([])).toEqual([]);
   });
 
-  it('keys a pair once when two words start alike', () => {
+  it('keys each two words once: three words, three pairs', () => {
     const keys = nameSearchKeys(['محمد', 'مهدی', 'مرادی']);
     expect(keys).toHaveLength(3 + 3);
     expect(new Set(keys).size).toBe(keys.length);
@@ -233,14 +233,41 @@ describe('nameSearchKeys', () => {
     expect(nameWords(['علی'])).toEqual(['علی']);
     expect(nameWords([])).toEqual([]);
   });
+});
 
-  it('puts the search prefix at the start of the keys of the names it must find, and of no other', () => {
-    const prefix = namePairPrefix('محم', 'زه');
-    expect(nameSearchKeys(['زهرا', 'محمدی']).filter((key) => key.startsWith(prefix))).toEqual([
-      `${SEP}ز${SEP}محمدی`,
-    ]);
-    expect(nameSearchKeys(['مریم', 'محمدی']).some((key) => key.startsWith(prefix))).toBe(false);
-    expect(nameSearchKeys(['زهرا', 'مرادی']).some((key) => key.startsWith(prefix))).toBe(false);
+describe('namePairRange', () => {
+  const SEP = NAME_PAIR_SEPARATOR;
+  const inRange = (words: string[], x: string, y: string) => {
+    const range = namePairRange(x, y);
+    if (!range) throw new Error('no range');
+    return nameSearchKeys(words).some((key) => key.startsWith(range.prefix));
+  };
+
+  it('is the smaller word’s two letters, then the greater word, whatever the order typed', () => {
+    expect(namePairRange('محم', 'زه')).toEqual({ prefix: `${SEP}زه${SEP}محم`, exact: true });
+    expect(namePairRange('زه', 'محم')).toEqual({ prefix: `${SEP}زه${SEP}محم`, exact: true });
+    expect(namePairRange('زهر', 'مح')).toEqual({ prefix: `${SEP}زه${SEP}مح`, exact: false });
+  });
+
+  it('holds every name whose two words each start with one of the typed words', () => {
+    expect(inRange(['زهرا', 'محمدی'], 'محم', 'زه')).toBe(true);
+    expect(inRange(['زهرا', 'محمدی'], 'زهرا', 'محمدی')).toBe(true);
+    expect(inRange(['کریمی', 'ابوالفضل'], 'ابوالفضل', 'کر')).toBe(true);
+    expect(inRange(['مریم', 'محمدی'], 'محم', 'زه')).toBe(false);
+    expect(inRange(['زهرا', 'مرادی'], 'محم', 'زه')).toBe(false);
+  });
+
+  it('takes the shorter word’s own range when one typed word starts the other: either may be the greater', () => {
+    expect(namePairRange('مح', 'محمدی')).toEqual({ prefix: `${SEP}مح${SEP}مح`, exact: false });
+    expect(inRange(['محمد', 'محمدی'], 'مح', 'محمدی')).toBe(true);
+    expect(inRange(['محسن', 'محمدی'], 'مح', 'محمدی')).toBe(true);
+    expect(inRange(['محمدی', 'مهسا'], 'محمد', 'محمدی')).toBe(false);
+    expect(inRange(['محمد', 'محمدی'], 'محمد', 'محمد')).toBe(true);
+  });
+
+  it('has no range for a one-letter word, whose bucket a key does not fix', () => {
+    expect(namePairRange('کریمی', 'م')).toBeNull();
+    expect(namePairRange('م', 'ع')).toBeNull();
   });
 });
 

@@ -83,19 +83,26 @@ export function tidyDisplayText(text: string): string {
 /** Starts a two-word key and separates its halves; never part of folded text. */
 export const NAME_PAIR_SEPARATOR = '\u0001';
 
+/** How much of the smaller word of a pair its key keeps. */
+export const NAME_PAIR_BUCKET_LENGTH = 2;
+
 /**
- * A card's one name index (schema v6): its folded words, for a one-word prefix search, then a
- * key for every ordered pair of distinct words (a, b): SEP + b's first letter + SEP + a, so a
- * two-word search is one contiguous range too ("محمد کر" reads the range starting SEP ک SEP
- * محمد, the candidates checked for «کر»). The leading SEP sorts before every letter, so a
- * one-word range never meets a pair key. Words come first, in order: nameWords reads them back.
+ * A card's one name index (schema v6, decision 028): its folded words, for a one-word prefix
+ * search, then one key for every two distinct words, the greater a and the smaller b (in the
+ * order IndexedDB sorts strings): SEP + b's first two letters + SEP + a. Typed words that start
+ * with different letters keep that order in every name they start, so a two-word search is one
+ * range (namePairRange). The leading SEP sorts before every letter, so a one-word range never
+ * meets a pair key. Words come first, in order: nameWords reads them back.
  */
 export function nameSearchKeys(words: readonly string[]): string[] {
   const keys = [...words];
   const pairs = new Set<string>();
   words.forEach((a, i) => {
     words.forEach((b, j) => {
-      if (i !== j) pairs.add(`${NAME_PAIR_SEPARATOR}${b[0]}${NAME_PAIR_SEPARATOR}${a}`);
+      if (i !== j && b < a)
+        pairs.add(
+          `${NAME_PAIR_SEPARATOR}${b.slice(0, NAME_PAIR_BUCKET_LENGTH)}${NAME_PAIR_SEPARATOR}${a}`,
+        );
     });
   });
   keys.push(...pairs);
@@ -108,9 +115,27 @@ export function nameWords(keys: readonly string[]): string[] {
   return firstPair === -1 ? [...keys] : keys.slice(0, firstPair);
 }
 
-/** The index range start for a two-word search: the pair keys of `anchor` beside a word starting like `other`. */
-export function namePairPrefix(anchor: string, other: string): string {
-  return `${NAME_PAIR_SEPARATOR}${other[0]}${NAME_PAIR_SEPARATOR}${anchor}`;
+/**
+ * The one range of pair keys that holds every name with two distinct words starting with `x`
+ * and with `y`, and whether being in it is the whole match (so no card need be read to be
+ * checked); null when no range can (a one-letter word whose bucket the key does not fix).
+ * When neither typed word starts the other, the name's word for the greater one is the greater
+ * word a, so the range is the smaller one's bucket and then the greater one. When one starts
+ * the other, either word may be the greater, and both ranges lie in the shorter word's own.
+ */
+export function namePairRange(x: string, y: string): { prefix: string; exact: boolean } | null {
+  const [shorter, longer] = x.length <= y.length ? [x, y] : [y, x];
+  if (shorter.length < NAME_PAIR_BUCKET_LENGTH) return null;
+  if (longer.startsWith(shorter)) return { prefix: pairPrefix(shorter, shorter), exact: false };
+  const [smaller, greater] = x < y ? [x, y] : [y, x];
+  return {
+    prefix: pairPrefix(smaller, greater),
+    exact: smaller.length === NAME_PAIR_BUCKET_LENGTH,
+  };
+}
+
+function pairPrefix(smaller: string, greater: string): string {
+  return `${NAME_PAIR_SEPARATOR}${smaller.slice(0, NAME_PAIR_BUCKET_LENGTH)}${NAME_PAIR_SEPARATOR}${greater}`;
 }
 
 /** Whether each query word starts a different word of the name (any order). */

@@ -1,7 +1,7 @@
 // The card pull's page writer: the engine hands it each page's body as it came and gets back at
 // once what it needs to ask for the next (the header), while the page is written. In the app it
 // is a module worker (pull.worker.ts), so neither the JSON nor the search keys nor IndexedDB's
-// structured cloning of 2,000 cards runs on the page's thread; in tests, the soak and wherever
+// structured cloning of a page of cards runs on the page's thread; in tests, the soak and wherever
 // there is no Worker, the same steps run in-thread. Must stay true: pages are written one at a
 // time in the order handed over, and a page's `written` settles only once its cursor is stored.
 import type { TahvilDatabase } from '../db/database.ts';
