@@ -116,20 +116,30 @@ async function main({ cards, manifestRows, linkCards, skipBuild }: BenchOptions)
       pinVerifier: await makePinVerifier(BENCH_STAFF_PIN),
     });
     const { code } = registry.state.devices.issueCode(DEMO_CENTER_ID, 60);
-    const tablet = await bench.evaluate(
-      (enrolmentCode) => window.tahvilBench.prepareSyncTablet(enrolmentCode),
-      code,
-    );
+    // The sync tablet is a page on an origin of its own, as a tablet holds only the app's
+    // database: on the bench page's origin its writes would share one LevelDB with the four
+    // inventories of step 1 and their compaction.
+    const syncOrigin = await server.openOrigin();
+    const syncPage = await context.newPage();
+    forwardConsole(syncPage, 'sync tablet:');
     let initialPull;
     let push;
     let linkPull;
     try {
-      initialPull = await measureInitialPull(bench, cards, tablet.database);
-      push = await measurePushOutbox(bench, registry);
+      await syncPage.goto(`${syncOrigin.origin}${BENCH_BASE}`);
+      await syncPage.waitForFunction(() => document.body.dataset.ready === 'true');
+      const tablet = await syncPage.evaluate(
+        (enrolmentCode) => window.tahvilBench.prepareSyncTablet(enrolmentCode),
+        code,
+      );
+      initialPull = await measureInitialPull(syncPage, cards, tablet.database);
+      push = await measurePushOutbox(syncPage, registry);
       // After the push, so its center's seeding and snapshot cannot disturb steps 7 and 8.
-      if (linkCards > 0) linkPull = await measureLinkPull(bench, registry, linkCards);
+      if (linkCards > 0) linkPull = await measureLinkPull(syncPage, registry, linkCards);
     } finally {
       server.setRegistryOnline(false);
+      await syncPage.close();
+      await syncOrigin.close();
     }
 
     // After the sync steps, in a database of its own: its 100,000-row write cannot disturb any figure above.

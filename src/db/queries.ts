@@ -137,7 +137,7 @@ function searchName(db: TahvilDatabase, words: string[], limit: number): Promise
   const pairs = namePairRange(anchor!, other);
   if (pairs?.exact && words.length === 2) return readRange(db, pairs.prefix, limit);
   if (pairs) return readMatching(db, pairs.prefix, words, limit);
-  // A one-letter word: the longer word's own range, each candidate checked for the rest.
+  // A one-letter word no pair key fixes: the longer word's own range, each candidate checked.
   return readMatching(db, anchor!, words, limit);
 }
 

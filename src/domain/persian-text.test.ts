@@ -265,9 +265,17 @@ describe('namePairRange', () => {
     expect(inRange(['محمد', 'محمدی'], 'محمد', 'محمد')).toBe(true);
   });
 
-  it('has no range for a one-letter word, whose bucket a key does not fix', () => {
+  it('takes a one-letter greater word as it is typed: only the smaller word is bucketed', () => {
+    // «م» sorts before «ک»: the name's ک-word is its greater word, whatever follows the letter.
+    expect(namePairRange('محمد', 'ک')).toEqual({ prefix: `${SEP}مح${SEP}ک`, exact: false });
+    expect(inRange(['محمد', 'کریمی'], 'محمد', 'ک')).toBe(true);
+    expect(inRange(['محمد', 'مرادی'], 'محمد', 'ک')).toBe(false);
+  });
+
+  it('has no range for a one-letter smaller word, whose bucket a key does not fix', () => {
     expect(namePairRange('کریمی', 'م')).toBeNull();
     expect(namePairRange('م', 'ع')).toBeNull();
+    expect(namePairRange('م', 'محمد')).toBeNull();
   });
 });
 

@@ -118,16 +118,20 @@ export function nameWords(keys: readonly string[]): string[] {
 /**
  * The one range of pair keys that holds every name with two distinct words starting with `x`
  * and with `y`, and whether being in it is the whole match (so no card need be read to be
- * checked); null when no range can (a one-letter word whose bucket the key does not fix).
- * When neither typed word starts the other, the name's word for the greater one is the greater
- * word a, so the range is the smaller one's bucket and then the greater one. When one starts
- * the other, either word may be the greater, and both ranges lie in the shorter word's own.
+ * checked); null when no range can. When neither typed word starts the other, the name's word
+ * for the greater one is its greater word a, so the range is the smaller one's bucket and then
+ * the greater one (null when the smaller is one letter: its bucket's second letter is open).
+ * When one starts the other, either word of the name may be the greater, and both ranges lie in
+ * the shorter word's own (null when it is one letter).
  */
 export function namePairRange(x: string, y: string): { prefix: string; exact: boolean } | null {
   const [shorter, longer] = x.length <= y.length ? [x, y] : [y, x];
-  if (shorter.length < NAME_PAIR_BUCKET_LENGTH) return null;
-  if (longer.startsWith(shorter)) return { prefix: pairPrefix(shorter, shorter), exact: false };
+  if (longer.startsWith(shorter))
+    return shorter.length < NAME_PAIR_BUCKET_LENGTH
+      ? null
+      : { prefix: pairPrefix(shorter, shorter), exact: false };
   const [smaller, greater] = x < y ? [x, y] : [y, x];
+  if (smaller.length < NAME_PAIR_BUCKET_LENGTH) return null;
   return {
     prefix: pairPrefix(smaller, greater),
     exact: smaller.length === NAME_PAIR_BUCKET_LENGTH,

@@ -154,7 +154,7 @@ async function measureOne(
     return {
       origin: origin.origin,
       ...opened,
-      writes: { ...writes, ms: round2(writes.ms) },
+      writes: { ...writes, ms: round2(writes.ms), chunkMs: writes.chunkMs.map((ms) => round2(ms)) },
       unused,
       empty,
       afterWrites,
