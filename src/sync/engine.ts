@@ -467,6 +467,8 @@ export class SyncEngine {
     let restarted = false;
     /** The write of the last page handed over, while the next is fetched. */
     let writing: Promise<Outcome<void>> | null = null;
+    /** A page of this pull went to the writer: later pages are written only after it. */
+    let handedOver = false;
     const lastPageWritten = async () => {
       const outcome = await writing;
       writing = null;
@@ -500,13 +502,15 @@ export class SyncEngine {
           throw error;
         }
         const receivedAtMs = this.deps.clock.now();
-        // One page written at a time, in order: this one only after the one before is stored.
-        await lastPageWritten();
+        // Handed over at once, so the page is read while the one before is written; the writer
+        // writes it only after that one, and only if that one was stored.
         const answer = await this.pullWriter.writePage(body, {
           centerId: settings.centerId,
           deviceId: settings.deviceId,
           anyVersion: restarted,
+          startsPull: !handedOver,
         });
+        handedOver = true;
         await this.noteRegistryClock(
           { serverTime: answer.ok ? answer.header.serverTime : answer.serverTime },
           sentAtMs,
@@ -516,6 +520,8 @@ export class SyncEngine {
         if (!answer.ok)
           throw new SyncFailure(answer.problem === 'unreadable' ? 'unreachable' : 'bad-response');
         const { header } = answer;
+        // One page written and one fetched: the next is asked for once the one before is stored.
+        await lastPageWritten();
         pullCursor = header.cursor;
         writing = outcomeOf(
           answer.written.then(() => {

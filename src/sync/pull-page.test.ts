@@ -11,7 +11,12 @@ import { createTestDatabase } from '../../tests/factories/database.ts';
 import { DEFAULT_CENTER_RULES, type PullResponse } from '../protocol/protocol.ts';
 
 const CENTER = { centerId: 'DEMO-01', name: 'مرکز آزمون', rules: DEFAULT_CENTER_RULES };
-const TARGET: PullPageTarget = { centerId: 'DEMO-01', deviceId: TEST_DEVICE_ID, anyVersion: false };
+const TARGET: PullPageTarget = {
+  centerId: 'DEMO-01',
+  deviceId: TEST_DEVICE_ID,
+  anyVersion: false,
+  startsPull: true,
+};
 const page = (overrides: Record<string, unknown> = {}) => ({
   center: CENTER,
   items: [createCard({ cardId: 'C-0000001', version: 1 })],

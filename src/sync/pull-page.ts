@@ -17,6 +17,11 @@ export interface PullPageTarget {
   deviceId: string;
   /** The registry's copy wins whatever its version: the pull started over (a 400 on the cursor). */
   anyVersion: boolean;
+  /**
+   * The first page of a pull: written once the pages handed over before it are, whatever became
+   * of them. Any other page is written only if the page before it was.
+   */
+  startsPull: boolean;
 }
 
 /** What the engine needs to go on with, known as soon as the page is read. */

@@ -1,9 +1,10 @@
 // The pull's page writer as it runs in its module worker (pull.worker.ts): the messages between
 // the engine's side (pull-writer.ts) and the worker, and the worker's handler, which is plain
 // code so tests call it in-thread. Must stay true: a page is answered (header or refusal) before
-// any of it is written, pages are written one at a time in the order they came, and every page
-// ends in exactly one `written`, `failed` or `refused`; an error crosses as a ClonedError that
-// the engine's side turns back into the error it was (a CenterChangedError stays one).
+// any of it is written, pages are written one at a time in the order they came (one after a
+// failed page only if it starts a pull), and every page ends in exactly one `written`, `failed`
+// or `refused`; an error crosses as a ClonedError that the engine's side turns back into the
+// error it was (a CenterChangedError stays one).
 import { TahvilDatabase } from '../db/database.ts';
 import { CenterChangedError } from '../db/settings.ts';
 import {
@@ -91,8 +92,10 @@ export function createPullWorkerHandler(
     if (db?.name !== databaseName) db = openDatabase(databaseName);
     const database = db;
     const { page } = read;
-    const write = writing.then(() => storePullPage(database, page, target));
-    writing = write.catch(() => undefined);
+    // A page after one that failed is not written: it fails with that page's error.
+    const after = target.startsPull ? writing.catch(() => undefined) : writing;
+    const write = after.then(() => storePullPage(database, page, target));
+    writing = write;
     try {
       await write;
       post({ type: 'written', id });

@@ -19,7 +19,12 @@ import { createTestDatabase } from '../../tests/factories/database.ts';
 import { DEFAULT_CENTER_RULES, type PullResponse } from '../protocol/protocol.ts';
 
 const CENTER = { centerId: 'DEMO-01', name: 'مرکز آزمون', rules: DEFAULT_CENTER_RULES };
-const TARGET: PullPageTarget = { centerId: 'DEMO-01', deviceId: TEST_DEVICE_ID, anyVersion: false };
+const TARGET: PullPageTarget = {
+  centerId: 'DEMO-01',
+  deviceId: TEST_DEVICE_ID,
+  anyVersion: false,
+  startsPull: true,
+};
 
 let cardNumber = 0;
 function pageBody(
@@ -167,6 +172,41 @@ describe('the worker page writer (its protocol, in-thread)', () => {
     await expect(answer).rejects.toThrow('out of memory');
     void writer.writePage(pageBody('c4'), TARGET);
     expect(ports).toHaveLength(2);
+  });
+});
+
+describe.each([
+  ['the worker page writer', (db: TahvilDatabase) => workerWriter(db).writer],
+  ['the in-thread page writer', (db: TahvilDatabase) => inThreadPullWriter(db)],
+])('%s, a page after one that failed', (_name, makeWriter) => {
+  const followOn = { ...TARGET, startsPull: false };
+
+  it('is not written: it fails with that page’s error, and what was stored stays', async () => {
+    const db = await createTestDatabase([]);
+    const writer = makeWriter(db);
+    const first = accepted(await writer.writePage(pageBody('c2'), TARGET));
+    // Handed over while the first is written, as the engine does; the second's device is gone.
+    const failing = accepted(
+      await writer.writePage(pageBody('c4'), { ...followOn, deviceId: 'device-test-0002' }),
+    );
+    const after = accepted(await writer.writePage(pageBody('c6', { hasMore: false }), followOn));
+    await first.written;
+    await expect(failing.written).rejects.toBeInstanceOf(CenterChangedError);
+    await expect(after.written).rejects.toBeInstanceOf(CenterChangedError);
+    expect(await db.cards.count()).toBe(2);
+    expect(await readSyncMeta(db)).toMatchObject({ pullCursor: 'c2', initialPullDone: false });
+  });
+
+  it('of an earlier pull is written when it starts a pull of its own', async () => {
+    const db = await createTestDatabase([]);
+    const writer = makeWriter(db);
+    const failing = accepted(
+      await writer.writePage(pageBody('c2'), { ...TARGET, deviceId: 'device-test-0002' }),
+    );
+    await expect(failing.written).rejects.toBeInstanceOf(CenterChangedError);
+    const next = accepted(await writer.writePage(pageBody('c4', { hasMore: false }), TARGET));
+    await next.written;
+    expect(await readSyncMeta(db)).toMatchObject({ pullCursor: 'c4', initialPullDone: true });
   });
 });
 

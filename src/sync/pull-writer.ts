@@ -3,7 +3,8 @@
 // is a module worker (pull.worker.ts), so neither the JSON nor the search keys nor IndexedDB's
 // structured cloning of a page of cards runs on the page's thread; in tests, the soak and wherever
 // there is no Worker, the same steps run in-thread. Must stay true: pages are written one at a
-// time in the order handed over, and a page's `written` settles only once its cursor is stored.
+// time in the order handed over, a page that follows a failed one is not written (unless it
+// starts a pull), and a page's `written` settles only once its cursor is stored.
 import type { TahvilDatabase } from '../db/database.ts';
 import {
   readPullPage,
@@ -52,8 +53,9 @@ export function inThreadPullWriter(db: TahvilDatabase): PullWriter {
       const read = readPullPage(body, target.centerId);
       if (!read.ok)
         return Promise.resolve({ ok: false, problem: read.problem, serverTime: read.serverTime });
-      const written = quietly(writing.then(() => storePullPage(db, read.page, target)));
-      writing = written.catch(() => undefined);
+      const after = target.startsPull ? writing.catch(() => undefined) : writing;
+      const written = quietly(after.then(() => storePullPage(db, read.page, target)));
+      writing = written;
       return Promise.resolve({ ok: true, header: read.header, written });
     },
     close() {},
