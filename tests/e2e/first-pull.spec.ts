@@ -14,8 +14,8 @@ test('a new tablet shows a progress bar in cards while the inventory first arriv
   page,
 }) => {
   const registry = await MockRegistry.create();
-  // 5,000 demo cards come in pages of 2,000; a slow registry keeps each page on screen a while.
-  await registry.start(['--latency-ms', '1500']);
+  // 12,000 demo cards come in pages of 5,000; a slow registry keeps each page on screen a while.
+  await registry.start(['--seed-cards', '12000', '--latency-ms', '1500']);
   try {
     await page.addInitScript(() => {
       const samples: ProgressSample[] = [];
@@ -42,7 +42,7 @@ test('a new tablet shows a progress bar in cards while the inventory first arriv
     await page.goto(printedLink!);
     await page.getByRole('button', { name: 'ثبت دستگاه' }).click();
     await expect(
-      page.getByRole('progressbar', { name: /دریافت موجودی مرکز: .* از ۵٬۰۰۰ کارت/ }),
+      page.getByRole('progressbar', { name: /دریافت موجودی مرکز: .* از ۱۲٬۰۰۰ کارت/ }),
     ).toBeVisible({ timeout: 30_000 });
     await page.screenshot({ path: 'test-results/screens/first-pull-fa.png' });
     await expect(page.getByText('همگام', { exact: true })).toBeVisible({ timeout: 60_000 });
@@ -54,9 +54,9 @@ test('a new tablet shows a progress bar in cards while the inventory first arriv
     expect(samples).toEqual([
       // Before the first page answers, no count: "0 cards so far" would read as an empty center.
       { label: 'در حال دریافت نخستین بخش موجودی مرکز…', value: null, max: null },
-      { label: 'دریافت موجودی مرکز: ۲٬۰۰۰ از ۵٬۰۰۰ کارت', value: '2000', max: '5000' },
-      { label: 'دریافت موجودی مرکز: ۴٬۰۰۰ از ۵٬۰۰۰ کارت', value: '4000', max: '5000' },
-      { label: 'دریافت موجودی مرکز: ۵٬۰۰۰ از ۵٬۰۰۰ کارت', value: '5000', max: '5000' },
+      { label: 'دریافت موجودی مرکز: ۵٬۰۰۰ از ۱۲٬۰۰۰ کارت', value: '5000', max: '12000' },
+      { label: 'دریافت موجودی مرکز: ۱۰٬۰۰۰ از ۱۲٬۰۰۰ کارت', value: '10000', max: '12000' },
+      { label: 'دریافت موجودی مرکز: ۱۲٬۰۰۰ از ۱۲٬۰۰۰ کارت', value: '12000', max: '12000' },
     ]);
   } finally {
     await registry.dispose();
