@@ -1,5 +1,7 @@
 // "No slowdown with size" (issue 14): the rate over the first and the last tenth of a run's
 // chunks or pages, in order, so a write that slows as the store grows shows beside its baseline.
+import { BUDGETS } from './budgets.ts';
+import { round2, type Metric } from './metrics.ts';
 
 export interface TenthsTrend {
   /** Chunks or pages in each tenth (at least one; with fewer than ten in all, first and last may overlap). */
@@ -34,4 +36,51 @@ export function firstAndLastTenth(
     lastCardsPerS: Math.round(last),
     lastToFirst: first > 0 ? Math.round((last / first) * 1000) / 1000 : 0,
   };
+}
+
+/**
+ * Issue 14's two rows for a write against the searchable minimum's: its time (≤ 1.3 × the
+ * minimum's) and its slowdown with size (last ÷ first tenth ≥ 0.9 × the minimum's same ratio).
+ */
+export function againstSearchableMinimum(write: {
+  /** The metric id's stem: `<id>-vs-searchable-minimum` and `<id>-size-trend`. */
+  id: string;
+  /** e.g. "store 100000 cards"; the trend row is "<what> cards/s, last tenth ÷ first". */
+  name: string;
+  what: string;
+  ms: number;
+  unit: string;
+  samples: number;
+  trend: TenthsTrend | null;
+  minimumMs: number;
+  minimumTrend: TenthsTrend | null;
+}): Metric[] {
+  const ratio = BUDGETS.storeToSearchableMinimumRatio;
+  const trendFloor = write.minimumTrend
+    ? round2(write.minimumTrend.lastToFirst * BUDGETS.storeSizeTrendToSearchableMinimum)
+    : null;
+  return [
+    {
+      id: `${write.id}-vs-searchable-minimum`,
+      name: `${write.name} against the searchable minimum`,
+      value: round2(write.ms),
+      unit: write.unit,
+      budget: `≤ ${ratio} × searchable minimum`,
+      budgetValue: round2(ratio * write.minimumMs),
+      held: write.ms <= ratio * write.minimumMs,
+      baseline: write.minimumMs,
+      samples: write.samples,
+    },
+    {
+      id: `${write.id}-size-trend`,
+      name: `${write.what} cards/s, last tenth ÷ first`,
+      value: write.trend?.lastToFirst ?? 0,
+      unit: '× (1 = no slowdown)',
+      budget: `≥ ${BUDGETS.storeSizeTrendToSearchableMinimum} × searchable minimum's`,
+      budgetValue: trendFloor,
+      held: write.trend && trendFloor !== null ? write.trend.lastToFirst >= trendFloor : false,
+      baseline: write.minimumTrend?.lastToFirst ?? null,
+      samples: write.samples,
+    },
+  ];
 }

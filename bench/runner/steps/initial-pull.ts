@@ -7,7 +7,7 @@ import { DEMO_CENTER_ID, cardsPath } from '../../../src/protocol/protocol.ts';
 import { BUDGETS } from '../budgets.ts';
 import { informationalMetric, requestStats, round2, type Metric } from '../metrics.ts';
 import { progress } from '../progress.ts';
-import { firstAndLastTenth } from '../tenths.ts';
+import { againstSearchableMinimum, firstAndLastTenth } from '../tenths.ts';
 import { bytesPerCard, watchCodings } from '../wire-codings.ts';
 import type { measureStorageBytes } from './storage-bytes.ts';
 
@@ -97,34 +97,15 @@ export function pullYardstickMetrics(
   storage: Awaited<ReturnType<typeof measureStorageBytes>>,
 ): Metric[] {
   const minimum = storage.searchableMinimum.writes;
-  const minimumMs = minimum.ms;
-  const pullTrend = pull.sizeTrend;
-  const minimumTrend = firstAndLastTenth(minimum.chunkMs, minimum.chunkCards);
-  const trendFloor = minimumTrend
-    ? round2(minimumTrend.lastToFirst * BUDGETS.storeSizeTrendToSearchableMinimum)
-    : null;
-  return [
-    {
-      id: 'initial-pull-vs-searchable-minimum',
-      name: `${pull.name} against the searchable minimum`,
-      value: round2(pull.value),
-      unit: 'ms (wall)',
-      budget: `≤ ${BUDGETS.storeToSearchableMinimumRatio} × searchable minimum`,
-      budgetValue: round2(BUDGETS.storeToSearchableMinimumRatio * minimumMs),
-      held: pull.value <= BUDGETS.storeToSearchableMinimumRatio * minimumMs,
-      baseline: minimumMs,
-      samples: pull.samples,
-    },
-    {
-      id: 'initial-pull-size-trend',
-      name: 'initial pull cards/s, last tenth ÷ first',
-      value: pullTrend?.lastToFirst ?? 0,
-      unit: '× (1 = no slowdown)',
-      budget: `≥ ${BUDGETS.storeSizeTrendToSearchableMinimum} × searchable minimum's`,
-      budgetValue: trendFloor,
-      held: pullTrend && trendFloor !== null ? pullTrend.lastToFirst >= trendFloor : false,
-      baseline: minimumTrend?.lastToFirst ?? null,
-      samples: pull.samples,
-    },
-  ];
+  return againstSearchableMinimum({
+    id: 'initial-pull',
+    name: pull.name,
+    what: 'initial pull',
+    ms: pull.value,
+    unit: 'ms (wall)',
+    samples: pull.samples,
+    trend: pull.sizeTrend,
+    minimumMs: minimum.ms,
+    minimumTrend: firstAndLastTenth(minimum.chunkMs, minimum.chunkCards),
+  });
 }

@@ -6,7 +6,7 @@ import type { Page } from '@playwright/test';
 import { BUDGETS } from '../budgets.ts';
 import { round2, rounded, summarize, type Metric } from '../metrics.ts';
 import { progress } from '../progress.ts';
-import { firstAndLastTenth } from '../tenths.ts';
+import { againstSearchableMinimum, firstAndLastTenth } from '../tenths.ts';
 
 /** The pause in the page between opening the empty databases and the first chunk. */
 const BEFORE_FIRST_CHUNK_MS = 1500;
@@ -78,33 +78,15 @@ export async function measureStore(bench: Page, cardCount: number) {
  */
 export function storeYardstickMetrics(store: Awaited<ReturnType<typeof measureStore>>): Metric[] {
   const { yardsticks } = store;
-  const appTrend = yardsticks.sizeTrend.app;
-  const minimumTrend = yardsticks.sizeTrend.searchableMinimum;
-  const trendFloor = minimumTrend
-    ? round2(minimumTrend.lastToFirst * BUDGETS.storeSizeTrendToSearchableMinimum)
-    : null;
-  return [
-    {
-      id: 'store-vs-searchable-minimum',
-      name: `${store.name} against the searchable minimum`,
-      value: store.value,
-      unit: 'ms (total)',
-      budget: `≤ ${BUDGETS.storeToSearchableMinimumRatio} × searchable minimum`,
-      budgetValue: round2(BUDGETS.storeToSearchableMinimumRatio * yardsticks.searchableMinimumMs),
-      held: yardsticks.appToSearchableMinimum <= BUDGETS.storeToSearchableMinimumRatio,
-      baseline: yardsticks.searchableMinimumMs,
-      samples: store.samples,
-    },
-    {
-      id: 'store-size-trend',
-      name: 'store cards/s, last tenth ÷ first',
-      value: appTrend?.lastToFirst ?? 0,
-      unit: '× (1 = no slowdown)',
-      budget: `≥ ${BUDGETS.storeSizeTrendToSearchableMinimum} × searchable minimum's`,
-      budgetValue: trendFloor,
-      held: appTrend && trendFloor !== null ? appTrend.lastToFirst >= trendFloor : false,
-      baseline: minimumTrend?.lastToFirst ?? null,
-      samples: store.samples,
-    },
-  ];
+  return againstSearchableMinimum({
+    id: 'store',
+    name: store.name,
+    what: 'store',
+    ms: store.value,
+    unit: 'ms (total)',
+    samples: store.samples,
+    trend: yardsticks.sizeTrend.app,
+    minimumMs: yardsticks.searchableMinimumMs,
+    minimumTrend: yardsticks.sizeTrend.searchableMinimum,
+  });
 }
