@@ -9,7 +9,6 @@ import {
 } from '../domain/national-code.ts';
 import {
   joinedNeighbourVariants,
-  letterBuckets,
   namePairRange,
   nameWords,
   searchTokens,
@@ -129,57 +128,6 @@ async function readRange(db: TahvilDatabase, prefix: string, limit: number): Pro
   }
 }
 
-/**
- * Two words, the smaller one letter long («کریمی م»): its pair keys' buckets are the letter and
- * each second letter after it, so one range cannot hold them. A key cursor skips from bucket to
- * bucket (one step each, some thirty at most), and each bucket's range of the greater word is
- * read for its keys alone; being in any of them is the whole match.
- */
-async function readLetterBuckets(
-  db: TahvilDatabase,
-  letter: string,
-  greater: string,
-  limit: number,
-): Promise<StoredCard[]> {
-  await db.open();
-  const index = db
-    .backendDB()
-    .transaction('cards', 'readonly')
-    .objectStore('cards')
-    .index('nameKeys');
-  const first = letterBuckets.first(letter);
-  const ids = await new Promise<string[]>((resolve, reject) => {
-    const buckets: string[] = [];
-    const cursor = index.openKeyCursor(IDBKeyRange.bound(first, `${first}\uffff`));
-    cursor.onerror = () => reject(cursor.error ?? new Error('name index unreadable'));
-    cursor.onsuccess = () => {
-      const at = cursor.result;
-      if (at) {
-        const bucket = letterBuckets.bucketOf(String(at.key));
-        buckets.push(bucket);
-        at.continue(letterBuckets.after(bucket));
-        return;
-      }
-      // Every bucket's range at once, in the same transaction, in bucket order.
-      const found: string[][] = buckets.map(() => []);
-      let pending = buckets.length;
-      if (pending === 0) resolve([]);
-      buckets.forEach((bucket, i) => {
-        const prefix = letterBuckets.pairs(bucket, greater);
-        const read = index.getAllKeys(IDBKeyRange.bound(prefix, `${prefix}\uffff`), limit);
-        read.onerror = () => reject(read.error ?? new Error('name index unreadable'));
-        read.onsuccess = () => {
-          found[i] = read.result as string[];
-          if (--pending === 0) resolve(found.flat());
-        };
-      });
-    };
-  });
-  const shown = [...new Set(ids)].slice(0, limit);
-  const cards = await db.cards.bulkGet(shown);
-  return cards.filter((card): card is StoredCard => card !== undefined);
-}
-
 function searchName(db: TahvilDatabase, words: string[], limit: number): Promise<StoredCard[]> {
   // Each typed word must start a different word of the name, so repeats are kept.
   const [anchor, other] = [...words].sort((a, b) => b.length - a.length);
@@ -189,9 +137,6 @@ function searchName(db: TahvilDatabase, words: string[], limit: number): Promise
   const pairs = namePairRange(anchor!, other);
   if (pairs?.exact && words.length === 2) return readRange(db, pairs.prefix, limit);
   if (pairs) return readMatching(db, pairs.prefix, words, limit);
-  const [smaller, greater] = anchor! < other ? [anchor!, other] : [other, anchor!];
-  if (words.length === 2 && smaller.length === 1 && !greater.startsWith(smaller))
-    return readLetterBuckets(db, smaller, greater, limit);
   // A one-letter word no pair key fixes: the longer word's own range, each candidate checked.
   return readMatching(db, anchor!, words, limit);
 }

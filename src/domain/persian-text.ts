@@ -138,20 +138,6 @@ export function namePairRange(x: string, y: string): { prefix: string; exact: bo
   };
 }
 
-/**
- * The buckets that start with a one-letter smaller word `letter` (the letter alone, a
- * one-letter word, then the letter and each second letter): where the index's pair keys of such
- * buckets begin, and how to jump past one bucket to the next (for a key cursor's skip-scan).
- */
-export const letterBuckets = {
-  first: (letter: string) => `${NAME_PAIR_SEPARATOR}${letter}`,
-  bucketOf: (key: string) => key.slice(1, key.indexOf(NAME_PAIR_SEPARATOR, 1)),
-  after: (bucket: string) => `${NAME_PAIR_SEPARATOR}${bucket}\u0002`,
-  /** The range of a bucket's pairs whose greater word starts with `greater`. */
-  pairs: (bucket: string, greater: string) =>
-    `${NAME_PAIR_SEPARATOR}${bucket}${NAME_PAIR_SEPARATOR}${greater}`,
-};
-
 function pairPrefix(smaller: string, greater: string): string {
   return `${NAME_PAIR_SEPARATOR}${smaller.slice(0, NAME_PAIR_BUCKET_LENGTH)}${NAME_PAIR_SEPARATOR}${greater}`;
 }
