@@ -153,3 +153,24 @@ export function informationalFigure<Extra extends object>(
     ...extra,
   } satisfies Metric;
 }
+
+/** What page/main-thread-watch.ts saw of the page's main thread, its times rounded for the report. */
+export function roundedMainThread(mainThread: {
+  maxFrameGapMs: number | null;
+  p50FrameGapMs: number | null;
+  frames: number;
+  framesLaterThan50Ms: number;
+  longTasks: { count: number; maxMs: number; totalMs: number };
+}) {
+  return {
+    maxFrameGapMs: round2(mainThread.maxFrameGapMs),
+    p50FrameGapMs: round2(mainThread.p50FrameGapMs),
+    frames: mainThread.frames,
+    framesLaterThan50Ms: mainThread.framesLaterThan50Ms,
+    longTasks: {
+      count: mainThread.longTasks.count,
+      maxMs: round2(mainThread.longTasks.maxMs),
+      totalMs: round2(mainThread.longTasks.totalMs),
+    },
+  };
+}

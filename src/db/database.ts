@@ -75,20 +75,13 @@ export class TahvilDatabase extends Dexie {
       centerEvents: 'eventId, [dayKey+type], handoverEventId, receivedAtMs',
     });
     // v6: a schema that costs what it must (issue 14, decision 028). The one- and two-word name
-    // keys share one index (`nameKeys`, from nameSearchKeys: the words, then a one-letter key per
-    // ordered pair instead of v5's one- and two-letter ones), and the `status` index goes, since
-    // `[status+updatedAt]` answers every question by status. Every card's keys are rewritten
+    // keys share one index (`nameKeys`, from nameSearchKeys: the words, then one key per pair of
+    // words, the smaller one's first two letters and the greater one, instead of v5's four), and
+    // the `status` index goes, since `[status+updatedAt]` answers every question by status. Only
+    // `cards` changes; the other tables stay as v5 declared them. Every card's keys are rewritten
     // from its names, a chunk at a time (Dexie's modify), so memory holds keys, not cards.
     this.version(6)
-      .stores({
-        cards: 'cardId, nationalCode, trackingCode, box, *nameKeys, [status+updatedAt]',
-        events: '++seq, &eventId, cardId, syncState, dayKey, [dayKey+type]',
-        settings: 'key',
-        counters: 'key',
-        staff: 'staffId',
-        pinAttempts: 'staffId',
-        centerEvents: 'eventId, [dayKey+type], handoverEventId, receivedAtMs',
-      })
+      .stores({ cards: 'cardId, nationalCode, trackingCode, box, *nameKeys, [status+updatedAt]' })
       .upgrade(async (transaction) => {
         await transaction
           .table<StoredCard & V5NameKeys, string>('cards')

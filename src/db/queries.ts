@@ -109,7 +109,7 @@ async function readMatching(
 
 /**
  * Reads the cards of a range of the name index when being in the range is the whole match (one
- * word, or two with the shorter one letter long): the range's primary keys alone (no card is
+ * word, or two whose smaller is exactly its key's two letters: namePairRange's `exact`): the range's primary keys alone (no card is
  * read to be dropped), each card once, then exactly the cards shown.
  */
 async function readRange(db: TahvilDatabase, prefix: string, limit: number): Promise<StoredCard[]> {

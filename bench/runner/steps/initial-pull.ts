@@ -5,7 +5,13 @@
 import type { Page } from '@playwright/test';
 import { DEMO_CENTER_ID, cardsPath } from '../../../src/protocol/protocol.ts';
 import { BUDGETS } from '../budgets.ts';
-import { informationalMetric, requestStats, round2, type Metric } from '../metrics.ts';
+import {
+  informationalMetric,
+  requestStats,
+  round2,
+  roundedMainThread,
+  type Metric,
+} from '../metrics.ts';
 import { progress } from '../progress.ts';
 import { againstSearchableMinimum, firstAndLastTenth } from '../tenths.ts';
 import { bytesPerCard, watchCodings } from '../wire-codings.ts';
@@ -53,17 +59,7 @@ export async function measureInitialPull(bench: Page, cardCount: number, databas
       // Bytes of the pull pages' bodies as received (compressed) and decoded (Resource Timing).
       wire,
       // The page's main thread from syncNow() to its return (issue 14: no long task during a pull).
-      mainThread: {
-        maxFrameGapMs: round2(mainThread.maxFrameGapMs),
-        p50FrameGapMs: round2(mainThread.p50FrameGapMs),
-        frames: mainThread.frames,
-        framesLaterThan50Ms: mainThread.framesLaterThan50Ms,
-        longTasks: {
-          count: mainThread.longTasks.count,
-          maxMs: round2(mainThread.longTasks.maxMs),
-          totalMs: round2(mainThread.longTasks.totalMs),
-        },
-      },
+      mainThread: roundedMainThread(mainThread),
       verified: {
         storedCards: pull.storedCards,
         expected: cardCount,

@@ -3,7 +3,7 @@
 // page's and the worker's V8 heap; the counts are checked against what the file holds.
 import type { BrowserContext, Page } from '@playwright/test';
 import { createHeapSampler, HEAP_SAMPLE_MS, type HeapSampler } from '../heap-sampler.ts';
-import { informationalMetric, round2, rounded, summarize } from '../metrics.ts';
+import { informationalMetric, round2, roundedMainThread, rounded, summarize } from '../metrics.ts';
 import { progress } from '../progress.ts';
 import { STORAGE_SETTLE_MS } from '../settle.ts';
 
@@ -191,17 +191,7 @@ export async function measureManifestImports(
             batchMsEach: result.batchMsEach.map(Math.round),
             batchRowsEach: result.batchRowsEach,
             heap,
-            mainThread: {
-              maxFrameGapMs: round2(mainThread.maxFrameGapMs),
-              p50FrameGapMs: round2(mainThread.p50FrameGapMs),
-              frames: mainThread.frames,
-              framesLaterThan50Ms: mainThread.framesLaterThan50Ms,
-              longTasks: {
-                count: mainThread.longTasks.count,
-                maxMs: round2(mainThread.longTasks.maxMs),
-                totalMs: round2(mainThread.longTasks.totalMs),
-              },
-            },
+            mainThread: roundedMainThread(mainThread),
             verified,
           },
         ),
