@@ -21,6 +21,7 @@ import {
   v5StoredCard,
 } from '../../tests/factories/schema-v5.ts';
 import V5_SEARCH_RESULTS from '../../tests/factories/schema-v5-search-results.json';
+import { V6_STORES, v6StoredCard } from '../../tests/factories/schema-v6.ts';
 import { nameSearchKeys, nameWords } from '../domain/persian-text.ts';
 import { testDatabaseName } from '../../tests/factories/database.ts';
 import { createHandoverRecord } from '../../tests/factories/events.ts';
@@ -82,7 +83,7 @@ describe('schema version 1', () => {
 
     const db = new TahvilDatabase(name);
     await db.open();
-    expect(db.verno).toBe(6);
+    expect(db.verno).toBe(8);
     // v3 adds the roster and the wrong-PIN counts, and ends a shift nobody signed in to.
     expect(await db.settings.get('shift')).toBeUndefined();
     expect(await db.settings.get('recentStaff')).toBeUndefined();
@@ -147,7 +148,7 @@ describe('schema version 2', () => {
 
     const db = new TahvilDatabase(name);
     await db.open();
-    expect(db.verno).toBe(6);
+    expect(db.verno).toBe(8);
     // v3 adds the roster and the wrong-PIN counts, and ends a shift nobody signed in to.
     expect(await db.settings.get('shift')).toBeUndefined();
     expect(await db.settings.get('recentStaff')).toBeUndefined();
@@ -172,7 +173,7 @@ describe('schema version 2', () => {
 });
 
 describe('schema version 4', () => {
-  it('opens a version 3 database and indexes each ZWNJ word joined too (v6 rewrites every card’s keys)', async () => {
+  it('opens a version 3 database and indexes each ZWNJ word joined too (v7 rewrites every card’s keys)', async () => {
     const name = testDatabaseName('v3');
     const raw = await openByHand(name, 30, (db) => {
       createVersion2Stores(db);
@@ -202,7 +203,7 @@ describe('schema version 4', () => {
 
     const db = new TahvilDatabase(name);
     await db.open();
-    expect(db.verno).toBe(6);
+    expect(db.verno).toBe(8);
     expect(await db.cards.get('C-v3-zwnj')).toEqual(toStoredCard(compoundCard));
     expect(nameWords((await db.cards.get('C-v3-zwnj'))!.nameKeys)).toContain('پاکنژاد');
     expect(await db.cards.get('C-v3-plain')).toEqual(toStoredCard(plainCard));
@@ -238,7 +239,7 @@ describe('schema version 3', () => {
 
     const db = new TahvilDatabase(name);
     await db.open();
-    expect(db.verno).toBe(6);
+    expect(db.verno).toBe(8);
     expect(await handoverRecordsOnDay(db, TEST_DAY_KEY)).toEqual([{ ...handover, seq: 1 }]);
     expect(await readSettings(db)).toMatchObject({ deviceId: 'device-v3' });
     expect(await db.centerEvents.count()).toBe(0);
@@ -252,6 +253,32 @@ describe('schema version 3', () => {
   });
 });
 
+/**
+ * Every query of the fixed list finds in `db` exactly the cards v5 found in the same inventory
+ * (captured from v5's own searchCards), and a screenful of them.
+ */
+async function expectV5SearchResults(db: TahvilDatabase, stored: ReturnType<typeof v5Inventory>) {
+  const queries = upgradeQueries(stored);
+  expect(V5_SEARCH_RESULTS.results.map((result) => result.query)).toEqual(queries);
+  for (const { query, kind, every, first } of V5_SEARCH_RESULTS.results) {
+    const all = await searchCards(db, query, EVERY_MATCH);
+    expect({ query, kind: all.kind, every: all.cards.map((card) => card.cardId).sort() }).toEqual({
+      query,
+      kind,
+      every,
+    });
+    // A screenful: the same cards when v5's was all there was; else as many, each a match.
+    const screen = (await searchCards(db, query, SEARCH_RESULT_LIMIT)).cards.map(
+      (card) => card.cardId,
+    );
+    if (every.length <= SEARCH_RESULT_LIMIT) expect(screen.sort()).toEqual(first);
+    else {
+      expect(screen).toHaveLength(first.length);
+      expect(screen.every((id) => every.includes(id))).toBe(true);
+    }
+  }
+}
+
 describe('schema version 5', () => {
   it('opens a version 5 inventory and every query of a fixed list finds the same cards as v5 did', async () => {
     const name = testDatabaseName('upgrade-v5');
@@ -264,7 +291,7 @@ describe('schema version 5', () => {
 
     const db = new TahvilDatabase(name);
     await db.open();
-    expect(db.verno).toBe(6);
+    expect(db.verno).toBe(8);
     // Every card is there, keyed anew from its names; nothing else of it changed.
     const cards = await db.cards.orderBy('cardId').toArray();
     expect(cards).toHaveLength(V5_INVENTORY_SIZE);
@@ -280,32 +307,43 @@ describe('schema version 5', () => {
       key: statusCounterKey('ready'),
       value: 2,
     });
-    // The queries and v5's answers to them (captured from v5's searchCards on this inventory).
-    const queries = upgradeQueries(stored);
-    expect(V5_SEARCH_RESULTS.results.map((result) => result.query)).toEqual(queries);
-    for (const { query, kind, every, first } of V5_SEARCH_RESULTS.results) {
-      const all = await searchCards(db, query, EVERY_MATCH);
-      expect({ query, kind: all.kind, every: all.cards.map((card) => card.cardId).sort() }).toEqual(
-        {
-          query,
-          kind,
-          every,
-        },
-      );
-      // A screenful: the same cards when v5's was all there was; else as many, each a match.
-      const screen = (await searchCards(db, query, SEARCH_RESULT_LIMIT)).cards.map(
-        (card) => card.cardId,
-      );
-      if (every.length <= SEARCH_RESULT_LIMIT) expect(screen.sort()).toEqual(first);
-      else {
-        expect(screen).toHaveLength(first.length);
-        expect(screen.every((id) => every.includes(id))).toBe(true);
-      }
-    }
+    await expectV5SearchResults(db, stored);
     // The status questions v5 asked of its status index, answered by [status+updatedAt].
     expect(await db.cards.where('status').equals('returned').count()).toBe(
       stored.filter((card) => card.status === 'returned').length,
     );
+    db.close();
+  });
+});
+
+describe('schema version 6', () => {
+  it('opens a version 6 inventory, keys every card with three-letter buckets, and every query finds the same cards', async () => {
+    const name = testDatabaseName('upgrade-v6');
+    const stored = v5Inventory();
+    const v6 = new Dexie(name);
+    v6.version(6).stores(V6_STORES);
+    await v6.table('cards').bulkPut(stored.map(v6StoredCard));
+    await v6.table('counters').put({ key: statusCounterKey('ready'), value: 2 });
+    v6.close();
+
+    const db = new TahvilDatabase(name);
+    await db.open();
+    expect(db.verno).toBe(8);
+    const cards = await db.cards.orderBy('cardId').toArray();
+    expect(cards).toHaveLength(V5_INVENTORY_SIZE);
+    cards.forEach((card, i) => {
+      const v6Card = v6StoredCard(stored[i]!);
+      // A two-letter bucket is gone wherever a word was longer than two letters.
+      expect(card).toEqual({ ...v6Card, nameKeys: nameSearchKeys(nameWords(v6Card.nameKeys)) });
+    });
+    expect(
+      cards.some((card, i) => card.nameKeys.join() !== v6StoredCard(stored[i]!).nameKeys.join()),
+    ).toBe(true);
+    expect(await db.counters.get(statusCounterKey('ready'))).toEqual({
+      key: statusCounterKey('ready'),
+      value: 2,
+    });
+    await expectV5SearchResults(db, stored);
     db.close();
   });
 });

@@ -76,12 +76,22 @@ export class TahvilDatabase extends Dexie {
     });
     // v6: a schema that costs what it must (issue 14, decision 028). The one- and two-word name
     // keys share one index (`nameKeys`, from nameSearchKeys: the words, then one key per pair of
-    // words, the smaller one's first two letters and the greater one, instead of v5's four), and
-    // the `status` index goes, since `[status+updatedAt]` answers every question by status. Only
-    // `cards` changes; the other tables stay as v5 declared them. Every card's keys are rewritten
-    // from its names, a chunk at a time (Dexie's modify), so memory holds keys, not cards.
-    this.version(6)
-      .stores({ cards: 'cardId, nationalCode, trackingCode, box, *nameKeys, [status+updatedAt]' })
+    // words instead of v5's four), and the `status` index goes, since `[status+updatedAt]`
+    // answers every question by status. Only `cards` changes; the other tables stay as v5
+    // declared them. v6 shipped an upgrade that wrote each card's keys with two-letter buckets;
+    // v7's rewrites them all anyway, so a v5 database is left to that one.
+    this.version(6).stores({
+      cards: 'cardId, nationalCode, trackingCode, box, *nameKeys, [status+updatedAt]',
+    });
+    // v7 and v8: a pair key keeps three letters of its smaller word, not two (decision 030), so a
+    // two-word search reads only the cards it shows. Every card's keys are rewritten from its
+    // names, a chunk at a time (Dexie's modify), so memory holds keys, not cards, and a v5 card
+    // loses its two old key fields in the same pass. The rewrite runs with the name index
+    // dropped (v7) and the index is built again from the cards (v8): Chromium leaves an
+    // overwritten record's old index entries in place, to be skipped one by one by every range
+    // over them, so rewriting the keys under the index would slow every two-word search.
+    this.version(7)
+      .stores({ cards: 'cardId, nationalCode, trackingCode, box, [status+updatedAt]' })
       .upgrade(async (transaction) => {
         await transaction
           .table<StoredCard & V5NameKeys, string>('cards')
@@ -94,6 +104,9 @@ export class TahvilDatabase extends Dexie {
             delete card.namePairs;
           });
       });
+    this.version(8).stores({
+      cards: 'cardId, nationalCode, trackingCode, box, *nameKeys, [status+updatedAt]',
+    });
   }
 }
 

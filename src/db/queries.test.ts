@@ -206,19 +206,32 @@ describe('getCard and cardHistory', () => {
   });
 });
 
-// The name search reads one index range (one word: the word index; more: the pair index) and
-// reads further when a full read yields too few matches. It must agree with a plain scan.
+// The name search reads one index range (one word: its words; more: its pair keys), or the
+// ranges of the buckets that start with a smaller word shorter than a bucket, and reads further
+// when a full read yields too few matches. It must agree with a plain scan.
 const FIRST = ['محمد', 'محمدرضا', 'مریم', 'زهرا', 'زهره', 'علی', 'علیرضا', 'فاطمه'];
 const LAST = ['محمدی', 'مرادی', 'زمانی', 'علوی', 'کریمی', 'کاظمی', 'حسین‌زاده', 'محمدزاده'];
 
+// Words shorter than a bucket, whose buckets a longer one extends («مه», then «مهد»).
+const SHORT_WORDED: Array<[string, string]> = [
+  ['مه', 'کریمی'],
+  ['مهدی', 'کریمی'],
+  ['م', 'کاظمی'],
+  ['گل', 'زمانی'],
+  ['مه', 'مرادی'],
+];
+
 let oracleDb: TahvilDatabase;
-const cards = Array.from({ length: 240 }, (_, i) =>
-  createCard({
-    firstName: FIRST[(i * 7) % FIRST.length]!,
-    lastName: LAST[(i * 5 + (i >> 3)) % LAST.length]!,
-    fatherName: FIRST[(i * 3) % FIRST.length]!,
-  }),
-);
+const cards = [
+  ...Array.from({ length: 240 }, (_, i) =>
+    createCard({
+      firstName: FIRST[(i * 7) % FIRST.length]!,
+      lastName: LAST[(i * 5 + (i >> 3)) % LAST.length]!,
+      fatherName: FIRST[(i * 3) % FIRST.length]!,
+    }),
+  ),
+  ...SHORT_WORDED.map(([firstName, lastName]) => createCard({ firstName, lastName })),
+];
 
 beforeAll(async () => {
   oracleDb = await createTestDatabase(cards);
@@ -246,6 +259,17 @@ const QUERIES = [
   'کریمی م',
   'علوی ز',
   'ز زهره',
+  'زه محمد',
+  'مح کری',
+  'زم علیر',
+  'ع محمد',
+  'ح زاده',
+  'محم کریمی',
+  'محمد کاظمی',
+  'مه کر',
+  'م ک',
+  'گ ز',
+  'مه مر',
   'مر مح',
   'کریمی زهرا',
   'فاطمه حسین',

@@ -9,8 +9,9 @@ import {
 } from '../domain/national-code.ts';
 import {
   joinedNeighbourVariants,
-  namePairRange,
+  namePairSearch,
   nameWords,
+  pairBuckets,
   searchTokens,
   tidyDisplayText,
   wordsMatchName,
@@ -83,9 +84,20 @@ const FIRST_READ_FACTOR = 2;
 const READ_GROWTH = 4;
 
 /**
+ * How many rows to read next from a range where `matched` of the `read` rows read so far
+ * matched: enough, at that share and with a quarter to spare, for the `missing` matches, and at
+ * least the growth step when none matched (a share too small to measure).
+ */
+function nextRead(read: number, matched: number, missing: number): number {
+  if (matched === 0) return read * READ_GROWTH;
+  return read + Math.ceil(((missing * read) / matched) * 1.25);
+}
+
+/**
  * Reads cards from a range of the name index with getAll (one request, not a cursor step per
  * card), keeps those whose name matches every word, and reads further only when the first
- * read was full and too few matched.
+ * read was full and too few matched: as many more as the share that matched says it needs
+ * (a read starts at the range's start again, since getAll cannot start inside a key's cards).
  */
 async function readMatching(
   db: TahvilDatabase,
@@ -93,7 +105,7 @@ async function readMatching(
   words: readonly string[],
   limit: number,
 ): Promise<StoredCard[]> {
-  for (let read = limit * FIRST_READ_FACTOR; ; read *= READ_GROWTH) {
+  for (let read = limit * FIRST_READ_FACTOR; ;) {
     const rows = await db.cards.where('nameKeys').startsWith(prefix).limit(read).toArray();
     const seen = new Set<string>();
     const found: StoredCard[] = [];
@@ -104,13 +116,15 @@ async function readMatching(
       if (found.length === limit) return found;
     }
     if (rows.length < read) return found;
+    read = nextRead(read, found.length, limit - found.length);
   }
 }
 
 /**
  * Reads the cards of a range of the name index when being in the range is the whole match (one
- * word, or two whose smaller is exactly its key's two letters: namePairRange's `exact`): the range's primary keys alone (no card is
- * read to be dropped), each card once, then exactly the cards shown.
+ * word, or two whose smaller fills its bucket exactly: namePairSearch's `exact`): the range's
+ * primary keys alone (no card is read to be dropped), each card once, then exactly the cards
+ * shown.
  */
 async function readRange(db: TahvilDatabase, prefix: string, limit: number): Promise<StoredCard[]> {
   for (let read = limit * FIRST_READ_FACTOR; ; read *= READ_GROWTH) {
@@ -120,24 +134,76 @@ async function readRange(db: TahvilDatabase, prefix: string, limit: number): Pro
       .limit(read)
       .primaryKeys()) as string[];
     const ids = [...new Set(keys)].slice(0, limit);
-    if (ids.length === limit || keys.length < read) {
-      // A card removed between the two reads (a pull replacing the inventory) is left out.
-      const cards = await db.cards.bulkGet(ids);
-      return cards.filter((card): card is StoredCard => card !== undefined);
-    }
+    if (ids.length === limit || keys.length < read) return readShown(db, ids);
   }
+}
+
+/** Reads the cards of a list of ids, leaving out one removed meanwhile (a pull replacing the inventory). */
+async function readShown(db: TahvilDatabase, ids: readonly string[]): Promise<StoredCard[]> {
+  const cards = await db.cards.bulkGet([...ids]);
+  return cards.filter((card): card is StoredCard => card !== undefined);
+}
+
+/**
+ * Two words, the smaller shorter than a bucket («کریمی م», «زه محمدی»): a key cursor walks the
+ * buckets that start with it, one step a bucket, and each bucket's range of the greater word is
+ * read for its primary keys alone in the same transaction; being in any of them is the whole
+ * match. Buckets come in order, and the walk stops once they hold a screenful of cards.
+ */
+async function readPairBuckets(
+  db: TahvilDatabase,
+  smaller: string,
+  greater: string,
+  limit: number,
+): Promise<StoredCard[]> {
+  await db.open();
+  const index = db
+    .backendDB()
+    .transaction('cards', 'readonly')
+    .objectStore('cards')
+    .index('nameKeys');
+  const ids = await new Promise<Set<string>>((resolve, reject) => {
+    const found = new Set<string>();
+    const failed = (request: IDBRequest) => () =>
+      reject(request.error ?? new Error('the name index could not be read'));
+    const [lower, upper] = pairBuckets.startingWith(smaller);
+    const walk = index.openKeyCursor(IDBKeyRange.bound(lower, upper));
+    walk.onerror = failed(walk);
+    walk.onsuccess = () => {
+      // Requests of a transaction answer in order: every bucket read so far has answered.
+      const at = walk.result;
+      if (!at || found.size >= limit) {
+        resolve(found);
+        return;
+      }
+      const bucket = pairBuckets.bucketOf(String(at.key));
+      const prefix = pairBuckets.withGreater(bucket, greater);
+      const read = index.getAllKeys(IDBKeyRange.bound(prefix, `${prefix}\uffff`), limit);
+      read.onerror = failed(read);
+      read.onsuccess = () => {
+        for (const id of read.result) found.add(String(id));
+      };
+      at.continue(pairBuckets.after(bucket));
+    };
+  });
+  return readShown(db, [...ids].slice(0, limit));
 }
 
 function searchName(db: TahvilDatabase, words: string[], limit: number): Promise<StoredCard[]> {
   // Each typed word must start a different word of the name, so repeats are kept.
   const [anchor, other] = [...words].sort((a, b) => b.length - a.length);
   if (!other) return readRange(db, anchor!, limit);
-  // Two words narrow one contiguous range of the pair keys; further words, and the rest of the
-  // words beyond what the key holds, are checked on the candidates it yields.
-  const pairs = namePairRange(anchor!, other);
-  if (pairs?.exact && words.length === 2) return readRange(db, pairs.prefix, limit);
-  if (pairs) return readMatching(db, pairs.prefix, words, limit);
-  // A one-letter word no pair key fixes: the longer word's own range, each candidate checked.
+  // Two words narrow the pair keys to one range, or to a few buckets' ranges; further words,
+  // and the rest of the words beyond what the key holds, are checked on the candidates.
+  const pairs = namePairSearch(anchor!, other);
+  if (pairs?.kind === 'range') {
+    if (pairs.exact && words.length === 2) return readRange(db, pairs.prefix, limit);
+    return readMatching(db, pairs.prefix, words, limit);
+  }
+  if (pairs?.kind === 'buckets' && words.length === 2)
+    return readPairBuckets(db, pairs.smaller, pairs.greater, limit);
+  // One typed word starts the other and is shorter than a bucket («م محمد»), or more words: the
+  // longer word's own range, each candidate checked.
   return readMatching(db, anchor!, words, limit);
 }
 

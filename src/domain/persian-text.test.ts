@@ -4,7 +4,8 @@ import {
   joinedNeighbourVariants,
   NAME_PAIR_SEPARATOR,
   nameSearchKeys,
-  namePairRange,
+  namePairSearch,
+  pairBuckets,
   nameWords,
   nameTokens,
   searchTokens,
@@ -200,13 +201,14 @@ describe('tidyDisplayText', () => {
 describe('nameSearchKeys', () => {
   const SEP = NAME_PAIR_SEPARATOR;
 
-  it('lists the words, then one key a pair: the smaller word’s first two letters, then the greater word', () => {
-    expect(nameSearchKeys(['زهرا', 'محمدی'])).toEqual(['زهرا', 'محمدی', `${SEP}زه${SEP}محمدی`]);
-    expect(nameSearchKeys(['محمدی', 'زهرا'])).toEqual(['محمدی', 'زهرا', `${SEP}زه${SEP}محمدی`]);
+  it('lists the words, then one key a pair: the smaller word’s first three letters, then the greater word', () => {
+    expect(nameSearchKeys(['زهرا', 'محمدی'])).toEqual(['زهرا', 'محمدی', `${SEP}زهر${SEP}محمدی`]);
+    expect(nameSearchKeys(['محمدی', 'زهرا'])).toEqual(['محمدی', 'زهرا', `${SEP}زهر${SEP}محمدی`]);
   });
 
-  it('keeps a one-letter word whole in its keys', () => {
+  it('keeps a word shorter than a bucket whole in its keys', () => {
     expect(nameSearchKeys(['ب', 'کریمی'])).toEqual(['ب', 'کریمی', `${SEP}ب${SEP}کریمی`]);
+    expect(nameSearchKeys(['مه', 'کریمی'])).toEqual(['مه', 'کریمی', `${SEP}مه${SEP}کریمی`]);
   });
 
   it('makes no pair of a word with itself, and none for a one-word name', () => {
@@ -235,47 +237,125 @@ describe('nameSearchKeys', () => {
   });
 });
 
-describe('namePairRange', () => {
+describe('namePairSearch', () => {
   const SEP = NAME_PAIR_SEPARATOR;
-  const inRange = (words: string[], x: string, y: string) => {
-    const range = namePairRange(x, y);
-    if (!range) throw new Error('no range');
-    return nameSearchKeys(words).some((key) => key.startsWith(range.prefix));
+  /** Whether the name's keys put it where the search for the two typed words looks. */
+  const found = (words: string[], x: string, y: string) => {
+    const search = namePairSearch(x, y);
+    if (!search) throw new Error('no pair search');
+    const keys = nameSearchKeys(words);
+    if (search.kind === 'range') return keys.some((key) => key.startsWith(search.prefix));
+    const [lower, upper] = pairBuckets.startingWith(search.smaller);
+    return keys.some((key) => {
+      if (key < lower || key > upper) return false;
+      return key.startsWith(pairBuckets.withGreater(pairBuckets.bucketOf(key), search.greater));
+    });
   };
 
-  it('is the smaller word’s two letters, then the greater word, whatever the order typed', () => {
-    expect(namePairRange('محم', 'زه')).toEqual({ prefix: `${SEP}زه${SEP}محم`, exact: true });
-    expect(namePairRange('زه', 'محم')).toEqual({ prefix: `${SEP}زه${SEP}محم`, exact: true });
-    expect(namePairRange('زهر', 'مح')).toEqual({ prefix: `${SEP}زه${SEP}مح`, exact: false });
+  it('is the smaller word’s bucket, then the greater word, whatever the order typed', () => {
+    const range = { kind: 'range', prefix: `${SEP}زهر${SEP}محم`, exact: true };
+    expect(namePairSearch('محم', 'زهر')).toEqual(range);
+    expect(namePairSearch('زهر', 'محم')).toEqual(range);
+    expect(namePairSearch('زهرا', 'مح')).toEqual({
+      kind: 'range',
+      prefix: `${SEP}زهر${SEP}مح`,
+      exact: false,
+    });
   });
 
   it('holds every name whose two words each start with one of the typed words', () => {
-    expect(inRange(['زهرا', 'محمدی'], 'محم', 'زه')).toBe(true);
-    expect(inRange(['زهرا', 'محمدی'], 'زهرا', 'محمدی')).toBe(true);
-    expect(inRange(['کریمی', 'ابوالفضل'], 'ابوالفضل', 'کر')).toBe(true);
-    expect(inRange(['مریم', 'محمدی'], 'محم', 'زه')).toBe(false);
-    expect(inRange(['زهرا', 'مرادی'], 'محم', 'زه')).toBe(false);
+    expect(found(['زهرا', 'محمدی'], 'محم', 'زهر')).toBe(true);
+    expect(found(['زهرا', 'محمدی'], 'زهرا', 'محمدی')).toBe(true);
+    expect(found(['کریمی', 'ابوالفضل'], 'ابوالفضل', 'کری')).toBe(true);
+    expect(found(['مریم', 'محمدی'], 'محم', 'زهر')).toBe(false);
+    expect(found(['زهرا', 'مرادی'], 'محم', 'زهر')).toBe(false);
   });
 
   it('takes the shorter word’s own range when one typed word starts the other: either may be the greater', () => {
-    expect(namePairRange('مح', 'محمدی')).toEqual({ prefix: `${SEP}مح${SEP}مح`, exact: false });
-    expect(inRange(['محمد', 'محمدی'], 'مح', 'محمدی')).toBe(true);
-    expect(inRange(['محسن', 'محمدی'], 'مح', 'محمدی')).toBe(true);
-    expect(inRange(['محمدی', 'مهسا'], 'محمد', 'محمدی')).toBe(false);
-    expect(inRange(['محمد', 'محمدی'], 'محمد', 'محمد')).toBe(true);
+    expect(namePairSearch('محم', 'محمدی')).toEqual({
+      kind: 'range',
+      prefix: `${SEP}محم${SEP}محم`,
+      exact: false,
+    });
+    expect(found(['محمد', 'محمدی'], 'محم', 'محمدی')).toBe(true);
+    expect(found(['محمدرضا', 'محمدی'], 'محم', 'محمدی')).toBe(true);
+    expect(found(['محمدی', 'مهسا'], 'محمد', 'محمدی')).toBe(false);
+    expect(found(['محمد', 'محمدی'], 'محمد', 'محمد')).toBe(true);
   });
 
-  it('takes a one-letter greater word as it is typed: only the smaller word is bucketed', () => {
+  it('takes a greater word shorter than a bucket as it is typed: only the smaller word is bucketed', () => {
     // «م» sorts before «ک»: the name's ک-word is its greater word, whatever follows the letter.
-    expect(namePairRange('محمد', 'ک')).toEqual({ prefix: `${SEP}مح${SEP}ک`, exact: false });
-    expect(inRange(['محمد', 'کریمی'], 'محمد', 'ک')).toBe(true);
-    expect(inRange(['محمد', 'مرادی'], 'محمد', 'ک')).toBe(false);
+    expect(namePairSearch('محمد', 'ک')).toEqual({
+      kind: 'range',
+      prefix: `${SEP}محم${SEP}ک`,
+      exact: false,
+    });
+    expect(found(['محمد', 'کریمی'], 'محمد', 'ک')).toBe(true);
+    expect(found(['محمد', 'مرادی'], 'محمد', 'ک')).toBe(false);
   });
 
-  it('has no range for a one-letter smaller word, whose bucket a key does not fix', () => {
-    expect(namePairRange('کریمی', 'م')).toBeNull();
-    expect(namePairRange('م', 'ع')).toBeNull();
-    expect(namePairRange('م', 'محمد')).toBeNull();
+  it('walks the buckets that start with a smaller word shorter than a bucket', () => {
+    expect(namePairSearch('کریمی', 'م')).toEqual({
+      kind: 'buckets',
+      smaller: 'م',
+      greater: 'کریمی',
+    });
+    expect(namePairSearch('م', 'کریمی')).toEqual({
+      kind: 'buckets',
+      smaller: 'م',
+      greater: 'کریمی',
+    });
+    expect(namePairSearch('زه', 'محمدی')).toEqual({
+      kind: 'buckets',
+      smaller: 'زه',
+      greater: 'محمدی',
+    });
+    expect(found(['زهرا', 'محمدی'], 'زه', 'محمدی')).toBe(true);
+    expect(found(['زهره', 'محمدی'], 'محمدی', 'زه')).toBe(true);
+    expect(found(['زینب', 'محمدی'], 'زه', 'محمدی')).toBe(false);
+    expect(found(['ز', 'محمدی'], 'زه', 'محمدی')).toBe(false);
+    expect(found(['زه', 'محمدی'], 'زه', 'محم')).toBe(true);
+    expect(found(['علی', 'کریمی'], 'ع', 'کر')).toBe(true);
+    expect(found(['عباس', 'کریمی'], 'ع', 'ک')).toBe(true);
+    expect(found(['کاظم', 'کریمی'], 'ع', 'ک')).toBe(false);
+  });
+
+  it('has no search when one typed word starts the other and the shorter is shorter than a bucket', () => {
+    expect(namePairSearch('م', 'محمد')).toBeNull();
+    expect(namePairSearch('مح', 'محمدی')).toBeNull();
+  });
+});
+
+describe('pairBuckets', () => {
+  const SEP = NAME_PAIR_SEPARATOR;
+
+  it('reads a key’s bucket, however long the bucket', () => {
+    expect(pairBuckets.bucketOf(`${SEP}زهر${SEP}محمدی`)).toBe('زهر');
+    expect(pairBuckets.bucketOf(`${SEP}ب${SEP}کریمی`)).toBe('ب');
+  });
+
+  it('skips past every key of a bucket and to the next, a longer bucket that extends it included', () => {
+    const sorted = [
+      `${SEP}م${SEP}کریمی`,
+      `${SEP}م${SEP}یزدی`,
+      `${SEP}مح${SEP}کریمی`,
+      `${SEP}محم${SEP}کریمی`,
+      `${SEP}محم${SEP}\uffff`,
+      `${SEP}مر${SEP}کریمی`,
+    ];
+    const after = pairBuckets.after('م');
+    expect(sorted.filter((key) => key < after)).toEqual(sorted.slice(0, 2));
+    expect(sorted.filter((key) => key < pairBuckets.after('محم'))).toEqual(sorted.slice(0, 5));
+  });
+
+  it('bounds the buckets that start with a typed word', () => {
+    const [lower, upper] = pairBuckets.startingWith('مح');
+    const inside = (key: string) => key >= lower && key <= upper;
+    expect(inside(`${SEP}مح${SEP}کریمی`)).toBe(true);
+    expect(inside(`${SEP}محم${SEP}کریمی`)).toBe(true);
+    expect(inside(`${SEP}م${SEP}کریمی`)).toBe(false);
+    expect(inside(`${SEP}مر${SEP}کریمی`)).toBe(false);
+    expect(inside('محمد')).toBe(false);
   });
 });
 

@@ -83,26 +83,24 @@ export function tidyDisplayText(text: string): string {
 /** Starts a two-word key and separates its halves; never part of folded text. */
 export const NAME_PAIR_SEPARATOR = '\u0001';
 
-/** How much of the smaller word of a pair its key keeps. */
-export const NAME_PAIR_BUCKET_LENGTH = 2;
+/** How much of the smaller word of a pair its key keeps (its bucket; schema v7, decision 030). */
+export const NAME_PAIR_BUCKET_LENGTH = 3;
 
 /**
- * A card's one name index (schema v6, decision 028): its folded words, for a one-word prefix
- * search, then one key for every two distinct words, the greater a and the smaller b (in the
- * order IndexedDB sorts strings): SEP + b's first two letters + SEP + a. Typed words that start
- * with different letters keep that order in every name they start, so a two-word search is one
- * range (namePairRange). The leading SEP sorts before every letter, so a one-word range never
- * meets a pair key. Words come first, in order: nameWords reads them back.
+ * A card's one name index (schema v7, decisions 028 and 030): its folded words, for a one-word
+ * prefix search, then one key for every two distinct words, the greater a and the smaller b (in
+ * the order IndexedDB sorts strings): SEP + b's first three letters (its bucket) + SEP + a.
+ * Typed words that start with different letters keep that order in every name they start, so a
+ * two-word search is one range, or a few buckets' ranges when the smaller typed word is shorter
+ * than a bucket (namePairSearch). The leading SEP sorts before every letter, so a one-word range
+ * never meets a pair key. Words come first, in order: nameWords reads them back.
  */
 export function nameSearchKeys(words: readonly string[]): string[] {
   const keys = [...words];
   const pairs = new Set<string>();
   words.forEach((a, i) => {
     words.forEach((b, j) => {
-      if (i !== j && b < a)
-        pairs.add(
-          `${NAME_PAIR_SEPARATOR}${b.slice(0, NAME_PAIR_BUCKET_LENGTH)}${NAME_PAIR_SEPARATOR}${a}`,
-        );
+      if (i !== j && b < a) pairs.add(pairKeyPrefix(b.slice(0, NAME_PAIR_BUCKET_LENGTH), a));
     });
   });
   keys.push(...pairs);
@@ -116,30 +114,62 @@ export function nameWords(keys: readonly string[]): string[] {
 }
 
 /**
- * The one range of pair keys that holds every name with two distinct words starting with `x`
- * and with `y`, and whether being in it is the whole match (so no card need be read to be
- * checked); null when no range can. When neither typed word starts the other, the name's word
- * for the greater one is its greater word a, so the range is the smaller one's bucket and then
- * the greater one (null when the smaller is one letter: its bucket's second letter is open).
- * When one starts the other, either word of the name may be the greater, and both ranges lie in
- * the shorter word's own (null when it is one letter).
+ * Where the names with two distinct words starting with `x` and with `y` are among the pair
+ * keys:
+ * - `range`: one range of keys, and whether being in it is the whole match (so no card need be
+ *   read to be checked). When neither typed word starts the other, the name's word for the
+ *   greater one is its greater word, so the range is the smaller one's bucket and then the
+ *   greater one; it is the whole match when the smaller fills its bucket exactly. When one
+ *   starts the other, either word of the name may be the greater, and both ranges lie in the
+ *   shorter word's own, whose candidates are checked.
+ * - `buckets`: the smaller typed word is shorter than a bucket, so its names lie in every
+ *   bucket that starts with it («کریمی م»: م, مح, محم, مر, …); in each, the range of `greater`
+ *   is the whole match (pairBuckets walks them).
+ * - null: one typed word starts the other and the shorter is shorter than a bucket; no key
+ *   fixes either word's bucket.
  */
-export function namePairRange(x: string, y: string): { prefix: string; exact: boolean } | null {
+export type NamePairSearch =
+  | { kind: 'range'; prefix: string; exact: boolean }
+  | { kind: 'buckets'; smaller: string; greater: string };
+
+export function namePairSearch(x: string, y: string): NamePairSearch | null {
   const [shorter, longer] = x.length <= y.length ? [x, y] : [y, x];
   if (longer.startsWith(shorter))
     return shorter.length < NAME_PAIR_BUCKET_LENGTH
       ? null
-      : { prefix: pairPrefix(shorter, shorter), exact: false };
+      : {
+          kind: 'range',
+          prefix: pairKeyPrefix(shorter.slice(0, NAME_PAIR_BUCKET_LENGTH), shorter),
+          exact: false,
+        };
   const [smaller, greater] = x < y ? [x, y] : [y, x];
-  if (smaller.length < NAME_PAIR_BUCKET_LENGTH) return null;
+  if (smaller.length < NAME_PAIR_BUCKET_LENGTH) return { kind: 'buckets', smaller, greater };
   return {
-    prefix: pairPrefix(smaller, greater),
+    kind: 'range',
+    prefix: pairKeyPrefix(smaller.slice(0, NAME_PAIR_BUCKET_LENGTH), greater),
     exact: smaller.length === NAME_PAIR_BUCKET_LENGTH,
   };
 }
 
-function pairPrefix(smaller: string, greater: string): string {
-  return `${NAME_PAIR_SEPARATOR}${smaller.slice(0, NAME_PAIR_BUCKET_LENGTH)}${NAME_PAIR_SEPARATOR}${greater}`;
+/**
+ * The pair keys' bucket arithmetic for a key cursor that walks the buckets starting with a
+ * typed word shorter than a bucket: the range where those buckets' keys lie, a key's bucket,
+ * the least key past every key of a bucket (SEP, U+0001, sorts before U+0002 and every letter,
+ * so a longer bucket that extends this one comes after it), and a bucket's range of a greater
+ * word.
+ */
+export const pairBuckets = {
+  startingWith: (smaller: string): [lower: string, upper: string] => [
+    `${NAME_PAIR_SEPARATOR}${smaller}`,
+    `${NAME_PAIR_SEPARATOR}${smaller}\uffff`,
+  ],
+  bucketOf: (key: string) => key.slice(1, key.indexOf(NAME_PAIR_SEPARATOR, 1)),
+  after: (bucket: string) => `${NAME_PAIR_SEPARATOR}${bucket}\u0002`,
+  withGreater: (bucket: string, greater: string) => pairKeyPrefix(bucket, greater),
+};
+
+function pairKeyPrefix(bucket: string, greater: string): string {
+  return `${NAME_PAIR_SEPARATOR}${bucket}${NAME_PAIR_SEPARATOR}${greater}`;
 }
 
 /** Whether each query word starts a different word of the name (any order). */
