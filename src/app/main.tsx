@@ -14,11 +14,14 @@ import { createServices } from '../services/services.tsx';
 import { registerServiceWorker } from '../pwa/register-service-worker.ts';
 import { listenForInstallPrompt } from '../pwa/install-prompt.ts';
 import { App } from './App.tsx';
+import { DatabaseOpening } from './DatabaseOpening.tsx';
 
 async function boot() {
   listenForInstallPrompt();
   const root = createRoot(document.getElementById('root')!);
   const db = appDatabase();
+  // Says so if opening takes long (an upgrade of a large inventory, or one waiting on a tab).
+  root.render(<DatabaseOpening />);
   try {
     await ensureDeviceIdentity(db);
     // A reload or a restart never skips the PIN (decision 022): a shift still open starts
