@@ -279,22 +279,40 @@ async function expectV5SearchResults(db: TahvilDatabase, stored: ReturnType<type
   }
 }
 
+/**
+ * Writes `cards` and a status counter into a new database of schema `version` with `stores` (as
+ * that version shipped), then opens it with today's class: today's version, every card there.
+ */
+async function upgradedInventory(
+  tag: string,
+  version: number,
+  stores: Record<string, string>,
+  cards: readonly object[],
+) {
+  const name = testDatabaseName(tag);
+  const old = new Dexie(name);
+  old.version(version).stores(stores);
+  await old.table('cards').bulkPut([...cards]);
+  await old.table('counters').put({ key: statusCounterKey('ready'), value: 2 });
+  old.close();
+  const db = new TahvilDatabase(name);
+  await db.open();
+  expect(db.verno).toBe(8);
+  const upgraded = await db.cards.orderBy('cardId').toArray();
+  expect(upgraded).toHaveLength(cards.length);
+  expect(await db.counters.get(statusCounterKey('ready'))).toEqual({
+    key: statusCounterKey('ready'),
+    value: 2,
+  });
+  return { db, cards: upgraded };
+}
+
 describe('schema version 5', () => {
   it('opens a version 5 inventory and every query of a fixed list finds the same cards as v5 did', async () => {
-    const name = testDatabaseName('upgrade-v5');
     const stored = v5Inventory();
-    const v5 = new Dexie(name);
-    v5.version(5).stores(V5_STORES);
-    await v5.table('cards').bulkPut(stored);
-    await v5.table('counters').put({ key: statusCounterKey('ready'), value: 2 });
-    v5.close();
-
-    const db = new TahvilDatabase(name);
-    await db.open();
-    expect(db.verno).toBe(8);
-    // Every card is there, keyed anew from its names; nothing else of it changed.
-    const cards = await db.cards.orderBy('cardId').toArray();
+    const { db, cards } = await upgradedInventory('upgrade-v5', 5, V5_STORES, stored);
     expect(cards).toHaveLength(V5_INVENTORY_SIZE);
+    // Every card is there, keyed anew from its names; nothing else of it changed.
     cards.forEach((card, i) => {
       const { nameTokens, namePairs, ...v5Card } = stored[i]!;
       expect(namePairs.length > 0).toBe(nameTokens.length > 1);
@@ -303,10 +321,6 @@ describe('schema version 5', () => {
     expect(
       cards.filter((card) => card.detailsErasedAt).every((card) => card.nameKeys.length === 0),
     ).toBe(true);
-    expect(await db.counters.get(statusCounterKey('ready'))).toEqual({
-      key: statusCounterKey('ready'),
-      value: 2,
-    });
     await expectV5SearchResults(db, stored);
     // The status questions v5 asked of its status index, answered by [status+updatedAt].
     expect(await db.cards.where('status').equals('returned').count()).toBe(
@@ -318,19 +332,13 @@ describe('schema version 5', () => {
 
 describe('schema version 6', () => {
   it('opens a version 6 inventory, keys every card with three-letter buckets, and every query finds the same cards', async () => {
-    const name = testDatabaseName('upgrade-v6');
     const stored = v5Inventory();
-    const v6 = new Dexie(name);
-    v6.version(6).stores(V6_STORES);
-    await v6.table('cards').bulkPut(stored.map(v6StoredCard));
-    await v6.table('counters').put({ key: statusCounterKey('ready'), value: 2 });
-    v6.close();
-
-    const db = new TahvilDatabase(name);
-    await db.open();
-    expect(db.verno).toBe(8);
-    const cards = await db.cards.orderBy('cardId').toArray();
-    expect(cards).toHaveLength(V5_INVENTORY_SIZE);
+    const { db, cards } = await upgradedInventory(
+      'upgrade-v6',
+      6,
+      V6_STORES,
+      stored.map(v6StoredCard),
+    );
     cards.forEach((card, i) => {
       const v6Card = v6StoredCard(stored[i]!);
       // A two-letter bucket is gone wherever a word was longer than two letters.
@@ -339,10 +347,6 @@ describe('schema version 6', () => {
     expect(
       cards.some((card, i) => card.nameKeys.join() !== v6StoredCard(stored[i]!).nameKeys.join()),
     ).toBe(true);
-    expect(await db.counters.get(statusCounterKey('ready'))).toEqual({
-      key: statusCounterKey('ready'),
-      value: 2,
-    });
     await expectV5SearchResults(db, stored);
     db.close();
   });
