@@ -82,15 +82,17 @@ async function searchDigits(
 
 const FIRST_READ_FACTOR = 2;
 const READ_GROWTH = 4;
+/** A further read asks for this many times the rows the share that matched says it needs. */
+const READ_SPARE = 1.25;
 
 /**
  * How many rows to read next from a range where `matched` of the `read` rows read so far
- * matched: enough, at that share and with a quarter to spare, for the `missing` matches, and at
+ * matched: enough, at that share and with READ_SPARE to spare, for the `missing` matches, and at
  * least the growth step when none matched (a share too small to measure).
  */
 function nextRead(read: number, matched: number, missing: number): number {
   if (matched === 0) return read * READ_GROWTH;
-  return read + Math.ceil(((missing * read) / matched) * 1.25);
+  return read + Math.ceil(((missing * read) / matched) * READ_SPARE);
 }
 
 /**

@@ -13,7 +13,7 @@ import type { SyncState } from '../domain/event-sync.ts';
 
 export interface StoredCard extends Card {
   /**
-   * The name search index (multiEntry, schema v7): the folded words of the first and last name,
+   * The name search index (multiEntry, schema v8): the folded words of the first and last name,
    * then the two-word keys (`nameSearchKeys`); `nameWords` reads the words back.
    */
   nameKeys: string[];

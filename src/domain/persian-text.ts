@@ -83,11 +83,11 @@ export function tidyDisplayText(text: string): string {
 /** Starts a two-word key and separates its halves; never part of folded text. */
 export const NAME_PAIR_SEPARATOR = '\u0001';
 
-/** How much of the smaller word of a pair its key keeps (its bucket; schema v7, decision 030). */
+/** How much of the smaller word of a pair its key keeps (its bucket; schema v8, decision 030). */
 export const NAME_PAIR_BUCKET_LENGTH = 3;
 
 /**
- * A card's one name index (schema v7, decisions 028 and 030): its folded words, for a one-word
+ * A card's one name index (schema v8, decisions 028 and 030): its folded words, for a one-word
  * prefix search, then one key for every two distinct words, the greater a and the smaller b (in
  * the order IndexedDB sorts strings): SEP + b's first three letters (its bucket) + SEP + a.
  * Typed words that start with different letters keep that order in every name they start, so a
@@ -100,7 +100,7 @@ export function nameSearchKeys(words: readonly string[]): string[] {
   const pairs = new Set<string>();
   words.forEach((a, i) => {
     words.forEach((b, j) => {
-      if (i !== j && b < a) pairs.add(pairKeyPrefix(b.slice(0, NAME_PAIR_BUCKET_LENGTH), a));
+      if (i !== j && b < a) pairs.add(pairKeyFor(b, a));
     });
   });
   keys.push(...pairs);
@@ -137,16 +137,12 @@ export function namePairSearch(x: string, y: string): NamePairSearch | null {
   if (longer.startsWith(shorter))
     return shorter.length < NAME_PAIR_BUCKET_LENGTH
       ? null
-      : {
-          kind: 'range',
-          prefix: pairKeyPrefix(shorter.slice(0, NAME_PAIR_BUCKET_LENGTH), shorter),
-          exact: false,
-        };
+      : { kind: 'range', prefix: pairKeyFor(shorter, shorter), exact: false };
   const [smaller, greater] = x < y ? [x, y] : [y, x];
   if (smaller.length < NAME_PAIR_BUCKET_LENGTH) return { kind: 'buckets', smaller, greater };
   return {
     kind: 'range',
-    prefix: pairKeyPrefix(smaller.slice(0, NAME_PAIR_BUCKET_LENGTH), greater),
+    prefix: pairKeyFor(smaller, greater),
     exact: smaller.length === NAME_PAIR_BUCKET_LENGTH,
   };
 }
@@ -170,6 +166,11 @@ export const pairBuckets = {
 
 function pairKeyPrefix(bucket: string, greater: string): string {
   return `${NAME_PAIR_SEPARATOR}${bucket}${NAME_PAIR_SEPARATOR}${greater}`;
+}
+
+/** The pair key of a smaller word (its bucket kept) and a greater one, or a prefix of such keys. */
+function pairKeyFor(smaller: string, greater: string): string {
+  return pairKeyPrefix(smaller.slice(0, NAME_PAIR_BUCKET_LENGTH), greater);
 }
 
 /** Whether each query word starts a different word of the name (any order). */

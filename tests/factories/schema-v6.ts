@@ -1,6 +1,6 @@
-// A tablet's database as schema version 6 left it, for the v6 → v7 upgrade test: its store list
+// A tablet's database as schema version 6 left it, for the v6 → v8 upgrade test: its store list
 // as shipped and its card records exactly as v6's toStoredCard wrote them, with two-letter
-// buckets in the pair keys (the function is frozen here, since v7 replaced it). The inventory
+// buckets in the pair keys (the function is frozen here, since v7 and v8 replaced it). The inventory
 // and the fixed queries are v5's (schema-v5.ts): v6 gave the same answers as v5 to every one.
 import { V5_STORES, type V5StoredCard } from './schema-v5.ts';
 import type { StoredCard } from '../../src/db/records.ts';
