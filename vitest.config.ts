@@ -15,6 +15,9 @@ export default defineConfig({
       'tests/factories/**/*.test.ts',
     ],
     testTimeout: 20_000,
+    // A registry's first database in a worker migrates its template (PGlite's initdb): seconds
+    // on a busy machine, in a beforeAll.
+    hookTimeout: 60_000,
     pool: 'threads',
   },
 });

@@ -1,7 +1,7 @@
 // `npm run bench`: times the app's storage, search and counter code at 100,000 cards in headless
 // Chromium with a persistent (on-disk) profile, against plain IndexedDB doing the same work, the
 // keystroke-to-painted-results time of the real built search screen, and the sync engine's
-// initial pull and outbox push against an in-process mock registry that journals to disk, and the
+// initial pull and outbox push against an in-process mock registry on PGlite in a folder, and the
 // import of an inventory manifest through the app's real worker pipeline (time, rows/s, the peak
 // JS heap of page and worker, the longest main-thread stall). Must stay true: a fresh profile
 // and registry each run, budgets are never loosened (runner/budgets.ts), and `--check` fails
@@ -52,7 +52,7 @@ async function main({ cards, manifestRows, linkCards, skipBuild }: BenchOptions)
   let context: BrowserContext | null = null;
   let cleaning: Promise<void> | null = null;
   // Once only, whether the run ends, fails or is interrupted: close Chromium, then remove its
-  // profile; stop serving, let the registry finish its last write, then remove its folder.
+  // profile; stop serving, close the registry's database, then remove its folder.
   const cleanup = () =>
     (cleaning ??= (async () => {
       await context?.close().catch(() => undefined);
@@ -109,13 +109,13 @@ async function main({ cards, manifestRows, linkCards, skipBuild }: BenchOptions)
     // registry answers only now, so the real app of step 4 stayed offline and never pulled.
     server.setRegistryOnline(true);
     // The bench clerk is on the center's roster, so the sync tablet's pushes name a member.
-    registry.state.staff.add(DEMO_CENTER_ID, {
+    await registry.state.staff.add(DEMO_CENTER_ID, {
       staffId: BENCH_STAFF_ID,
       name: BENCH_STAFF_NAME,
       role: 'clerk',
       pinVerifier: await makePinVerifier(BENCH_STAFF_PIN),
     });
-    const { code } = registry.state.devices.issueCode(DEMO_CENTER_ID, 60);
+    const { code } = await registry.state.devices.issueCode(DEMO_CENTER_ID, 60);
     // The sync tablet is a page on an origin of its own, as a tablet holds only the app's
     // database: on the bench page's origin its writes would share one LevelDB with the four
     // inventories of step 1 and their compaction.

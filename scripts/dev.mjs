@@ -3,9 +3,22 @@
 import { spawn } from 'node:child_process';
 
 const children = [
-  spawn('npx', ['tsx', 'server/main.ts', '--port', '8787', '--data', 'var/mock.json'], {
-    stdio: 'inherit',
-  }),
+  spawn(
+    'npx',
+    [
+      'tsx',
+      'server/main.ts',
+      '--port',
+      '8787',
+      '--data',
+      'var/registry',
+      '--import-from',
+      'var/mock.json',
+    ],
+    {
+      stdio: 'inherit',
+    },
+  ),
   spawn('npx', ['vite'], { stdio: 'inherit' }),
 ];
 const stop = () => children.forEach((child) => child.kill('SIGTERM'));

@@ -3,7 +3,7 @@
 // center's name and rules, and keep its roster (2.1). Must stay true: every request needs the
 // administrator token (never a device token) before anything else is looked at, the answers
 // carry no cross-origin headers (handler.ts), bodies are small and checked member by member, a
-// change is answered only once it is on disk, and a PIN is turned into a verifier (off the event
+// change is answered only once it is committed, and a PIN is turned into a verifier (off the event
 // loop, with WebCrypto) and forgotten: never kept, logged or answered.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
@@ -29,7 +29,7 @@ import { deviceRecord } from './device-registry.ts';
 import { isIntegerFrom } from './faults.ts';
 import { HttpError, malformed, readJson, requireAdminToken, sendJson } from './http.ts';
 import { isRecord } from './json-body.ts';
-import type { RegistryState } from './registry-state.ts';
+import type { RegistryStore } from './registry-store.ts';
 import { staffRecord } from './staff-roster.ts';
 
 /** An administrator's body is a few fields. */
@@ -47,8 +47,7 @@ const STAFF_ROUTE = new RegExp(
 );
 
 export interface AdminRouteContext {
-  state: RegistryState;
-  flush(): Promise<void>;
+  state: RegistryStore;
   adminToken: string;
   /** PBKDF2 iterations of the verifiers made here (PIN_ITERATIONS, 600,000). */
   pinIterations?: number;
@@ -147,7 +146,7 @@ export function parseCenterChanges(body: unknown): {
 }
 
 export function createAdminRoutes(context: AdminRouteContext) {
-  const { state, flush, adminToken } = context;
+  const { state, adminToken } = context;
   const pinIterations = context.pinIterations ?? PIN_ITERATIONS;
 
   return async function handleAdmin(
@@ -161,8 +160,8 @@ export function createAdminRoutes(context: AdminRouteContext) {
       if (req.method !== method)
         throw new HttpError(405, 'method_not_allowed', `use ${method}`, { Allow: method });
     };
-    const knownCenter = (centerId: string) => {
-      if (!state.hasCenter(centerId))
+    const knownCenter = async (centerId: string) => {
+      if (!(await state.hasCenter(centerId)))
         throw new HttpError(404, 'not_found', `unknown center ${centerId}`);
     };
 
@@ -173,9 +172,8 @@ export function createAdminRoutes(context: AdminRouteContext) {
       const body = await readJson(req, MAX_ADMIN_BODY_BYTES, { optional: true });
       if (!isRecord(body)) throw malformed('body must be empty or {}');
       onlyMembers(body, []);
-      const device = state.devices.withdraw(deviceId);
+      const device = await state.devices.withdraw(deviceId);
       if (!device) throw new HttpError(404, 'not_found', `unknown device ${deviceId}`);
-      await flush();
       sendJson(res, 200, { device: deviceRecord(device) });
       return;
     }
@@ -199,15 +197,14 @@ export function createAdminRoutes(context: AdminRouteContext) {
     switch (route[2]) {
       case undefined: {
         if (req.method === 'GET') {
-          knownCenter(centerId);
-          sendJson(res, 200, state.centerProfile(centerId));
+          await knownCenter(centerId);
+          sendJson(res, 200, await state.centerProfile(centerId));
           return;
         }
         if (req.method !== 'PUT')
           throw new HttpError(405, 'method_not_allowed', 'use GET or PUT', { Allow: 'GET, PUT' });
         const changes = parseCenterChanges(await readJson(req, MAX_ADMIN_BODY_BYTES));
-        const profile = state.putCenterProfile(centerId, changes);
-        await flush();
+        const profile = await state.putCenterProfile(centerId, changes);
         sendJson(res, 200, profile);
         return;
       }
@@ -221,9 +218,8 @@ export function createAdminRoutes(context: AdminRouteContext) {
           throw malformed(
             `validMinutes must be an integer from 1 to ${ENROLMENT_CODE_MAX_MINUTES}`,
           );
-        knownCenter(centerId);
-        const { code, stored } = state.devices.issueCode(centerId, validMinutes);
-        await flush();
+        await knownCenter(centerId);
+        const { code, stored } = await state.devices.issueCode(centerId, validMinutes);
         const answer: EnrolmentCodeResponse = {
           code: formatEnrolmentCode(code),
           centerId,
@@ -235,8 +231,10 @@ export function createAdminRoutes(context: AdminRouteContext) {
       }
       case 'devices': {
         requireMethod('GET');
-        knownCenter(centerId);
-        sendJson(res, 200, { devices: state.devices.devicesOf(centerId).map(deviceRecord) });
+        await knownCenter(centerId);
+        sendJson(res, 200, {
+          devices: (await state.devices.devicesOf(centerId)).map(deviceRecord),
+        });
         return;
       }
     }
@@ -257,8 +255,8 @@ export function createAdminRoutes(context: AdminRouteContext) {
         new HttpError(404, 'staff_not_found', `center ${centerId} has no staff member ${id}`);
       if (staffId === undefined) {
         if (req.method === 'GET') {
-          knownCenter(centerId);
-          sendJson(res, 200, { staff: state.staff.membersOf(centerId).map(staffRecord) });
+          await knownCenter(centerId);
+          sendJson(res, 200, { staff: (await state.staff.membersOf(centerId)).map(staffRecord) });
           return;
         }
         if (req.method !== 'POST')
@@ -266,24 +264,23 @@ export function createAdminRoutes(context: AdminRouteContext) {
             Allow: 'GET, POST',
           });
         const request = parseAddStaff(await readJson(req, MAX_ADMIN_BODY_BYTES));
-        knownCenter(centerId);
+        await knownCenter(centerId);
         const taken = () =>
           new HttpError(
             409,
             'staff_id_taken',
             `center ${centerId} has (or had) staff member ${request.staffId}; an id is never reused`,
           );
-        if (state.staff.member(centerId, request.staffId)) throw taken();
+        if (await state.staff.member(centerId, request.staffId)) throw taken();
         const pinVerifier = await makePinVerifier(request.pin, pinIterations);
         // Another request may have added the id while the verifier was being made.
-        const added = state.staff.add(centerId, {
+        const added = await state.staff.add(centerId, {
           staffId: request.staffId,
           name: request.name,
           role: request.role,
           pinVerifier,
         });
         if (!added) throw taken();
-        await flush();
         sendJson(res, 201, { staff: staffRecord(added) });
         return;
       }
@@ -293,10 +290,9 @@ export function createAdminRoutes(context: AdminRouteContext) {
         const body = await readJson(req, MAX_ADMIN_BODY_BYTES, { optional: true });
         if (!isRecord(body)) throw malformed('body must be empty or {}');
         onlyMembers(body, []);
-        knownCenter(centerId);
-        const member = state.staff.deactivate(centerId, staffId);
+        await knownCenter(centerId);
+        const member = await state.staff.deactivate(centerId, staffId);
         if (!member) throw staffNotFound(staffId);
-        await flush();
         sendJson(res, 200, { staff: staffRecord(member) });
         return;
       }
@@ -307,9 +303,9 @@ export function createAdminRoutes(context: AdminRouteContext) {
       onlyMembers(body, ['pin']);
       if (body.pin === undefined) throw malformed('body must be { "pin": "…" }');
       const pin = adminPin(body.pin);
-      knownCenter(centerId);
+      await knownCenter(centerId);
       for (;;) {
-        const member = state.staff.member(centerId, staffId);
+        const member = await state.staff.member(centerId, staffId);
         if (!member) throw staffNotFound(staffId);
         if (!member.active)
           throw new HttpError(
@@ -321,9 +317,8 @@ export function createAdminRoutes(context: AdminRouteContext) {
         if (weakness) throw new HttpError(400, 'pin_weak', pinWeaknessMessage(weakness));
         const pinVerifier = await makePinVerifier(pin, pinIterations);
         // Changed meanwhile (deactivated, or another PIN set): judge again against what it is now.
-        if (state.staff.member(centerId, staffId) !== member) continue;
-        const changed = state.staff.setPin(centerId, staffId, pinVerifier)!;
-        await flush();
+        const changed = await state.staff.setPin(centerId, staffId, pinVerifier, member.version);
+        if (!changed) continue;
         sendJson(res, 200, { staff: staffRecord(changed) });
         return;
       }

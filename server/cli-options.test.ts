@@ -5,6 +5,7 @@ import type { CommandLine } from './cli-options.ts';
 import {
   ADMIN_TOKEN_ENV,
   CommandLineError,
+  DATABASE_URL_ENV,
   FAULT_ENV,
   OPTIONS,
   USAGE,
@@ -26,9 +27,10 @@ describe('command line', () => {
       expect(USAGE).toMatch(new RegExp(`^\\s+--${flag}\\b`, 'm'));
   });
 
-  it('--help names the environment variable of every fault and of the administrator token', () => {
+  it('--help names the environment variable of every fault, the administrator token and the database', () => {
     for (const { env } of Object.values(FAULT_ENV)) expect(USAGE).toContain(env);
     expect(USAGE).toContain(ADMIN_TOKEN_ENV);
+    expect(USAGE).toContain(DATABASE_URL_ENV);
   });
 
   it('takes the administrator token from --admin-token, else from TAHVIL_ADMIN_TOKEN', () => {
@@ -68,7 +70,7 @@ describe('command line', () => {
       '--port',
       '8787',
       '--data',
-      'var/mock.json',
+      'var/registry',
       '--host',
       '0.0.0.0',
       '--enrolment-codes',
@@ -81,15 +83,55 @@ describe('command line', () => {
       port: 8787,
       host: '0.0.0.0',
       quiet: true,
-      dataFile: resolve('var/mock.json'),
+      dataPlace: resolve('var/registry'),
       seedCards: 200,
       enrolmentCodes: 2,
     });
     expect(parsed.handler).toMatchObject({
-      dataFile: resolve('var/mock.json'),
+      dataDir: resolve('var/registry'),
       seedCards: 200,
     });
+    expect(parsed.handler).not.toHaveProperty('databaseUrl');
     expect(parsed.handler).not.toHaveProperty('tokens');
+  });
+
+  it('takes a PostgreSQL server from --database-url, else from DATABASE_URL, over --data', () => {
+    const url = 'postgres://registry@db.example:5432/tahvil';
+    const fromFlag = run(['--database-url', url, '--data', 'var/registry'], {
+      DATABASE_URL: 'postgresql://other@db.example/other',
+    });
+    expect(fromFlag.handler.databaseUrl).toBe(url);
+    expect(fromFlag.handler).not.toHaveProperty('dataDir');
+    expect(fromFlag.dataPlace).toBe(`PostgreSQL ${url}`);
+
+    const fromEnv = run(['--data', 'var/registry'], { DATABASE_URL: url });
+    expect(fromEnv.handler.databaseUrl).toBe(url);
+    expect(fromEnv.handler).not.toHaveProperty('dataDir');
+
+    // An empty variable is unset: --data, or memory, then.
+    const unset = run(['--data', 'var/registry'], { DATABASE_URL: '' });
+    expect(unset.handler).not.toHaveProperty('databaseUrl');
+    expect(unset.handler.dataDir).toBe(resolve('var/registry'));
+    expect(run([], { DATABASE_URL: '' })).not.toHaveProperty('dataPlace');
+  });
+
+  it.each([
+    ['in the URL', 'postgresql://registry:s3cr3t-pw@db.example:5432/tahvil?sslmode=require'],
+    ['in its query', 'postgres://registry@db.example/tahvil?password=s3cr3t-pw&sslmode=require'],
+  ])('keeps the database password %s out of the data place it prints', (_, url) => {
+    const parsed = run(['--database-url', url]);
+    // The registry still connects with it; only the start message leaves it out.
+    expect(parsed.handler.databaseUrl).toBe(url);
+    expect(parsed.dataPlace).toMatch(/^PostgreSQL postgres(ql)?:\/\/registry@db\.example/);
+    expect(parsed.dataPlace).not.toContain('s3cr3t-pw');
+    expect(parsed.dataPlace).toContain('sslmode=require');
+  });
+
+  it('takes an old data file to import from --import-from', () => {
+    const parsed = run(['--data', 'var/registry', '--import-from', 'var/mock.json']);
+    expect(parsed.handler.importFrom).toBe(resolve('var/mock.json'));
+    expect(parsed.handler.dataDir).toBe(resolve('var/registry'));
+    expect(run([]).handler).not.toHaveProperty('importFrom');
   });
 
   it.each([
@@ -130,6 +172,9 @@ describe('command line', () => {
     [['--admin-token', 'short'], {}, '--admin-token'],
     [['--admin-token', 'has a space inside it'], {}, '--admin-token'],
     [[], { TAHVIL_ADMIN_TOKEN: 'short' }, 'TAHVIL_ADMIN_TOKEN'],
+    [['--database-url', 'mysql://registry@db.example/tahvil'], {}, '--database-url'],
+    [['--database-url', 'not a url'], {}, '--database-url'],
+    [['--database-url', '/var/run/postgresql'], {}, '--database-url'],
   ])('refuses %j with env %j, naming %s', (argv, env, name) => {
     expect(() => parseCommandLine(argv, env)).toThrow(CommandLineError);
     expect(() => parseCommandLine(argv, env)).toThrow(name);

@@ -14,6 +14,8 @@ export const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   data: { type: 'string' },
+  'database-url': { type: 'string' },
+  'import-from': { type: 'string' },
   fresh: { type: 'boolean' },
   'admin-token': { type: 'string' },
   'enrolment-codes': { type: 'string' },
@@ -29,6 +31,9 @@ export const OPTIONS = {
   quiet: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
+
+/** Where the PostgreSQL server's URL comes from when --database-url is absent. */
+export const DATABASE_URL_ENV = 'DATABASE_URL';
 
 /** Where the administrator token comes from when --admin-token is absent. */
 export const ADMIN_TOKEN_ENV = 'TAHVIL_ADMIN_TOKEN';
@@ -50,9 +55,16 @@ Usage: npm run mock-server -- [options]      (or: tsx server/main.ts [options])
 
   --port N                 port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
   --host H                 address to bind (default ${DEFAULT_HOST})
-  --data FILE              data file; created with a demo inventory when missing
-                           (default: state in memory only, lost on exit)
-  --fresh                  ignore an existing data file and start from the demo inventory
+  --data DIR               the database's folder (embedded PostgreSQL, PGlite); created
+                           with a demo inventory when missing (default: in memory only,
+                           lost on exit)
+  --database-url URL       a PostgreSQL server instead (postgres://user@host:port/db);
+                           wins over --data
+                             env ${DATABASE_URL_ENV}
+  --import-from FILE       an earlier version's data file (JSON snapshot and journal): read
+                           into a database that holds no center yet, then renamed
+                           FILE.imported; nothing happens when FILE is absent
+  --fresh                  empty the database and start from the demo inventory
   --admin-token T          the token of the administrator endpoints and /__mock/ (16
                            characters or more; default: a random one, printed at start)
                              env ${ADMIN_TOKEN_ENV}
@@ -92,8 +104,8 @@ export type CommandLine =
       port: number;
       host: string;
       quiet: boolean;
-      /** Absolute path, when given: the caller creates its folder. */
-      dataFile?: string;
+      /** Where the data is, for the start message: a folder, or a server with no password. */
+      dataPlace?: string;
       seedCards?: number;
       /** Enrolment codes for DEMO_CENTER_ID that main.ts issues and prints at start. */
       enrolmentCodes: number;
@@ -177,8 +189,28 @@ export function parseCommandLine(
     fresh: values.fresh ?? false,
     mockEndpoints: !values['no-mock-endpoints'],
   };
-  const dataFile = values.data ? resolve(values.data) : undefined;
-  if (dataFile) handler.dataFile = dataFile;
+  const databaseUrl = values['database-url'] ?? (env[DATABASE_URL_ENV] || undefined);
+  let dataPlace: string | undefined;
+  if (databaseUrl !== undefined) {
+    let url: URL;
+    const source = values['database-url'] !== undefined ? '--database-url' : DATABASE_URL_ENV;
+    try {
+      url = new URL(databaseUrl);
+    } catch {
+      throw new CommandLineError(`${source} must be a URL such as postgres://user@host/db`);
+    }
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+      throw new CommandLineError(`${source} must start with postgres:// or postgresql://`);
+    handler.databaseUrl = databaseUrl;
+    // Shown at start: a password in the URL or in its query stays out of it.
+    url.password = '';
+    url.searchParams.delete('password');
+    dataPlace = `PostgreSQL ${url.toString()}`;
+  } else if (values.data) {
+    handler.dataDir = resolve(values.data);
+    dataPlace = handler.dataDir;
+  }
+  if (values['import-from']) handler.importFrom = resolve(values['import-from']);
   const seedCards = readNumber('--seed-cards', values['seed-cards'], {
     min: 0,
     max: 1_000_000,
@@ -213,7 +245,7 @@ export function parseCommandLine(
       }) ?? 1,
     handler,
   };
-  if (dataFile) parsed.dataFile = dataFile;
+  if (dataPlace !== undefined) parsed.dataPlace = dataPlace;
   if (seedCards !== undefined) parsed.seedCards = seedCards;
   return parsed;
 }

@@ -3,7 +3,8 @@
 // answered 200 must survive the restart exactly once, and replaying everything (as a client whose
 // requests failed does) must leave each event applied once, with the pulled cards in agreement.
 // The tablet enrols with the code the server prints, signs its events, and its enrolment too
-// must survive the kill.
+// must survive the kill. On PGlite (a folder) always; on PostgreSQL when the run has a server
+// (TAHVIL_TEST_POSTGRES_URL, which CI sets; elsewhere that half is skipped, saying so).
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,7 +21,13 @@ import type {
 } from '../src/protocol/protocol.ts';
 import { DEMO_CENTER_ID, ENROLMENT_PATH } from '../src/protocol/protocol.ts';
 import { DEMO_STAFF } from './demo-staff.ts';
-import { authHeaders, pullPath, pushPath } from './test-helpers.ts';
+import {
+  TEST_POSTGRES_URL,
+  authHeaders,
+  pullPath,
+  pushPath,
+  testPostgresDatabase,
+} from './test-helpers.ts';
 import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
 import { TEST_DEVICE_ID } from '../tests/factories/context.ts';
 import { signedByTestDevice, testDevicePublicKey } from '../tests/factories/device-key.ts';
@@ -35,7 +42,6 @@ const PUSHERS = 6;
 const KILL_AFTER_ANSWERS = 6;
 
 const dir = mkdtempSync(join(tmpdir(), 'tahvil-crash-'));
-const dataFile = join(dir, 'mock.json');
 const children = new Set<ChildProcess>();
 
 afterAll(() => {
@@ -50,8 +56,16 @@ interface Started {
   banner: string;
 }
 
+if (TEST_POSTGRES_URL === undefined) {
+  if (process.env.CI) throw new Error('CI must give the crash test a PostgreSQL server');
+  console.warn('crash test: no TAHVIL_TEST_POSTGRES_URL, so it runs on PGlite only');
+}
+
+/** Where the killed server keeps its data: `--data` or `--database-url` and their value. */
+type Storage = readonly [flag: '--data' | '--database-url', where: string];
+
 /** Starts server/main.ts on a free port and waits for the lines it prints once it listens. */
-async function startServer(): Promise<Started> {
+async function startServer(storage: Storage): Promise<Started> {
   const child = spawn(
     process.execPath,
     [
@@ -60,8 +74,7 @@ async function startServer(): Promise<Started> {
       'server/main.ts',
       '--port',
       '0',
-      '--data',
-      dataFile,
+      ...storage,
       '--admin-token',
       ADMIN_TOKEN,
       '--seed-cards',
@@ -77,7 +90,7 @@ async function startServer(): Promise<Started> {
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 8000);
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 20_000);
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -154,9 +167,16 @@ function replayLog(
   return cards;
 }
 
-describe('a kill in the middle of a batch', () => {
+const backends: Array<[name: string, makeStorage: () => Promise<Storage>]> = [
+  ['PGlite', async () => ['--data', join(dir, 'registry')]],
+];
+if (TEST_POSTGRES_URL !== undefined)
+  backends.push(['PostgreSQL', async () => ['--database-url', await testPostgresDatabase()]]);
+
+describe.each(backends)('a kill in the middle of a batch, on %s', (_name, makeStorage) => {
   it('loses nothing it acknowledged and applies every event once after replay', async () => {
-    const first = await startServer();
+    const storage = await makeStorage();
+    const first = await startServer(storage);
     // What the command prints at start: the center, the administrator token and a one-time
     // enrolment link for a tablet; never a device token.
     expect(first.banner).toContain(`center ${DEMO_CENTER_ID} (مرکز نمونه ۱), ${SEED_CARDS} cards`);
@@ -241,7 +261,7 @@ describe('a kill in the middle of a batch', () => {
         new Set(['accepted']),
       );
 
-    const second = await startServer();
+    const second = await startServer(storage);
     const log = await acceptedEvents(second.base);
     const logged = log.map((event) => event.eventId);
     expect(new Set(logged).size).toBe(logged.length);
@@ -279,5 +299,5 @@ describe('a kill in the middle of a batch', () => {
     expect(expected.size).toBe(batches.length * BATCH_EVENTS);
     second.child.kill('SIGTERM');
     await exited(second.child);
-  }, 15_000);
+  }, 60_000);
 });

@@ -6,6 +6,7 @@
 // when the registry last heard from it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type {
+  Card,
   DayEventsResponse,
   ErrorBody,
   HandoverEvent,
@@ -20,15 +21,16 @@ import {
 } from '../src/protocol/protocol.ts';
 import { addJalaliDays, isoWithOffset } from '../src/domain/jalali.ts';
 import { generateDeviceKeyPair } from '../src/domain/event-signature.ts';
+import { createCard } from '../tests/factories/cards.ts';
 import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
 import { PLACEHOLDER_SIGNATURE } from '../tests/factories/device-key.ts';
 import { TEST_CLERK, TEST_OTHER_CLERK } from '../tests/factories/staff.ts';
 import { FIXED_NOW, TEST_DAY_KEY, TEST_TIME_ZONE, onTestDay } from '../tests/factories/time.ts';
 import { encodeDayCursor } from './day-feed-routes.ts';
-import { RegistryState, encodeCursor } from './registry-state.ts';
-import { DEFAULT_CENTER_RULES } from '../src/protocol/protocol.ts';
-import type { RunningRegistry, TestDevice } from './test-helpers.ts';
-import { authHeaders, pushPath, startRegistry } from './test-helpers.ts';
+import { openRegistryDatabase } from './database/registry-database.ts';
+import { RegistryStore, encodeCursor } from './registry-store.ts';
+import type { EnrolOptions, RunningRegistry, TestDevice } from './test-helpers.ts';
+import { authHeaders, enrolInState, pushPath, startRegistry } from './test-helpers.ts';
 
 const SEED_CARDS = 60;
 let clock = FIXED_NOW.getTime();
@@ -46,13 +48,19 @@ beforeAll(async () => {
     centers: { 'THR-012': {} },
     now: () => new Date(clock),
   });
-  tablet = await registry.enrolDevice();
-  neighbour = await registry.enrolDevice({
+  // Enrolled a second apart, before the tests' FIXED_NOW, so "oldest enrolment first" is this order.
+  clock = FIXED_NOW.getTime() - 60_000;
+  const enrolled = async (options?: EnrolOptions) => {
+    clock += 1000;
+    return registry.enrolDevice(options);
+  };
+  tablet = await enrolled();
+  neighbour = await enrolled({
     deviceId: 'device-neighbour-0002',
     keys: await generateDeviceKeyPair(),
   });
-  elsewhere = await registry.enrolDevice({ centerId: 'THR-012', deviceId: 'device-thr-0003' });
-  withdrawn = await registry.enrolDevice({
+  elsewhere = await enrolled({ centerId: 'THR-012', deviceId: 'device-thr-0003' });
+  withdrawn = await enrolled({
     deviceId: 'device-withdrawn-0004',
     keys: await generateDeviceKeyPair(),
   });
@@ -65,14 +73,14 @@ beforeEach(async () => {
 });
 
 /** A handover of the `n`th ready card (from 1) of the demo inventory to its holder, on `device`. */
-function handoverOf(
+async function handoverOf(
   device: TestDevice,
   n: number,
   overrides: Partial<HandoverEvent> = {},
 ): Promise<HandoverEvent> {
-  const ready = registry.handler.state
-    .listCards(DEMO_CENTER_ID)
-    .filter((card) => card.status === 'ready');
+  const ready = (await registry.handler.state.listCards(DEMO_CENTER_ID)).filter(
+    (card) => card.status === 'ready',
+  );
   const card = ready[n - 1]!;
   const { cardId } = card;
   return device.sign(
@@ -372,26 +380,72 @@ describe('devices', () => {
   });
 });
 
-describe('after a restart', () => {
-  it('a center loaded from its data file serves each day as it was accepted', () => {
-    const today = createHandoverEvent({ eventId: 'e-today' });
-    const yesterday = createHandoverEvent({
-      eventId: 'e-yesterday',
-      occurredAt: isoWithOffset(onTestDay('23:59:59', -1), TEST_TIME_ZONE),
-    });
-    const later = createHandoverEvent({ eventId: 'e-later', cardId: 'C-0000002' });
-    const state = new RegistryState();
-    const snapshot = {
-      centerId: 'X-1',
-      name: 'X-1',
-      rules: DEFAULT_CENTER_RULES,
-      version: 0,
-      cards: [],
-    };
-    state.mergeCenter({ ...snapshot, events: [today, yesterday] });
-    // The journal after the snapshot replays an event the snapshot held, and a new one.
-    state.mergeCenter({ ...snapshot, events: [today, later] });
-    expect(state.acceptedOnDay('X-1', TEST_DAY_KEY)).toEqual([today, later]);
-    expect(state.acceptedOnDay('X-1', addJalaliDays(TEST_DAY_KEY, -1))).toEqual([yesterday]);
+describe('the store’s day page', () => {
+  it('gives each day its events in acceptance order, its total and its devices, page by page', async () => {
+    const db = await openRegistryDatabase();
+    try {
+      const state = new RegistryStore(db, { now: () => FIXED_NOW });
+      const cards = Array.from({ length: 5 }, () => createCard({ centerId: 'X-1' }));
+      await state.putCards('X-1', cards);
+      const first = await enrolInState(state, { centerId: 'X-1', deviceId: 'device-x-0001' });
+      const second = await enrolInState(state, {
+        centerId: 'X-1',
+        deviceId: 'device-x-0002',
+        keys: await generateDeviceKeyPair(),
+      });
+      const handover = (device: TestDevice, card: Card, occurredAt: Date) =>
+        device.sign(
+          createHandoverEvent({
+            cardId: card.cardId,
+            deviceId: device.deviceId,
+            occurredAt: isoWithOffset(occurredAt, TEST_TIME_ZONE),
+            recipient: {
+              kind: 'holder',
+              nationalCode: card.nationalCode,
+              fullName: `${card.firstName} ${card.lastName}`,
+            },
+          }),
+        );
+      const late = await handover(first, cards[0]!, onTestDay('10:30:00'));
+      const yesterday = await handover(first, cards[1]!, onTestDay('23:59:59', -1));
+      // Recorded earlier in the day than `late`, accepted after it: the day is in acceptance order.
+      const early = await handover(second, cards[2]!, onTestDay('08:00:00'));
+      const midnight = await handover(first, cards[3]!, onTestDay('00:00:00'));
+      const statuses = async (device: TestDevice, events: HandoverEvent[]) =>
+        (await state.pushEvents('X-1', device.deviceId, events)).map((result) => result.status);
+      expect(await statuses(first, [late, yesterday])).toEqual(['accepted', 'accepted']);
+      expect(await statuses(second, [early])).toEqual(['accepted']);
+      // A replay of an accepted event adds nothing to its day.
+      expect(await statuses(first, [midnight, late])).toEqual(['accepted', 'duplicate']);
+
+      const today = await state.acceptedOnDay('X-1', TEST_DAY_KEY, 0, 100);
+      expect(today).toEqual({
+        items: [late, early, midnight],
+        total: 3,
+        deviceIds: new Set([first.deviceId, second.deviceId]),
+      });
+      expect(await state.acceptedOnDay('X-1', addJalaliDays(TEST_DAY_KEY, -1), 0, 100)).toEqual({
+        items: [yesterday],
+        total: 1,
+        deviceIds: new Set([first.deviceId]),
+      });
+      expect(await state.acceptedOnDay('X-1', addJalaliDays(TEST_DAY_KEY, -2), 0, 100)).toEqual({
+        items: [],
+        total: 0,
+        deviceIds: new Set(),
+      });
+
+      // Pages from a position: the total and the devices are the whole day's, whatever the page.
+      const pageOf = (start: number, limit: number) =>
+        state.acceptedOnDay('X-1', TEST_DAY_KEY, start, limit);
+      expect(await pageOf(0, 2)).toEqual({ ...today, items: [late, early] });
+      expect(await pageOf(1, 1)).toEqual({ ...today, items: [early] });
+      expect(await pageOf(2, 5)).toEqual({ ...today, items: [midnight] });
+      expect(await pageOf(3, 5)).toEqual({ ...today, items: [] });
+      // Another center's day is its own.
+      expect((await state.acceptedOnDay(DEMO_CENTER_ID, TEST_DAY_KEY, 0, 100)).total).toBe(0);
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -4,7 +4,7 @@
 // true: the device's checks come first, in the documented order, as for a pull; the day, the
 // limit and the cursor are checked in that order and every bad one is 400 `malformed`; a cursor
 // works only for the center and the day it was issued for; no day in the registry's future or
-// older than the center's detailsRetentionDays is served; nothing is shown before it is on disk.
+// older than the center's detailsRetentionDays is served; nothing is shown before it is committed.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DayEventsResponse, DayFeedDevice } from '../src/protocol/protocol.ts';
 import {
@@ -19,7 +19,7 @@ import { authorizeCenterDevice, decodePathId } from './device-auth.ts';
 import type { FaultOptions } from './faults.ts';
 import { injectRequestFaults } from './faults.ts';
 import { HttpError, malformed, sendJson } from './http.ts';
-import type { RegistryState } from './registry-state.ts';
+import type { RegistryStore } from './registry-store.ts';
 
 const DAY_FEED_ROUTE = new RegExp(`^${PROTOCOL_BASE_PATH}/centers/([^/]+)/day-events$`);
 
@@ -75,8 +75,7 @@ export function checkFeedDay(raw: string | null, now: Date, retentionDays: numbe
 }
 
 export interface DayFeedRouteContext {
-  state: RegistryState;
-  flush(): Promise<void>;
+  state: RegistryStore;
   faults(): FaultOptions;
   chance(rate: number): boolean;
   /** The registry's clock: which day is today. */
@@ -85,12 +84,14 @@ export interface DayFeedRouteContext {
 
 /** Handles GET …/day-events; false for any other path. */
 export function createDayFeedRoutes(context: DayFeedRouteContext) {
-  const { state, flush, faults, chance, now } = context;
+  const { state, faults, chance, now } = context;
 
   /** The center's active devices, and the others that recorded something on the day. */
-  const devicesOf = (centerId: string, deviceIdsOfDay: ReadonlySet<string>): DayFeedDevice[] =>
-    state.devices
-      .devicesOf(centerId)
+  const devicesOf = async (
+    centerId: string,
+    deviceIdsOfDay: ReadonlySet<string>,
+  ): Promise<DayFeedDevice[]> =>
+    (await state.devices.devicesOf(centerId))
       .filter((device) => device.status === 'active' || deviceIdsOfDay.has(device.deviceId))
       .sort((a, b) => a.enrolledAt.localeCompare(b.enrolledAt))
       .map((device) => ({
@@ -113,29 +114,26 @@ export function createDayFeedRoutes(context: DayFeedRouteContext) {
     const centerId = decodePathId(route[1] as string, 'center id');
 
     await injectRequestFaults(faults, chance);
-    authorizeCenterDevice(state, req, centerId);
+    await authorizeCenterDevice(state, req, centerId);
 
-    const rules = state.centerProfile(centerId)!.rules;
+    const rules = (await state.centerProfile(centerId))!.rules;
     const day = checkFeedDay(url.searchParams.get('day'), now(), rules.detailsRetentionDays);
     const limit = parseDayEventsLimit(url.searchParams.get('limit'));
-    const events = state.acceptedOnDay(centerId, day);
     const start = decodeDayCursor(centerId, day, url.searchParams.get('cursor'));
-    if (start > events.length)
+    const { items, total, deviceIds } = await state.acceptedOnDay(centerId, day, start, limit);
+    if (start > total)
       throw malformed(
         'cursor is ahead of this registry: its data was replaced; ask from the start',
       );
-    const items = events.slice(start, start + limit);
     const position = start + items.length;
     const page: DayEventsResponse = {
       centerId,
       day,
       items,
       cursor: encodeDayCursor(centerId, day, position),
-      hasMore: position < events.length,
-      devices: devicesOf(centerId, new Set(events.map((event) => event.deviceId))),
+      hasMore: position < total,
+      devices: await devicesOf(centerId, deviceIds),
     };
-    // Never show a tablet an accepted event that a crash could take back.
-    await flush();
     if (chance(faults().dropRate)) req.socket.destroy();
     else sendJson(res, 200, page);
     return true;

@@ -8,7 +8,7 @@ import type { StaffRole } from '../src/protocol/protocol.ts';
 import { DEMO_CENTER_ID } from '../src/protocol/protocol.ts';
 import { pinWeakness } from '../src/domain/pin-policy.ts';
 import { PIN_ITERATIONS, makePinVerifier } from '../src/domain/pin-verifier.ts';
-import type { RegistryState } from './registry-state.ts';
+import type { RegistryStore } from './registry-store.ts';
 
 export const DEMO_STAFF: ReadonlyArray<{ staffId: string; name: string; role: StaffRole }> = [
   { staffId: 'S-101', name: 'زهرا رضایی', role: 'clerk' },
@@ -32,17 +32,17 @@ export function randomDemoPin(): string {
 
 /**
  * Adds DEMO-01's demo members if absent and sets each active one a new PIN that is not weak (nor
- * their PIN before). The caller flushes before it prints them.
+ * their PIN before), each committed before this resolves.
  */
 export async function refreshDemoStaff(
-  state: RegistryState,
+  state: RegistryStore,
   { iterations = PIN_ITERATIONS, draw = randomDemoPin } = {},
 ): Promise<DemoStaffPin[]> {
-  state.ensureCenter(DEMO_CENTER_ID);
+  await state.ensureCenter(DEMO_CENTER_ID);
   // One after the other, so a test's draws go to the members in order (two PBKDF2s: ~0.2 s).
   const pins: DemoStaffPin[] = [];
   for (const { staffId, name, role } of DEMO_STAFF) {
-    const member = state.staff.member(DEMO_CENTER_ID, staffId);
+    const member = await state.staff.member(DEMO_CENTER_ID, staffId);
     if (member && !member.active) {
       pins.push({ staffId, name, role, pin: null });
       continue;
@@ -50,8 +50,8 @@ export async function refreshDemoStaff(
     let pin = draw();
     while ((await pinWeakness(pin, member?.pinVerifier)) !== null) pin = draw();
     const pinVerifier = await makePinVerifier(pin, iterations);
-    if (member) state.staff.setPin(DEMO_CENTER_ID, staffId, pinVerifier);
-    else state.staff.add(DEMO_CENTER_ID, { staffId, name, role, pinVerifier });
+    if (member) await state.staff.setPin(DEMO_CENTER_ID, staffId, pinVerifier);
+    else await state.staff.add(DEMO_CENTER_ID, { staffId, name, role, pinVerifier });
     pins.push({ staffId, name, role, pin });
   }
   return pins;

@@ -5,17 +5,20 @@
 import type { IncomingMessage } from 'node:http';
 import type { StoredDevice } from './device-registry.ts';
 import { HttpError, bearerToken, malformed } from './http.ts';
-import type { RegistryState } from './registry-state.ts';
+import type { RegistryStore } from './registry-store.ts';
 
 /**
  * The device a request speaks for, checked in the documented order: a known token (401), an
  * X-Device-Id (400), the token's own device (401), not withdrawn (401 device_withdrawn).
  */
-export function authenticateDevice(state: RegistryState, req: IncomingMessage): StoredDevice {
+export async function authenticateDevice(
+  state: RegistryStore,
+  req: IncomingMessage,
+): Promise<StoredDevice> {
   const token = bearerToken(req);
   if (token === undefined)
     throw new HttpError(401, 'unauthorized', 'missing Authorization: Bearer <device token>');
-  const device = state.devices.deviceForToken(token);
+  const device = await state.devices.deviceForToken(token);
   if (device === undefined)
     throw new HttpError(
       401,
@@ -46,13 +49,13 @@ export function authenticateDevice(state: RegistryState, req: IncomingMessage): 
  * The device a request about `centerId` speaks for: authenticateDevice, then a known center
  * (404) and the device's own (403), the documented steps 5 and 6.
  */
-export function authorizeCenterDevice(
-  state: RegistryState,
+export async function authorizeCenterDevice(
+  state: RegistryStore,
   req: IncomingMessage,
   centerId: string,
-): StoredDevice {
-  const device = authenticateDevice(state, req);
-  if (!state.hasCenter(centerId))
+): Promise<StoredDevice> {
+  const device = await authenticateDevice(state, req);
+  if (!(await state.hasCenter(centerId)))
     throw new HttpError(404, 'not_found', `unknown center ${centerId}`);
   if (device.centerId !== centerId)
     throw new HttpError(

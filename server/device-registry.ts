@@ -1,5 +1,5 @@
 // The registry's enrolled devices and one-time enrolment codes (docs/protocol.md, "Enrolment"
-// and "Device identity"), with no I/O. Must stay true: neither a code nor a device token is ever
+// and "Device identity"), in the registry's database. Must stay true: neither a code nor a device token is ever
 // kept, only its SHA-256 digest; a code enrols one device once, before it expires; a device
 // enrolled again (with a new code) loses its old token and key at once; a withdrawn device keeps
 // its record, so its token is answered `device_withdrawn`, never taken for another's.
@@ -7,6 +7,7 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { DevicePublicKey, DeviceRecord, DeviceStatus } from '../src/protocol/protocol.ts';
 import { importDevicePublicKey } from '../src/domain/event-signature.ts';
 import { makeEnrolmentCode } from '../src/domain/enrolment-code.ts';
+import type { SqlDatabase } from './database/sql.ts';
 
 /** A device as kept and persisted: its token only as a digest. */
 export interface StoredDevice {
@@ -36,7 +37,7 @@ export type EnrolmentRefusal = 'invalid' | 'expired' | 'used' | 'device-id-taken
 export type EnrolmentOutcome =
   { ok: true; device: StoredDevice; token: string } | { ok: false; refusal: EnrolmentRefusal };
 
-export type DeviceChanges = { devices: StoredDevice[]; enrolmentCodes: StoredEnrolmentCode[] };
+export type DevicesAndCodes = { devices: StoredDevice[]; enrolmentCodes: StoredEnrolmentCode[] };
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -63,73 +64,65 @@ export function deviceRecord(device: StoredDevice): DeviceRecord {
   };
 }
 
+/** Imported keys kept at most: every tablet of a province, with room. */
+const MAX_CACHED_KEYS = 20_000;
+
 export class DeviceRegistry {
-  private readonly devices = new Map<string, StoredDevice>();
-  private readonly deviceByTokenDigest = new Map<string, StoredDevice>();
-  private readonly codes = new Map<string, StoredEnrolmentCode>();
-  /** Keyed by the record, so a device enrolled again never verifies with its old key. */
-  private readonly keys = new WeakMap<StoredDevice, Promise<CryptoKey>>();
+  /** By device id and key, so a device enrolled again never verifies with its old key. */
+  private readonly keys = new Map<string, Promise<CryptoKey>>();
   /**
    * When the registry last authenticated a request as each device (protocol 2.2, the day feed's
-   * `lastHeardAt`). In memory only, like the enrolment guard: a restart forgets it, and writing
-   * a journal line for every request would cost more than "last heard" is worth.
+   * `lastHeardAt`). In memory only, like the enrolment guard: a restart forgets it, and a write
+   * for every request would cost more than "last heard" is worth.
    */
   private readonly heardAt = new Map<string, string>();
-  private changedDevices = new Map<string, StoredDevice>();
-  private changedCodes = new Map<string, StoredEnrolmentCode>();
 
   constructor(
+    private readonly db: SqlDatabase,
     private readonly now: () => Date,
-    /** Called on every change, so the owner's revision moves and the persister writes. */
-    private readonly changed: () => void,
   ) {}
 
-  /** Replays stored records over the registry (a snapshot, then journal lines after it). */
-  merge(devices: readonly StoredDevice[], codes: readonly StoredEnrolmentCode[]): void {
-    for (const device of devices) this.putDevice(device, false);
-    for (const code of codes) this.codes.set(code.codeDigest, code);
-  }
-
-  /** Every device and code, for a snapshot; live records, do not mutate. */
-  all(): DeviceChanges {
-    return { devices: [...this.devices.values()], enrolmentCodes: [...this.codes.values()] };
-  }
-
-  /** What changed since the last call, for the journal. */
-  takeChanges(): DeviceChanges {
-    const changes = {
-      devices: [...this.changedDevices.values()],
-      enrolmentCodes: [...this.changedCodes.values()],
+  /** Every device and code (an export, tests). */
+  async all(): Promise<DevicesAndCodes> {
+    const devices = await this.db.query<{ device: string }>(
+      'SELECT device FROM devices ORDER BY device_id',
+    );
+    const codes = await this.db.query<{ code: string }>(
+      'SELECT code FROM enrolment_codes ORDER BY code_digest',
+    );
+    return {
+      devices: devices.map((row) => JSON.parse(row.device) as StoredDevice),
+      enrolmentCodes: codes.map((row) => JSON.parse(row.code) as StoredEnrolmentCode),
     };
-    this.changedDevices = new Map();
-    this.changedCodes = new Map();
-    return changes;
   }
 
   /**
    * Issues a code for `centerId` valid `validMinutes` from now; answers its digits, which are
-   * not kept. A new code that happens to equal a live one is drawn again.
+   * not kept. A new code that happens to equal a kept one is drawn again.
    */
-  issueCode(
+  async issueCode(
     centerId: string,
     validMinutes: number,
     draw: () => string = newEnrolmentCode,
-  ): { code: string; stored: StoredEnrolmentCode } {
-    let code = draw();
-    while (this.codes.has(sha256Hex(code))) code = draw();
-    const issued = this.now();
-    const stored: StoredEnrolmentCode = {
-      codeDigest: sha256Hex(code),
-      centerId,
-      issuedAt: issued.toISOString(),
-      expiresAt: new Date(issued.getTime() + validMinutes * 60_000).toISOString(),
-      usedAt: null,
-      usedBy: null,
-    };
-    this.codes.set(stored.codeDigest, stored);
-    this.changedCodes.set(stored.codeDigest, stored);
-    this.changed();
-    return { code, stored };
+  ): Promise<{ code: string; stored: StoredEnrolmentCode }> {
+    for (;;) {
+      const code = draw();
+      const issued = this.now();
+      const stored: StoredEnrolmentCode = {
+        codeDigest: sha256Hex(code),
+        centerId,
+        issuedAt: issued.toISOString(),
+        expiresAt: new Date(issued.getTime() + validMinutes * 60_000).toISOString(),
+        usedAt: null,
+        usedBy: null,
+      };
+      const inserted = await this.db.query(
+        `INSERT INTO enrolment_codes (code_digest, center_id, code) VALUES ($1, $2, $3)
+         ON CONFLICT (code_digest) DO NOTHING RETURNING code_digest`,
+        [stored.codeDigest, centerId, JSON.stringify(stored)],
+      );
+      if (inserted.length === 1) return { code, stored };
+    }
   }
 
   /**
@@ -139,48 +132,78 @@ export class DeviceRegistry {
    * so taking over a known one with any valid code would cut a working tablet off; and a
    * withdrawn device keeps its key, which still verifies the events it exported.
    */
-  enrol(code: string, deviceId: string, publicKey: DevicePublicKey): EnrolmentOutcome {
-    const stored = this.codes.get(sha256Hex(code));
-    if (!stored) return { ok: false, refusal: 'invalid' };
-    if (stored.usedAt !== null) return { ok: false, refusal: 'used' };
-    const now = this.now();
-    if (Date.parse(stored.expiresAt) <= now.getTime()) return { ok: false, refusal: 'expired' };
-    if (this.devices.has(deviceId)) return { ok: false, refusal: 'device-id-taken' };
-    const at = now.toISOString();
-    const usedCode: StoredEnrolmentCode = { ...stored, usedAt: at, usedBy: deviceId };
-    this.codes.set(usedCode.codeDigest, usedCode);
-    this.changedCodes.set(usedCode.codeDigest, usedCode);
-    const token = newDeviceToken();
-    const device: StoredDevice = {
-      deviceId,
-      centerId: stored.centerId,
-      publicKey: { kty: publicKey.kty, crv: publicKey.crv, x: publicKey.x, y: publicKey.y },
-      tokenDigest: sha256Hex(token),
-      status: 'active',
-      enrolledAt: at,
-      withdrawnAt: null,
-    };
-    this.putDevice(device, true);
-    return { ok: true, device, token };
+  async enrol(
+    code: string,
+    deviceId: string,
+    publicKey: DevicePublicKey,
+  ): Promise<EnrolmentOutcome> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<{ code: string }>(
+        'SELECT code FROM enrolment_codes WHERE code_digest = $1 FOR UPDATE',
+        [sha256Hex(code)],
+      );
+      if (!row) return { ok: false, refusal: 'invalid' };
+      const stored = JSON.parse(row.code) as StoredEnrolmentCode;
+      if (stored.usedAt !== null) return { ok: false, refusal: 'used' };
+      const now = this.now();
+      if (Date.parse(stored.expiresAt) <= now.getTime()) return { ok: false, refusal: 'expired' };
+      const taken = await tx.query('SELECT 1 FROM devices WHERE device_id = $1', [deviceId]);
+      if (taken.length > 0) return { ok: false, refusal: 'device-id-taken' };
+      const at = now.toISOString();
+      const usedCode: StoredEnrolmentCode = { ...stored, usedAt: at, usedBy: deviceId };
+      await tx.query('UPDATE enrolment_codes SET code = $2 WHERE code_digest = $1', [
+        usedCode.codeDigest,
+        JSON.stringify(usedCode),
+      ]);
+      const token = newDeviceToken();
+      const device: StoredDevice = {
+        deviceId,
+        centerId: stored.centerId,
+        publicKey: { kty: publicKey.kty, crv: publicKey.crv, x: publicKey.x, y: publicKey.y },
+        tokenDigest: sha256Hex(token),
+        status: 'active',
+        enrolledAt: at,
+        withdrawnAt: null,
+      };
+      // A device id taken by an enrolment committing meanwhile fails here, and nothing is kept.
+      await tx.query(
+        'INSERT INTO devices (device_id, center_id, token_digest, device) VALUES ($1, $2, $3, $4)',
+        [deviceId, device.centerId, device.tokenDigest, JSON.stringify(device)],
+      );
+      return { ok: true, device, token };
+    });
   }
 
   /** Withdraws a device: its token is refused with `device_withdrawn` from now on. */
-  withdraw(deviceId: string): StoredDevice | undefined {
-    const device = this.devices.get(deviceId);
-    if (!device) return undefined;
-    if (device.status === 'withdrawn') return device;
-    const withdrawn: StoredDevice = {
-      ...device,
-      status: 'withdrawn',
-      withdrawnAt: this.now().toISOString(),
-    };
-    this.putDevice(withdrawn, true);
-    return withdrawn;
+  async withdraw(deviceId: string): Promise<StoredDevice | undefined> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<{ device: string }>(
+        'SELECT device FROM devices WHERE device_id = $1 FOR UPDATE',
+        [deviceId],
+      );
+      if (!row) return undefined;
+      const device = JSON.parse(row.device) as StoredDevice;
+      if (device.status === 'withdrawn') return device;
+      const withdrawn: StoredDevice = {
+        ...device,
+        status: 'withdrawn',
+        withdrawnAt: this.now().toISOString(),
+      };
+      await tx.query('UPDATE devices SET device = $2 WHERE device_id = $1', [
+        deviceId,
+        JSON.stringify(withdrawn),
+      ]);
+      return withdrawn;
+    });
   }
 
   /** The device a token belongs to, looked up by the token's digest. */
-  deviceForToken(token: string): StoredDevice | undefined {
-    return this.deviceByTokenDigest.get(sha256Hex(token));
+  async deviceForToken(token: string): Promise<StoredDevice | undefined> {
+    const [row] = await this.db.query<{ device: string }>(
+      'SELECT device FROM devices WHERE token_digest = $1',
+      [sha256Hex(token)],
+    );
+    return row ? (JSON.parse(row.device) as StoredDevice) : undefined;
   }
 
   /** Notes that a request was just authenticated as `deviceId` (Device identity steps 1–4). */
@@ -193,37 +216,35 @@ export class DeviceRegistry {
     return this.heardAt.get(deviceId) ?? null;
   }
 
-  device(deviceId: string): StoredDevice | undefined {
-    return this.devices.get(deviceId);
+  async device(deviceId: string): Promise<StoredDevice | undefined> {
+    const [row] = await this.db.query<{ device: string }>(
+      'SELECT device FROM devices WHERE device_id = $1',
+      [deviceId],
+    );
+    return row ? (JSON.parse(row.device) as StoredDevice) : undefined;
   }
 
-  devicesOf(centerId: string): StoredDevice[] {
-    return [...this.devices.values()].filter((device) => device.centerId === centerId);
+  /** A center's devices, oldest enrolment first. */
+  async devicesOf(centerId: string): Promise<StoredDevice[]> {
+    const rows = await this.db.query<{ device: string }>(
+      `SELECT device FROM devices WHERE center_id = $1
+        ORDER BY (device::json)->>'enrolledAt', device_id`,
+      [centerId],
+    );
+    return rows.map((row) => JSON.parse(row.device) as StoredDevice);
   }
 
   /** The device's public key for verifying, imported once per enrolment. */
   verifyingKey(device: StoredDevice): Promise<CryptoKey> {
-    let key = this.keys.get(device);
+    const cacheKey = `${device.deviceId}\n${device.publicKey.x}\n${device.publicKey.y}`;
+    let key = this.keys.get(cacheKey);
     if (!key) {
+      if (this.keys.size >= MAX_CACHED_KEYS) this.keys.clear();
       key = importDevicePublicKey(device.publicKey);
-      this.keys.set(device, key);
+      // A key that failed to import is not kept: the next push tries again.
+      key.catch(() => this.keys.delete(cacheKey));
+      this.keys.set(cacheKey, key);
     }
     return key;
-  }
-
-  private putDevice(device: StoredDevice, track: boolean): void {
-    const previous = this.devices.get(device.deviceId);
-    if (previous) this.deviceByTokenDigest.delete(previous.tokenDigest);
-    this.devices.set(device.deviceId, device);
-    this.deviceByTokenDigest.set(device.tokenDigest, device);
-    if (previous && previous.publicKey === device.publicKey) {
-      // A withdrawal keeps the key: the cached import stays good for its new record.
-      const key = this.keys.get(previous);
-      if (key) this.keys.set(device, key);
-    }
-    if (track) {
-      this.changedDevices.set(device.deviceId, device);
-      this.changed();
-    }
   }
 }

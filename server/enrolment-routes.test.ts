@@ -18,6 +18,7 @@ import { toBase64Url } from '../src/domain/event-signature.ts';
 import { createHandoverEvent } from '../tests/factories/events.ts';
 import { signedByTestDevice, testDevicePublicKey } from '../tests/factories/device-key.ts';
 import { FIXED_NOW } from '../tests/factories/time.ts';
+import { sha256Hex } from './device-registry.ts';
 import { ENROLMENT_FAILURE_LIMIT } from './enrolment-routes.ts';
 import type { RunningRegistry } from './test-helpers.ts';
 import { authHeaders, pullPath, startRegistry } from './test-helpers.ts';
@@ -26,10 +27,14 @@ let clock = FIXED_NOW.getTime();
 let registry: RunningRegistry;
 let publicKey: DevicePublicKey;
 
+// A worker's first in-memory database runs initdb and the migrations (seconds on a busy
+// machine): more than vitest's default 10 s hook timeout allows.
+const START_TIMEOUT_MS = 60_000;
+
 beforeAll(async () => {
   registry = await startRegistry({ seedCards: 5, now: () => new Date(clock) });
   publicKey = await testDevicePublicKey();
-});
+}, START_TIMEOUT_MS);
 afterAll(() => registry.close());
 
 /** The twelve digits of an issued code. */
@@ -100,9 +105,16 @@ describe('enrolment with a code', () => {
     const issued = await registry.issueEnrolmentCode();
     const response = await enrol({ code: issued.code, deviceId: 'tablet-digest', publicKey });
     const { deviceToken } = (await response.json()) as EnrolmentResponse;
-    const stored = JSON.stringify(registry.handler.state.devices.all());
+    // What the database keeps of devices and codes: every column of every row.
+    const { db } = registry.handler.state;
+    const stored = JSON.stringify([
+      await db.query('SELECT * FROM devices'),
+      await db.query('SELECT * FROM enrolment_codes'),
+    ]);
     expect(stored).not.toContain(deviceToken);
     expect(stored).not.toContain(digitsOf(issued));
+    expect(stored).toContain(sha256Hex(deviceToken));
+    expect(stored).toContain(sha256Hex(digitsOf(issued)));
   });
 
   it('refuses a code used once already with 409, and the first device keeps its token', async () => {
@@ -115,7 +127,7 @@ describe('enrolment with a code', () => {
       409,
       'enrolment_code_used',
     );
-    expect(registry.handler.state.devices.device('tablet-second')).toBeUndefined();
+    expect(await registry.handler.state.devices.device('tablet-second')).toBeUndefined();
     const pulled = await fetch(registry.base + pullPath(), {
       headers: authHeaders({ deviceId: 'tablet-first', token: first.deviceToken }),
     });
@@ -271,7 +283,7 @@ describe('a device id the registry knows', () => {
         409,
         'device_id_taken',
       );
-      const stored = registry.handler.state.devices.device(deviceId);
+      const stored = await registry.handler.state.devices.device(deviceId);
       expect(stored).toMatchObject({ centerId: 'DEMO-01', publicKey: first.publicKey });
       expect((await fetch(registry.base + pullPath(), { headers: first.headers() })).status).toBe(
         withdraw ? 401 : 200,
@@ -293,7 +305,7 @@ describe('a device id the registry knows', () => {
       keys,
     );
     await registry.admin('/api/v2/admin/devices/tablet-kept-key/withdraw', { method: 'POST' });
-    const stored = registry.handler.state.devices.device('tablet-kept-key')!;
+    const stored = (await registry.handler.state.devices.device('tablet-kept-key'))!;
     expect(stored.publicKey).toEqual(device.publicKey);
     const key = await registry.handler.state.devices.verifyingKey(stored);
     expect(await verifyEventSignature(event, key)).toBe(true);

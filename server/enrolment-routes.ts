@@ -2,7 +2,7 @@
 // bound to its id, its public key and the code's center. Must stay true: the code is the only
 // credential (no Authorization); a body with a bad device id or key is refused before the code is
 // looked at, so a typo elsewhere never burns a code; the answer is sent only once the enrolment is
-// on disk; after ENROLMENT_FAILURE_LIMIT wrong, expired or used codes within the window, every
+// committed; after ENROLMENT_FAILURE_LIMIT wrong, expired or used codes within the window, every
 // enrolment is refused 429 until the oldest of them leaves it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EnrolmentResponse } from '../src/protocol/protocol.ts';
@@ -13,7 +13,7 @@ import type { FaultOptions } from './faults.ts';
 import { injectRequestFaults } from './faults.ts';
 import { HttpError, malformed, readJson, sendJson } from './http.ts';
 import { isRecord } from './json-body.ts';
-import type { RegistryState } from './registry-state.ts';
+import type { RegistryStore } from './registry-store.ts';
 
 /** An enrolment is a code, an id and a public key: a few hundred bytes. */
 export const MAX_ENROLMENT_BODY_BYTES = 4 * 1024;
@@ -72,21 +72,26 @@ export class FailureWindow {
     return Math.max(1, Math.ceil((freeing + this.windowMs - now) / 1000));
   }
 
-  record(): void {
-    this.failures.push(this.now().getTime());
+  /** Counts a failure now; answers a function that takes it back (the attempt did not fail). */
+  record(): () => void {
+    const at = this.now().getTime();
+    this.failures.push(at);
+    return () => {
+      const index = this.failures.indexOf(at);
+      if (index >= 0) this.failures.splice(index, 1);
+    };
   }
 }
 
 export interface EnrolmentRouteContext {
-  state: RegistryState;
-  flush(): Promise<void>;
+  state: RegistryStore;
   faults(): FaultOptions;
   chance(rate: number): boolean;
   now(): Date;
 }
 
 export function createEnrolmentRoute(context: EnrolmentRouteContext) {
-  const { state, flush, faults, chance, now } = context;
+  const { state, faults, chance, now } = context;
   const guard = new FailureWindow(now);
 
   return async function handleEnrolment(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -106,8 +111,9 @@ export function createEnrolmentRoute(context: EnrolmentRouteContext) {
         );
     };
     // Asked before the body is read (no work for a flood), and again just before the code is
-    // tried (below), with no await between that check, the attempt and its failure being
-    // counted: requests that read their bodies in parallel cannot all slip past the limit.
+    // tried (below), with no await between that check and the attempt being counted as a
+    // failure until it is known to be none: requests that read their bodies in parallel cannot
+    // all slip past the limit.
     refuseWhileGuessing();
 
     const body = await readJson(req, MAX_ENROLMENT_BODY_BYTES, { maxEntries: 8 });
@@ -131,18 +137,22 @@ export function createEnrolmentRoute(context: EnrolmentRouteContext) {
       throw malformed('code must be the enrolment code as text');
 
     refuseWhileGuessing();
+    const notAFailure = guard.record();
     const parsed = parseEnrolmentCode(code);
-    const outcome = parsed.ok
-      ? state.devices.enrol(parsed.code, deviceId, publicKey)
-      : ({ ok: false, refusal: 'invalid' } as const);
-    if (!outcome.ok) {
-      // A taken device id came with a right code: not a guess.
-      if (outcome.refusal !== 'device-id-taken') guard.record();
-      throw REFUSALS[outcome.refusal];
+    let outcome;
+    try {
+      outcome = parsed.ok
+        ? await state.devices.enrol(parsed.code, deviceId, publicKey)
+        : ({ ok: false, refusal: 'invalid' } as const);
+    } catch (error) {
+      notAFailure();
+      throw error;
     }
-    const center = state.centerProfile(outcome.device.centerId);
+    // A taken device id came with a right code: not a guess.
+    if (outcome.ok || outcome.refusal === 'device-id-taken') notAFailure();
+    if (!outcome.ok) throw REFUSALS[outcome.refusal];
+    const center = await state.centerProfile(outcome.device.centerId);
     if (!center) throw new Error(`enrolment code of unknown center ${outcome.device.centerId}`);
-    await flush();
     const answer: EnrolmentResponse = {
       deviceId,
       deviceToken: outcome.token,

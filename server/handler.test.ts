@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { mkdirSync, mkdtempSync, rmSync, rmdirSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -15,10 +15,11 @@ import type {
 } from '../src/protocol/protocol.ts';
 import { DEFAULT_CENTER_RULES, DEMO_CENTER_ID, MAX_PUSH_EVENTS } from '../src/protocol/protocol.ts';
 import { DEMO_CARDS, mulberry32 } from './demo-inventory.ts';
-import { journalPathOf, loadRegistryFile } from './persistence.ts';
+import type { SqlDatabase } from './database/sql.ts';
+import { openRegistryDatabase } from './database/registry-database.ts';
 import type { MockEventsResponse } from './handler.ts';
 import type { RunningRegistry, TestDevice } from './test-helpers.ts';
-import { authHeaders, pullPath, pushPath, startRegistry } from './test-helpers.ts';
+import { authHeaders, commitFaults, pullPath, pushPath, startRegistry } from './test-helpers.ts';
 import { createHandoverEvent, createVoidEvent } from '../tests/factories/events.ts';
 import { ALL_CHECKS } from '../tests/factories/cards.ts';
 import { FIXED_NOW } from '../tests/factories/time.ts';
@@ -28,6 +29,9 @@ const SEED_CARDS = 1234;
 const OTHER_CENTER = 'THR-012';
 
 let dir: string;
+let database: SqlDatabase;
+/** Makes the next commit of the registry's database fail, as a full or broken disk would. */
+let failNextCommit: () => void;
 let registry: RunningRegistry;
 /** The test tablet, enrolled at DEMO-01, and a tablet of another center. */
 let device: TestDevice;
@@ -48,8 +52,11 @@ function signedVoid(
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tahvil-registry-'));
+  const faults = commitFaults(await openRegistryDatabase({ dataDir: join(dir, 'registry') }));
+  database = faults.database;
+  failNextCommit = faults.failNextCommit;
   registry = await startRegistry({
-    dataFile: join(dir, 'registry.json'),
+    database,
     seedCards: SEED_CARDS,
     centers: { [OTHER_CENTER]: {} },
   });
@@ -62,6 +69,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await registry.close();
+  await database.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -260,46 +268,35 @@ describe('transport', () => {
     await expectError(response, 429, 'rate_limited');
   });
 
-  it('answers 500 with an error body when it cannot save a change', async () => {
-    // A folder where the journal should be makes the append fail, as a full or broken disk would.
-    const journal = journalPathOf(join(dir, 'registry.json'));
-    rmSync(journal);
-    mkdirSync(journal);
-    try {
-      const response = await fetch(registry.base + pushPath(), {
-        method: 'POST',
-        headers: device.headers(),
-        body: JSON.stringify({ events: [await signedHandover()] }),
-      });
-      await expectError(response, 500, 'internal');
-    } finally {
-      rmdirSync(journal);
-    }
+  it('answers 500 with an error body when its database cannot commit a change', async () => {
+    failNextCommit();
+    const response = await fetch(registry.base + pushPath(), {
+      method: 'POST',
+      headers: device.headers(),
+      body: JSON.stringify({ events: [await signedHandover()] }),
+    });
+    await expectError(response, 500, 'internal');
   });
 
-  it('after a failed save, answers the replay only once the event is on disk', async () => {
-    const journal = journalPathOf(join(dir, 'registry.json'));
+  it('after a failed commit, keeps nothing of the push and accepts it when it comes again', async () => {
     const event = await signedHandover();
-    rmSync(journal);
-    mkdirSync(journal);
-    try {
-      const failed = await fetch(registry.base + pushPath(), {
-        method: 'POST',
-        headers: device.headers(),
-        body: JSON.stringify({ events: [event] }),
-      });
-      expect(failed.status).toBe(500);
-    } finally {
-      rmdirSync(journal);
-    }
+    const { state } = registry.handler;
+    const versionBefore = await state.centerVersion(DEMO_CENTER_ID);
+    failNextCommit();
+    const failed = await fetch(registry.base + pushPath(), {
+      method: 'POST',
+      headers: device.headers(),
+      body: JSON.stringify({ events: [event] }),
+    });
+    expect(failed.status).toBe(500);
+    expect(await state.acceptedEvent(DEMO_CENTER_ID, event.eventId)).toBeUndefined();
+    expect((await state.getCard(DEMO_CENTER_ID, event.cardId))?.status).toBe('ready');
+    expect(await state.centerVersion(DEMO_CENTER_ID)).toBe(versionBefore);
     const [result] = (await push([event])).results;
-    expect(result?.status).toBe('duplicate');
-    expect(
-      loadRegistryFile(join(dir, 'registry.json'))?.state.acceptedEvent(
-        DEMO_CENTER_ID,
-        event.eventId,
-      ),
-    ).toEqual(event);
+    expect(result?.status).toBe('accepted');
+    // Answered once committed: the event is in the database, and a replay is a duplicate.
+    expect(await state.acceptedEvent(DEMO_CENTER_ID, event.eventId)).toEqual(event);
+    expect((await push([event])).results[0]?.status).toBe('duplicate');
   });
 });
 
@@ -395,7 +392,9 @@ describe('pull', () => {
       if (!page.hasMore) break;
 
       const changed = new Set<string>();
-      const ready = state.listCards(DEMO_CENTER_ID).filter((card) => card.status === 'ready');
+      const ready = (await state.listCards(DEMO_CENTER_ID)).filter(
+        (card) => card.status === 'ready',
+      );
       const seen = new Set(pages.flat().map((card) => card.cardId));
       // One card already pulled (it must come again) and one not yet pulled (it must come once, at its new version).
       for (const card of [
@@ -433,7 +432,7 @@ describe('pull', () => {
     // The last copy pulled of each card is its latest version, and no card is missing.
     const latest = new Map(pulled.map((card) => [card.cardId, card]));
     expect([...latest.values()].sort((a, b) => a.version - b.version)).toEqual(
-      state.listCards(DEMO_CENTER_ID),
+      await state.listCards(DEMO_CENTER_ID),
     );
     // A card may come twice only when it was written after the page that brought it before.
     const lastPage = new Map<string, number>();
@@ -759,10 +758,10 @@ describe('push', () => {
 });
 
 describe('persistence', () => {
-  it('a new handler over the same data file still knows an accepted event', async () => {
-    const dataFile = join(dir, 'restart.json');
-    const first = await startRegistry({ dataFile, seedCards: 50 });
-    // Enrolled with the first, known to the second: devices are in the data file too.
+  it('a new handler over the same database still knows an accepted event', async () => {
+    const dataDir = join(dir, 'restart');
+    const first = await startRegistry({ dataDir, seedCards: 50 });
+    // Enrolled with the first, known to the second: devices are in the database too.
     const tablet = await first.enrolDevice();
     const event = await signedHandover();
     const response = await fetch(first.base + pushPath(), {
@@ -773,7 +772,7 @@ describe('persistence', () => {
     expect(((await response.json()) as PushResponse).results[0]?.status).toBe('accepted');
     await first.close();
 
-    const second = await startRegistry({ dataFile, seedCards: 50 });
+    const second = await startRegistry({ dataDir, seedCards: 50 });
     try {
       const replay = await fetch(second.base + pushPath(), {
         method: 'POST',
@@ -793,8 +792,8 @@ describe('persistence', () => {
 
 describe('restart', () => {
   it('keeps every acknowledged event and every card as it was pulled', async () => {
-    const dataFile = join(dir, 'restart-all.json');
-    const before = await startRegistry({ dataFile, seedCards: 50 });
+    const dataDir = join(dir, 'restart-all');
+    const before = await startRegistry({ dataDir, seedCards: 50 });
     const tablet = await before.enrolDevice();
     const pullFrom = async (base: string) => {
       const response = await fetch(`${base}${pullPath()}?limit=5000`, {
@@ -823,7 +822,7 @@ describe('restart', () => {
     const accepted = await eventsOf(before);
     await before.close();
 
-    const after = await startRegistry({ dataFile, seedCards: 50 });
+    const after = await startRegistry({ dataDir, seedCards: 50 });
     try {
       expect(await eventsOf(after)).toEqual(accepted);
       expect(accepted.map((event) => event.eventId)).toEqual(

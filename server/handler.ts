@@ -1,7 +1,8 @@
 // The mock registry's HTTP face: the protocol's routes (docs/protocol.md), the administrator
 // endpoints, the /__mock/ controls, fault injection and, optionally, the built app, composed from
-// protocol-routes.ts, admin-routes.ts, mock-routes.ts and static-files.ts. Must stay true: a
-// request that changes state is answered only after the change is on disk; every error body is
+// protocol-routes.ts, admin-routes.ts, mock-routes.ts and static-files.ts, over the registry's
+// database (registry-store.ts). Must stay true: a request that changes state is answered only
+// after the change is committed; every error body is
 // { error: { code, message } }; only the protocol's routes answer cross-origin requests (never
 // /api/v2/admin/ nor /__mock/); no center or device token is built in: devices enrol; faults
 // draw from the injected random source.
@@ -15,9 +16,11 @@ import type { FaultOptions } from './faults.ts';
 import { NO_FAULTS, checkFaults, isIntegerFrom } from './faults.ts';
 import { HttpError, malformed, sendError } from './http.ts';
 import { createMockRoutes } from './mock-routes.ts';
-import { RegistryPersister, loadRegistryFile } from './persistence.ts';
+import type { SqlDatabase } from './database/sql.ts';
+import { emptyRegistryDatabase, openRegistryDatabase } from './database/registry-database.ts';
+import { importOldDataFile } from './old-data-import.ts';
 import { createProtocolRoutes } from './protocol-routes.ts';
-import { RegistryState } from './registry-state.ts';
+import { RegistryStore } from './registry-store.ts';
 import { createStaticHandler } from './static-files.ts';
 
 export type { FaultOptions } from './faults.ts';
@@ -25,9 +28,21 @@ export type { FaultOptions } from './faults.ts';
 export type { MockEventsResponse } from './mock-routes.ts';
 
 export interface RegistryHandlerOptions {
-  /** Snapshot file (a journal sits beside it); without it the state lives in memory only. */
-  dataFile?: string;
-  /** Ignore an existing data file and start from a fresh demo inventory. */
+  /**
+   * The database to use, opened and migrated by the caller, who also closes it; without it the
+   * handler opens one from `databaseUrl` or `dataDir`, or in memory, and close() closes it.
+   */
+  database?: SqlDatabase;
+  /** A PostgreSQL server's URL. */
+  databaseUrl?: string;
+  /** PGlite's data folder, created when missing. */
+  dataDir?: string;
+  /**
+   * A data file of an earlier registry (a JSON snapshot with its journal), read into a database
+   * that holds no center yet and then renamed `<file>.imported`; absent: nothing to import.
+   */
+  importFrom?: string;
+  /** Empty the database and start from a fresh demo inventory. */
   fresh?: boolean;
   /** Size of DEMO-01's inventory when starting fresh or on /__mock/reset (default 5000). */
   seedCards?: number;
@@ -57,11 +72,13 @@ export interface RegistryHandlerOptions {
 
 export interface RegistryHandler {
   (req: IncomingMessage, res: ServerResponse): void;
-  readonly state: RegistryState;
+  readonly state: RegistryStore;
   /** The administrator token of /api/v2/admin/ and /__mock/ (printed by main.ts at start). */
   readonly adminToken: string;
-  /** Resolves once every change so far is on disk (immediately without a data file). */
-  flush(): Promise<void>;
+  /** What the start found: a new database, seeded, or one from an old data file. */
+  readonly started: { seeded: boolean; imported: string | null };
+  /** Closes the database the handler opened (not one it was given). */
+  close(): Promise<void>;
   faults(): FaultOptions;
   setFaults(changes: Partial<FaultOptions>): FaultOptions;
   /** Empties every center and reseeds DEMO-01, as POST /__mock/reset does. */
@@ -76,7 +93,9 @@ export function newAdminToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export function createRegistryHandler(options: RegistryHandlerOptions = {}): RegistryHandler {
+export async function createRegistryHandler(
+  options: RegistryHandlerOptions = {},
+): Promise<RegistryHandler> {
   const seedCards = options.seedCards ?? DEFAULT_DEMO_CARD_COUNT;
   const seed = options.seed ?? DEFAULT_DEMO_SEED;
   const random = options.random ?? Math.random;
@@ -90,14 +109,13 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
       `the administrator token must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters, without spaces`,
     );
 
-  const loaded =
-    options.dataFile && !options.fresh
-      ? loadRegistryFile(options.dataFile, stateOptions)
-      : undefined;
-  const state = loaded?.state ?? new RegistryState(stateOptions);
-  const persister = options.dataFile
-    ? new RegistryPersister(options.dataFile, state, loaded)
-    : undefined;
+  const db =
+    options.database ??
+    (await openRegistryDatabase({
+      ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
+      ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    }));
+  const state = new RegistryStore(db, stateOptions);
 
   const checkSeedOptions = (count: unknown, demoSeed: unknown): void => {
     if (!isIntegerFrom(count, 0, MAX_SEED_CARDS)) {
@@ -106,43 +124,41 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
     if (typeof demoSeed !== 'number' || !Number.isInteger(demoSeed))
       throw malformed('seed must be an integer');
   };
-  const seedDemo = (count: number, demoSeed: number) => {
+  const seedDemo = async (count: number, demoSeed: number) => {
     checkSeedOptions(count, demoSeed);
-    state.ensureCenter(DEMO_CENTER_ID);
-    state.putCards(DEMO_CENTER_ID, generateDemoCards(DEMO_CENTER_ID, count, demoSeed), {
+    await state.putCards(DEMO_CENTER_ID, generateDemoCards(DEMO_CENTER_ID, count, demoSeed), {
       keepUpdatedAt: true,
     });
   };
-  if (!loaded) seedDemo(seedCards, seed);
-  for (const [centerId, profile] of Object.entries(options.centers ?? {}))
-    state.putCenterProfile(centerId, parseCenterChanges(profile));
-
-  const flush = async (): Promise<void> => {
-    if (!persister) return;
-    try {
-      await persister.flush();
-    } catch (error) {
-      throw new HttpError(
-        500,
-        'internal',
-        `could not save the registry state: ${(error as Error).message}`,
-      );
+  const started = { seeded: false, imported: null as string | null };
+  try {
+    if (options.fresh) await emptyRegistryDatabase(db);
+    if (options.importFrom !== undefined && (await state.centerIds()).length === 0)
+      started.imported = await importOldDataFile(db, options.importFrom);
+    if (!(await state.hasCenter(DEMO_CENTER_ID))) {
+      await seedDemo(seedCards, seed);
+      started.seeded = true;
     }
-  };
+    // Statistics of what is there now, so the first pulls walk the index.
+    await state.maintain();
+    for (const [centerId, profile] of Object.entries(options.centers ?? {}))
+      await state.putCenterProfile(centerId, parseCenterChanges(profile));
+  } catch (error) {
+    if (!options.database) await db.close().catch(() => undefined);
+    throw error;
+  }
 
   const chance = (rate: number) => rate > 0 && random() < rate;
   const now = options.now ?? (() => new Date());
   const handleProtocol = createProtocolRoutes({
     state,
-    flush,
     faults: () => faults,
     chance,
     now,
   });
-  const handleAdmin = createAdminRoutes({ state, flush, adminToken });
+  const handleAdmin = createAdminRoutes({ state, adminToken });
   const handleMock = createMockRoutes({
     state,
-    flush,
     controls: {
       faults: () => handler.faults(),
       setFaults: (changes) => handler.setFaults(changes),
@@ -225,7 +241,11 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
 
   Object.defineProperty(handler, 'state', { value: state, enumerable: true });
   Object.defineProperty(handler, 'adminToken', { value: adminToken, enumerable: false });
-  handler.flush = () => persister?.flush() ?? Promise.resolve();
+  Object.defineProperty(handler, 'started', { value: started, enumerable: true });
+  handler.close = async () => {
+    await state.settled();
+    if (!options.database) await db.close();
+  };
   handler.faults = () => ({ ...faults });
   handler.setFaults = (changes) => {
     faults = checkFaults(faults, changes as Record<string, unknown>);
@@ -233,9 +253,8 @@ export function createRegistryHandler(options: RegistryHandlerOptions = {}): Reg
   };
   handler.reset = async (count = seedCards, demoSeed = seed) => {
     checkSeedOptions(count, demoSeed);
-    state.clearAll();
-    seedDemo(count, demoSeed);
-    await flush();
+    await state.clearAll();
+    await seedDemo(count, demoSeed);
   };
   return handler;
 }

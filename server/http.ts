@@ -81,10 +81,17 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const { coding, bytes } = encode(
-    JSON.stringify(body),
-    chooseContentCoding(res.req?.headers['accept-encoding']),
-  );
+  sendJsonText(res, status, JSON.stringify(body), headers);
+}
+
+/** sendJson of a body already written as JSON text (a pull page joined from stored cards). */
+export function sendJsonText(
+  res: ServerResponse,
+  status: number,
+  json: string,
+  headers: Record<string, string> = {},
+): void {
+  const { coding, bytes } = encode(json, chooseContentCoding(res.req?.headers['accept-encoding']));
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': bytes.length,

@@ -1,11 +1,9 @@
-// Command line for the mock registry: `tsx server/main.ts --port 8787 --data var/mock.json`.
-// Must stay true: the data file is on disk before the server listens, and a stop signal waits
-// for pending writes, so nothing a client was told is lost on Ctrl-C; a data file that does not
-// load (decision 013) stops it with exit code 1 before anything is written, never reseeded over;
-// no device token is printed or built in: the banner prints one-time enrolment codes and the demo
-// staff's fresh PINs, each on disk (a PIN as its verifier) before it is shown.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+// Command line for the mock registry: `tsx server/main.ts --port 8787 --data var/registry`.
+// Must stay true: the database is migrated and seeded before the server listens, and a stop
+// signal lets requests in progress commit before the database closes; a database that does not
+// open, or an earlier data file that does not import, stops it with exit code 1, never reseeded
+// over; no device token is printed or built in: the banner prints one-time enrolment codes and
+// the demo staff's fresh PINs, each committed (a PIN as its verifier) before it is shown.
 import {
   DEMO_CENTER_ID,
   ENROLMENT_CODE_DEFAULT_MINUTES,
@@ -37,35 +35,36 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const { port, host, quiet, dataFile, seedCards, enrolmentCodes, handler: options } = commandLine;
-  if (dataFile) mkdirSync(dirname(dataFile), { recursive: true });
+  const { port, host, quiet, dataPlace, seedCards, enrolmentCodes, handler: options } = commandLine;
 
   const started = performance.now();
   let handler;
   const codes: Array<{ code: string; expiresAt: string }> = [];
   let demoStaff: DemoStaffPin[] = [];
   try {
-    handler = createRegistryHandler(options);
-    handler.state.ensureCenter(DEMO_CENTER_ID);
+    handler = await createRegistryHandler(options);
+    if (handler.started.imported !== null)
+      process.stdout.write(`imported the earlier data file; kept as ${handler.started.imported}\n`);
+    await handler.state.ensureCenter(DEMO_CENTER_ID);
     for (let index = 0; index < enrolmentCodes; index++) {
-      const { code, stored } = handler.state.devices.issueCode(
+      const { code, stored } = await handler.state.devices.issueCode(
         DEMO_CENTER_ID,
         ENROLMENT_CODE_DEFAULT_MINUTES,
       );
       codes.push({ code, expiresAt: stored.expiresAt });
     }
+    // The seeded inventory, the codes and the PINs' verifiers are committed before anyone sees them.
     demoStaff = await refreshDemoStaff(handler.state);
-    // The seeded inventory, the codes and the PINs' verifiers go to disk before anyone can see them.
-    await handler.flush();
   } catch (error) {
     process.stderr.write(`mock registry: ${(error as Error).message}\n`);
     process.exit(1);
   }
   const registry = handler;
-  const cardCount = registry.state.cardCount(DEMO_CENTER_ID);
-  if (seedCards !== undefined && dataFile && !options.fresh && cardCount !== seedCards) {
+  const cardCount = await registry.state.cardCount(DEMO_CENTER_ID);
+  const profile = await registry.state.centerProfile(DEMO_CENTER_ID);
+  if (seedCards !== undefined && !registry.started.seeded && cardCount !== seedCards) {
     process.stderr.write(
-      `note: --seed-cards ${seedCards} ignored: ${dataFile} already holds ${cardCount} cards (use --fresh to reseed)\n`,
+      `note: --seed-cards ${seedCards} ignored: ${dataPlace ?? 'the database'} already holds ${cardCount} cards (use --fresh to reseed)\n`,
     );
   }
 
@@ -90,7 +89,6 @@ async function main(): Promise<void> {
     const boundPort = typeof address === 'object' && address ? address.port : port;
     const shownHost = host.includes(':') ? `[${host}]` : host;
     const origin = `http://${shownHost}:${boundPort}`;
-    const profile = registry.state.centerProfile(DEMO_CENTER_ID);
     const lines = [
       `mock registry listening on ${origin}  (started in ${(performance.now() - started).toFixed(0)} ms)`,
       `  center ${DEMO_CENTER_ID} (${profile?.name ?? DEMO_CENTER_ID}), ${cardCount} cards`,
@@ -106,7 +104,7 @@ async function main(): Promise<void> {
       ),
       `  another code: curl -X POST -H 'Authorization: Bearer ${registry.adminToken}' ${origin}${enrolmentCodesPath(DEMO_CENTER_ID)}`,
       `  more staff: curl -X POST -H 'Authorization: Bearer ${registry.adminToken}' -H 'Content-Type: application/json' -d '{"staffId":"S-102","name":"…","role":"clerk","pin":"…"}' ${origin}${centerStaffAdminPath(DEMO_CENTER_ID)}`,
-      `  data ${dataFile ?? '(in memory only)'}`,
+      `  data ${dataPlace ?? '(in memory only)'}`,
     ];
     const f = registry.faults();
     if (f.latencyMs || f.failRate || f.dropRate || f.retryAfter429Rate) {
@@ -131,7 +129,7 @@ async function main(): Promise<void> {
     const deadline = setTimeout(() => server.closeAllConnections(), 2000);
     deadline.unref();
     closed
-      .then(() => registry.flush())
+      .then(() => registry.close())
       .catch((error: unknown) => {
         process.stderr.write(`mock registry: ${(error as Error).message}\n`);
         process.exitCode = 1;

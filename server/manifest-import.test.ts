@@ -7,6 +7,12 @@ import { pullPath, pushPath, startRegistry } from './test-helpers.ts';
 import { createHandoverEvent } from '../tests/factories/events.ts';
 import { MANIFEST_COLUMNS } from '../src/domain/manifest.ts';
 
+/**
+ * A worker's first registry creates the in-memory database template (initdb and the
+ * migrations), which takes several seconds on a loaded machine: more than the 10 s hook default.
+ */
+const STARTUP_TIMEOUT_MS = 60_000;
+
 const CENTER = 'TBZ-004';
 const HEADER = [...MANIFEST_COLUMNS];
 const ZAHRA = [
@@ -46,7 +52,7 @@ async function tabletAt(centerId: string): Promise<TestDevice> {
 
 beforeAll(async () => {
   registry = await startRegistry({ seedCards: 10 });
-});
+}, STARTUP_TIMEOUT_MS);
 
 afterAll(async () => {
   await registry.close();
@@ -86,8 +92,8 @@ async function pull(centerId = CENTER, cursor = ''): Promise<PullResponse> {
   return (await response.json()) as PullResponse;
 }
 
-function card(cardId: string, centerId = CENTER): Card {
-  const found = registry.handler.state.getCard(centerId, cardId);
+async function card(cardId: string, centerId = CENTER): Promise<Card> {
+  const found = await registry.handler.state.getCard(centerId, cardId);
   if (!found) throw new Error(`no card ${cardId}`);
   return found;
 }
@@ -156,8 +162,8 @@ describe('POST /__mock/cards with a manifest CSV', () => {
       { line: 4, column: 'birth_date', reason: 'bad-date' },
       { line: 5, column: 'card_id', reason: 'duplicate-card-id' },
     ]);
-    expect(card('M-1').fatherName).toBe('علی (پدر)'); // display text is tidied: one line
-    expect(registry.handler.state.getCard(CENTER, 'M-2')).toBeUndefined();
+    expect((await card('M-1')).fatherName).toBe('علی (پدر)'); // display text is tidied: one line
+    expect(await registry.handler.state.getCard(CENTER, 'M-2')).toBeUndefined();
   });
 
   it('changes nothing, not even a version, when the same file comes again', async () => {
@@ -170,22 +176,22 @@ describe('POST /__mock/cards with a manifest CSV', () => {
 
   it('updates a card whose row changed, with a new version', async () => {
     await importManifest(csv([HEADER, ZAHRA, ALI]));
-    const before = card('M-1');
+    const before = await card('M-1');
     const moved = [...ZAHRA];
     moved[7] = 'B-009';
     expect(await importManifest(csv([HEADER, moved, ALI]))).toMatchObject({
       imported: 1,
       unchanged: 1,
     });
-    expect(card('M-1')).toMatchObject({ box: 'B-009' });
-    expect(card('M-1').version).toBeGreaterThan(before.version);
+    expect(await card('M-1')).toMatchObject({ box: 'B-009' });
+    expect((await card('M-1')).version).toBeGreaterThan(before.version);
   });
 
   it('keeps what a card has for a column the file does not carry', async () => {
     await importManifest(csv([HEADER, ZAHRA]));
     const withoutBox = csv([HEADER.slice(0, 7), ZAHRA.slice(0, 7)]);
     expect(await importManifest(withoutBox)).toMatchObject({ imported: 0, unchanged: 1 });
-    expect(card('M-1').box).toBe('B-001');
+    expect((await card('M-1')).box).toBe('B-001');
   });
 
   it('never overwrites a handed-over card, and counts its row as kept', async () => {
@@ -201,7 +207,7 @@ describe('POST /__mock/cards with a manifest CSV', () => {
     });
     expect(pushed.status).toBe(200);
     expect(((await pushed.json()) as PushResponse).results[0]?.status).toBe('accepted');
-    const handedOver = card('M-1');
+    const handedOver = await card('M-1');
     expect(handedOver.status).toBe('handed_over');
 
     const renamed = [...ZAHRA];
@@ -211,7 +217,7 @@ describe('POST /__mock/cards with a manifest CSV', () => {
       unchanged: 0,
       kept: 1,
     });
-    expect(card('M-1')).toEqual(handedOver);
+    expect(await card('M-1')).toEqual(handedOver);
   });
 
   it('never overwrites a revoked card either', async () => {
@@ -221,7 +227,7 @@ describe('POST /__mock/cards with a manifest CSV', () => {
       body: JSON.stringify({ centerId: CENTER, cardId: 'M-1' }),
     });
     expect(await importManifest(csv([HEADER, ZAHRA]))).toMatchObject({ imported: 0, kept: 1 });
-    expect(card('M-1').status).toBe('revoked');
+    expect((await card('M-1')).status).toBe('revoked');
   });
 
   it('makes a returned card listed again ready', async () => {
@@ -231,13 +237,13 @@ describe('POST /__mock/cards with a manifest CSV', () => {
       body: JSON.stringify({ centerId: CENTER, cardId: 'M-1', status: 'returned' }),
     });
     expect(await importManifest(csv([HEADER, ZAHRA]))).toMatchObject({ imported: 1, kept: 0 });
-    expect(card('M-1').status).toBe('ready');
+    expect((await card('M-1')).status).toBe('ready');
   });
 
   it('loads into an existing center, beside its cards', async () => {
     await importManifest(csv([HEADER, ZAHRA]), `centerId=${DEMO_CENTER_ID}`);
-    expect(registry.handler.state.cardCount(DEMO_CENTER_ID)).toBe(11);
-    expect(card('M-1', DEMO_CENTER_ID).status).toBe('ready');
+    expect(await registry.handler.state.cardCount(DEMO_CENTER_ID)).toBe(11);
+    expect((await card('M-1', DEMO_CENTER_ID)).status).toBe('ready');
   });
 
   it('matches headers in any order and case, ignoring unknown columns', async () => {
@@ -248,7 +254,7 @@ describe('POST /__mock/cards with a manifest CSV', () => {
       ]),
     );
     expect(answer).toMatchObject({ imported: 1, rejected: [] });
-    expect(card('M-1')).toMatchObject({
+    expect(await card('M-1')).toMatchObject({
       firstName: 'زهرا',
       lastName: 'محمدی',
       nationalCode: '0012345679',
@@ -269,7 +275,7 @@ describe('POST /__mock/cards with a manifest CSV', () => {
     expect(body.error.code).toBe('malformed');
     expect(body.error.message).toContain('national_code');
     expect(body.error.message).toContain('last_name');
-    expect(registry.handler.state.hasCenter('NEVER-01')).toBe(false);
+    expect(await registry.handler.state.hasCenter('NEVER-01')).toBe(false);
   });
 
   it('refuses a body that is not UTF-8 with 400', async () => {

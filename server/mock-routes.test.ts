@@ -141,7 +141,7 @@ describe('/__mock/cards', () => {
           });
       expect(response.status).toBe(400);
       expect(((await response.json()) as ErrorBody).error.message).toMatch(/enrolment code/);
-      expect(registry.handler.state.hasCenter(centerId)).toBe(false);
+      expect(await registry.handler.state.hasCenter(centerId)).toBe(false);
       const pull = await fetch(`${registry.base}/api/v2/centers/${centerId}/cards`, {
         headers: { Authorization: `Bearer ${token}`, 'X-Device-Id': 'probe' },
       });

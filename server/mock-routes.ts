@@ -23,7 +23,7 @@ import {
   sendJson,
 } from './http.ts';
 import { isRecord } from './json-body.ts';
-import type { RegistryState } from './registry-state.ts';
+import type { RegistryStore } from './registry-store.ts';
 
 /** A control's JSON body: a few fields. */
 export const MAX_CONTROL_BODY_BYTES = 64 * 1024;
@@ -44,8 +44,7 @@ export interface MockControls {
 }
 
 export interface MockRouteContext {
-  state: RegistryState;
-  flush(): Promise<void>;
+  state: RegistryStore;
   controls: MockControls;
   /** The administrator's token: the only credential the controls take. */
   adminToken: string;
@@ -127,8 +126,7 @@ const NO_CENTER_TOKENS =
 
 /** POST /__mock/cards?centerId=… with an inventory manifest CSV as the body. */
 async function loadManifest(
-  state: RegistryState,
-  flush: () => Promise<void>,
+  state: RegistryStore,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
@@ -155,12 +153,10 @@ async function loadManifest(
       parts.push(`column(s) named more than once: ${checked.duplicate.join(', ')}`);
     throw malformed(`the manifest is refused: ${parts.join('; ')}`);
   }
-  state.ensureCenter(centerId);
-  const counts = state.importManifestCards(
+  const counts = await state.importManifestCards(
     centerId,
     checked.cards.map(({ card }) => card),
   );
-  await flush();
   sendJson(res, 200, {
     centerId,
     ...counts,
@@ -170,7 +166,7 @@ async function loadManifest(
 }
 
 export function createMockRoutes(context: MockRouteContext) {
-  const { state, flush, controls, adminToken } = context;
+  const { state, controls, adminToken } = context;
   const requireAdmin = (req: IncomingMessage) =>
     requireAdminToken(req, adminToken, 'the /__mock/ controls');
 
@@ -185,9 +181,10 @@ export function createMockRoutes(context: MockRouteContext) {
       if (req.method !== method)
         throw new HttpError(405, 'method_not_allowed', `use ${method}`, { Allow: method });
     };
-    const centerOf = (value: unknown): string => {
+    const centerOf = async (value: unknown): Promise<string> => {
       if (typeof value !== 'string' || value === '') throw malformed('centerId is required');
-      if (!state.hasCenter(value)) throw new HttpError(404, 'not_found', `unknown center ${value}`);
+      if (!(await state.hasCenter(value)))
+        throw new HttpError(404, 'not_found', `unknown center ${value}`);
       return value;
     };
 
@@ -203,26 +200,26 @@ export function createMockRoutes(context: MockRouteContext) {
         sendJson(res, 200, {
           ok: true,
           centerId: DEMO_CENTER_ID,
-          cards: state.cardCount(DEMO_CENTER_ID),
+          cards: await state.cardCount(DEMO_CENTER_ID),
         });
         return;
       }
       case 'cards': {
         if (req.method === 'GET') {
-          const centerId = centerOf(url.searchParams.get('centerId'));
+          const centerId = await centerOf(url.searchParams.get('centerId'));
           const cardId = url.searchParams.get('cardId');
           if (cardId === null) {
-            sendJson(res, 200, { cards: state.listCards(centerId) });
+            sendJson(res, 200, { cards: await state.listCards(centerId) });
             return;
           }
-          const card = state.getCard(centerId, cardId);
+          const card = await state.getCard(centerId, cardId);
           if (!card) throw new HttpError(404, 'not_found', `unknown card ${cardId}`);
           sendJson(res, 200, { card });
           return;
         }
         requireMethod('POST');
         if (mediaType(req) === 'text/csv') {
-          await loadManifest(state, flush, req, res, url);
+          await loadManifest(state, req, res, url);
           return;
         }
         const body = await readJson(req, MAX_INVENTORY_BODY_BYTES, {
@@ -239,7 +236,8 @@ export function createMockRoutes(context: MockRouteContext) {
         if (body.token !== undefined) throw malformed(NO_CENTER_TOKENS);
         const centerId = body.centerId;
         const replace = body.replace === true;
-        const start = replace ? 0 : state.cardCount(centerId);
+        const held = replace ? new Set<string>() : new Set(await state.cardIds(centerId));
+        const start = held.size;
         const given = new Set(
           (body.cards as unknown[]).map((partial) =>
             isRecord(partial) ? partial.cardId : undefined,
@@ -249,20 +247,14 @@ export function createMockRoutes(context: MockRouteContext) {
         const nextFreeCardId = () => {
           let cardId: string;
           do cardId = `C-${String(++serial).padStart(7, '0')}`;
-          while (
-            given.has(cardId) ||
-            (!replace && state.hasCenter(centerId) && state.getCard(centerId, cardId))
-          );
+          while (given.has(cardId) || held.has(cardId));
           given.add(cardId);
           return cardId;
         };
         const cards = (body.cards as unknown[]).map((partial, index) =>
           completeCard(centerId, partial, start + index, nextFreeCardId),
         );
-        state.ensureCenter(centerId);
-        if (replace) state.removeAllCards(centerId);
-        const stored = state.putCards(centerId, cards);
-        await flush();
+        const stored = await state.putCards(centerId, cards, { replace });
         sendJson(res, 200, { centerId, cards: stored });
         return;
       }
@@ -270,23 +262,22 @@ export function createMockRoutes(context: MockRouteContext) {
         requireMethod('POST');
         const body = await readJson(req, MAX_CONTROL_BODY_BYTES);
         if (!isRecord(body)) throw malformed('body must be { "centerId": "…", "cardId": "…" }');
-        const centerId = centerOf(body.centerId);
+        const centerId = await centerOf(body.centerId);
         const status = body.status ?? 'revoked';
         if (status !== 'revoked' && status !== 'returned' && status !== 'ready')
           throw malformed('status must be revoked, returned or ready');
         const card =
           typeof body.cardId === 'string'
-            ? state.setCardStatus(centerId, body.cardId, status)
+            ? await state.setCardStatus(centerId, body.cardId, status)
             : undefined;
         if (!card) throw new HttpError(404, 'not_found', `unknown card ${String(body.cardId)}`);
-        await flush();
         sendJson(res, 200, { card });
         return;
       }
       case 'events': {
         requireMethod('GET');
-        const centerId = centerOf(url.searchParams.get('centerId') ?? DEMO_CENTER_ID);
-        const answer: MockEventsResponse = { events: state.acceptedEvents(centerId) };
+        const centerId = await centerOf(url.searchParams.get('centerId') ?? DEMO_CENTER_ID);
+        const answer: MockEventsResponse = { events: await state.acceptedEvents(centerId) };
         sendJson(res, 200, answer);
         return;
       }

@@ -28,6 +28,12 @@ import { TEST_CLERK, TEST_OTHER_CLERK } from '../tests/factories/staff.ts';
 import type { RunningRegistry, TestDevice } from './test-helpers.ts';
 import { authHeaders, pullPath, pushPath, startRegistry } from './test-helpers.ts';
 
+/**
+ * A worker's first registry creates the in-memory database template (initdb and the
+ * migrations), which takes several seconds on a loaded machine: more than the 10 s hook default.
+ */
+const STARTUP_TIMEOUT_MS = 60_000;
+
 const SEED_CARDS = 20;
 let registry: RunningRegistry;
 /** The test tablet (TEST_DEVICE_ID, the factories' device) and a second tablet of its center. */
@@ -49,7 +55,7 @@ beforeAll(async () => {
     deviceId: 'device-neighbour-0002',
     keys: await generateDeviceKeyPair(),
   });
-});
+}, STARTUP_TIMEOUT_MS);
 afterAll(() => registry.close());
 afterEach(async () => {
   await registry.admin(centerAdminPath(DEMO_CENTER_ID), {
@@ -74,14 +80,14 @@ async function pushOne(event: unknown, device = tablet): Promise<PushResult> {
 }
 
 /** The card's holder as a recipient, as the counter records them. */
-function holderOf(cardId: string): HandoverEvent['recipient'] {
-  const card = registry.handler.state.getCard(DEMO_CENTER_ID, cardId);
+async function holderOf(cardId: string): Promise<HandoverEvent['recipient']> {
+  const card = await registry.handler.state.getCard(DEMO_CENTER_ID, cardId);
   if (!card) throw new Error(`no card ${cardId}`);
   return { kind: 'holder', nationalCode: card.nationalCode, fullName: card.firstName };
 }
 
-function cardStatus(cardId = 'C-0000001') {
-  return registry.handler.state.getCard(DEMO_CENTER_ID, cardId)?.status;
+async function cardStatus(cardId = 'C-0000001') {
+  return (await registry.handler.state.getCard(DEMO_CENTER_ID, cardId))?.status;
 }
 
 async function expectError(response: Response, status: number, code: string): Promise<string> {
@@ -149,7 +155,7 @@ describe('device identity', () => {
       body: JSON.stringify({ events: [await tablet.sign(createHandoverEvent())] }),
     });
     await expectError(push, 401, 'unauthorized');
-    expect(cardStatus()).toBe('ready');
+    expect(await cardStatus()).toBe('ready');
   });
 
   it('checks in the documented order: token, X-Device-Id, its device, withdrawn, center, its center', async () => {
@@ -183,7 +189,7 @@ describe('device identity', () => {
       body: JSON.stringify({ events: [event] }),
     });
     await expectError(push, 401, 'device_withdrawn');
-    expect(cardStatus()).toBe('ready');
+    expect(await cardStatus()).toBe('ready');
     await expectError(await pull(leaving.headers(), 'NOWHERE-9'), 401, 'device_withdrawn');
     await expectError(await pull(leaving.headers(), 'THR-012'), 401, 'device_withdrawn');
 
@@ -231,7 +237,9 @@ describe('a signed event', () => {
   it('is accepted with its signature, and kept and served exactly as signed', async () => {
     const event = await tablet.sign(createHandoverEvent());
     expect(await pushOne(event)).toMatchObject({ status: 'accepted' });
-    expect(registry.handler.state.getCard(DEMO_CENTER_ID, 'C-0000001')?.handover).toEqual(event);
+    expect((await registry.handler.state.getCard(DEMO_CENTER_ID, 'C-0000001'))?.handover).toEqual(
+      event,
+    );
     const page = (await (
       await fetch(registry.base + pullPath(), { headers: neighbour.headers() })
     ).json()) as PullResponse;
@@ -266,7 +274,7 @@ describe('a signed event', () => {
     const result = await pushOne(await make());
     expect(result).toMatchObject({ status: 'rejected', code: 'bad-signature' });
     expect(result.reason).toMatch(/signature/);
-    expect(cardStatus()).toBe('ready');
+    expect(await cardStatus()).toBe('ready');
   });
 
   it('is rejected bad-signature without a signature, handover or void', async () => {
@@ -282,7 +290,7 @@ describe('a signed event', () => {
         code: 'bad-signature',
         reason: expect.stringMatching(/missing signature/),
       });
-    expect(cardStatus()).toBe('handed_over');
+    expect(await cardStatus()).toBe('handed_over');
   });
 
   it('is rejected wrong-device when it names another device, even signed by that device', async () => {
@@ -290,7 +298,7 @@ describe('a signed event', () => {
     const result = await pushOne(byNeighbour, tablet);
     expect(result).toMatchObject({ status: 'rejected', code: 'wrong-device' });
     expect(result.reason).toContain(neighbour.deviceId);
-    expect(cardStatus()).toBe('ready');
+    expect(await cardStatus()).toBe('ready');
     // Its own device may push it.
     expect(await pushOne(byNeighbour, neighbour)).toMatchObject({ status: 'accepted' });
   });
@@ -308,7 +316,7 @@ describe('a signed event', () => {
     it('exactly, is duplicate already-accepted and changes nothing', async () => {
       const event = await tablet.sign(createHandoverEvent());
       await pushOne(event);
-      const version = registry.handler.state.getCard(DEMO_CENTER_ID, 'C-0000001')?.version;
+      const version = (await registry.handler.state.getCard(DEMO_CENTER_ID, 'C-0000001'))?.version;
       const result = await pushOne(structuredClone(event));
       expect(result).toMatchObject({
         status: 'duplicate',
@@ -348,9 +356,9 @@ describe('a signed event', () => {
           code: 'event-id-reused',
           reason: expect.stringMatching(/different event/),
         });
-        expect(registry.handler.state.getCard(DEMO_CENTER_ID, 'C-0000001')?.handover).toEqual(
-          event,
-        );
+        expect(
+          (await registry.handler.state.getCard(DEMO_CENTER_ID, 'C-0000001'))?.handover,
+        ).toEqual(event);
       },
     );
   });
@@ -387,7 +395,7 @@ describe('the center rules', () => {
     expect(
       await pushOne(
         await tablet.sign(
-          createHandoverEvent({ cardId: 'C-0000006', recipient: holderOf('C-0000006') }),
+          createHandoverEvent({ cardId: 'C-0000006', recipient: await holderOf('C-0000006') }),
         ),
       ),
     ).toMatchObject({ status: 'accepted' });
@@ -405,7 +413,7 @@ describe('every answer but accepted', () => {
     const sign = <Event extends ProtocolEvent>(event: Event) => tablet.sign(event);
     const first = await sign(createHandoverEvent());
     const voided = await sign(
-      createHandoverEvent({ cardId: 'C-0000003', recipient: holderOf('C-0000003') }),
+      createHandoverEvent({ cardId: 'C-0000003', recipient: await holderOf('C-0000003') }),
     );
     await pushAs(tablet, [
       first,
@@ -414,7 +422,7 @@ describe('every answer but accepted', () => {
     ]);
     // Handed over, then put back on the shelf by the registry's staff with its handover kept.
     const shelved = await sign(
-      createHandoverEvent({ cardId: 'C-0000005', recipient: holderOf('C-0000005') }),
+      createHandoverEvent({ cardId: 'C-0000005', recipient: await holderOf('C-0000005') }),
     );
     await pushOne(shelved);
     // A member deactivated now: an event recorded after it is refused.
@@ -442,11 +450,15 @@ describe('every answer but accepted', () => {
       ],
       [
         'card-revoked',
-        await sign(createHandoverEvent({ cardId: 'C-0000002', recipient: holderOf('C-0000002') })),
+        await sign(
+          createHandoverEvent({ cardId: 'C-0000002', recipient: await holderOf('C-0000002') }),
+        ),
       ],
       [
         'card-returned',
-        await sign(createHandoverEvent({ cardId: 'C-0000004', recipient: holderOf('C-0000004') })),
+        await sign(
+          createHandoverEvent({ cardId: 'C-0000004', recipient: await holderOf('C-0000004') }),
+        ),
       ],
       ['unknown-handover', await sign(createVoidEvent('never-accepted'))],
       ['already-voided', await sign(createVoidEvent(voided.eventId, { cardId: 'C-0000003' }))],

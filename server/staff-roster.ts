@@ -1,10 +1,11 @@
-// The centers' rosters (docs/protocol.md, "Staff (2.1)"; decision 022), with no I/O: who may sign
+// The centers' rosters (docs/protocol.md, "Staff (2.1)"; decision 022), in the registry's
+// database: who may sign
 // in on a center's tablets, with what role, and the PIN verifier a tablet checks a PIN against.
 // Must stay true: no PIN is ever kept, only its verifier; a staff id is never reused at a center
 // (a deactivated member stays, and a deactivation is for good); every change gives the member the
-// next value of one registry-wide roster sequence, so a roster pull ordered by version never
-// misses a change, and that sequence is the largest version any member holds (members are never
-// removed), so it needs no storage of its own.
+// next value of one registry-wide roster sequence, taken with the member's center row locked, so
+// a center's versions commit in order and a roster pull ordered by version never misses a
+// change.
 import type {
   PinVerifier,
   StaffMember,
@@ -14,14 +15,13 @@ import type {
 } from '../src/protocol/protocol.ts';
 import { DEFAULT_STAFF_PULL_LIMIT, MAX_STAFF_PULL_LIMIT } from '../src/protocol/protocol.ts';
 import { pickStaffMember } from '../src/domain/staff-member.ts';
+import type { SqlDatabase, SqlQueryable } from './database/sql.ts';
 
 /** A member as kept and persisted: the wire's StaffMember plus its center and when the PIN was set. */
 export interface StoredStaffMember extends StaffMember {
   centerId: string;
   pinSetAt: string | null;
 }
-
-export type StaffChanges = { staff: StoredStaffMember[] };
 
 /** A roster cursor or limit the registry cannot read: the route answers 400 malformed. */
 export class StaffInputError extends Error {
@@ -59,103 +59,113 @@ export function parseStaffPullLimit(raw: string | null | undefined): number {
 
 const CURSOR_PATTERN = /^(0|[1-9][0-9]{0,15})$/;
 
-interface CenterRoster {
-  members: Map<string, StoredStaffMember>;
-  /** Every member once, at its newest version, ascending: a pull is a binary search and a slice. */
-  byVersion: StoredStaffMember[];
-}
-
 export class StaffRoster {
-  private readonly centers = new Map<string, CenterRoster>();
-  /** The last version handed out, registry-wide. */
-  private sequence = 0;
-  private changed = new Map<string, StoredStaffMember>();
-
   constructor(
+    private readonly db: SqlDatabase,
     private readonly now: () => Date,
-    /** Called on every change, so the owner's revision moves and the persister writes. */
-    private readonly onChange: () => void,
   ) {}
 
-  /** Replays stored members over the roster (a snapshot, then journal lines after it). */
-  merge(members: readonly StoredStaffMember[]): void {
-    for (const member of members) this.put(member, false);
+  /** Every member of every center (an export, tests). */
+  async all(): Promise<StoredStaffMember[]> {
+    const rows = await this.db.query<{ member: string }>(
+      'SELECT member FROM staff ORDER BY center_id, added',
+    );
+    return rows.map((row) => JSON.parse(row.member) as StoredStaffMember);
   }
 
-  /** Every member of every center, for a snapshot; live records, do not mutate. */
-  all(): StoredStaffMember[] {
-    return [...this.centers.values()].flatMap((roster) => roster.byVersion);
+  /** The newest version handed out (0 before any): a cursor above it is not ours. */
+  async version(): Promise<number> {
+    const [row] = await this.db.query<{ last_value: number; is_called: boolean }>(
+      'SELECT last_value, is_called FROM staff_versions',
+    );
+    return row?.is_called ? row.last_value : 0;
   }
 
-  /** What changed since the last call, for the journal. */
-  takeChanges(): StaffChanges {
-    const staff = [...this.changed.values()];
-    this.changed = new Map();
-    return { staff };
+  async member(centerId: string, staffId: string): Promise<StoredStaffMember | undefined> {
+    return (await this.membersNamed(this.db, centerId, [staffId])).get(staffId);
   }
 
-  /** The newest version any member holds (0 with no members): a cursor above it is not ours. */
-  get version(): number {
-    return this.sequence;
-  }
-
-  member(centerId: string, staffId: string): StoredStaffMember | undefined {
-    return this.centers.get(centerId)?.members.get(staffId);
+  /** The members among `staffIds` at `centerId`, by id (a push reads its batch's at once). */
+  async membersNamed(
+    on: SqlQueryable,
+    centerId: string,
+    staffIds: readonly string[],
+  ): Promise<Map<string, StoredStaffMember>> {
+    const rows = await on.query<{ member: string }>(
+      'SELECT member FROM staff WHERE center_id = $1 AND staff_id = ANY($2::text[])',
+      [centerId, [...staffIds]],
+    );
+    const members = rows.map((row) => JSON.parse(row.member) as StoredStaffMember);
+    return new Map(members.map((member) => [member.staffId, member]));
   }
 
   /** A center's members in the order they were added. */
-  membersOf(centerId: string): StoredStaffMember[] {
-    return [...(this.centers.get(centerId)?.members.values() ?? [])];
+  async membersOf(centerId: string): Promise<StoredStaffMember[]> {
+    const rows = await this.db.query<{ member: string }>(
+      'SELECT member FROM staff WHERE center_id = $1 ORDER BY added',
+      [centerId],
+    );
+    return rows.map((row) => JSON.parse(row.member) as StoredStaffMember);
   }
 
   /**
    * Adds a member with their first PIN's verifier; undefined when the id is taken at the center,
-   * by a member active or not (ids are never reused). The caller has checked the values.
+   * by a member active or not (ids are never reused). The caller has checked the values and that
+   * the center exists.
    */
-  add(
+  async add(
     centerId: string,
     member: { staffId: string; name: string; role: StaffRole; pinVerifier: PinVerifier },
-  ): StoredStaffMember | undefined {
-    if (this.member(centerId, member.staffId)) return undefined;
+  ): Promise<StoredStaffMember | undefined> {
     const at = this.now().toISOString();
-    return this.change({
-      centerId,
-      staffId: member.staffId,
-      name: member.name,
-      role: member.role,
-      active: true,
-      deactivatedAt: null,
-      pinVerifier: member.pinVerifier,
-      pinSetAt: at,
-      version: 0,
-      updatedAt: at,
-    });
+    return this.change(centerId, member.staffId, (held) =>
+      held
+        ? undefined
+        : {
+            centerId,
+            staffId: member.staffId,
+            name: member.name,
+            role: member.role,
+            active: true,
+            deactivatedAt: null,
+            pinVerifier: member.pinVerifier,
+            pinSetAt: at,
+            version: 0,
+            updatedAt: at,
+          },
+    );
   }
 
-  /** Gives an active member a new verifier; undefined for an unknown or deactivated member. */
-  setPin(
+  /**
+   * Gives an active member a new verifier; undefined for an unknown or deactivated member, or,
+   * with `expectedVersion`, one changed since it was read (a verifier takes a while to derive).
+   */
+  async setPin(
     centerId: string,
     staffId: string,
     pinVerifier: PinVerifier,
-  ): StoredStaffMember | undefined {
-    const member = this.member(centerId, staffId);
-    if (!member?.active) return undefined;
+    expectedVersion?: number,
+  ): Promise<StoredStaffMember | undefined> {
     const at = this.now().toISOString();
-    return this.change({ ...member, pinVerifier, pinSetAt: at, updatedAt: at });
+    return this.change(centerId, staffId, (held) =>
+      held?.active && (expectedVersion === undefined || held.version === expectedVersion)
+        ? { ...held, pinVerifier, pinSetAt: at, updatedAt: at }
+        : undefined,
+    );
   }
 
   /** Deactivates a member for good (again: changes nothing); undefined for an unknown one. */
-  deactivate(centerId: string, staffId: string): StoredStaffMember | undefined {
-    const member = this.member(centerId, staffId);
-    if (!member?.active) return member;
+  async deactivate(centerId: string, staffId: string): Promise<StoredStaffMember | undefined> {
+    let unchanged: StoredStaffMember | undefined;
     const at = this.now().toISOString();
-    return this.change({
-      ...member,
-      active: false,
-      deactivatedAt: at,
-      pinVerifier: null,
-      updatedAt: at,
+    const changed = await this.change(centerId, staffId, (held) => {
+      if (!held?.active) {
+        unchanged = held;
+        return undefined;
+      }
+      return { ...held, active: false, deactivatedAt: at, pinVerifier: null, updatedAt: at };
     });
+    return changed ?? unchanged;
   }
 
   /**
@@ -163,7 +173,11 @@ export class StaffRoster {
    * form. Each version belongs to one change of one member, so a page never ends inside one.
    * Throws StaffInputError on a cursor this registry did not issue or one ahead of it.
    */
-  pull(centerId: string, cursor: string | null | undefined, limit: number): StaffPullResponse {
+  async pull(
+    centerId: string,
+    cursor: string | null | undefined,
+    limit: number,
+  ): Promise<StaffPullResponse> {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_STAFF_PULL_LIMIT)
       throw new StaffInputError(`limit must be an integer from 1 to ${MAX_STAFF_PULL_LIMIT}`);
     let after = 0;
@@ -171,60 +185,54 @@ export class StaffRoster {
       if (!CURSOR_PATTERN.test(cursor))
         throw new StaffInputError('cursor is not one this registry issued');
       after = Number(cursor);
-      if (after > this.sequence)
+      if (after > (await this.version()))
         throw new StaffInputError(
           'cursor is ahead of this registry: its data was replaced; pull the roster from the beginning',
         );
     }
-    const byVersion = this.centers.get(centerId)?.byVersion ?? [];
-    const start = firstIndexAfter(byVersion, after);
-    const page = byVersion.slice(start, start + limit);
+    // One more than asked for tells whether there is more.
+    const rows = await this.db.query<{ member: string }>(
+      `SELECT member FROM staff WHERE center_id = $1 AND version > $2
+        ORDER BY version LIMIT $3`,
+      [centerId, after, limit + 1],
+    );
+    const page = rows.slice(0, limit).map((row) => JSON.parse(row.member) as StoredStaffMember);
     const last = page[page.length - 1];
     return {
       items: page.map(staffMember),
       cursor: String(last ? last.version : after),
-      hasMore: start + page.length < byVersion.length,
+      hasMore: rows.length > limit,
     };
   }
 
-  /** Stores `member` at the next version. */
-  private change(member: StoredStaffMember): StoredStaffMember {
-    const next = { ...member, version: ++this.sequence };
-    this.put(next, true);
-    return next;
+  /**
+   * Reads the member with its center's row locked, asks `next` what it becomes, and stores that
+   * at the next roster version; `next` answering undefined changes nothing.
+   */
+  private change(
+    centerId: string,
+    staffId: string,
+    next: (held: StoredStaffMember | undefined) => StoredStaffMember | undefined,
+  ): Promise<StoredStaffMember | undefined> {
+    return this.db.transaction(async (tx) => {
+      const center = await tx.query('SELECT 1 FROM centers WHERE center_id = $1 FOR UPDATE', [
+        centerId,
+      ]);
+      if (center.length === 0) throw new StaffInputError(`unknown center ${centerId}`);
+      const held = (await this.membersNamed(tx, centerId, [staffId])).get(staffId);
+      const changed = next(held);
+      if (!changed) return undefined;
+      const [sequence] = await tx.query<{ version: number }>(
+        "SELECT nextval('staff_versions') AS version",
+      );
+      const stored = { ...changed, version: sequence!.version };
+      await tx.query(
+        `INSERT INTO staff (center_id, staff_id, version, added, member) VALUES ($1, $2, $3, $3, $4)
+         ON CONFLICT (center_id, staff_id) DO UPDATE
+           SET version = excluded.version, member = excluded.member`,
+        [centerId, staffId, stored.version, JSON.stringify(stored)],
+      );
+      return stored;
+    });
   }
-
-  private put(member: StoredStaffMember, track: boolean): void {
-    let roster = this.centers.get(member.centerId);
-    if (!roster) {
-      roster = { members: new Map(), byVersion: [] };
-      this.centers.set(member.centerId, roster);
-    }
-    const previous = roster.members.get(member.staffId);
-    // A replayed journal line older than what is held (never written so, but cheap to refuse).
-    if (previous && previous.version >= member.version) return;
-    roster.members.set(member.staffId, member);
-    if (previous) roster.byVersion = roster.byVersion.filter((held) => held !== previous);
-    const last = roster.byVersion[roster.byVersion.length - 1];
-    roster.byVersion.push(member);
-    if (last && last.version > member.version)
-      roster.byVersion.sort((a, b) => a.version - b.version);
-    this.sequence = Math.max(this.sequence, member.version);
-    if (track) {
-      this.changed.set(`${member.centerId}\n${member.staffId}`, member);
-      this.onChange();
-    }
-  }
-}
-
-/** Index of the first member whose version is greater than `version`. */
-function firstIndexAfter(byVersion: readonly StoredStaffMember[], version: number): number {
-  let low = 0;
-  let high = byVersion.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (byVersion[mid]!.version <= version) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }

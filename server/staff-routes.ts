@@ -4,7 +4,7 @@
 // the contract's table; at most PIN_CHANGE_MAX_WRONG wrong current PINs per member are tried in
 // PIN_CHANGE_WINDOW_MS, across all tablets and counting ones still being checked, so parallel
 // requests cannot slip past the count; PBKDF2 runs in WebCrypto (never blocking the event loop);
-// a PIN is never kept, logged or answered; a change is answered only once it is on disk.
+// a PIN is never kept, logged or answered; a change is answered only once it is committed.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PinChangeResponse, StaffPullResponse } from '../src/protocol/protocol.ts';
 import { PROTOCOL_BASE_PATH } from '../src/protocol/protocol.ts';
@@ -15,7 +15,7 @@ import { injectRequestFaults } from './faults.ts';
 import { HttpError, malformed, readJson, sendJson } from './http.ts';
 import { isRecord } from './json-body.ts';
 import { authorizeCenterDevice, decodePathId } from './device-auth.ts';
-import type { RegistryState } from './registry-state.ts';
+import type { RegistryStore } from './registry-store.ts';
 import { StaffInputError, parseStaffPullLimit, staffMember } from './staff-roster.ts';
 
 /** A PIN change is two short strings. */
@@ -28,8 +28,7 @@ const STAFF_ROUTE = new RegExp(`^${PROTOCOL_BASE_PATH}/centers/([^/]+)/staff(?:/
 const ASCII_PIN = /^[0-9]{4,8}$/;
 
 export interface StaffRouteContext {
-  state: RegistryState;
-  flush(): Promise<void>;
+  state: RegistryStore;
   faults(): FaultOptions;
   chance(rate: number): boolean;
   /** The registry's clock: the wrong-PIN window. */
@@ -49,7 +48,7 @@ interface WrongPins {
  * checks are those of a cards pull (Device identity), then the route's own.
  */
 export function createStaffRoutes(context: StaffRouteContext) {
-  const { state, flush, faults, chance, now } = context;
+  const { state, faults, chance, now } = context;
   const pinIterations = context.pinIterations ?? PIN_ITERATIONS;
   // In memory, like the enrolment guard: forgotten at a restart. Keyed by center and member.
   const wrongPins = new Map<string, WrongPins>();
@@ -85,12 +84,12 @@ export function createStaffRoutes(context: StaffRouteContext) {
     const staffId = changesPin ? decodePathId(route[2] as string, 'staff id') : undefined;
 
     await injectRequestFaults(faults, chance);
-    authorizeCenterDevice(state, req, centerId);
+    await authorizeCenterDevice(state, req, centerId);
 
     if (staffId === undefined) {
       let page: StaffPullResponse;
       try {
-        page = state.staff.pull(
+        page = await state.staff.pull(
           centerId,
           url.searchParams.get('cursor'),
           parseStaffPullLimit(url.searchParams.get('limit')),
@@ -99,8 +98,6 @@ export function createStaffRoutes(context: StaffRouteContext) {
         if (error instanceof StaffInputError) throw malformed(error.message);
         throw error;
       }
-      // Never show a tablet a version that a crash could take back.
-      await flush();
       if (chance(faults().dropRate)) req.socket.destroy();
       else sendJson(res, 200, page);
       return true;
@@ -117,7 +114,7 @@ export function createStaffRoutes(context: StaffRouteContext) {
     const { currentPin, newPin } = body;
     const key = `${centerId}\n${staffId}`;
     for (;;) {
-      const member = state.staff.member(centerId, staffId);
+      const member = await state.staff.member(centerId, staffId);
       if (!member)
         throw new HttpError(
           404,
@@ -162,9 +159,8 @@ export function createStaffRoutes(context: StaffRouteContext) {
       if (weakness) throw new HttpError(400, 'pin_weak', pinWeaknessMessage(weakness));
       const pinVerifier = await makePinVerifier(newPin, pinIterations);
       // Deactivated, or given another PIN, while the PINs were being checked: judge again.
-      if (state.staff.member(centerId, staffId) !== member) continue;
-      const changed = state.staff.setPin(centerId, staffId, pinVerifier)!;
-      await flush();
+      const changed = await state.staff.setPin(centerId, staffId, pinVerifier, member.version);
+      if (!changed) continue;
       // No "answer lost" fault here (as for enrolment): a tablet that never heard the answer
       // would try its old PIN again, which is no longer current.
       const answer: PinChangeResponse = { staff: staffMember(changed) };

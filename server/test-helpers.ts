@@ -28,7 +28,11 @@ import type { RegistryHandler, RegistryHandlerOptions } from './handler.ts';
 import { createRegistryHandler } from './handler.ts';
 import type { ServerLimits } from './http-server.ts';
 import { createRegistryServer } from './http-server.ts';
-import type { RegistryState } from './registry-state.ts';
+import { createHash, randomBytes } from 'node:crypto';
+import type { SqlDatabase } from './database/sql.ts';
+import { openPostgres } from './database/sql.ts';
+import { openRegistryDatabase } from './database/registry-database.ts';
+import type { RegistryStore } from './registry-store.ts';
 import { TEST_DEVICE_ID } from '../tests/factories/context.ts';
 import type { TestStaffMember } from '../tests/factories/staff.ts';
 import { TEST_ROSTER } from '../tests/factories/staff.ts';
@@ -50,8 +54,8 @@ export interface RunningRegistry {
   /** A device enrolled over HTTP with a fresh code, as a tablet enrols. */
   enrolDevice(options?: EnrolOptions): Promise<TestDevice>;
   /**
-   * Puts `members` (default the test roster) straight into the state at `centerId` with their
-   * written-out verifiers, skipping ids the center has; on disk when it resolves.
+   * Puts `members` (default the test roster) straight into the store at `centerId` with their
+   * written-out verifiers, skipping ids the center has; committed when it resolves.
    */
   seedStaff(centerId?: string, members?: readonly TestStaffMember[]): Promise<void>;
   /** POST centerStaffAdminPath as an administrator (a real 600,000-iteration verifier: ~90 ms). */
@@ -74,14 +78,14 @@ export interface TestRosterOptions {
 }
 
 /** Adds `members` to `centerId`'s roster in `state` with their verifiers, unless the id is there. */
-export function seedRoster(
-  state: RegistryState,
+export async function seedRoster(
+  state: RegistryStore,
   centerId: string,
   members: readonly TestStaffMember[] = TEST_ROSTER,
-): void {
+): Promise<void> {
   for (const member of members) {
-    if (state.staff.member(centerId, member.staffId)) continue;
-    state.staff.add(centerId, {
+    if (await state.staff.member(centerId, member.staffId)) continue;
+    await state.staff.add(centerId, {
       staffId: member.staffId,
       name: member.name,
       role: member.role,
@@ -167,20 +171,62 @@ export async function enrolDeviceAt(
 }
 
 /**
- * A device enrolled straight into `state`, without HTTP: for tests that drive the state and the
- * data file directly. Otherwise the same as enrolDeviceAt.
+ * A device enrolled straight into `state`, without HTTP: for tests that drive the store
+ * directly. Otherwise the same as enrolDeviceAt.
  */
 export async function enrolInState(
-  state: RegistryState,
+  state: RegistryStore,
   options: EnrolOptions = {},
 ): Promise<TestDevice> {
   const { centerId, deviceId, keys, publicKey } = await enrolmentOf(options);
-  state.ensureCenter(centerId);
-  seedRoster(state, centerId, options.roster);
-  const { code } = state.devices.issueCode(centerId, 60);
-  const outcome = state.devices.enrol(code, deviceId, publicKey);
+  await state.ensureCenter(centerId);
+  await seedRoster(state, centerId, options.roster);
+  const { code } = await state.devices.issueCode(centerId, 60);
+  const outcome = await state.devices.enrol(code, deviceId, publicKey);
   if (!outcome.ok) throw new Error(`enrolment refused: ${outcome.refusal}`);
   return testDevice({ deviceId, centerId, token: outcome.token }, keys, publicKey);
+}
+
+/**
+ * The PostgreSQL server the registry's tests also run on (CI sets it): a URL whose database the
+ * tests may create others beside. Absent: PGlite only.
+ */
+export const TEST_POSTGRES_URL = process.env.TAHVIL_TEST_POSTGRES_URL || undefined;
+/** `postgres` runs every registry a test starts on TEST_POSTGRES_URL's server instead of PGlite. */
+export const TEST_BACKEND = process.env.TAHVIL_TEST_BACKEND === 'postgres' ? 'postgres' : 'pglite';
+if (TEST_BACKEND === 'postgres' && TEST_POSTGRES_URL === undefined)
+  throw new Error('TAHVIL_TEST_BACKEND=postgres needs TAHVIL_TEST_POSTGRES_URL');
+
+/**
+ * The URL of a database of its own on TEST_POSTGRES_URL's server: named after `key` (the same
+ * key, the same database: a test restarting a registry), or new and empty without one.
+ */
+export async function testPostgresDatabase(key?: string): Promise<string> {
+  const base = new URL(TEST_POSTGRES_URL!);
+  const name = `tahvil_test_${
+    key === undefined
+      ? randomBytes(8).toString('hex')
+      : createHash('sha256').update(key).digest('hex').slice(0, 16)
+  }`;
+  const admin = await openPostgres(base.toString(), 1);
+  try {
+    const known = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (known.length === 0) await admin.exec(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.close();
+  }
+  base.pathname = `/${name}`;
+  return base.toString();
+}
+
+/**
+ * The database a test's registry runs on, on the backend the run is for: a PGlite folder
+ * (`dataDir`) or memory, or the PostgreSQL database that stands for that folder.
+ */
+export async function openTestDatabase(dataDir?: string): Promise<SqlDatabase> {
+  if (TEST_BACKEND === 'pglite')
+    return openRegistryDatabase(dataDir === undefined ? {} : { dataDir });
+  return openRegistryDatabase({ databaseUrl: await testPostgresDatabase(dataDir) });
 }
 
 export async function startRegistry(
@@ -188,9 +234,13 @@ export async function startRegistry(
   limits: Partial<ServerLimits> = {},
 ): Promise<RunningRegistry> {
   const { roster = TEST_ROSTER, ...handlerOptions } = options;
-  const handler = createRegistryHandler(handlerOptions);
-  for (const centerId of handler.state.centerIds()) seedRoster(handler.state, centerId, roster);
-  await handler.flush();
+  if (TEST_BACKEND === 'postgres' && !handlerOptions.database && !handlerOptions.databaseUrl) {
+    handlerOptions.databaseUrl = await testPostgresDatabase(handlerOptions.dataDir);
+    delete handlerOptions.dataDir;
+  }
+  const handler = await createRegistryHandler(handlerOptions);
+  for (const centerId of await handler.state.centerIds())
+    await seedRoster(handler.state, centerId, roster);
   const server = createRegistryServer(handler, limits);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -217,16 +267,12 @@ export async function startRegistry(
     enrolDevice: async (enrolOptions = {}) => {
       // A center made after the start (an administrator's PUT) gets the roster with its first device.
       const centerId = enrolOptions.centerId ?? DEMO_CENTER_ID;
-      if (handler.state.hasCenter(centerId)) {
-        seedRoster(handler.state, centerId, enrolOptions.roster ?? roster);
-        await handler.flush();
-      }
+      if (await handler.state.hasCenter(centerId))
+        await seedRoster(handler.state, centerId, enrolOptions.roster ?? roster);
       return enrolDeviceAt(base, handler.adminToken, enrolOptions);
     },
-    seedStaff: async (centerId = DEMO_CENTER_ID, members = TEST_ROSTER) => {
-      seedRoster(handler.state, centerId, members);
-      await handler.flush();
-    },
+    seedStaff: (centerId = DEMO_CENTER_ID, members = TEST_ROSTER) =>
+      seedRoster(handler.state, centerId, members),
     addStaff: async (member, centerId = DEMO_CENTER_ID) =>
       staffAnswer(
         await running.admin(centerStaffAdminPath(centerId), {
@@ -257,10 +303,38 @@ export async function startRegistry(
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await handler.flush();
+      await handler.close();
     },
   };
   return running;
+}
+
+/**
+ * `database` with a switch that makes its next transaction fail after its work, before the
+ * commit, as a full or broken disk would: the work is rolled back and its caller sees the error.
+ */
+export function commitFaults(database: SqlDatabase): {
+  database: SqlDatabase;
+  failNextCommit(): void;
+} {
+  let armed = false;
+  return {
+    database: {
+      ...database,
+      transaction: (work) =>
+        database.transaction(async (tx) => {
+          const result = await work(tx);
+          if (armed) {
+            armed = false;
+            throw new Error('could not write to the database: no space left on device');
+          }
+          return result;
+        }),
+    },
+    failNextCommit: () => {
+      armed = true;
+    },
+  };
 }
 
 /** The StaffRecord of an administrator's roster answer, which must have `status`. */

@@ -1,6 +1,6 @@
 // The mock registry as in real use, in this process: seeded fresh with as many demo cards as
-// the bench's inventory, its data file in a temporary folder (removed afterwards), so every
-// push is journaled and fsynced before it is answered; and the one-origin server in front of it.
+// the bench's inventory, its database (PGlite) in a temporary folder (removed afterwards), so
+// every push is committed before it is answered; and the one-origin server in front of it.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { startStaticServer, type BenchServer } from './static-server.ts';
 export interface BenchOrigin {
   registry: RegistryHandler;
   server: BenchServer;
-  /** Stops serving, lets the registry finish its last write, then removes its folder. */
+  /** Stops serving, closes the registry's database, then removes its folder. */
   close(): Promise<void>;
 }
 
@@ -21,16 +21,13 @@ export async function startRegistryAndServer(cards: number): Promise<BenchOrigin
   const registryDir = await mkdtemp(join(os.tmpdir(), 'tahvil-bench-registry-'));
   const seeded = Date.now();
   // Same origin as the page, so no CORS headers are needed.
-  const registry = createRegistryHandler({
-    dataFile: join(registryDir, 'registry.json'),
-    fresh: true,
+  const registry = await createRegistryHandler({
+    dataDir: join(registryDir, 'registry'),
     seedCards: cards,
     cors: false,
   });
-  // The first snapshot (the whole inventory) is written now, not during the first pull page.
-  await registry.flush();
   progress(
-    `mock registry: ${cards} cards seeded and on disk in ${Date.now() - seeded} ms (${registryDir})`,
+    `mock registry: ${cards} cards seeded and committed in ${Date.now() - seeded} ms (${registryDir})`,
   );
   const server = await startStaticServer({ appDir: appOutDir, benchDir: pageOutDir, registry });
   return {
@@ -38,7 +35,7 @@ export async function startRegistryAndServer(cards: number): Promise<BenchOrigin
     server,
     async close() {
       await server.close();
-      await registry.flush().catch(() => undefined);
+      await registry.close().catch(() => undefined);
       await rm(registryDir, { recursive: true, force: true });
     },
   };
@@ -46,7 +43,7 @@ export async function startRegistryAndServer(cards: number): Promise<BenchOrigin
 
 /**
  * Adds center `centerId` with `count` demo cards of its own (step 8b's inventory, sized apart
- * from `--cards`), on disk when it resolves, so its snapshot is not written during the pull.
+ * from `--cards`), committed when it resolves, so its writes do not overlap the pull.
  */
 export async function seedCenter(
   registry: RegistryHandler,
@@ -54,8 +51,8 @@ export async function seedCenter(
   count: number,
 ): Promise<void> {
   const seeded = Date.now();
-  registry.state.ensureCenter(centerId);
-  registry.state.putCards(centerId, generateDemoCards(centerId, count), { keepUpdatedAt: true });
-  await registry.flush();
+  await registry.state.putCards(centerId, generateDemoCards(centerId, count), {
+    keepUpdatedAt: true,
+  });
   progress(`mock registry: ${centerId} seeded with ${count} cards in ${Date.now() - seeded} ms`);
 }

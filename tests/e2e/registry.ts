@@ -1,5 +1,7 @@
 // Starts the real mock registry (which also serves the production build) as a child process
-// that a test can stop and start again on the same port, so "the endpoint is down" is real.
+// that a test can stop and start again on the same port, so "the endpoint is down" is real. Its
+// database is a PGlite folder of the test's, or, when the run is for PostgreSQL
+// (TAHVIL_TEST_BACKEND=postgres, in CI), a database of its own on that server.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -23,6 +25,7 @@ import {
   withdrawDevicePath,
 } from '../../src/protocol/protocol.ts';
 import type { MockEventsResponse } from '../../server/handler.ts';
+import { TEST_BACKEND, testPostgresDatabase } from '../../server/test-helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** The /__mock/ controls' token for the registry the tests start (staff's tools, not a tablet's). */
@@ -80,14 +83,17 @@ export class MockRegistry {
     extraArgs: readonly string[] = [],
     { appDir = 'dist' }: { appDir?: string } = {},
   ): Promise<void> {
+    const storage =
+      TEST_BACKEND === 'postgres'
+        ? ['--database-url', await testPostgresDatabase(this.dataDir)]
+        : ['--data', path.join(this.dataDir, 'registry')];
     const child = spawn(
       path.join(ROOT, 'node_modules/.bin/tsx'),
       [
         'server/main.ts',
         '--port',
         String(this.port),
-        '--data',
-        path.join(this.dataDir, 'mock.json'),
+        ...storage,
         '--serve-app',
         appDir,
         '--admin-token',

@@ -104,7 +104,7 @@ describe('SyncEngine', () => {
     expect((await db.events.toArray()).map((record) => record.syncState)).toEqual(['synced']);
     expect(await acceptedEventIds(registry)).toEqual([event.eventId]);
     // The registry holds the event as signed on the tablet, and the tablet's key verifies it.
-    const accepted = registry.handler.state.acceptedEvent('DEMO-01', event.eventId);
+    const accepted = await registry.handler.state.acceptedEvent('DEMO-01', event.eventId);
     expect(accepted).toEqual(event);
     const key = await readDeviceKey(db);
     expect(await verifyEventSignature(accepted!, key!.publicKey)).toBe(true);
@@ -262,7 +262,7 @@ describe('a tablet re-enrolled from AUD-1 to DEMO-01', () => {
     expect((await readSettings(db)).centerId).toBe('DEMO-01');
     // The AUD-1 enrolment it left is retired at the registry: no token of it works any more.
     expect(
-      registry!.handler.state.devices.devicesOf('AUD-1').map((device) => device.status),
+      (await registry!.handler.state.devices.devicesOf('AUD-1')).map((device) => device.status),
     ).toEqual(['withdrawn']);
     await engine.syncNow();
 

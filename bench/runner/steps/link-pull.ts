@@ -26,7 +26,7 @@ export async function measureLinkPull(bench: Page, registry: RegistryHandler, ca
     `step 8b: initial pull of ${cardCount} cards over an emulated ${LINK.downloadBitsPerSecond / 1e6} Mbit/s, ${LINK.latencyMs} ms link…`,
   );
   await seedCenter(registry, LINK_CENTER_ID, cardCount);
-  const { code } = registry.state.devices.issueCode(LINK_CENTER_ID, 60);
+  const { code } = await registry.state.devices.issueCode(LINK_CENTER_ID, 60);
   const tablet = await bench.evaluate(
     (enrolmentCode) => window.tahvilBench.prepareLinkTablet(enrolmentCode),
     code,

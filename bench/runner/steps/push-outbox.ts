@@ -30,13 +30,13 @@ export async function measurePushOutbox(bench: Page, registry: RegistryHandler) 
   progress(
     `queued ${queue.queued} handovers in ${Math.round(queue.ms)} ms (setup, each its own transaction, ${queue.atOnce} at once)`,
   );
-  const acceptedBefore = registry.state.acceptedEvents(DEMO_CENTER_ID).length;
+  const acceptedBefore = (await registry.state.acceptedEvents(DEMO_CENTER_ID)).length;
   progress(`step 8: push of ${queue.queued} queued events through the sync engine…`);
   const push = await bench.evaluate(() => window.tahvilBench.measurePush());
   progress(
     `push: ${round2(push.ms)} ms, ${Math.round((queue.queued / push.ms) * 1000)} events/s, ${push.batches} batches (per batch p50: answer ${round2(median(push.answerMs))} ms, cycle ${round2(median(push.cycleMs))} ms); then the pull of what changed: ${round2(push.pullAfterPush.ms)} ms`,
   );
-  const accepted = registry.state.acceptedEvents(DEMO_CENTER_ID).length - acceptedBefore;
+  const accepted = (await registry.state.acceptedEvents(DEMO_CENTER_ID)).length - acceptedBefore;
   const unsent = (push.outbox.pending ?? 0) + (push.outbox.sending ?? 0);
   if (accepted !== queue.queued || unsent !== 0 || push.outbox.synced !== queue.queued) {
     throw new Error(
