@@ -7,6 +7,7 @@
 // /api/v2/admin/ nor /__mock/); no center or device token is built in: devices enrol; faults
 // draw from the injected random source.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CenterRules } from '../src/protocol/protocol.ts';
 import { ADMIN_BASE_PATH, DEMO_CENTER_ID, PROTOCOL_BASE_PATH } from '../src/protocol/protocol.ts';
@@ -75,8 +76,11 @@ export interface RegistryHandler {
   readonly state: RegistryStore;
   /** The administrator token of /api/v2/admin/ and /__mock/ (printed by main.ts at start). */
   readonly adminToken: string;
-  /** What the start found: a new database, seeded, or one from an old data file. */
-  readonly started: { seeded: boolean; imported: string | null };
+  /**
+   * What the start found: a new database, seeded; one read from an earlier data file (its new
+   * name); or such a file left alone because the database already holds centers.
+   */
+  readonly started: { seeded: boolean; imported: string | null; importSkipped: string | null };
   /** Closes the database the handler opened (not one it was given). */
   close(): Promise<void>;
   faults(): FaultOptions;
@@ -130,11 +134,18 @@ export async function createRegistryHandler(
       keepUpdatedAt: true,
     });
   };
-  const started = { seeded: false, imported: null as string | null };
+  const started = {
+    seeded: false,
+    imported: null as string | null,
+    importSkipped: null as string | null,
+  };
   try {
     if (options.fresh) await emptyRegistryDatabase(db);
-    if (options.importFrom !== undefined && (await state.centerIds()).length === 0)
-      started.imported = await importOldDataFile(db, options.importFrom);
+    if (options.importFrom !== undefined) {
+      if ((await state.centerIds()).length === 0)
+        started.imported = await importOldDataFile(db, options.importFrom);
+      else if (existsSync(options.importFrom)) started.importSkipped = options.importFrom;
+    }
     if (!(await state.hasCenter(DEMO_CENTER_ID))) {
       await seedDemo(seedCards, seed);
       started.seeded = true;

@@ -45,6 +45,10 @@ async function main(): Promise<void> {
     handler = await createRegistryHandler(options);
     if (handler.started.imported !== null)
       process.stdout.write(`imported the earlier data file; kept as ${handler.started.imported}\n`);
+    if (handler.started.importSkipped !== null)
+      process.stderr.write(
+        `note: ${handler.started.importSkipped} not imported: the database already holds centers (an earlier data file is read only into a new database)\n`,
+      );
     await handler.state.ensureCenter(DEMO_CENTER_ID);
     for (let index = 0; index < enrolmentCodes; index++) {
       const { code, stored } = await handler.state.devices.issueCode(

@@ -264,6 +264,8 @@ export class RegistryStore {
    */
   async clearAll(): Promise<void> {
     await this.db.transaction(async (tx) => {
+      // Every center's counter row, as any card write takes it.
+      await tx.query('SELECT 1 FROM centers ORDER BY center_id FOR UPDATE');
       await tx.query('DELETE FROM cards');
       await tx.query('DELETE FROM accepted_events');
     });

@@ -124,7 +124,8 @@ function lockFolder(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
       const holder = Number(readFileSync(path, 'utf8'));
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder))
+      // This process too: a folder is opened once at a time, here as anywhere.
+      if (Number.isInteger(holder) && holder > 0 && isRunning(holder))
         throw new Error(
           `the database folder ${dataDir} is open in another registry (process ${holder}); stop it first`,
         );
