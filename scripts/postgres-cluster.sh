@@ -3,10 +3,11 @@
 # temporary folder and a server on a loopback port, run as the `postgres` user the package makes
 # (initdb refuses root). Prints the URL the tests take (TAHVIL_TEST_POSTGRES_URL) on stdout.
 #   scripts/postgres-cluster.sh start [port]   (default port 55432)
-#   scripts/postgres-cluster.sh stop
-# The folder is named in /tmp/tahvil-postgres-cluster so `stop` finds it.
+#   scripts/postgres-cluster.sh stop [port]
+# The folder is named in /tmp/tahvil-postgres-cluster-<port> so `stop` finds it.
 set -euo pipefail
-STATE_FILE=/tmp/tahvil-postgres-cluster
+port="${2:-55432}"
+STATE_FILE="/tmp/tahvil-postgres-cluster-$port"
 bin_dir() {
   local found
   found=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -22,7 +23,10 @@ as_postgres() {
 
 case "${1:-}" in
   start)
-    port="${2:-55432}"
+    if [ -f "$STATE_FILE" ]; then
+      echo "a cluster of this script already runs on port $port (see $STATE_FILE): stop it first" >&2
+      exit 1
+    fi
     bin=$(bin_dir)
     dir=$(mktemp -d /tmp/tahvil-postgres.XXXXXX)
     if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$dir"; fi
@@ -42,7 +46,7 @@ case "${1:-}" in
     fi
     ;;
   *)
-    echo "usage: $0 start [port] | stop" >&2
+    echo "usage: $0 start [port] | stop [port]" >&2
     exit 2
     ;;
 esac

@@ -1,5 +1,7 @@
 // Runs the end-to-end suite against the production build in Debian's Chromium. Without a
-// Chromium the suite may skip, loudly, only on a developer machine; under CI it must run.
+// Chromium the suite may skip, loudly, only on a developer machine; under CI it must run. The
+// registry it starts keeps its data in a PGlite folder, or, when a PostgreSQL server is given
+// (TAHVIL_TEST_POSTGRES_URL, as CI gives one), on that server: CI runs the suite once, there.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { CHROME_EXECUTABLE_PATH as chromium } from './chromium.mjs';
@@ -13,6 +15,11 @@ if (!existsSync(chromium)) {
   console.warn(`\n${'!'.repeat(78)}\n!! END-TO-END TESTS SKIPPED. ${message}\n${'!'.repeat(78)}\n`);
   process.exit(0);
 }
+
+process.env.TAHVIL_TEST_BACKEND ??= process.env.TAHVIL_TEST_POSTGRES_URL ? 'postgres' : 'pglite';
+console.log(
+  `end-to-end: the registry on ${process.env.TAHVIL_TEST_BACKEND === 'postgres' ? 'PostgreSQL' : 'PGlite'}`,
+);
 
 function run(command, args) {
   const result = spawnSync(command, args, { stdio: 'inherit', env: process.env });

@@ -1,6 +1,8 @@
-// The registry's tests and the end-to-end suite with the registry on a real PostgreSQL server
-// (TAHVIL_TEST_POSTGRES_URL; `.ci/run` starts one with scripts/postgres-cluster.sh). Without a
-// server this may skip, loudly, only on a developer machine; under CI it must run.
+// The tests that start a registry, and the soak, with the registry on a real PostgreSQL server
+// (TAHVIL_TEST_POSTGRES_URL; `.ci/run` starts one with scripts/postgres-cluster.sh). The
+// end-to-end suite is not repeated here: given that server, `npm test` already ran it there
+// (scripts/run-e2e.mjs). Without a server this may skip, loudly, only on a developer machine;
+// under CI it must run.
 import { spawnSync } from 'node:child_process';
 
 if (!process.env.TAHVIL_TEST_POSTGRES_URL) {
@@ -23,4 +25,3 @@ function run(command, args) {
 // Every test that starts a registry: the protocol's, the store's, the sync engine's against it.
 run('npx', ['vitest', 'run', 'server/', 'tests/integration/']);
 run('npm', ['run', 'soak', '--', '--runs', '10']);
-run('node', ['scripts/run-e2e.mjs']);

@@ -8,7 +8,11 @@ import type { measureCodeLookup } from './steps/code-lookup.ts';
 import type { measureCounters } from './steps/counters.ts';
 import type { measureHandover } from './steps/handover-commit.ts';
 import type { measurePinCheck } from './steps/pin-check.ts';
-import { pullYardstickMetrics, type measureInitialPull } from './steps/initial-pull.ts';
+import {
+  pullPageAnswerMetric,
+  pullYardstickMetrics,
+  type measureInitialPull,
+} from './steps/initial-pull.ts';
 import type { measureKeystrokes } from './steps/keystrokes.ts';
 import type { measureManifestImports } from './steps/manifest-import.ts';
 import type { measureNameSearch } from './steps/name-search.ts';
@@ -58,6 +62,7 @@ export function metricList(steps: StepMetrics): Metric[] {
     steps.counters,
     steps.pinCheck,
     steps.initialPull,
+    pullPageAnswerMetric(steps.initialPull),
     ...pullYardstickMetrics(steps.initialPull, steps.storage),
     steps.push,
     ...(steps.linkPull ? [steps.linkPull] : []),

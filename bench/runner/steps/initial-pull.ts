@@ -83,6 +83,26 @@ export async function measureInitialPull(bench: Page, cardCount: number, databas
 }
 
 /**
+ * Issue 15's budget on the registry: its answer to a pull page, p50 over the initial pull's
+ * pages, from the request to the response's headers (the registry's reading and joining of the
+ * page on its database, and loopback).
+ */
+export function pullPageAnswerMetric(pull: Awaited<ReturnType<typeof measureInitialPull>>): Metric {
+  const p50 = pull.perPage.answer?.p50 ?? Number.POSITIVE_INFINITY;
+  return {
+    id: 'pull-page-answer',
+    name: `registry's answer to a pull page (p50 of ${pull.pages})`,
+    value: p50,
+    unit: 'ms (p50)',
+    budget: `p50 ≤ ${BUDGETS.pullPageAnswerP50Ms} ms`,
+    budgetValue: BUDGETS.pullPageAnswerP50Ms,
+    held: p50 <= BUDGETS.pullPageAnswerP50Ms,
+    baseline: null,
+    samples: pull.pages,
+  };
+}
+
+/**
  * Issue 14's two budgets on the pull, against the searchable minimum written as the pull writes:
  * alone, on an origin of its own, one chunk after another (step 11's, the same cards): the pull's
  * wall time, registry and wire included, ≤ 1.3 × the minimum's total, and its last-tenth ÷
