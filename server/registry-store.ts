@@ -40,14 +40,17 @@ import { StaffRoster } from './staff-roster.ts';
 
 const REUSED_EVENT_ID = 'eventId was already used by a different event';
 /** Rows one statement writes or looks up at most: a 756,000-card load goes in slices. */
-const ROWS_PER_STATEMENT = 5_000;
+export const ROWS_PER_STATEMENT = 5_000;
 /**
- * Rows changed after which PGlite's tables are vacuumed and analyzed. PGlite runs no
- * autovacuum: without it the planner keeps the statistics of an empty table (a pull page read
- * by a sort, 80 ms, not an index walk, 20 ms) and a count of the cards after a version visits
- * every row instead of the index alone (40 ms, not 1 ms). A PostgreSQL server does this itself.
+ * Rows changed after which PGlite's tables are vacuumed and analyzed: this many, or a tenth of
+ * the cards held at the last maintenance if that is more (PostgreSQL's own autovacuum waits for
+ * a fifth), so a big inventory is not swept for every few pushes. PGlite runs no autovacuum:
+ * without it the planner keeps the statistics of an empty table (a pull page read by a sort,
+ * 80 ms, not an index walk, 20 ms) and a count of the cards after a version visits every row
+ * instead of the index alone (40 ms, not 1 ms). A PostgreSQL server does this itself.
  */
 const MAINTAIN_AFTER_CHANGES = 5_000;
+const MAINTAIN_AFTER_SHARE = 0.1;
 
 /** DEMO-01's display name unless an administrator gives it another. */
 export const DEMO_CENTER_NAME = 'مرکز نمونه ۱';
@@ -141,6 +144,7 @@ interface CenterRow {
 export class RegistryStore {
   private readonly now: () => Date;
   private changesSinceMaintenance = 0;
+  private maintainAfter = MAINTAIN_AFTER_CHANGES;
   private maintaining: Promise<void> | null = null;
   /** Enrolled devices and enrolment codes. */
   readonly devices: DeviceRegistry;
@@ -166,6 +170,15 @@ export class RegistryStore {
     this.changesSinceMaintenance = 0;
     this.maintaining ??= this.db
       .exec('VACUUM ANALYZE centers, cards, accepted_events, staff')
+      .then(async () => {
+        const [held] = await this.db.query<{ cards: number }>(
+          'SELECT count(*)::bigint AS cards FROM cards',
+        );
+        this.maintainAfter = Math.max(
+          MAINTAIN_AFTER_CHANGES,
+          Math.round((held?.cards ?? 0) * MAINTAIN_AFTER_SHARE),
+        );
+      })
       .catch((error: unknown) =>
         console.error('[registry] vacuum failed:', (error as Error).message),
       )
@@ -180,10 +193,10 @@ export class RegistryStore {
     await this.maintaining;
   }
 
-  /** Counts `rows` changed; past MAINTAIN_AFTER_CHANGES, maintains the tables (not awaited). */
+  /** Counts `rows` changed; past the threshold, maintains the tables (not awaited). */
   private changed(rows: number): void {
     this.changesSinceMaintenance += rows;
-    if (this.changesSinceMaintenance >= MAINTAIN_AFTER_CHANGES) void this.maintain();
+    if (this.changesSinceMaintenance >= this.maintainAfter) void this.maintain();
   }
 
   async centerIds(): Promise<string[]> {
