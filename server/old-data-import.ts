@@ -30,7 +30,7 @@ import { jalaliDayKey } from '../src/domain/jalali.ts';
 import { isPinVerifier } from '../src/domain/pin-verifier.ts';
 import type { SqlDatabase, SqlQueryable } from './database/sql.ts';
 import type { StoredDevice, StoredEnrolmentCode } from './device-registry.ts';
-import { defaultCenterName } from './registry-store.ts';
+import { ROWS_PER_STATEMENT, defaultCenterName } from './registry-store.ts';
 import type { StoredStaffMember } from './staff-roster.ts';
 
 const FORMAT = 'tahvil-mock-registry';
@@ -46,8 +46,6 @@ const OLDEST_FORMAT_VERSION = 1;
 const JOURNAL_FORMAT = 'tahvil-mock-registry-journal';
 const JOURNAL_ID = /^[0-9a-f]{32}$/;
 const HEX_DIGEST = /^[0-9a-f]{64}$/;
-/** Rows one statement writes at most: a 756,000-card inventory goes in slices. */
-const ROWS_PER_STATEMENT = 5_000;
 const START_FRESH = 'move the data file and its journal away to start fresh';
 
 /** Column order of a stored card row; the handover column holds an eventId when it is in the log. */
