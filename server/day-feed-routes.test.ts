@@ -412,7 +412,9 @@ describe('the store’s day page', () => {
       const early = await handover(second, cards[2]!, onTestDay('08:00:00'));
       const midnight = await handover(first, cards[3]!, onTestDay('00:00:00'));
       const statuses = async (device: TestDevice, events: HandoverEvent[]) =>
-        (await state.pushEvents('X-1', device.deviceId, events)).map((result) => result.status);
+        (await state.pushEvents('X-1', (await state.devices.device(device.deviceId))!, events)).map(
+          (result) => result.status,
+        );
       expect(await statuses(first, [late, yesterday])).toEqual(['accepted', 'accepted']);
       expect(await statuses(second, [early])).toEqual(['accepted']);
       // A replay of an accepted event adds nothing to its day.

@@ -55,7 +55,8 @@ export async function authorizeCenterDevice(
   centerId: string,
 ): Promise<StoredDevice> {
   const device = await authenticateDevice(state, req);
-  if (!(await state.hasCenter(centerId)))
+  // A device's own center exists (centers are never removed): only another one is looked up.
+  if (device.centerId !== centerId && !(await state.hasCenter(centerId)))
     throw new HttpError(404, 'not_found', `unknown center ${centerId}`);
   if (device.centerId !== centerId)
     throw new HttpError(

@@ -136,7 +136,7 @@ export function createProtocolRoutes(context: ProtocolRouteContext) {
     let response: PushResponse;
     try {
       response = {
-        results: await state.pushEvents(centerId, device.deviceId, body.events as unknown[]),
+        results: await state.pushEvents(centerId, device, body.events as unknown[]),
       };
     } catch (error) {
       // Withdrawn or enrolled again while its signatures were being checked: as if just before.

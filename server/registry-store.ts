@@ -454,17 +454,17 @@ export class RegistryStore {
   }
 
   /**
-   * Verifies each event's signature with the enrolled key of `deviceId`, then applies the batch
-   * in order (applyEvents). Throws DeviceChangedError if the device was withdrawn or enrolled
-   * again meanwhile: nothing is applied then.
+   * Verifies each event's signature with the enrolled key of `device` (as the request was
+   * authenticated), then applies the batch in order (applyEvents). Throws DeviceChangedError if
+   * the device was withdrawn or enrolled again meanwhile: nothing is applied then.
    */
   async pushEvents(
     centerId: string,
-    deviceId: string,
+    device: StoredDevice,
     events: readonly unknown[],
   ): Promise<PushResult[]> {
-    const device = await this.devices.device(deviceId);
-    if (!device || device.status !== 'active')
+    const { deviceId } = device;
+    if (device.status !== 'active')
       throw new DeviceChangedError(`device ${deviceId} is not enrolled and active`, true);
     const verified = await verifySignatures(events, device, this.devices.verifyingKey(device));
     return this.applyBatch(centerId, events, { deviceId, verified }, async (tx) => {
