@@ -4,6 +4,7 @@
 // (scripts/run-e2e.mjs). Without a server this may skip, loudly, only on a developer machine;
 // under CI it must run.
 import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 
 if (!process.env.TAHVIL_TEST_POSTGRES_URL) {
   const message =
@@ -22,13 +23,11 @@ function run(command, args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-// Every test that starts a registry: the protocol's, the store's, the sync engine's against it
-// (the other integration tests never reach a registry, and run in `npm test`).
-run('npx', [
-  'vitest',
-  'run',
-  'server/',
-  'tests/integration/sync-engine.test.ts',
-  'tests/integration/staff-roster.test.ts',
-]);
+// Every test that starts a registry: the protocol's, the store's, and the integration tests
+// that reach one through server/test-helpers.ts (the others run in `npm test` only).
+const integration = readdirSync('tests/integration')
+  .filter((file) => /\.test\.tsx?$/.test(file))
+  .map((file) => `tests/integration/${file}`)
+  .filter((file) => readFileSync(file, 'utf8').includes('server/test-helpers'));
+run('npx', ['vitest', 'run', 'server/', ...integration]);
 run('npm', ['run', 'soak', '--', '--runs', '10']);
