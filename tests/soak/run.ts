@@ -1,6 +1,8 @@
-// The fault soak's command line (npm run soak -- --runs N --seed S): runs tests/soak/soak.ts,
-// prints sparse progress and the totals, and exits 1 with the failing run's seed, how to
-// replay it alone, its diff and its last actions when the registry and the tablets disagree.
+// The fault soak's command line (npm run soak -- --runs N --seed S [--clock-past-midnight]):
+// runs tests/soak/soak.ts, prints sparse progress and the totals, and exits 1 with the failing
+// run's seed, how to replay it alone, its diff and its last actions when the registry and the
+// tablets disagree. --clock-past-midnight lets a tablet's clock jump past the registry's
+// midnight (SoakOptions.clockPastMidnight).
 import { parseArgs } from 'node:util';
 import { runSoak, type SoakTotals } from './soak.ts';
 
@@ -39,6 +41,22 @@ function printTotals(totals: SoakTotals): void {
     ['request timeouts', totals.timeouts],
     ['offline periods', `${totals.offlinePeriods} (${totals.offlineRefusals} requests refused)`],
     ['tab crashes', `${totals.tabCrashes} (${totals.crashesMidPush} with a push on the wire)`],
+    [
+      'registry kills',
+      `${totals.registryKills} (${totals.pushesCutByKill} cut a push off; ${totals.requestsWhileDown} requests met it down)`,
+    ],
+    [
+      'tablet clock jumps',
+      `${totals.clockJumps} (${totals.eventsOffClock} events recorded off the clock, ${totals.implausibleTime} refused implausible-time)`,
+    ],
+    [
+      'storage full',
+      `${totals.storageFull} handovers refused, nothing half-written${totals.storageFullMisworded > 0 ? ` (${totals.storageFullMisworded} not worded as a full disk)` : ''}`,
+    ],
+    [
+      're-enrolments refused',
+      `${totals.reenrolmentsRefused} (${totals.reenrolmentsRefused - totals.reenrolmentsRefusedForAttention} with events unsent, ${totals.reenrolmentsRefusedForAttention} with refused handovers waiting)`,
+    ],
     ['accepted events', totals.acceptedEvents],
     ['duplicates answered', totals.duplicatesAnswered],
     ['conflicts', totals.conflicts],
@@ -50,12 +68,21 @@ function printTotals(totals: SoakTotals): void {
   for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value}`);
 }
 
-const { values } = parseArgs({ options: { runs: { type: 'string' }, seed: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string' },
+    seed: { type: 'string' },
+    'clock-past-midnight': { type: 'boolean' },
+  },
+});
 const runs = integerOption(values.runs, 'runs', DEFAULT_RUNS, 1);
 const seed = integerOption(values.seed, 'seed', DEFAULT_SEED, 0);
+const clockPastMidnight = values['clock-past-midnight'] === true;
 
-console.log(`fault soak: ${runs} runs from seed ${seed}`);
-const totals = await runSoak({ runs, seed, log: (line) => console.log(line) });
+console.log(
+  `fault soak: ${runs} runs from seed ${seed}${clockPastMidnight ? ", clocks may jump past the registry's midnight" : ''}`,
+);
+const totals = await runSoak({ runs, seed, clockPastMidnight, log: (line) => console.log(line) });
 printTotals(totals);
 
 const failure = totals.failure;
@@ -63,7 +90,9 @@ if (failure) {
   console.error(
     `\nFAILED: run ${failure.run} (seed ${failure.seed}): the registry and the tablets disagree`,
   );
-  console.error(`replay it alone: npm run soak -- --runs 1 --seed ${failure.seed}`);
+  console.error(
+    `replay it alone: npm run soak -- --runs 1 --seed ${failure.seed}${clockPastMidnight ? ' --clock-past-midnight' : ''}`,
+  );
   console.error('\n--- a tablet\n+++ the registry\n!   anything else');
   for (const line of failure.problems) console.error(line);
   console.error('\nlast actions of the run:');
