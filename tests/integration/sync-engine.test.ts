@@ -30,6 +30,13 @@ import { storeRosterPage } from '../../src/db/staff.ts';
 import { holderHandover } from '../factories/cards.ts';
 import { testCommandContext } from '../factories/context.ts';
 import { FIXED_NOW } from '../factories/time.ts';
+
+/**
+ * The registry's clock is the tablets' (FIXED_NOW): on the real clock, a center day the engine
+ * asks for at FIXED_NOW falls out of the registry's 30-day window a month after that date, and
+ * every sync would end in bad-response.
+ */
+const registryNow = () => FIXED_NOW;
 import type { TahvilDatabase } from '../../src/db/database.ts';
 import { FakeClock } from '../factories/fake-clock.ts';
 
@@ -60,7 +67,7 @@ async function enrolWith(db: TahvilDatabase, running: RunningRegistry, centerId 
 }
 
 async function setup(options: Parameters<typeof startRegistry>[0] = {}) {
-  registry = await startRegistry({ seedCards: 40, ...options });
+  registry = await startRegistry({ seedCards: 40, now: registryNow, ...options });
   const db = await createTestDatabase([], { enrolment: null });
   await enrolWith(db, registry);
   const clock = new FakeClock(FIXED_NOW.getTime());
@@ -209,6 +216,7 @@ describe('backoffDelayMs', () => {
 describe('a tablet re-enrolled from AUD-1 to DEMO-01', () => {
   async function audTablet(fetchHook?: (url: string) => Promise<void>) {
     registry = await startRegistry({
+      now: registryNow,
       seedCards: 40,
       centers: { 'AUD-1': { name: 'مرکز آزمایشی ۱' } },
     });
@@ -296,7 +304,7 @@ describe('a tablet re-enrolled from AUD-1 to DEMO-01', () => {
   });
 
   it('writes nothing of a page fetched before a re-enrolment into the same center', async () => {
-    registry = await startRegistry({ seedCards: 40 });
+    registry = await startRegistry({ seedCards: 40, now: registryNow });
     const db = await createTestDatabase([], { enrolment: null });
     await enrolWith(db, registry);
     let reenrolled = false;
@@ -395,7 +403,7 @@ describe('a tablet withdrawn mid-shift', () => {
 describe('the pull through the worker page writer (its handler in-thread)', () => {
   /** A tablet enrolled with a registry of `seedCards`, whose engine writes pulls as the app does. */
   async function workerTablet(seedCards: number, fetchHook?: (url: string) => Promise<void>) {
-    registry = await startRegistry({ seedCards });
+    registry = await startRegistry({ seedCards, now: registryNow });
     const db = await createTestDatabase([], { enrolment: null });
     await enrolWith(db, registry);
     const clock = new FakeClock(FIXED_NOW.getTime());
