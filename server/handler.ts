@@ -150,8 +150,10 @@ export async function createRegistryHandler(
       await seedDemo(seedCards, seed);
       started.seeded = true;
     }
-    // Statistics of what is there now, so the first pulls walk the index.
-    await state.maintain();
+    // Statistics of what was just written, so the first pulls walk the index; a database opened
+    // as it was keeps the statistics its last maintenance left (a sweep of 756,000 cards at every
+    // start would cost seconds for nothing).
+    if (started.seeded || started.imported !== null) await state.maintain();
     for (const [centerId, profile] of Object.entries(options.centers ?? {}))
       await state.putCenterProfile(centerId, parseCenterChanges(profile));
   } catch (error) {
